@@ -1,0 +1,1 @@
+"""The HTTP face of the store: SPARQL protocol, pages, graph views and exports. Thin by design."""

@@ -1,0 +1,15 @@
+"""PLACEHOLDER: replaced by the extraction work (issues 2 and 3)."""
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+
+@Language.factory("relations")
+def make_component(nlp: Language, name: str) -> "Placeholder":
+    return Placeholder()
+
+
+class Placeholder:
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.relations = []
+        return doc

@@ -1,0 +1,93 @@
+"""The extraction pipeline: a blank `zh` spaCy pipeline assembled from our registered components.
+
+Each component reads the `Doc` and writes its findings back onto it (the `Doc._` attributes below,
+or `doc.spans`); `Extractor` runs them and copies the result into the plain `Extraction` that `kg/`
+consumes. The order matters: names are resolved before figures and relations point at them.
+
+| component         | writes                                                        |
+| ----------------- | ------------------------------------------------------------- |
+| `sentences`       | `doc.sents` (Chinese sentence ends)                           |
+| `report_metadata` | `doc._.meta` (a `ReportMeta`, or None when issuer/year unknown) |
+| `report_structure`| `doc._.sections` (list of `Section` with their `Measure`s)     |
+| `entity_rules`    | `doc.spans["entities"]` (label = entity kind)                  |
+| `resolve_names`   | `doc._.entities` (list of `Entity`, canonical names)           |
+| `observations`    | `doc._.observations` (list of `Observation`)                   |
+| `relations`       | `doc._.relations` (list of `Relation`)                         |
+
+Every component may append a human-readable note to `doc._.warnings` about what it could not
+recognise; they reach the user with the extraction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from policekg.extract import components  # noqa: F401  (registers the factories)
+from policekg.extract.errors import ExtractionError
+from policekg.extract.model import Extraction, ReportMeta
+from policekg.extract.normalize import normalize
+
+COMPONENTS: tuple[str, ...] = (
+    "sentences", "report_metadata", "report_structure", "entity_rules", "resolve_names",
+    "observations", "relations",
+)
+
+for _name, _default in (("meta", None), ("overrides", None), ("sections", None), ("entities", None),
+                        ("observations", None), ("relations", None), ("warnings", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+def build_nlp() -> Language:
+    """A blank Chinese pipeline (character segmentation: no model to download) with our components."""
+    nlp = spacy.blank("zh")
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    nlp.initialize()
+    return nlp
+
+
+class Extractor:
+    """Turns report text into an `Extraction`. Build one and reuse it: start-up loads the lexicons."""
+
+    def __init__(self) -> None:
+        self.nlp = build_nlp()
+
+    def __call__(self, text: str, **overrides: Any) -> Extraction:
+        """Extract one report. `overrides` (issuer, year, title, published, source_url) win over the text.
+
+        Raises `ExtractionError` when the text is empty or names no issuer or year and none is given.
+        """
+        text = normalize(text)
+        if not text.strip():
+            raise ExtractionError("the text is empty")
+        doc = self.nlp.make_doc(text)
+        doc._.overrides = {k: v for k, v in overrides.items() if v is not None}
+        doc._.warnings = []
+        for _, proc in self.nlp.pipeline:
+            doc = proc(doc)
+        return _to_extraction(doc)
+
+
+def _to_extraction(doc: Doc) -> Extraction:
+    meta: ReportMeta | None = doc._.meta
+    if meta is None or not meta.issuer:
+        raise ExtractionError("no issuing bureau found in the title or the body; give it with --issuer")
+    if not meta.year:
+        raise ExtractionError("no report year found in the title or the body; give it with --year")
+    return Extraction(
+        text=doc.text,
+        meta=replace(meta),
+        sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+        sections=doc._.sections or [],
+        entities=doc._.entities or [],
+        observations=doc._.observations or [],
+        relations=doc._.relations or [],
+        warnings=doc._.warnings or [],
+    )

@@ -1,0 +1,185 @@
+"""`policekg`: the command-line tool. A thin layer: every command parses options, calls `kg/`, prints.
+
+Errors of our own types become one clear line on stderr and a non-zero exit code, here and nowhere
+else; a traceback means a bug.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from policekg.extract import ExtractionError, Extractor
+from policekg.kg.config import Settings
+from policekg.kg.errors import FormatError, QueryError, StoreError
+from policekg.kg.formats import rdf_format, results_format
+from policekg.kg.ingest import SAMPLE_REPORT, ingest_file, ingest_files
+from policekg.kg.store import GraphStore
+
+app = typer.Typer(help="policekg: a knowledge graph of police rule-of-law reports.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+out = Console(soft_wrap=True)
+err = Console(stderr=True)
+
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Store directory [env POLICEKG_STORE; "
+                                                                   "default ./policekg-data]")]
+
+
+def _settings(store: Path | None) -> Settings:
+    settings = Settings()
+    if store is not None:
+        settings.store_path = store
+    return settings
+
+
+def open_store(store: Path | None, *, write: bool) -> GraphStore:
+    """The store for a command; readers fall back to read-only when a server holds the lock."""
+    path = _settings(store).store_path
+    try:
+        return GraphStore(path)
+    except StoreError:
+        if write or path is None or not path.exists():
+            raise
+        return GraphStore(path, read_only=True)
+
+
+def fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Report files (UTF-8 text)")],
+    store: StoreOpt = None,
+    issuer: Annotated[Optional[str], typer.Option(help="Issuing bureau, when the text does not say")] = None,
+    year: Annotated[Optional[int], typer.Option(help="Report year, when the text does not say")] = None,
+) -> None:
+    """Extract each report and store it as its own named graph (re-ingesting replaces it)."""
+    db = open_store(store, write=True)
+    stored, failed = ingest_files(db, Extractor(), files, issuer=issuer, year=year)
+    for s in stored:
+        out.print(f"stored {s.path} → <{s.graph}> ({s.triples} triples)", highlight=False)
+        for warning in s.warnings:
+            err.print(f"warning: {s.path}: {warning}", highlight=False)
+    for f in failed:
+        err.print(f"error: {f.path}: {f.reason}", highlight=False, markup=False)
+    db.close()
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="A SPARQL query (the default graph is the union of all reports)")],
+    store: StoreOpt = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or tsv")] = "table",
+) -> None:
+    """Run a SPARQL query and print the answer."""
+    db = open_store(store, write=False)
+    result = db.ox_query(sparql)
+    if format == "table":
+        _print_table(result)
+    elif isinstance(result, ox.QueryTriples):
+        sys.stdout.buffer.write(result.serialize(format=rdf_format(format).ox))
+    else:
+        sys.stdout.buffer.write(result.serialize(format=results_format(format).ox))
+
+
+def _cell(term: ox.NamedNode | ox.Literal | ox.BlankNode | None, width: int = 120) -> str:
+    """One table cell: the term's value on one line, long texts cut with an ellipsis."""
+    if term is None:
+        return ""
+    text = " ".join(term.value.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _print_table(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> None:
+    if isinstance(result, ox.QueryBoolean):
+        out.print("true" if bool(result) else "false")
+        return
+    if isinstance(result, ox.QueryTriples):
+        columns, rows = ["subject", "predicate", "object"], ([t.subject, t.predicate, t.object] for t in result)
+    else:
+        columns = [v.value for v in result.variables]
+        rows = ([sol[v] for v in columns] for sol in result)
+    table = Table(*columns)
+    count = 0
+    for row in rows:
+        table.add_row(*(_cell(t) for t in row))
+        count += 1
+    out.print(table, highlight=False)
+    out.print(f"{count} rows", highlight=False)
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help="ttl, trig, nt, nq, jsonld or xml")] = "trig",
+    graph: Annotated[Optional[str], typer.Option(help="Only this report graph (its IRI)")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default stdout)")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Write the whole dataset, or one report's graph, as RDF. TriG and N-Quads keep the named graphs."""
+    from rdflib import URIRef
+
+    fmt = rdf_format(format)
+    db = open_store(store, write=False)
+    if graph is not None and URIRef(graph) not in db.report_graphs():
+        fail(f"no report graph <{graph}> in the store")
+    target = output.open("wb") if output else sys.stdout.buffer
+    try:
+        db.export(fmt, target, URIRef(graph) if graph else None)
+    finally:
+        if output:
+            target.close()
+
+
+@app.command()
+def stats(store: StoreOpt = None) -> None:
+    """Triples, reports and entities per class."""
+    summary = open_store(store, write=False).stats()
+    table = Table("what", "count")
+    table.add_row("triples", str(summary["triples"]))
+    table.add_row("reports", str(summary["reports"]))
+    for cls, n in summary["classes"].items():
+        table.add_row(f"pk:{cls}", str(n))
+    out.print(table, highlight=False)
+
+
+@app.command()
+def serve(
+    store: StoreOpt = None,
+    host: Annotated[Optional[str], typer.Option(help="Interface to listen on [default 127.0.0.1]")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port [default 8000]")] = None,
+) -> None:
+    """Serve the SPARQL endpoint and the pages; an empty store first gets the bundled sample report."""
+    import uvicorn
+
+    from policekg.api.app import create_app
+
+    settings = _settings(store)
+    settings.host = host or settings.host
+    settings.port = port or settings.port
+    db = open_store(store, write=True)
+    if not db.report_graphs():
+        stored = ingest_file(db, Extractor(), SAMPLE_REPORT)
+        out.print(f"empty store: ingested the sample report → <{stored.graph}>", highlight=False)
+    out.print(f"serving {settings.store_path} on http://{settings.host}:{settings.port}/", highlight=False)
+    uvicorn.run(create_app(db, settings), host=settings.host, port=settings.port, log_level="info")
+
+
+def main() -> None:
+    """Entry point: our errors become one line and exit code 1."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except (QueryError, StoreError, ExtractionError, FormatError) as e:
+        err.print(f"error: {e}", highlight=False, markup=False)
+        sys.exit(1)

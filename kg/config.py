@@ -1,0 +1,38 @@
+"""All settings in one place, with sane defaults, each overridable by an environment variable.
+
+The CLI builds one `Settings` (flags win over the environment) and hands it down; nothing else
+reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_PREFIX = "POLICEKG_"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(ENV_PREFIX + name, default)
+
+
+def _env_bool(name: str) -> bool:
+    return (_env(name, "") or "").lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass
+class Settings:
+    """What a deployment can change. `store_path=None` means an in-memory store (tests, notebooks)."""
+
+    store_path: Path | None = field(default_factory=lambda: Path(_env("STORE", "policekg-data")))
+    host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1") or "127.0.0.1")
+    port: int = field(default_factory=lambda: int(_env("PORT", "8000") or 8000))
+    #: Seconds a SPARQL query may run before it is stopped and answered 503.
+    query_timeout: float = field(default_factory=lambda: float(_env("QUERY_TIMEOUT", "10") or 10))
+    #: Most rows a SELECT answer carries; more are cut and the answer says so.
+    row_limit: int = field(default_factory=lambda: int(_env("ROW_LIMIT", "100000") or 100000))
+    #: Bearer token that unlocks SPARQL Update and Graph Store writes; None keeps the server read-only.
+    update_token: str | None = field(default_factory=lambda: _env("UPDATE_TOKEN"))
+    #: Whether SERVICE (federation) and LOAD may make the server fetch URLs.
+    allow_remote: bool = field(default_factory=lambda: _env_bool("ALLOW_REMOTE"))

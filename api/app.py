@@ -7,8 +7,10 @@ them through the dependencies in `api.deps`.
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from policekg.api import sparql
+from policekg.api.templating import STATIC_DIR
 from policekg.kg.config import Settings
 from policekg.kg.store import GraphStore
 
@@ -18,5 +20,6 @@ def create_app(store: GraphStore, settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="policekg", description="A knowledge graph of police rule-of-law reports.")
     app.state.store = store
     app.state.settings = settings or Settings(store_path=store.path)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(sparql.router)
     return app

@@ -1,0 +1,108 @@
+"""Shared fixtures: the seed report, an on-disk store holding it, and a real server over that store.
+
+Expensive things are session-scoped: the spaCy pipeline is built once, the seed is extracted once,
+and one `policekg serve` process answers every HTTP test that only reads.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from policekg.extract import Extraction, Extractor
+from policekg.kg.ingest import SAMPLE_REPORT
+from policekg.kg.store import GraphStore
+from policekg.kg.triples import report_graph
+
+DATA = Path(__file__).parent / "data"
+SEED_GOLD = DATA / "000_01c10ac9e2f52e48.gold.json"
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SAMPLE_REPORT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_extraction(extractor: Extractor, seed_text: str) -> Extraction:
+    return extractor(seed_text)
+
+
+@pytest.fixture(scope="session")
+def seed_store_path(tmp_path_factory: pytest.TempPathFactory, seed_extraction: Extraction) -> Path:
+    """An on-disk store holding the seed report, closed again so any process may open it.
+
+    Read-only users share it; a test that writes must copy it first (`copy_store`).
+    """
+    path = tmp_path_factory.mktemp("seed-store") / "store"
+    store = GraphStore(path)
+    graph = report_graph(seed_extraction)
+    store.replace_graph(graph.identifier, graph)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def copy_store(seed_store_path: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the seed store."""
+    target = tmp_path / "store"
+    shutil.copytree(seed_store_path, target)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(store: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """Start `policekg serve` on a free port and wait until it answers; returns (process, base URL)."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "policekg.kg", "serve", "--store", str(store), "--port", str(port), *extra]
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stdout.read() if proc.stdout else ''}")
+        try:
+            httpx.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=2)
+            return proc, base
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start within 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(seed_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a real `policekg serve` over a copy of the seed store (read-only use only)."""
+    store = tmp_path_factory.mktemp("live") / "store"
+    shutil.copytree(seed_store_path, store)
+    proc, base = start_server(store)
+    yield base
+    stop_server(proc)

@@ -26,7 +26,7 @@ from policekg.kg.store import GraphStore
 app = typer.Typer(help="policekg: a knowledge graph of police rule-of-law reports.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 out = Console(soft_wrap=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Store directory [env POLICEKG_STORE; "
                                                                    "default ./policekg-data]")]

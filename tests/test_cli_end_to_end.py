@@ -1,0 +1,171 @@
+"""The foundation, as a user meets it: `policekg` commands in fresh processes over an on-disk store."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Dataset, Graph
+
+from policekg.kg.ingest import SAMPLE_REPORT
+from policekg.kg.iris import report_iri
+
+SEED_GRAPH = str(report_iri("慈溪市公安局", 2022))
+ISSUER = "https://w3id.org/policekg/id/unit/慈溪市公安局"
+
+OTHER_REPORT = """泾源县公安局2024年法治政府建设工作情况
+
+2024年,泾源县公安局在县委县政府的坚强领导下,扎实推进法治公安建设。
+
+一、加强组织领导
+
+(一)压实法治建设责任。县局党委专题研究法治建设工作4次,推动枫桥经验落地见效。
+
+二、规范执法行为
+
+(一)深化警调衔接。全年通过警调衔接化解矛盾纠纷126起。
+"""
+
+
+def policekg(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the command-line tool in a new process, as a user would."""
+    proc = subprocess.run([sys.executable, "-m", "policekg.kg", *args], capture_output=True, text=True,
+                          timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"policekg {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+    return proc
+
+
+def select(store: Path, sparql: str) -> list[dict[str, str]]:
+    """Rows of a SELECT run by `policekg query --format json`, as {variable: value}."""
+    answer = json.loads(policekg("query", "--store", str(store), "--format", "json", sparql).stdout)
+    return [{k: v["value"] for k, v in row.items()} for row in answer["results"]["bindings"]]
+
+
+def count(store: Path, where: str) -> int:
+    return int(select(store, f"PREFIX pk: <https://w3id.org/policekg/ontology#> "
+                             f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")[0]["n"])
+
+
+def dump_graph(store: Path, graph: str) -> Graph:
+    data = policekg("export", "--store", str(store), "--format", "nt", "--graph", graph).stdout
+    return Graph().parse(data=data, format="nt")
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store into which `policekg ingest` put the seed report (metadata detected from its text)."""
+    store = tmp_path_factory.mktemp("e2e") / "store"
+    policekg("ingest", str(SAMPLE_REPORT), "--store", str(store))
+    return store
+
+
+def test_seed_structure_is_found_by_a_new_process(ingested: Path) -> None:
+    assert count(ingested, "?s a pk:Section") == 9
+    assert count(ingested, "?m a pk:Measure") == 28
+    assert count(ingested, "?m a pk:Measure ; pk:status pk:Planned") == 5
+    assert count(ingested, "?m a pk:Measure ; pk:status pk:Problem") == 2
+
+
+def test_issuer_has_its_iri_and_labels(ingested: Path) -> None:
+    rows = select(ingested, "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX rdfs: "
+                            "<http://www.w3.org/2000/01/rdf-schema#> PREFIX pk: "
+                            "<https://w3id.org/policekg/ontology#> "
+                            "SELECT ?issuer ?label ?year WHERE { ?r a pk:Report ; dcterms:publisher ?issuer ; "
+                            "pk:year ?year . ?issuer rdfs:label ?label }")
+    assert rows == [{"issuer": ISSUER, "label": "慈溪市公安局", "year": "2022"}]
+
+
+def test_union_default_graph_and_graph_clause_both_work(ingested: Path) -> None:
+    rows = select(ingested, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert [r["g"] for r in rows] == [SEED_GRAPH]
+
+
+def test_reingesting_doubles_nothing(ingested: Path) -> None:
+    before = dump_graph(ingested, SEED_GRAPH)
+    policekg("ingest", str(SAMPLE_REPORT), "--store", str(ingested))
+    after = dump_graph(ingested, SEED_GRAPH)
+    assert len(after) == len(before) > 1000
+    assert count(ingested, "?m a pk:Measure") == 28
+
+
+def test_second_report_leaves_the_first_untouched(ingested: Path, tmp_path: Path) -> None:
+    before = dump_graph(ingested, SEED_GRAPH)
+    other = tmp_path / "jingyuan.txt"
+    other.write_text(OTHER_REPORT, encoding="utf-8")
+    policekg("ingest", str(other), "--store", str(ingested))
+    other_graph = str(report_iri("泾源县公安局", 2024))
+    assert len(dump_graph(ingested, other_graph)) > 20
+    after = dump_graph(ingested, SEED_GRAPH)
+    assert set(after) == set(before)
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("latin1.txt", "慈溪市公安局2022年".encode("gb18030"), "not UTF-8"),
+    ("empty.txt", b"  \n", "empty"),
+    ("anonymous.txt", "我们认真开展了执法规范化建设工作,取得明显成效。".encode(), "issuer"),
+])
+def test_bad_input_is_reported_and_the_store_is_unchanged(ingested: Path, tmp_path: Path, name: str,
+                                                          content: bytes, reason: str) -> None:
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    before = count(ingested, "?s ?p ?o")
+    proc = policekg("ingest", str(bad), "--store", str(ingested), check=False)
+    assert proc.returncode != 0
+    line = proc.stderr.strip().splitlines()[-1]
+    assert name in line and reason in line
+    assert count(ingested, "?s ?p ?o") == before
+
+
+def test_issuer_and_year_options_rescue_a_text_that_names_neither(tmp_path: Path) -> None:
+    report = tmp_path / "anonymous.txt"
+    report.write_text("一、加强学习\n\n(一)深入学习。组织学习培训12次。\n", encoding="utf-8")
+    store = tmp_path / "store"
+    policekg("ingest", str(report), "--store", str(store), "--issuer", "泾源县公安局", "--year", "2025")
+    assert count(store, "?r a pk:Report ; pk:year 2025") == 1
+
+
+def test_malformed_query_names_the_position(ingested: Path) -> None:
+    proc = policekg("query", "--store", str(ingested), "SELECT ?s WHERE { ?s ?p }", check=False)
+    assert proc.returncode == 1
+    assert "error" in proc.stderr and "1:" in proc.stderr
+
+
+@pytest.mark.parametrize("fmt, rdflib_format, quads", [
+    ("ttl", "turtle", False), ("trig", "trig", True), ("nt", "nt", False), ("nq", "nquads", True),
+    ("jsonld", "json-ld", False), ("xml", "xml", False),
+])
+def test_export_round_trips_through_rdflib(ingested: Path, tmp_path: Path, fmt: str, rdflib_format: str,
+                                           quads: bool) -> None:
+    target = tmp_path / f"out.{fmt}"
+    policekg("export", "--store", str(ingested), "--format", fmt, "--graph", SEED_GRAPH, "-o", str(target))
+    parsed = (Dataset() if quads else Graph()).parse(target, format=rdflib_format)
+    assert len(parsed) == len(dump_graph(ingested, SEED_GRAPH))
+
+
+def test_whole_dataset_export_keeps_named_graphs(ingested: Path) -> None:
+    data = policekg("export", "--store", str(ingested), "--format", "nq").stdout
+    graphs = {c.identifier for c in Dataset().parse(data=data, format="nquads").contexts()}
+    assert {g for g in graphs if str(g).startswith("https://w3id.org/policekg/id/report/")} >= {SEED_GRAPH}
+
+
+def test_stats_counts_reports_and_classes(ingested: Path) -> None:
+    out = policekg("stats", "--store", str(ingested)).stdout
+    assert "pk:Measure" in out and "28" in out and "reports" in out
+
+
+def test_server_answers_sparql_json_over_http(live_server: str) -> None:
+    response = httpx.get(f"{live_server}/sparql", params={
+        "query": "PREFIX pk: <https://w3id.org/policekg/ontology#> SELECT (COUNT(?m) AS ?n) WHERE { ?m a pk:Measure }"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/sparql-results+json")
+    assert response.json()["results"]["bindings"][0]["n"]["value"] == "28"
+
+
+def test_server_rejects_malformed_sparql_with_400(live_server: str) -> None:
+    response = httpx.get(f"{live_server}/sparql", params={"query": "SELECT ?s WHERE { ?s ?p }"})
+    assert response.status_code == 400

@@ -1,0 +1,59 @@
+"""The store itself: named graphs per report, the union default graph, and Oxigraph's own engine."""
+
+from __future__ import annotations
+
+import pytest
+import rdflib.plugins.sparql.processor as rdflib_sparql
+from rdflib import Graph, Literal, URIRef
+
+from policekg.extract import Extraction
+from policekg.kg.errors import QueryError
+from policekg.kg.iris import PK
+from policekg.kg.store import GraphStore
+from policekg.kg.triples import report_graph
+
+
+@pytest.fixture
+def store(seed_extraction: Extraction) -> GraphStore:
+    db = GraphStore()  # in memory: persistence is not the subject here
+    graph = report_graph(seed_extraction)
+    db.replace_graph(graph.identifier, graph)
+    return db
+
+
+def test_queries_reach_oxigraph_as_strings_never_rdflibs_engine(store: GraphStore, monkeypatch) -> None:
+    def refuse(*args, **kwargs):
+        raise AssertionError("rdflib's own SPARQL engine was used")
+
+    monkeypatch.setattr(rdflib_sparql.SPARQLProcessor, "query", refuse)
+    monkeypatch.setattr(rdflib_sparql, "prepareQuery", refuse)
+    result = store.query("SELECT (COUNT(?m) AS ?n) WHERE { ?m a pk:Measure }")
+    assert int(next(iter(result))[0]) == 28
+
+
+def test_union_default_graph_sees_every_report(store: GraphStore, seed_extraction: Extraction) -> None:
+    other = Graph(identifier=URIRef("https://w3id.org/policekg/id/report/X/2020"))
+    other.add((other.identifier, PK.year, Literal(2020)))
+    other.add((other.identifier, PK.sha256, Literal("x")))
+    store.replace_graph(other.identifier, other)
+    years = {int(r[0]) for r in store.query("SELECT ?y WHERE { ?r pk:year ?y }")}
+    assert years == {2020, seed_extraction.meta.year}
+
+
+def test_replacing_one_graph_leaves_the_others(store: GraphStore) -> None:
+    seed = store.report_graphs()[0]
+    before = set(store.graph(seed))
+    other = URIRef("https://w3id.org/policekg/id/report/X/2020")
+    for value in ("first", "second"):
+        g = Graph(identifier=other)
+        g.add((other, PK.sha256, Literal(value)))
+        store.replace_graph(other, g)
+    assert set(store.graph(other)) == {(other, PK.sha256, Literal("second"))}
+    assert set(store.graph(seed)) == before
+    assert store.remove_graph(other) and not store.remove_graph(other)
+    assert set(store.graph(seed)) == before
+
+
+def test_malformed_query_raises_query_error_with_position(store: GraphStore) -> None:
+    with pytest.raises(QueryError, match=r"1:\d+"):
+        store.ox_query("SELECT ?s WHERE { ?s ?p }")

@@ -1,0 +1,107 @@
+"""SHACL validation of the stored reports: does every report graph keep the contract of the ontology?
+
+Each report graph is validated on its own (a report stands alone, and a violation is reported with the
+graph it lives in). The ontology is mixed into the data graph so `sh:class` and `sh:targetClass` follow
+`rdfs:subClassOf` (a `pk:Law` is a `pk:LegalInstrument`), but no RDFS inference runs: it would derive
+the classes of relation objects from the property ranges, and the shapes checking those classes could
+then never fail. It is also much faster.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyshacl
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SH, NamespaceManager
+from rdflib.term import Node
+
+from policekg.kg.errors import StoreError
+from policekg.kg.iris import PREFIXES
+from policekg.kg.store import GraphStore
+from policekg.schema import ONTOLOGY, SHAPES
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result: where (graph, focus node, path), what is wrong (message, value), how bad."""
+
+    graph: URIRef
+    focus: Node
+    path: Node | None
+    message: str
+    severity: str  # "Violation", "Warning" or "Info"
+    value: Node | None = None
+
+    def __str__(self) -> str:
+        value = f" (value: {_short(self.value, 80)})" if self.value is not None else ""
+        return (f"{self.severity}: {_short(self.focus)} {_short(self.path) if self.path is not None else '-'}: "
+                f"{self.message}{value} [graph {_short(self.graph)}]")
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> Graph:
+    """The SHACL shapes, parsed once per process."""
+    return Graph().parse(SHAPES, format="turtle")
+
+
+@lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    """The ontology, parsed once per process; mixed into each data graph for subclass reasoning."""
+    return Graph().parse(ONTOLOGY, format="turtle")
+
+
+def validate_graph(data: Graph, graph: URIRef | None = None) -> list[Violation]:
+    """Every SHACL result for one report graph (`data` is not modified)."""
+    graph = graph if graph is not None else URIRef(str(data.identifier))
+    _conforms, report, _text = pyshacl.validate(
+        data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
+        allow_warnings=True, advanced=False)
+    return sorted((_violation(report, r, graph) for r in report.subjects(RDF.type, SH.ValidationResult)),
+                  key=lambda v: (str(v.graph), str(v.focus), str(v.path), v.message))
+
+
+def validate(store: GraphStore, graph: URIRef | None = None) -> list[Violation]:
+    """Validate one report graph of the store, or all of them; raises StoreError for an unknown graph."""
+    graphs = store.report_graphs()
+    if graph is not None:
+        if URIRef(str(graph)) not in graphs:
+            raise StoreError(f"no report graph <{graph}> in the store")
+        graphs = [URIRef(str(graph))]
+    violations: list[Violation] = []
+    for iri in graphs:
+        found = validate_graph(store.graph(iri), iri)
+        log.info("validated %s: %d results", iri, len(found))
+        violations.extend(found)
+    return violations
+
+
+def _violation(report: Graph, result: Node, graph: URIRef) -> Violation:
+    messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+    severity = report.value(result, SH.resultSeverity)
+    return Violation(
+        graph=graph,
+        focus=report.value(result, SH.focusNode),
+        path=report.value(result, SH.resultPath),
+        message="; ".join(messages) or str(report.value(result, SH.sourceConstraintComponent)),
+        severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
+        value=report.value(result, SH.value),
+    )
+
+
+@lru_cache(maxsize=1)
+def _namespaces() -> NamespaceManager:
+    nsm = NamespaceManager(Graph(), bind_namespaces="none")
+    for prefix, iri in PREFIXES.items():
+        nsm.bind(prefix, iri)
+    return nsm
+
+
+def _short(term: Node, width: int | None = None) -> str:
+    """A term as a reader wants it: `pk:end`, `pkr:report/…/mention/3-9`, a literal cut to `width`."""
+    text = term.n3(_namespaces()) if hasattr(term, "n3") else str(term)
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"

@@ -154,6 +154,28 @@ def stats(store: StoreOpt = None) -> None:
 
 
 @app.command()
+def validate(
+    store: StoreOpt = None,
+    graph: Annotated[Optional[str], typer.Option(help="Only this report graph (its IRI)")] = None,
+) -> None:
+    """Check every report graph (or one) against the SHACL shapes; exit 1 if any violation is found."""
+    from rdflib import URIRef
+
+    from policekg.kg.validate import validate as run_validation  # pyshacl loads slowly: only here
+
+    db = open_store(store, write=False)
+    results = run_validation(db, URIRef(graph) if graph else None)
+    for result in results:
+        out.print(str(result), highlight=False, markup=False)
+    violations = sum(r.severity == "Violation" for r in results)
+    checked = 1 if graph else len(db.report_graphs())
+    out.print(f"{checked} report graphs checked: {violations} violations, {len(results) - violations} warnings",
+              highlight=False)
+    if violations:
+        raise typer.Exit(1)
+
+
+@app.command()
 def serve(
     store: StoreOpt = None,
     host: Annotated[Optional[str], typer.Option(help="Interface to listen on [default 127.0.0.1]")] = None,

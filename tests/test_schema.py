@@ -6,6 +6,8 @@ single defect planted in a copy of it must be reported, with the focus node and 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +16,9 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from policekg.kg.iris import PK, entity_iri, report_iri, report_part_iri
-from policekg.kg.validate import Violation, ontology_graph, validate_graph
+from policekg.kg.store import GraphStore
+from policekg.kg.triples import report_graph
+from policekg.kg.validate import Violation, ontology_graph, validate, validate_graph
 
 #: Every pk: term of /work/shared/design/ontology.md (classes and properties tables) and of the extra
 #: terms TRIPLES.md adds. Kept as a list here because the design file lives outside the repository.
@@ -268,3 +272,56 @@ def test_violation_reads_as_one_line_naming_where_and_what() -> None:
     g = _with([(mention, PK.start, _int(8))], [(mention, PK.start, None)])
     line = str(next(v for v in _errors(g) if v.path == PK.start))
     assert line.startswith("Violation: ") and "pk:start" in line and str(mention) in line and str(R) in line
+
+
+# -- real data and the command line ------------------------------------------------------------------
+
+def _policekg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "policekg.kg", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_seed_report_as_ingested_conforms(seed_extraction) -> None:
+    """The lead's real-data check: the seed, extracted and mapped to triples, keeps the contract."""
+    graph = report_graph(seed_extraction)
+    assert len(graph) > 100
+    assert [str(v) for v in validate_graph(graph)] == []
+
+
+def _moved(g: Graph, iri: URIRef) -> Graph:
+    """The same report under another report IRI (its parts move with it)."""
+    def move(term):
+        return URIRef(str(term).replace(str(R), str(iri), 1)) if str(term).startswith(str(R)) else term
+    moved = Graph(identifier=iri)
+    for s, p, o in g:
+        moved.add((move(s), p, move(o)))
+    return moved
+
+
+def test_validate_command_passes_on_the_seed_store(seed_store_path: Path) -> None:
+    proc = _policekg("validate", "--store", str(seed_store_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 report graphs checked: 0 violations" in proc.stdout
+
+
+def test_validate_command_reports_each_violation_with_its_graph(tmp_path: Path) -> None:
+    store = GraphStore(tmp_path / "store")
+    mention = report_part_iri(R, "mention", "4-8")
+    store.replace_graph(R, _with([(mention, PK.start, _int(8))], [(mention, PK.start, None)]))
+    other_iri = report_iri("乙县公安局", 2023)
+    store.replace_graph(other_iri, _moved(good_report(), other_iri))
+    assert {v.graph for v in validate(store)} == {R}
+    assert validate(store, other_iri) == []
+    store.close()
+
+    proc = _policekg("validate", "--store", str(tmp_path / "store"))
+    assert proc.returncode == 1
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("Violation:"))
+    assert str(mention) in line and "pk:start" in line and "less than its pk:end" in line and str(R) in line
+    assert "2 report graphs checked: 2 violations" in proc.stdout  # start ≥ end, and so text ≠ slice
+
+
+def test_validate_command_names_an_unknown_graph(seed_store_path: Path) -> None:
+    proc = _policekg("validate", "--store", str(seed_store_path), "--graph", "https://example.org/none")
+    assert proc.returncode == 1
+    assert "no report graph <https://example.org/none>" in proc.stderr

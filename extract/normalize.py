@@ -1,7 +1,56 @@
-"""PLACEHOLDER: replaced by the extraction work (issue 2)."""
+"""Text normalisation: the one text every offset in an extraction refers to.
 
+Reports arrive with full-width digits and punctuation (２０２２年，（一）), a byte-order mark, Windows
+line ends, ideographic spaces. The rules only want to know one spelling of each, so every character is
+folded with Unicode NFKC *one character at a time* and kept only when it stays one character: the text
+keeps its length, and an offset counted in a viewer that shows the raw file is still (nearly) right.
+The exceptions are deliberate: a BOM and zero-width characters are dropped, CRLF / CR become LF, and the
+enclosed numerals ㈠ ⑴ ① expand (㈠ → (一)) because they are how some reports number their sections.
+
+Traditional characters are NOT converted to simplified ones (NFKC does not, and a conversion table
+would change names); compatibility ideographs (U+F900…) do fold to their unified form.
+"""
+
+from __future__ import annotations
+
+import re
 import unicodedata
+
+#: Characters that carry nothing and only break matching.
+_DROP = "\ufeff\u200b\u200c\u200d\u2060\u00ad"
+#: Enclosed and parenthesised numerals: expanded even though NFKC makes them longer.
+_EXPAND_RANGES = ((0x2460, 0x24FF), (0x3200, 0x325F))
+#: NFKC would turn these into several characters we do not want (… → ..., ‥ → ..).
+_KEEP = frozenset("…‥")
+_LINE_ENDS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+
+
+def _expands(ch: str) -> bool:
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in _EXPAND_RANGES)
+
+
+class _FoldTable(dict):
+    """A `str.translate` table filled on first sight of each character (no 65 536-entry start-up)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = unicodedata.normalize("NFKC", ch)
+        if ch in _DROP:
+            result = ""
+        elif ch in _KEEP or folded == ch:
+            result = ch
+        elif len(folded) == 1 or _expands(ch):
+            result = folded
+        else:
+            result = ch
+        self[code] = result
+        return result
+
+
+_TABLE = _FoldTable()
 
 
 def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text.lstrip("\ufeff")).replace("\r\n", "\n")
+    """The normalised report text: NFKC per character, LF line ends, no BOM or zero-width characters."""
+    return _LINE_ENDS.sub("\n", text).translate(_TABLE)

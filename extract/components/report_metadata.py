@@ -1,18 +1,160 @@
-"""PLACEHOLDER: replaced by the extraction work (issue 2): takes the metadata from the overrides."""
+"""`report_metadata`: who issued the report, for which year, when it was published.
+
+Published reports come in two shapes. Most have a header: a title line (慈溪市公安局2022年法治政府
+建设工作情况) and a line of page data (发布日期:2023-03-01 信息来源:市公安局). Many copied texts have
+no header at all, and then the body's opening sentence names both (2025年,泾源县公安局在县委…).
+The header wins over the body, and the caller's overrides (`doc._.overrides`) win over both.
+
+The issuer is found by its shape, not from a list: a run of Chinese characters ending in 公安局 /
+公安分局 / 公安厅 / 公安处 with a place before the head (市公安局 alone is an abbreviation and is not
+enough). When no issuer or year is found, `doc._.meta` keeps them empty and the pipeline refuses the
+text with a message naming what is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from policekg.extract.blocks import Block, paragraphs
 from policekg.extract.model import ReportMeta
+from policekg.extract.numbers import chinese_to_int
+from policekg.extract.patterns import compile_alternation, load_patterns
+
+_CJK_RUN_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,24}$")
+_MAX_HEADER_LINES = 6
+_MAX_TITLE_CHARS = 80
 
 
 @Language.factory("report_metadata")
-def make_component(nlp: Language, name: str) -> "Placeholder":
-    return Placeholder()
+def make_report_metadata(nlp: Language, name: str) -> "ReportMetadata":
+    return ReportMetadata()
 
 
-class Placeholder:
+class ReportMetadata:
+    """Fills `doc._.meta` with a `ReportMeta` from overrides, the header lines, then the body."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, Any] | None = None
+
+    def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
+        """Compile the header and issuer patterns of `schema/patterns/report_metadata.json`."""
+        p = load_patterns("report_metadata")
+        self._rules = {
+            "head": re.compile(compile_alternation(p["issuer_heads"])),
+            "branch": re.compile(p["branch_suffix"]),
+            "noise": re.compile(f"^(?:{compile_alternation(p['leading_noise'])})+"),
+            "full": re.compile(f"^[\u4e00-\u9fff]+?(?:{compile_alternation(p['admin_suffixes'])})"),
+            "relative": tuple(p["relative_starts"]),
+            "header_key": re.compile(compile_alternation(p["header_keys"])),
+            "published": re.compile(p["published_label"] + p["date"]),
+            "date": re.compile(f"^{p['date']}\\s*日?$"),
+            "source_name": re.compile(p["source_name"]),
+            "url": re.compile(p["url"]),
+            "title_words": tuple(p["title_words"]),
+            "year": re.compile(p["year"]),
+            "chinese_year": re.compile(p["chinese_year"]),
+        }
+
     def __call__(self, doc: Doc) -> Doc:
-        o = doc._.overrides or {}
-        doc._.meta = ReportMeta(issuer=o.get("issuer", ""), year=int(o.get("year", 0)), title=o.get("title"))
+        if self._rules is None:
+            self.initialize()
+        header, body = self._split_header(paragraphs(doc.text))
+        title = self._title(header)
+        header_text = "\n".join(b.text for b in header)
+        overrides = doc._.overrides or {}
+        meta = ReportMeta(
+            issuer=overrides.get("issuer") or self._issuer(title, body),
+            year=int(overrides.get("year") or self._year(title, body) or 0),
+            title=overrides.get("title") or title,
+            published=_as_date(overrides.get("published")) or self._published(header_text, body),
+            source_url=overrides.get("source_url") or self._first(self._rules["url"], header_text, 0),
+            source_name=self._first(self._rules["source_name"], header_text, 1),
+        )
+        for missing, what in ((not meta.issuer, "issuing bureau"), (not meta.year, "report year")):
+            if missing:
+                doc._.warnings.append(f"metadata: no {what} found in a title line or the opening text")
+        doc._.meta = meta
         return doc
+
+    def _split_header(self, blocks: list[Block]) -> tuple[list[Block], list[Block]]:
+        """The title and page-data lines at the top, and the body after them."""
+        n = 0
+        for block in blocks[:_MAX_HEADER_LINES]:
+            is_header = self._rules["header_key"].search(block.text) or (n == 0 and self._looks_like_title(block))
+            if not is_header:
+                break
+            n += 1
+        return blocks[:n], blocks[n:]
+
+    def _looks_like_title(self, block: Block) -> bool:
+        text = block.text
+        return (len(text) <= _MAX_TITLE_CHARS and "。" not in text
+                and any(w in text for w in self._rules["title_words"]))
+
+    def _title(self, header: list[Block]) -> str | None:
+        for block in header:
+            if not self._rules["header_key"].search(block.text):
+                return block.text
+        return None
+
+    def _issuer(self, title: str | None, body: list[Block]) -> str:
+        """The first full issuer name in the title, else in the body (opening paragraphs first)."""
+        for text in ([title] if title else []) + [b.text for b in body]:
+            found = self.find_issuer(text)
+            if found:
+                return found
+        return ""
+
+    def find_issuer(self, text: str) -> str | None:
+        """The first full name of a public-security body in `text` (泾源县公安局, …公安局鄞州分局)."""
+        rules = self._rules
+        for match in rules["head"].finditer(text):
+            before = _CJK_RUN_BEFORE.search(text, 0, match.start())
+            if not before:
+                continue
+            name = rules["noise"].sub("", before.group()) + match.group()
+            if name.startswith(rules["relative"]) or not rules["full"].match(name[: -len(match.group())]):
+                continue
+            branch = rules["branch"].match(text, match.end())
+            return name + branch.group() if branch else name
+        return None
+
+    def _year(self, title: str | None, body: list[Block]) -> int | None:
+        """The report year: the title's, else the first year in the body that is not part of a date."""
+        for text in ([title] if title else []) + [b.text for b in body]:
+            match = self._rules["year"].search(text)
+            if match:
+                return int(match.group(1))
+            match = self._rules["chinese_year"].search(text)
+            if match:
+                return chinese_to_int(match.group(1))
+        return None
+
+    def _published(self, header_text: str, body: list[Block]) -> date | None:
+        """The header's publication date, else a date standing alone on the last line (the signature)."""
+        match = self._rules["published"].search(header_text)
+        if not match and body:
+            match = self._rules["date"].match(body[-1].text)
+        if not match:
+            return None
+        try:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return None
+
+    @staticmethod
+    def _first(pattern: re.Pattern[str], text: str, group: int) -> str | None:
+        match = pattern.search(text)
+        return match.group(group) if match else None
+
+
+def _as_date(value: Any) -> date | None:
+    """An override given as a `date` or an ISO string."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))

@@ -1,0 +1,26 @@
+"""Loads the rule data of a component from `schema/patterns/{name}.json` (package data).
+
+Patterns are data, kept apart from the matching code (see docs/style): a reviewer can read what a rule
+matches without reading Python, and a new spelling is a one-line change to a JSON file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@lru_cache(maxsize=None)
+def load_patterns(name: str) -> dict[str, Any]:
+    """The JSON object in `schema/patterns/{name}.json`; keys starting with `_` are comments."""
+    path = resources.files("policekg.schema").joinpath("patterns", f"{name}.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def compile_alternation(words: list[str]) -> str:
+    """A regex alternation of literal words, longest first so the longest spelling wins."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

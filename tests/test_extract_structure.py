@@ -1,0 +1,142 @@
+"""Normalisation, report metadata and report structure, on the seed and on reports written in other styles."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from policekg.extract import Extraction, ExtractionError, Extractor
+from policekg.extract.normalize import normalize
+
+from conftest import SEED_GOLD
+
+ARABIC_REPORT = """泾源县公安局2023年法治政府建设年度报告
+
+2023年,县公安局坚持以习近平法治思想为指导,扎实推进法治公安建设。
+
+1.加强组织领导。成立法治建设领导小组,召开专题会议12次。
+2.规范执法行为。全年办理行政案件356起。
+
+三、存在的问题
+一是执法能力不足;二是信息化水平不高。
+
+四、下一步工作计划
+(一)加强队伍建设。组织培训。
+(二)深化改革。推进“一网通办”。
+
+泾源县公安局
+2024年1月10日
+"""
+
+NO_TITLE_INLINE = ("２０２２年，某某区公安分局在区委区政府领导下推进法治建设。\r\n"
+                   "全年组织学习１５次，办理案件３２０起。\r\n"
+                   "但也存在一些不足：执法规范化水平有待提高；队伍能力有待加强。\r\n"
+                   "下一步，我局将继续推进法治公安建设，首先，加强学习；其次，强化监督。\r\n")
+
+
+def _shape(extraction: Extraction) -> list[tuple]:
+    return [(s.ordinal, s.title, s.status, [(m.ordinal, m.title, m.status) for m in s.measures])
+            for s in extraction.sections]
+
+
+def test_normalize_folds_full_width_and_keeps_length_and_traditional_characters() -> None:
+    raw = "\ufeff２０２２年，（一）臺灣警察：９５％\r\n下一段"
+    text = normalize(raw)
+    assert text == "2022年,(一)臺灣警察:95%\n下一段"
+    assert len(text) == len(raw) - 2  # only the BOM and the CR go
+    assert normalize("㈠①") == "(一)1"
+
+
+def test_seed_structure_is_exactly_the_gold(seed_extraction: Extraction) -> None:
+    gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
+    expected = [(s["ordinal"], s["title"], s["status"],
+                 [(m["ordinal"], m["title"], s["status"]) for m in s["measures"]]) for s in gold["sections"]]
+    assert _shape(seed_extraction) == expected
+    assert len(seed_extraction.measures) == 28
+
+
+def test_seed_offsets_point_at_the_paragraphs(seed_extraction: Extraction) -> None:
+    text = seed_extraction.text
+    sections = seed_extraction.sections
+    assert text[sections[0].start:].startswith("一、坚持党的全面领导")
+    assert text[sections[0].measures[1].start:].startswith("(二)统筹推进法治政府建设工作。")
+    assert text[sections[7].measures[1].start:].startswith("执法监督管理有待进一步精细精准")
+    assert text[sections[8].measures[4].start:sections[8].measures[4].end].endswith("不断提高数字化应用水平。")
+    for before, after in zip(sections, sections[1:]):
+        assert before.end < after.start
+    for section in sections:
+        for m in section.measures:
+            assert section.start <= m.start < m.end <= section.end
+    assert "2023年2月28日" not in text[sections[-1].start:sections[-1].end]
+
+
+def test_seed_metadata_comes_from_the_header(seed_extraction: Extraction) -> None:
+    meta = seed_extraction.meta
+    assert (meta.issuer, meta.year, meta.published) == ("慈溪市公安局", 2022, date(2023, 3, 1))
+    assert meta.title == "慈溪市公安局2022年法治政府建设工作情况"
+    assert meta.source_name == "市公安局"
+
+
+def test_metadata_from_the_body_when_there_is_no_header(extractor: Extractor) -> None:
+    meta = extractor("2025年,泾源县公安局在县委的坚强领导下,全面推进法治公安建设。").meta
+    assert (meta.issuer, meta.year, meta.title) == ("泾源县公安局", 2025, None)
+
+
+def test_metadata_reads_a_branch_bureau_and_a_chinese_date_header(extractor: Extractor) -> None:
+    meta = extractor("上海市公安局浦东分局2021年法治政府建设情况\n发布时间：2022年1月5日 来源：浦东分局\n正文。").meta
+    assert (meta.issuer, meta.year, meta.published, meta.source_name) == (
+        "上海市公安局浦东分局", 2021, date(2022, 1, 5), "浦东分局")
+
+
+def test_overrides_win_over_the_text(extractor: Extractor, seed_text: str) -> None:
+    meta = extractor(seed_text, issuer="某某市公安局", year=2021, published="2022-02-02").meta
+    assert (meta.issuer, meta.year, meta.published) == ("某某市公安局", 2021, date(2022, 2, 2))
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("2022年,市公安局全面推进法治建设。", "issuing bureau"),
+    ("泾源县公安局全面推进法治建设。", "report year"),
+    ("  \n ", "empty"),
+])
+def test_missing_issuer_or_year_is_a_clear_error(extractor: Extractor, text: str, reason: str) -> None:
+    with pytest.raises(ExtractionError, match=reason):
+        extractor(text)
+
+
+def test_arabic_numbering_and_numbered_problem_and_plan_sections(extractor: Extractor) -> None:
+    extraction = extractor(ARABIC_REPORT)
+    assert _shape(extraction) == [
+        ("1", "加强组织领导", "Done", [("1-1", "加强组织领导", "Done")]),
+        ("2", "规范执法行为", "Done", [("2-1", "规范执法行为", "Done")]),
+        ("3", "存在的问题", "Problem", [("3-1", "执法能力不足", "Problem"), ("3-2", "信息化水平不高", "Problem")]),
+        ("4", "下一步工作计划", "Planned", [("4-1", "加强队伍建设", "Planned"), ("4-2", "深化改革", "Planned")]),
+    ]
+    assert "2024年1月10日" not in extraction.text[extraction.sections[-1].start:extraction.sections[-1].end]
+
+
+def test_problems_and_plans_enumerated_inside_one_paragraph(extractor: Extractor) -> None:
+    extraction = extractor(NO_TITLE_INLINE)
+    assert extraction.meta.issuer == "某某区公安分局" and extraction.meta.year == 2022
+    assert _shape(extraction) == [
+        ("1", "不足", "Problem", [("1-1", "执法规范化水平有待提高", "Problem"), ("1-2", "队伍能力有待加强", "Problem")]),
+        ("2", "继续推进法治公安建设", "Planned", [("2-1", "加强学习", "Planned"), ("2-2", "强化监督", "Planned")]),
+    ]
+    plan_item = extraction.sections[1].measures[0]
+    assert extraction.text[plan_item.start:plan_item.end] == "首先,加强学习"
+
+
+def test_text_without_structure_warns_and_still_extracts(extractor: Extractor) -> None:
+    news = "新华社北京3月5日电 今天上午,十四届全国人大一次会议在人民大会堂开幕。代表们表示,将认真贯彻落实。"
+    extraction = extractor(news, issuer="某某县公安局", year=2023)
+    assert extraction.sections == []
+    assert any("structure" in w for w in extraction.warnings)
+
+
+def test_traditional_characters_are_read_as_written(extractor: Extractor) -> None:
+    text = "臺北縣公安局2022年法治工作報告\n一、加強組織領導\n(一)健全制度。召開會議10次。\n二、規範執法\n(一)執法監督。辦理案件120件。\n"
+    extraction = extractor(text)
+    assert extraction.meta.issuer == "臺北縣公安局"
+    assert [(s.title, [m.title for m in s.measures]) for s in extraction.sections] == [
+        ("加強組織領導", ["健全制度"]), ("規範執法", ["執法監督"])]

@@ -1,0 +1,123 @@
+"""Cross-report questions: a program across bureaus and years, an indicator across reports.
+
+This is what one node per program / indicator (shared by every report naming it) buys: the rows
+below come from different named graphs joined on that node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from policekg.kg.browse import NotFound, rows, sparql_iri
+from policekg.kg.describe import figures
+from policekg.kg.errors import QueryError
+from policekg.kg.store import GraphStore
+
+_COMPARABLE = {"Program": "pk:Program", "Indicator": "pk:Indicator"}
+
+_INDEX = """
+SELECT ?iri ?label (COUNT(DISTINCT ?report) AS ?reports) (COUNT(DISTINCT ?issuer) AS ?bureaus)
+       (COUNT(DISTINCT ?year) AS ?years) (COUNT(DISTINCT ?obs) AS ?figures) WHERE {
+  ?iri a %(cls)s . OPTIONAL { ?iri rdfs:label ?label }
+  { ?iri pk:mentionedIn ?report } UNION { ?o pk:indicator ?iri ; pk:inReport ?report }
+  ?report a pk:Report . OPTIONAL { ?report dcterms:publisher ?issuer } OPTIONAL { ?report pk:year ?year }
+  OPTIONAL { { ?obs pk:about ?iri } UNION { ?obs pk:indicator ?iri } }
+} GROUP BY ?iri ?label ORDER BY DESC(?bureaus) DESC(?reports) DESC(?figures) ?label
+"""
+
+
+def comparable(store: GraphStore, cls: str) -> list[dict[str, Any]]:
+    """Programs or indicators with how many reports, bureaus and years name them and how many figures."""
+    if cls not in _COMPARABLE:
+        raise QueryError(f"cannot compare {cls!r}; use one of {', '.join(_COMPARABLE)}")
+    return rows(store, _INDEX % {"cls": _COMPARABLE[cls]})
+
+
+@dataclass
+class ProgramAcross:
+    """One program, one row per report that names it."""
+
+    iri: str
+    label: str | None
+    reports: list[dict[str, Any]]
+
+
+_PROGRAM_REPORTS = """
+SELECT ?label ?report ?title ?year ?issuer ?issuer_label (COUNT(DISTINCT ?m) AS ?mentions) WHERE {
+  %(p)s a pk:Program ; pk:mentionedIn ?report . OPTIONAL { %(p)s rdfs:label ?label }
+  OPTIONAL { ?m pk:mentionOf %(p)s ; pk:inReport ?report }
+  OPTIONAL { ?report rdfs:label ?title } OPTIONAL { ?report pk:year ?year }
+  OPTIONAL { ?report dcterms:publisher ?issuer OPTIONAL { ?issuer rdfs:label ?issuer_label } }
+} GROUP BY ?label ?report ?title ?year ?issuer ?issuer_label ORDER BY ?issuer_label ?year
+"""
+
+_PROGRAM_UNITS = """
+SELECT DISTINCT ?report ?unit ?unit_label WHERE {
+  GRAPH ?report {
+    { ?unit pk:implements %(p)s } UNION { %(p)s pk:performedBy ?unit }
+    UNION { ?measure pk:implements %(p)s ; pk:performedBy ?unit }
+    ?unit a pk:PoliceUnit . OPTIONAL { ?unit rdfs:label ?unit_label } }
+} ORDER BY ?report ?unit_label
+"""
+
+_PROGRAM_MEASURES = """
+SELECT DISTINCT ?report ?measure ?measure_label ?status WHERE {
+  GRAPH ?report { ?measure a pk:Measure ; pk:implements %(p)s .
+    OPTIONAL { ?measure rdfs:label ?measure_label } OPTIONAL { ?measure pk:status ?status } }
+} ORDER BY ?report ?measure
+"""
+
+
+def program_across(store: GraphStore, iri: str) -> ProgramAcross:
+    """Every report naming the program: bureau, year, mentions, units running it, measures, figures."""
+    p = sparql_iri(iri)
+    reports = rows(store, _PROGRAM_REPORTS % {"p": p})
+    if not reports:
+        raise NotFound(f"no program <{iri}> is named in any report")
+    by_report = {r["report"]: {**r, "units": [], "measures": [], "figures": []} for r in reports}
+    for r in rows(store, _PROGRAM_UNITS % {"p": p}):
+        if r["report"] in by_report:
+            by_report[r["report"]]["units"].append({"iri": r["unit"], "label": r["unit_label"]})
+    for r in rows(store, _PROGRAM_MEASURES % {"p": p}):
+        if r["report"] in by_report:
+            status = r["status"].rsplit("#", 1)[-1] if r["status"] else None
+            by_report[r["report"]]["measures"].append(
+                {"iri": r["measure"], "label": r["measure_label"], "status": status})
+    for f in figures(store, iri):
+        if f["report"] in by_report:
+            by_report[f["report"]]["figures"].append(f)
+    return ProgramAcross(iri, reports[0]["label"], list(by_report.values()))
+
+
+@dataclass
+class IndicatorAcross:
+    """One indicator: every figure, and the same figures as a bureau × year table."""
+
+    iri: str
+    label: str | None
+    unit: str | None
+    figures: list[dict[str, Any]]
+    years: list[int]
+    table: list[dict[str, Any]]
+
+
+_INDICATOR = """
+SELECT ?label ?unit WHERE { %(i)s a pk:Indicator . OPTIONAL { %(i)s rdfs:label ?label }
+  OPTIONAL { %(i)s pk:unit ?unit } } LIMIT 1
+"""
+
+
+def indicator_across(store: GraphStore, iri: str) -> IndicatorAcross:
+    """The indicator's figures in every report, and a pivot: one row per bureau, one column per year."""
+    head = rows(store, _INDICATOR % {"i": sparql_iri(iri)})
+    if not head:
+        raise NotFound(f"no indicator <{iri}> in the store")
+    found = [f for f in figures(store, iri) if f["indicator"] == iri]
+    years = sorted({f["year"] for f in found if f["year"] is not None})
+    table: dict[str, dict[str, Any]] = {}
+    for f in found:
+        row = table.setdefault(f["issuer_label"] or "", {"bureau": f["issuer_label"], "values": {}})
+        row["values"].setdefault(f["year"], []).append(f)
+    return IndicatorAcross(iri, head[0]["label"], head[0]["unit"], found, years,
+                           [table[k] for k in sorted(table)])

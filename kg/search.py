@@ -1,0 +1,98 @@
+"""Find things by any of their names: a Chinese substring of the label or of an alias (市局 finds the bureau).
+
+Chinese has no word boundaries to index, so the search is a substring match over `rdfs:label` and
+`skos:altLabel`, done by Oxigraph's `CONTAINS`; results are ranked (exact name, then prefix, then
+substring, then alias; then how many reports name the thing) and grouped by class with counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from policekg.kg.browse import CLASS_ORDER, Page, main_class, paginate, rows, sparql_str
+from policekg.kg.errors import QueryError
+from policekg.kg.store import GraphStore
+
+#: More matches than this are cut (the answer says so): a query that short needs more characters.
+MAX_MATCHES = 5000
+_SEARCHED = ("PoliceUnit", "GovernmentBody", "Program", "LegalInstrument", "Platform", "Place", "Indicator",
+             "Report", "Measure")
+
+_SEARCH = """
+SELECT ?e ?label ?name ?within (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types)
+       (COUNT(DISTINCT ?report) AS ?reports) WHERE {
+  { SELECT DISTINCT ?e ?name WHERE {
+      VALUES ?cls { %(classes)s }
+      ?e a ?cls ; rdfs:label|skos:altLabel ?name .
+      FILTER(CONTAINS(LCASE(STR(?name)), LCASE(%(q)s)))
+    } LIMIT %(limit)d }
+  ?e a ?type . OPTIONAL { ?e rdfs:label ?label } OPTIONAL { ?e pk:mentionedIn ?report }
+  OPTIONAL { ?e pk:inReport/rdfs:label ?within }
+} GROUP BY ?e ?label ?name ?within
+"""
+
+
+@dataclass
+class Hit:
+    """One thing found, with the name that matched (its label or an alias)."""
+
+    iri: str
+    label: str | None
+    cls: str
+    matched: str
+    reports: int
+    within: str | None = None  # the report a report-local thing (a measure) belongs to
+
+    def rank(self, q: str) -> tuple:
+        label = (self.label or "").lower()
+        q = q.lower()
+        how = 0 if label == q else 1 if label.startswith(q) else 2 if q in label else 3
+        return (how, -self.reports, len(label), label, self.iri)
+
+
+def search(store: GraphStore, q: str, *, cls: str | None = None, page: int = 1, size: int = 50) -> Page:
+    """A page of things whose label or alias contains `q`, ranked, with `counts` per class for all matches.
+
+    `cls` keeps one class (the counts still cover every class, so a page can offer the others).
+    """
+    q = q.strip()
+    if not q:
+        raise QueryError("the search text is empty")
+    if cls is not None and cls not in _SEARCHED:
+        raise QueryError(f"cannot search class {cls!r}; use one of {', '.join(_SEARCHED)}")
+    hits, truncated = _hits(store, q)
+    counts = {c: n for c in CLASS_ORDER if (n := sum(h.cls == c for h in hits))}
+    chosen = [h for h in hits if cls is None or h.cls == cls]
+    chosen.sort(key=lambda h: (CLASS_ORDER.index(h.cls), *h.rank(q)))
+    result = paginate(chosen, page, size)
+    result.counts, result.truncated = counts, truncated
+    return result
+
+
+def _hits(store: GraphStore, q: str) -> tuple[list[Hit], bool]:
+    """Every matching thing once, remembering the best-matching of its names; True when cut at the limit."""
+    query = _SEARCH % {"classes": " ".join(f"pk:{c}" for c in _SEARCHED), "q": sparql_str(q),
+                       "limit": MAX_MATCHES}
+    best: dict[str, Hit] = {}
+    found = rows(store, query)
+    for r in found:
+        cls = main_class(r["types"].split())
+        if cls is None:
+            continue
+        hit = Hit(r["e"], r["label"], cls, r["name"], r["reports"], r["within"])
+        if r["e"] not in best or _closeness(q, hit.matched) < _closeness(q, best[r["e"]].matched):
+            best[r["e"]] = hit
+    return list(best.values()), len(found) >= MAX_MATCHES
+
+
+def _closeness(q: str, name: str) -> tuple[int, int]:
+    """Exact beats prefix beats substring; then the shorter name."""
+    q, name = q.lower(), name.lower()
+    return (0 if name == q else 1 if name.startswith(q) else 2, len(name))
+
+
+def hit_row(hit: Hit) -> dict[str, Any]:
+    """A hit as a flat row (for the JSON and CSV twins)."""
+    return {"iri": hit.iri, "label": hit.label, "class": hit.cls, "matched": hit.matched, "reports": hit.reports,
+            "within": hit.within}

@@ -1,15 +1,187 @@
-"""PLACEHOLDER: replaced by the extraction work (issues 2 and 3)."""
+"""`observations`: every figure a report gives (2022年共办结矛盾纠纷822起 → 822 起 办结矛盾纠纷).
+
+A figure is a number followed by a measure word, found by one regex over the text: Arabic or Chinese
+numerals, a 万/亿 multiplier (25.9万件 → 259000 件, 2200余万元 → 22000000 元), approximation words
+(余, 以上, 近, 不少于 → `approximate`). What is NOT a figure is as important: dates and years (no time
+units are measure words), ordinals and codes (第一, 2.0, 12·4), numbers inside quotes or book titles
+(“八个多跨制度”, 《…十条措施》) and one-character Chinese numerals that are part of names (三项制度,
+办案一件事) unless a counting word (共, 累计) comes before them.
+
+Each figure gets its indicator phrase (see `extract.indicators`), its period (the report year unless
+the sentence says 截至2022年12月20日 or names another year), the measure whose paragraph holds it, and
+`about`: the entities (from `resolve_names`, which runs first) named in the figure's clause.
+Writes `doc._.observations`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from policekg.extract.indicators import IndicatorRules
+from policekg.extract.model import Mention, Observation
+from policekg.extract.numbers import NUMERAL_CHARS, parse_number
+from policekg.extract.patterns import compile_alternation, load_patterns
+
+_SENTENCE_END = re.compile(r"[。!?;\n]")
+_MAX_CLAUSE = 40
+_MAX_RIGHT = 20
+
 
 @Language.factory("observations")
-def make_component(nlp: Language, name: str) -> "Placeholder":
-    return Placeholder()
+def make_observations(nlp: Language, name: str) -> "Observations":
+    return Observations()
 
 
-class Placeholder:
+class Observations:
+    """Finds reported figures and fills `doc._.observations`."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, Any] | None = None
+        self._indicators: IndicatorRules | None = None
+
+    def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
+        """Compile the figure regex and the phrase rules of `schema/patterns/observations.json`."""
+        p = load_patterns("observations")
+        alt = compile_alternation
+        self._rules = {
+            "figure": re.compile(
+                f"(?P<pre>{alt(p['approx_before'])})?"
+                f"(?P<num>\\d+(?:,\\d{{3}})*(?:\\.\\d+)?|[{NUMERAL_CHARS}]+)"
+                f"(?P<a1>{alt(p['approx_after_number'])})?(?P<mult>{alt(p['multipliers'])})?"
+                f"(?P<a2>{alt(p['approx_after_number'])})?(?P<unit>{alt(p['units'])})"
+                f"(?P<a3>{alt(p['approx_after_unit'])})?"),
+            "not_before": re.compile(f"(?:{p['not_before']})$"),
+            "not_after": re.compile(p["not_after"]),
+            "cues": tuple(p["counting_cues"]),
+            "quoted": re.compile(p["quoted"]),
+            "period_date": re.compile(p["period_date"]),
+            "period_year": re.compile(p["period_year"]),
+        }
+        self._indicators = IndicatorRules(p)
+
     def __call__(self, doc: Doc) -> Doc:
-        doc._.observations = []
+        if self._rules is None:
+            self.initialize()
+        text = doc.text
+        quoted = [(m.start(), m.end()) for m in self._rules["quoted"].finditer(text)]
+        context = _Context(doc)
+        found: list[Observation] = []
+        previous_end = 0
+        for match in self._rules["figure"].finditer(text):
+            if self._is_count(text, match, quoted):
+                found.extend(self._observations(text, match, previous_end, context))
+                previous_end = match.end()
+        doc._.observations = found
         return doc
+
+    def _is_count(self, text: str, match: re.Match[str], quoted: list[tuple[int, int]]) -> bool:
+        """False for ordinals, codes, durations, names and quoted titles that look like figures."""
+        start, num = match.start(), match.group("num")
+        before = text[max(0, start - 3):start]
+        if before[-1:].isdigit() or before[-1:] in NUMERAL_CHARS or self._rules["not_before"].search(before):
+            return False
+        if self._rules["not_after"].match(text, match.end()):
+            return False
+        if not num[0].isdigit() and len(num) == 1 and not (match.group("a1") or match.group("pre")):
+            if not text[max(0, start - 4):start].endswith(self._rules["cues"]):
+                return False
+        i = bisect.bisect_right(quoted, (start, len(text))) - 1
+        return not (i >= 0 and quoted[i][0] < start < quoted[i][1])
+
+    def _observations(self, text: str, match: re.Match[str], previous_end: int,
+                      context: "_Context") -> list[Observation]:
+        value = parse_number(match.group("num"), match.group("mult") or "")
+        if value is None:
+            return []
+        sent_lo, sent_hi = _sentence_bounds(text, match.start())
+        lo = max(sent_lo, previous_end, match.start() - _MAX_CLAUSE)
+        rules = self._indicators
+        listed = text[rules.clause_start(text, lo, match.start(), keep_lists=True):match.start()]
+        listed = listed.lstrip(" 、,")
+        items = rules.each_items(listed)
+        start, end = match.start() - len(listed), match.end()
+        if items:
+            phrases = [(item, rules.normalize(item)) for item in items]
+        else:
+            raw = text[rules.clause_start(text, lo, match.start()):match.start()].strip()
+            start = match.start() - len(raw)
+            phrases = [(raw, rules.normalize(raw))]
+            if not rules.is_usable(phrases[0][1]):
+                right = self._right_phrase(text, match.end(), sent_hi)
+                if rules.normalize(right):
+                    phrases, end = [(right, rules.normalize(right))], match.end() + len(right)
+        if not all(ind for _, ind in phrases):
+            return []  # nothing around the figure says what it counts
+        mention = Mention(start, end, text[start:end], text[sent_lo:sent_hi])
+        common = {
+            "value": value,
+            "unit": match.group("unit"),
+            "period": self._period(text[sent_lo:match.start()], context.year),
+            "mention": mention,
+            "approximate": any(match.group(g) for g in ("pre", "a1", "a2", "a3")),
+            "measure": context.measure_at(match.start()),
+            "about": context.entities_in(start, end),
+        }
+        return [Observation(indicator=ind, indicator_text=raw, **common) for raw, ind in phrases]
+
+    def _right_phrase(self, text: str, pos: int, limit: int) -> str:
+        """The words after a figure that opens its clause (2个|公安综合窗口进驻…), up to a break or number."""
+        end = min(limit, pos + _MAX_RIGHT)
+        brk = self._indicators.clause_break.search(text, pos, end)
+        end = brk.start() if brk else end
+        digit = re.search(r"\d", text[pos:end])
+        return text[pos:pos + digit.start()] if digit else text[pos:end]
+
+    def _period(self, before: str, year: int | None) -> str:
+        """The date or year the sentence gives before the figure, else the report year."""
+        dates = list(self._rules["period_date"].finditer(before))
+        if dates:
+            d = dates[-1]
+            y = d.group(1) or (str(year) if year else None)
+            if y:
+                return f"{y}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
+        years = self._rules["period_year"].findall(before)
+        if years:
+            return years[-1]
+        return str(year) if year else ""
+
+
+class _Context:
+    """What the document already knows that a figure points at: its measures and named entities."""
+
+    def __init__(self, doc: Doc) -> None:
+        meta = doc._.meta
+        self.year: int | None = meta.year if meta and meta.year else None
+        measures = sorted((m.start, m.end, m.ordinal) for s in doc._.sections or [] for m in s.measures)
+        self._measure_starts = [m[0] for m in measures]
+        self._measures = measures
+        self._mentions = sorted((m.start, m.end, e.key) for e in doc._.entities or []
+                                if e.kind != "Place" for m in e.mentions)
+
+    def measure_at(self, pos: int) -> str | None:
+        i = bisect.bisect_right(self._measure_starts, pos) - 1
+        if i >= 0 and self._measures[i][0] <= pos < self._measures[i][1]:
+            return self._measures[i][2]
+        return None
+
+    def entities_in(self, start: int, end: int) -> list[str]:
+        """Keys of the entities named inside [start, end), in text order, each once."""
+        i = bisect.bisect_left(self._mentions, (start, -1, ""))
+        keys: list[str] = []
+        while i < len(self._mentions) and self._mentions[i][0] < end:
+            if self._mentions[i][1] <= end and self._mentions[i][2] not in keys:
+                keys.append(self._mentions[i][2])
+            i += 1
+        return keys
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """The sentence around `pos`: from after the previous 。!?; or line end to the next one."""
+    lo = max(text.rfind(ch, 0, pos) for ch in "。!?;\n") + 1
+    hi_match = _SENTENCE_END.search(text, pos)
+    return lo, hi_match.start() + 1 if hi_match else len(text)

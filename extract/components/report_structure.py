@@ -84,8 +84,16 @@ class ReportStructure:
         return sections, before_heads + heads
 
     def _top_style(self, styles: list[Style | None]) -> Style | None:
+        """The highest style numbering two paragraphs, or one paragraph that lower-style items follow."""
+        counts = {style.name: sum(s is style for s in styles) for style in self._numbering.styles}
         for style in self._numbering.styles:
-            if style.top and sum(s is style for s in styles) >= _MIN_TOP_HEADINGS:
+            if not style.top or not counts[style.name]:
+                continue
+            if counts[style.name] >= _MIN_TOP_HEADINGS:
+                return style
+            first = next(i for i, s in enumerate(styles) if s is style)
+            below = [s for s in styles[first + 1:] if s and s.top and s.rank > style.rank]
+            if len(below) >= _MIN_TOP_HEADINGS:
                 return style
         return None
 

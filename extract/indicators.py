@@ -1,0 +1,58 @@
+"""Indicator phrases: what a figure counts, worded the same way in every report.
+
+"2022年共办结矛盾纠纷822起" and "全年办结各类矛盾纠纷1,203起" count the same thing; the graph can only
+compare them if both become the indicator 办结矛盾纠纷. The phrase is the clause before the figure,
+stripped of time words (2022年, 截至12月20日), counting words (共, 累计, 已), quantifiers (各类) and
+linking verbs (达, 为); when nothing is left (2个公安综合窗口进驻…), the words after the figure are used.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from policekg.extract.patterns import compile_alternation
+
+
+class IndicatorRules:
+    """The compiled phrase rules of `schema/patterns/observations.json`."""
+
+    def __init__(self, patterns: dict[str, Any]) -> None:
+        self.clause_break = re.compile(patterns["clause_break"])
+        self.time_prefix = re.compile(patterns["time_prefix"])
+        self.prefixes = re.compile(f"^(?:{compile_alternation(patterns['strip_prefixes'])})")
+        self.suffixes = re.compile(f"(?:{compile_alternation(patterns['strip_suffixes'])})$")
+        self.inside = re.compile(compile_alternation(patterns["strip_inside"]))
+        self.each = re.compile(patterns["each"])
+        self.list_split = re.compile(patterns["list_split"])
+        self.min_chars = int(patterns["min_indicator_chars"])
+
+    def clause_start(self, text: str, lo: int, pos: int, keep_lists: bool = False) -> int:
+        """Where the clause ending at `pos` starts (not before `lo`); `keep_lists` reads across 、/和."""
+        start = lo
+        for match in self.clause_break.finditer(text, lo, pos):
+            if keep_lists and match.group() == "、":
+                continue
+            start = match.end()
+        return start
+
+    def normalize(self, phrase: str) -> str:
+        """The shared indicator phrase for a raw one (共办结各类矛盾纠纷 → 办结矛盾纠纷)."""
+        text = self.inside.sub("", phrase).strip()
+        text = self.time_prefix.sub("", text)
+        previous = None
+        while previous != text:
+            previous = text
+            text = self.time_prefix.sub("", self.prefixes.sub("", text)).strip()
+            text = self.suffixes.sub("", text).strip()
+        return text
+
+    def is_usable(self, indicator: str) -> bool:
+        return sum("\u4e00" <= ch <= "\u9fff" or ch.isalpha() for ch in indicator) >= self.min_chars
+
+    def each_items(self, phrase: str) -> list[str] | None:
+        """'隐患告知书和整改通知书各' → the two items the one figure applies to; None if not such a list."""
+        if not self.each.search(phrase):
+            return None
+        items = [p for p in self.list_split.split(self.each.sub("", phrase)) if p.strip()]
+        return items if len(items) > 1 else None

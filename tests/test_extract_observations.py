@@ -1,0 +1,103 @@
+"""Reported figures: values, units, approximation, periods, measures, indicators and what is NOT a figure."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from policekg.extract import Extraction, Extractor
+from policekg.extract.model import Entity, Mention, Observation, ReportMeta
+
+SHORT_REPORT = """某某县公安局2023年法治政府建设情况
+一、加强执法培训
+(一)抓实学法。全年办结各类矛盾纠纷1,203起,共开展培训十二次,组织学习三十余次,覆盖民警近500人。
+落实“三项制度”,推进办案“一件事”改革,开展第一课,完成4.0版系统升级,历时3个月。
+(二)强化监督。参考率、通过率均达100%,执法资格考试通过人数不少于20人,挽回损失1.26亿元。
+"""
+
+
+def _by_text(extraction: Extraction) -> dict[str, Observation]:
+    return {o.mention.text: o for o in extraction.observations}
+
+
+def _find(extraction: Extraction, value: str, unit: str) -> list[Observation]:
+    return [o for o in extraction.observations if o.value == Decimal(value) and o.unit == unit]
+
+
+def test_seed_values_multipliers_and_approximation(seed_extraction: Extraction) -> None:
+    (total,) = _find(seed_extraction, "2500000", "件")
+    assert (total.indicator, total.measure, total.approximate) == ("办理政务服务事项", "2-1", False)
+    assert _find(seed_extraction, "259000", "件")[0].indicator == "政务服务2.0平台收件"
+    (money,) = _find(seed_extraction, "22000000", "元")
+    assert money.approximate and money.measure == "5-2"
+    assert _find(seed_extraction, "10", "次")[0].approximate  # 学习10余次
+    (share,) = _find(seed_extraction, "95", "%")
+    assert share.approximate and share.mention.text.endswith("95%以上")
+    assert _find(seed_extraction, "99.23", "%")[0].indicator == "移动办案深度应用率"
+
+
+def test_seed_indicator_strips_time_and_counting_words(seed_extraction: Extraction) -> None:
+    (disputes,) = _find(seed_extraction, "822", "起")
+    assert (disputes.indicator, disputes.indicator_text) == ("办结矛盾纠纷", "2022年共办结矛盾纠纷")
+    assert disputes.measure == "4-1" and disputes.period == "2022"
+    assert seed_extraction.text[disputes.mention.start:disputes.mention.end] == disputes.mention.text
+    assert "822起" in disputes.mention.sentence
+
+
+def test_seed_period_from_a_cutoff_date(seed_extraction: Extraction) -> None:
+    (claimed,) = _find(seed_extraction, "764", "个")
+    assert claimed.period == "2022-12-20"  # 截至2022年12月20日
+    assert _find(seed_extraction, "21", "个")[0].period == "2022-12-20"  # 截至12月20日, report year
+
+
+def test_seed_one_figure_for_each_listed_item(seed_extraction: Extraction) -> None:
+    tens = [o.indicator for o in _find(seed_extraction, "10", "份")]
+    assert tens == ["隐患告知书", "整改通知书"]  # 隐患告知书和整改通知书各10份
+
+
+def test_seed_counts_no_dates_versions_or_names(seed_extraction: Extraction) -> None:
+    spans = [o.mention.text for o in seed_extraction.observations]
+    assert not any(s in text for text in spans for s in ("三项制度", "八个多跨", "二十大", "12·4"))
+    assert not _find(seed_extraction, "2", "%") and not _find(seed_extraction, "0", "件")
+    assert all(o.measure for o in seed_extraction.observations)
+    assert len(seed_extraction.observations) == 78
+
+
+def test_chinese_numerals_thousands_and_listed_rates(extractor: Extractor) -> None:
+    extraction = extractor(SHORT_REPORT)
+    found = {(str(o.value), o.unit, o.approximate, o.indicator) for o in extraction.observations}
+    assert found == {
+        ("1203", "起", False, "办结矛盾纠纷"),
+        ("12", "次", False, "开展培训"),
+        ("30", "次", True, "组织学习"),
+        ("500", "人", True, "覆盖民警"),
+        ("100", "%", False, "参考率"),
+        ("100", "%", False, "通过率"),
+        ("20", "人", True, "执法资格考试通过人数"),
+        ("126000000", "元", False, "挽回损失"),
+    }
+    assert {o.measure for o in extraction.observations} == {"1-1", "1-2"}
+    assert {o.period for o in extraction.observations} == {"2023"}
+
+
+def test_about_names_the_entities_in_the_figure_clause(extractor: Extractor) -> None:
+    """`about` comes from the entities resolve_names put on the doc: run the component on such a doc."""
+    text = "匡堰派出所通过警调衔接调处矛盾纠纷86件,慈溪市共有窗口3个。"
+    doc = extractor.nlp.make_doc(text)
+    doc._.meta, doc._.sections, doc._.warnings = ReportMeta("慈溪市公安局", 2022), [], []
+    doc._.entities = [
+        Entity("PoliceUnit", "匡堰派出所", "慈溪市公安局", mentions=[Mention(0, 5, "匡堰派出所", text)]),
+        Entity("Program", "警调衔接", mentions=[Mention(7, 11, "警调衔接", text)]),
+        Entity("Place", "慈溪市", mentions=[Mention(22, 25, "慈溪市", text)]),
+    ]
+    observations = extractor.nlp.get_pipe("observations")(doc)._.observations
+    assert [o.about for o in observations] == [["PoliceUnit:慈溪市公安局/匡堰派出所", "Program:警调衔接"], []]
+
+
+@pytest.mark.parametrize("text", [
+    "2022年12月20日召开会议。", "第3条规定。", "政务服务2.0平台上线。", "推行“八个多跨制度”。",
+    "印发《服务保障民营经济十条措施》。", "用时3个月完成。", "落实三项制度。",
+])
+def test_things_that_are_not_figures(extractor: Extractor, text: str) -> None:
+    assert extractor(text, issuer="某某县公安局", year=2022).observations == []

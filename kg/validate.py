@@ -4,7 +4,12 @@ Each report graph is validated on its own (a report stands alone, and a violatio
 graph it lives in). The ontology is mixed into the data graph so `sh:class` and `sh:targetClass` follow
 `rdfs:subClassOf` (a `pk:Law` is a `pk:LegalInstrument`), but no RDFS inference runs: it would derive
 the classes of relation objects from the property ranges, and the shapes checking those classes could
-then never fail. It is also much faster.
+then never fail.
+
+pyshacl runs on an in-memory Oxigraph store, not an rdflib graph: it re-parses a SPARQL-based constraint
+for every focus node, and rdflib's parser made that 35 times slower (21 s against 0.6 s for a report with
+600 mentions). We mix the ontology in ourselves, because pyshacl's own mixing (`ont_graph`) fails on
+an Oxigraph store.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
+import pyoxigraph as ox
 import pyshacl
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH, NamespaceManager
@@ -51,18 +57,19 @@ def shapes_graph() -> Graph:
 
 @lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
-    """The ontology, parsed once per process; mixed into each data graph for subclass reasoning."""
+    """The ontology, parsed once per process."""
     return Graph().parse(ONTOLOGY, format="turtle")
+
+
+@lru_cache(maxsize=1)
+def _ontology_ntriples() -> bytes:
+    return ontology_graph().serialize(format="nt", encoding="utf-8")
 
 
 def validate_graph(data: Graph, graph: URIRef | None = None) -> list[Violation]:
     """Every SHACL result for one report graph (`data` is not modified)."""
     graph = graph if graph is not None else URIRef(str(data.identifier))
-    _conforms, report, _text = pyshacl.validate(
-        data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
-        allow_warnings=True, advanced=False)
-    return sorted((_violation(report, r, graph) for r in report.subjects(RDF.type, SH.ValidationResult)),
-                  key=lambda v: (str(v.graph), str(v.focus), str(v.path), v.message))
+    return _validate_ntriples(data.serialize(format="nt", encoding="utf-8"), graph)
 
 
 def validate(store: GraphStore, graph: URIRef | None = None) -> list[Violation]:
@@ -74,10 +81,22 @@ def validate(store: GraphStore, graph: URIRef | None = None) -> list[Violation]:
         graphs = [URIRef(str(graph))]
     violations: list[Violation] = []
     for iri in graphs:
-        found = validate_graph(store.graph(iri), iri)
+        data = store.ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(iri)))
+        found = _validate_ntriples(data, iri)
         log.info("validated %s: %d results", iri, len(found))
         violations.extend(found)
     return violations
+
+
+def _validate_ntriples(data: bytes, graph: URIRef) -> list[Violation]:
+    """Validate one graph given as N-Triples, in a scratch Oxigraph store with the ontology added."""
+    work = ox.Store()
+    work.load(data, format=ox.RdfFormat.N_TRIPLES)
+    work.load(_ontology_ntriples(), format=ox.RdfFormat.N_TRIPLES)
+    _conforms, report, _text = pyshacl.validate(work, shacl_graph=shapes_graph(), inference="none",
+                                                allow_warnings=True, inplace=True)
+    return sorted((_violation(report, r, graph) for r in report.subjects(RDF.type, SH.ValidationResult)),
+                  key=lambda v: (str(v.focus), str(v.path), v.message))
 
 
 def _violation(report: Graph, result: Node, graph: URIRef) -> Violation:

@@ -36,3 +36,5 @@ class Settings:
     update_token: str | None = field(default_factory=lambda: _env("UPDATE_TOKEN"))
     #: Whether SERVICE (federation) and LOAD may make the server fetch URLs.
     allow_remote: bool = field(default_factory=lambda: _env_bool("ALLOW_REMOTE"))
+    #: Worker processes that run SPARQL queries (a query over its time limit is stopped by killing its worker).
+    query_workers: int = field(default_factory=lambda: int(_env("QUERY_WORKERS", "2") or 2))

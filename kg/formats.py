@@ -22,6 +22,10 @@ class RdfFormat:
     suffix: str
     ox: ox.RdfFormat
     quads: bool  # keeps named graphs
+    #: Other media types clients ask for meaning this format (content negotiation accepts them too).
+    also: tuple[str, ...] = ()
+    #: Local name of the format's IRI under http://www.w3.org/ns/formats/ (service description).
+    w3c: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,22 +36,29 @@ class ResultsFormat:
     media_type: str
     suffix: str
     ox: ox.QueryResultsFormat
+    also: tuple[str, ...] = ()
+    w3c: str = ""
 
 
 RDF_FORMATS: tuple[RdfFormat, ...] = (
-    RdfFormat("ttl", "text/turtle", "ttl", ox.RdfFormat.TURTLE, False),
-    RdfFormat("trig", "application/trig", "trig", ox.RdfFormat.TRIG, True),
-    RdfFormat("nt", "application/n-triples", "nt", ox.RdfFormat.N_TRIPLES, False),
-    RdfFormat("nq", "application/n-quads", "nq", ox.RdfFormat.N_QUADS, True),
-    RdfFormat("jsonld", "application/ld+json", "jsonld", ox.RdfFormat.JSON_LD, False),
-    RdfFormat("xml", "application/rdf+xml", "rdf", ox.RdfFormat.RDF_XML, False),
+    RdfFormat("ttl", "text/turtle", "ttl", ox.RdfFormat.TURTLE, False,
+              ("application/turtle", "application/x-turtle"), "Turtle"),
+    RdfFormat("trig", "application/trig", "trig", ox.RdfFormat.TRIG, True, (), "TriG"),
+    RdfFormat("nt", "application/n-triples", "nt", ox.RdfFormat.N_TRIPLES, False, ("text/plain",), "N-Triples"),
+    RdfFormat("nq", "application/n-quads", "nq", ox.RdfFormat.N_QUADS, True, ("text/x-nquads",), "N-Quads"),
+    RdfFormat("jsonld", "application/ld+json", "jsonld", ox.RdfFormat.JSON_LD, False, ("application/json",),
+              "JSON-LD"),
+    RdfFormat("xml", "application/rdf+xml", "rdf", ox.RdfFormat.RDF_XML, False, ("application/xml", "text/xml"),
+              "RDF_XML"),
 )
 
 RESULTS_FORMATS: tuple[ResultsFormat, ...] = (
-    ResultsFormat("json", "application/sparql-results+json", "srj", ox.QueryResultsFormat.JSON),
-    ResultsFormat("xml", "application/sparql-results+xml", "srx", ox.QueryResultsFormat.XML),
-    ResultsFormat("csv", "text/csv", "csv", ox.QueryResultsFormat.CSV),
-    ResultsFormat("tsv", "text/tab-separated-values", "tsv", ox.QueryResultsFormat.TSV),
+    ResultsFormat("json", "application/sparql-results+json", "srj", ox.QueryResultsFormat.JSON,
+                  ("application/json", "text/javascript", "application/javascript"), "SPARQL_Results_JSON"),
+    ResultsFormat("xml", "application/sparql-results+xml", "srx", ox.QueryResultsFormat.XML,
+                  ("application/xml", "text/xml"), "SPARQL_Results_XML"),
+    ResultsFormat("csv", "text/csv", "csv", ox.QueryResultsFormat.CSV, (), "SPARQL_Results_CSV"),
+    ResultsFormat("tsv", "text/tab-separated-values", "tsv", ox.QueryResultsFormat.TSV, (), "SPARQL_Results_TSV"),
 )
 
 #: Other names users type for the same formats.

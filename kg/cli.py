@@ -20,7 +20,10 @@ from policekg.extract import ExtractionError, Extractor
 from policekg.kg.config import Settings
 from policekg.kg.errors import FormatError, QueryError, StoreError
 from policekg.kg.formats import rdf_format, results_format
-from policekg.kg.ingest import SAMPLE_REPORT, ingest_file, ingest_files
+from policekg.kg.batch import ingest_batch, refresh_analysis
+from policekg.kg.ingest import SAMPLE_REPORT, check_overrides, collect_paths, ingest_file, report_ref
+from policekg.kg.loaders import LoadError
+from policekg.kg.progress import LineProgress, TerminalProgress, summary_tables
 from policekg.kg.store import GraphStore
 
 app = typer.Typer(help="policekg: a knowledge graph of police rule-of-law reports.", no_args_is_help=True,
@@ -57,23 +60,56 @@ def fail(message: str) -> None:
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="Report files (UTF-8 text)")],
+    paths: Annotated[list[Path], typer.Argument(help="Report files, folders (searched recursively) or glob patterns: "
+                                                     "text (UTF-8, GB18030), saved web pages, PDF, .docx")],
     store: StoreOpt = None,
-    issuer: Annotated[Optional[str], typer.Option(help="Issuing bureau, when the text does not say")] = None,
-    year: Annotated[Optional[int], typer.Option(help="Report year, when the text does not say")] = None,
+    issuer: Annotated[Optional[str], typer.Option(help="Issuing bureau of every file (a <file>.json sidecar "
+                                                       "wins; without either, the text says)")] = None,
+    year: Annotated[Optional[int], typer.Option(help="Report year of every file (likewise)")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1,
+                                                help="Extraction processes [default: number of cores]")] = None,
+    force: Annotated[bool, typer.Option(help="Re-extract files stored unchanged (after an upgrade)")] = False,
 ) -> None:
-    """Extract each report and store it as its own named graph (re-ingesting replaces it)."""
+    """Extract every report and store each as its own named graph.
+
+    Files already stored unchanged are skipped; a changed file replaces its report's graph. A bad file is
+    reported and the rest go in; the exit code is 1 when any file failed.
+    """
+    given = check_overrides({"issuer": issuer, "year": year}, "--issuer/--year")
+    files, missing = collect_paths(paths)
     db = open_store(store, write=True)
-    stored, failed = ingest_files(db, Extractor(), files, issuer=issuer, year=year)
-    for s in stored:
-        out.print(f"stored {s.path} → <{s.graph}> ({s.triples} triples)", highlight=False)
-        for warning in s.warnings:
-            err.print(f"warning: {s.path}: {warning}", highlight=False)
-    for f in failed:
-        err.print(f"error: {f.path}: {f.reason}", highlight=False, markup=False)
+    progress = TerminalProgress(err) if err.is_terminal else LineProgress(out, err)
+    try:
+        result = ingest_batch(db, files, jobs=jobs, overrides=given, force=force, progress=progress)
+    finally:
+        progress.stop()
+    for m in missing:
+        result.add(m)
+        err.print(f"failed\t{m.path}\t{m.reason}", highlight=False, markup=False)
+    for table in summary_tables(result, db.stats()["classes"]):
+        out.print(table, highlight=False)
     db.close()
-    if failed:
+    if result.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def remove(
+    report: Annotated[str, typer.Argument(help="The report: its IRI, or ISSUER/YEAR (慈溪市公安局/2022)")],
+    store: StoreOpt = None,
+) -> None:
+    """Delete one report's named graph and nothing else (what other reports say stays)."""
+    try:
+        iri = report_ref(report)
+    except ValueError as e:
+        fail(str(e))
+    db = open_store(store, write=True)
+    if not db.remove_graph(iri):
+        db.close()
+        fail(f"no report graph <{iri}> in the store")
+    refresh_analysis(db)
+    db.close()
+    out.print(f"removed <{iri}>", highlight=False)
 
 
 @app.command()
@@ -202,6 +238,6 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         app()
-    except (QueryError, StoreError, ExtractionError, FormatError) as e:
+    except (QueryError, StoreError, ExtractionError, FormatError, LoadError) as e:
         err.print(f"error: {e}", highlight=False, markup=False)
         sys.exit(1)

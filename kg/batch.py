@@ -1,0 +1,205 @@
+"""Many report files in: plan what needs doing, extract in parallel processes, write from one place.
+
+Extraction is CPU work in pure Python (spaCy components, regexes), so it is spread over processes,
+each building its `Extractor` once. Only this process writes to the store: Oxigraph takes one writer,
+and one writer also means the checks that need the whole batch (two files that are the same report)
+are decided in input order, the same way on every run whatever the number of processes.
+
+The batch never stops on a file: a bad file becomes a `Failed` with its reason, an unchanged one a
+`Skipped`, and a file that fails leaves nothing of itself behind, since its graph is only written
+once it is complete, in one transaction.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Protocol
+
+from rdflib import URIRef
+
+from policekg.extract import ExtractionError, Extractor
+from policekg.kg.errors import StoreError
+from policekg.kg.ingest import (Extracted, Failed, Skipped, Stored, extract_report, read_sidecar, source_key,
+                                store_report, stored_keys)
+from policekg.kg.loaders import LoadError
+from policekg.kg.store import GraphStore
+
+log = logging.getLogger(__name__)
+
+Outcome = Stored | Skipped | Failed
+
+
+class Progress(Protocol):
+    """What the batch tells whoever shows its progress (a terminal bar, log lines, nothing)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, outcome: Outcome) -> None: ...
+
+
+class _Silent:
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, outcome: Outcome) -> None:
+        pass
+
+
+@dataclass
+class BatchResult:
+    """What a batch did, file by file, and how long it took."""
+
+    stored: list[Stored] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    failed: list[Failed] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, outcome: Outcome) -> None:
+        {Stored: self.stored, Skipped: self.skipped, Failed: self.failed}[type(outcome)].append(outcome)
+
+    @property
+    def chars(self) -> int:
+        return sum(s.chars for s in self.stored)
+
+    @property
+    def triples(self) -> int:
+        return sum(s.triples for s in self.stored)
+
+
+@dataclass
+class _Task:
+    path: Path
+    overrides: dict[str, Any]
+    key: str
+
+
+def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = None,
+                 overrides: dict[str, Any] | None = None, force: bool = False,
+                 progress: Progress | None = None) -> BatchResult:
+    """Ingest `paths` into `store`: skip what is stored unchanged (unless `force`), extract the rest on
+    `jobs` processes (default: one per core), write each report's graph as it arrives.
+
+    `overrides` (issuer, year, …) apply to every file; a file's sidecar wins over them.
+    """
+    started = time.monotonic()
+    progress = progress or _Silent()
+    result = BatchResult()
+    progress.start(len(paths))
+    tasks, early = _plan(paths, overrides or {}, {} if force else stored_keys(store))
+    for outcome in early:
+        result.add(outcome)
+        progress.advance(outcome)
+    written: dict[URIRef, Path] = {}
+    for task, extracted in _extract_all(tasks, jobs or os.cpu_count() or 1):
+        outcome = extracted if isinstance(extracted, Failed) else _write(store, extracted, task.key, written)
+        result.add(outcome)
+        progress.advance(outcome)
+    if result.stored:
+        refresh_analysis(store)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _plan(paths: list[Path], overrides: dict[str, Any],
+          known: dict[str, URIRef]) -> tuple[list[_Task], list[Outcome]]:
+    """The files to extract, and the outcomes already decided: bad sidecars, unreadable or unchanged files."""
+    tasks: list[_Task] = []
+    early: list[Outcome] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        try:
+            given = {**overrides, **read_sidecar(path)}
+            key = source_key(path.read_bytes(), given)
+        except LoadError as err:
+            early.append(Failed(path, str(err)))
+            continue
+        except OSError as err:
+            early.append(Failed(path, f"cannot read the file: {err.strerror or err}"))
+            continue
+        if key in known:
+            early.append(Skipped(path, known[key], "unchanged since it was stored"))
+        elif key in seen:
+            early.append(Skipped(path, None, f"same content as {seen[key]}"))
+        else:
+            seen[key] = path
+            tasks.append(_Task(path, given, key))
+    return tasks, early
+
+
+def _extract_all(tasks: list[_Task], jobs: int) -> Iterator[tuple[_Task, Extracted | Failed]]:
+    """Each task with its extraction, in input order; on `jobs` worker processes when it pays."""
+    if not tasks:
+        return
+    if jobs <= 1 or len(tasks) == 1:
+        extractor = Extractor()
+        for task in tasks:
+            yield task, _extract(extractor, task)
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding the store open
+    done = 0
+    try:
+        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=_start_worker) as pool:
+            for task, extracted in zip(tasks, pool.map(_extract_in_worker, tasks)):
+                done += 1
+                yield task, extracted
+    except BrokenProcessPool as err:
+        log.error("a worker process died: %s", err)
+        for task in tasks[done:]:
+            yield task, Failed(task.path, "a worker process died while this file was pending (out of memory?)")
+
+
+_WORKER_EXTRACTOR: Extractor | None = None
+
+
+def _start_worker() -> None:
+    """Build the worker's one Extractor (the spaCy pipeline and lexicons) before its first file."""
+    global _WORKER_EXTRACTOR
+    _WORKER_EXTRACTOR = Extractor()
+
+
+def _extract_in_worker(task: _Task) -> Extracted | Failed:
+    assert _WORKER_EXTRACTOR is not None, "worker started without _start_worker"
+    return _extract(_WORKER_EXTRACTOR, task)
+
+
+def _extract(extractor: Extractor, task: _Task) -> Extracted | Failed:
+    """One file's graph, or why not. A crash of the extractor on one file is that file's failure."""
+    try:
+        return extract_report(extractor, task.path, task.overrides)
+    except (LoadError, ExtractionError) as err:
+        return Failed(task.path, str(err))
+    except Exception as err:  # a bug on one odd file must not cost the user the rest of the batch
+        log.exception("extracting %s", task.path)
+        return Failed(task.path, f"internal error while extracting ({type(err).__name__}: {err}); please report it")
+
+
+def _write(store: GraphStore, extracted: Extracted, key: str, written: dict[URIRef, Path]) -> Stored | Failed:
+    """Store one report, unless another file of this batch already was the same report."""
+    iri = URIRef(extracted.graph.identifier)
+    if iri in written:
+        return Failed(extracted.path, f"the same report <{iri}> as {written[iri]} in this batch: keep one file, "
+                                      f"or give this one its issuer and year in a sidecar")
+    try:
+        stored = store_report(store, extracted, key)
+    except (StoreError, OSError) as err:
+        return Failed(extracted.path, f"could not be stored: {err}")
+    written[iri] = extracted.path
+    return stored
+
+
+def refresh_analysis(store: GraphStore) -> None:
+    """Recompute the analysis results (centrality, communities) when the analysis module offers it."""
+    if importlib.util.find_spec("policekg.kg.analysis") is None:
+        return
+    refresh = getattr(importlib.import_module("policekg.kg.analysis"), "refresh_analysis", None)
+    if refresh is not None:
+        refresh(store)

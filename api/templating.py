@@ -10,8 +10,11 @@ from importlib.resources import files
 from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 
 API_DIR = Path(str(files("policekg.api")))
 STATIC_DIR = API_DIR / "static"
 
-templates = Jinja2Templates(directory=str(API_DIR / "templates"), autoescape=True)
+# Starlette 1.x takes no Jinja options, so the environment is built here: autoescape on for every
+# template, whatever its file name.
+templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(API_DIR / "templates"), autoescape=True))

@@ -298,6 +298,17 @@ def _moved(g: Graph, iri: URIRef) -> Graph:
     return moved
 
 
+def test_seed_mention_moved_off_its_text_is_caught(seed_extraction) -> None:
+    """The offsets check works on real Chinese text: shift one real mention by a character."""
+    graph = report_graph(seed_extraction)
+    mention = next(graph.subjects(RDF.type, PK.Mention))
+    start, end = (graph.value(mention, p).toPython() for p in (PK.start, PK.end))
+    graph.set((mention, PK.start, _int(start + 1)))
+    graph.set((mention, PK.end, _int(end + 1)))
+    actual = seed_extraction.text[start + 1:end + 1]
+    _assert_caught(graph, mention, PK.text, f"which reads '{actual}'")
+
+
 def test_validate_command_passes_on_the_seed_store(seed_store_path: Path) -> None:
     proc = _policekg("validate", "--store", str(seed_store_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -63,17 +63,22 @@ def write_html(text: str, path: Path, url: str = SEED_URL, charset: str = "utf-8
     return path
 
 
-def write_pdf(text: str, path: Path) -> Path:
-    """The report as a typeset PDF (CJK font STSong-Light, 2-character first-line indent, wrapped lines)."""
+def write_pdf(text: str, path: Path, font: Path | None = None) -> Path:
+    """The report as a typeset PDF: 2-character first-line indent, wrapped lines, several pages.
+
+    With `font` (a TrueType file) the font is embedded with its Unicode map, as in most published
+    PDFs; without, reportlab's built-in CID font STSong-Light is used (pdfminer loses "·" there).
+    """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    style = ParagraphStyle("body", fontName="STSong-Light", fontSize=12, leading=20, firstLineIndent=24,
-                           wordWrap="CJK")
+    name = "ReportCJK" if font else "STSong-Light"
+    pdfmetrics.registerFont(TTFont(name, str(font), subfontIndex=0) if font else UnicodeCIDFont(name))
+    style = ParagraphStyle("body", fontName=name, fontSize=12, leading=20, firstLineIndent=24, wordWrap="CJK")
     heading = ParagraphStyle("title", parent=style, fontSize=16, leading=28, alignment=1, firstLineIndent=0)
     title, info, body = split_header(text)
     flow = [Paragraph(escape(title), heading)]

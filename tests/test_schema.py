@@ -165,6 +165,18 @@ def test_ontology_is_aligned_with_the_standard_vocabularies(ontology: Graph) -> 
         assert triple in ontology, triple
 
 
+@pytest.mark.parametrize("prop, rng", [
+    ("implements", PK.Program), ("basedOn", PK.LegalInstrument), ("usesPlatform", PK.Platform),
+    ("partOf", PK.PoliceUnit), ("performedBy", PK.PoliceUnit), ("locatedIn", PK.Place),
+    ("hasSection", PK.Section), ("hasMeasure", PK.Measure), ("hasObservation", PK.Observation),
+    ("indicator", PK.Indicator), ("status", PK.Status), ("inReport", PK.Report), ("evidence", PK.Mention),
+    ("value", XSD.decimal), ("approximate", XSD.boolean), ("year", XSD.integer), ("ordinal", XSD.integer),
+    ("start", XSD.integer), ("end", XSD.integer), ("degree", XSD.integer), ("pagerank", XSD.decimal),
+])
+def test_properties_have_the_ranges_of_the_contract(ontology: Graph, prop: str, rng: URIRef) -> None:
+    assert set(ontology.objects(PK[prop], RDFS.range)) == {rng}
+
+
 def test_symmetric_property_has_the_same_domain_and_range(ontology: Graph) -> None:
     """Otherwise a reasoner would turn every body a bureau cooperates with into a police unit."""
     for p in ontology.subjects(RDF.type, OWL.SymmetricProperty):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from policekg.api import sparql
+from policekg.api import errors, pages, sparql
 from policekg.api.templating import STATIC_DIR
 from policekg.kg.config import Settings
 from policekg.kg.store import GraphStore
@@ -21,5 +21,7 @@ def create_app(store: GraphStore, settings: Settings | None = None) -> FastAPI:
     app.state.store = store
     app.state.settings = settings or Settings(store_path=store.path)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    errors.install(app)
     app.include_router(sparql.router)
+    pages.include(app)
     return app

@@ -127,8 +127,10 @@ def overview(store: GraphStore, top: int = 10) -> Overview:
     for r in report_rows:
         entry = issuers.setdefault(r["issuer"], {"iri": r["issuer"], "label": r["issuer_label"], "reports": 0})
         entry["reports"] += 1
+    order = {c: i for i, c in enumerate(CLASS_ORDER)}
+    classes = dict(sorted(stats["classes"].items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
     return Overview(
-        triples=int(stats["triples"]), reports=int(stats["reports"]), classes=dict(stats["classes"]),
+        triples=int(stats["triples"]), reports=int(stats["reports"]), classes=classes,
         issuers=sorted(issuers.values(), key=lambda e: e["label"] or ""),
         years=sorted({r["year"] for r in report_rows if r["year"] is not None}),
         central={cls: central(store, cls, top) for cls in ("Program", "PoliceUnit")},
@@ -163,6 +165,12 @@ def central(store: GraphStore, cls: str, top: int) -> list[dict[str, Any]]:
     if cls not in CLASS_ORDER:
         raise QueryError(f"unknown class {cls!r}")
     return rows(store, _CENTRAL % (cls, top))
+
+
+def exists(store: GraphStore, iri: str) -> bool:
+    """Whether the graph says anything about `iri` (as subject or object)."""
+    e = sparql_iri(iri)
+    return bool(store.ox_query(f"ASK {{ {{ {e} ?p ?o }} UNION {{ ?s ?p {e} }} }}"))
 
 
 def is_instance(iri: str) -> bool:

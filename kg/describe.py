@@ -125,10 +125,13 @@ def _reports(store: GraphStore, e: str) -> list[dict[str, Any]]:
     for r in rows(store, _MENTIONS % e):
         entry = by_report.setdefault(r["report"], {
             "iri": r["report"], "title": r["title"], "year": r["year"], "issuer": r["issuer_label"],
-            "mentions": 0, "sentences": []})
-        entry["mentions"] += 1
+            "mentions": 0, "sentences": [], "spans": set()})
+        entry["spans"].add((r["start"], r["end"]))
+        entry["mentions"] = len(entry["spans"])
         if r["sentence"] and all(s["sentence"] != r["sentence"] for s in entry["sentences"]):
             entry["sentences"].append({"sentence": r["sentence"], "text": r["text"], "start": r["start"]})
+    for entry in by_report.values():
+        del entry["spans"]
     return list(by_report.values())
 
 
@@ -178,4 +181,5 @@ def resource_graph(store: GraphStore, iri: str) -> list[ox.Triple]:
     triples = list(store.ox_query(_CBD % {"e": sparql_iri(iri)}))
     if not triples:
         raise NotFound(f"the graph holds nothing about <{iri}>")
-    return triples
+    # Its own triples first, then grouped by subject: Turtle writers group consecutive subjects.
+    return sorted(triples, key=lambda t: (t.subject.value != iri, str(t.subject), str(t.predicate), str(t.object)))

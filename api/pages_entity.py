@@ -1,0 +1,58 @@
+"""The page of any `pkr:` IRI: `https://w3id.org/policekg/id/{path}` dereferences to `/id/{path}`.
+
+One resource, several representations at the same address: HTML for people; Turtle, JSON-LD and the
+other RDF formats of `kg.formats` (its triples, the links pointing at it and its neighbours' labels);
+and a simple JSON of what the page shows. `Accept` chooses, or a suffix (`.ttl`, `.jsonld`, `.json`).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Depends
+from fastapi.responses import RedirectResponse, Response
+from starlette.requests import Request
+
+from policekg.api.deps import get_store
+from policekg.api.rendering import compute, render_html, render_json, wanted
+from policekg.api.urls import iri_for, page_url, raw_local_path, split_suffix
+from policekg.kg.browse import exists
+from policekg.kg.describe import describe, resource_graph
+from policekg.kg.formats import RDF_FORMATS, rdf_format
+from policekg.kg.iris import PREFIXES
+from policekg.kg.store import GraphStore
+
+router = APIRouter(tags=["pages"])
+
+#: What a resource comes as: suffix → media type. RDF rows come from the one format table.
+RESOURCE_TYPES: dict[str, str] = {"html": "text/html", "json": "application/json",
+                                  **{f.suffix: f.media_type for f in RDF_FORMATS}}
+
+
+@router.get("/id/{path:path}", summary="A resource of the graph (Linked Data: HTML, RDF or JSON)")
+async def resource(request: Request, path: str, store: GraphStore = Depends(get_store)) -> Response:
+    local, suffix = await compute(request, _resolve, store, raw_local_path(request, "/id/"))
+    iri = iri_for(local)
+    fmt = wanted(request, suffix, RESOURCE_TYPES)
+    headers = {"Vary": "Accept"}
+    if fmt == "html":
+        if page_url(iri) != f"/id/{local}":  # a report has its own page
+            return RedirectResponse(page_url(iri) or "/", status_code=303, headers=headers)
+        data = await compute(request, describe, store, iri)
+        return render_html(request, "entity.html", {"d": data, "url": f"/id/{local}"})
+    if fmt == "json":
+        response = render_json(await compute(request, describe, store, iri))
+    else:
+        rdf = rdf_format(RESOURCE_TYPES[fmt])
+        triples = await compute(request, resource_graph, store, iri)
+        body = ox.serialize(triples, format=rdf.ox, prefixes=PREFIXES)
+        response = Response(body, media_type=rdf.media_type)
+    response.headers.update(headers)
+    return response
+
+
+def _resolve(store: GraphStore, local: str) -> tuple[str, str | None]:
+    """Split a format suffix off the path, unless the name itself ends that way (`….json` as a name)."""
+    stem, suffix = split_suffix(local, RESOURCE_TYPES)
+    if suffix and not exists(store, iri_for(local)):
+        return stem, suffix
+    return local, None

@@ -1,0 +1,190 @@
+"""How every page answers: one table from output format to renderer, a time limit, paging and errors.
+
+A page computes its data once (in a worker thread, under `Settings.query_timeout`) and hands it
+to `respond`, which picks the renderer the request asked for: `.json` / `.csv` suffix,
+`?format=`, or the `Accept` header. Adding a format is adding a row to `RENDERERS`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import dataclasses
+import io
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from fastapi import Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from starlette.requests import Request
+
+from policekg.api.negotiation import choose
+from policekg.api.templating import templates
+from policekg.api.urls import compare_url, graph_url, page_url, twin_url, with_params
+from policekg.kg.browse import NotFound, Page
+from policekg.kg.errors import QueryError
+from policekg.kg.iris import PREFIXES
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: Most rows on one HTML / JSON page; CSV exports carry the whole list (up to Settings.row_limit).
+MAX_PAGE_SIZE = 500
+
+
+class PageError(Exception):
+    """A page that cannot be shown, with the status and the sentence the user reads."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+async def compute(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run `fn` in a worker thread; stop waiting after `Settings.query_timeout` seconds.
+
+    Oxigraph cannot cancel a running query, so the thread finishes in the background, but the user
+    gets an answer (503, saying so) instead of a page that never loads.
+    """
+    timeout = request.app.state.settings.query_timeout
+    try:
+        return await asyncio.wait_for(run_in_threadpool(fn, *args, **kwargs), timeout=timeout)
+    except asyncio.TimeoutError as err:
+        raise PageError(503, f"This page took longer than {timeout:g} s to compute and was stopped. "
+                             "Narrow it down (a longer search text, a smaller page) or ask the SPARQL "
+                             "endpoint with a LIMIT.") from err
+    except NotFound as err:
+        raise PageError(404, str(err)) from err
+    except QueryError as err:
+        raise PageError(400, str(err)) from err
+
+
+@dataclass
+class Paging:
+    """The `page` and `size` query parameters, validated by FastAPI (422 names a bad one)."""
+
+    page: int
+    size: int
+
+
+def paging(page: int = Query(1, ge=1, description="page number, from 1"),
+           size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="rows per page")) -> Paging:
+    return Paging(page, size)
+
+
+# -- choosing the format ---------------------------------------------------------------------------
+
+LIST_TYPES = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
+
+
+def wanted(request: Request, suffix: str | None, offered: dict[str, str] = LIST_TYPES) -> str:
+    """The format name asked for: a suffix wins, then `?format=`, then `Accept`; PageError 406 if none fits."""
+    name = suffix or request.query_params.get("format")
+    if name:
+        if name not in offered:
+            raise PageError(404 if suffix else 400,
+                            f"unknown format {name!r}; this page comes as {', '.join(offered)}")
+        return name
+    media = choose(request.headers.get("accept"), list(offered.values()))
+    if media is None:
+        raise PageError(406, f"cannot answer in {request.headers.get('accept')!r}; "
+                             f"this page comes as {', '.join(offered.values())}")
+    return next(n for n, m in offered.items() if m == media)
+
+
+# -- renderers --------------------------------------------------------------------------------------
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON values: exact decimals as numbers, sets as sorted lists, dataclasses as dicts."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return jsonable(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(jsonable(v) for v in value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def render_html(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    return templates.TemplateResponse(request, template, {**context, "status": status}, status_code=status)
+
+
+def render_json(data: Any, status: int = 200) -> Response:
+    return JSONResponse(jsonable(data), status_code=status)
+
+
+def page_data(request: Request, page: Page) -> dict[str, Any]:
+    """A page of a list as its JSON twin: the rows, the totals and the links to the pages around it."""
+    return {"items": page.items, "page": page.page, "size": page.size, "total": page.total,
+            "pages": page.pages, "counts": page.counts, "truncated": page.truncated,
+            "next": with_params(request, page=page.page + 1) if page.has_next else None,
+            "prev": with_params(request, page=page.page - 1) if page.page > 1 else None}
+
+
+def render_csv(rows: list[dict[str, Any]], filename: str) -> Response:
+    """A CSV file of flat rows; list cells are joined with `; `, link dicts become their labels."""
+    out = io.StringIO()
+    columns = list(rows[0]) if rows else []
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    headers = {"Content-Disposition": f'attachment; filename="{filename}.csv"'}
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict):
+        return value.get("label") or value.get("iri") or ""
+    if isinstance(value, (list, tuple, set)):
+        return "; ".join(str(_cell(v)) for v in value)
+    return value
+
+
+def error_response(request: Request, err: PageError) -> Response:
+    """The error as the page or data the request asked for."""
+    try:
+        fmt = wanted(request, request.path_params.get("suffix"))
+    except PageError:
+        fmt = "html"
+    if fmt == "html":
+        return render_html(request, "error.html", {"message": err.message}, err.status)
+    return render_json({"error": err.message, "status": err.status}, err.status)
+
+
+# -- template helpers -------------------------------------------------------------------------------
+
+def curie(iri: str | None) -> str:
+    """`https://w3id.org/policekg/ontology#implements` → `pk:implements` (for headings and tables)."""
+    if not iri:
+        return ""
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and prefix != "pkr":
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+#: How classes and statuses are named on the pages (Chinese first: the data is Chinese).
+CLASS_NAMES = {
+    "PoliceUnit": "公安机关 Police units", "GovernmentBody": "其他机关 Government bodies",
+    "Program": "工作机制 Programs", "LegalInstrument": "法律文件 Legal instruments",
+    "Law": "法律 Laws", "Regulation": "法规 Regulations", "PolicyDocument": "规范性文件 Policy documents",
+    "Platform": "平台 Platforms", "Place": "地点 Places", "Indicator": "指标 Indicators",
+    "Report": "报告 Reports", "Section": "部分 Sections", "Measure": "举措 Measures",
+    "Observation": "数据 Figures", "Mention": "提及 Mentions",
+}
+STATUS_NAMES = {"Done": "已完成 done", "Problem": "问题 problem", "Planned": "计划 planned"}
+
+templates.env.globals.update(page_url=page_url, graph_url=graph_url, compare_url=compare_url,
+                             twin_url=twin_url, with_params=with_params, curie=curie,
+                             CLASS_NAMES=CLASS_NAMES, STATUS_NAMES=STATUS_NAMES)

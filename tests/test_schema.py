@@ -279,6 +279,14 @@ def test_sentence_without_its_mention_is_a_warning_only() -> None:
     assert [(v.focus, v.path, v.severity) for v in results] == [(mention, PK.sentence, "Warning")]
 
 
+def test_mention_text_that_is_no_name_of_its_entity_is_a_warning_only() -> None:
+    mention = report_part_iri(R, "mention", "4-8")
+    g = _with([(PROGRAM, RDFS.label, _zh("枫桥式工作法"))], [(PROGRAM, RDFS.label, None)])
+    assert [(v.focus, v.path, v.severity) for v in validate_graph(g)] == [(mention, PK.text, "Warning")]
+    g.add((PROGRAM, URIRef("http://www.w3.org/2004/02/skos/core#altLabel"), _zh("枫桥经验")))
+    assert validate_graph(g) == []
+
+
 def test_violation_reads_as_one_line_naming_where_and_what() -> None:
     mention = report_part_iri(R, "mention", "4-8")
     g = _with([(mention, PK.start, _int(8))], [(mention, PK.start, None)])

@@ -1,29 +1,200 @@
-"""The SPARQL endpoint (first cut: GET, SPARQL JSON; the protocol issue completes it)."""
+"""The SPARQL 1.1 Protocol endpoint, /sparql: queries for everyone, updates for holders of the token.
+
+- Query by GET `?query=`, POST form (`query=`) or POST `application/sparql-query`; `default-graph-uri`
+  and `named-graph-uri` choose the dataset, otherwise the default graph is the union of all graphs.
+- Answers in the format the `format` parameter names, else the best the Accept header allows
+  (`kg.formats` is the table); 406 when none fits. curl's `*/*` gets SPARQL JSON or Turtle; a browser
+  (Accept naming text/html first) gets the query page with the query filled in and its answer shown.
+- GET without a query: the service description (Turtle for `*/*`) or, for browsers, the query page.
+- Update by POST form (`update=`) or `application/sparql-update`, only with the update token. Its
+  WHERE clauses read the store's own default graph, not the union: name graphs with GRAPH / WITH.
+
+Queries run in `query_pool` (time limit, off the event loop), after the SERVICE / LOAD guardrail.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
-from fastapi.concurrency import run_in_threadpool
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pyoxigraph as ox
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
+from starlette.datastructures import ImmutableMultiDict
 
-from policekg.api.deps import get_store
-from policekg.kg.errors import QueryError
-from policekg.kg.formats import results_format
-from policekg.kg.store import GraphStore
+from policekg.api.auth import require_update_token
+from policekg.api.errors import BadRequest, NotAcceptable, UnsupportedMediaType
+from policekg.api.guardrails import check_remote
+from policekg.api.negotiation import choose, names_explicitly, rank
+from policekg.api.query_exec import Job
+from policekg.api.query_pool import ProcessPool, ThreadRunner, runner_for
+from policekg.api.service_description import service_description
+from policekg.api.sparql_examples import EXAMPLES, prologue
+from policekg.api.templating import templates
+from policekg.api.update import run_update
+from policekg.kg.errors import FormatError
+from policekg.kg.formats import RDF_FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat, rdf_format, results_format
+from policekg.kg.iris import SD
 
-router = APIRouter()
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+FORM_TYPE = "application/x-www-form-urlencoded"
+#: Set on answers cut at the row limit (with X-Policekg-Row-Limit naming the limit).
+TRUNCATED_HEADER = "X-Policekg-Truncated"
 
 
-@router.get("/sparql")
-async def sparql_get(query: str, store: GraphStore = Depends(get_store)) -> Response:
-    """Answer a query in SPARQL JSON; a malformed query is a 400 carrying the parser's message."""
-    fmt = results_format("json")
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    runner = getattr(app.state, "query_runner", None)
+    if runner is not None:
+        runner.close()
 
-    def run() -> bytes:
-        return store.ox_query(query).serialize(format=fmt.ox)
 
+router = APIRouter(lifespan=_lifespan)
+
+
+def query_runner(request: Request) -> ProcessPool | ThreadRunner:
+    """The app's query runner, made on first use (so apps used without lifespan work too)."""
+    state = request.app.state
+    if getattr(state, "query_runner", None) is None:
+        state.query_runner = runner_for(state.store, state.settings)
+    return state.query_runner
+
+
+@router.get("/sparql", summary="SPARQL query (GET), service description or query page")
+async def sparql_get(request: Request) -> Response:
+    params = request.query_params
+    if "update" in params:
+        raise BadRequest("SPARQL Update must be sent with POST")
+    if "query" not in params:
+        return _describe(request)
+    return await answer_query(request, params["query"], params)
+
+
+@router.post("/sparql", summary="SPARQL query or update (POST)")
+async def sparql_post(request: Request) -> Response:
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == QUERY_TYPE:
+        return await answer_query(request, await _body_text(request), request.query_params)
+    if ctype == UPDATE_TYPE:
+        return await answer_update(request, await _body_text(request), request.query_params)
+    if ctype not in (FORM_TYPE, "multipart/form-data"):
+        raise UnsupportedMediaType(f"POST /sparql takes {QUERY_TYPE}, {UPDATE_TYPE} or {FORM_TYPE}, "
+                                   f"not {ctype or 'a body without Content-Type'}")
+    form = await request.form()
+    params = ImmutableMultiDict([*request.query_params.multi_items(),
+                                 *((k, v) for k, v in form.multi_items() if isinstance(v, str))])
+    if "query" in params and "update" in params:
+        raise BadRequest("send either 'query' or 'update', not both")
+    if "query" in params:
+        return await answer_query(request, params["query"], params)
+    if "update" in params:
+        return await answer_update(request, params["update"], params)
+    raise BadRequest("the form needs a 'query' or an 'update' field")
+
+
+async def _body_text(request: Request) -> str:
     try:
-        body = await run_in_threadpool(run)
-    except QueryError as err:
-        raise HTTPException(status_code=400, detail=str(err)) from err
-    return Response(body, media_type=fmt.media_type)
+        return (await request.body()).decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise BadRequest(f"the request body is not UTF-8 (byte {err.start})") from err
+
+
+async def answer_query(request: Request, query: str, params: ImmutableMultiDict) -> Response:
+    """Run a query and answer it in the negotiated format (or the query page, for a browser)."""
+    settings = request.app.state.settings
+    fmt = params.get("format")
+    if not fmt and _wants_page(request):
+        return _page(request, query)
+    check_remote(query, settings.allow_remote)
+    results, graphs = _acceptable(request.headers.get("accept"), fmt)
+    job = Job(query, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"),
+              tuple(f.name for f in results), tuple(f.name for f in graphs), settings.row_limit)
+    answer = await query_runner(request).run(job)
+    headers = {"Vary": "Accept"}
+    if answer.truncated:
+        headers |= {TRUNCATED_HEADER: "true", "X-Policekg-Row-Limit": str(settings.row_limit)}
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+async def answer_update(request: Request, update: str, params: ImmutableMultiDict) -> Response:
+    settings = request.app.state.settings
+    require_update_token(request, settings)
+    if "using-graph-uri" in params or "using-named-graph-uri" in params:
+        raise BadRequest("using-graph-uri / using-named-graph-uri are not supported; "
+                         "name the graphs in the update itself (WITH, USING, GRAPH)")
+    await run_update(request.app.state.store, update, settings)
+    return Response(status_code=204)
+
+
+def _iris(params: ImmutableMultiDict, name: str) -> tuple[str, ...]:
+    values = tuple(params.getlist(name))
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError as err:
+            raise BadRequest(f"{name} {value!r} is not an absolute IRI: {err}") from err
+    return values
+
+
+def _types(fmt: RdfFormat | ResultsFormat) -> tuple[str, ...]:
+    return (fmt.media_type, *fmt.also)
+
+
+def _acceptable(accept: str | None, fmt: str | None) -> tuple[list[ResultsFormat], list[RdfFormat]]:
+    """The formats the client takes, best first: for SELECT/ASK answers and for graph answers."""
+    if fmt:
+        results, graphs = _named(results_format, fmt), _named(rdf_format, fmt)
+        if not results and not graphs:
+            known = ", ".join(dict.fromkeys(f.name for f in (*RESULTS_FORMATS, *RDF_FORMATS)))
+            raise FormatError(f"unknown format {fmt!r}; use one of {known}")
+        return results, graphs
+    results, graphs = rank(accept, RESULTS_FORMATS, _types), rank(accept, RDF_FORMATS, _types)
+    if not results and not graphs:
+        offered = ", ".join(t for f in (*RESULTS_FORMATS, *RDF_FORMATS) for t in _types(f))
+        raise NotAcceptable(f"cannot answer in {accept!r}; SPARQL answers come as {offered}")
+    return results, graphs
+
+
+def _named(lookup, name: str) -> list:
+    try:
+        return [lookup(name)]
+    except FormatError:
+        return []
+
+
+def _data_types() -> list[str]:
+    return [t for f in (*RESULTS_FORMATS, *RDF_FORMATS) for t in _types(f)]
+
+
+def _wants_page(request: Request) -> bool:
+    """A browser: it names text/html and likes it at least as much as any data format."""
+    accept = request.headers.get("accept")
+    return names_explicitly(accept, "text/html") > 0 and choose(accept, ["text/html", *_data_types()]) == "text/html"
+
+
+def _describe(request: Request) -> Response:
+    """GET /sparql without a query: the query page for browsers, the service description for the rest."""
+    accept = request.headers.get("accept")
+    formats = rank(accept, RDF_FORMATS, _types)
+    if _wants_page(request) or (not formats and names_explicitly(accept, "text/html") > 0):
+        return _page(request, None)
+    if not formats:
+        raise NotAcceptable("the service description comes as " + ", ".join(f.media_type for f in RDF_FORMATS)
+                            + " (or text/html, the query page)")
+    store, settings = request.app.state.store, request.app.state.settings
+    endpoint = str(request.url.replace(query=""))
+    triples = service_description(endpoint, [str(g) for g in store.report_graphs()], settings)
+    body = ox.serialize(triples, format=formats[0].ox, prefixes={"sd": str(SD)})
+    return Response(body, media_type=formats[0].media_type, headers={"Vary": "Accept"})
+
+
+def _page(request: Request, query: str | None) -> Response:
+    """The HTML query page; with `query`, the page shows it and runs it at once."""
+    return templates.TemplateResponse(request, "sparql.html", {
+        "examples": EXAMPLES,
+        "prologue": prologue(),
+        "query": query,
+        "default_query": EXAMPLES[0].full,
+    }, headers={"Vary": "Accept"})

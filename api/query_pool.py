@@ -1,0 +1,179 @@
+"""Where SPARQL queries run: off the event loop, each under a time limit that really stops it.
+
+On-disk stores (every `policekg serve`): a pool of worker processes (`query_worker`). A job goes to
+an idle worker; the event loop waits on the worker's pipe without blocking. When the limit passes,
+the worker is killed (SIGKILL: no CPU is spent on the query after the 503) and a fresh one is started
+in the background; the other workers keep answering. Requests wait for a free worker at most the
+same time limit.
+
+In-memory stores (tests, notebooks) cannot be shared with another process, so their queries run in
+a thread: the caller still gets its 503 at the limit, but the thread runs the query to its end.
+Serve real data from disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import subprocess
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from fastapi.concurrency import run_in_threadpool
+
+from policekg.api.errors import BadRequest, NotAcceptable, QueryFailed, Unavailable
+from policekg.api.query_exec import Answer, Job
+from policekg.api.query_worker import Reply, reply
+from policekg.kg.config import Settings
+from policekg.kg.errors import QueryError
+from policekg.kg.store import GraphStore
+
+log = logging.getLogger(__name__)
+
+_STARTUP_SECONDS = 60
+
+
+def unpack(result: Reply) -> Answer:
+    """A worker's reply as an Answer, or the error it stands for."""
+    status, payload = result
+    if status == "ok":
+        return payload  # type: ignore[return-value]
+    if status == "query":
+        raise QueryError(str(payload))
+    if status == "unacceptable":
+        raise NotAcceptable(str(payload))
+    if status == "failed":
+        raise BadRequest(f"the query could not be evaluated: {payload}")
+    raise QueryFailed(f"the query failed: {payload}")
+
+
+def _over_limit(timeout: float) -> Unavailable:
+    return Unavailable(f"the query ran longer than this server's {timeout:g} s limit and was stopped "
+                       "(POLICEKG_QUERY_TIMEOUT sets the limit)")
+
+
+class Worker:
+    """One worker process and the two ends of its pipe."""
+
+    def __init__(self, store_path: Path) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "policekg.api.query_worker", str(store_path)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._jobs = Connection(os.dup(self.proc.stdin.fileno()), readable=False)
+        self._replies = Connection(os.dup(self.proc.stdout.fileno()), writable=False)
+        self.proc.stdin.close()
+        self.proc.stdout.close()
+
+    def wait_ready(self) -> "Worker":
+        """Block until the worker has opened the store (it says so first); OSError if it died."""
+        if not self._replies.poll(_STARTUP_SECONDS):
+            raise OSError(f"query worker {self.proc.pid} did not start")
+        self._replies.recv()
+        return self
+
+    async def ask(self, job: Job, timeout: float) -> Reply:
+        """Send a job and await the reply without blocking the loop; TimeoutError past `timeout`."""
+        self._jobs.send(job)
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+        fd = self._replies.fileno()
+        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+        try:
+            await asyncio.wait_for(ready, timeout)
+        finally:
+            loop.remove_reader(fd)
+        return self._replies.recv()
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        self._jobs.close()
+        self._replies.close()
+
+
+class ProcessPool:
+    """`size` query workers over the store at `store_path`, started on first use."""
+
+    def __init__(self, store_path: Path, size: int, timeout: float) -> None:
+        self.store_path = store_path
+        self.size = max(1, size)
+        self.timeout = timeout
+        self.workers: set[Worker] = set()
+        self._idle: asyncio.Queue[Worker] | None = None
+
+    async def run(self, job: Job) -> Answer:
+        idle = self._started()
+        try:
+            worker = await asyncio.wait_for(idle.get(), self.timeout)
+        except asyncio.TimeoutError:
+            raise Unavailable(f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
+                              "try again later") from None
+        try:
+            result = await worker.ask(job, self.timeout)
+        except asyncio.TimeoutError:
+            self._replace(worker)
+            raise _over_limit(self.timeout) from None
+        except BaseException:  # died, or the request was cancelled mid-query: the worker is not reusable
+            self._replace(worker)
+            raise
+        idle.put_nowait(worker)
+        return unpack(result)
+
+    def _started(self) -> asyncio.Queue[Worker]:
+        if self._idle is None:
+            self._idle = asyncio.Queue()
+            for _ in range(self.size):
+                self._spawn()
+        return self._idle
+
+    def _spawn(self) -> None:
+        """Start a worker; it joins the idle queue once it has opened the store."""
+        async def start() -> None:
+            try:
+                worker = await run_in_threadpool(lambda: Worker(self.store_path).wait_ready())
+            except OSError:
+                log.exception("a query worker could not start; the pool is one smaller")
+                return
+            self.workers.add(worker)
+            assert self._idle is not None
+            self._idle.put_nowait(worker)
+
+        asyncio.get_running_loop().create_task(start())
+
+    def _replace(self, worker: Worker) -> None:
+        log.warning("killing query worker %d", worker.proc.pid)
+        self.workers.discard(worker)
+        worker.kill()
+        self._spawn()
+
+    def close(self) -> None:
+        for worker in list(self.workers):
+            worker.kill()
+        self.workers.clear()
+        self._idle = None
+
+
+class ThreadRunner:
+    """In-memory stores: queries in a thread; the 503 comes at the limit but the thread is not stopped."""
+
+    def __init__(self, store: GraphStore, timeout: float) -> None:
+        self.store = store
+        self.timeout = timeout
+
+    async def run(self, job: Job) -> Answer:
+        try:
+            result = await asyncio.wait_for(run_in_threadpool(reply, self.store, job), self.timeout)
+        except asyncio.TimeoutError:
+            raise _over_limit(self.timeout) from None
+        return unpack(result)
+
+    def close(self) -> None:
+        pass
+
+
+def runner_for(store: GraphStore, settings: Settings) -> ProcessPool | ThreadRunner:
+    """Worker processes for a store on disk, a thread for one in memory."""
+    if store.path is None:
+        return ThreadRunner(store, settings.query_timeout)
+    return ProcessPool(store.path, settings.query_workers, settings.query_timeout)

@@ -1,0 +1,105 @@
+"""A query worker: a process of its own that answers jobs on a read-only view of the on-disk store.
+
+Oxigraph cannot cancel a running query, and a thread cannot be killed, so a query over its time
+limit can only be stopped by ending the process that runs it (`query_pool` does that). The worker
+talks to the server over its stdin/stdout with `multiprocessing.connection` framing (pickles);
+anything a library prints goes to stderr.
+
+It opens the store with `Store.read_only` while the server holds it read-write (RocksDB allows a
+read-only view beside the writer). That view is a snapshot taken at opening: it does not see later
+writes. So before every job the worker compares the store's write-ahead logs and manifest (names,
+sizes, times) with what it saw at opening and reopens when they changed: a few stat calls per query,
+and one reopen (~10-30 ms) after each write, whoever made it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from policekg.api.query_exec import Answer, Job, Unacceptable, execute
+from policekg.kg.errors import QueryError
+from policekg.kg.store import GraphStore
+
+log = logging.getLogger("policekg.api.query_worker")
+
+#: A worker's reply: ("ok", Answer) or (status word, message) with status word in
+#: "query" (malformed: 400), "unacceptable" (406), "io" (reading the store or a remote SERVICE failed: 500),
+#: "failed" (the query cannot be evaluated, e.g. an unbound SERVICE variable: 400) or "bug" (500).
+Reply = tuple[str, object]
+
+
+def reply(store: GraphStore, job: Job) -> Reply:
+    """Run a job and turn its outcome into a picklable reply; our bugs are logged here, with traceback."""
+    try:
+        return "ok", execute(store, job)
+    except QueryError as err:
+        return "query", str(err)
+    except Unacceptable as err:
+        return "unacceptable", str(err)
+    except OSError as err:
+        return "io", str(err)
+    except (RuntimeError, ValueError) as err:  # Oxigraph's other evaluation errors
+        return "failed", str(err)
+    except Exception:  # a process boundary: report the bug, keep serving
+        log.exception("query failed: %s", job.sparql[:200])
+        return "bug", "internal error (logged on the server)"
+
+
+def _stamp(path: Path) -> tuple:
+    """What changes when anyone writes the store: its write-ahead logs, manifest and CURRENT pointer."""
+    with os.scandir(path) as entries:
+        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries
+                            if e.name.endswith(".log") or e.name.startswith("MANIFEST") or e.name == "CURRENT"))
+
+
+class Snapshot:
+    """A read-only view of the store at `path`, reopened whenever someone has written it since."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stamp: tuple | None = None
+        self._store: GraphStore | None = None
+
+    def store(self, *, force: bool = False) -> GraphStore:
+        stamp = _stamp(self.path)
+        if force or self._store is None or stamp != self._stamp:
+            self._store = GraphStore(self.path, read_only=True)
+            self._stamp = stamp
+        return self._store
+
+    def answer(self, job: Job) -> Reply:
+        """Reply to `job`; on a read error reopen once (a compaction may have moved files under us)."""
+        result = reply(self.store(), job)
+        if result[0] == "io":
+            result = reply(self.store(force=True), job)
+        return result
+
+
+def serve(path: Path, jobs: Connection, replies: Connection) -> None:
+    """Answer jobs until the server closes the pipe."""
+    snapshot = Snapshot(path)
+    snapshot.store()
+    replies.send(("ready", os.getpid()))
+    while True:
+        try:
+            job = jobs.recv()
+        except EOFError:
+            return
+        replies.send(snapshot.answer(job))
+
+
+def main() -> None:
+    """`python -m policekg.api.query_worker STORE_DIR`: stdin carries jobs, the original stdout replies."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s[%(process)d]: %(message)s")
+    reply_fd = os.dup(1)
+    os.dup2(2, 1)  # stray prints must not corrupt the reply stream
+    sys.stdout = sys.stderr
+    serve(Path(sys.argv[1]), Connection(0, writable=False), Connection(reply_fd, readable=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""SPARQL Update on the server's read-write store, for callers holding the update token.
+
+Updates run in the server process (the only one that may write), in a thread. Oxigraph applies one
+update request atomically. They have no time limit: a thread cannot be stopped, and only token
+holders can send them. The query workers notice the write and reopen their read-only views.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi.concurrency import run_in_threadpool
+
+from policekg.api.guardrails import check_remote
+from policekg.kg.config import Settings
+from policekg.kg.errors import QueryError
+from policekg.kg.iris import PREFIXES
+from policekg.kg.store import GraphStore
+
+log = logging.getLogger(__name__)
+
+
+async def run_update(store: GraphStore, update: str, settings: Settings) -> None:
+    """Apply `update`; QueryError (400) when malformed, Refused (403) for LOAD / SERVICE when not allowed."""
+    check_remote(update, settings.allow_remote)
+
+    def apply() -> None:
+        try:
+            store.ox.update(update, prefixes=PREFIXES)
+        except SyntaxError as err:
+            raise QueryError(str(err)) from err
+
+    await run_in_threadpool(apply)
+    log.info("applied a SPARQL update (%d characters)", len(update))

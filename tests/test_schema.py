@@ -11,6 +11,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pyshacl
 import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
@@ -18,7 +19,7 @@ from rdflib.namespace import DCTERMS
 from policekg.kg.iris import PK, entity_iri, report_iri, report_part_iri
 from policekg.kg.store import GraphStore
 from policekg.kg.triples import report_graph
-from policekg.kg.validate import Violation, ontology_graph, validate, validate_graph
+from policekg.kg.validate import Violation, ontology_graph, shapes_graph, validate, validate_graph
 
 #: Every pk: term of /work/shared/design/ontology.md (classes and properties tables) and of the extra
 #: terms TRIPLES.md adds. Kept as a list here because the design file lives outside the repository.
@@ -184,6 +185,12 @@ def test_symmetric_property_has_the_same_domain_and_range(ontology: Graph) -> No
 
 
 # -- the shapes --------------------------------------------------------------------------------------
+
+def test_shapes_are_well_formed_shacl() -> None:
+    """pyshacl checks the shapes graph against SHACL's own shapes (SHACL-SHACL) before using it."""
+    conforms, _report, text = pyshacl.validate(Graph(), shacl_graph=shapes_graph(), meta_shacl=True)
+    assert conforms, text
+
 
 def test_good_report_conforms() -> None:
     assert validate_graph(good_report()) == []

@@ -216,6 +216,9 @@ def serve(
     store: StoreOpt = None,
     host: Annotated[Optional[str], typer.Option(help="Interface to listen on [default 127.0.0.1]")] = None,
     port: Annotated[Optional[int], typer.Option(help="Port [default 8000]")] = None,
+    update_token: Annotated[Optional[str], typer.Option(
+        help="Allow SPARQL Update and Graph Store writes with 'Authorization: Bearer <token>' "
+             "[env POLICEKG_UPDATE_TOKEN; default: read-only]")] = None,
 ) -> None:
     """Serve the SPARQL endpoint and the pages; an empty store first gets the bundled sample report."""
     import uvicorn
@@ -225,6 +228,7 @@ def serve(
     settings = _settings(store)
     settings.host = host or settings.host
     settings.port = port or settings.port
+    settings.update_token = update_token or settings.update_token
     db = open_store(store, write=True)
     if not db.report_graphs():
         stored = ingest_file(db, Extractor(), SAMPLE_REPORT)

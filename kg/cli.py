@@ -211,6 +211,28 @@ def validate(
         raise typer.Exit(1)
 
 
+@app.command("eval")
+def eval_command(
+    gold: Annotated[Path, typer.Argument(help="Gold annotation (JSON, the format of tests/data/*.gold.json)")],
+    report: Annotated[Path, typer.Argument(help="The report text the gold annotates")],
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores as JSON here")] = None,
+    strict: Annotated[bool, typer.Option(help="Exit 1 when a target is missed")] = False,
+) -> None:
+    """Score the extractor against a gold file: P/R/F1 per entity class, figures, relations, structure."""
+    from policekg.extract.eval import EvalInputError, format_table, run
+
+    for path in (gold, report):
+        if not path.is_file():
+            fail(f"{path}: no such file")
+    try:
+        result = run(gold, report, json_out)
+    except EvalInputError as exc:
+        fail(str(exc))
+    out.print(format_table(result), highlight=False, markup=False)
+    if strict and not result.passed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def serve(
     store: StoreOpt = None,

@@ -67,11 +67,16 @@ class ReportMetadata:
         title = self._title(header)
         header_text = "\n".join(b.text for b in header)
         overrides = doc._.overrides or {}
+        published = _as_date(overrides.get("published")) or self._published(header_text, body)
+        year = overrides.get("year") or self._year(title, body)
+        if not year and published:
+            year = published.year
+            doc._.warnings.append(f"metadata: no year in the text; using the publication year {year}")
         meta = ReportMeta(
             issuer=overrides.get("issuer") or self._issuer(title, body),
-            year=int(overrides.get("year") or self._year(title, body) or 0),
+            year=int(year or 0),
             title=overrides.get("title") or title,
-            published=_as_date(overrides.get("published")) or self._published(header_text, body),
+            published=published,
             source_url=overrides.get("source_url") or self._first(self._rules["url"], header_text, 0),
             source_name=self._first(self._rules["source_name"], header_text, 1),
         )

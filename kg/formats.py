@@ -70,7 +70,7 @@ def rdf_format(name: str) -> RdfFormat:
     """The RDF format called `name` (a short name, an alias or a media type); FormatError if unknown."""
     key = _ALIASES.get(name.lower(), name.lower())
     for fmt in RDF_FORMATS:
-        if key in (fmt.name, fmt.media_type):
+        if key in (fmt.name, fmt.media_type, *fmt.also):
             return fmt
     known = ", ".join(f.name for f in RDF_FORMATS)
     raise FormatError(f"unknown RDF format {name!r}; use one of {known}")
@@ -80,7 +80,7 @@ def results_format(name: str) -> ResultsFormat:
     """The results format called `name` (short name or media type); FormatError if unknown."""
     key = name.lower()
     for fmt in RESULTS_FORMATS:
-        if key in (fmt.name, fmt.media_type):
+        if key in (fmt.name, fmt.media_type, *fmt.also):
             return fmt
     known = ", ".join(f.name for f in RESULTS_FORMATS)
     raise FormatError(f"unknown results format {name!r}; use one of {known}")

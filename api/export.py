@@ -1,0 +1,49 @@
+"""/export: the whole dataset or one report's graph as an RDF file download, streamed.
+
+The same function as `policekg export` (GraphStore.export), so the download and the CLI's file are
+the same bytes. TriG and N-Quads keep the named graphs; triple formats get the union.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+from rdflib import URIRef
+
+from policekg.api.errors import NotFound
+from policekg.api.streaming import stream
+from policekg.kg.formats import RdfFormat, rdf_format
+from policekg.kg.iris import PKR
+from policekg.kg.store import GraphStore
+
+router = APIRouter()
+
+
+@router.get("/export", summary="Download the dataset or one report graph")
+async def export(request: Request,
+                 format: str = Query("trig", description="ttl, trig, nt, nq, jsonld or xml (or a media type)"),
+                 graph: str | None = Query(None, description="IRI of one report graph")) -> StreamingResponse:
+    fmt = rdf_format(format)
+    store: GraphStore = request.app.state.store
+    target = URIRef(graph) if graph else None
+    if target is not None and target not in store.report_graphs():
+        raise NotFound(f"no report graph <{graph}> in the store")
+    return StreamingResponse(stream(lambda out: store.export(fmt, out, target)), media_type=fmt.media_type,
+                             headers={"Content-Disposition": content_disposition(download_name(target, fmt))})
+
+
+def download_name(graph: URIRef | None, fmt: RdfFormat) -> str:
+    """`policekg.trig`, or for a report `policekg-慈溪市公安局-2022.ttl` (from its IRI's path)."""
+    if graph is None:
+        return f"policekg.{fmt.suffix}"
+    local = str(graph).removeprefix(str(PKR)).removeprefix("report/")
+    safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in local).strip("-")
+    return f"policekg-{safe or 'graph'}.{fmt.suffix}"
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header with an ASCII fallback and the UTF-8 name (RFC 6266 / 8187)."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

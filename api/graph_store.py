@@ -1,0 +1,121 @@
+"""The SPARQL 1.1 Graph Store HTTP Protocol at /rdf-graphs: `?graph=IRI` or `?default`.
+
+GET (anyone): the graph in any RDF format, negotiated like /sparql or named by `format`, streamed.
+`?default` is the union of all graphs, as in queries. PUT (replace), POST (add) and DELETE need the
+update token; they write named graphs only (the default graph is a view of the named ones).
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response, StreamingResponse
+from rdflib import Graph, URIRef
+
+from policekg.api.auth import require_update_token
+from policekg.api.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
+from policekg.api.negotiation import rank
+from policekg.api.streaming import stream
+from policekg.kg.errors import FormatError
+from policekg.kg.formats import RDF_FORMATS, RdfFormat, rdf_format
+from policekg.kg.iris import PREFIXES
+from policekg.kg.store import GraphStore
+
+router = APIRouter()
+
+_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+def _target(request: Request) -> str | None:
+    """The graph IRI the request names, or None for `?default`; 400 when it names neither or both."""
+    params = request.query_params
+    if ("graph" in params) == ("default" in params):
+        raise BadRequest("name exactly one graph: ?graph=<IRI> or ?default")
+    if "default" in params:
+        return None
+    try:
+        return ox.NamedNode(params["graph"]).value
+    except ValueError as err:
+        raise BadRequest(f"graph {params['graph']!r} is not an absolute IRI: {err}") from err
+
+
+def _response_format(request: Request) -> RdfFormat:
+    if name := request.query_params.get("format"):
+        return rdf_format(name)
+    accept = request.headers.get("accept")
+    ranked = rank(accept, RDF_FORMATS, lambda f: (f.media_type, *f.also))
+    if not ranked:
+        raise NotAcceptable(f"graphs come as {', '.join(f.media_type for f in RDF_FORMATS)}, not {accept!r}")
+    return ranked[0]
+
+
+@router.get("/rdf-graphs", summary="Graph Store Protocol: read a graph")
+async def get_graph(request: Request) -> StreamingResponse:
+    store: GraphStore = request.app.state.store
+    iri, fmt = _target(request), _response_format(request)
+    if iri is not None and not store.ox.contains_named_graph(ox.NamedNode(iri)):
+        raise NotFound(f"no graph <{iri}> in the store")
+
+    def write(out: IO[bytes]) -> None:
+        if iri is None:
+            ox.serialize(store.ox_query(_UNION), out, fmt.ox, prefixes=PREFIXES)
+        else:
+            store.export(fmt, out, URIRef(iri))
+
+    return StreamingResponse(stream(write), media_type=fmt.media_type, headers={"Vary": "Accept"})
+
+
+async def _body_triples(request: Request, iri: str) -> list[ox.Triple]:
+    """The request body parsed in its Content-Type (relative IRIs against `iri`; graphs flattened)."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip()
+    try:
+        fmt = rdf_format(ctype)
+    except FormatError as err:
+        raise UnsupportedMediaType(f"cannot read a body of type {ctype or '(none)'}: {err}") from err
+    body = await request.body()
+    try:
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, fmt.ox, base_iri=iri)]
+    except SyntaxError as err:
+        raise BadRequest(f"the {fmt.name} body does not parse: {err}") from err
+
+
+def _writable_target(request: Request) -> str:
+    require_update_token(request, request.app.state.settings)
+    iri = _target(request)
+    if iri is None:
+        raise BadRequest("the default graph is the union of the named graphs; write to ?graph=<IRI>")
+    return iri
+
+
+@router.put("/rdf-graphs", summary="Graph Store Protocol: replace a graph (token)")
+async def put_graph(request: Request) -> Response:
+    iri = _writable_target(request)
+    store: GraphStore = request.app.state.store
+    ntriples = ox.serialize(await _body_triples(request, iri), format=ox.RdfFormat.N_TRIPLES).decode()
+    graph = Graph(identifier=URIRef(iri)).parse(data=ntriples, format="nt")
+    existed = store.ox.contains_named_graph(ox.NamedNode(iri))
+    await run_in_threadpool(store.replace_graph, URIRef(iri), graph)
+    return Response(status_code=204 if existed else 201)
+
+
+@router.post("/rdf-graphs", summary="Graph Store Protocol: add to a graph (token)")
+async def post_graph(request: Request) -> Response:
+    iri = _writable_target(request)
+    store: GraphStore = request.app.state.store
+    node = ox.NamedNode(iri)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, node) for t in await _body_triples(request, iri)]
+    existed = store.ox.contains_named_graph(node)
+    await run_in_threadpool(store.ox.extend, quads)
+    return Response(status_code=204 if existed else 201)
+
+
+@router.delete("/rdf-graphs", summary="Graph Store Protocol: delete a graph (token)")
+async def delete_graph(request: Request) -> Response:
+    iri = _writable_target(request)
+    store: GraphStore = request.app.state.store
+    if not await run_in_threadpool(store.remove_graph, URIRef(iri)):
+        raise NotFound(f"no graph <{iri}> in the store")
+    return Response(status_code=204)

@@ -259,6 +259,11 @@ def serve(
     uvicorn.run(create_app(db, settings), host=settings.host, port=settings.port, log_level="info")
 
 
+from policekg.kg.cli_analyze import analyze  # noqa: E402  (a command group of its own module)
+
+app.add_typer(analyze, name="analyze")
+
+
 def main() -> None:
     """Entry point: our errors become one line and exit code 1."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

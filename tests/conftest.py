@@ -6,6 +6,7 @@ and one `policekg serve` process answers every HTTP test that only reads.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import socket
@@ -106,3 +107,21 @@ def live_server(seed_store_path: Path, tmp_path_factory: pytest.TempPathFactory)
     proc, base = start_server(store)
     yield base
     stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def graph_store_path(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Path:
+    """An on-disk store for the graph analysis and pages: four real reports as their gold files
+    describe them (relations with evidence, shared programs) plus one hostile report whose names and
+    sentences carry HTML/JS payloads (see `graph_fixtures`). Closed again; copy it before writing."""
+    from graph_fixtures import GOLD_REPORTS, gold_extraction, injection_extraction
+
+    path = tmp_path_factory.mktemp("graph-store") / "store"
+    store = GraphStore(path)
+    for extraction in [*(gold_extraction(n) for n in GOLD_REPORTS), injection_extraction(extractor)]:
+        graph = report_graph(extraction)
+        store.replace_graph(graph.identifier, graph)
+    store.close()
+    del store
+    gc.collect()  # rdflib's reference cycles keep Oxigraph's lock until collected
+    return path

@@ -1,0 +1,221 @@
+"""Network analysis of the entity graph: centrality, communities, paths, bureau similarity.
+
+Results are written back as triples in their own named graph (`ANALYSIS_GRAPH`: `pk:pagerank`,
+`pk:betweenness`, `pk:degree`, `pk:community`), so SPARQL can sort and filter by them. The graph
+also records a digest of what it was computed from (every report graph's IRI, `pk:sha256` and
+triple count: a re-ingest by a better extractor changes the triples, not the text), and
+`refresh_analysis` recomputes only when that digest no longer matches the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import networkx as nx
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.namespace import PROV
+
+from policekg.kg.graphviews import Node, entity_graph, simple_graph
+from policekg.kg.iris import ANALYSIS_GRAPH, PK, PKR, PREFIXES, segment
+from policekg.kg.store import GraphStore
+
+log = logging.getLogger(__name__)
+
+#: Louvain is randomised; a fixed seed makes the communities the same on every run.
+LOUVAIN_SEED = 42
+#: Exact betweenness is O(n·m); above this many nodes it is estimated from this many seeded pivots.
+BETWEENNESS_PIVOTS = 500
+
+_INPUTS = """
+SELECT ?r ?h (COUNT(*) AS ?n) WHERE { GRAPH ?r { ?r a pk:Report ; pk:sha256 ?h . ?s ?p ?o } }
+GROUP BY ?r ?h ORDER BY ?r"""
+_STORED_DIGEST = "SELECT ?d WHERE { GRAPH <%s> { <%s> pk:inputDigest ?d } }" % (ANALYSIS_GRAPH, ANALYSIS_GRAPH)
+_STORED_METRICS = """
+SELECT ?e ?pr ?b ?d ?c WHERE { GRAPH <%s> {
+  ?e pk:pagerank ?pr ; pk:betweenness ?b ; pk:degree ?d ; pk:community ?c } }""" % ANALYSIS_GRAPH
+
+
+class AnalysisError(LookupError):
+    """A name the analysis cannot resolve to one entity (unknown, or shared by several)."""
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """What the analysis knows of one node."""
+
+    degree: int
+    betweenness: float
+    pagerank: float
+    community: int
+
+
+@dataclass
+class Step:
+    """One edge of a path, as the reports state it: `source predicate target` and why."""
+
+    source: str
+    predicate: str
+    target: str
+    evidence: list[dict] = field(default_factory=list)
+
+
+# -- computing ---------------------------------------------------------------------------------
+
+def communities(g: nx.Graph) -> dict[str, int]:
+    """Louvain communities (seeded), numbered by size, largest first, ties by their first IRI."""
+    found = nx.community.louvain_communities(g, weight="weight", seed=LOUVAIN_SEED)
+    ordered = sorted(found, key=lambda c: (-len(c), min(c)))
+    return {iri: n for n, members in enumerate(ordered) for iri in members}
+
+
+def _betweenness(g: nx.Graph) -> dict[str, float]:
+    k = BETWEENNESS_PIVOTS if len(g) > BETWEENNESS_PIVOTS else None
+    return nx.betweenness_centrality(g, k=k, seed=LOUVAIN_SEED)
+
+
+def analyse(g: nx.Graph) -> dict[str, Metrics]:
+    """Degree (distinct neighbours), betweenness and community on the undirected graph; PageRank on
+    the directed one when there is one, so programs and bureaus that many edges point at rank high."""
+    if len(g) == 0:
+        return {}
+    undirected = simple_graph(g) if g.is_directed() or g.is_multigraph() else g
+    pagerank = nx.pagerank(_weighted_digraph(g) if g.is_directed() else undirected, weight="weight")
+    betweenness = _betweenness(undirected)
+    community = communities(undirected)
+    return {
+        iri: Metrics(undirected.degree(iri), betweenness[iri], pagerank[iri], community[iri])
+        for iri in sorted(g.nodes)
+    }
+
+
+def _weighted_digraph(g: nx.MultiDiGraph) -> nx.DiGraph:
+    """Parallel edges of the same direction become one edge whose weight counts them."""
+    d = nx.DiGraph()
+    d.add_nodes_from(g.nodes)
+    for s, o in g.edges():
+        w = d[s][o]["weight"] + 1 if d.has_edge(s, o) else 1
+        d.add_edge(s, o, weight=w)
+    return d
+
+
+def shortest_path(g: nx.MultiDiGraph, source: str, target: str) -> list[Step]:
+    """The shortest chain of stated relations between two entities, in either direction, with the
+    evidence sentences of every edge; AnalysisError when they are not connected."""
+    try:
+        hops = nx.shortest_path(simple_graph(g), source, target)
+    except nx.NetworkXNoPath as err:
+        raise AnalysisError(f"no chain of relations connects {_name(g, source)} and {_name(g, target)}") from err
+    steps: list[Step] = []
+    for a, b in zip(hops, hops[1:]):
+        for s, o in ((a, b), (b, a)):
+            for predicate, data in (g.get_edge_data(s, o) or {}).items():
+                steps.append(Step(s, predicate, o, data.get("evidence", [])))
+    return steps
+
+
+def similar_bureaus(bipartite: nx.Graph, bureau: str) -> list[tuple[str, float, list[str]]]:
+    """Other bureaus ranked by the Jaccard similarity of the programs their reports name."""
+    others = [n for n, side in bipartite.nodes(data="bipartite") if side == 0 and n != bureau]
+    if bureau not in bipartite:
+        return [(o, 0.0, []) for o in sorted(others)]
+    scores = nx.jaccard_coefficient(bipartite, [(bureau, o) for o in others])
+    ranked = [(o, score, sorted(nx.common_neighbors(bipartite, bureau, o))) for _, o, score in scores]
+    return sorted(ranked, key=lambda r: (-r[1], r[0]))
+
+
+def _name(g: nx.Graph, iri: str) -> str:
+    node = g.nodes[iri].get("node") if iri in g else None
+    return node.label if node else iri
+
+
+def resolve(nodes: dict[str, Node], name: str) -> str:
+    """The IRI a user means: a full IRI, a path like `program/枫桥经验`, or a name or alias."""
+    if name in nodes:
+        return name
+    path = URIRef(PKR + "/".join(segment(part) for part in name.split("/")))
+    if str(path) in nodes:
+        return str(path)
+    matches = sorted(iri for iri, n in nodes.items() if name == n.label or name in n.aliases)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise AnalysisError(f"{name!r} names several entities: {', '.join(matches)}; give the IRI")
+    raise AnalysisError(f"no entity called {name!r} in the store")
+
+
+# -- results as triples ------------------------------------------------------------------------
+
+def input_digest(store: GraphStore) -> tuple[str, list[URIRef]]:
+    """A digest of every report graph (IRI, text digest, triple count), and the reports it covers."""
+    rows = [(r["r"].value, r["h"].value, r["n"].value) for r in store.ox_query(_INPUTS)]
+    digest = hashlib.sha256("\n".join(" ".join(row) for row in rows).encode()).hexdigest()
+    return digest, [URIRef(r[0]) for r in rows]
+
+
+def results_graph(metrics: dict[str, Metrics], digest: str, reports: list[URIRef]) -> Graph:
+    """The analysis named graph: one set of figures per node, and what they were computed from."""
+    g = Graph(identifier=ANALYSIS_GRAPH)
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    a = ANALYSIS_GRAPH
+    g.add((a, RDF.type, PROV.Entity))
+    g.add((a, PK.inputDigest, Literal(digest)))
+    g.add((a, PROV.generatedAtTime, Literal(datetime.now(timezone.utc), datatype=XSD.dateTime)))
+    for report in reports:
+        g.add((a, PROV.wasDerivedFrom, report))
+    for iri, m in metrics.items():
+        node = URIRef(iri)
+        g.add((node, PK.degree, Literal(m.degree, datatype=XSD.integer)))
+        g.add((node, PK.betweenness, _decimal(m.betweenness)))
+        g.add((node, PK.pagerank, _decimal(m.pagerank)))
+        g.add((node, PK.community, Literal(m.community, datatype=XSD.integer)))
+    return g
+
+
+def _decimal(x: float) -> Literal:
+    return Literal(Decimal(f"{x:.8f}"), datatype=XSD.decimal)
+
+
+def _stored_digest(store: GraphStore) -> str | None:
+    found = [row["d"].value for row in store.ox_query(_STORED_DIGEST)]
+    return found[0] if len(found) == 1 else None
+
+
+def _recompute(store: GraphStore, digest: str, reports: list[URIRef]) -> dict[str, Metrics]:
+    """Compute the figures and, when the store is writable, replace the analysis graph with them."""
+    metrics = analyse(entity_graph(store))
+    if store.read_only:
+        log.warning("analysis is out of date but the store is read-only: computed, not stored")
+    else:
+        store.replace_graph(ANALYSIS_GRAPH, results_graph(metrics, digest, reports))
+    return metrics
+
+
+def refresh_analysis(store: GraphStore, *, force: bool = False) -> bool:
+    """Recompute and store the analysis when the reports changed since it was last computed.
+
+    Cheap when nothing changed (two small queries), so ingest, `analyze` and the graph pages all
+    call it. Returns True when it recomputed and stored new results.
+    """
+    digest, reports = input_digest(store)
+    if (_stored_digest(store) == digest and not force) or store.read_only:
+        return False
+    _recompute(store, digest, reports)
+    return True
+
+
+def current_metrics(store: GraphStore) -> dict[str, Metrics]:
+    """The figures of every entity: read from the analysis graph when it is up to date, else
+    recomputed (and stored, unless another process holds the store and it is open read-only)."""
+    digest, reports = input_digest(store)
+    if _stored_digest(store) != digest:
+        return _recompute(store, digest, reports)
+    return {
+        row["e"].value: Metrics(int(row["d"].value), float(row["b"].value), float(row["pr"].value),
+                                int(row["c"].value))
+        for row in store.ox_query(_STORED_METRICS)
+    }

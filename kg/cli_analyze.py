@@ -1,0 +1,141 @@
+"""`policekg analyze …`: the network analyses as tables (a thin layer over `kg.analysis`).
+
+`centrality` and `communities` read the results stored in the analysis graph, recomputing them
+first when the reports changed, so the CLI, SPARQL and the graph pages agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from policekg.kg.analysis import AnalysisError, Metrics, analyse, resolve, shortest_path, similar_bureaus, \
+    current_metrics
+from policekg.kg.graphviews import Node, bureau_program_graph, cooccurrence_graph, entity_graph, entity_nodes
+from policekg.kg.iris import PK
+from policekg.kg.store import GraphStore
+
+analyze = typer.Typer(help="Network analysis: central entities, communities, paths, similar bureaus.",
+                      no_args_is_help=True)
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Store directory [env POLICEKG_STORE]")]
+Views = ("entity", "cooccurrence")
+
+
+@contextmanager
+def _open(store: Path | None) -> Iterator[GraphStore]:
+    """The store, opened by the CLI's own rules (read-only when a server holds it), closed after."""
+    from policekg.kg.cli import open_store  # cli imports this module: import it when called
+
+    db = open_store(store, write=False)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def _fail(message: str) -> None:
+    err.print(f"error: {message}", highlight=False, markup=False)
+    raise typer.Exit(1)
+
+
+def _short(predicate: str) -> str:
+    return predicate[len(PK):] if predicate.startswith(str(PK)) else predicate
+
+
+def _label(nodes: dict[str, Node], iri: str) -> str:
+    return nodes[iri].label if iri in nodes else iri
+
+
+@analyze.command()
+def centrality(
+    store: StoreOpt = None,
+    view: Annotated[str, typer.Option(help="entity (stated relations) or cooccurrence (named in one measure)")]
+    = "entity",
+    cls: Annotated[Optional[str], typer.Option("--class", help="Only this class (Program, PoliceUnit, …)")] = None,
+    top: Annotated[int, typer.Option(min=1, help="Rows to print")] = 20,
+) -> None:
+    """Entities ranked by PageRank, with degree, betweenness and community."""
+    if view not in Views:
+        _fail(f"unknown view {view!r}; use one of {', '.join(Views)}")
+    with _open(store) as db:
+        nodes = entity_nodes(db)
+        metrics: dict[str, Metrics] = current_metrics(db) if view == "entity" else analyse(cooccurrence_graph(db))
+    rows = [(iri, m) for iri, m in metrics.items() if iri in nodes and (cls is None or nodes[iri].cls == cls)]
+    rows.sort(key=lambda r: (-r[1].pagerank, r[0]))
+    table = Table("#", "name", "class", "degree", "betweenness", "pagerank", "community")
+    for rank, (iri, m) in enumerate(rows[:top], start=1):
+        table.add_row(str(rank), nodes[iri].label, nodes[iri].cls, str(m.degree), f"{m.betweenness:.4f}",
+                      f"{m.pagerank:.4f}", str(m.community))
+    out.print(table, highlight=False)
+
+
+@analyze.command()
+def communities(
+    store: StoreOpt = None,
+    members: Annotated[int, typer.Option(min=1, help="Members to list per community")] = 12,
+) -> None:
+    """Louvain communities of the entity graph (seeded: the same every run), largest first."""
+    with _open(store) as db:
+        nodes, metrics = entity_nodes(db), current_metrics(db)
+    groups: dict[int, list[tuple[float, str]]] = {}
+    for iri, m in metrics.items():
+        groups.setdefault(m.community, []).append((-m.pagerank, _label(nodes, iri)))
+    table = Table("community", "size", "members (by PageRank)")
+    alone = [names[0][1] for names in groups.values() if len(names) == 1]
+    for number in sorted(n for n, names in groups.items() if len(names) > 1):
+        names = [name for _, name in sorted(groups[number])]
+        more = f" … (+{len(names) - members})" if len(names) > members else ""
+        table.add_row(str(number), str(len(names)), "、".join(names[:members]) + more)
+    out.print(table, highlight=False)
+    if alone:
+        out.print(f"{len(alone)} entities have no stated relation (a community each): "
+                  + "、".join(sorted(alone)[:members]) + (" …" if len(alone) > members else ""), highlight=False)
+
+
+@analyze.command()
+def path(
+    source: Annotated[str, typer.Argument(help="An entity: its name, an alias, program/枫桥经验, or its IRI")],
+    target: Annotated[str, typer.Argument(help="Another entity")],
+    store: StoreOpt = None,
+) -> None:
+    """The shortest chain of stated relations between two entities, with the sentence behind each edge."""
+    with _open(store) as db:
+        g = entity_graph(db)
+    nodes = {iri: data["node"] for iri, data in g.nodes(data=True)}
+    try:
+        steps = shortest_path(g, resolve(nodes, source), resolve(nodes, target))
+    except AnalysisError as e:
+        _fail(str(e))
+    for step in steps:
+        out.print(f"{_label(nodes, step.source)} —{_short(step.predicate)}→ {_label(nodes, step.target)}",
+                  highlight=False, markup=False)
+        for ev in step.evidence:
+            out.print(f"    “{ev['sentence']}” ({ev['report']})", highlight=False, markup=False)
+
+
+@analyze.command()
+def similar(
+    bureau: Annotated[str, typer.Argument(help="A bureau that published reports: name, alias or IRI")],
+    store: StoreOpt = None,
+) -> None:
+    """Other bureaus ranked by the Jaccard similarity of the programs their reports name."""
+    with _open(store) as db:
+        nodes, bipartite = entity_nodes(db), bureau_program_graph(db)
+    publishers = {iri: n for iri, n in nodes.items() if iri in bipartite and bipartite.nodes[iri]["bipartite"] == 0}
+    try:
+        iri = resolve(publishers, bureau)
+    except AnalysisError as e:
+        _fail(f"{e} (bureaus that published reports: {', '.join(n.label for n in publishers.values())})")
+    table = Table("bureau", "jaccard", "shared programs")
+    for other, score, shared in similar_bureaus(bipartite, iri):
+        table.add_row(_label(nodes, other), f"{score:.3f}", "、".join(_label(nodes, p) for p in shared))
+    out.print(table, highlight=False)

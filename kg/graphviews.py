@@ -1,0 +1,223 @@
+"""networkx views of the store: the graphs the analyses and the graph pages are computed on.
+
+Three views a reader of the reports understands:
+- the entity graph: units, bodies, programs, laws, platforms and places, with one typed edge per
+  relation the reports state. Most relations have a *measure* as subject (a measure implements a
+  program); measures are report-local, so such an edge is drawn from whoever performs the measure
+  (its `pk:performedBy`, else the bureau that published the report). That is what connects reports.
+- the co-occurrence graph: two entities are tied when named in the same measure, weighted by how
+  many measures name both.
+- the bureau × program bipartite graph across reports: which bureau's reports name which programs.
+
+Every edge of the entity graph carries the evidence sentences of the statements behind it, so a
+path or a clicked edge can say why it exists. Nodes carry class, canonical name, aliases, reports.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+from rdflib import Graph
+from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
+
+from policekg.kg.errors import QueryError
+from policekg.kg.iris import PK, PKR
+from policekg.kg.store import GraphStore
+
+#: Entity classes drawn as nodes; the most specific class a node has names its kind.
+ENTITY_CLASSES: tuple[str, ...] = (
+    "PoliceUnit", "GovernmentBody", "Program", "Law", "Regulation", "PolicyDocument", "LegalInstrument",
+    "Platform", "Place",
+)
+RELATIONS: tuple[str, ...] = (
+    "partOf", "implements", "performedBy", "basedOn", "usesPlatform", "cooperatesWith", "locatedIn",
+)
+
+_CLASS_VALUES = " ".join(f"pk:{c}" for c in ENTITY_CLASSES)
+_RELATION_VALUES = " ".join(f"pk:{p}" for p in RELATIONS)
+
+# ?x ?p ?o inside GRAPH ?r → ?s: the entity itself, or the performer of a measure (else the publisher).
+_PROJECT = f"""
+  ?o a ?oc . VALUES ?oc {{ {_CLASS_VALUES} }}
+  {{ ?x a ?xc . VALUES ?xc {{ {_CLASS_VALUES} }} BIND(?x AS ?s) }}
+  UNION
+  {{ ?x a pk:Measure .
+     OPTIONAL {{ ?x pk:performedBy ?performer }}
+     ?r dcterms:publisher ?publisher .
+     BIND(COALESCE(?performer, ?publisher) AS ?s) BIND(true AS ?viaMeasure) }}
+  FILTER(?s != ?o && !(BOUND(?viaMeasure) && ?p = pk:performedBy))
+"""
+
+_ENTITY_EDGES = """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  GRAPH ?r { ?x ?p ?o . VALUES ?p { %s } %s }
+  %s
+}"""
+
+_EVIDENCE = """
+SELECT DISTINCT ?s ?p ?o ?sentence ?r WHERE {
+  GRAPH ?r { ?st a rdf:Statement ; rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?o ;
+                 pk:evidence/pk:sentence ?sentence . %s }
+  %s
+}"""
+
+_ENTITIES = """
+SELECT DISTINCT ?e ?c ?label ?r WHERE {
+  GRAPH ?r { ?e a ?c ; rdfs:label ?label . VALUES ?c { %s } }
+  ?r a pk:Report .
+  %s
+}"""
+
+_ALIASES = "SELECT DISTINCT ?e ?alt WHERE { ?e skos:altLabel ?alt ; a ?c . VALUES ?c { %s } }"
+
+_MEASURE_ENTITIES = """
+SELECT DISTINCT ?m ?e WHERE {
+  GRAPH ?r {
+    ?m a pk:Measure .
+    { ?m pk:start ?ms ; pk:end ?me . ?n pk:mentionOf ?e ; pk:start ?ns . FILTER(?ns >= ?ms && ?ns < ?me) }
+    UNION { ?m ?p ?e . VALUES ?p { %s } }
+    ?e a ?c . VALUES ?c { %s }
+  }
+  %s
+}"""
+
+_BUREAU_PROGRAMS = """
+SELECT ?b ?prog (COUNT(DISTINCT ?r) AS ?n) WHERE {
+  GRAPH ?r { ?r a pk:Report ; dcterms:publisher ?b . ?prog a pk:Program ; pk:mentionedIn ?r . }
+} GROUP BY ?b ?prog"""
+
+
+@dataclass
+class Node:
+    """What a reader sees of an entity: its class, canonical name, other names, and where it comes from."""
+
+    iri: str
+    cls: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """The IRI's kind segment (`unit`, `program`, …): what pages and filters call the class."""
+        return self.iri[len(PKR):].split("/", 1)[0] if self.iri.startswith(str(PKR)) else "other"
+
+
+def _reports_filter(reports: list[str] | None) -> str:
+    if not reports:
+        return ""
+    return "VALUES ?r { %s }" % " ".join(f"<{r}>" for r in reports)
+
+
+def _most_specific(classes: set[str]) -> str:
+    """`Law` over `LegalInstrument`: the order of ENTITY_CLASSES puts the specific ones first."""
+    return next(c for c in ENTITY_CLASSES if c in classes)
+
+
+def entity_nodes(store: GraphStore, reports: list[str] | None = None) -> dict[str, Node]:
+    """Every entity named in the (given) reports, with class, label, aliases and reports."""
+    classes: dict[str, set[str]] = defaultdict(set)
+    labels: dict[str, str] = {}
+    named_in: dict[str, set[str]] = defaultdict(set)
+    for row in store.ox_query(_ENTITIES % (_CLASS_VALUES, _reports_filter(reports))):
+        iri = row["e"].value
+        classes[iri].add(row["c"].value[len(PK):])
+        labels.setdefault(iri, row["label"].value)
+        named_in[iri].add(row["r"].value)
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for row in store.ox_query(_ALIASES % _CLASS_VALUES):
+        aliases[row["e"].value].add(row["alt"].value)
+    return {
+        iri: Node(iri, _most_specific(classes[iri]), labels[iri], sorted(aliases[iri] - {labels[iri]}),
+                  sorted(named_in[iri]))
+        for iri in sorted(classes)
+    }
+
+
+def _evidence(store: GraphStore, reports: list[str] | None) -> dict[tuple[str, str, str], list[dict]]:
+    found: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    query = _EVIDENCE % (_PROJECT, _reports_filter(reports))
+    for row in store.ox_query(query):
+        key = (row["s"].value, row["p"].value, row["o"].value)
+        found[key].append({"sentence": row["sentence"].value, "report": row["r"].value})
+    return found
+
+
+def construct(store: GraphStore, sparql: str) -> Graph:
+    """The rdflib graph a CONSTRUCT query answers (QueryError when it is malformed or not a CONSTRUCT)."""
+    result = store.query(sparql)
+    if result.type != "CONSTRUCT" or result.graph is None:
+        raise QueryError(f"expected a CONSTRUCT query, got a {result.type} query")
+    return result.graph
+
+
+def _to_multidigraph(graph: Graph) -> nx.MultiDiGraph:
+    """rdflib's own converter, with plain-string nodes and the predicate as edge key."""
+    return rdflib_to_networkx_multidigraph(
+        graph, edge_attrs=lambda s, p, o: {"key": str(p), "predicate": str(p)}, transform_s=str, transform_o=str)
+
+
+def entity_graph(store: GraphStore, reports: list[str] | None = None) -> nx.MultiDiGraph:
+    """The entity graph (see the module docstring); node attribute `node` holds a `Node`.
+
+    Entities no relation touches are still nodes (degree 0): they were named, and filters by class
+    or report should show them.
+    """
+    query = _ENTITY_EDGES % (_RELATION_VALUES, _PROJECT, _reports_filter(reports))
+    g = _to_multidigraph(construct(store, query))
+    nodes = entity_nodes(store, reports)
+    g.add_nodes_from(nodes)
+    evidence = _evidence(store, reports)
+    for s, o, key, data in g.edges(keys=True, data=True):
+        data["evidence"] = evidence.get((s, key, o), [])
+    for iri in g.nodes:
+        g.nodes[iri]["node"] = nodes.get(iri) or Node(iri, "Thing", iri)
+    return g
+
+
+def simple_graph(g: nx.MultiDiGraph) -> nx.Graph:
+    """The undirected graph under a multigraph, weight = number of parallel edges (either way)."""
+    simple = nx.Graph()
+    simple.add_nodes_from(g.nodes(data=True))
+    for s, o in g.edges():
+        if simple.has_edge(s, o):
+            simple[s][o]["weight"] += 1
+        else:
+            simple.add_edge(s, o, weight=1)
+    return simple
+
+
+def cooccurrence_graph(store: GraphStore, reports: list[str] | None = None) -> nx.Graph:
+    """Entities named in the same measure; weight = number of measures, `measures` lists them."""
+    per_measure: dict[str, set[str]] = defaultdict(set)
+    query = _MEASURE_ENTITIES % (_RELATION_VALUES, _CLASS_VALUES, _reports_filter(reports))
+    for row in store.ox_query(query):
+        per_measure[row["m"].value].add(row["e"].value)
+    nodes = entity_nodes(store, reports)
+    g = nx.Graph()
+    g.add_nodes_from((iri, {"node": node}) for iri, node in nodes.items())
+    for measure, entities in sorted(per_measure.items()):
+        for a, b in itertools.combinations(sorted(entities), 2):
+            if g.has_edge(a, b):
+                g[a][b]["weight"] += 1
+                g[a][b]["measures"].append(measure)
+            else:
+                g.add_edge(a, b, weight=1, measures=[measure])
+    return g
+
+
+def bureau_program_graph(store: GraphStore) -> nx.Graph:
+    """Bureaus (report publishers) × programs their reports name; weight = number of reports.
+
+    Node attribute `bipartite` is 0 for bureaus and 1 for programs, as networkx.bipartite expects.
+    """
+    g = nx.Graph()
+    for row in store.ox_query(_BUREAU_PROGRAMS):
+        bureau, program = row["b"].value, row["prog"].value
+        g.add_node(bureau, bipartite=0)
+        g.add_node(program, bipartite=1)
+        g.add_edge(bureau, program, weight=int(row["n"].value))
+    return g

@@ -1,15 +1,294 @@
-"""PLACEHOLDER: replaced by the extraction work (issues 2 and 3)."""
+"""`entity_rules`: finds every name the report uses and writes it to `doc.spans["entities"]`.
+
+Each span's label is an entity kind of `extract.model` and its `kb_id_` the canonical name when a
+lexicon knows it. Names are found four ways, all driven by data in `schema/`:
+
+- lexicon: national names and places (`schema/lexicon/`), matched with a `PhraseMatcher`;
+- head words: a unit, body or platform is a run of characters ending in 派出所/大队/中心/平台/系统…,
+  starting after the nearest verb or function word (`extract.name_window`);
+- level words: 市局, 市委, 县政府, 区检察院, 市卫生健康局 (a one-character level and a body word),
+  taking the place in front of them when there is one (宁波市 + 检察院);
+- quotes and program shapes: quoted phrases that pass `extract.quotes`, 《titles》 with a legal head
+  word, AB衔接, 一X一Y, X+Y, …经验, …2.0, …负面清单.
+
+Overlaps are settled by `extract.overlaps.resolve_overlaps` (longest match wins within a family).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
 
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
+
+from policekg.extract.issuer_context import IssuerContext, issuer_context
+from policekg.extract.lexicon import Gazetteer, gazetteer, national_entries
+from policekg.extract.name_window import QUOTES, NameWindow
+from policekg.extract.names import Namer
+from policekg.extract.overlaps import FAMILY, Candidate, resolve_overlaps
+from policekg.extract.patterns import compile_alternation, load_patterns
+from policekg.extract.quotes import QuoteClassifier, find_quotes
+
+SPAN_KEY = "entities"
 
 
 @Language.factory("entity_rules")
-def make_component(nlp: Language, name: str) -> "Placeholder":
-    return Placeholder()
+def make_entity_rules(nlp: Language, name: str) -> "EntityRules":
+    return EntityRules(nlp)
 
 
-class Placeholder:
+def build_namer(rules: dict[str, Any]) -> Namer:
+    """The `Namer` over the national lexicon: every spelling of an entry maps to its canonical name."""
+    aliases = {(FAMILY[e.kind], s): e.name for e in national_entries() for s in e.spellings}
+    return Namer(rules, aliases)
+
+
+class EntityRules:
+    """Writes candidate entity mentions (label = kind, kb_id = lexicon name) to `doc.spans`."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self.rules: dict[str, Any] = {}
+
+    def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
+        """Load the lexicons and compile every pattern once."""
+        r = self.rules = load_patterns("entity_rules")
+        self.gaz: Gazetteer = gazetteer()
+        self.window = NameWindow(r)
+        self.verb_prefixes = tuple(w for w in r["left_stops"] if len(w) >= 2)
+        self.quotes = QuoteClassifier(r)
+        self.namer = build_namer(r)
+        self.lexicon = PhraseMatcher(self.nlp.vocab)
+        self.lexicon_kind: dict[str, tuple[str, str]] = {}
+        for entry in national_entries():
+            for spelling in entry.spellings:
+                key = f"{entry.kind}|{spelling}"
+                self.lexicon_kind[key] = (entry.kind, entry.name)
+                self.lexicon.add(key, [self.nlp.make_doc(spelling)])
+        for name in [*self.gaz.places, *self.gaz.short_forms]:
+            self.lexicon.add(f"Place|{name}", [self.nlp.make_doc(name)])
+        self.re = {key: re.compile(r[key]) for key in
+                   ("bureau_re", "party_committee_re", "government_re", "court_re", "congress_re", "title_re",
+                    "regulation_re")}
+        self.re["department_re"] = re.compile(r["department_re"].format(
+            stems=compile_alternation(r["department_stems"]), heads=compile_alternation(r["department_heads"])))
+        self.re["org_head"] = re.compile(compile_alternation(
+            r["unit_heads"] + r["center_heads"] + r["committee_heads"] + r["office_heads"]))
+        self.re["platform_head"] = re.compile(compile_alternation(list(r["platform_heads"])))
+        self.re["programs"] = [(p, re.compile(p["re"])) for p in r["program_patterns"]]
+        self.legal_heads = sorted(((h, kind) for kind, hs in r["legal_heads"].items() for h in hs),
+                                  key=lambda x: -len(x[0]))
+
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans["entities"] = []
+        text = doc.text
+        meta = doc._.meta
+        ctx = issuer_context(meta.issuer, self.gaz) if meta and meta.issuer else None
+        places = resolve_overlaps(list(self._places(doc, ctx)))
+        quotes = find_quotes(text, self.rules["quote_pairs"], self.rules["ascii_quote"])
+        found = [*self._lexicon(doc), *places, *self._bureaus(text, places), *self._level_bodies(text, places),
+                 *self._org_heads(text, quotes), *self._platforms(text), *self._legal(text),
+                 *self._quoted(text, quotes), *self._program_shapes(text)]
+        found = resolve_overlaps(found)
+        found = resolve_overlaps(found + list(self._repeats(text, found)) + list(self._listed_platforms(text, found)))
+        spans = [doc.char_span(c.start, c.end, label=c.kind, kb_id=c.canonical, alignment_mode="expand")
+                 for c in found]
+        doc.spans[SPAN_KEY] = [s for s in spans if s is not None]
         return doc
+
+    # -- lexicon and places -------------------------------------------------------------------
+
+    def _lexicon(self, doc: Doc) -> Iterator[Candidate]:
+        text = doc.text
+        blocked = tuple(self.rules["law_blocked_after"])
+        for match_id, start, end in self.lexicon(doc):
+            key = self.nlp.vocab.strings[match_id]
+            if key not in self.lexicon_kind:
+                continue
+            kind, name = self.lexicon_kind[key]
+            span = doc[start:end]
+            if kind == "Law" and text[span.end_char:span.end_char + 1].startswith(blocked):
+                continue
+            yield Candidate(span.start_char, span.end_char, kind, "lexicon", name)
+
+    def _places(self, doc: Doc, ctx: IssuerContext | None) -> Iterator[Candidate]:
+        text = doc.text
+        blocklist = self.rules["place_short_blocklist"]
+        unit_after = tuple(self.rules["unit_heads"])
+        for match_id, start, end in self.lexicon(doc):
+            key = self.nlp.vocab.strings[match_id]
+            if not key.startswith("Place|"):
+                continue
+            span = doc[start:end]
+            name = key[6:]
+            if name.startswith(self.verb_prefixes) and name != (ctx.place if ctx else None):
+                continue  # 会同县司法局 is 会同 + 县司法局 far more often than the county 会同县
+            if name in self.gaz.short_forms and (
+                    text[span.end_char:].startswith(unit_after)
+                    or any(_covers(text, span.start_char, span.end_char, phrase) for phrase in blocklist)):
+                continue
+            yield Candidate(span.start_char, span.end_char, "Place", "lexicon", self.gaz.short_forms.get(name, name))
+        if ctx and ctx.place:
+            own = [ctx.place, *([ctx.short_place] if ctx.short_place else []),
+                   *self.rules["own_place_words"].get(ctx.level or "", [])]
+            for word in own:
+                for m in re.finditer(re.escape(word), text):
+                    yield Candidate(m.start(), m.end(), "Place", "lexicon", ctx.place)
+
+    # -- organisations --------------------------------------------------------------------------
+
+    def _place_before(self, places: list[Candidate], level_at: int) -> Candidate | None:
+        """The place whose last character is the level character at `level_at` (宁波[市]检察院)."""
+        return next((p for p in places if p.end == level_at + 1 and p.end - p.start >= 2), None)
+
+    def _with_place(self, places: list[Candidate], m: re.Match, kind: str) -> Candidate:
+        level = m.start("level") if m.groupdict().get("level") else -1
+        place = self._place_before(places, level) if level >= 0 else None
+        if not place and m.start() > 0:
+            place = next((p for p in places if p.end == m.start()), None)
+        return Candidate(place.start if place else m.start(), m.end(), kind, "pattern")
+
+    def _bureaus(self, text: str, places: list[Candidate]) -> Iterator[Candidate]:
+        """市局, 我局, 省厅, 宁波市公安局, 成都市公安局武侯区分局; a bare 分局 with a name in front of it
+        (交警分局) is left to the head-word rule."""
+        blocked = tuple(self.rules["issuer_alias_blocked_after"])
+        found: list[Candidate] = []
+        for m in self.re["bureau_re"].finditer(text):
+            if text[m.end():].startswith(blocked):
+                continue
+            if m.group("bare") and self.window.start(text, m.start()) < m.start():
+                continue
+            found.append(self._with_place(places, m, "PoliceUnit"))
+        for a, b in zip(found, found[1:]):  # 成都市公安局 + 武侯区分局 is one name
+            if a.end == b.start and text[b.start:b.end].endswith("分局"):
+                yield Candidate(a.start, b.end, "PoliceUnit", "pattern")
+        yield from found
+
+    def _level_bodies(self, text: str, places: list[Candidate]) -> Iterator[Candidate]:
+        for key in ("party_committee_re", "government_re", "court_re", "congress_re", "department_re"):
+            for m in self.re[key].finditer(text):
+                yield self._with_place(places, m, "GovernmentBody")
+
+    def _org_heads(self, text: str, quotes: list) -> Iterator[Candidate]:
+        r = self.rules
+        quoted = [(q.inner_start, q.inner_end) for q in quotes]
+        for m in self.re["org_head"].finditer(text):
+            head = m.group()
+            if any(a <= m.start() < b for a, b in quoted):
+                continue
+            start = self.window.start(text, m.start())
+            body = text[start:m.start()]
+            kind = self._org_kind(head, body, text[m.end():m.end() + 2])
+            if not kind or not r["min_unit_body"] <= len(body) <= r["max_unit_body"] \
+                    or body.startswith(tuple(r["generic_level_prefixes"])) or any(c.isdigit() for c in body):
+                continue
+            alias = self.re["bureau_re"].match(body)
+            if alias and alias.end() < len(body) and not alias.group("bare"):
+                yield Candidate(start, start + alias.end(), "PoliceUnit", "pattern")
+                start += alias.end()
+                kind = "PoliceUnit"
+                if m.start() - start < r["min_unit_body"]:
+                    continue
+            yield Candidate(start, m.end(), kind, "pattern")
+
+    def _org_kind(self, head: str, body: str, after: str) -> str | None:
+        r = self.rules
+        police = any(w in body for w in r["police_words"])
+        if head in r["unit_heads"]:
+            return "PoliceUnit"
+        if head in r["center_heads"]:
+            if after.startswith(tuple(r["center_blocked_after"])) or \
+                    not any(w in body for w in r["center_function_words"]):
+                return None
+            return "PoliceUnit" if police else "GovernmentBody"
+        if head in r["committee_heads"]:
+            return "PoliceUnit" if police else "GovernmentBody"
+        return "GovernmentBody"
+
+    # -- platforms ------------------------------------------------------------------------------
+
+    def _platforms(self, text: str) -> Iterator[Candidate]:
+        r = self.rules
+        min_body = r["platform_heads"]
+        blocked = tuple(r["platform_blocked_after"])
+        bad_end = tuple(r["platform_body_bad_endings"])
+        for m in self.re["platform_head"].finditer(text):
+            if text[m.end():].startswith(blocked):
+                continue
+            start = self.window.start(text, m.start(), allow_quotes=True)
+            body = text[start:m.start()]
+            letters = sum(1 for c in body if c not in QUOTES)
+            if letters < min_body[m.group()] or body.endswith(bad_end) \
+                    or body.startswith(tuple(r["generic_level_prefixes"])):
+                continue
+            yield Candidate(start, m.end(), "Platform", "pattern")
+
+    def _listed_platforms(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
+        """平安慈溪、市政务办微信公众号等载体: the items of a list closed by 等载体 are platforms too."""
+        taken = {(c.start, c.end) for c in found}
+        for c in found:
+            if c.kind != "Platform" or not text[c.end:].startswith(tuple(self.rules["platform_list_heads"])):
+                continue
+            pos = c.start
+            while pos > 0 and text[pos - 1] == "、":
+                start = self.window.start(text, pos - 1)
+                if not 2 <= pos - 1 - start <= 10 or (start, pos - 1) in taken:
+                    break
+                yield Candidate(start, pos - 1, "Platform", "pattern")
+                pos = start
+
+    # -- legal instruments ------------------------------------------------------------------------
+
+    def _legal(self, text: str) -> Iterator[Candidate]:
+        for m in self.re["title_re"].finditer(text):
+            title = m.group("title")
+            bare = re.sub(r"\([^()]*\)$", "", title)
+            kind = next((k for head, k in self.legal_heads if bare.endswith(head)), None)
+            if kind:
+                yield Candidate(m.start("title"), m.end("title"), kind, "pattern", quoted=True)
+        for m in self.re["regulation_re"].finditer(text):
+            start = self.window.start(text, m.end() - 2)
+            if m.end() - 2 - start >= 3:
+                yield Candidate(start, m.end(), "Regulation", "pattern")
+
+    # -- programs -------------------------------------------------------------------------------
+
+    def _quoted(self, text: str, quotes: list) -> Iterator[Candidate]:
+        for q, kind in zip(quotes, self.quotes.classify(text, quotes)):
+            if kind:
+                yield Candidate(q.inner_start, q.inner_end, kind, "quote", quoted=True)
+
+    def _program_shapes(self, text: str) -> Iterator[Candidate]:
+        bad = tuple(self.rules["experience_bad_bodies"]) + tuple(self.rules["not_program_words"])
+        for pattern, regex in self.re["programs"]:
+            for m in regex.finditer(text):
+                if pattern.get("window"):
+                    start = self.window.start(text, m.start("head"))
+                    if m.start("head") - start < pattern.get("min_body", 2):
+                        continue
+                    yield Candidate(start, m.end("head"), "Program", "pattern")
+                elif not m.group("name").startswith(bad):
+                    yield Candidate(m.start("name"), m.end("name"), "Program", "pattern")
+
+    def _repeats(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
+        """Later mentions of a program already named (两法衔接 after “两法衔接”, 办案“一件事”)."""
+        names = {self.namer.program(text[c.start:c.end]) for c in found if c.kind == "Program"}
+        for name in names:
+            if len(name) < 3:
+                continue
+            spelled = "[“”\"]?".join(re.escape(ch) for ch in name)
+            for m in re.finditer(spelled, text):
+                end = m.end() + (text[m.end():m.end() + 1] in "”\"" and "“" in m.group())
+                yield Candidate(m.start(), end, "Program", "pattern", quoted=_is_quoted(text, m.start(), end))
+
+
+def _covers(text: str, start: int, end: int, phrase: str) -> bool:
+    """Whether `phrase` occurs in `text` around the stretch start..end."""
+    lo = max(0, start - len(phrase))
+    pos = text.find(phrase, lo, end + len(phrase))
+    return pos != -1 and pos <= start and pos + len(phrase) >= end
+
+
+def _is_quoted(text: str, start: int, end: int) -> bool:
+    return any(c in QUOTES for c in text[max(0, start - 1):end + 1])

@@ -1,15 +1,94 @@
-"""PLACEHOLDER: replaced by the extraction work (issues 2 and 3)."""
+"""`resolve_names`: turns the spans of `entity_rules` into `Entity` objects with canonical names.
+
+Every span becomes a mention of one entity. The canonical name depends on the kind: programs, laws
+and platforms are named by their words alone (`extract.names`), organisations in the context of the
+issuer (`extract.abbreviations`: 市局 → the issuer, 市委 → 中共慈溪市委), places by the gazetteer.
+A local unit (周巷派出所) gets the issuer as `parent`, which puts the issuer into its IRI.
+Finally short spellings are folded into the long name they abbreviate (共享平台 → 宁波电子证明共享核查
+平台, 无证办 → 无证件(证明)办事) when exactly one candidate fits (`extract.aliases`).
+"""
+
+from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+
+from policekg.extract.abbreviations import Abbreviations
+from policekg.extract.aliases import fold_aliases
+from policekg.extract.components.entity_rules import SPAN_KEY, build_namer
+from policekg.extract.issuer_context import IssuerContext, issuer_context
+from policekg.extract.lexicon import gazetteer
+from policekg.extract.model import LEGAL_KINDS, Entity, Mention
+from policekg.extract.names import Namer
+from policekg.extract.patterns import load_patterns
+
+if not Doc.has_extension("issuer_context"):
+    Doc.set_extension("issuer_context", default=None)
 
 
 @Language.factory("resolve_names")
-def make_component(nlp: Language, name: str) -> "Placeholder":
-    return Placeholder()
+def make_resolve_names(nlp: Language, name: str) -> "ResolveNames":
+    return ResolveNames()
 
 
-class Placeholder:
+class ResolveNames:
+    """Fills `doc._.entities` (and `doc._.issuer_context`, which `relations` reads)."""
+
+    def __init__(self) -> None:
+        self.namer: Namer | None = None
+
+    def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
+        self.namer = build_namer(load_patterns("entity_rules"))
+        self.gaz = gazetteer()
+
     def __call__(self, doc: Doc) -> Doc:
-        doc._.entities = []
+        spans = list(doc.spans[SPAN_KEY]) if SPAN_KEY in doc.spans else []
+        meta = doc._.meta
+        if not meta or not meta.issuer:
+            doc._.entities = []
+            return doc
+        places = [s.kb_id_ or s.text for s in spans if s.label_ == "Place"]
+        ctx = issuer_context(meta.issuer, self.gaz, places)
+        doc._.issuer_context = ctx
+        abbr = Abbreviations(ctx, self.gaz)
+        org_texts = {s.text for s in spans if s.label_ in ("PoliceUnit", "GovernmentBody")}
+        by_key: dict[str, Entity] = {}
+        for span in spans:
+            named = self._name(span, abbr, org_texts, spans)
+            if named is None:
+                continue
+            entity = Entity(span.label_, *named)
+            entity = by_key.setdefault(entity.key, entity)
+            entity.aliases.add(span.text)
+            entity.mentions.append(Mention(span.start_char, span.end_char, span.text, span.sent.text.strip()))
+        doc._.entities = fold_aliases(list(by_key.values()))
         return doc
+
+    def _name(self, span: Span, abbr: Abbreviations, org_texts: set[str],
+              spans: list[Span]) -> tuple[str, str | None] | None:
+        """(canonical name, parent) of one span, or None when it names nothing in this context."""
+        kind, text, known = span.label_, span.text, span.kb_id_
+        assert self.namer is not None
+        if kind == "PoliceUnit":
+            return (known, None) if known else abbr.police(text)
+        if kind == "GovernmentBody":
+            return known or abbr.body(text), None
+        if kind == "Place":
+            return known or text, None
+        if kind in LEGAL_KINDS:
+            return known or self.namer.legal(text), None
+        if kind == "Program":
+            return known or self.namer.program(text), None
+        name = known or self.namer.platform(text, is_body=text.rstrip("APPapp") in org_texts)
+        return _qualify_platform(name, span, spans, abbr), None
+
+
+def _qualify_platform(name: str, span: Span, spans: list[Span], abbr: Abbreviations) -> str:
+    """市政务办微信公众号 → 慈溪市政务办微信公众号: a platform named after a body of the issuer's level
+    carries that body's full name (another city's 市政务办 runs another account)."""
+    level = abbr.ctx.level
+    owner = next((s for s in spans if s.label_ == "GovernmentBody" and s.start_char == span.start_char
+                  and s.end_char < span.end_char), None)
+    if owner is None or not level or not owner.text.startswith(level) or not name.startswith(owner.text):
+        return name
+    return abbr.body(owner.text) + name[len(owner.text):]

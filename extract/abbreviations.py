@@ -1,0 +1,99 @@
+"""Full names of organisations abbreviated relative to the issuer (市局, 市委, 区检察院, 省厅).
+
+A report says 市检察院, never 慈溪市人民检察院; a reader of the graph needs the latter, and two reports
+from different cities must not share a 市检察院 node. Each rule below rebuilds the official form of one
+kind of body from the level character (省/市/县/区) or the place in front of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from policekg.extract.issuer_context import IssuerContext
+from policekg.extract.lexicon import Gazetteer
+
+_LEVELS = "省市县区镇乡"
+_PARTY = re.compile(r"^(?P<where>.*?)委(?P<dept>.*)$")
+_COURT = re.compile(r"^(?P<where>.*?)(?P<mid>中级)?(?:人民)?(?P<head>检察院|法院)$")
+_GOVERNMENT = re.compile(r"^(?P<where>.*?)(?:人民)?政府$")
+_CONGRESS = re.compile(r"^(?P<where>.*?)(?P<head>人大常委会|人大|政协)$")
+_BUREAU_ALIAS = re.compile(r"^(?P<level>[省市县区])(?:公安)?(?P<head>厅|局)$")
+_BRANCH_ALIAS = re.compile(r"^(?:区)?(?:公安)?分局$")
+
+
+class Abbreviations:
+    """Resolves organisation names in the context of one issuer."""
+
+    def __init__(self, ctx: IssuerContext, gaz: Gazetteer) -> None:
+        self.ctx = ctx
+        self.gaz = gaz
+
+    def place_of(self, prefix: str) -> str | None:
+        """The place a name's prefix stands for: a written place (宁波市), a level (市 → 慈溪市), or
+        nothing (人大 alone means the issuer's own)."""
+        if not prefix:
+            return self.ctx.qualified_place
+        if prefix in self.gaz.places or prefix == self.ctx.place:
+            return self.ctx.qualified_place if prefix == self.ctx.place else prefix
+        if len(prefix) == 1 and prefix in _LEVELS:
+            return self.ctx.place_at(prefix)
+        return None
+
+    def split_place(self, name: str) -> tuple[str, str]:
+        """(place prefix, rest): the longest known place or a level character at the start."""
+        for n in range(min(len(name) - 1, 10), 1, -1):
+            if name[:n] in self.gaz.places or name[:n] == self.ctx.place:
+                return name[:n], name[n:]
+        if name[:1] in _LEVELS and name[1:2] not in ("级", "域"):
+            return name[:1], name[1:]
+        return "", name
+
+    def police(self, surface: str) -> tuple[str, str | None] | None:
+        """(name, parent) of a police unit; None for a bare 分局 in a report not written by one."""
+        ctx = self.ctx
+        if surface in ("我局", "本局", ctx.issuer) or (ctx.place and surface in (
+                ctx.place + "公安局", ctx.place + "分局", ctx.place + "公安分局")):
+            return ctx.issuer, None
+        alias = _BUREAU_ALIAS.match(surface)
+        if alias:
+            level, head = alias["level"], alias["head"]
+            if head == "局" and level == ctx.level:
+                return ctx.issuer, None
+            place = ctx.place_at(level)
+            if place and head == "厅":
+                return place + "公安厅", None
+            if place and level == "市" and ctx.parent_bureau:
+                return ctx.parent_bureau, None
+            return (place + "公安局", None) if place else (surface, None)
+        if _BRANCH_ALIAS.match(surface):
+            return (ctx.issuer, None) if ctx.issuer.endswith("分局") else None
+        prefix, rest = self.split_place(surface)
+        if prefix and rest.startswith(("公安", "分局")):
+            return surface, None
+        if prefix and self.place_of(prefix) == ctx.qualified_place and rest:
+            return rest, ctx.issuer
+        return surface, (None if prefix else ctx.issuer)
+
+    def body(self, surface: str) -> str:
+        """The official name of a government body: 市委 → 中共慈溪市委, 区法院 → 成都市武侯区人民法院."""
+        prefix, rest = self.split_place(surface)
+        where = self.place_of(prefix)
+        if where is None:
+            return surface
+        if m := _CONGRESS.match(rest):
+            if m["where"]:
+                return surface
+            return {"人大常委会": f"{where}人民代表大会常务委员会", "人大": f"{where}人民代表大会",
+                    "政协": f"政协{where}委员会"}[m["head"]]
+        if not prefix:
+            return surface
+        if m := _PARTY.match(rest):
+            if not m["where"]:
+                return f"中共{where}委{m['dept']}"
+        if m := _COURT.match(rest):
+            if not m["where"]:
+                return f"{where}{m['mid'] or ''}人民{m['head']}"
+        if m := _GOVERNMENT.match(rest):
+            if not m["where"]:
+                return f"{where}人民政府"
+        return where + rest

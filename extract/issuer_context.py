@@ -1,0 +1,88 @@
+"""Where the issuing bureau stands: its place, level, prefecture and province.
+
+Reports abbreviate everything relative to their issuer: 市局 is the issuer when the issuer is a 市
+bureau, 市检察院 is the procuratorate of the issuer's city, 省厅 is the provincial department above it.
+This module turns the issuer's name into the facts those abbreviations need, without hard-coding any
+place: the place comes from the issuer's name, the province from the gazetteer (or, for a place the
+gazetteer does not know, from the provinces the text names).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from policekg.extract.lexicon import Gazetteer
+
+_BRANCH = re.compile(r"^(?P<city>[\u4e00-\u9fff]+?市)公安局(?P<place>[\u4e00-\u9fff]+?(?:区|县|市))分局$")
+_BUREAU = re.compile(r"^(?P<place>[\u4e00-\u9fff]+?(?:自治区|自治州|自治县|省|市|县|区|州|旗|盟))"
+                     r"(?:公安局|公安分局|公安厅|公安处)$")
+_LEVEL_OF_SUFFIX = {"省": "省", "自治区": "省", "市": "市", "县": "县", "自治县": "县", "旗": "县",
+                    "区": "区", "州": "市", "自治州": "市", "盟": "市"}
+
+
+@dataclass(frozen=True)
+class IssuerContext:
+    """The issuer and the places its abbreviations point at.
+
+    `place` is the issuer's own division (慈溪市, 隆德县, 武侯区); `qualified_place` is how bodies of
+    that place are named (a district carries its city: 成都市武侯区). `level` is the one-character
+    level the report uses for itself (市 for 慈溪市公安局: 市局, 市委 are its own).
+    """
+
+    issuer: str
+    place: str | None = None
+    qualified_place: str | None = None
+    level: str | None = None
+    prefecture: str | None = None
+    province: str | None = None
+    parent_bureau: str | None = None
+
+    def place_at(self, level: str) -> str | None:
+        """The place a one-character level (省/市/县/区) points at from this issuer, if known."""
+        if level == self.level:
+            return self.qualified_place
+        if level == "省":
+            return self.province
+        if level == "市" and self.level in ("县", "区"):
+            return self.prefecture
+        return None
+
+    @property
+    def short_place(self) -> str | None:
+        """慈溪 for 慈溪市: reports name their own place without its suffix (平安慈溪)."""
+        if self.place and len(self.place) >= 3 and self.place[-1] in "市县区":
+            return self.place[:-1]
+        return None
+
+
+def issuer_context(issuer: str, gaz: Gazetteer, text_places: list[str] = ()) -> IssuerContext:
+    """The context of `issuer`; `text_places` (place names found in the text) settle the province."""
+    branch = _BRANCH.match(issuer)
+    if branch:
+        city, place = branch["city"], branch["place"]
+        province = _province(city, gaz) or _province_from_text(text_places, gaz)
+        return IssuerContext(issuer, place, city + place, place[-1], city, province, city + "公安局")
+    bureau = _BUREAU.match(issuer)
+    if not bureau:
+        return IssuerContext(issuer, province=_province_from_text(text_places, gaz))
+    place = bureau["place"]
+    suffix = next(s for s in sorted(_LEVEL_OF_SUFFIX, key=len, reverse=True) if place.endswith(s))
+    known = gaz.lookup(place)
+    prefecture = known.prefecture if known else None
+    qualified = prefecture + place if known and known.level == "county" and place.endswith("区") and prefecture \
+        else place
+    province = (known.province if known else None) or _province_from_text(text_places, gaz)
+    return IssuerContext(issuer, place, qualified, _LEVEL_OF_SUFFIX[suffix], prefecture, province)
+
+
+def _province(name: str, gaz: Gazetteer) -> str | None:
+    known = gaz.lookup(name)
+    return known.province if known else None
+
+
+def _province_from_text(names: list[str], gaz: Gazetteer) -> str | None:
+    """The province the text names most often, directly or through its prefectures."""
+    counts = Counter(p for p in (_province(n, gaz) for n in names) if p)
+    return counts.most_common(1)[0][0] if counts else None

@@ -1,0 +1,76 @@
+"""Canonical spellings that depend on the words alone, not on who wrote the report.
+
+The same program or law named in two reports must become one node, so quote marks, a generic suffix
+(“一村一辅警”工作机制 → 一村一辅警), the 中华人民共和国 prefix of a law and the APP of an app are dropped
+here. What depends on the issuer (市局 → 慈溪市公安局) is `extract.components.resolve_names`' job.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from policekg.extract.name_window import QUOTES
+
+_PAREN = re.compile(r"\([^()]*\)")
+
+
+def strip_quotes(surface: str) -> str:
+    return "".join(c for c in surface if c not in QUOTES + "《》")
+
+
+def without_parentheses(name: str) -> str:
+    """执法办案管理(分)中心 → 执法办案管理中心: how two spellings are compared, not a canonical name."""
+    return _PAREN.sub("", name)
+
+
+class Namer:
+    """Canonical names of programs, laws and platforms from their surface text (rules are data)."""
+
+    def __init__(self, rules: dict[str, Any], aliases: dict[tuple[str, str], str]) -> None:
+        self._suffixes = sorted(rules["program_suffixes"], key=len, reverse=True)
+        self._name_suffixes = tuple(rules["program_name_suffixes"])
+        self._counted = re.compile(rules["counted_set_re"])
+        self._min = rules["program_min_chars"]
+        self._law_prefixes = tuple(rules["law_prefixes"])
+        self._app_suffixes = tuple(rules["app_suffixes"])
+        self._aliases = aliases  # (kind family, spelling) -> canonical lexicon name
+
+    def lexicon(self, family: str, name: str) -> str | None:
+        return self._aliases.get((family, name))
+
+    def program(self, surface: str) -> str:
+        """“一村一辅警”工作机制 → 一村一辅警; 三项制度 stays (a counted set keeps its head)."""
+        name = strip_quotes(surface)
+        if known := self.lexicon("program", name):
+            return known
+        for suffix in self._name_suffixes:
+            name = name.removesuffix(suffix) if len(name) - len(suffix) >= self._min else name
+        for suffix in self._suffixes:
+            rest = name.removesuffix(suffix)
+            if rest != name and len(rest) >= self._min and not self._counted.match(name):
+                name = rest
+                break
+        return self.lexicon("program", name) or name
+
+    def legal(self, surface: str) -> str:
+        """《中华人民共和国行政复议法》 → 行政复议法."""
+        name = strip_quotes(surface)
+        for prefix in self._law_prefixes:
+            name = name.removeprefix(prefix) if len(name) > len(prefix) + 1 else name
+        return self.lexicon("legal", name) or name
+
+    def platform(self, surface: str, is_body: bool = False) -> str:
+        """“浙里办”APP → 浙里办; 我的宁夏APP → 我的宁夏; 国家反诈中心APP keeps its APP because
+        国家反诈中心 alone is a body (`is_body` says the stripped name is an organisation)."""
+        name = strip_quotes(surface)
+        if known := self.lexicon("platform", name):
+            return known
+        quoted = re.fullmatch(r"[“\"「『]([^”\"」』]+)[”\"」』](?:平台|APP|App|app|小程序|客户端|公众号)", surface)
+        if quoted:
+            return self.lexicon("platform", quoted[1]) or quoted[1]
+        for suffix in self._app_suffixes:
+            rest = name.removesuffix(suffix)
+            if rest != name and len(rest) >= 2 and not is_body:
+                return self.lexicon("platform", rest) or rest
+        return name

@@ -1,0 +1,64 @@
+"""Which candidate names survive when they overlap: a pure function, tested alone.
+
+Within one family of kinds (organisations, legal instruments, programs, platforms, places) the longest
+match wins: 宁波市公安局 is not a mention of 市公安局, 网络安全法治 is not 网络安全法, 执法办案管理分中心 is
+not 执法办案管理中心. Across families names nest: 宁波 inside 宁波电子证明共享核查平台 is still a place,
+国家反诈中心 inside 国家反诈中心APP is still a body. One exception: an unquoted program inside another
+kind of name (政法一体化办案 inside 省政法一体化办案系统) is part of that name, not a mention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FAMILY = {"PoliceUnit": "org", "GovernmentBody": "org", "Law": "legal", "Regulation": "legal",
+          "PolicyDocument": "legal", "Program": "program", "Platform": "platform", "Place": "place"}
+SOURCE_RANK = {"lexicon": 0, "quote": 1, "pattern": 2}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible entity mention; `canonical` is set when a lexicon knows the name."""
+
+    start: int
+    end: int
+    kind: str
+    source: str  # lexicon / quote / pattern
+    canonical: str = ""
+    quoted: bool = False
+
+    @property
+    def family(self) -> str:
+        return FAMILY[self.kind]
+
+    def inside(self, other: "Candidate") -> bool:
+        return other.start <= self.start and self.end <= other.end and (self.start, self.end) != (
+            other.start, other.end)
+
+
+def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Longest match wins inside a family; the same stretch claimed by two families goes to the
+    best source; unquoted programs nested in other names are dropped. Sorted by position."""
+    kept: list[Candidate] = []
+    for family in {c.family for c in candidates}:
+        kept.extend(_longest_first([c for c in candidates if c.family == family]))
+    by_span: dict[tuple[int, int], Candidate] = {}
+    for c in sorted(kept, key=lambda c: SOURCE_RANK[c.source]):
+        by_span.setdefault((c.start, c.end), c)
+    kept = list(by_span.values())
+    others = [c for c in kept if c.family not in ("program", "place")]
+    kept = [c for c in kept
+            if not (c.family == "program" and not c.quoted and any(c.inside(o) for o in others))]
+    return sorted(kept, key=lambda c: (c.start, c.end))
+
+
+def _longest_first(candidates: list[Candidate]) -> list[Candidate]:
+    """spaCy's filter_spans rule (longest, then earliest) with lexicon entries first among equals."""
+    ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), SOURCE_RANK[c.source], c.start))
+    taken: list[Candidate] = []
+    seen: set[int] = set()
+    for c in ordered:
+        if not seen.intersection(range(c.start, c.end)):
+            taken.append(c)
+            seen.update(range(c.start, c.end))
+    return taken

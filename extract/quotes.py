@@ -1,0 +1,92 @@
+"""Quoted phrases, and whether a quoted phrase names a program, a platform, or neither.
+
+Reports put most initiatives in quotes (“一村一辅警”工作机制), but also slogans, words used loosely
+(“清零”隐患), brands (“甬商”品牌), outcomes (“双下降”) and dates (“12·4”). The decision looks at the
+phrase itself (length, digits, outcome words) and at what follows it (类/性/品牌 mark a word, APP/平台
+mark a platform). Phrases joined by 、/和 share what follows them (“天府通办”和“蓉易办”平台).
+All the word lists are data in `schema/patterns/entity_rules.json`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from policekg.extract.patterns import compile_alternation
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quoted phrase: `start`/`end` include the quote marks, `inner_*` do not."""
+
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+    text: str
+
+
+def find_quotes(text: str, pairs: list[list[str]], ascii_quote: str) -> list[Quote]:
+    """Every quoted phrase on one line: paired marks, and ASCII quotes taken two by two."""
+    found = []
+    for open_, close in pairs:
+        for m in re.finditer(f"{re.escape(open_)}([^{re.escape(open_ + close)}\\n]{{1,40}}){re.escape(close)}", text):
+            found.append(Quote(m.start(), m.end(), m.start(1), m.end(1), m.group(1)))
+    for line in re.finditer(r"[^\n]+", text):
+        marks = [line.start() + i for i, c in enumerate(line.group()) if c == ascii_quote]
+        for a, b in zip(marks[::2], marks[1::2]):
+            if 0 < b - a - 1 <= 40:
+                found.append(Quote(a, b + 1, a + 1, b, text[a + 1:b]))
+    return sorted(found, key=lambda q: q.start)
+
+
+class QuoteClassifier:
+    """Decides what a quoted phrase names: "Program", "Platform" or None."""
+
+    def __init__(self, rules: dict[str, Any]) -> None:
+        self._min = rules["program_min_chars"]
+        self._max = rules["program_max_chars"]
+        self._short_ok = re.compile(compile_alternation(rules["short_program_followers"]))
+        self._not_follow = re.compile(compile_alternation(rules["not_program_followers"]))
+        self._not_end = tuple(rules["not_program_endings"])
+        self._not_words = tuple(rules["not_program_words"])
+        self._not_prefix3 = tuple(rules["not_program_prefix3"])
+        self._platform_follow = re.compile(compile_alternation(rules["platform_followers"]))
+        self._platform_content = tuple(rules["platform_content_heads"])
+        self._joiners = tuple(rules["quote_chain_joiners"])
+
+    def classify(self, text: str, quotes: list[Quote]) -> list[str | None]:
+        """The kind of each quote (same order), reading the follower of each chain of joined quotes."""
+        kinds: list[str | None] = [None] * len(quotes)
+        for chain in self._chains(text, quotes):
+            follower = text[quotes[chain[-1]].end:quotes[chain[-1]].end + 6]
+            for i in chain:
+                kinds[i] = self._kind(quotes[i].text, follower)
+        return kinds
+
+    def _chains(self, text: str, quotes: list[Quote]) -> list[list[int]]:
+        chains: list[list[int]] = []
+        for i, q in enumerate(quotes):
+            if chains and text[quotes[chains[-1][-1]].end:q.start] in ("", *self._joiners):
+                chains[-1].append(i)
+            else:
+                chains.append([i])
+        return chains
+
+    def _kind(self, phrase: str, follower: str) -> str | None:
+        letters = re.sub(r"[\s“”\"]", "", phrase)
+        if self._platform_follow.match(follower) or letters.endswith(self._platform_content):
+            return "Platform"
+        if self._not_follow.match(follower) or not self._max >= len(letters) >= 2:
+            return None
+        if len(letters) < self._min and not self._short_ok.match(follower):
+            return None
+        digits = sum(c.isdigit() for c in letters)
+        if digits * 2 >= len(letters) or letters.endswith(self._not_end):
+            return None
+        if any(w in letters for w in self._not_words):
+            return None
+        if len(letters) == 3 and letters.startswith(self._not_prefix3):
+            return None
+        return "Program"

@@ -18,8 +18,7 @@ from spacy import displacy
 from policekg.api.urls import page_url
 
 #: One mention: a link to the entity, coloured by its class. Every field is escaped by `spans()`.
-TEMPLATE = ('<a class="mention {cls}" href="{kb_url}" title="{title}" data-start="{start}">{text}'
-            '<span class="label">{label}</span></a>')
+TEMPLATE = '<a class="mention {cls}" href="{kb_url}" title="{title}" data-start="{start}">{text}</a>'
 
 
 def non_overlapping(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -44,7 +43,7 @@ def spans(text: str, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
         cls = m.get("cls") or "Thing"
         out.append({"start": m["start"], "end": m["end"], "label": escape(cls),
                     "params": {"cls": escape(cls), "kb_url": escape(page_url(m["entity"]) or "#"),
-                               "title": escape(m.get("label") or ""), "start": int(m["start"])}})
+                               "title": escape(f"{m.get('label') or ''} · {cls}"), "start": int(m["start"])}})
     return out
 
 

@@ -7,6 +7,7 @@ and one `policekg serve` process answers every HTTP test that only reads.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shutil
 import socket
@@ -20,7 +21,7 @@ import httpx
 import pytest
 
 from policekg.extract import Extraction, Extractor
-from policekg.kg.ingest import SAMPLE_REPORT
+from policekg.kg.ingest import SAMPLE_REPORT, ingest_file
 from policekg.kg.store import GraphStore
 from policekg.kg.triples import report_graph
 
@@ -105,6 +106,38 @@ def live_server(seed_store_path: Path, tmp_path_factory: pytest.TempPathFactory)
     store = tmp_path_factory.mktemp("live") / "store"
     shutil.copytree(seed_store_path, store)
     proc, base = start_server(store)
+    yield base
+    stop_server(proc)
+
+
+#: Reports the page tests browse besides the seed: both share programs and indicators with it.
+BROWSE_REPORTS = ("101_longde_county_2024", "104_wencheng_county_2021")
+#: A report whose text carries HTML and script, to show the pages print it as text.
+HOSTILE_REPORT = DATA / "hostile" / "report_with_markup.txt"
+
+
+@pytest.fixture(scope="session")
+def browse_store_path(seed_extraction: Extraction, tmp_path_factory: pytest.TempPathFactory,
+                      extractor: Extractor) -> Path:
+    """The seed plus two more real-genre reports and the hostile one, all through the extractor
+    (issuer and year given, as `policekg ingest --issuer --year` would): what the page tests browse."""
+    path = tmp_path_factory.mktemp("browse-store") / "store"
+    store = GraphStore(path)
+    seed = report_graph(seed_extraction)
+    store.replace_graph(seed.identifier, seed)
+    for name in BROWSE_REPORTS:
+        gold = json.loads((DATA / f"{name}.gold.json").read_text(encoding="utf-8"))
+        ingest_file(store, extractor, DATA / f"{name}.txt", issuer=gold["issuer"], year=gold["year"])
+    ingest_file(store, extractor, HOSTILE_REPORT, issuer="余姚市公安局", year=2023)
+    store.close()
+    gc.collect()  # GraphStore.close() leaves Oxigraph open until the Dataset's reference cycle is collected
+    return path
+
+
+@pytest.fixture(scope="session")
+def browse_server(browse_store_path: Path) -> Iterator[str]:
+    """Base URL of a real `policekg serve` over the browse store (read-only use only)."""
+    proc, base = start_server(browse_store_path)
     yield base
     stop_server(proc)
 

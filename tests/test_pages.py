@@ -1,0 +1,310 @@
+"""The browsing pages over HTTP, on a real server over a real store (seed + two reports + a hostile one).
+
+What a person and a machine get: valid HTML for every page, search by substring and alias, Linked
+Data twins of one resource, a report's text with its mentions highlighted exactly where the extractor
+found them, comparisons across reports, CSV/JSON exports with paging, a time limit, and report text
+that can never become markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from urllib.parse import quote
+
+import html5lib
+import httpx
+import pytest
+from conftest import HOSTILE_REPORT, start_server, stop_server
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDFS
+from starlette.requests import Request
+
+from policekg.api.highlight import highlight
+from policekg.api.negotiation import choose
+from policekg.api.urls import raw_local_path
+from policekg.extract.normalize import normalize
+from policekg.kg.ingest import SAMPLE_REPORT
+from policekg.kg.iris import PKR
+
+SEED_ISSUER = "慈溪市公安局"
+SEED_REPORT = f"/report/{SEED_ISSUER}/2022"
+HOSTILE = "/report/余姚市公安局/2023"
+ISSUER_PAGE = f"/id/unit/{SEED_ISSUER}"
+ISSUER_IRI = URIRef(f"{PKR}unit/{SEED_ISSUER}")
+
+
+def get(base: str, path: str, **kwargs) -> httpx.Response:
+    return httpx.get(base + path, timeout=30, **kwargs)
+
+
+def parse_html(body: str | bytes) -> ET.Element:
+    """The page as a tree; html5lib in strict mode raises on any parse error (bad nesting, stray tags)."""
+    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(body)
+
+
+def text_of(el: ET.Element) -> str:
+    return "".join(el.itertext())
+
+
+# -- every page is valid HTML ----------------------------------------------------------------------
+
+def test_every_page_is_valid_html(browse_server: str) -> None:
+    comparable = get(browse_server, "/compare.json", params={"size": 1}).json()["items"]
+    indicators = get(browse_server, "/compare.json", params={"class": "Indicator", "size": 1}).json()["items"]
+    pages = ["/", "/reports", "/search", "/search?q=公安", "/search?q=没有这个名字", ISSUER_PAGE, SEED_REPORT,
+             HOSTILE, "/compare", "/compare?class=Indicator",
+             "/compare/" + comparable[0]["iri"][len(PKR):], "/compare/" + indicators[0]["iri"][len(PKR):],
+             f"{SEED_REPORT}/section/1".replace("/report/", "/id/report/")]
+    for path in pages:
+        response = get(browse_server, path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        parse_html(response.content)
+    missing = get(browse_server, "/id/program/没有这个工作机制")
+    assert missing.status_code == 404
+    assert "没有这个工作机制" in text_of(parse_html(missing.content))
+
+
+# -- search ----------------------------------------------------------------------------------------
+
+def test_search_finds_the_bureau_by_its_abbreviation(browse_server: str) -> None:
+    found = get(browse_server, "/search.json", params={"q": "市局"}).json()
+    hit = next(h for h in found["items"] if h["iri"] == str(ISSUER_IRI))
+    assert hit["class"] == "PoliceUnit"
+    assert hit["label"] == SEED_ISSUER and hit["matched"] != hit["label"]
+    assert "市局" in hit["matched"]
+
+
+def test_search_groups_by_class_with_counts_and_pages(browse_server: str) -> None:
+    everything = get(browse_server, "/search.json", params={"q": "公安", "size": 500}).json()
+    assert everything["total"] == sum(everything["counts"].values()) > 2
+    classes = [h["class"] for h in everything["items"]]
+    assert classes == sorted(classes, key=list(everything["counts"]).index), "results come grouped by class"
+    first = get(browse_server, "/search.json", params={"q": "公安", "size": 2}).json()
+    second = get(browse_server, first["next"]).json()
+    assert first["items"] == everything["items"][:2] and second["items"] == everything["items"][2:4]
+    one_class = next(iter(everything["counts"]))
+    only = get(browse_server, "/search.json", params={"q": "公安", "class": one_class, "size": 500}).json()
+    assert {h["class"] for h in only["items"]} == {one_class}
+    assert only["total"] == everything["counts"][one_class]
+    rows = list(csv.DictReader(io.StringIO(get(browse_server, "/search.csv", params={"q": "公安"}).text)))
+    assert [r["iri"] for r in rows] == [h["iri"] for h in everything["items"]]
+
+
+def test_search_html_shows_each_class_with_its_count(browse_server: str) -> None:
+    counts = get(browse_server, "/search.json", params={"q": "公安"}).json()["counts"]
+    page = parse_html(get(browse_server, "/search", params={"q": "公安"}).content)
+    headings = [text_of(h) for h in page.iter("h2")]
+    assert len(headings) == len(counts)
+    assert all(f"({n})" in h for h, n in zip(headings, counts.values()))
+
+
+def test_search_rejects_an_unknown_class_naming_it(browse_server: str) -> None:
+    response = get(browse_server, "/search.json", params={"q": "公安", "class": "Nonsense"})
+    assert response.status_code == 400 and "Nonsense" in response.json()["error"]
+
+
+# -- a resource and its twins ----------------------------------------------------------------------
+
+def test_resource_twins_are_the_same_resource(browse_server: str) -> None:
+    turtle = Graph().parse(data=get(browse_server, ISSUER_PAGE + ".ttl").text, format="turtle")
+    assert (ISSUER_IRI, RDFS.label, Literal(SEED_ISSUER, lang="zh")) in turtle
+    seed_iri = URIRef(f"{PKR}report/{SEED_ISSUER}/2022")
+    assert (seed_iri, DCTERMS.publisher, ISSUER_IRI) in turtle, "links pointing at it are included"
+    negotiated = get(browse_server, ISSUER_PAGE, headers={"Accept": "text/turtle"})
+    assert negotiated.headers["content-type"].startswith("text/turtle") and "Accept" in negotiated.headers["vary"]
+    assert len(Graph().parse(data=negotiated.text, format="turtle")) == len(turtle)
+    jsonld = Graph().parse(data=get(browse_server, ISSUER_PAGE + ".jsonld").text, format="json-ld")
+    assert set(jsonld) == set(turtle)
+    plain = get(browse_server, ISSUER_PAGE + ".json").json()
+    assert plain["iri"] == str(ISSUER_IRI) and plain["label"] == SEED_ISSUER and plain["cls"] == "PoliceUnit"
+    assert "市局" in plain["aliases"]
+    assert get(browse_server, ISSUER_PAGE, headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_the_iri_dereferences_percent_encoded_or_not(browse_server: str) -> None:
+    encoded = get(browse_server, "/id/unit/" + quote(SEED_ISSUER))
+    assert encoded.status_code == 200
+    assert encoded.text == get(browse_server, ISSUER_PAGE).text
+
+
+def test_report_iri_redirects_people_to_the_report_page(browse_server: str) -> None:
+    response = get(browse_server, f"/id/report/{SEED_ISSUER}/2022", follow_redirects=False)
+    assert response.status_code == 303
+    assert httpx.URL(browse_server + response.headers["location"]).path == SEED_REPORT
+    turtle = get(browse_server, f"/id/report/{SEED_ISSUER}/2022.ttl")
+    assert turtle.status_code == 200 and "pk:Report" in turtle.text
+
+
+def test_entity_page_shows_reports_sentences_and_links(browse_server: str) -> None:
+    data = get(browse_server, ISSUER_PAGE + ".json").json()
+    page = parse_html(get(browse_server, ISSUER_PAGE).content)
+    hrefs = {a.get("href") for a in page.iter("a")}
+    assert f"/graph/entity/unit/{SEED_ISSUER}" in hrefs, "links to its neighbourhood graph"
+    assert {r["title"] for r in data["reports"]} >= {f"{SEED_ISSUER}2022年法治政府建设工作情况"}
+    sentences = [text_of(li) for li in page.iter("li") if li.find("mark") is not None]
+    expected = {s["sentence"] for r in data["reports"] for s in r["sentences"]}
+    assert expected and set(sentences) == expected
+    marked = {text_of(m) for m in page.iter("mark")}
+    assert marked <= {s["text"] for r in data["reports"] for s in r["sentences"]}
+
+
+def test_indicator_page_lists_all_its_figures(browse_server: str) -> None:
+    indicator = get(browse_server, "/compare.json", params={"class": "Indicator"}).json()["items"][0]
+    data = get(browse_server, "/id/" + indicator["iri"][len(PKR):] + ".json").json()
+    assert data["cls"] == "Indicator"
+    assert len(data["figures"]) == indicator["figures"] > 0
+    assert all(f["indicator"] == indicator["iri"] for f in data["figures"])
+
+
+# -- a report --------------------------------------------------------------------------------------
+
+def test_report_highlights_every_mention_where_it_was_found(browse_server: str) -> None:
+    data = get(browse_server, SEED_REPORT + ".json").json()
+    text = data["text"]
+    assert text == normalize(SAMPLE_REPORT.read_text(encoding="utf-8"))
+    assert data["mentions"], "the extractor found names in the seed"
+    page = parse_html(get(browse_server, SEED_REPORT).content)
+    links = [a for a in page.iter("a") if "mention" in (a.get("class") or "").split()]
+    spans = []
+    for a in links:
+        start, surface = int(a.get("data-start")), a.text or ""
+        assert text[start:start + len(surface)] == surface, "the highlight sits where the mention was found"
+        mention = next(m for m in data["mentions"] if m["start"] == start and m["end"] == start + len(surface))
+        assert mention["cls"] in a.get("class").split()
+        assert a.get("href") == "/id/" + mention["entity"][len(PKR):]
+        spans.append((start, start + len(surface)))
+    for m in data["mentions"]:
+        assert any(s < m["end"] and m["start"] < e for s, e in spans), f"mention {m} is not highlighted"
+
+
+def test_report_shows_sections_and_measures_with_their_status(browse_server: str) -> None:
+    data = get(browse_server, SEED_REPORT + ".json").json()
+    statuses = {s["status"] for s in data["sections"]} | {m["status"] for s in data["sections"]
+                                                           for m in s["measures"]}
+    assert statuses == {"Done", "Problem", "Planned"}
+    page = parse_html(get(browse_server, SEED_REPORT).content)
+    badges = [el for el in page.iter("span") if (el.get("class") or "").startswith("status ")]
+    assert len(badges) == len(data["sections"]) + sum(len(s["measures"]) for s in data["sections"])
+
+
+def test_report_figures_come_as_a_table_and_as_csv(browse_server: str) -> None:
+    data = get(browse_server, SEED_REPORT + ".json").json()
+    rows = list(csv.DictReader(io.StringIO(get(browse_server, SEED_REPORT + ".csv").text)))
+    assert len(rows) == len(data["figures"]) > 0
+    assert {r["obs"] for r in rows} == {f["obs"] for f in data["figures"]}
+    page = parse_html(get(browse_server, SEED_REPORT).content)
+    table = next(t for t in page.iter("table") if "figures" in (t.get("class") or ""))
+    assert len(table.find("tbody").findall("tr")) == len(data["figures"])
+
+
+def test_report_graph_twin_is_its_named_graph(browse_server: str) -> None:
+    turtle = Graph().parse(data=get(browse_server, SEED_REPORT + ".ttl").text, format="turtle")
+    trig = get(browse_server, SEED_REPORT, headers={"Accept": "application/trig"})
+    assert trig.headers["content-type"].startswith("application/trig")
+    assert (URIRef(f"{PKR}report/{SEED_ISSUER}/2022"), DCTERMS.publisher, ISSUER_IRI) in turtle
+    assert get(browse_server, "/report/没有这个局/2022.ttl").status_code == 404
+
+
+# -- hostile text ----------------------------------------------------------------------------------
+
+def test_report_text_with_markup_is_shown_as_text(browse_server: str) -> None:
+    body = get(browse_server, HOSTILE).text
+    page = parse_html(body)
+    assert not [s for s in page.iter("script")], "no script element comes from the report"
+    assert not [el for el in page.iter() if any(k.startswith("on") for k in el.attrib)]
+    assert not [el for el in page.iter() if el.tag in ("img", "svg", "textarea", "b")]
+    shown = text_of(page.find(".//div[@class='fulltext']"))
+    assert '<script>alert("xss")</script>' in shown and '<img src=x onerror="alert(1)">' in shown
+
+
+def test_highlight_escapes_text_names_and_links() -> None:
+    text = '前<script>alert(1)</script>"慈溪市公安局"&后'
+    start = text.index("慈溪市公安局")
+    evil_iri = f'{PKR}unit/"><script>x</script>'
+    html = highlight(text, [{"start": start, "end": start + 6, "entity": evil_iri,
+                             "label": "<img src=x onerror=alert(1)>", "cls": 'x" onclick="alert(1)'},
+                            {"start": start, "end": start + 3, "entity": f"{PKR}place/慈溪市", "label": "慈溪市",
+                             "cls": "Place"}])
+    tree = parse_html(f"<!doctype html><title>t</title>{html}")
+    assert not list(tree.iter("script")) and not list(tree.iter("img"))
+    assert not [el for el in tree.iter() if "onclick" in el.attrib]
+    assert text_of(tree.find(".//body")).startswith('前<script>alert(1)</script>"慈溪市公安局')
+    links = list(tree.iter("a"))
+    assert len(links) == 1, "overlapping mentions: the longer one wins"
+
+
+# -- compare ---------------------------------------------------------------------------------------
+
+def test_a_program_compares_across_bureaus(browse_server: str) -> None:
+    index = get(browse_server, "/compare.json").json()
+    shared = [p for p in index["items"] if p["bureaus"] >= 2]
+    assert shared, "the seed and 隆德/文成 share programs (一村一辅警, 枫桥经验 …)"
+    program = shared[0]
+    data = get(browse_server, "/compare/" + program["iri"][len(PKR):] + ".json").json()
+    assert len(data["reports"]) == program["reports"]
+    assert len({r["issuer"] for r in data["reports"]}) == program["bureaus"]
+    rows = list(csv.DictReader(io.StringIO(get(browse_server, "/compare/" + program["iri"][len(PKR):]
+                                                + ".csv").text)))
+    assert {r["bureau"] for r in rows} == {r["issuer_label"] for r in data["reports"]}
+
+
+def test_an_indicator_compares_across_reports(browse_server: str) -> None:
+    items = get(browse_server, "/compare.json", params={"class": "Indicator", "size": 500}).json()["items"]
+    shared = [i for i in items if i["reports"] >= 2]
+    assert shared, "the seed and 隆德/文成 share indicators (警调衔接调处矛盾纠纷 …)"
+    data = get(browse_server, "/compare/" + shared[0]["iri"][len(PKR):] + ".json").json()
+    assert len({f["report"] for f in data["figures"]}) == shared[0]["reports"]
+    cells = sum(len(v) for row in data["table"] for v in row["values"].values())
+    assert cells == len(data["figures"])
+
+
+def test_only_programs_and_indicators_compare(browse_server: str) -> None:
+    response = get(browse_server, ISSUER_PAGE.replace("/id/", "/compare/"))
+    assert response.status_code == 404 and "programs" in text_of(parse_html(response.content))
+
+
+# -- lists: exports, paging, time limit --------------------------------------------------------------
+
+def test_reports_list_pages_and_exports(browse_server: str) -> None:
+    full = get(browse_server, "/reports.json", params={"size": 500}).json()
+    assert full["total"] == 4
+    page2 = get(browse_server, "/reports.json", params={"size": 3, "page": 2}).json()
+    assert page2["items"] == full["items"][3:] and page2["next"] is None and page2["prev"]
+    rows = list(csv.DictReader(io.StringIO(get(browse_server, "/reports", params={"format": "csv"}).text)))
+    assert [r["report"] for r in rows] == [r["report"] for r in full["items"]]
+    assert get(browse_server, "/reports", params={"size": 100000}).status_code == 422
+
+
+def test_a_page_that_takes_too_long_stops_with_a_clear_message(copy_store) -> None:
+    proc, base = start_server(copy_store, env={"POLICEKG_QUERY_TIMEOUT": "1e-9"})
+    try:
+        response = get(base, "/search", params={"q": "公安"})
+        assert response.status_code == 503
+        assert "took longer than" in text_of(parse_html(response.content))
+        assert get(base, "/search.json", params={"q": "公安"}).json()["status"] == 503
+    finally:
+        stop_server(proc)
+
+
+# -- small parts -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+    ("text/turtle", "text/turtle"),
+    ("application/ld+json;q=0.9, text/turtle;q=0.5", "application/ld+json"),
+    ("text/*;q=0.5, text/html;q=0", "text/turtle"),
+    ("*/*", "text/html"),
+    ("", "text/html"),
+    ("image/png", None),
+])
+def test_accept_header_negotiation(accept: str, expected: str | None) -> None:
+    assert choose(accept, ["text/html", "application/ld+json", "text/turtle"]) == expected
+
+
+def test_names_with_slashes_keep_their_encoding() -> None:
+    scope = {"type": "http", "path": "/id/law/a/b", "raw_path": b"/id/law/a%2Fb%25c/%E6%9E%AB", "query_string": b"",
+             "headers": []}
+    assert raw_local_path(Request(scope), "/id/") == "law/a%2Fb%25c/枫"

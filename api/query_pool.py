@@ -83,6 +83,7 @@ class Worker:
             await asyncio.wait_for(ready, timeout)
         finally:
             loop.remove_reader(fd)
+            os.set_blocking(fd, True)  # uvloop leaves watched fds non-blocking; recv reads the whole reply
         return self._replies.recv()
 
     def kill(self) -> None:

@@ -46,11 +46,14 @@ GROUP BY ?program
 ORDER BY DESC(?bureaus) DESC(?reports) ?program
 LIMIT 100"""),
     Example("各局下属单位 · Units of a bureau", """\
+# a unit belongs to a bureau when the text says so (pk:partOf, transitively)
+# or when its IRI hangs under the bureau's (pkr:unit/{bureau}/{unit}, the identity rule)
 SELECT ?bureau ?unit
 WHERE {
   ?report a pk:Report ; dcterms:publisher ?b .
   ?b rdfs:label ?bureau .
-  ?u pk:partOf+ ?b ; rdfs:label ?unit .
+  ?u a pk:PoliceUnit ; rdfs:label ?unit .
+  FILTER(EXISTS { ?u pk:partOf+ ?b } || STRSTARTS(STR(?u), CONCAT(STR(?b), "/")))
 }
 ORDER BY ?bureau ?unit"""),
     Example("指标数值跨报告对比 · Figures of an indicator across reports", """\
@@ -63,12 +66,18 @@ WHERE {
 }
 ORDER BY ?indicator ?year ?bureau"""),
     Example("项目引用的法规 · Laws cited by a program", """\
-SELECT ?program ?law (COUNT(DISTINCT ?measure) AS ?measures)
+# stated legal basis (pk:basedOn, of the program or of a measure implementing it),
+# or a law named in the same sentence as the program
+SELECT ?program ?law ?how (COUNT(DISTINCT ?where) AS ?times)
 WHERE {
   ?p a pk:Program ; rdfs:label ?program .
-  { ?p pk:basedOn ?l } UNION { ?measure pk:implements ?p ; pk:basedOn ?l }
-  ?l rdfs:label ?law .
+  ?l a pk:LegalInstrument ; rdfs:label ?law .
+  { ?p pk:basedOn ?l BIND("basedOn" AS ?how) BIND(?p AS ?where) }
+  UNION { ?where pk:implements ?p ; pk:basedOn ?l BIND("measure basedOn" AS ?how) }
+  UNION { ?mp pk:mentionOf ?p ; pk:sentence ?where ; pk:inReport ?r .
+          ?ml pk:mentionOf ?l ; pk:sentence ?where ; pk:inReport ?r .
+          BIND("same sentence" AS ?how) }
 }
-GROUP BY ?program ?law
+GROUP BY ?program ?law ?how
 ORDER BY ?program ?law"""),
 )

@@ -1,0 +1,93 @@
+"""The pages as a person uses them, in headless Debian chromium: search, follow links, read, get the RDF.
+
+Every page visited must load without console errors and without a request leaving the server
+(no CDN, no fonts, no trackers); a report whose text holds `<script>` shows it as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+
+from policekg.kg.iris import PKR
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page that records console errors, uncaught exceptions, dialogs and requests to other hosts."""
+
+    def __init__(self, page: Page, base: str) -> None:
+        self.page, self.problems = page, []
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
+        page.on("request", lambda r: r.url.startswith(base) or self.problems.append(f"external: {r.url}"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"))
+
+
+@pytest.fixture
+def watched(browser: Browser, browse_server: str) -> Iterator[Watched]:
+    context = browser.new_context(base_url=browse_server)
+    watched = Watched(context.new_page(), browse_server)
+    yield watched
+    context.close()
+    assert watched.problems == []
+
+
+def test_search_program_follow_to_report_and_its_turtle(watched: Watched) -> None:
+    page = watched.page
+    page.goto("/")
+    page.get_by_role("searchbox", name="search text").fill("一村一辅警")
+    page.get_by_role("button", name="搜索 Search").click()
+    page.wait_for_url("**/search?q=*")
+    page.locator("section.group", has_text="Programs").get_by_role("link", name="一村一辅警", exact=True).click()
+    page.wait_for_url("**/id/program/*")
+    assert page.locator("h1").inner_text().startswith("一村一辅警")
+    turtle_href = page.get_by_role("link", name="Turtle", exact=True).get_attribute("href")
+
+    page.locator("section.mentioned h3 a", has_text="慈溪市公安局2022").click()
+    page.wait_for_url("**/report/**/2022")
+    mark = page.locator(".fulltext a.mention.Program", has_text="一村一辅警").first
+    mark.scroll_into_view_if_needed()
+    assert mark.is_visible()
+    assert "一村一辅警" in mark.evaluate("a => a.parentElement.textContent")
+
+    twin = page.request.get(turtle_href)
+    assert twin.ok and twin.headers["content-type"].startswith("text/turtle")
+    graph = Graph().parse(data=twin.text(), format="turtle")
+    program = URIRef(f"{PKR}program/一村一辅警")
+    assert str(graph.value(program, RDFS.label)) == "一村一辅警"
+
+
+def test_hostile_report_text_shows_as_text(watched: Watched) -> None:
+    page = watched.page
+    page.goto("/report/余姚市公安局/2023")
+    text = page.locator(".fulltext").inner_text()
+    assert '<script>alert("xss")</script>' in text
+    assert '<img src=x onerror="alert(1)">' in text
+    assert page.locator(".fulltext script, .fulltext img, .fulltext svg").count() == 0
+
+
+def test_every_kind_of_page_loads_cleanly(watched: Watched) -> None:
+    page = watched.page
+    for path in ("/", "/reports", "/search?q=公安", "/compare", "/compare?class=Indicator",
+                 "/id/unit/慈溪市公安局", "/report/慈溪市公安局/2022"):
+        response = page.goto(path)
+        assert response is not None and response.ok, path
+        assert page.locator("header.site").is_visible()

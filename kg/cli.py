@@ -78,14 +78,14 @@ def ingest(
     given = check_overrides({"issuer": issuer, "year": year}, "--issuer/--year")
     files, missing = collect_paths(paths)
     db = open_store(store, write=True)
-    progress = TerminalProgress(err) if err.is_terminal else LineProgress(out, err)
+    progress = TerminalProgress(err) if err.is_terminal else LineProgress(sys.stdout, sys.stderr)
     try:
         result = ingest_batch(db, files, jobs=jobs, overrides=given, force=force, progress=progress)
     finally:
         progress.stop()
     for m in missing:
         result.add(m)
-        err.print(f"failed\t{m.path}\t{m.reason}", highlight=False, markup=False)
+        progress.advance(m)
     for table in summary_tables(result, db.stats()["classes"]):
         out.print(table, highlight=False)
     db.close()

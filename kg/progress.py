@@ -8,8 +8,8 @@ is noise; one grep-able line per file (`stored`, `skipped`, `failed`) is what is
 
 from __future__ import annotations
 
-import time
 from collections import Counter
+from typing import TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, Task, TextColumn, TimeElapsedColumn
@@ -59,33 +59,31 @@ class TerminalProgress:
 
 
 class LineProgress:
-    """One line per file (stored / skipped / failed), for logs and pipes."""
+    """One tab-separated line per file (stored / replaced / skipped / failed), for logs and pipes."""
 
-    def __init__(self, out: Console, err: Console) -> None:
+    def __init__(self, out: TextIO, err: TextIO) -> None:
         self.out, self.err = out, err
-        self.started = time.monotonic()
 
     def start(self, total: int) -> None:
-        self.started = time.monotonic()
+        pass
 
     def advance(self, outcome: Outcome) -> None:
         if isinstance(outcome, Stored):
             verb = "replaced" if outcome.replaced else "stored"
-            self._say(self.out, f"{verb}\t{outcome.path}\t<{outcome.graph}>\t{outcome.triples} triples")
+            self._say(self.out, verb, outcome.path, f"<{outcome.graph}>", f"{outcome.triples} triples")
             for warning in outcome.warnings:
-                self._say(self.err, f"warning\t{outcome.path}\t{warning}")
+                self._say(self.err, "warning", outcome.path, warning)
         elif isinstance(outcome, Skipped):
-            where = f"\t<{outcome.graph}>" if outcome.graph else ""
-            self._say(self.out, f"skipped\t{outcome.path}\t{outcome.reason}{where}")
+            self._say(self.out, "skipped", outcome.path, outcome.reason, f"<{outcome.graph}>" if outcome.graph else "")
         else:
-            self._say(self.err, f"failed\t{outcome.path}\t{outcome.reason}")
+            self._say(self.err, "failed", outcome.path, outcome.reason)
 
     def stop(self) -> None:
         pass
 
     @staticmethod
-    def _say(console: Console, line: str) -> None:
-        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    def _say(stream: TextIO, *fields: object) -> None:
+        print("\t".join(str(f) for f in fields if f != ""), file=stream, flush=True)
 
 
 def summary_tables(result: BatchResult, store_classes: dict[str, int]) -> list[Table]:

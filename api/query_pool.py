@@ -115,6 +115,9 @@ class ProcessPool:
         except asyncio.TimeoutError:
             self._replace(worker)
             raise _over_limit(self.timeout) from None
+        except EOFError:
+            self._replace(worker)
+            raise QueryFailed("the query worker died while running the query (see the server log)") from None
         except BaseException:  # died, or the request was cancelled mid-query: the worker is not reusable
             self._replace(worker)
             raise

@@ -1,15 +1,213 @@
-"""PLACEHOLDER: replaced by the extraction work (issues 2 and 3)."""
+"""`relations`: the relations the text states between measures, units, programs, laws and platforms.
+
+Each relation is read inside one clause and keeps that clause as its evidence:
+
+- partOf: every local unit (an entity whose parent is the issuer) → the issuer; a 分局 issuer → its
+  city bureau.
+- implements: a measure → every program its paragraph names (unless named as the occasion, 以…为契机);
+  a unit → a program it names directly (市局“法学课堂”) or as the subject of the clause
+  (簇桥派出所组织“反诈进社区”宣传活动, 玉林派出所被命名为“枫桥式公安派出所”).
+- performedBy: a measure → the issuer's own unit that acts in it: the subject of a clause, the
+  publisher of a document (市局《…》), the unit whose officers act (法制大队民警…), the exemplar
+  (以城关派出所为试点).
+- basedOn: a measure → a legal instrument after 根据/依据/按照/执行… in the same clause.
+- usesPlatform: a measure → every platform its paragraph names (not one acting on us: 被…录用).
+- cooperatesWith: the issuer → a body after 联合/会同, or after 与 with a word of joint work.
+
+Measures of the problems part (status Problem) carry out nothing, so only structure relations and
+cooperation are read there. The word lists are data: `schema/patterns/relations.json`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Any, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from policekg.extract.clauses import Clauses
+from policekg.extract.model import LEGAL_KINDS, Entity, Measure, Relation, entity_key, measure_key
+from policekg.extract.patterns import compile_alternation, load_patterns
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One mention of an entity, by position."""
+
+    entity: Entity
+    start: int
+    end: int
+
 
 @Language.factory("relations")
-def make_component(nlp: Language, name: str) -> "Placeholder":
-    return Placeholder()
+def make_relations(nlp: Language, name: str) -> "Relations":
+    return Relations()
 
 
-class Placeholder:
+class Relations:
+    """Fills `doc._.relations` from `doc._.entities`, `doc._.sections` and the text."""
+
+    def __init__(self) -> None:
+        self.rules: dict[str, Any] = {}
+
+    def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
+        r = self.rules = load_patterns("relations")
+        self.clause_end = re.compile(r["clause_end_re"])
+        self.occasion = re.compile(r["occasion_re"])
+        self.markers = re.compile(f"(?:{compile_alternation(r['clause_start_markers'])})?")
+        self.based_on = re.compile(compile_alternation(r["based_on_triggers"]))
+        self.coop_words = re.compile(compile_alternation(r["cooperation_words"]))
+
     def __call__(self, doc: Doc) -> Doc:
-        doc._.relations = []
+        ctx = doc._.issuer_context
+        entities: list[Entity] = doc._.entities or []
+        if ctx is None:
+            doc._.relations = []
+            return doc
+        self._doc_text = doc.text
+        self._clauses = Clauses(doc, self.clause_end)
+        self._issuer = entity_key("PoliceUnit", ctx.issuer)
+        occurrences = sorted((Occurrence(e, m.start, m.end) for e in entities for m in e.mentions),
+                             key=lambda o: o.start)
+        measures = sorted((m for s in doc._.sections or [] for m in s.measures), key=lambda m: m.start)
+        found: dict[tuple[str, str, str], Relation] = {}
+        for rel in [*self._part_of(entities, ctx.parent_bureau), *self._by_measure(occurrences, measures),
+                    *self._unit_programs(occurrences), *self._cooperation(occurrences)]:
+            found.setdefault((rel.subject, rel.predicate, rel.object), rel)
+        doc._.relations = list(found.values())
         return doc
+
+    # -- helpers --------------------------------------------------------------------------------------
+
+    def _relation(self, subject: str, predicate: str, obj: str, start: int, end: int | None = None) -> Relation:
+        return Relation(subject, predicate, obj, self._clauses.evidence(start, end))
+
+    def _is_own_unit(self, e: Entity) -> bool:
+        return e.kind == "PoliceUnit" and (e.key == self._issuer or e.parent is not None)
+
+    def _clause_text_before(self, o: Occurrence) -> str:
+        start, _ = self._clauses.clause(o.start)
+        return self._doc_text[start:o.start]
+
+    def _at_clause_start(self, o: Occurrence, occurrences: list[Occurrence]) -> bool:
+        """Whether `o` opens its clause, alone or in a list of units (簇桥派出所、红牌楼派出所组织…)."""
+        start, _ = self._clauses.clause(o.start)
+        cursor = self.markers.match(self._doc_text, start).end()
+        joiners = tuple(self.rules["list_joiners"])
+        for p in occurrences:
+            if p.start >= o.start:
+                break
+            if p.start < cursor or p.entity.kind != "PoliceUnit":
+                continue
+            if p.start != cursor:
+                return False
+            cursor = p.end + (self._doc_text[p.end:p.end + 1] in joiners)
+        return cursor == o.start
+
+    # -- partOf ---------------------------------------------------------------------------------------
+
+    def _part_of(self, entities: list[Entity], parent_bureau: str | None) -> Iterator[Relation]:
+        for e in entities:
+            if e.kind == "PoliceUnit" and e.parent and e.mentions:
+                yield self._relation(e.key, "partOf", entity_key("PoliceUnit", e.parent), e.mentions[0].start)
+        issuer = next((e for e in entities if e.key == self._issuer and e.mentions), None)
+        parent = next((e for e in entities if e.kind == "PoliceUnit" and e.name == parent_bureau), None)
+        if parent_bureau and issuer and parent:
+            yield self._relation(self._issuer, "partOf", parent.key, issuer.mentions[0].start)
+
+    # -- measure relations ------------------------------------------------------------------------
+
+    def _by_measure(self, occurrences: list[Occurrence], measures: list[Measure]) -> Iterator[Relation]:
+        starts = [m.start for m in measures]
+        for o in occurrences:
+            i = bisect_right(starts, o.start) - 1
+            if i < 0 or o.start >= measures[i].end or measures[i].status == "Problem":
+                continue
+            measure = measure_key(measures[i].ordinal)
+            kind = o.entity.kind
+            if kind == "Program" and not self._as_occasion(o):
+                yield self._relation(measure, "implements", o.entity.key, o.start)
+            elif kind == "Platform" and not self._passive(o) and not self._as_occasion(o):
+                yield self._relation(measure, "usesPlatform", o.entity.key, o.start)
+            elif kind in LEGAL_KINDS and self.based_on.search(self._clause_text_before(o)):
+                yield self._relation(measure, "basedOn", o.entity.key, o.start)
+            elif self._is_own_unit(o.entity) and self._performs(o, occurrences):
+                yield self._relation(measure, "performedBy", o.entity.key, o.start)
+
+    def _as_occasion(self, o: Occurrence) -> bool:
+        start, end = self._clauses.clause(o.start)
+        return any(m.start() <= o.start and o.end <= m.end()
+                   for m in self.occasion.finditer(self._doc_text, start, end))
+
+    def _passive(self, o: Occurrence) -> bool:
+        return self.rules["passive_marker"] in self._clause_text_before(o)
+
+    def _performs(self, o: Occurrence, occurrences: list[Occurrence]) -> bool:
+        r, text = self.rules, self._doc_text
+        after = text[o.end:o.end + 4]
+        if after.startswith(tuple(r["publisher_followers"] + r["officer_followers"])):
+            return True
+        unit = re.escape(text[o.start:o.end])
+        if re.match(r["exemplar_re"].replace("$UNIT", unit), text[o.start - 1:o.end + 6]):
+            return True
+        if after.startswith(tuple(r["subject_excluded_followers"])) or not after or after[0] in ",;。:":
+            return False
+        if o.entity.key == self._issuer and not after.startswith(tuple(r["issuer_subject_followers"])):
+            return False
+        return self._at_clause_start(o, occurrences)
+
+    # -- units and programs -----------------------------------------------------------------------
+
+    def _unit_programs(self, occurrences: list[Occurrence]) -> Iterator[Relation]:
+        """A unit implements a program it names directly (市局“法学课堂”) or as subject of the clause."""
+        quotes = "“\"「"
+        for i, o in enumerate(occurrences):
+            if o.entity.kind != "PoliceUnit":
+                continue
+            clause_end = self._clauses.clause(o.start)[1]
+            for p in occurrences[i + 1:]:
+                if p.start >= clause_end:
+                    break
+                if p.entity.kind != "Program":
+                    continue
+                adjacent = self._doc_text[o.end:p.start] in ("", *quotes)
+                if adjacent or (o.entity.key != self._issuer and self._at_clause_start(o, occurrences)
+                                and not self._doc_text[o.end:o.end + 1] in quotes):
+                    yield self._relation(o.entity.key, "implements", p.entity.key, o.start, p.end)
+
+    # -- cooperation ------------------------------------------------------------------------------
+
+    def _cooperation(self, occurrences: list[Occurrence]) -> Iterator[Relation]:
+        for i, o in enumerate(occurrences):
+            e = o.entity
+            if e.kind not in ("GovernmentBody", "PoliceUnit") or self._is_own_unit(e):
+                continue
+            if self._led_by(o, occurrences[:i]) or self._partnered(o):
+                yield self._relation(self._issuer, "cooperatesWith", e.key, o.start)
+
+    def _led_by(self, o: Occurrence, earlier: list[Occurrence]) -> bool:
+        """联合市委网信办、市卫生健康局…: 联合/会同, then only bodies and list marks up to `o`."""
+        start, _ = self._clauses.clause(o.start)
+        before = self._doc_text[start:o.start]
+        joiners = tuple(self.rules["list_joiners"])
+        for lead in self.rules["cooperation_leads"]:
+            pos = before.rfind(lead)
+            if pos < 0:
+                continue
+            cursor = start + pos + len(lead)
+            for p in earlier:
+                if p.start == cursor and p.entity.kind in ("GovernmentBody", "PoliceUnit"):
+                    cursor = p.end + (self._doc_text[p.end:p.end + 1] in joiners)
+            if cursor == o.start:
+                return True
+        return False
+
+    def _partnered(self, o: Occurrence) -> bool:
+        """与县市场监督管理局建立…协作机制: 与 right before the body, joint work later in the clause."""
+        if self._doc_text[o.start - 1:o.start] not in self.rules["cooperation_partners"]:
+            return False
+        _, end = self._clauses.clause(o.start)
+        return bool(self.coop_words.search(self._doc_text, o.end, end))

@@ -38,3 +38,8 @@ class Settings:
     allow_remote: bool = field(default_factory=lambda: _env_bool("ALLOW_REMOTE"))
     #: Worker processes that run SPARQL queries (a query over its time limit is stopped by killing its worker).
     query_workers: int = field(default_factory=lambda: int(_env("QUERY_WORKERS", "2") or 2))
+    #: Graph pages with more nodes than this get server-side positions and no physics (stays usable).
+    graph_layout_threshold: int = field(
+        default_factory=lambda: int(_env("GRAPH_LAYOUT_THRESHOLD", "300") or 300))
+    #: Most nodes a graph page draws; a larger graph is refused with a message to filter it.
+    graph_max_nodes: int = field(default_factory=lambda: int(_env("GRAPH_MAX_NODES", "6000") or 6000))

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import networkx as nx
-from rdflib import Graph
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
 from policekg.kg.errors import QueryError
@@ -99,6 +99,8 @@ class Node:
     label: str
     aliases: list[str] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)
+    #: (predicate IRI, value) of the literals a CONSTRUCT result says about a node.
+    properties: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
@@ -221,3 +223,38 @@ def bureau_program_graph(store: GraphStore) -> nx.Graph:
         g.add_node(program, bipartite=1)
         g.add_edge(bureau, program, weight=int(row["n"].value))
     return g
+
+
+def construct_view(store: GraphStore, sparql: str) -> nx.MultiDiGraph:
+    """Any CONSTRUCT result as a graph: resources are nodes, resource-valued triples are edges.
+
+    Literals are not nodes: they become the node's `properties` (its `rdfs:label` its name), and
+    `rdf:type` becomes its class instead of an edge to a hub node. Entities of the store keep their
+    class, names and reports; relation edges keep their evidence.
+    """
+    result = construct(store, sparql)
+    edges = Graph()
+    for s, p, o in result:
+        if not isinstance(o, Literal) and p != RDF.type:
+            edges.add((s, p, o))
+    g = _to_multidigraph(edges)
+    g.add_nodes_from(str(s) for s in result.subjects())
+    known = entity_nodes(store)
+    for iri in g.nodes:
+        node = known.get(iri) or _node_from(result, iri)
+        node.properties = sorted((str(p), str(o)) for p, o in result.predicate_objects(URIRef(iri))
+                                 if isinstance(o, Literal))
+        g.nodes[iri]["node"] = node
+    evidence = _evidence(store, None)
+    for s, o, key, data in g.edges(keys=True, data=True):
+        data["evidence"] = evidence.get((s, key, o), [])
+    return g
+
+
+def _node_from(result: Graph, iri: str) -> Node:
+    """A node the store knows no entity for: its label and class as far as the result says."""
+    ref = URIRef(iri)
+    label = result.value(ref, RDFS.label)
+    types = sorted(str(t)[len(PK):] for t in result.objects(ref, RDF.type) if str(t).startswith(str(PK)))
+    name = str(label) if label is not None else iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return Node(iri, types[0] if types else "Thing", name)

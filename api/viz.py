@@ -1,0 +1,191 @@
+"""The interactive graph pages: `/graph`, `/graph/entity/{path}`, `/graph/query`.
+
+Each page draws a networkx view (`kg.graphviews`) with vis-network, built through pyvis
+(`kg.drawing`), inside our own template: pyvis's template pulls Bootstrap from a CDN and inserts
+the heading and node titles as raw HTML. Everything a click shows (class, names, aliases, evidence
+sentences, links to the entity pages) travels with the page as JSON escaped for a `<script>`
+(`|tojson`), and the page script puts it on screen with `textContent`: report text is untrusted.
+vis-network's own files are served from the pyvis package, so the pages need no network.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import FileResponse, Response
+from starlette.requests import Request
+
+from policekg.api.deps import get_settings, get_store
+from policekg.api.rendering import CLASS_NAMES, PageError, compute, curie, render_html, render_json, wanted
+from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path
+from policekg.kg import drawing
+from policekg.kg.analysis import Metrics, current_metrics
+from policekg.kg.config import Settings
+from policekg.kg.graphviews import Node, construct_view, entity_graph
+from policekg.kg.iris import local_path, unsegment
+from policekg.kg.store import GraphStore
+
+router = APIRouter(tags=["graph"])
+
+VIS_DIR = Path(str(files("pyvis"))) / "lib" / "vis-9.1.2"
+ASSETS = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
+GRAPH_TYPES = {"html": "text/html", "json": "application/json"}
+#: The class filter: IRI kind segment → what the form calls it.
+KINDS = {"unit": "PoliceUnit", "body": "GovernmentBody", "program": "Program", "law": "LegalInstrument",
+         "platform": "Platform", "place": "Place"}
+EXAMPLE_QUERY = """PREFIX pk: <https://w3id.org/policekg/ontology#>
+CONSTRUCT { ?unit pk:implements ?program . ?program rdfs:label ?name }
+WHERE { ?unit pk:implements ?program . ?program rdfs:label ?name }"""
+
+
+@router.get("/graph/assets/{name}", include_in_schema=False)
+async def asset(name: str) -> Response:
+    """vis-network's script and stylesheet, from the pyvis package (no CDN)."""
+    if name not in ASSETS:
+        raise PageError(404, f"no asset {name!r}")
+    return FileResponse(VIS_DIR / name, media_type=ASSETS[name],
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/graph", summary="The entity graph of all reports, filterable by class and report")
+async def whole_graph(
+    request: Request,
+    kind: list[str] = Query([], alias="class", description="keep these classes (unit, program, …)"),
+    report: list[str] = Query([], description="keep what these reports name (report IRIs)"),
+    colour: str = Query("class", pattern="^(class|community)$", description="colour nodes by class or community"),
+    store: GraphStore = Depends(get_store),
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    unknown = [k for k in kind if k not in KINDS]
+    if unknown:
+        raise PageError(400, f"unknown class {unknown[0]!r}; use one of {', '.join(KINDS)}")
+
+    def build() -> tuple[nx.MultiDiGraph, dict[str, Metrics], list[str]]:
+        g = entity_graph(store, report or None)
+        if kind:
+            g = g.subgraph([n for n, d in g.nodes(data=True) if d["node"].kind in kind]).copy()
+        return g, current_metrics(store), [str(r) for r in store.report_graphs()]
+
+    g, metrics, reports = await compute(request, build)
+    context = {"title": "实体关系图 Entity graph", "kinds": KINDS, "chosen": set(kind),
+               "reports": [(r, _report_label(r)) for r in reports], "chosen_reports": set(report)}
+    return await _respond(request, g, metrics, colour, settings, context)
+
+
+@router.get("/graph/entity/{path:path}", summary="The neighbourhood of one entity (radius 1 or 2)")
+async def neighbourhood(
+    request: Request,
+    path: str,
+    radius: int = Query(1, ge=1, le=2, description="how many steps out"),
+    colour: str = Query("class", pattern="^(class|community)$"),
+    store: GraphStore = Depends(get_store),
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    iri = iri_for(raw_local_path(request, "/graph/entity/"))
+
+    def build() -> tuple[nx.MultiDiGraph, dict[str, Metrics]]:
+        g = entity_graph(store)
+        if iri not in g:
+            raise PageError(404, f"no entity <{iri}> in the graph")
+        return nx.ego_graph(g, iri, radius=radius, undirected=True), current_metrics(store)
+
+    g, metrics = await compute(request, build)
+    name = g.nodes[iri]["node"].label
+    context = {"title": f"{name} · 关系图 Neighbourhood", "entity": {"label": name, "href": page_url(iri)},
+               "radius": radius}
+    return await _respond(request, g, metrics, colour, settings, context)
+
+
+@router.get("/graph/query", summary="Any CONSTRUCT result drawn as a graph")
+async def query_graph(
+    request: Request,
+    query: str = Query("", description="a SPARQL CONSTRUCT query"),
+    colour: str = Query("class", pattern="^(class|community)$"),
+    store: GraphStore = Depends(get_store),
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    context = {"title": "查询结果图 CONSTRUCT as a graph", "query": query or EXAMPLE_QUERY}
+    if not query.strip():
+        return render_html(request, "graph_query.html", {**context, "data": None})
+    g, metrics = await compute(request, lambda: (construct_view(store, query), current_metrics(store)))
+    return await _respond(request, g, metrics, colour, settings, context, template="graph_query.html")
+
+
+async def _respond(request: Request, g: nx.MultiDiGraph, metrics: dict[str, Metrics], colour: str,
+                   settings: Settings, context: dict[str, Any], template: str = "graph.html") -> Response:
+    if len(g) > settings.graph_max_nodes:
+        raise PageError(413, f"this graph has {len(g)} nodes, more than the {settings.graph_max_nodes} a page "
+                             "draws: filter it by class or report")
+    fmt = wanted(request, None, GRAPH_TYPES)
+    data = await compute(request, payload, g, metrics, colour == "community", settings.graph_layout_threshold)
+    if fmt == "json":
+        return render_json(data)
+    legend = _legend(g, metrics) if colour == "community" else _class_legend()
+    return render_html(request, template, {**context, "data": data, "colour": colour, "legend": legend,
+                                           "at_size": len(g) > settings.graph_layout_threshold})
+
+
+# -- what the page script gets ---------------------------------------------------------------------
+
+def payload(g: nx.MultiDiGraph, metrics: dict[str, Metrics], by_community: bool, threshold: int) -> dict:
+    """vis nodes/edges/options (from pyvis) plus, per node and edge, what a click shows."""
+    net = drawing.network(g, metrics, by_community=by_community, layout_threshold=threshold)
+    nodes = {iri: data["node"] for iri, data in g.nodes(data=True)}
+    edges: dict[str, dict] = {}
+    touching: dict[str, list[dict]] = {iri: [] for iri in nodes}
+    for n, (s, o, data) in enumerate(g.edges(data=True)):
+        edge = {"predicate": curie(data.get("predicate")), "source": _link(nodes[s]), "target": _link(nodes[o]),
+                "evidence": [_evidence(ev) for ev in data.get("evidence", [])]}
+        edges[f"e{n}"] = edge
+        touching[s].append({"edge": f"e{n}", "other": edge["target"], "forward": True})
+        touching[o].append({"edge": f"e{n}", "other": edge["source"], "forward": False})
+    info = {iri: _node_info(node, metrics.get(iri), touching[iri]) for iri, node in nodes.items()}
+    return {"nodes": net.nodes, "edges": net.edges, "options": net.options, "info": {"nodes": info, "edges": edges},
+            "physics": net.options["physics"]["enabled"]}
+
+
+def _link(node: Node) -> dict:
+    return {"label": node.label, "href": page_url(node.iri)}
+
+
+def _report_label(iri: str) -> str:
+    """`…/report/慈溪市公安局/2022` → `慈溪市公安局 2022` (no query needed: the IRI says it)."""
+    local = local_path(iri) or iri
+    return " ".join(unsegment(part) for part in local.split("/")[1:])
+
+
+def _evidence(ev: dict) -> dict:
+    return {"sentence": ev["sentence"], "report": {"label": _report_label(ev["report"]), "href": page_url(ev["report"])}}
+
+
+def _node_info(node: Node, m: Metrics | None, touching: list[dict]) -> dict:
+    return {
+        "label": node.label, "cls": node.cls, "class_name": CLASS_NAMES.get(node.cls, node.cls),
+        "iri": node.iri, "href": page_url(node.iri), "graph": graph_url(node.iri), "aliases": node.aliases,
+        "reports": [{"label": _report_label(r), "href": page_url(r)} for r in node.reports],
+        "metrics": None if m is None else {"degree": m.degree, "pagerank": round(m.pagerank, 4),
+                                           "betweenness": round(m.betweenness, 4), "community": m.community},
+        "properties": [{"predicate": curie(p), "value": v} for p, v in node.properties],
+        "edges": touching,
+    }
+
+
+def _class_legend() -> list[dict]:
+    return [{"name": CLASS_NAMES.get(cls, cls), "colour": drawing.STYLE[cls][0], "shape": drawing.STYLE[cls][1]}
+            for cls in drawing.LEGEND]
+
+
+def _legend(g: nx.Graph, metrics: dict[str, Metrics]) -> list[dict]:
+    """One entry per coloured community in view, named by its most central member."""
+    best: dict[int, tuple[float, str]] = {}
+    for iri, data in g.nodes(data=True):
+        m = metrics.get(iri)
+        if m and m.community < len(drawing.COMMUNITY_COLOURS):
+            best[m.community] = max(best.get(m.community, (-1.0, "")), (m.pagerank, data["node"].label))
+    entries = [{"name": f"社区 {c} · {label}", "colour": drawing.COMMUNITY_COLOURS[c], "shape": "dot"}
+               for c, (_, label) in sorted(best.items())]
+    return entries + [{"name": "其他 other", "colour": drawing.OTHER_COMMUNITY, "shape": "dot"}]

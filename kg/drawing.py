@@ -1,0 +1,109 @@
+"""A networkx view as a pyvis `Network`: colours and shapes by class, size by PageRank, a layout.
+
+Shared by the graph pages and the notebook. Names and sentences from reports are untrusted: they
+go into node and edge *labels* only (vis-network draws labels on a canvas, as text), never into
+pyvis `title`s (shown as HTML) or the page heading (inserted unescaped by pyvis's template).
+
+Small graphs are laid out by vis-network's physics, which the page stops once it has stabilised;
+above `layout_threshold` nodes the positions come from networkx here and physics stays off, so a
+graph of thousands of nodes opens still and usable.
+"""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+from pyvis.network import Network
+
+from policekg.kg.analysis import LOUVAIN_SEED, Metrics
+from policekg.kg.graphviews import simple_graph
+from policekg.kg.iris import PK
+
+#: Class → (colour, vis shape). Legal instruments share one look; their class still shows on click.
+STYLE: dict[str, tuple[str, str]] = {
+    "PoliceUnit": ("#1f5fbf", "dot"),
+    "GovernmentBody": ("#7b4fb0", "diamond"),
+    "Program": ("#e0661b", "triangle"),
+    "Law": ("#2e8b57", "square"),
+    "Regulation": ("#2e8b57", "square"),
+    "PolicyDocument": ("#2e8b57", "square"),
+    "LegalInstrument": ("#2e8b57", "square"),
+    "Platform": ("#c9a100", "star"),
+    "Place": ("#7a7a7a", "triangleDown"),
+    "Thing": ("#9aa3b5", "dot"),
+}
+#: The classes a legend lists, in this order (the legal subclasses shown as one entry).
+LEGEND = ("PoliceUnit", "GovernmentBody", "Program", "LegalInstrument", "Platform", "Place")
+#: Colours of the largest communities; the rest are grey.
+COMMUNITY_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                     "#17becf", "#bcbd22", "#393b79", "#ad494a", "#637939")
+OTHER_COMMUNITY = "#c7c7c7"
+MIN_SIZE, MAX_SIZE = 10, 45
+
+
+def node_colour(cls: str, metrics: Metrics | None, by_community: bool) -> str:
+    if by_community:
+        n = metrics.community if metrics else -1
+        return COMMUNITY_COLOURS[n] if 0 <= n < len(COMMUNITY_COLOURS) else OTHER_COMMUNITY
+    return STYLE.get(cls, STYLE["Thing"])[0]
+
+
+def _sizes(g: nx.Graph, metrics: dict[str, Metrics]) -> dict[str, float]:
+    """Area grows with PageRank, relative to the largest in view; nodes without figures are smallest."""
+    ranks = {iri: metrics[iri].pagerank for iri in g if iri in metrics}
+    top = max(ranks.values(), default=0) or 1
+    return {iri: MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(ranks.get(iri, 0) / top) for iri in g}
+
+
+def positions(g: nx.Graph) -> dict[str, tuple[float, float]]:
+    """A seeded spring layout, with fewer iterations as the graph grows (the cost is per node pair)."""
+    iterations = max(10, min(50, 20_000 // max(len(g), 1)))
+    scale = 120 * math.sqrt(len(g))
+    layout = nx.spring_layout(simple_graph(g), seed=LOUVAIN_SEED, iterations=iterations, scale=scale)
+    return {iri: (float(x), float(y)) for iri, (x, y) in layout.items()}
+
+
+def options(physics: bool, nodes: int) -> dict:
+    """vis-network options: no tooltips (titles are never set), stabilise then stop when physics is on.
+
+    vis's "improved layout" (Kamada-Kawai seeding) only helps, and only works, on small graphs.
+    """
+    return {
+        "layout": {"improvedLayout": nodes <= 100, "randomSeed": LOUVAIN_SEED},
+        "physics": {"enabled": physics, "solver": "forceAtlas2Based",
+                    "stabilization": {"enabled": physics, "iterations": 400, "updateInterval": 50}},
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": {"type": "continuous"},
+                  "font": {"size": 10, "align": "middle", "color": "#5b6478"}, "color": {"inherit": False}},
+        "nodes": {"font": {"size": 14, "face": "WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"}},
+        "interaction": {"hover": True, "tooltipDelay": 3_600_000, "hideEdgesOnDrag": not physics},
+    }
+
+
+def short_predicate(iri: str) -> str:
+    """`pk:implements` → `implements` (edge labels); other vocabularies keep their full IRI."""
+    return iri[len(PK):] if iri.startswith(str(PK)) else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def network(g: nx.Graph, metrics: dict[str, Metrics], *, by_community: bool = False,
+            layout_threshold: int = 300) -> Network:
+    """The pyvis network of a view whose nodes carry a `node` (`graphviews.Node`).
+
+    Node ids are IRIs; edge ids are `e0`, `e1`, … in the order of `g.edges`, so the page can look up
+    the evidence of a clicked edge.
+    """
+    at_size = len(g) > layout_threshold
+    net = Network(directed=g.is_directed(), height="100%", width="100%", cdn_resources="in_line")
+    net.options = options(physics=not at_size, nodes=len(g))
+    sizes = _sizes(g, metrics)
+    where = positions(g) if at_size else {}
+    for iri, data in g.nodes(data=True):
+        node = data["node"]
+        extra = {"x": where[iri][0], "y": where[iri][1]} if at_size else {}
+        net.add_node(iri, label=node.label, shape=STYLE.get(node.cls, STYLE["Thing"])[1], size=sizes[iri],
+                     color=node_colour(node.cls, metrics.get(iri), by_community), **extra)
+    for n, (s, o, data) in enumerate(g.edges(data=True)):
+        label = short_predicate(data["predicate"]) if "predicate" in data else str(data.get("weight", ""))
+        net.add_edge(s, o, id=f"e{n}", label=label, width=1 + math.log2(data.get("weight", 1)))
+    return net
+

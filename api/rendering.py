@@ -25,9 +25,10 @@ from starlette.requests import Request
 
 from policekg.api.negotiation import choose
 from policekg.api.templating import templates
-from policekg.api.urls import compare_url, graph_url, page_url, twin_url, with_params
+from policekg.api.urls import compare_url, graph_url, page_url, raw_path, split_suffix, twin_url, with_params
 from policekg.kg.browse import NotFound, Page
 from policekg.kg.errors import QueryError
+from policekg.kg.formats import RDF_FORMATS
 from policekg.kg.iris import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -151,10 +152,15 @@ def _cell(value: Any) -> Any:
     return value
 
 
+#: Suffixes that name the format an error should come in (HTML for `.html`, JSON for the others).
+_ERROR_SUFFIXES = {"html", "json", "csv", *(f.suffix for f in RDF_FORMATS)}
+
+
 def error_response(request: Request, err: PageError) -> Response:
     """The error as the page or data the request asked for."""
+    _, suffix = split_suffix(raw_path(request), _ERROR_SUFFIXES)
     try:
-        fmt = wanted(request, request.path_params.get("suffix"))
+        fmt = suffix or wanted(request, None)
     except PageError:
         fmt = "html"
     if fmt == "html":

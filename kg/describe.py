@@ -45,10 +45,14 @@ class Description:
     figures: list[dict[str, Any]] = field(default_factory=list)
 
 
+#: A neighbour's name: its label, or for a figure (which has none) its indicator and value.
+_LABEL = """OPTIONAL { ?o rdfs:label ?name } OPTIONAL { ?o pk:indicator/rdfs:label ?ind ; pk:value ?val }
+  BIND(COALESCE(?name, CONCAT(?ind, " ", STR(?val))) AS ?label)"""
+
 _OUT = """
 SELECT ?p ?o ?label ?type ?sentence ?report WHERE {
   %(e)s ?p ?o .
-  OPTIONAL { ?o rdfs:label ?label } OPTIONAL { ?o a ?type }
+  OPTIONAL { ?o a ?type } %(label)s
   OPTIONAL { ?st rdf:subject %(e)s ; rdf:predicate ?p ; rdf:object ?o ; pk:evidence ?ev .
              ?ev pk:sentence ?sentence ; pk:inReport ?report }
 } ORDER BY ?p ?label ?o
@@ -58,7 +62,7 @@ _IN = """
 SELECT ?p ?o ?label ?type ?sentence ?report WHERE {
   ?o ?p %(e)s .
   FILTER(?p NOT IN (%(hidden)s))
-  OPTIONAL { ?o rdfs:label ?label } OPTIONAL { ?o a ?type }
+  OPTIONAL { ?o a ?type } %(label)s
   OPTIONAL { ?st rdf:subject ?o ; rdf:predicate ?p ; rdf:object %(e)s ; pk:evidence ?ev .
              ?ev pk:sentence ?sentence ; pk:inReport ?report }
 } ORDER BY ?p ?label ?o
@@ -68,8 +72,9 @@ SELECT ?p ?o ?label ?type ?sentence ?report WHERE {
 def describe(store: GraphStore, iri: str) -> Description:
     """The resource `iri` as a page shows it; NotFound when the graph never names it."""
     e = sparql_iri(iri)
-    out = rows(store, _OUT % {"e": e})
-    incoming = rows(store, _IN % {"e": e, "hidden": ", ".join(f"<{p}>" for p in sorted(_HIDDEN_IN))})
+    out = rows(store, _OUT % {"e": e, "label": _LABEL})
+    hidden = ", ".join(f"<{p}>" for p in sorted(_HIDDEN_IN))
+    incoming = rows(store, _IN % {"e": e, "hidden": hidden, "label": _LABEL})
     if not out and not incoming and not store.ox_query(f"ASK {{ ?s ?p {e} }}"):
         raise NotFound(f"the graph holds nothing about <{iri}>")
     types = sorted({r["o"] for r in out if r["p"] == _RDF + "type"})
@@ -138,7 +143,7 @@ def _reports(store: GraphStore, e: str) -> list[dict[str, Any]]:
 _FIGURES = """
 SELECT ?obs ?indicator ?indicator_label ?value ?unit ?period ?approximate ?report ?title ?year
        ?issuer ?issuer_label ?evidence ?sentence ?about ?about_label WHERE {
-  { ?obs pk:about %(e)s } UNION { ?obs pk:indicator %(e)s }
+  { ?obs pk:about %(e)s } UNION { ?obs pk:indicator %(e)s } UNION { %(e)s pk:hasObservation ?obs }
   ?obs a pk:Observation ; pk:indicator ?indicator ; pk:value ?value ; pk:inReport ?report .
   OPTIONAL { ?indicator rdfs:label ?indicator_label } OPTIONAL { ?obs pk:unit ?unit }
   OPTIONAL { ?obs pk:period ?period } OPTIONAL { ?obs pk:approximate ?approximate }
@@ -151,7 +156,7 @@ SELECT ?obs ?indicator ?indicator_label ?value ?unit ?period ?approximate ?repor
 
 
 def figures(store: GraphStore, iri: str) -> list[dict[str, Any]]:
-    """The observations about a resource, or all of an indicator's observations, one row each."""
+    """The figures of a resource: those about it, all of an indicator's, or a measure's own; one row each."""
     return group_about(rows(store, _FIGURES % {"e": sparql_iri(iri)}))
 
 

@@ -220,6 +220,19 @@ def test_report_text_with_markup_is_shown_as_text(browse_server: str) -> None:
     assert '<script>alert("xss")</script>' in shown and '<img src=x onerror="alert(1)">' in shown
 
 
+def test_every_link_of_the_hostile_report_leads_to_a_page(browse_server: str) -> None:
+    """Names made of markup (the extractor takes quoted text for programs) still get working pages."""
+    page = parse_html(get(browse_server, HOSTILE).content)
+    hrefs = {a.get("href") for a in page.iter("a")}
+    ours = sorted(h for h in hrefs if h and h.startswith(("/id/", "/report/", "/compare/")))
+    assert len(ours) > 5
+    for href in ours:
+        response = httpx.get(browse_server + href.split("#")[0], timeout=30, follow_redirects=True)
+        assert response.status_code == 200, href
+        if response.headers["content-type"].startswith("text/html"):
+            assert not list(parse_html(response.content).iter("script")), href
+
+
 def test_highlight_escapes_text_names_and_links() -> None:
     text = '前<script>alert(1)</script>"慈溪市公安局"&后'
     start = text.index("慈溪市公安局")

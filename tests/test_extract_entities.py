@@ -1,0 +1,158 @@
+"""Entities: what `entity_rules` finds and how `resolve_names` names it, on real reports and alone."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from policekg.extract import Extraction, Extractor
+from policekg.extract.abbreviations import Abbreviations
+from policekg.extract.aliases import fold_aliases
+from policekg.extract.issuer_context import issuer_context
+from policekg.extract.lexicon import gazetteer, national_entries
+from policekg.extract.model import Entity, Mention
+from policekg.extract.overlaps import Candidate, resolve_overlaps
+from policekg.extract.patterns import load_patterns
+from policekg.extract.quotes import QuoteClassifier, find_quotes
+
+from conftest import DATA, SEED_GOLD
+
+WUHOU = DATA / "102_wuhou_district_2023"
+
+
+@pytest.fixture(scope="module")
+def wuhou(extractor: Extractor) -> Extraction:
+    return extractor(WUHOU.with_suffix(".txt").read_text(encoding="utf-8"))
+
+
+def _by_name(extraction: Extraction) -> dict[str, Entity]:
+    return {e.name: e for e in extraction.entities}
+
+
+def test_issuer_abbreviations_are_one_entity_named_after_the_issuer(seed_extraction: Extraction) -> None:
+    issuer = _by_name(seed_extraction)["慈溪市公安局"]
+    assert issuer.kind == "PoliceUnit" and issuer.parent is None
+    assert {"市局", "市公安局", "我局"} <= issuer.aliases
+    assert "市公安局" not in _by_name(seed_extraction)
+
+
+def test_bodies_named_by_level_take_the_issuers_place(seed_extraction: Extraction, wuhou: Extraction) -> None:
+    seed, district = _by_name(seed_extraction), _by_name(wuhou)
+    assert "市检察院" in seed["慈溪市人民检察院"].aliases
+    assert "市委网信办" in seed["中共慈溪市委网信办"].aliases
+    assert "宁波市检察院" in seed["宁波市人民检察院"].aliases
+    assert "省厅" in seed["浙江省公安厅"].aliases
+    assert "区法院" in district["成都市武侯区人民法院"].aliases
+    assert "区委" in district["中共成都市武侯区委"].aliases
+    assert "市公安局" in district["成都市公安局"].aliases  # for a 分局, 市公安局 is its parent bureau
+    assert {"分局", "武侯区分局"} <= district["成都市公安局武侯区分局"].aliases
+
+
+def test_local_units_hang_under_the_issuer(seed_extraction: Extraction) -> None:
+    station = _by_name(seed_extraction)["观海卫中心派出所"]
+    assert station.parent == "慈溪市公安局"
+    assert station.key == "PoliceUnit:慈溪市公安局/观海卫中心派出所"
+    assert _by_name(seed_extraction)["宁波市公安局"].parent is None
+
+
+def test_longest_match_wins(seed_extraction: Extraction) -> None:
+    text = seed_extraction.text
+    law = _by_name(seed_extraction)["网络安全法"]
+    assert all(text[m.end] != "治" for m in law.mentions)  # 网络安全法治教育 is no mention of the law
+    assert "市公安局" not in {m.text for e in seed_extraction.entities for m in e.mentions
+                             if text[m.start - 2:m.start] == "宁波"}
+
+
+def test_programs_get_one_canonical_name_and_quoted_words_are_not_programs(
+        seed_extraction: Extraction, wuhou: Extraction) -> None:
+    for extraction, gold_path in ((seed_extraction, SEED_GOLD), (wuhou, WUHOU.with_suffix(".gold.json"))):
+        programs = {e.name for e in extraction.entities if e.kind == "Program"}
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        assert not programs & set(gold["not_programs"])
+    seed = _by_name(seed_extraction)
+    assert "“一村一辅警”" not in seed and seed["一村一辅警"].kind == "Program"
+    assert {"三项制度", "八个多跨制度", "枫桥经验", "警调衔接"} <= set(seed)
+    assert {"无证件(证明)办事之城", "无证办"} <= seed["无证件(证明)办事"].aliases
+
+
+def test_platforms_and_legal_instruments(seed_extraction: Extraction) -> None:
+    seed = _by_name(seed_extraction)
+    assert seed["浙里办"].kind == "Platform" and seed["国家反诈中心APP"].kind == "Platform"
+    assert {"共享平台", "共享核查平台"} <= seed["宁波电子证明共享核查平台"].aliases
+    assert "慈溪市政务办微信公众号" in seed
+    assert seed["信访工作条例"].kind == "Regulation"
+    assert seed["宁波市公安行政执法领域适用首违不罚实施办法(试行)"].kind == "PolicyDocument"
+    assert "听“老板”的话也被骗" not in seed and "习近平法治思想学习纲要" not in seed
+
+
+def test_every_mention_points_at_its_text_and_sentence(seed_extraction: Extraction, wuhou: Extraction) -> None:
+    for extraction in (seed_extraction, wuhou):
+        for entity in extraction.entities:
+            assert entity.mentions, entity.key
+            for m in entity.mentions:
+                assert extraction.text[m.start:m.end] == m.text
+                assert m.text in m.sentence and m.text in entity.aliases
+
+
+def test_another_province_resolves_from_its_own_issuer(extractor: Extractor) -> None:
+    text = ("2021年,我县公安工作在县委、县政府和省厅的领导下推进。(一)深化警调衔接。会同县司法局在"
+            "城关派出所设立调解室,依托“渝快办”平台办理业务,落实《中华人民共和国治安管理处罚法》。")
+    extraction = extractor(text, issuer="巫山县公安局", year=2021)
+    names = _by_name(extraction)
+    assert names["重庆市公安厅"].aliases == {"省厅"}  # 巫山县 lies in 重庆市 (gazetteer), never hard-coded
+    assert names["巫山县司法局"].kind == "GovernmentBody"
+    assert names["城关派出所"].parent == "巫山县公安局"
+    assert names["巫山县"].aliases == {"我县"}
+    assert names["治安管理处罚法"].kind == "Law" and names["渝快办"].kind == "Platform"
+
+
+# -- the pure parts, alone ----------------------------------------------------------------------
+
+
+def test_overlaps_keep_the_longest_within_a_family_and_nest_across_families() -> None:
+    bureau = Candidate(0, 6, "PoliceUnit", "pattern")
+    alias = Candidate(2, 6, "PoliceUnit", "pattern")
+    place = Candidate(0, 3, "Place", "lexicon", "宁波市")
+    nested_program = Candidate(1, 4, "Program", "pattern")
+    quoted_program = Candidate(1, 4, "Program", "quote", quoted=True)
+    assert resolve_overlaps([alias, bureau, place, nested_program]) == [place, bureau]
+    assert quoted_program in resolve_overlaps([bureau, quoted_program])
+
+
+def test_quote_classifier_reads_the_phrase_and_what_follows() -> None:
+    rules = load_patterns("entity_rules")
+    text = ("推行“一村一辅警”工作机制,“清零”隐患,“涉疫”类案件,实现“双下降”,“甬商”“慈商”品牌,"
+            "2022年“12·4”国家宪法日,推广“浙里办”APP,接入\"天府通办\"和\"蓉易办\"平台,“净网”专项行动,“一站式”办案")
+    quotes = find_quotes(text, rules["quote_pairs"], rules["ascii_quote"])
+    kinds = dict(zip((q.text for q in quotes), QuoteClassifier(rules).classify(text, quotes)))
+    assert kinds == {"一村一辅警": "Program", "清零": None, "涉疫": None, "双下降": None, "甬商": None,
+                     "慈商": None, "12·4": None, "浙里办": "Platform", "天府通办": "Platform",
+                     "蓉易办": "Platform", "净网": "Program", "一站式": None}
+
+
+def test_abbreviations_follow_the_issuers_level() -> None:
+    ctx = issuer_context("隆德县公安局", gazetteer())
+    abbr = Abbreviations(ctx, gazetteer())
+    assert (ctx.prefecture, ctx.province) == ("固原市", "宁夏回族自治区")
+    assert abbr.police("县局") == ("隆德县公安局", None)
+    assert abbr.police("市局") == ("固原市公安局", None)
+    assert abbr.police("省厅") == ("宁夏回族自治区公安厅", None)
+    assert abbr.body("县政协") == "政协隆德县委员会"
+    assert abbr.body("人大常委会") == "隆德县人民代表大会常务委员会"
+    assert abbr.body("县委政法委") == "中共隆德县委政法委"
+
+
+def test_folding_merges_abbreviations_but_not_sibling_units() -> None:
+    def unit(name: str) -> Entity:
+        return Entity("PoliceUnit", name, parent="某县公安局", aliases={name}, mentions=[Mention(0, 1, "x", "x")])
+
+    folded = {e.name: e.aliases for e in fold_aliases(
+        [unit("执法办案管理中心"), unit("执法办案管理分中心"), unit("办案中心"), unit("执法办案管理(分)中心")])}
+    assert folded == {"执法办案管理中心": {"执法办案管理中心", "办案中心", "执法办案管理(分)中心"},
+                      "执法办案管理分中心": {"执法办案管理分中心"}}
+
+
+def test_national_lexicon_holds_no_local_names() -> None:
+    names = {s for e in national_entries() for s in e.spellings}
+    assert not names & {"老励工作室", "平安慈溪", "周巷派出所", "一村一辅警", "阿拉警察", "武侯警察讲堂"}

@@ -1,0 +1,75 @@
+"""Relations: what `relations` reads from the clauses of real reports, each with its evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from policekg.extract import Extraction, Extractor
+from policekg.extract.model import entity_key, measure_key
+
+from conftest import DATA
+
+ISSUER = entity_key("PoliceUnit", "慈溪市公安局")
+
+
+def _triples(extraction: Extraction) -> set[tuple[str, str, str]]:
+    return {(r.subject, r.predicate, r.object) for r in extraction.relations}
+
+
+@pytest.fixture(scope="module")
+def longde(extractor: Extractor) -> Extraction:
+    return extractor((DATA / "101_longde_county_2024.txt").read_text(encoding="utf-8"))
+
+
+def test_every_relation_points_at_known_keys_and_cites_its_clause(
+        seed_extraction: Extraction, longde: Extraction) -> None:
+    for extraction in (seed_extraction, longde):
+        keys = {e.key for e in extraction.entities} | {measure_key(m.ordinal) for m in extraction.measures}
+        assert extraction.relations
+        for r in extraction.relations:
+            assert r.subject in keys and r.object in keys, r
+            ev = r.evidence
+            assert ev.text and extraction.text[ev.start:ev.end] == ev.text and ev.text in ev.sentence
+
+
+def test_local_units_are_part_of_the_issuer(seed_extraction: Extraction) -> None:
+    triples = _triples(seed_extraction)
+    assert (entity_key("PoliceUnit", "周巷派出所", "慈溪市公安局"), "partOf", ISSUER) in triples
+    assert not any(s == entity_key("PoliceUnit", "宁波市公安局") for s, p, _ in triples if p == "partOf")
+
+
+def test_measures_implement_programs_except_the_occasion(seed_extraction: Extraction) -> None:
+    triples = _triples(seed_extraction)
+    assert (measure_key("4-1"), "implements", "Program:一村一辅警") in triples
+    assert (measure_key("3-3"), "implements", "Program:两法衔接") in triples
+    assert not any(o == "Program:数字化改革" for _, p, o in triples if p == "implements")  # 以…为契机
+    station = entity_key("PoliceUnit", "匡堰派出所", "慈溪市公安局")
+    assert (station, "implements", "Program:老励工作室") in triples
+    assert (ISSUER, "implements", "Program:法学课堂") in triples
+
+
+def test_legal_basis_platforms_and_actors(seed_extraction: Extraction) -> None:
+    triples = _triples(seed_extraction)
+    assert (measure_key("4-3"), "basedOn", "PolicyDocument:不捕不诉与侦查监督磋商解决办法") in triples
+    assert not any(p == "basedOn" and o == "Law:反有组织犯罪法" for _, p, o in triples)  # studied, not applied
+    assert (measure_key("7-1"), "usesPlatform", "Platform:省政法一体化办案系统") in triples
+    assert (measure_key("5-3"), "usesPlatform", "Platform:国家反诈中心APP") in triples
+    assert (measure_key("5-3"), "usesPlatform", "Platform:国家反诈中心微信视频号") not in triples  # 被…录用
+    assert (measure_key("3-2"), "performedBy", ISSUER) in triples  # 发布市局《…》
+    assert (measure_key("2-1"), "performedBy", entity_key("PoliceUnit", "周巷派出所", "慈溪市公安局")) in triples
+
+
+def test_cooperation_needs_joint_work_not_talk(seed_extraction: Extraction, longde: Extraction) -> None:
+    seed = {o for s, p, o in _triples(seed_extraction) if p == "cooperatesWith"}
+    assert seed == {"GovernmentBody:中共慈溪市委网信办", "GovernmentBody:慈溪市卫生健康局",
+                    "GovernmentBody:慈溪市人民检察院"}  # not 法院 (与…沟通协调)
+    evidence = {r.object: r.evidence.text for r in seed_extraction.relations if r.predicate == "cooperatesWith"}
+    assert "联合成立" in evidence["GovernmentBody:慈溪市人民检察院"]
+    county = {o for s, p, o in _triples(longde) if p == "cooperatesWith"}
+    assert county == {"GovernmentBody:隆德县司法局", "GovernmentBody:隆德县市场监督管理局",
+                      "GovernmentBody:隆德县人民检察院"}
+
+
+def test_problems_carry_out_nothing(seed_extraction: Extraction) -> None:
+    problems = {measure_key(m.ordinal) for m in seed_extraction.measures if m.status == "Problem"}
+    assert problems and not {s for s, _, _ in _triples(seed_extraction)} & problems

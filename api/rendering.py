@@ -11,7 +11,6 @@ import asyncio
 import csv
 import dataclasses
 import io
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -85,7 +84,7 @@ LIST_TYPES = {"html": "text/html", "json": "application/json", "csv": "text/csv"
 
 
 def wanted(request: Request, suffix: str | None, offered: dict[str, str] = LIST_TYPES) -> str:
-    """The format name asked for: a suffix wins, then `?format=`, then `Accept`; PageError 406 if none fits."""
+    """The format asked for: a suffix wins, then `?format=`, then `Accept`; PageError 406 if none fits."""
     name = suffix or request.query_params.get("format")
     if name:
         if name not in offered:

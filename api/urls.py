@@ -55,7 +55,7 @@ def raw_local_path(request: Request, prefix: str) -> str:
     way IRIs are minted, so `/id/program/%E6%9E%AB…` and `/id/program/枫…` name the same thing.
     """
     raw = raw_path(request)
-    rest = raw[len(prefix):] if raw.startswith(prefix) else raw
+    rest = raw.removeprefix(prefix)
     return "/".join(segment(unquote(part)) for part in rest.split("/"))
 
 

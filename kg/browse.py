@@ -24,7 +24,8 @@ CLASS_ORDER: tuple[str, ...] = (
     "Report", "Section", "Measure", "Observation", "Mention",
 )
 #: Subclasses shown under their parent class in groupings (a law is listed with the legal instruments).
-_PARENT_CLASS = {"Law": "LegalInstrument", "Regulation": "LegalInstrument", "PolicyDocument": "LegalInstrument"}
+_PARENT_CLASS = {"Law": "LegalInstrument", "Regulation": "LegalInstrument",
+                 "PolicyDocument": "LegalInstrument"}
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {_XSD + "integer": int, _XSD + "int": int, _XSD + "long": int, _XSD + "decimal": Decimal}
@@ -125,7 +126,8 @@ def overview(store: GraphStore, top: int = 10) -> Overview:
     report_rows = list_reports(store)
     issuers: dict[str, dict[str, Any]] = {}
     for r in report_rows:
-        entry = issuers.setdefault(r["issuer"], {"iri": r["issuer"], "label": r["issuer_label"], "reports": 0})
+        entry = issuers.setdefault(r["issuer"],
+                                   {"iri": r["issuer"], "label": r["issuer_label"], "reports": 0})
         entry["reports"] += 1
     order = {c: i for i, c in enumerate(CLASS_ORDER)}
     classes = dict(sorted(stats["classes"].items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))

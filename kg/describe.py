@@ -187,4 +187,5 @@ def resource_graph(store: GraphStore, iri: str) -> list[ox.Triple]:
     if not triples:
         raise NotFound(f"the graph holds nothing about <{iri}>")
     # Its own triples first, then grouped by subject: Turtle writers group consecutive subjects.
-    return sorted(triples, key=lambda t: (t.subject.value != iri, str(t.subject), str(t.predicate), str(t.object)))
+    return sorted(triples, key=lambda t: (t.subject.value != iri, str(t.subject), str(t.predicate),
+                                          str(t.object)))

@@ -114,7 +114,8 @@ SELECT ?obs ?indicator ?indicator_label ?value ?unit ?period ?approximate ?measu
     OPTIONAL { ?indicator rdfs:label ?indicator_label } OPTIONAL { ?obs pk:unit ?unit }
     OPTIONAL { ?obs pk:period ?period } OPTIONAL { ?obs pk:approximate ?approximate }
     OPTIONAL { ?measure pk:hasObservation ?obs OPTIONAL { ?measure rdfs:label ?measure_label } }
-    OPTIONAL { ?obs pk:evidence ?ev . ?ev pk:text ?evidence ; pk:start ?start OPTIONAL { ?ev pk:sentence ?sentence } }
+    OPTIONAL { ?obs pk:evidence ?ev . ?ev pk:text ?evidence ; pk:start ?start
+               OPTIONAL { ?ev pk:sentence ?sentence } }
     OPTIONAL { ?obs pk:about ?about OPTIONAL { ?about rdfs:label ?about_label } } }
 } ORDER BY ?start ?obs
 """

@@ -94,5 +94,5 @@ def _closeness(q: str, name: str) -> tuple[int, int]:
 
 def hit_row(hit: Hit) -> dict[str, Any]:
     """A hit as a flat row (for the JSON and CSV twins)."""
-    return {"iri": hit.iri, "label": hit.label, "class": hit.cls, "matched": hit.matched, "reports": hit.reports,
-            "within": hit.within}
+    return {"iri": hit.iri, "label": hit.label, "class": hit.cls, "matched": hit.matched,
+            "reports": hit.reports, "within": hit.within}

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import html5lib
 import httpx
 import pytest
-from conftest import HOSTILE_REPORT, start_server, stop_server
+from conftest import start_server, stop_server
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS
 from starlette.requests import Request
@@ -114,7 +114,8 @@ def test_resource_twins_are_the_same_resource(browse_server: str) -> None:
     seed_iri = URIRef(f"{PKR}report/{SEED_ISSUER}/2022")
     assert (seed_iri, DCTERMS.publisher, ISSUER_IRI) in turtle, "links pointing at it are included"
     negotiated = get(browse_server, ISSUER_PAGE, headers={"Accept": "text/turtle"})
-    assert negotiated.headers["content-type"].startswith("text/turtle") and "Accept" in negotiated.headers["vary"]
+    assert negotiated.headers["content-type"].startswith("text/turtle")
+    assert "Accept" in negotiated.headers["vary"]
     assert len(Graph().parse(data=negotiated.text, format="turtle")) == len(turtle)
     jsonld = Graph().parse(data=get(browse_server, ISSUER_PAGE + ".jsonld").text, format="json-ld")
     assert set(jsonld) == set(turtle)
@@ -172,7 +173,8 @@ def test_report_highlights_every_mention_where_it_was_found(browse_server: str) 
     for a in links:
         start, surface = int(a.get("data-start")), a.text or ""
         assert text[start:start + len(surface)] == surface, "the highlight sits where the mention was found"
-        mention = next(m for m in data["mentions"] if m["start"] == start and m["end"] == start + len(surface))
+        mention = next(m for m in data["mentions"]
+                       if m["start"] == start and m["end"] == start + len(surface))
         assert mention["cls"] in a.get("class").split()
         assert a.get("href") == "/id/" + mention["entity"][len(PKR):]
         spans.append((start, start + len(surface)))
@@ -318,6 +320,6 @@ def test_accept_header_negotiation(accept: str, expected: str | None) -> None:
 
 
 def test_names_with_slashes_keep_their_encoding() -> None:
-    scope = {"type": "http", "path": "/id/law/a/b", "raw_path": b"/id/law/a%2Fb%25c/%E6%9E%AB", "query_string": b"",
-             "headers": []}
+    scope = {"type": "http", "path": "/id/law/a/b", "raw_path": b"/id/law/a%2Fb%25c/%E6%9E%AB",
+             "query_string": b"", "headers": []}
     assert raw_local_path(Request(scope), "/id/") == "law/a%2Fb%25c/枫"

@@ -29,9 +29,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from policekg.extract import components  # noqa: F401  (registers the factories)
+from policekg.extract.blocks import doc_text
+from policekg.extract.char_tokenizer import CharTokenizer
 from policekg.extract.errors import ExtractionError
 from policekg.extract.model import Extraction, ReportMeta
 from policekg.extract.normalize import normalize
+
+#: The longest text accepted, in characters (a blank `zh` Doc holds one token per character).
+MAX_CHARS = 20_000_000
 
 COMPONENTS: tuple[str, ...] = (
     "sentences", "report_metadata", "report_structure", "entity_rules", "resolve_names",
@@ -47,6 +52,8 @@ for _name, _default in (("meta", None), ("overrides", None), ("sections", None),
 def build_nlp() -> Language:
     """A blank Chinese pipeline (character segmentation: no model to download) with our components."""
     nlp = spacy.blank("zh")
+    nlp.max_length = MAX_CHARS  # no parser or NER here: spaCy's 1 000 000 limit protects models we lack
+    nlp.tokenizer = CharTokenizer(nlp.vocab)  # the same Doc as spaCy's zh tokenizer, in linear time
     for name in COMPONENTS:
         nlp.add_pipe(name)
     nlp.initialize()
@@ -67,7 +74,10 @@ class Extractor:
         text = normalize(text)
         if not text.strip():
             raise ExtractionError("the text is empty")
+        if len(text) > MAX_CHARS:
+            raise ExtractionError(f"the text has {len(text):,} characters; at most {MAX_CHARS:,} are accepted")
         doc = self.nlp.make_doc(text)
+        doc.user_data["text"] = text  # see blocks.doc_text: Doc.text is rebuilt from tokens on each access
         doc._.overrides = {k: v for k, v in overrides.items() if v is not None}
         doc._.warnings = []
         for _, proc in self.nlp.pipeline:
@@ -82,9 +92,9 @@ def _to_extraction(doc: Doc) -> Extraction:
     if not meta.year:
         raise ExtractionError("no report year found in the title or the body; give it with --year")
     return Extraction(
-        text=doc.text,
+        text=doc_text(doc),
         meta=replace(meta),
-        sha256=hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+        sha256=hashlib.sha256(doc_text(doc).encode("utf-8")).hexdigest(),
         sections=doc._.sections or [],
         entities=doc._.entities or [],
         observations=doc._.observations or [],

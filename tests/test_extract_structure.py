@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -140,3 +141,28 @@ def test_traditional_characters_are_read_as_written(extractor: Extractor) -> Non
     assert extraction.meta.issuer == "臺北縣公安局"
     assert [(s.title, [m.title for m in s.measures]) for s in extraction.sections] == [
         ("加強組織領導", ["健全制度"]), ("規範執法", ["執法監督"])]
+
+
+@pytest.mark.parametrize("text", ["", "  a", "a ", "a  b\n\nc", "慈溪 市\n\n公安局 ab12.5%(一)", "\n\nx\n", "x\u3000y \u00a0 z"])
+def test_char_tokenizer_builds_the_same_doc_as_spacys_zh_tokenizer(text: str) -> None:
+    import spacy
+
+    from policekg.extract.char_tokenizer import CharTokenizer
+
+    nlp = spacy.blank("zh")
+    assert [t.text_with_ws for t in CharTokenizer(nlp.vocab)(text)] == [t.text_with_ws for t in nlp.make_doc(text)]
+
+
+def test_heading_lines_are_sentences_of_their_own(seed_extraction: Extraction, extractor: Extractor) -> None:
+    doc = extractor.nlp(seed_extraction.text[:400])
+    sentences = [s.text.strip() for s in doc.sents]
+    assert "一、坚持党的全面领导,夯实法治建设基础" in sentences
+    assert "(一)深入学习贯彻习近平法治思想。" in sentences
+
+
+def test_a_long_report_without_sentence_ends_is_read_in_one_piece(extractor: Extractor) -> None:
+    """Two megabytes of one line: no crash, no spaCy length limit, the one figure found."""
+    text = "数字" * 1000 + "办理案件12件" + "字" * 2_000_000
+    extraction = extractor(text, issuer="某某县公安局", year=2022)
+    assert [(o.value, o.unit) for o in extraction.observations] == [(Decimal("12"), "件")]
+    assert any("structure" in w for w in extraction.warnings)

@@ -22,6 +22,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from policekg.extract.blocks import doc_text
 from policekg.extract.indicators import IndicatorRules
 from policekg.extract.model import Mention, Observation
 from policekg.extract.numbers import NUMERAL_CHARS, parse_number
@@ -30,6 +31,7 @@ from policekg.extract.patterns import compile_alternation, load_patterns
 _SENTENCE_END = re.compile(r"[。!?;\n]")
 _MAX_CLAUSE = 40
 _MAX_RIGHT = 20
+_MAX_SENTENCE = 300  # look no further back for a sentence start: keeps a 2 MB text linear
 
 
 @Language.factory("observations")
@@ -67,7 +69,7 @@ class Observations:
     def __call__(self, doc: Doc) -> Doc:
         if self._rules is None:
             self.initialize()
-        text = doc.text
+        text = doc_text(doc)
         quoted = [(m.start(), m.end()) for m in self._rules["quoted"].finditer(text)]
         context = _Context(doc)
         found: list[Observation] = []
@@ -182,6 +184,7 @@ class _Context:
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     """The sentence around `pos`: from after the previous 。!?; or line end to the next one."""
-    lo = max(text.rfind(ch, 0, pos) for ch in "。!?;\n") + 1
+    floor = max(0, pos - _MAX_SENTENCE)
+    lo = max(floor, max(text.rfind(ch, floor, pos) for ch in "。!?;\n") + 1)
     hi_match = _SENTENCE_END.search(text, pos)
     return lo, hi_match.start() + 1 if hi_match else len(text)

@@ -20,7 +20,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from policekg.extract.blocks import Block, paragraphs
+from policekg.extract.blocks import Block, doc_text, paragraphs, warn
 from policekg.extract.model import ReportMeta
 from policekg.extract.numbers import chinese_to_int
 from policekg.extract.patterns import compile_alternation, load_patterns
@@ -63,7 +63,7 @@ class ReportMetadata:
     def __call__(self, doc: Doc) -> Doc:
         if self._rules is None:
             self.initialize()
-        header, body = self._split_header(paragraphs(doc.text))
+        header, body = self._split_header(paragraphs(doc_text(doc)))
         title = self._title(header)
         header_text = "\n".join(b.text for b in header)
         overrides = doc._.overrides or {}
@@ -71,7 +71,7 @@ class ReportMetadata:
         year = overrides.get("year") or self._year(title, body)
         if not year and published:
             year = published.year
-            doc._.warnings.append(f"metadata: no year in the text; using the publication year {year}")
+            warn(doc, f"metadata: no year in the text; using the publication year {year}")
         meta = ReportMeta(
             issuer=overrides.get("issuer") or self._issuer(title, body),
             year=int(year or 0),
@@ -82,24 +82,30 @@ class ReportMetadata:
         )
         for missing, what in ((not meta.issuer, "issuing bureau"), (not meta.year, "report year")):
             if missing:
-                doc._.warnings.append(f"metadata: no {what} found in a title line or the opening text")
+                warn(doc, f"metadata: no {what} found in a title line or the opening text")
         doc._.meta = meta
         return doc
 
     def _split_header(self, blocks: list[Block]) -> tuple[list[Block], list[Block]]:
-        """The title and page-data lines at the top, and the body after them."""
+        """The title and page-data lines at the top, and the body after them.
+
+        The first line is a title when it reads like one (short, no full stop) and either says what
+        kind of text it is (报告, 情况, …) or is followed by page data (发布时间:…), as news titles are.
+        """
         n = 0
-        for block in blocks[:_MAX_HEADER_LINES]:
-            is_header = self._rules["header_key"].search(block.text) or (n == 0 and self._looks_like_title(block))
-            if not is_header:
+        for i, block in enumerate(blocks[:_MAX_HEADER_LINES]):
+            is_key = bool(self._rules["header_key"].search(block.text))
+            if not (is_key or (i == 0 and self._looks_like_title(block, blocks[1:2]))):
                 break
             n += 1
         return blocks[:n], blocks[n:]
 
-    def _looks_like_title(self, block: Block) -> bool:
+    def _looks_like_title(self, block: Block, following: list[Block]) -> bool:
         text = block.text
-        return (len(text) <= _MAX_TITLE_CHARS and "。" not in text
-                and any(w in text for w in self._rules["title_words"]))
+        if len(text) > _MAX_TITLE_CHARS or "。" in text:
+            return False
+        return (any(w in text for w in self._rules["title_words"])
+                or any(self._rules["header_key"].search(b.text) for b in following))
 
     def _title(self, header: list[Block]) -> str | None:
         for block in header:

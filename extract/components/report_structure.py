@@ -20,7 +20,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from policekg.extract.blocks import Block, clauses, paragraphs
+from policekg.extract.blocks import Block, clauses, doc_text, paragraphs, warn
 from policekg.extract.model import Measure, Section
 from policekg.extract.numbering import Numbering, Style
 from policekg.extract.patterns import load_patterns
@@ -55,13 +55,13 @@ class ReportStructure:
             self.initialize()
         meta = doc._.meta
         year = meta.year if meta and meta.year else None
-        blocks = self._without_closing(paragraphs(doc.text))
+        blocks = self._without_closing(paragraphs(doc_text(doc)))
         styles = [self._numbering.style_of(b.text) for b in blocks]
         sections, heads = self._numbered_sections(blocks, styles, 1)
         sections = self._cut_tail(sections, blocks, styles, heads, year)
         doc._.sections = sections
         if not sections:
-            doc._.warnings.append("structure: no numbered sections (一、/(一)/1.), problems or plans recognised")
+            warn(doc, "structure: no numbered sections (一、/(一)/1.), problems or plans recognised")
         return doc
 
     # -- numbered sections -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ Plus one hostile report whose names and sentences carry HTML/JS payloads.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 from policekg.extract import Extraction, Extractor
 from policekg.extract.model import Entity, Measure, Mention, Relation, ReportMeta, Section, entity_key
 from policekg.extract.normalize import normalize
+from policekg.kg.store import GraphStore
 
 DATA = Path(__file__).parent / "data"
 GOLD_REPORTS = ("000_01c10ac9e2f52e48", "101_longde_county_2024", "102_wuhou_district_2023",
@@ -123,3 +125,12 @@ def injection_extraction(extractor: Extractor) -> Extraction:
                                                                          text.find(INJECTION_PROGRAM))))
     ex.relations.append(Relation(issuer, "implements", fengqiao, evidence))
     return ex
+
+
+def memory_copy(path: Path) -> GraphStore:
+    """An in-memory copy of a store's report graphs, read from disk without taking its lock."""
+    gc.collect()  # a closed GraphStore keeps Oxigraph open until its rdflib cycles are collected
+    copy, original = GraphStore(), GraphStore(path, read_only=True)
+    for report in original.report_graphs():
+        copy.replace_graph(report, original.graph(report))
+    return copy

@@ -5,7 +5,6 @@ Expected values are derived from the store with plain SPARQL, never typed in.
 
 from __future__ import annotations
 
-import gc
 import shutil
 from pathlib import Path
 
@@ -21,6 +20,8 @@ from policekg.kg.graphviews import bureau_program_graph, cooccurrence_graph, ent
 from policekg.kg.iris import ANALYSIS_GRAPH, PK
 from policekg.kg.store import GraphStore
 
+from graph_fixtures import memory_copy
+
 
 @pytest.fixture(scope="module")
 def store(graph_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> GraphStore:
@@ -35,15 +36,6 @@ def store(graph_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> G
 @pytest.fixture(scope="module")
 def egraph(store: GraphStore) -> nx.MultiDiGraph:
     return entity_graph(store)
-
-
-def _memory_copy(path: Path) -> GraphStore:
-    """An in-memory copy of a store's report graphs (read-only on disk: other tests share it)."""
-    gc.collect()  # a closed GraphStore keeps Oxigraph open until its rdflib cycles are collected
-    copy, original = GraphStore(), GraphStore(path, read_only=True)
-    for report in original.report_graphs():
-        copy.replace_graph(report, original.graph(report))
-    return copy
 
 
 def _rows(store: GraphStore, sparql: str) -> list[tuple[str, ...]]:
@@ -195,7 +187,7 @@ def test_cli_prints_centrality_path_and_similarity(graph_store_path: Path, tmp_p
     runner = CliRunner()
     central = runner.invoke(app, ["analyze", "centrality", "--store", str(path), "--top", "3"])
     assert central.exit_code == 0, central.output
-    db = _memory_copy(graph_store_path)  # the CLI still holds the on-disk copy
+    db = memory_copy(graph_store_path)  # the CLI still holds the on-disk copy
     metrics, nodes = analysis.current_metrics(db), entity_nodes(db)
     pairs = _rows(db, "SELECT ?a ?b WHERE { ?a pk:partOf ?b } ORDER BY ?a LIMIT 1")
     best = max(metrics, key=lambda iri: metrics[iri].pagerank)
@@ -216,6 +208,6 @@ def test_cli_prints_centrality_path_and_similarity(graph_store_path: Path, tmp_p
 
 
 def test_seed_store_from_the_extractor_gets_a_figure_for_every_entity(seed_store_path: Path):
-    db = _memory_copy(seed_store_path)
+    db = memory_copy(seed_store_path)
     assert refresh_analysis(db) is True
     assert set(analysis.current_metrics(db)) == set(entity_graph(db).nodes)

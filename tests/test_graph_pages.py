@@ -1,0 +1,190 @@
+"""The graph pages in a real server and real headless Debian chromium.
+
+The store holds four real reports (their gold annotations) and a hostile report whose program name
+and evidence sentence carry `<img onerror>` and `</script>` payloads. Expected counts come from the
+networkx views computed on a copy of the same store.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from conftest import start_server, stop_server
+from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM, SCRIPT_PAYLOAD, memory_copy
+from policekg.api.urls import graph_url
+from policekg.kg.graphviews import entity_graph
+from policekg.kg.iris import entity_iri, report_iri
+from policekg.kg.store import GraphStore
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+HOOK = """window.__xss = [];
+window.alert = function (m) { window.__xss.push(String(m)); };
+window.confirm = window.prompt = window.alert;"""
+CONSTRUCT = "CONSTRUCT { ?a pk:partOf ?b . ?a rdfs:label ?n } WHERE { ?a pk:partOf ?b ; rdfs:label ?n }"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(graph_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = tmp_path_factory.mktemp("graph-pages") / "store"
+    shutil.copytree(graph_store_path, store)
+    proc, base = start_server(store)
+    yield base
+    stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def store(graph_store_path: Path) -> GraphStore:
+    return memory_copy(graph_store_path)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Visit:
+    """A page opened in chromium, with every console message, page error and request recorded."""
+
+    def __init__(self, browser, base: str, path: str) -> None:
+        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.page.add_init_script(HOOK)
+        self.console, self.requests = [], []
+        self.page.on("console", lambda m: self.console.append((m.type, m.text)))
+        self.page.on("pageerror", lambda e: self.console.append(("pageerror", str(e))))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.base = base
+        self.response = self.page.goto(base + path)
+        self.page.wait_for_function("document.body.dataset.graphReady === 'true'", timeout=60_000)
+
+    def counts(self) -> tuple[int, int]:
+        return tuple(self.page.evaluate("[policekgGraph.nodes.length, policekgGraph.edges.length]"))
+
+    def click_node(self, iri: str) -> str:
+        """Click where the node is drawn; returns the info panel's text."""
+        box = self.page.locator("#graph").bounding_box()
+        x, y = self.page.evaluate("""(id) => { const n = policekgGraph.network;
+            const p = n.canvasToDOM(n.getPositions([id])[id]); return [p.x, p.y]; }""", iri)
+        self.page.mouse.click(box["x"] + x, box["y"] + y)
+        return self.page.locator("#graph-info").inner_text()
+
+    def settle(self) -> None:
+        """Wait until every image on the page has loaded or failed (an `onerror` payload runs then)."""
+        self.page.evaluate("""() => Promise.all([...document.images].map(img => img.complete ? null :
+            new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); })))""")
+        self.page.wait_for_timeout(50)
+
+    def check_clean(self, tmp_path: Path, name: str) -> None:
+        self.page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+        errors = [m for m in self.console if m[0] in ("error", "pageerror", "warning")]
+        assert not errors, errors
+        assert all(url.startswith(self.base) for url in self.requests), self.requests
+        assert self.page.evaluate("window.__xss") == []
+
+
+def test_whole_graph_offline_matches_the_networkx_view(browser, server, store, tmp_path):
+    g = entity_graph(store)
+    visit = Visit(browser, server, "/graph")
+    assert visit.counts() == (len(g), g.number_of_edges())
+    html = visit.response.text()
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html), "no external scripts or styles"
+    assert "vis-network.min.js" in html and visit.page.locator(".graph-legend li").count() >= 6
+    visit.check_clean(tmp_path, "graph")
+
+
+def test_filters_by_class_and_report_and_colours_by_community(browser, server, store, tmp_path):
+    report = report_iri("隆德县公安局", 2024)
+    g = entity_graph(store, [str(report)])
+    kept = [n for n, d in g.nodes(data=True) if d["node"].kind in ("unit", "program")]
+    sub = g.subgraph(kept)
+    path = f"/graph?class=unit&class=program&colour=community&report={quote(str(report))}"
+    visit = Visit(browser, server, path)
+    assert visit.counts() == (len(sub), sub.number_of_edges())
+    assert 0 < len(sub) < len(entity_graph(store))
+    assert visit.page.locator(".graph-legend li").first.inner_text().startswith("社区")
+    visit.check_clean(tmp_path, "graph-filtered")
+
+
+def test_clicking_a_node_shows_class_names_and_evidence(browser, server, store, tmp_path):
+    iri = str(entity_iri("PoliceUnit", "慈溪市公安局"))
+    g = entity_graph(store)
+    visit = Visit(browser, server, graph_url(iri))
+    ego = {iri} | set(g.successors(iri)) | set(g.predecessors(iri))
+    assert visit.counts()[0] == len(ego)
+    text = visit.click_node(iri)
+    assert "慈溪市公安局" in text and "PoliceUnit" in text and "市局" in text  # class, name, an alias
+    sentence = next(ev["sentence"] for _, _, d in g.in_edges(iri, data=True) for ev in d["evidence"])
+    assert sentence in text
+    links = visit.page.locator("#graph-info a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert "/id/unit/慈溪市公安局" in links and any(h.startswith("/report/") for h in links)
+    visit.check_clean(tmp_path, "neighbourhood")
+
+
+def test_injected_markup_shows_as_text_and_never_runs(browser, server, store, tmp_path):
+    iri = str(entity_iri("Program", INJECTION_PROGRAM))
+    visit = Visit(browser, server, graph_url(iri) + "?radius=2")
+    assert INJECTION_PROGRAM in visit.page.locator("h1").inner_text()
+    text = visit.click_node(iri)
+    visit.settle()
+    assert visit.page.evaluate("window.__xss") == []
+    assert IMG_PAYLOAD in text
+    issuer = next(n for n in visit.page.evaluate("policekgGraph.nodes.getIds()") if "恶意" in n)
+    text = visit.click_node(issuer)
+    assert SCRIPT_PAYLOAD in text
+    visit.settle()
+    assert visit.page.locator("#graph-info img, main img").count() == 0
+    visit.check_clean(tmp_path, "injection")
+    whole = Visit(browser, server, "/graph?report=" + quote(str(report_iri("恶意市公安局", 2023))))
+    whole.click_node(iri)
+    whole.check_clean(tmp_path, "injection-whole")
+
+
+def test_construct_query_drawn_as_a_graph(browser, server, store, tmp_path):
+    partof = {(r["a"].value, r["b"].value) for r in store.ox_query("SELECT ?a ?b WHERE { ?a pk:partOf ?b }")}
+    visit = Visit(browser, server, "/graph/query?query=" + quote(CONSTRUCT))
+    nodes = {n for pair in partof for n in pair}
+    assert visit.counts() == (len(nodes), len(partof))
+    visit.check_clean(tmp_path, "query")
+
+
+def test_at_size_positions_come_from_the_server_and_physics_is_off(browser, graph_store_path, store, tmp_path):
+    path = tmp_path / "store"
+    shutil.copytree(graph_store_path, path)
+    proc, base = start_server(path, env={"POLICEKG_GRAPH_LAYOUT_THRESHOLD": "50"})
+    try:
+        data = httpx.get(f"{base}/graph", params={"format": "json"}, timeout=60).json()
+        assert data["physics"] is False and data["options"]["physics"]["enabled"] is False
+        assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+        visit = Visit(browser, base, "/graph")
+        assert visit.counts() == (len(data["nodes"]), len(data["edges"])) == (len(entity_graph(store)),
+                                                                               entity_graph(store).number_of_edges())
+        assert "physics off" in visit.page.locator(".graph-summary").inner_text()
+        visit.check_clean(tmp_path, "at-size")
+    finally:
+        stop_server(proc)
+
+
+def test_bad_requests_are_clear_errors(server):
+    query = httpx.get(f"{server}/graph/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert query.status_code == 400 and "CONSTRUCT" in query.text
+    broken = httpx.get(f"{server}/graph/query", params={"query": "CONSTRUCT {"})
+    assert broken.status_code == 400 and "error at" in broken.text
+    assert httpx.get(f"{server}/graph", params={"class": "nonsense"}).status_code == 400
+    assert httpx.get(f"{server}/graph/entity/program/没有这个").status_code == 404
+    assert httpx.get(f"{server}/graph/assets/other.js").status_code == 404
+    vis = httpx.get(f"{server}/graph/assets/vis-network.min.js")
+    assert vis.status_code == 200 and vis.headers["content-type"].startswith("text/javascript")

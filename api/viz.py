@@ -17,10 +17,10 @@ from typing import Any
 import networkx as nx
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, Response
-from starlette.requests import Request
-
+from markupsafe import Markup
 from policekg.api.deps import get_settings, get_store
 from policekg.api.rendering import CLASS_NAMES, PageError, compute, curie, render_html, render_json, wanted
+from policekg.api.templating import STATIC_DIR, templates
 from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path
 from policekg.kg import drawing
 from policekg.kg.analysis import Metrics, current_metrics
@@ -28,6 +28,7 @@ from policekg.kg.config import Settings
 from policekg.kg.graphviews import Node, construct_view, entity_graph
 from policekg.kg.iris import local_path, unsegment
 from policekg.kg.store import GraphStore
+from starlette.requests import Request
 
 router = APIRouter(tags=["graph"])
 
@@ -127,6 +128,27 @@ async def _respond(request: Request, g: nx.MultiDiGraph, metrics: dict[str, Metr
     legend = _legend(g, metrics) if colour == "community" else _class_legend()
     return render_html(request, template, {**context, "data": data, "colour": colour, "legend": legend,
                                            "at_size": len(g) > settings.graph_layout_threshold})
+
+
+def standalone_html(g: nx.Graph, metrics: dict[str, Metrics], title: str, *, by_community: bool = False,
+                    layout_threshold: int = 300) -> str:
+    """A graph page as one self-contained HTML document (notebooks, files): scripts and styles inline."""
+    data = payload(g, metrics, by_community, layout_threshold)
+    legend = _legend(g, metrics) if by_community else _class_legend()
+    return templates.get_template("graph_standalone.html").render(
+        title=title, data=data, legend=legend, at_size=len(g) > layout_threshold, request=None,
+        styles={"site": _inline(STATIC_DIR / "style.css", "</style"), "vis": _inline(VIS_DIR / "vis-network.css", "</style"),
+                "graph": _inline(STATIC_DIR / "graph.css", "</style")},
+        scripts={"vis": _inline(VIS_DIR / "vis-network.min.js", "</script"),
+                 "graph": _inline(STATIC_DIR / "graph.js", "</script")})
+
+
+def _inline(path: Path, closing: str) -> Markup:
+    """A file of ours or of pyvis, trusted, as raw element content (it must not close its element)."""
+    text = path.read_text(encoding="utf-8")
+    if closing in text.lower():
+        raise ValueError(f"{path} contains {closing!r} and cannot be inlined")
+    return Markup(text)
 
 
 # -- what the page script gets ---------------------------------------------------------------------

@@ -16,12 +16,12 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 import networkx as nx
-from rdflib import RDF, XSD, Graph, Literal, URIRef
-from rdflib.namespace import PROV
-
 from policekg.kg.graphviews import Node, entity_graph, simple_graph
 from policekg.kg.iris import ANALYSIS_GRAPH, PK, PKR, PREFIXES, segment
 from policekg.kg.store import GraphStore
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.namespace import PROV
+import itertools
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def shortest_path(g: nx.MultiDiGraph, source: str, target: str) -> list[Step]:
     except nx.NetworkXNoPath as err:
         raise AnalysisError(f"no chain of relations connects {_name(g, source)} and {_name(g, target)}") from err
     steps: list[Step] = []
-    for a, b in zip(hops, hops[1:]):
+    for a, b in itertools.pairwise(hops):
         for s, o in ((a, b), (b, a)):
             for predicate, data in (g.get_edge_data(s, o) or {}).items():
                 steps.append(Step(s, predicate, o, data.get("evidence", [])))

@@ -9,24 +9,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
-
-from policekg.kg.analysis import AnalysisError, Metrics, analyse, resolve, shortest_path, similar_bureaus, \
-    current_metrics
+from policekg.kg.analysis import (
+    AnalysisError,
+    Metrics,
+    analyse,
+    current_metrics,
+    resolve,
+    shortest_path,
+    similar_bureaus,
+)
 from policekg.kg.graphviews import Node, bureau_program_graph, cooccurrence_graph, entity_graph, entity_nodes
 from policekg.kg.iris import PK
 from policekg.kg.store import GraphStore
+from rich.console import Console
+from rich.table import Table
 
 analyze = typer.Typer(help="Network analysis: central entities, communities, paths, similar bureaus.",
                       no_args_is_help=True)
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
-StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Store directory [env POLICEKG_STORE]")]
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store directory [env POLICEKG_STORE]")]
 Views = ("entity", "cooccurrence")
 
 
@@ -60,7 +66,7 @@ def centrality(
     store: StoreOpt = None,
     view: Annotated[str, typer.Option(help="entity (stated relations) or cooccurrence (named in one measure)")]
     = "entity",
-    cls: Annotated[Optional[str], typer.Option("--class", help="Only this class (Program, PoliceUnit, …)")] = None,
+    cls: Annotated[str | None, typer.Option("--class", help="Only this class (Program, PoliceUnit, …)")] = None,
     top: Annotated[int, typer.Option(min=1, help="Rows to print")] = 20,
 ) -> None:
     """Entities ranked by PageRank, with degree, betweenness and community."""

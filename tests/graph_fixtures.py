@@ -18,6 +18,7 @@ from policekg.extract import Extraction, Extractor
 from policekg.extract.model import Entity, Measure, Mention, Relation, ReportMeta, Section, entity_key
 from policekg.extract.normalize import normalize
 from policekg.kg.store import GraphStore
+import itertools
 
 DATA = Path(__file__).parent / "data"
 GOLD_REPORTS = ("000_01c10ac9e2f52e48", "101_longde_county_2024", "102_wuhou_district_2023",
@@ -62,7 +63,7 @@ def _sections(text: str, gold: dict) -> list[Section]:
             cursor = m_start + 1
         sections.append(Section(s["ordinal"], s["title"], s["status"], start, len(text), measures))
     parts = [p for s in sections for p in (s, *s.measures)]
-    for part, following in zip(parts, parts[1:]):
+    for part, following in itertools.pairwise(parts):
         part.end = max(following.start, part.start)
     return sections
 

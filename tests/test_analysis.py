@@ -10,17 +10,15 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from rdflib import URIRef
-from typer.testing import CliRunner
-
+from graph_fixtures import memory_copy
 from policekg.kg import analysis
 from policekg.kg.analysis import AnalysisError, refresh_analysis, resolve, shortest_path, similar_bureaus
 from policekg.kg.cli import app
 from policekg.kg.graphviews import bureau_program_graph, cooccurrence_graph, entity_graph, entity_nodes
 from policekg.kg.iris import ANALYSIS_GRAPH, PK
 from policekg.kg.store import GraphStore
-
-from graph_fixtures import memory_copy
+from rdflib import URIRef
+from typer.testing import CliRunner
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +140,7 @@ def test_communities_are_reproducible_and_stored(store, egraph):
 def test_refresh_recomputes_only_when_the_reports_change(store, egraph):
     refresh_analysis(store)
     assert refresh_analysis(store) is False
-    hostile = [g for g in store.report_graphs() if "恶意" in g][0]
+    hostile = next(g for g in store.report_graphs() if "恶意" in g)
     graph = store.graph(hostile)
     statement = next(graph.subjects(PK.evidence, None))
     graph.remove((statement, None, None))  # same text (same pk:sha256), fewer triples

@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-
 from conftest import start_server, stop_server
 from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM, SCRIPT_PAYLOAD, memory_copy
 from policekg.api.urls import graph_url

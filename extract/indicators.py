@@ -19,36 +19,30 @@ class IndicatorRules:
 
     def __init__(self, patterns: dict[str, Any]) -> None:
         self.clause_break = re.compile(patterns["clause_break"])
-        self.time_prefix = re.compile(patterns["time_prefix"])
-        self.prefixes = re.compile(f"^(?:{compile_alternation(patterns['strip_prefixes'])})")
-        self.suffixes = re.compile(f"(?:{compile_alternation(patterns['strip_suffixes'])})$")
+        self.head = re.compile(f"^(?:{patterns['time_prefix']}|{compile_alternation(patterns['strip_prefixes'])}|\\s)+")
+        self.tail = re.compile(f"(?:{compile_alternation(patterns['strip_suffixes'])}|\\s)+$")
+        self.word_chars = re.compile(r"[\u4e00-\u9fffA-Za-z]")
         self.inside = re.compile(compile_alternation(patterns["strip_inside"]))
         self.each = re.compile(patterns["each"])
         self.list_split = re.compile(patterns["list_split"])
         self.min_chars = int(patterns["min_indicator_chars"])
 
-    def clause_start(self, text: str, lo: int, pos: int, keep_lists: bool = False) -> int:
-        """Where the clause ending at `pos` starts (not before `lo`); `keep_lists` reads across 、/和."""
-        start = lo
+    def clause_starts(self, text: str, lo: int, pos: int) -> tuple[int, int]:
+        """Where the clause ending at `pos` starts (not before `lo`), and where it starts when read
+        across the 、 of a list (隐患告知书、整改通知书各10份)."""
+        start = list_start = lo
         for match in self.clause_break.finditer(text, lo, pos):
-            if keep_lists and match.group() == "、":
-                continue
             start = match.end()
-        return start
+            if match.group() != "、":
+                list_start = start
+        return start, list_start
 
     def normalize(self, phrase: str) -> str:
         """The shared indicator phrase for a raw one (共办结各类矛盾纠纷 → 办结矛盾纠纷)."""
-        text = self.inside.sub("", phrase).strip()
-        text = self.time_prefix.sub("", text)
-        previous = None
-        while previous != text:
-            previous = text
-            text = self.time_prefix.sub("", self.prefixes.sub("", text)).strip()
-            text = self.suffixes.sub("", text).strip()
-        return text
+        return self.tail.sub("", self.head.sub("", self.inside.sub("", phrase)))
 
     def is_usable(self, indicator: str) -> bool:
-        return sum("\u4e00" <= ch <= "\u9fff" or ch.isalpha() for ch in indicator) >= self.min_chars
+        return len(self.word_chars.findall(indicator)) >= self.min_chars
 
     def each_items(self, phrase: str) -> list[str] | None:
         """'隐患告知书和整改通知书各' → the two items the one figure applies to; None if not such a list."""

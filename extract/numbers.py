@@ -44,7 +44,7 @@ def parse_number(digits: str, multiplier: str = "") -> Decimal | None:
     """
     if digits and digits[0].isdigit():
         try:
-            value = Decimal(digits.replace(",", ""))
+            value = Decimal(digits.replace(",", "") if "," in digits else digits)
         except InvalidOperation:
             return None
     else:
@@ -54,4 +54,6 @@ def parse_number(digits: str, multiplier: str = "") -> Decimal | None:
         value = Decimal(as_int)
     for ch in multiplier:
         value *= BIG_UNITS.get(ch) or SMALL_UNITS.get(ch, 1)
+    if "." not in digits and not multiplier:
+        return value
     return Decimal(int(value)) if value == value.to_integral() else value.normalize()

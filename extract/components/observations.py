@@ -31,7 +31,6 @@ from policekg.extract.patterns import compile_alternation, load_patterns
 _SENTENCE_END = re.compile(r"[。!?;\n]")
 _MAX_CLAUSE = 40
 _MAX_RIGHT = 20
-_MAX_SENTENCE = 300  # look no further back for a sentence start: keeps a 2 MB text linear
 
 
 @Language.factory("observations")
@@ -52,11 +51,11 @@ class Observations:
         alt = compile_alternation
         self._rules = {
             "figure": re.compile(
-                f"(?P<pre>{alt(p['approx_before'])})?"
                 f"(?P<num>\\d+(?:,\\d{{3}})*(?:\\.\\d+)?|[{NUMERAL_CHARS}]+)"
                 f"(?P<a1>{alt(p['approx_after_number'])})?(?P<mult>{alt(p['multipliers'])})?"
                 f"(?P<a2>{alt(p['approx_after_number'])})?(?P<unit>{alt(p['units'])})"
                 f"(?P<a3>{alt(p['approx_after_unit'])})?"),
+            "approx_before": re.compile(f"(?:{alt(p['approx_before'])})$"),
             "not_before": re.compile(f"(?:{p['not_before']})$"),
             "not_after": re.compile(p["not_after"]),
             "cues": tuple(p["counting_cues"]),
@@ -71,47 +70,52 @@ class Observations:
             self.initialize()
         text = doc_text(doc)
         quoted = [(m.start(), m.end()) for m in self._rules["quoted"].finditer(text)]
-        context = _Context(doc)
+        context = _Context(doc, text)
         found: list[Observation] = []
         previous_end = 0
         for match in self._rules["figure"].finditer(text):
-            if self._is_count(text, match, quoted):
-                found.extend(self._observations(text, match, previous_end, context))
+            pre = self._rules["approx_before"].search(text, max(0, match.start() - 4), match.start())
+            start = pre.start() if pre else match.start()
+            if self._is_count(text, match, start, quoted):
+                found.extend(self._observations(text, match, start, previous_end, context))
                 previous_end = match.end()
         doc._.observations = found
         return doc
 
-    def _is_count(self, text: str, match: re.Match[str], quoted: list[tuple[int, int]]) -> bool:
-        """False for ordinals, codes, durations, names and quoted titles that look like figures."""
-        start, num = match.start(), match.group("num")
+    def _is_count(self, text: str, match: re.Match[str], start: int, quoted: list[tuple[int, int]]) -> bool:
+        """False for ordinals, codes, durations, names and quoted titles that look like figures.
+
+        `start` is where the figure starts, with an approximation word before the number (近500人).
+        """
+        num = match.group("num")
         before = text[max(0, start - 3):start]
         if before[-1:].isdigit() or before[-1:] in NUMERAL_CHARS or self._rules["not_before"].search(before):
             return False
         if self._rules["not_after"].match(text, match.end()):
             return False
-        if not num[0].isdigit() and len(num) == 1 and not (match.group("a1") or match.group("pre")):
+        if not num[0].isdigit() and len(num) == 1 and not (match.group("a1") or start < match.start()):
             if not text[max(0, start - 4):start].endswith(self._rules["cues"]):
                 return False
         i = bisect.bisect_right(quoted, (start, len(text))) - 1
         return not (i >= 0 and quoted[i][0] < start < quoted[i][1])
 
-    def _observations(self, text: str, match: re.Match[str], previous_end: int,
+    def _observations(self, text: str, match: re.Match[str], figure_start: int, previous_end: int,
                       context: "_Context") -> list[Observation]:
         value = parse_number(match.group("num"), match.group("mult") or "")
         if value is None:
             return []
-        sent_lo, sent_hi = _sentence_bounds(text, match.start())
-        lo = max(sent_lo, previous_end, match.start() - _MAX_CLAUSE)
+        sent_lo, sent_hi = context.sentence_at(match.start())
+        lo = max(sent_lo, previous_end, figure_start - _MAX_CLAUSE)
         rules = self._indicators
-        listed = text[rules.clause_start(text, lo, match.start(), keep_lists=True):match.start()]
-        listed = listed.lstrip(" 、,")
+        clause_start, list_start = rules.clause_starts(text, lo, figure_start)
+        listed = text[list_start:figure_start].lstrip(" 、,")
         items = rules.each_items(listed)
-        start, end = match.start() - len(listed), match.end()
+        start, end = figure_start - len(listed), match.end()
         if items:
             phrases = [(item, rules.normalize(item)) for item in items]
         else:
-            raw = text[rules.clause_start(text, lo, match.start()):match.start()].strip()
-            start = match.start() - len(raw)
+            raw = text[clause_start:figure_start].strip()
+            start = figure_start - len(raw)
             phrases = [(raw, rules.normalize(raw))]
             if not rules.is_usable(phrases[0][1]):
                 right = self._right_phrase(text, match.end(), sent_hi)
@@ -125,7 +129,7 @@ class Observations:
             "unit": match.group("unit"),
             "period": self._period(text[sent_lo:match.start()], context.year),
             "mention": mention,
-            "approximate": any(match.group(g) for g in ("pre", "a1", "a2", "a3")),
+            "approximate": figure_start < match.start() or any(match.group(g) for g in ("a1", "a2", "a3")),
             "measure": context.measure_at(match.start()),
             "about": context.entities_in(start, end),
         }
@@ -140,7 +144,10 @@ class Observations:
         return text[pos:pos + digit.start()] if digit else text[pos:end]
 
     def _period(self, before: str, year: int | None) -> str:
-        """The date or year the sentence gives before the figure, else the report year."""
+        """The last cut-off date (截至…) in the sentence before the figure, else its last year, else the
+        report year."""
+        if "年" not in before and "月" not in before:
+            return str(year) if year else ""
         dates = list(self._rules["period_date"].finditer(before))
         if dates:
             d = dates[-1]
@@ -156,14 +163,22 @@ class Observations:
 class _Context:
     """What the document already knows that a figure points at: its measures and named entities."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, text: str) -> None:
         meta = doc._.meta
+        self._text_length = len(text)
+        self._sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
         self.year: int | None = meta.year if meta and meta.year else None
         measures = sorted((m.start, m.end, m.ordinal) for s in doc._.sections or [] for m in s.measures)
         self._measure_starts = [m[0] for m in measures]
         self._measures = measures
         self._mentions = sorted((m.start, m.end, e.key) for e in doc._.entities or []
                                 if e.kind != "Place" for m in e.mentions)
+
+    def sentence_at(self, pos: int) -> tuple[int, int]:
+        """The sentence around `pos`: after the previous 。!?; or line end, through the next one."""
+        i = bisect.bisect_right(self._sentence_ends, pos)
+        lo = self._sentence_ends[i - 1] if i else 0
+        return lo, self._sentence_ends[i] if i < len(self._sentence_ends) else self._text_length
 
     def measure_at(self, pos: int) -> str | None:
         i = bisect.bisect_right(self._measure_starts, pos) - 1
@@ -181,10 +196,3 @@ class _Context:
             i += 1
         return keys
 
-
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    """The sentence around `pos`: from after the previous 。!?; or line end to the next one."""
-    floor = max(0, pos - _MAX_SENTENCE)
-    lo = max(floor, max(text.rfind(ch, floor, pos) for ch in "。!?;\n") + 1)
-    hi_match = _SENTENCE_END.search(text, pos)
-    return lo, hi_match.start() + 1 if hi_match else len(text)

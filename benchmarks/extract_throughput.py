@@ -1,0 +1,149 @@
+"""Extraction throughput against the bare spaCy tokenizer, in one process, on a ≥ 5 MB corpus.
+
+    .venv/bin/python benchmarks/extract_throughput.py [--mb 5] [--record]
+
+The corpus is built from every report we have (the bundled seed and tests/data/*.txt), repeated with
+variation so no two documents are the same: the figures are perturbed, every third copy is written with
+full-width digits and punctuation, every third with CRLF line ends. The baseline is `spacy.blank("zh")`
+tokenising the same documents in the same run; the target is extraction at ≥ 1/3 of its throughput,
+with peak memory (max RSS of this process) under 500 MB. `--record` writes the figures into the
+"Extraction throughput" section of benchmarks/RESULTS.md (other sections are left as they are).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import platform
+import random
+import re
+import resource
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import spacy
+
+from policekg.extract import ExtractionError, Extractor
+from policekg.kg.ingest import SAMPLE_REPORT
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+SECTION = "## Extraction throughput"
+TARGET_RATIO = 1 / 3
+TARGET_PEAK_MB = 500
+_FULL_WIDTH = str.maketrans({**{chr(c): chr(c + 0xFEE0) for c in range(ord("0"), ord("9") + 1)},
+                             ",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
+
+log = logging.getLogger("benchmark")
+
+
+def source_reports() -> list[str]:
+    paths = [SAMPLE_REPORT, *sorted((ROOT / "tests" / "data").glob("*.txt"))]
+    return [p.read_text(encoding="utf-8") for p in paths]
+
+
+def vary(text: str, copy: int) -> str:
+    """A different but equally realistic document: other figures, other spellings, other line ends."""
+    rng = random.Random(copy)
+    text = re.sub(r"(?<![\d.\-:·])\d{1,4}(?=[\u4e00-\u9fff%])(?![\d年月日号时])", lambda m: str(max(1, int(m.group()) + rng.randint(-9, 9))),
+                  text)
+    if copy % 3 == 1:
+        text = text.translate(_FULL_WIDTH)
+    elif copy % 3 == 2:
+        text = text.replace("\n", "\r\n")
+    return text
+
+
+def build_corpus(min_bytes: int) -> list[str]:
+    reports, docs, size, copy = source_reports(), [], 0, 0
+    while size < min_bytes:
+        for report in reports:
+            docs.append(vary(report, copy))
+            size += len(docs[-1].encode("utf-8"))
+        copy += 1
+    return docs
+
+
+def timed(run: Callable[[str], object], docs: list[str]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    for doc in docs:
+        run(doc)
+    return time.perf_counter() - start
+
+
+def measure(docs: list[str]) -> dict[str, float]:
+    chars = sum(len(d) for d in docs)
+    tokenizer = spacy.blank("zh")
+    tokenizer.max_length = max(len(d) for d in docs) + 1
+    extractor = Extractor()
+    failures = 0
+
+    def extract(doc: str) -> None:
+        nonlocal failures
+        try:
+            extractor(doc)
+        except ExtractionError:
+            failures += 1
+
+    extract(docs[0])  # warm-up: lexicons loaded, regexes compiled
+    base_s = timed(tokenizer.make_doc, docs)
+    extract_s = timed(extract, docs)
+    return {
+        "docs": len(docs), "chars": chars, "mb": sum(len(d.encode("utf-8")) for d in docs) / 1e6,
+        "tokenizer_cps": chars / base_s, "extract_cps": chars / extract_s,
+        "ratio": base_s / extract_s, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "failures": failures,
+    }
+
+
+def report(m: dict[str, float]) -> str:
+    ok_speed = "yes" if m["ratio"] >= TARGET_RATIO else "NO"
+    ok_mem = "yes" if m["peak_mb"] < TARGET_PEAK_MB else "NO"
+    return "\n".join([
+        SECTION,
+        "",
+        f"`benchmarks/extract_throughput.py`, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+        f"Python {platform.python_version()}, spaCy {spacy.__version__}, one process.",
+        f"Corpus: {m['docs']:.0f} documents, {m['chars']:,.0f} characters ({m['mb']:.1f} MB UTF-8), built from the "
+        "seed and tests/data/*.txt with perturbed figures, full-width and CRLF variants.",
+        "",
+        "| what | characters / s | ratio to baseline | target | met |",
+        "| --- | ---: | ---: | --- | --- |",
+        f"| baseline: `spacy.blank(\"zh\")` tokenizer | {m['tokenizer_cps']:,.0f} | 1.00 | | |",
+        f"| full extractor (`Extractor()`) | {m['extract_cps']:,.0f} | {m['ratio']:.2f} | ≥ {TARGET_RATIO:.2f} | {ok_speed} |",
+        f"| peak memory (max RSS) | {m['peak_mb']:.0f} MB | | < {TARGET_PEAK_MB} MB | {ok_mem} |",
+        "",
+        f"Documents refused (no issuer/year): {m['failures']:.0f}.",
+        "",
+    ])
+
+
+def record(section: str) -> None:
+    """Replace (or add) our section of RESULTS.md, leaving every other section as it is."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else \
+        "# Benchmark results\n\nRun by hand; each figure is a ratio against a baseline measured in the same run.\n\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=5.0, help="corpus size in MB of UTF-8 (default 5)")
+    parser.add_argument("--record", action="store_true", help="write the result into benchmarks/RESULTS.md")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    docs = build_corpus(int(args.mb * 1e6))
+    log.info("corpus: %d documents, %.1f MB", len(docs), sum(len(d.encode()) for d in docs) / 1e6)
+    section = report(measure(docs))
+    log.info("%s", section)
+    if args.record:
+        record(section)
+
+
+if __name__ == "__main__":
+    main()

@@ -35,39 +35,45 @@ def is_abbreviation(short: str, long: str) -> bool:
 def _near_variant(short: str, names: list[str]) -> bool:
     """Whether a name barely longer than `short` contains it (执法办案管理中心 / 执法办案管理分中心):
     then `short` is a sibling of those names, not an abbreviation of any of them."""
-    return any(len(short) < len(n) and len(short) > MAX_RATIO * len(n) and in_order(short, n) for n in names)
+    return any(len(short) < len(n) < len(short) / MAX_RATIO and in_order(short, n) for n in names)
+
+
+def _fold_target(e: Entity, peers: list[Entity]) -> Entity | None:
+    """The entity `e` abbreviates, if exactly one reading is plausible (see the module docstring)."""
+    bare = without_parentheses(e.name)
+    if bare != e.name:
+        same = next((o for o in peers if o.name == bare), None)
+        if same:
+            return same
+    names = [o.name for o in peers]
+    if _near_variant(e.name, names):
+        return None
+    longer = [o for o in peers if is_abbreviation(e.name, o.name)]
+    return min(longer, key=lambda o: len(o.name)) if longer else None
 
 
 def fold_aliases(entities: list[Entity]) -> list[Entity]:
     """The entities with abbreviations merged into their long names (mentions and aliases kept)."""
-    by_key = {e.key: e for e in entities}
-    target: dict[str, str] = {}
+    groups: dict[tuple[str, str | None], list[Entity]] = {}
     for e in entities:
-        if e.kind not in FOLDED_KINDS or (e.kind == "PoliceUnit" and e.parent is None):
-            continue  # bureaus are named in full or resolved by their abbreviation already
-        peers = [o for o in entities if o.kind == e.kind and o.parent == e.parent and o is not e]
-        same = [o for o in peers if without_parentheses(e.name) == o.name and e.name != o.name]
-        if not same and _near_variant(e.name, [o.name for o in peers]):
-            continue
-        longer = same or sorted((o for o in peers if is_abbreviation(e.name, o.name)), key=lambda o: len(o.name))
-        if longer:
-            target[e.key] = longer[0].key
+        if e.kind in FOLDED_KINDS and not (e.kind == "PoliceUnit" and e.parent is None):
+            groups.setdefault((e.kind, e.parent), []).append(e)  # bureaus are resolved already
+    target: dict[str, Entity] = {}
+    for peers in groups.values():
+        for e in peers:
+            into = _fold_target(e, [o for o in peers if o is not e])
+            if into is not None:
+                target[e.key] = into
+    folded: set[str] = set()
     for key, into in target.items():
-        while into in target and target[into] != key:
-            into = target[into]
-        if into == key:
-            continue
-        merged = by_key[into]
-        merged.aliases |= by_key[key].aliases
-        merged.mentions = sorted(merged.mentions + by_key[key].mentions, key=lambda m: m.start)
-    return sorted((e for e in entities if e.key not in target or _cycle(e.key, target)),
-                  key=lambda e: e.mentions[0].start if e.mentions else 0)
-
-
-def _cycle(key: str, target: dict[str, str]) -> bool:
-    """Whether following `key`'s fold leads back to it (then it stays, nothing was merged)."""
-    seen, into = {key}, target.get(key)
-    while into in target and into not in seen:
-        seen.add(into)
-        into = target[into]
-    return into == key
+        seen = {key}
+        while into.key in target and into.key not in seen:
+            seen.add(into.key)
+            into = target[into.key]
+        if into.key in seen:
+            continue  # a loop of spellings: leave them apart
+        source = next(e for e in entities if e.key == key)
+        into.aliases |= source.aliases
+        into.mentions = sorted(into.mentions + source.mentions, key=lambda m: m.start)
+        folded.add(key)
+    return sorted((e for e in entities if e.key not in folded), key=lambda e: e.mentions[0].start if e.mentions else 0)

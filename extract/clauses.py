@@ -9,21 +9,38 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
+from policekg.extract.blocks import doc_text
 from policekg.extract.model import Mention
+
+
+class Sentences:
+    """The sentences `doc.sents` holds, as character bounds read in one go from the token arrays
+    (iterating `doc.sents` builds a Python object per token: the slowest part of a long report)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = doc_text(doc)
+        rows = doc.to_array([IDX, SENT_START]) if len(doc) else None
+        self._starts = (rows[rows[:, 1] == 1, 0].tolist() if rows is not None else []) or [0]
+        self._ends = [*self._starts[1:], len(self.text)]
+
+    def at(self, offset: int) -> str:
+        """The sentence holding `offset`, stripped."""
+        i = max(0, bisect_right(self._starts, offset) - 1)
+        return self.text[self._starts[i]:self._ends[i]].strip()
 
 
 class Clauses:
     """Clause and sentence bounds of one document, found once and looked up by offset."""
 
     def __init__(self, doc: Doc, clause_end: re.Pattern[str]) -> None:
-        self.text = doc.text
+        self.text = doc_text(doc)
         ends = [m.end() for m in clause_end.finditer(self.text)]
         self._starts = [0, *ends]
         self._ends = [*ends, len(self.text)]
-        self._sent_starts = [s.start_char for s in doc.sents]
-        self._sent_ends = [s.end_char for s in doc.sents]
+        self.sentences = Sentences(doc)
 
     def clause(self, offset: int) -> tuple[int, int]:
         """(start, end) of the clause holding `offset`, without its closing punctuation."""
@@ -35,15 +52,9 @@ class Clauses:
             start += 1
         return start, end
 
-    def sentence(self, offset: int) -> str:
-        i = bisect_right(self._sent_starts, offset) - 1
-        if i < 0:
-            return ""
-        return self.text[self._sent_starts[i]:self._sent_ends[i]].strip()
-
     def evidence(self, start: int, end: int | None = None) -> Mention:
         """The clause(s) from the one holding `start` to the one holding `end`, with the sentence."""
         a, b = self.clause(start)
         if end is not None and end > b:
             b = self.clause(end - 1)[1]
-        return Mention(a, b, self.text[a:b], self.sentence(start))
+        return Mention(a, b, self.text[a:b], self.sentences.at(start))

@@ -13,10 +13,11 @@ from typing import Any
 from policekg.extract.name_window import QUOTES
 
 _PAREN = re.compile(r"\([^()]*\)")
+_NO_QUOTES = str.maketrans("", "", QUOTES + "《》")
 
 
 def strip_quotes(surface: str) -> str:
-    return "".join(c for c in surface if c not in QUOTES + "《》")
+    return surface.translate(_NO_QUOTES)
 
 
 def without_parentheses(name: str) -> str:

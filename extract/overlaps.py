@@ -9,15 +9,16 @@ kind of name (政法一体化办案 inside 省政法一体化办案系统) is pa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
+from typing import NamedTuple
+from itertools import accumulate
 
 FAMILY = {"PoliceUnit": "org", "GovernmentBody": "org", "Law": "legal", "Regulation": "legal",
           "PolicyDocument": "legal", "Program": "program", "Platform": "platform", "Place": "place"}
 SOURCE_RANK = {"lexicon": 0, "quote": 1, "pattern": 2}
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A possible entity mention; `canonical` is set when a lexicon knows the name."""
 
     start: int
@@ -31,25 +32,38 @@ class Candidate:
     def family(self) -> str:
         return FAMILY[self.kind]
 
-    def inside(self, other: "Candidate") -> bool:
-        return other.start <= self.start and self.end <= other.end and (self.start, self.end) != (
-            other.start, other.end)
-
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     """Longest match wins inside a family; the same stretch claimed by two families goes to the
     best source; unquoted programs nested in other names are dropped. Sorted by position."""
+    families: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        families.setdefault(FAMILY[c.kind], []).append(c)
     kept: list[Candidate] = []
-    for family in {c.family for c in candidates}:
-        kept.extend(_longest_first([c for c in candidates if c.family == family]))
+    for members in families.values():
+        kept.extend(_longest_first(members))
     by_span: dict[tuple[int, int], Candidate] = {}
     for c in sorted(kept, key=lambda c: SOURCE_RANK[c.source]):
         by_span.setdefault((c.start, c.end), c)
     kept = list(by_span.values())
-    others = [c for c in kept if c.family not in ("program", "place")]
-    kept = [c for c in kept
-            if not (c.family == "program" and not c.quoted and any(c.inside(o) for o in others))]
+    covered = _Coverage([c for c in kept if c.kind not in ("Program", "Place")])
+    kept = [c for c in kept if not (c.kind == "Program" and not c.quoted and covered.covers(c))]
     return sorted(kept, key=lambda c: (c.start, c.end))
+
+
+class _Coverage:
+    """Answers "does any of these spans contain that one?" by bisection over their starts."""
+
+    def __init__(self, spans: list[Candidate]) -> None:
+        spans = sorted(spans, key=lambda c: c.start)
+        self._starts = [c.start for c in spans]
+        self._max_end = list(accumulate((c.end for c in spans), max))
+
+    def covers(self, c: Candidate) -> bool:
+        """Whether a span starting at or before `c` reaches its end (an identical span cannot be
+        here: each stretch was given to one family above)."""
+        i = bisect_right(self._starts, c.start) - 1
+        return i >= 0 and self._max_end[i] >= c.end
 
 
 def _longest_first(candidates: list[Candidate]) -> list[Candidate]:

@@ -10,6 +10,7 @@ All the word lists are data in `schema/patterns/entity_rules.json`.
 from __future__ import annotations
 
 import re
+from itertools import groupby
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +34,9 @@ def find_quotes(text: str, pairs: list[list[str]], ascii_quote: str) -> list[Quo
     for open_, close in pairs:
         for m in re.finditer(f"{re.escape(open_)}([^{re.escape(open_ + close)}\\n]{{1,40}}){re.escape(close)}", text):
             found.append(Quote(m.start(), m.end(), m.start(1), m.end(1), m.group(1)))
-    for line in re.finditer(r"[^\n]+", text):
-        marks = [line.start() + i for i, c in enumerate(line.group()) if c == ascii_quote]
+    positions = [m.start() for m in re.finditer(re.escape(ascii_quote), text)]
+    for _, line in groupby(positions, key=lambda pos: text.rfind("\n", 0, pos)):
+        marks = list(line)
         for a, b in zip(marks[::2], marks[1::2]):
             if 0 < b - a - 1 <= 40:
                 found.append(Quote(a, b + 1, a + 1, b, text[a + 1:b]))

@@ -17,12 +17,15 @@ Overlaps are settled by `extract.overlaps.resolve_overlaps` (longest match wins 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any, Iterator
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
+from policekg.extract.blocks import doc_text
 from policekg.extract.issuer_context import IssuerContext, issuer_context
 from policekg.extract.lexicon import Gazetteer, gazetteer, national_entries
 from policekg.extract.name_window import QUOTES, NameWindow
@@ -32,6 +35,7 @@ from policekg.extract.patterns import compile_alternation, load_patterns
 from policekg.extract.quotes import QuoteClassifier, find_quotes
 
 SPAN_KEY = "entities"
+_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 
 
 @Language.factory("entity_rules")
@@ -69,25 +73,28 @@ class EntityRules:
                 self.lexicon.add(key, [self.nlp.make_doc(spelling)])
         for name in [*self.gaz.places, *self.gaz.short_forms]:
             self.lexicon.add(f"Place|{name}", [self.nlp.make_doc(name)])
-        self.re = {key: re.compile(r[key]) for key in
-                   ("bureau_re", "party_committee_re", "government_re", "court_re", "congress_re", "title_re",
-                    "regulation_re")}
+        self.re = {key: re.compile(r[key]) for key in r if key.endswith("_re") and key not in (
+            "department_re", "name_chars_re", "year_prefix_re", "counted_set_re")}
         self.re["department_re"] = re.compile(r["department_re"].format(
             stems=compile_alternation(r["department_stems"]), heads=compile_alternation(r["department_heads"])))
         self.re["org_head"] = re.compile(compile_alternation(
             r["unit_heads"] + r["center_heads"] + r["committee_heads"] + r["office_heads"]))
+        self.re["police_words"] = re.compile(compile_alternation(r["police_words"]))
+        self.re["center_words"] = re.compile(compile_alternation(r["center_function_words"]))
         self.re["platform_head"] = re.compile(compile_alternation(list(r["platform_heads"])))
-        self.re["programs"] = [(p, re.compile(p["re"])) for p in r["program_patterns"]]
+        self.re["programs"] = [(p, re.compile(p.get("re") or p["anchor_re"])) for p in r["program_patterns"]]
         self.legal_heads = sorted(((h, kind) for kind, hs in r["legal_heads"].items() for h in hs),
                                   key=lambda x: -len(x[0]))
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         meta = doc._.meta
         ctx = issuer_context(meta.issuer, self.gaz) if meta and meta.issuer else None
-        places = resolve_overlaps(list(self._places(doc, ctx)))
+        matches = self._lexicon_matches(doc)
+        place_list = resolve_overlaps(list(self._places(text, matches, ctx)))
+        places = {p.end: p for p in place_list}
         quotes = find_quotes(text, self.rules["quote_pairs"], self.rules["ascii_quote"])
-        found = [*self._lexicon(doc), *places, *self._bureaus(text, places), *self._level_bodies(text, places),
+        found = [*self._lexicon(text, matches), *place_list, *self._bureaus(text, places), *self._level_bodies(text, places),
                  *self._org_heads(text, quotes), *self._platforms(text), *self._legal(text),
                  *self._quoted(text, quotes), *self._program_shapes(text)]
         found = resolve_overlaps(found)
@@ -99,36 +106,38 @@ class EntityRules:
 
     # -- lexicon and places -------------------------------------------------------------------
 
-    def _lexicon(self, doc: Doc) -> Iterator[Candidate]:
-        text = doc.text
+    def _lexicon_matches(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """(key, start char, end char) of every lexicon and gazetteer match, read off the token arrays."""
+        rows = doc.to_array([IDX, LENGTH])
+        strings = self.nlp.vocab.strings
+        return [(strings[match_id], int(rows[start][0]), int(rows[end - 1][0] + rows[end - 1][1]))
+                for match_id, start, end in self.lexicon(doc)]
+
+    def _lexicon(self, text: str, matches: list[tuple[str, int, int]]) -> Iterator[Candidate]:
         blocked = tuple(self.rules["law_blocked_after"])
-        for match_id, start, end in self.lexicon(doc):
-            key = self.nlp.vocab.strings[match_id]
+        for key, start, end in matches:
             if key not in self.lexicon_kind:
                 continue
             kind, name = self.lexicon_kind[key]
-            span = doc[start:end]
-            if kind == "Law" and text[span.end_char:span.end_char + 1].startswith(blocked):
+            if kind == "Law" and text[end:end + 1].startswith(blocked):
                 continue
-            yield Candidate(span.start_char, span.end_char, kind, "lexicon", name)
+            yield Candidate(start, end, kind, "lexicon", name)
 
-    def _places(self, doc: Doc, ctx: IssuerContext | None) -> Iterator[Candidate]:
-        text = doc.text
+    def _places(self, text: str, matches: list[tuple[str, int, int]], ctx: IssuerContext | None
+                ) -> Iterator[Candidate]:
         blocklist = self.rules["place_short_blocklist"]
         unit_after = tuple(self.rules["unit_heads"])
-        for match_id, start, end in self.lexicon(doc):
-            key = self.nlp.vocab.strings[match_id]
+        for key, start, end in matches:
             if not key.startswith("Place|"):
                 continue
-            span = doc[start:end]
             name = key[6:]
             if name.startswith(self.verb_prefixes) and name != (ctx.place if ctx else None):
                 continue  # 会同县司法局 is 会同 + 县司法局 far more often than the county 会同县
             if name in self.gaz.short_forms and (
-                    text[span.end_char:].startswith(unit_after)
-                    or any(_covers(text, span.start_char, span.end_char, phrase) for phrase in blocklist)):
+                    text[end:].startswith(unit_after)
+                    or any(_covers(text, start, end, phrase) for phrase in blocklist)):
                 continue
-            yield Candidate(span.start_char, span.end_char, "Place", "lexicon", self.gaz.short_forms.get(name, name))
+            yield Candidate(start, end, "Place", "lexicon", self.gaz.short_forms.get(name, name))
         if ctx and ctx.place:
             own = [ctx.place, *([ctx.short_place] if ctx.short_place else []),
                    *self.rules["own_place_words"].get(ctx.level or "", [])]
@@ -138,53 +147,68 @@ class EntityRules:
 
     # -- organisations --------------------------------------------------------------------------
 
-    def _place_before(self, places: list[Candidate], level_at: int) -> Candidate | None:
-        """The place whose last character is the level character at `level_at` (宁波[市]检察院)."""
-        return next((p for p in places if p.end == level_at + 1 and p.end - p.start >= 2), None)
+    def _anchored(self, text: str, key: str) -> Iterator[tuple[int, int, int | None, re.Match]]:
+        """(start, end, level position, prefix match) of each head word of `key` with the level word or
+        owner mark just before it (`{key}_anchor_re`, then `{key}_prefix_re` on the text before it)."""
+        prefix = self.re[f"{key}_prefix_re"]
+        for m in self.re[f"{key}_anchor_re"].finditer(text):
+            lo = max(0, m.start() - 6)
+            p = prefix.search(text, lo, m.start())
+            level = p.start("level") if p and p.group("level") else None
+            yield (p.start() if p else m.start()), m.end(), level, p
 
-    def _with_place(self, places: list[Candidate], m: re.Match, kind: str) -> Candidate:
-        level = m.start("level") if m.groupdict().get("level") else -1
-        place = self._place_before(places, level) if level >= 0 else None
-        if not place and m.start() > 0:
-            place = next((p for p in places if p.end == m.start()), None)
-        return Candidate(place.start if place else m.start(), m.end(), kind, "pattern")
+    def _with_place(self, places: dict[int, Candidate], start: int, end: int, level: int | None,
+                    kind: str) -> Candidate:
+        """The body from `start` to `end`, taking the place in front of it: the place whose last
+        character is the level character (宁波[市]检察院), or that ends right where the body starts."""
+        place = places.get(level + 1) if level is not None else places.get(start)
+        if place is not None and place.end - place.start < 2:
+            place = None
+        return Candidate(place.start if place else start, end, kind, "pattern")
 
-    def _bureaus(self, text: str, places: list[Candidate]) -> Iterator[Candidate]:
+    def _bureaus(self, text: str, places: dict[int, Candidate]) -> Iterator[Candidate]:
         """市局, 我局, 省厅, 宁波市公安局, 成都市公安局武侯区分局; a bare 分局 with a name in front of it
         (交警分局) is left to the head-word rule."""
         blocked = tuple(self.rules["issuer_alias_blocked_after"])
         found: list[Candidate] = []
-        for m in self.re["bureau_re"].finditer(text):
-            if text[m.end():].startswith(blocked):
+        for start, end, level, p in self._anchored(text, "bureau"):
+            if p is None or text[end:].startswith(blocked):
                 continue
-            if m.group("bare") and self.window.start(text, m.start()) < m.start():
+            own, branch = p.group("own"), p.group("branch")
+            if not (own or branch or level is not None) or (own and text[end - 1] != "局"):
                 continue
-            found.append(self._with_place(places, m, "PoliceUnit"))
+            if branch and level is None and self.window.start(text, start) < start:
+                continue
+            found.append(self._with_place(places, start, end, level, "PoliceUnit"))
         for a, b in zip(found, found[1:]):  # 成都市公安局 + 武侯区分局 is one name
             if a.end == b.start and text[b.start:b.end].endswith("分局"):
                 yield Candidate(a.start, b.end, "PoliceUnit", "pattern")
         yield from found
 
-    def _level_bodies(self, text: str, places: list[Candidate]) -> Iterator[Candidate]:
-        for key in ("party_committee_re", "government_re", "court_re", "congress_re", "department_re"):
+    def _level_bodies(self, text: str, places: dict[int, Candidate]) -> Iterator[Candidate]:
+        for key in ("party_committee_re", "government_re", "department_re"):
             for m in self.re[key].finditer(text):
-                yield self._with_place(places, m, "GovernmentBody")
+                yield self._with_place(places, m.start(), m.end(), m.start("level"), "GovernmentBody")
+        for key in ("court", "congress"):
+            for start, end, level, _ in self._anchored(text, key):
+                yield self._with_place(places, start, end, level, "GovernmentBody")
 
     def _org_heads(self, text: str, quotes: list) -> Iterator[Candidate]:
         r = self.rules
-        quoted = [(q.inner_start, q.inner_end) for q in quotes]
+        starts = [q.inner_start for q in quotes]
         for m in self.re["org_head"].finditer(text):
             head = m.group()
-            if any(a <= m.start() < b for a, b in quoted):
-                continue
+            i = bisect_right(starts, m.start()) - 1
+            if i >= 0 and m.start() < quotes[i].inner_end:
+                continue  # a head word inside quotes belongs to a program's name (“枫桥式公安派出所”)
             start = self.window.start(text, m.start())
             body = text[start:m.start()]
             kind = self._org_kind(head, body, text[m.end():m.end() + 2])
             if not kind or not r["min_unit_body"] <= len(body) <= r["max_unit_body"] \
                     or body.startswith(tuple(r["generic_level_prefixes"])) or any(c.isdigit() for c in body):
                 continue
-            alias = self.re["bureau_re"].match(body)
-            if alias and alias.end() < len(body) and not alias.group("bare"):
+            alias = self.re["issuer_alias_prefix_re"].match(body)
+            if alias and alias.end() < len(body):
                 yield Candidate(start, start + alias.end(), "PoliceUnit", "pattern")
                 start += alias.end()
                 kind = "PoliceUnit"
@@ -194,12 +218,11 @@ class EntityRules:
 
     def _org_kind(self, head: str, body: str, after: str) -> str | None:
         r = self.rules
-        police = any(w in body for w in r["police_words"])
+        police = bool(self.re["police_words"].search(body))
         if head in r["unit_heads"]:
             return "PoliceUnit"
         if head in r["center_heads"]:
-            if after.startswith(tuple(r["center_blocked_after"])) or \
-                    not any(w in body for w in r["center_function_words"]):
+            if after.startswith(tuple(r["center_blocked_after"])) or not self.re["center_words"].search(body):
                 return None
             return "PoliceUnit" if police else "GovernmentBody"
         if head in r["committee_heads"]:
@@ -247,9 +270,9 @@ class EntityRules:
             kind = next((k for head, k in self.legal_heads if bare.endswith(head)), None)
             if kind:
                 yield Candidate(m.start("title"), m.end("title"), kind, "pattern", quoted=True)
-        for m in self.re["regulation_re"].finditer(text):
-            start = self.window.start(text, m.end() - 2)
-            if m.end() - 2 - start >= 3:
+        for m in self.re["regulation_anchor_re"].finditer(text):
+            start = self.window.start(text, m.start())
+            if m.start() - start >= 3:
                 yield Candidate(start, m.end(), "Regulation", "pattern")
 
     # -- programs -------------------------------------------------------------------------------
@@ -262,25 +285,31 @@ class EntityRules:
     def _program_shapes(self, text: str) -> Iterator[Candidate]:
         bad = tuple(self.rules["experience_bad_bodies"]) + tuple(self.rules["not_program_words"])
         for pattern, regex in self.re["programs"]:
+            if pattern.get("requires", "") not in text:
+                continue
             for m in regex.finditer(text):
                 if pattern.get("window"):
-                    start = self.window.start(text, m.start("head"))
-                    if m.start("head") - start < pattern.get("min_body", 2):
-                        continue
-                    yield Candidate(start, m.end("head"), "Program", "pattern")
-                elif not m.group("name").startswith(bad):
-                    yield Candidate(m.start("name"), m.end("name"), "Program", "pattern")
+                    start = self.window.start(text, m.start())
+                    if m.start() - start >= pattern.get("min_body", 2):
+                        yield Candidate(start, m.end(), "Program", "pattern")
+                    continue
+                start = m.start() - pattern["before"] if "before" in pattern else m.start("name")
+                body = text[max(0, start):m.start()] if "before" in pattern else ""
+                if start < 0 or (body and not _CJK_RUN.fullmatch(body)):
+                    continue
+                if not text[start:].startswith(bad):
+                    yield Candidate(start, m.end(), "Program", "pattern")
 
     def _repeats(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
         """Later mentions of a program already named (两法衔接 after “两法衔接”, 办案“一件事”)."""
         names = {self.namer.program(text[c.start:c.end]) for c in found if c.kind == "Program"}
-        for name in names:
-            if len(name) < 3:
-                continue
-            spelled = "[“”\"]?".join(re.escape(ch) for ch in name)
-            for m in re.finditer(spelled, text):
-                end = m.end() + (text[m.end():m.end() + 1] in "”\"" and "“" in m.group())
-                yield Candidate(m.start(), end, "Program", "pattern", quoted=_is_quoted(text, m.start(), end))
+        spelled = ["[“”\"]?".join(re.escape(ch) for ch in name) for name in sorted(names, key=len, reverse=True)
+                   if len(name) >= 3]
+        if not spelled:
+            return
+        for m in re.finditer("|".join(spelled), text):
+            end = m.end() + (text[m.end():m.end() + 1] in ("”", "\"") and "“" in m.group())
+            yield Candidate(m.start(), end, "Program", "pattern", quoted=_is_quoted(text, m.start(), end))
 
 
 def _covers(text: str, start: int, end: int, phrase: str) -> bool:

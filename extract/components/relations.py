@@ -28,6 +28,7 @@ from typing import Any, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from policekg.extract.blocks import doc_text
 from policekg.extract.clauses import Clauses
 from policekg.extract.model import LEGAL_KINDS, Entity, Measure, Relation, entity_key, measure_key
 from policekg.extract.patterns import compile_alternation, load_patterns
@@ -67,7 +68,7 @@ class Relations:
         if ctx is None:
             doc._.relations = []
             return doc
-        self._doc_text = doc.text
+        self._doc_text = doc_text(doc)
         self._clauses = Clauses(doc, self.clause_end)
         self._issuer = entity_key("PoliceUnit", ctx.issuer)
         occurrences = sorted((Occurrence(e, m.start, m.end) for e in entities for m in e.mentions),

@@ -10,13 +10,17 @@ Finally short spellings are folded into the long name they abbreviate (共享平
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from policekg.extract.abbreviations import Abbreviations
 from policekg.extract.aliases import fold_aliases
+from policekg.extract.blocks import doc_text
+from policekg.extract.clauses import Sentences
 from policekg.extract.components.entity_rules import SPAN_KEY, build_namer
-from policekg.extract.issuer_context import IssuerContext, issuer_context
+from policekg.extract.issuer_context import issuer_context
 from policekg.extract.lexicon import gazetteer
 from policekg.extract.model import LEGAL_KINDS, Entity, Mention
 from policekg.extract.names import Namer
@@ -42,32 +46,34 @@ class ResolveNames:
         self.gaz = gazetteer()
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(doc.spans[SPAN_KEY]) if SPAN_KEY in doc.spans else []
         meta = doc._.meta
-        if not meta or not meta.issuer:
+        if not meta or not meta.issuer or SPAN_KEY not in doc.spans:
             doc._.entities = []
             return doc
-        places = [s.kb_id_ or s.text for s in spans if s.label_ == "Place"]
-        ctx = issuer_context(meta.issuer, self.gaz, places)
+        text = doc_text(doc)
+        spans = [Named(s.label_, s.start_char, s.end_char, text[s.start_char:s.end_char], s.kb_id_)
+                 for s in doc.spans[SPAN_KEY]]
+        ctx = issuer_context(meta.issuer, self.gaz, [s.known or s.text for s in spans if s.kind == "Place"])
         doc._.issuer_context = ctx
         abbr = Abbreviations(ctx, self.gaz)
-        org_texts = {s.text for s in spans if s.label_ in ("PoliceUnit", "GovernmentBody")}
+        org_texts = {s.text for s in spans if s.kind in ("PoliceUnit", "GovernmentBody")}
+        sentences = Sentences(doc)
         by_key: dict[str, Entity] = {}
         for span in spans:
             named = self._name(span, abbr, org_texts, spans)
             if named is None:
                 continue
-            entity = Entity(span.label_, *named)
+            entity = Entity(span.kind, *named)
             entity = by_key.setdefault(entity.key, entity)
             entity.aliases.add(span.text)
-            entity.mentions.append(Mention(span.start_char, span.end_char, span.text, span.sent.text.strip()))
+            entity.mentions.append(Mention(span.start, span.end, span.text, sentences.at(span.start)))
         doc._.entities = fold_aliases(list(by_key.values()))
         return doc
 
-    def _name(self, span: Span, abbr: Abbreviations, org_texts: set[str],
-              spans: list[Span]) -> tuple[str, str | None] | None:
+    def _name(self, span: "Named", abbr: Abbreviations, org_texts: set[str],
+              spans: list["Named"]) -> tuple[str, str | None] | None:
         """(canonical name, parent) of one span, or None when it names nothing in this context."""
-        kind, text, known = span.label_, span.text, span.kb_id_
+        kind, text, known = span.kind, span.text, span.known
         assert self.namer is not None
         if kind == "PoliceUnit":
             return (known, None) if known else abbr.police(text)
@@ -83,12 +89,24 @@ class ResolveNames:
         return _qualify_platform(name, span, spans, abbr), None
 
 
-def _qualify_platform(name: str, span: Span, spans: list[Span], abbr: Abbreviations) -> str:
+@dataclass(frozen=True)
+class Named:
+    """An entity span read once: label, offsets, surface text, lexicon name (spaCy rebuilds
+    `Span.text` from its tokens on every access)."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    known: str
+
+
+def _qualify_platform(name: str, span: Named, spans: list[Named], abbr: Abbreviations) -> str:
     """市政务办微信公众号 → 慈溪市政务办微信公众号: a platform named after a body of the issuer's level
     carries that body's full name (another city's 市政务办 runs another account)."""
     level = abbr.ctx.level
-    owner = next((s for s in spans if s.label_ == "GovernmentBody" and s.start_char == span.start_char
-                  and s.end_char < span.end_char), None)
+    owner = next((s for s in spans if s.kind == "GovernmentBody" and s.start == span.start
+                  and s.end < span.end), None)
     if owner is None or not level or not owner.text.startswith(level) or not name.startswith(owner.text):
         return name
     return abbr.body(owner.text) + name[len(owner.text):]

@@ -56,6 +56,14 @@ def doc_text(doc: "Doc") -> str:
     return text
 
 
+def doc_paragraphs(doc: "Doc") -> list[Block]:
+    """The Doc's paragraphs (see `paragraphs`), split once per Doc for every component that reads them."""
+    blocks = doc.user_data.get("paragraphs")
+    if blocks is None:
+        blocks = doc.user_data["paragraphs"] = paragraphs(doc_text(doc))
+    return blocks
+
+
 def warn(doc: "Doc", message: str) -> None:
     """Add a note for the user to `doc._.warnings` (created here when the Doc came from `nlp(text)`)."""
     if doc._.warnings is None:

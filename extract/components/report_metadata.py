@@ -20,7 +20,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from policekg.extract.blocks import Block, doc_text, paragraphs, warn
+from policekg.extract.blocks import Block, doc_paragraphs, warn
 from policekg.extract.model import ReportMeta
 from policekg.extract.numbers import chinese_to_int
 from policekg.extract.patterns import compile_alternation, load_patterns
@@ -63,7 +63,7 @@ class ReportMetadata:
     def __call__(self, doc: Doc) -> Doc:
         if self._rules is None:
             self.initialize()
-        header, body = self._split_header(paragraphs(doc_text(doc)))
+        header, body = self._split_header(doc_paragraphs(doc))
         title = self._title(header)
         header_text = "\n".join(b.text for b in header)
         overrides = doc._.overrides or {}

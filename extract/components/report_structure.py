@@ -20,7 +20,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from policekg.extract.blocks import Block, clauses, doc_text, paragraphs, warn
+from policekg.extract.blocks import Block, clauses, doc_paragraphs, warn
 from policekg.extract.model import Measure, Section
 from policekg.extract.numbering import Numbering, Style
 from policekg.extract.patterns import load_patterns
@@ -55,7 +55,7 @@ class ReportStructure:
             self.initialize()
         meta = doc._.meta
         year = meta.year if meta and meta.year else None
-        blocks = self._without_closing(paragraphs(doc_text(doc)))
+        blocks = self._without_closing(doc_paragraphs(doc))
         styles = [self._numbering.style_of(b.text) for b in blocks]
         sections, heads = self._numbered_sections(blocks, styles, 1)
         sections = self._cut_tail(sections, blocks, styles, heads, year)

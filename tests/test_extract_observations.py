@@ -89,6 +89,7 @@ def test_about_names_the_entities_in_the_figure_clause(extractor: Extractor) -> 
     doc._.entities = [
         Entity("PoliceUnit", "匡堰派出所", "慈溪市公安局", mentions=[Mention(0, 5, "匡堰派出所", text)]),
         Entity("Program", "警调衔接", mentions=[Mention(7, 11, "警调衔接", text)]),
+        Entity("Program", "警调", mentions=[Mention(7, 9, "警调", text)]),  # inside a longer name: not counted
         Entity("Place", "慈溪市", mentions=[Mention(22, 25, "慈溪市", text)]),
     ]
     observations = extractor.nlp.get_pipe("observations")(doc)._.observations

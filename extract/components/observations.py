@@ -187,12 +187,19 @@ class _Context:
         return None
 
     def entities_in(self, start: int, end: int) -> list[str]:
-        """Keys of the entities named inside [start, end), in text order, each once."""
-        i = bisect.bisect_left(self._mentions, (start, -1, ""))
-        keys: list[str] = []
-        while i < len(self._mentions) and self._mentions[i][0] < end:
-            if self._mentions[i][1] <= end and self._mentions[i][2] not in keys:
-                keys.append(self._mentions[i][2])
-            i += 1
-        return keys
+        """Keys of the entities named inside [start, end), in text order, each once.
 
+        A name inside a longer one (国家反诈中心 in 国家反诈中心APP) is part of that name, not a second one.
+        """
+        i = bisect.bisect_left(self._mentions, (start, -1, ""))
+        inside = []
+        while i < len(self._mentions) and self._mentions[i][0] < end:
+            if self._mentions[i][1] <= end:
+                inside.append(self._mentions[i])
+            i += 1
+        keys: list[str] = []
+        for s, e, key in inside:
+            nested = any(o_s <= s and e <= o_e and (o_s, o_e) != (s, e) for o_s, o_e, _ in inside)
+            if not nested and key not in keys:
+                keys.append(key)
+        return keys

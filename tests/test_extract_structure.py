@@ -166,3 +166,11 @@ def test_a_long_report_without_sentence_ends_is_read_in_one_piece(extractor: Ext
     extraction = extractor(text, issuer="某某县公安局", year=2022)
     assert [(o.value, o.unit) for o in extraction.observations] == [(Decimal("12"), "件")]
     assert any("structure" in w for w in extraction.warnings)
+
+
+def test_a_part_on_problems_and_plans_gives_each_item_its_own_status(extractor: Extractor) -> None:
+    text = ("某某县公安局2022年法治政府建设情况\n一、工作开展情况\n(一)加强领导。召开会议3次。\n(二)规范执法。办理案件9件。\n"
+            "二、存在的问题及下一步打算\n(一)存在的问题。执法能力不足。\n(二)下一步工作计划。加强培训。\n")
+    sections = extractor(text).sections
+    assert [(s.title, s.status) for s in sections] == [("工作开展情况", "Done"), ("存在的问题及下一步打算", "Problem")]
+    assert [(m.title, m.status) for m in sections[1].measures] == [("存在的问题", "Problem"), ("下一步工作计划", "Planned")]

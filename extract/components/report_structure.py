@@ -110,13 +110,20 @@ class ReportStructure:
             return "Planned"
         return "Done"
 
+    def _item_status(self, title: str, section_status: str) -> str:
+        """In a part on both problems and plans (存在的问题及下一步打算), each item says which it is."""
+        status = self._heading_status(title)
+        return section_status if status == "Done" else status
+
     def _section(self, ordinal: int, title: str, status: str, span: list[Block], body: list[Block],
                  styles: list[Style | None], below_rank: int) -> Section:
         """A section over `span` whose measures are the items found in `body`."""
         items = self._items(body, styles, below_rank, split_semicolons=status == "Problem")
         if not items:
             items = [(title, Block(span[0].start, span[-1].end, ""))]
-        measures = [Measure(f"{ordinal}-{k}", t, status, b.start, b.end) for k, (t, b) in enumerate(items, 1)]
+        both = bool(self._cues["problem_heading"].search(title) and self._cues["plan_heading"].search(title))
+        measures = [Measure(f"{ordinal}-{k}", t, self._item_status(t, status) if both else status, b.start, b.end)
+                    for k, (t, b) in enumerate(items, 1)]
         return Section(str(ordinal), title, status, span[0].start, span[-1].end, measures)
 
     def _items(self, blocks: list[Block], styles: list[Style | None], below_rank: int,

@@ -28,15 +28,16 @@ class _RateColumn(ProgressColumn):
         chars = task.fields.get("chars", 0)
         elapsed = task.elapsed or 0.0
         if elapsed <= 0:
-            return Text(f"{chars:,} chars")
-        return Text(f"{chars:,} chars · {task.completed / elapsed:.1f} files/s · {chars / elapsed:,.0f} chars/s")
+            return Text(f"{chars / 1000:.0f}k chars")
+        return Text(f"{chars / 1000:.0f}k chars {task.completed / elapsed:.1f} files/s "
+                    f"{chars / elapsed / 1000:.1f}k chars/s")
 
 
 class TerminalProgress:
     """A rich progress bar on the terminal; failures and warnings printed above it as they come."""
 
     def __init__(self, console: Console) -> None:
-        self.bar = Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+        self.bar = Progress(BarColumn(bar_width=20), MofNCompleteColumn(), TextColumn("files"),
                             TimeElapsedColumn(), _RateColumn(), console=console, transient=True)
         self.task = None
         self.chars = 0

@@ -68,11 +68,21 @@ class Abbreviations:
         if _BRANCH_ALIAS.match(surface):
             return (ctx.issuer, None) if ctx.issuer.endswith("分局") else None
         prefix, rest = self.split_place(surface)
+        if prefix and rest in ("分局", "公安分局") and self._district_of_issuer(prefix):
+            return surface, ctx.issuer  # 西陵区分局 in 宜昌市公安局's report: one of its branches
         if prefix and rest.startswith(("公安", "分局")):
             return surface, None
         if prefix and self.place_of(prefix) == ctx.qualified_place and rest:
-            return rest, ctx.issuer
+            return (rest if len(prefix) > 1 else ctx.qualified_place + rest), ctx.issuer
         return surface, (None if prefix else ctx.issuer)
+
+    def _district_of_issuer(self, prefix: str) -> bool:
+        """Whether a county-level place lies under the issuer, a city bureau (unknown counts as yes:
+        a city report names no other city's 分局 without its city)."""
+        known = self.gaz.lookup(prefix)
+        if self.ctx.level != "市" or self.ctx.issuer.endswith("分局") or prefix == self.ctx.place:
+            return False
+        return known is None or known.level == "county" and known.prefecture in (None, self.ctx.place)
 
     def body(self, surface: str) -> str:
         """The official name of a government body: 市委 → 中共慈溪市委, 区法院 → 成都市武侯区人民法院."""

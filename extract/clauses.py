@@ -26,10 +26,15 @@ class Sentences:
         self._starts = (rows[rows[:, 1] == 1, 0].tolist() if rows is not None else []) or [0]
         self._ends = [*self._starts[1:], len(self.text)]
 
+    def bounds(self, offset: int) -> tuple[int, int]:
+        """(start, end) of the sentence holding `offset`."""
+        i = max(0, bisect_right(self._starts, offset) - 1)
+        return self._starts[i], self._ends[i]
+
     def at(self, offset: int) -> str:
         """The sentence holding `offset`, stripped."""
-        i = max(0, bisect_right(self._starts, offset) - 1)
-        return self.text[self._starts[i]:self._ends[i]].strip()
+        start, end = self.bounds(offset)
+        return self.text[start:end].strip()
 
 
 class Clauses:

@@ -54,6 +54,8 @@ class QuoteClassifier:
         self._not_end = tuple(rules["not_program_endings"])
         self._not_words = tuple(rules["not_program_words"])
         self._not_prefix3 = tuple(rules["not_program_prefix3"])
+        self._speech = tuple(rules["speech_marks"])
+        self._slogan_starts = tuple(rules["slogan_item_starts"])
         self._platform_follow = re.compile(compile_alternation(rules["platform_followers"]))
         self._platform_content = tuple(rules["platform_content_heads"])
         self._joiners = tuple(rules["quote_chain_joiners"])
@@ -87,7 +89,9 @@ class QuoteClassifier:
         digits = sum(c.isdigit() for c in letters)
         if digits * 2 >= len(letters) or letters.endswith(self._not_end):
             return None
-        if any(w in letters for w in self._not_words):
+        if any(w in letters for w in self._not_words) or any(m in phrase for m in self._speech):
+            return None
+        if all(item.startswith(self._slogan_starts) for item in letters.split("、")):
             return None
         if len(letters) == 3 and letters.startswith(self._not_prefix3):
             return None

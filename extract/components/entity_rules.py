@@ -78,9 +78,10 @@ class EntityRules:
         self.re["department_re"] = re.compile(r["department_re"].format(
             stems=compile_alternation(r["department_stems"]), heads=compile_alternation(r["department_heads"])))
         self.re["org_head"] = re.compile(compile_alternation(
-            r["unit_heads"] + r["center_heads"] + r["committee_heads"] + r["office_heads"]))
+            r["unit_heads"] + r["center_heads"] + r["committee_heads"] + r["office_heads"] + r["body_heads"]))
         self.re["police_words"] = re.compile(compile_alternation(r["police_words"]))
         self.re["center_words"] = re.compile(compile_alternation(r["center_function_words"]))
+        self.re["place_head"] = re.compile(compile_alternation(r["place_heads"]))
         self.re["platform_head"] = re.compile(compile_alternation(list(r["platform_heads"])))
         self.re["programs"] = [(p, re.compile(p.get("re") or p["anchor_re"])) for p in r["program_patterns"]]
         self.legal_heads = sorted(((h, kind) for kind, hs in r["legal_heads"].items() for h in hs),
@@ -94,8 +95,9 @@ class EntityRules:
         place_list = resolve_overlaps(list(self._places(text, matches, ctx)))
         places = {p.end: p for p in place_list}
         quotes = find_quotes(text, self.rules["quote_pairs"], self.rules["ascii_quote"])
-        found = [*self._lexicon(text, matches), *place_list, *self._bureaus(text, places), *self._level_bodies(text, places),
-                 *self._org_heads(text, quotes), *self._platforms(text), *self._legal(text),
+        bureaus = list(self._bureaus(text, places))
+        found = [*self._lexicon(text, matches), *place_list, *self._local_places(text), *bureaus, *self._level_bodies(text, places),
+                 *self._org_heads(text, quotes, bureaus), *self._platforms(text), *self._legal(text),
                  *self._quoted(text, quotes), *self._program_shapes(text)]
         found = resolve_overlaps(found)
         found = resolve_overlaps(found + list(self._repeats(text, found)) + list(self._listed_platforms(text, found)))
@@ -145,6 +147,16 @@ class EntityRules:
                 for m in re.finditer(re.escape(word), text):
                     yield Candidate(m.start(), m.end(), "Place", "lexicon", ctx.place)
 
+    def _local_places(self, text: str) -> Iterator[Candidate]:
+        """Towns, streets and squares: a name of two characters or more before 镇/街道/广场…"""
+        bad = tuple(self.rules["place_body_bad_endings"])
+        generic = tuple(self.rules["generic_level_prefixes"])
+        for m in self.re["place_head"].finditer(text):
+            start = self.window.start(text, m.start())
+            body = text[start:m.start()]
+            if len(body) >= 2 and _CJK_RUN.fullmatch(body) and not body.endswith(bad) and not body.startswith(generic):
+                yield Candidate(start, m.end(), "Place", "pattern")
+
     # -- organisations --------------------------------------------------------------------------
 
     def _anchored(self, text: str, key: str) -> Iterator[tuple[int, int, int | None, re.Match]]:
@@ -193,8 +205,11 @@ class EntityRules:
             for start, end, level, _ in self._anchored(text, key):
                 yield self._with_place(places, start, end, level, "GovernmentBody")
 
-    def _org_heads(self, text: str, quotes: list) -> Iterator[Candidate]:
+    def _org_heads(self, text: str, quotes: list, bureaus: list[Candidate]) -> Iterator[Candidate]:
+        """派出所/大队/中心/委员会/办公室 with the name before them; a bureau or an issuer alias at the
+        start of that name (市局执法监督管理委员会, 夷陵区分局执法办案管理中心) is its owner, not its name."""
         r = self.rules
+        owners = {b.start: b for b in bureaus}
         starts = [q.inner_start for q in quotes]
         for m in self.re["org_head"].finditer(text):
             head = m.group()
@@ -208,10 +223,10 @@ class EntityRules:
                     or body.startswith(tuple(r["generic_level_prefixes"])) or any(c.isdigit() for c in body):
                 continue
             alias = self.re["issuer_alias_prefix_re"].match(body)
-            if alias and alias.end() < len(body):
-                yield Candidate(start, start + alias.end(), "PoliceUnit", "pattern")
-                start += alias.end()
-                kind = "PoliceUnit"
+            owner_end = owners[start].end if start in owners else start + (alias.end() if alias else 0)
+            if start < owner_end < m.start():
+                yield Candidate(start, owner_end, "PoliceUnit", "pattern")
+                start, kind = owner_end, "PoliceUnit"
                 if m.start() - start < r["min_unit_body"]:
                     continue
             yield Candidate(start, m.end(), kind, "pattern")
@@ -227,7 +242,7 @@ class EntityRules:
             return "PoliceUnit" if police else "GovernmentBody"
         if head in r["committee_heads"]:
             return "PoliceUnit" if police else "GovernmentBody"
-        return "GovernmentBody"
+        return "GovernmentBody"  # 办公室, 司法所
 
     # -- platforms ------------------------------------------------------------------------------
 

@@ -75,8 +75,10 @@ class Relations:
                              key=lambda o: o.start)
         measures = sorted((m for s in doc._.sections or [] for m in s.measures), key=lambda m: m.start)
         found: dict[tuple[str, str, str], Relation] = {}
+        by_units = list(self._unit_programs(occurrences))
+        unmeasured = [] if measures else list(self._issuer_programs(occurrences, {r.object for r in by_units}))
         for rel in [*self._part_of(entities, ctx.parent_bureau), *self._by_measure(occurrences, measures),
-                    *self._unit_programs(occurrences), *self._cooperation(occurrences)]:
+                    *by_units, *unmeasured, *self._cooperation(occurrences)]:
             found.setdefault((rel.subject, rel.predicate, rel.object), rel)
         doc._.relations = list(found.values())
         return doc
@@ -154,40 +156,69 @@ class Relations:
         unit = re.escape(text[o.start:o.end])
         if re.match(r["exemplar_re"].replace("$UNIT", unit), text[o.start - 1:o.end + 6]):
             return True
-        if after.startswith(tuple(r["subject_excluded_followers"])) or not after or after[0] in ",;。:":
+        predicate = text[self._list_end(o, occurrences):][:4]
+        if predicate.startswith(tuple(r["subject_excluded_followers"])) or not predicate or predicate[0] in ",;。:":
             return False
         if o.entity.key == self._issuer and not after.startswith(tuple(r["issuer_subject_followers"])):
             return False
         return self._at_clause_start(o, occurrences)
 
+    def _list_end(self, o: Occurrence, occurrences: list[Occurrence]) -> int:
+        """Where the run of units that `o` starts or belongs to ends (西陵区分局、夷陵区分局执法办案管理中心
+        被…: what follows the whole run is the predicate)."""
+        joiners = tuple(self.rules["list_joiners"])
+        end = o.end
+        for p in occurrences:
+            if p.start < end or p.entity.kind != "PoliceUnit":
+                continue
+            gap = self._doc_text[end:p.start]
+            if gap not in ("", *joiners):
+                break
+            end = p.end
+        return end
+
     # -- units and programs -----------------------------------------------------------------------
 
     def _unit_programs(self, occurrences: list[Occurrence]) -> Iterator[Relation]:
-        """A unit implements a program it names directly (市局“法学课堂”) or as subject of the clause."""
+        """A unit implements a program it names directly (市局“法学课堂”), or one named in the sentence
+        it is the subject of (大峃中心派出所派驻调解员2名,全年通过警调衔接化解纠纷…)."""
         quotes = "“\"「"
         for i, o in enumerate(occurrences):
             if o.entity.kind != "PoliceUnit":
                 continue
-            clause_end = self._clauses.clause(o.start)[1]
+            subject = o.entity.key != self._issuer and self._at_clause_start(o, occurrences) \
+                and self._doc_text[o.end:o.end + 1] not in quotes
+            end = self._clauses.sentences.bounds(o.start)[1] if subject else self._clauses.clause(o.start)[1]
             for p in occurrences[i + 1:]:
-                if p.start >= clause_end:
+                if p.start >= end:
                     break
-                if p.entity.kind != "Program":
-                    continue
-                adjacent = self._doc_text[o.end:p.start] in ("", *quotes)
-                if adjacent or (o.entity.key != self._issuer and self._at_clause_start(o, occurrences)
-                                and not self._doc_text[o.end:o.end + 1] in quotes):
+                if p.entity.kind == "Program" and (subject or self._doc_text[o.end:p.start] in ("", *quotes)):
                     yield self._relation(o.entity.key, "implements", p.entity.key, o.start, p.end)
+
+    def _issuer_programs(self, occurrences: list[Occurrence], claimed: set[str]) -> Iterator[Relation]:
+        """A text without measures (a news article) reports what the issuer does: it implements the
+        programs it names, but those a unit of it was said to carry out."""
+        for o in occurrences:
+            if o.entity.kind == "Program" and o.entity.key not in claimed and not self._as_occasion(o):
+                yield self._relation(self._issuer, "implements", o.entity.key, o.start)
 
     # -- cooperation ------------------------------------------------------------------------------
 
     def _cooperation(self, occurrences: list[Occurrence]) -> Iterator[Relation]:
+        """The issuer, or its unit that opens the clause (交警大队联合县教育局…), works with a body."""
         for i, o in enumerate(occurrences):
             e = o.entity
             if e.kind not in ("GovernmentBody", "PoliceUnit") or self._is_own_unit(e):
                 continue
             if self._led_by(o, occurrences[:i]) or self._partnered(o):
-                yield self._relation(self._issuer, "cooperatesWith", e.key, o.start)
+                yield self._relation(self._clause_subject(o, occurrences[:i]), "cooperatesWith", e.key, o.start)
+
+    def _clause_subject(self, o: Occurrence, earlier: list[Occurrence]) -> str:
+        start, _ = self._clauses.clause(o.start)
+        for p in earlier:
+            if p.start >= start and self._is_own_unit(p.entity) and self._at_clause_start(p, earlier + [o]):
+                return p.entity.key
+        return self._issuer
 
     def _led_by(self, o: Occurrence, earlier: list[Occurrence]) -> bool:
         """联合市委网信办、市卫生健康局…: 联合/会同, then only bodies and list marks up to `o`."""

@@ -73,7 +73,8 @@ class Numbering:
         """
         match = self.title_end.search(text)
         title = text[: match.start()] if match else text
-        if (first_clause or len(title) > self.max_title) and "," in title:
+        limit = self.max_title if match else 2 * self.max_title  # a heading line of its own may be long
+        if (first_clause or len(title) > limit) and "," in title:
             title = title[: title.index(",")]
         return title.strip(" ,、:;。")
 

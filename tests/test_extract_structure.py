@@ -174,3 +174,21 @@ def test_a_part_on_problems_and_plans_gives_each_item_its_own_status(extractor: 
     sections = extractor(text).sections
     assert [(s.title, s.status) for s in sections] == [("工作开展情况", "Done"), ("存在的问题及下一步打算", "Problem")]
     assert [(m.title, m.status) for m in sections[1].measures] == [("存在的问题", "Problem"), ("下一步工作计划", "Planned")]
+
+
+def test_the_four_part_outline_of_the_national_template(extractor: Extractor) -> None:
+    """主要举措和成效 / 第一责任人职责 / 存在的不足和原因 / 主要安排: the outline many bureaus follow."""
+    text = (
+        "某某县公安局2022年度法治政府建设情况报告\n2022年,某某县公安局坚持以习近平法治思想为指导。\n"
+        "一、2022年推进法治政府建设的主要举措和成效\n(一)坚持党的领导。召开会议4次。\n(二)深化执法规范化建设。办结率97.7%。\n"
+        "二、2022年度党政主要负责人履行推进法治建设第一责任人职责,加强法治政府建设的有关情况\n讲授法治课2次。\n"
+        "三、2022年推进法治政府建设存在的不足和原因\n一是执法理念有待更新。二是执法监督有待加强。\n"
+        "四、2023年推进法治政府建设的主要安排\n1.加强执法队伍建设。组织培训10期。\n2.深化执法监督。\n")
+    sections = extractor(text).sections
+    assert [(s.title, s.status, len(s.measures)) for s in sections] == [
+        ("2022年推进法治政府建设的主要举措和成效", "Done", 2),
+        ("2022年度党政主要负责人履行推进法治建设第一责任人职责,加强法治政府建设的有关情况", "Done", 1),
+        ("2022年推进法治政府建设存在的不足和原因", "Problem", 2),
+        ("2023年推进法治政府建设的主要安排", "Planned", 2),
+    ]
+    assert [m.title for m in sections[2].measures] == ["执法理念有待更新", "执法监督有待加强"]

@@ -96,9 +96,14 @@ def test_about_names_the_entities_in_the_figure_clause(extractor: Extractor) -> 
     assert [o.about for o in observations] == [["PoliceUnit:慈溪市公安局/匡堰派出所", "Program:警调衔接"], []]
 
 
+def test_percentage_points_and_visit_counts_keep_their_compound_unit(extractor: Extractor) -> None:
+    extraction = extractor("案件办结率提高5.2个百分点,检查企业30户次。", issuer="某某县公安局", year=2022)
+    assert [(str(o.value), o.unit) for o in extraction.observations] == [("5.2", "个百分点"), ("30", "户次")]
+
+
 @pytest.mark.parametrize("text", [
     "2022年12月20日召开会议。", "第3条规定。", "政务服务2.0平台上线。", "推行“八个多跨制度”。",
-    "印发《服务保障民营经济十条措施》。", "用时3个月完成。", "落实三项制度。",
+    "印发《服务保障民营经济十条措施》。", "用时3个月完成。", "落实三项制度。", "每十万人发案率下降。",
 ])
 def test_things_that_are_not_figures(extractor: Extractor, text: str) -> None:
     assert extractor(text, issuer="某某县公安局", year=2022).observations == []

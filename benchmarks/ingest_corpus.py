@@ -29,9 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from ingest_fixtures import write_docx, write_gb18030, write_html, write_pdf  # noqa: E402
-
-from policekg.extract.normalize import normalize  # noqa: E402
+from ingest_fixtures import write_docx, write_gb18030, write_html, write_pdf
+from policekg.extract.normalize import normalize
 
 DATA = ROOT / "tests" / "data"
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")

@@ -18,20 +18,29 @@ import logging
 import multiprocessing
 import os
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Protocol
-
-from rdflib import URIRef
+from typing import Any, Protocol
 
 from policekg.extract import ExtractionError, Extractor
 from policekg.kg.errors import StoreError
-from policekg.kg.ingest import (Extracted, Failed, Skipped, Stored, extract_report, read_sidecar, source_key,
-                                store_report, stored_keys)
+from policekg.kg.ingest import (
+    Extracted,
+    Failed,
+    Skipped,
+    Stored,
+    extract_report,
+    read_sidecar,
+    source_key,
+    store_report,
+    stored_keys,
+)
 from policekg.kg.loaders import LoadError
 from policekg.kg.store import GraphStore
+from rdflib import URIRef
 
 log = logging.getLogger(__name__)
 

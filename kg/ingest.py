@@ -25,13 +25,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, Graph, Literal, URIRef
-
 from policekg.extract import Extractor
 from policekg.kg.iris import PK, PKR, report_iri
 from policekg.kg.loaders import LoadError, load
 from policekg.kg.store import GraphStore
 from policekg.kg.triples import report_graph
+from rdflib import RDF, Graph, Literal, URIRef
 
 log = logging.getLogger(__name__)
 

@@ -11,14 +11,20 @@ from __future__ import annotations
 from collections import Counter
 from typing import TextIO
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, Task, TextColumn, TimeElapsedColumn
-from rich.progress import ProgressColumn
-from rich.table import Table
-from rich.text import Text
-
 from policekg.kg.batch import BatchResult, Outcome
 from policekg.kg.ingest import Failed, Skipped, Stored
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
 
 
 class _RateColumn(ProgressColumn):

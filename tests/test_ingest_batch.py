@@ -20,14 +20,21 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import URIRef
-
-from ingest_fixtures import SEED, SEED_URL, write_binary, write_corrupt_pdf, write_docx, write_gb18030, write_html
-from ingest_fixtures import write_pdf
+from ingest_fixtures import (
+    SEED,
+    SEED_URL,
+    write_binary,
+    write_corrupt_pdf,
+    write_docx,
+    write_gb18030,
+    write_html,
+    write_pdf,
+)
 from policekg.kg.batch import BatchResult, ingest_batch
 from policekg.kg.ingest import collect_paths
 from policekg.kg.iris import entity_iri, report_iri
 from policekg.kg.store import GraphStore
+from rdflib import URIRef
 
 DATA = Path(__file__).parent / "data"
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -119,7 +126,7 @@ def copied(first: tuple[Path, Path, BatchResult], tmp_path: Path) -> tuple[Path,
 
 
 def test_good_files_go_in_and_each_bad_one_is_reported_with_its_reason(first) -> None:
-    folder, store, result = first
+    _, store, result = first
     assert {s.graph for s in result.stored} == REPORTS
     failed = {f.path.name: f.reason for f in result.failed}
     assert set(failed) == {"broken_download.pdf", "photo.jpg", "anonymous.txt"}
@@ -228,7 +235,7 @@ def test_sidecar_supplies_what_the_text_lacks_and_is_part_of_the_key(tmp_path: P
 
 def policekg(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "policekg.kg", *args], capture_output=True, text=True,
-                          timeout=300)
+                          timeout=300, check=False)
 
 
 def test_cli_ingest_is_line_oriented_when_piped_and_remove_deletes_one_report(first, tmp_path: Path) -> None:

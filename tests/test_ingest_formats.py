@@ -9,9 +9,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from ingest_fixtures import (SEED, SEED_URL, split_header, write_binary, write_corrupt_pdf, write_docx,
-                             write_gb18030, write_html, write_pdf)
+from ingest_fixtures import (
+    SEED,
+    SEED_URL,
+    split_header,
+    write_binary,
+    write_corrupt_pdf,
+    write_docx,
+    write_gb18030,
+    write_html,
+    write_pdf,
+)
 from policekg.kg.ingest import read_sidecar, source_key
 from policekg.kg.loaders import LoadError, load
 

@@ -156,23 +156,26 @@ def _gold_label(surfaces: set[str]) -> str:
 # -- observations ------------------------------------------------------------------------------
 
 def _observation_score(gold: dict[str, Any], extraction: Extraction) -> tuple[Score, float]:
-    """Value, unit and measure must match; the indicator agreement is measured over matched pairs."""
+    """Value, unit and measure must match; among figures with the same key, each predicted one takes the
+    gold one whose indicator is most alike, and the indicator agreement is measured over those pairs."""
     rules = IndicatorRules(load_patterns("observations"))
-    golds = [(_figure_key(g["value"], g["unit"], g.get("measure")), g.get("indicator", "")) for g in
-             gold.get("observations", [])]
-    predicted = [(_figure_key(o.value, o.unit, o.measure), o.indicator) for o in extraction.observations]
-    # pair figures with equal keys by indicator similarity, best first, before scoring
-    predicted.sort(key=lambda p: -max((_indicator_similarity(p[1], g[1], rules) for g in golds if g[0] == p[0]),
-                                      default=0.0))
-    agreed: list[bool] = []
-
-    def same(p: tuple, g: tuple) -> bool:
-        if p[0] != g[0]:
-            return False
-        agreed.append(_indicator_similarity(p[1], g[1], rules) >= _INDICATOR_DICE)
-        return True
-
-    score = _match("observations", predicted, golds, same, show=lambda x: f"{x[0]} {x[1]}")
+    open_gold: dict[tuple, list[str]] = {}
+    for g in gold.get("observations", []):
+        open_gold.setdefault(_figure_key(g["value"], g["unit"], g.get("measure")), []).append(g.get("indicator", ""))
+    tp, agreed, spurious = 0, [], []
+    for o in extraction.observations:
+        key = _figure_key(o.value, o.unit, o.measure)
+        candidates = open_gold.get(key)
+        if not candidates:
+            spurious.append(f"{key} {o.indicator}")
+            continue
+        similarity = [_indicator_similarity(o.indicator, g, rules) for g in candidates]
+        best = max(range(len(candidates)), key=similarity.__getitem__)
+        agreed.append(similarity[best] >= _INDICATOR_DICE)
+        candidates.pop(best)
+        tp += 1
+    missed = [f"{key} {ind}" for key, inds in open_gold.items() for ind in inds]
+    score = Score("observations", tp, len(spurious), len(missed), missed=missed, spurious=spurious)
     return score, (sum(agreed) / len(agreed) if agreed else 1.0)
 
 

@@ -25,7 +25,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import spacy
-
 from policekg.extract import ExtractionError, Extractor
 from policekg.extract.normalize import normalize
 from policekg.kg.ingest import SAMPLE_REPORT
@@ -127,10 +126,10 @@ def report(m: dict) -> str:
     return "\n".join([
         SECTION,
         "",
-        f"`benchmarks/extract_throughput.py`, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
-        f"Python {platform.python_version()}, spaCy {spacy.__version__}, one process.",
-        f"Corpus: {m['docs']:.0f} documents, {m['chars']:,.0f} characters ({m['mb']:.1f} MB UTF-8), built from the "
-        "seed and tests/data/*.txt with perturbed figures, full-width and CRLF variants.",
+        (f"`benchmarks/extract_throughput.py`, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
+         f"Python {platform.python_version()}, spaCy {spacy.__version__}, one process."),
+        (f"Corpus: {m['docs']:.0f} documents, {m['chars']:,.0f} characters ({m['mb']:.1f} MB UTF-8), built from "
+         "the seed and tests/data/*.txt with perturbed figures, full-width and CRLF variants."),
         "",
         "| what | characters / s | ratio to baseline | target | met |",
         "| --- | ---: | ---: | --- | --- |",
@@ -153,7 +152,7 @@ def record(section: str) -> None:
     """Replace (or add) our section of RESULTS.md, leaving every other section as it is."""
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else \
         "# Benchmark results\n\nRun by hand; each figure is a ratio against a baseline measured in the same run.\n\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
     RESULTS.write_text(text, encoding="utf-8")
 

@@ -21,7 +21,7 @@ class Block:
     end: int
     text: str
 
-    def sub(self, start: int, end: int) -> "Block":
+    def sub(self, start: int, end: int) -> Block:
         """The part of this block between two offsets relative to its own text, stripped of spaces."""
         piece = self.text[start:end]
         lead = len(piece) - len(piece.lstrip())
@@ -44,7 +44,7 @@ def clauses(text: str) -> list[str]:
     return [c.strip() for c in _CLAUSE_END.split(text) if c.strip()]
 
 
-def doc_text(doc: "Doc") -> str:
+def doc_text(doc: Doc) -> str:
     """The Doc's text, computed once per Doc and kept in `doc.user_data`.
 
     spaCy rebuilds `Doc.text` from every token on each access (0.7 s for a 300 000-character report
@@ -56,7 +56,7 @@ def doc_text(doc: "Doc") -> str:
     return text
 
 
-def doc_paragraphs(doc: "Doc") -> list[Block]:
+def doc_paragraphs(doc: Doc) -> list[Block]:
     """The Doc's paragraphs (see `paragraphs`), split once per Doc for every component that reads them."""
     blocks = doc.user_data.get("paragraphs")
     if blocks is None:
@@ -64,7 +64,7 @@ def doc_paragraphs(doc: "Doc") -> list[Block]:
     return blocks
 
 
-def warn(doc: "Doc", message: str) -> None:
+def warn(doc: Doc, message: str) -> None:
     """Add a note for the user to `doc._.warnings` (created here when the Doc came from `nlp(text)`)."""
     if doc._.warnings is None:
         doc._.warnings = []

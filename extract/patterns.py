@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_patterns(name: str) -> dict[str, Any]:
     """The JSON object in `schema/patterns/{name}.json`; keys starting with `_` are comments."""
     path = resources.files("policekg.schema").joinpath("patterns", f"{name}.json")

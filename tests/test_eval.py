@@ -9,13 +9,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
+from conftest import DATA, SEED_GOLD
 from policekg.extract import Extraction, Extractor
 from policekg.extract.eval import TARGETS, EvalResult, evaluate, extract_for
-from policekg.extract.model import (Entity, Measure, Mention, Observation, Relation, ReportMeta, Section,
-                                    measure_key)
-
-from conftest import DATA, SEED_GOLD
+from policekg.extract.model import (
+    Entity,
+    Measure,
+    Mention,
+    Observation,
+    Relation,
+    ReportMeta,
+    Section,
+    measure_key,
+)
 
 CORPUS = sorted(p for p in DATA.glob("*.gold.json")
                 if p != SEED_GOLD and p.with_name(p.name.replace(".gold.json", ".txt")).exists())
@@ -46,9 +52,9 @@ def test_scorer_counts_matches_by_surface_form_key_and_structure() -> None:
         sections=[Section("1", "加强领导", "Done", 0, 1, [Measure("1-1", "健全制度", "Done", 0, 1),
                                                       Measure("1-2", "强化学习", "Done", 0, 1)])],
         entities=[unit, station, law, Entity("Program", "清零")],
-        observations=[Observation(Decimal("822"), "起", "共办结各类矛盾纠纷", "", "2022", _mention(), measure="1-1"),
+        observations=[Observation(Decimal(822), "起", "共办结各类矛盾纠纷", "", "2022", _mention(), measure="1-1"),
                       Observation(Decimal("25.50"), "%", "其他", "", "2022", _mention(), measure="1-2"),
-                      Observation(Decimal("3"), "次", "会议", "", "2022", _mention(), measure="1-2")],
+                      Observation(Decimal(3), "次", "会议", "", "2022", _mention(), measure="1-2")],
         relations=[Relation(station.key, "partOf", unit.key, _mention()),
                    Relation(measure_key("1-1"), "basedOn", law.key, _mention()),
                    Relation(measure_key("1-2"), "basedOn", law.key, _mention())],
@@ -106,7 +112,7 @@ def test_eval_command_prints_the_table_and_writes_json(tmp_path: Path, seed_resu
     out = tmp_path / "scores.json"
     report = DATA.parent.parent / "kg" / "sample" / "000_01c10ac9e2f52e48.txt"
     proc = subprocess.run([sys.executable, "-m", "policekg.kg", "eval", str(SEED_GOLD), str(report),
-                           "--json", str(out)], capture_output=True, text=True, timeout=120)
+                           "--json", str(out)], capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "observations" in proc.stdout and "structure" in proc.stdout
     scores = {row["name"]: row for row in json.loads(out.read_text(encoding="utf-8"))["scores"]}
@@ -118,5 +124,5 @@ def test_eval_command_rejects_a_broken_gold_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.gold.json"
     bad.write_text("{not json", encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "policekg.kg", "eval", str(bad), str(bad)],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 1 and "not a JSON gold file" in proc.stderr

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
-
+from conftest import SEED_GOLD
 from policekg.extract import Extraction, ExtractionError, Extractor
 from policekg.extract.normalize import normalize
-
-from conftest import SEED_GOLD
 
 ARABIC_REPORT = """泾源县公安局2023年法治政府建设年度报告
 
@@ -65,7 +64,7 @@ def test_seed_offsets_point_at_the_paragraphs(seed_extraction: Extraction) -> No
     assert text[sections[0].measures[1].start:].startswith("(二)统筹推进法治政府建设工作。")
     assert text[sections[7].measures[1].start:].startswith("执法监督管理有待进一步精细精准")
     assert text[sections[8].measures[4].start:sections[8].measures[4].end].endswith("不断提高数字化应用水平。")
-    for before, after in zip(sections, sections[1:]):
+    for before, after in pairwise(sections):
         assert before.end < after.start
     for section in sections:
         for m in section.measures:
@@ -146,7 +145,6 @@ def test_traditional_characters_are_read_as_written(extractor: Extractor) -> Non
 @pytest.mark.parametrize("text", ["", "  a", "a ", "a  b\n\nc", "慈溪 市\n\n公安局 ab12.5%(一)", "\n\nx\n", "x\u3000y \u00a0 z"])
 def test_char_tokenizer_builds_the_same_doc_as_spacys_zh_tokenizer(text: str) -> None:
     import spacy
-
     from policekg.extract.char_tokenizer import CharTokenizer
 
     nlp = spacy.blank("zh")
@@ -164,7 +162,7 @@ def test_a_long_report_without_sentence_ends_is_read_in_one_piece(extractor: Ext
     """Two megabytes of one line: no crash, no spaCy length limit, the one figure found."""
     text = "数字" * 1000 + "办理案件12件" + "字" * 2_000_000
     extraction = extractor(text, issuer="某某县公安局", year=2022)
-    assert [(o.value, o.unit) for o in extraction.observations] == [(Decimal("12"), "件")]
+    assert [(o.value, o.unit) for o in extraction.observations] == [(Decimal(12), "件")]
     assert any("structure" in w for w in extraction.warnings)
 
 

@@ -19,14 +19,13 @@ import bisect
 import re
 from typing import Any
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
 from policekg.extract.blocks import doc_text
 from policekg.extract.indicators import IndicatorRules
 from policekg.extract.model import Mention, Observation
 from policekg.extract.numbers import NUMERAL_CHARS, parse_number
 from policekg.extract.patterns import compile_alternation, load_patterns
+from spacy.language import Language
+from spacy.tokens import Doc
 
 _SENTENCE_END = re.compile(r"[。!?;\n]")
 _MAX_CLAUSE = 40
@@ -34,7 +33,7 @@ _MAX_RIGHT = 20
 
 
 @Language.factory("observations")
-def make_observations(nlp: Language, name: str) -> "Observations":
+def make_observations(nlp: Language, name: str) -> Observations:
     return Observations()
 
 
@@ -93,14 +92,14 @@ class Observations:
             return False
         if self._rules["not_after"].match(text, match.end()):
             return False
-        if not num[0].isdigit() and len(num) == 1 and not (match.group("a1") or start < match.start()):
-            if not text[max(0, start - 4):start].endswith(self._rules["cues"]):
-                return False
+        lone_numeral = not num[0].isdigit() and len(num) == 1 and not (match.group("a1") or start < match.start())
+        if lone_numeral and not text[max(0, start - 4):start].endswith(self._rules["cues"]):
+            return False
         i = bisect.bisect_right(quoted, (start, len(text))) - 1
         return not (i >= 0 and quoted[i][0] < start < quoted[i][1])
 
     def _observations(self, text: str, match: re.Match[str], figure_start: int, previous_end: int,
-                      context: "_Context") -> list[Observation]:
+                      context: _Context) -> list[Observation]:
         value = parse_number(match.group("num"), match.group("mult") or "")
         if value is None:
             return []

@@ -17,13 +17,12 @@ import re
 from datetime import date
 from typing import Any
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
 from policekg.extract.blocks import Block, doc_paragraphs, warn
 from policekg.extract.model import ReportMeta
 from policekg.extract.numbers import chinese_to_int
 from policekg.extract.patterns import compile_alternation, load_patterns
+from spacy.language import Language
+from spacy.tokens import Doc
 
 _CJK_RUN_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,24}$")
 _MAX_HEADER_LINES = 6
@@ -31,7 +30,7 @@ _MAX_TITLE_CHARS = 80
 
 
 @Language.factory("report_metadata")
-def make_report_metadata(nlp: Language, name: str) -> "ReportMetadata":
+def make_report_metadata(nlp: Language, name: str) -> ReportMetadata:
     return ReportMetadata()
 
 

@@ -17,19 +17,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
 from policekg.extract.blocks import Block, clauses, doc_paragraphs, warn
 from policekg.extract.model import Measure, Section
 from policekg.extract.numbering import Numbering, Style
 from policekg.extract.patterns import load_patterns
+from spacy.language import Language
+from spacy.tokens import Doc
 
 _MIN_TOP_HEADINGS = 2
 
 
 @Language.factory("report_structure")
-def make_report_structure(nlp: Language, name: str) -> "ReportStructure":
+def make_report_structure(nlp: Language, name: str) -> ReportStructure:
     return ReportStructure()
 
 
@@ -174,10 +173,11 @@ class ReportStructure:
         """"Planned" or "Problem" when the paragraph's first sentence opens that part of a report."""
         first = block.text.split("。", 1)[0]
         plan = self._cues["plan_cue"].search(first)
-        if plan and (not plan.group("year") or year is None or int(plan.group("year")) > year):
-            if not (year is None and self._cues["problem_cue"].search(first)):
-                return "Planned"
-        return "Problem" if self._cues["problem_cue"].search(first) else None
+        problem = bool(self._cues["problem_cue"].search(first))
+        next_year = plan and (not plan.group("year") or year is None or int(plan.group("year")) > year)
+        if next_year and not (year is None and problem):
+            return "Planned"
+        return "Problem" if problem else None
 
     def _tail_sections(self, ordinal: int, blocks: list[Block], styles: list[Style | None],
                        tail: list[tuple[int, str]]) -> list[Section]:

@@ -11,18 +11,17 @@ from __future__ import annotations
 import re
 
 import numpy as np
+from policekg.extract.blocks import doc_text
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
-
-from policekg.extract.blocks import doc_text
 
 #: What ends a sentence in a normalised report: stops (NFKC keeps 。 and folds ！？； to ASCII) and line ends.
 SENTENCE_END = re.compile(r"[。!?;\n][”’\"」』)]*\s*")
 
 
 @Language.factory("sentences")
-def make_sentences(nlp: Language, name: str) -> "Sentences":
+def make_sentences(nlp: Language, name: str) -> Sentences:
     return Sentences()
 
 

@@ -97,13 +97,10 @@ class Abbreviations:
                     "政协": f"政协{where}委员会"}[m["head"]]
         if not prefix:
             return surface
-        if m := _PARTY.match(rest):
-            if not m["where"]:
-                return f"中共{where}委{m['dept']}"
-        if m := _COURT.match(rest):
-            if not m["where"]:
-                return f"{where}{m['mid'] or ''}人民{m['head']}"
-        if m := _GOVERNMENT.match(rest):
-            if not m["where"]:
-                return f"{where}人民政府"
+        if (m := _PARTY.match(rest)) and not m["where"]:
+            return f"中共{where}委{m['dept']}"
+        if (m := _COURT.match(rest)) and not m["where"]:
+            return f"{where}{m['mid'] or ''}人民{m['head']}"
+        if (m := _GOVERNMENT.match(rest)) and not m["where"]:
+            return f"{where}人民政府"
         return where + rest

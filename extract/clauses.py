@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from spacy.attrs import IDX, SENT_START
-from spacy.tokens import Doc
-
 from policekg.extract.blocks import doc_text
 from policekg.extract.model import Mention
+from spacy.attrs import IDX, SENT_START
+from spacy.tokens import Doc
 
 
 class Sentences:

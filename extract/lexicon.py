@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 
@@ -55,7 +55,7 @@ def _lexicon_text(filename: str) -> str:
     return resources.files("policekg.schema").joinpath("lexicon", filename).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def national_entries() -> tuple[LexiconEntry, ...]:
     """Every entry of `schema/lexicon/national.jsonl`."""
     entries = []
@@ -66,7 +66,7 @@ def national_entries() -> tuple[LexiconEntry, ...]:
     return tuple(entries)
 
 
-@lru_cache(maxsize=None)
+@cache
 def gazetteer() -> Gazetteer:
     """The places of `schema/lexicon/places.json`; a county name shared by two provinces has none."""
     data = json.loads(_lexicon_text("places.json"))

@@ -61,6 +61,13 @@ class Namer:
             name = name.removeprefix(prefix) if len(name) > len(prefix) + 1 else name
         return self.lexicon("legal", name) or name
 
+    def without_app(self, name: str) -> str:
+        """国家反诈中心APP → 国家反诈中心."""
+        for suffix in self._app_suffixes:
+            if name.endswith(suffix):
+                return name[:-len(suffix)]
+        return name
+
     def platform(self, surface: str, is_body: bool = False) -> str:
         """“浙里办”APP → 浙里办; 我的宁夏APP → 我的宁夏; 国家反诈中心APP keeps its APP because
         国家反诈中心 alone is a body (`is_body` says the stripped name is an organisation)."""

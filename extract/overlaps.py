@@ -10,8 +10,8 @@ kind of name (政法一体化办案 inside 省政法一体化办案系统) is pa
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import NamedTuple
 from itertools import accumulate
+from typing import NamedTuple
 
 FAMILY = {"PoliceUnit": "org", "GovernmentBody": "org", "Law": "legal", "Regulation": "legal",
           "PolicyDocument": "legal", "Program": "program", "Platform": "platform", "Place": "place"}

@@ -10,8 +10,8 @@ All the word lists are data in `schema/patterns/entity_rules.json`.
 from __future__ import annotations
 
 import re
-from itertools import groupby
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 
 from policekg.extract.patterns import compile_alternation

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
+from conftest import DATA, SEED_GOLD
 from policekg.extract import Extraction, Extractor
 from policekg.extract.abbreviations import Abbreviations
 from policekg.extract.aliases import fold_aliases
@@ -15,8 +15,6 @@ from policekg.extract.model import Entity, Mention
 from policekg.extract.overlaps import Candidate, resolve_overlaps
 from policekg.extract.patterns import load_patterns
 from policekg.extract.quotes import QuoteClassifier, find_quotes
-
-from conftest import DATA, SEED_GOLD
 
 WUHOU = DATA / "102_wuhou_district_2023"
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
+from conftest import DATA
 from policekg.extract import Extraction, Extractor
 from policekg.extract.model import entity_key, measure_key
-
-from conftest import DATA
 
 ISSUER = entity_key("PoliceUnit", "慈溪市公安局")
 

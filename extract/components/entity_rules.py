@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Any, Iterator
-
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.attrs import IDX, LENGTH
-from spacy.tokens import Doc
+from collections.abc import Iterator
+from itertools import pairwise
+from typing import Any
 
 from policekg.extract.blocks import doc_text
 from policekg.extract.issuer_context import IssuerContext, issuer_context
@@ -33,13 +30,17 @@ from policekg.extract.names import Namer
 from policekg.extract.overlaps import FAMILY, Candidate, resolve_overlaps
 from policekg.extract.patterns import compile_alternation, load_patterns
 from policekg.extract.quotes import QuoteClassifier, find_quotes
+from spacy.attrs import IDX, LENGTH
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 
 SPAN_KEY = "entities"
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 
 
 @Language.factory("entity_rules")
-def make_entity_rules(nlp: Language, name: str) -> "EntityRules":
+def make_entity_rules(nlp: Language, name: str) -> EntityRules:
     return EntityRules(nlp)
 
 
@@ -192,7 +193,7 @@ class EntityRules:
             if branch and level is None and self.window.start(text, start) < start:
                 continue
             found.append(self._with_place(places, start, end, level, "PoliceUnit"))
-        for a, b in zip(found, found[1:]):  # 成都市公安局 + 武侯区分局 is one name
+        for a, b in pairwise(found):  # 成都市公安局 + 武侯区分局 is one name
             if a.end == b.start and text[b.start:b.end].endswith("分局"):
                 yield Candidate(a.start, b.end, "PoliceUnit", "pattern")
         yield from found

@@ -21,17 +21,17 @@ cooperation are read there. The word lists are data: `schema/patterns/relations.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
-
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import Any
 
 from policekg.extract.blocks import doc_text
 from policekg.extract.clauses import Clauses
 from policekg.extract.model import LEGAL_KINDS, Entity, Measure, Relation, entity_key, measure_key
 from policekg.extract.patterns import compile_alternation, load_patterns
+from spacy.language import Language
+from spacy.tokens import Doc
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Occurrence:
 
 
 @Language.factory("relations")
-def make_relations(nlp: Language, name: str) -> "Relations":
+def make_relations(nlp: Language, name: str) -> Relations:
     return Relations()
 
 
@@ -73,6 +73,8 @@ class Relations:
         self._issuer = entity_key("PoliceUnit", ctx.issuer)
         occurrences = sorted((Occurrence(e, m.start, m.end) for e in entities for m in e.mentions),
                              key=lambda o: o.start)
+        self._occurrences = occurrences
+        self._starts = [o.start for o in occurrences]
         measures = sorted((m for s in doc._.sections or [] for m in s.measures), key=lambda m: m.start)
         found: dict[tuple[str, str, str], Relation] = {}
         by_units = list(self._unit_programs(occurrences))
@@ -89,7 +91,11 @@ class Relations:
         return Relation(subject, predicate, obj, self._clauses.evidence(start, end))
 
     def _is_own_unit(self, e: Entity) -> bool:
-        return e.kind == "PoliceUnit" and (e.key == self._issuer or e.parent is not None)
+        return e.kind == "PoliceUnit" and (e.parent is not None or e.key == self._issuer)
+
+    def _between(self, lo: int, hi: int) -> list[Occurrence]:
+        """The occurrences starting in [lo, hi), found by bisection (reports can be long)."""
+        return self._occurrences[bisect_left(self._starts, lo):bisect_left(self._starts, hi)]
 
     def _clause_text_before(self, o: Occurrence) -> str:
         start, _ = self._clauses.clause(o.start)
@@ -100,10 +106,8 @@ class Relations:
         start, _ = self._clauses.clause(o.start)
         cursor = self.markers.match(self._doc_text, start).end()
         joiners = tuple(self.rules["list_joiners"])
-        for p in occurrences:
-            if p.start >= o.start:
-                break
-            if p.start < cursor or p.entity.kind != "PoliceUnit":
+        for p in self._between(cursor, o.start):
+            if p.entity.kind != "PoliceUnit":
                 continue
             if p.start != cursor:
                 return False
@@ -168,8 +172,8 @@ class Relations:
         被…: what follows the whole run is the predicate)."""
         joiners = tuple(self.rules["list_joiners"])
         end = o.end
-        for p in occurrences:
-            if p.start < end or p.entity.kind != "PoliceUnit":
+        for p in self._between(o.end, len(self._doc_text) + 1):
+            if p.entity.kind != "PoliceUnit":
                 continue
             gap = self._doc_text[end:p.start]
             if gap not in ("", *joiners):
@@ -183,15 +187,13 @@ class Relations:
         """A unit implements a program it names directly (市局“法学课堂”), or one named in the sentence
         it is the subject of (大峃中心派出所派驻调解员2名,全年通过警调衔接化解纠纷…)."""
         quotes = "“\"「"
-        for i, o in enumerate(occurrences):
+        for o in occurrences:
             if o.entity.kind != "PoliceUnit":
                 continue
             subject = o.entity.key != self._issuer and self._at_clause_start(o, occurrences) \
                 and self._doc_text[o.end:o.end + 1] not in quotes
             end = self._clauses.sentences.bounds(o.start)[1] if subject else self._clauses.clause(o.start)[1]
-            for p in occurrences[i + 1:]:
-                if p.start >= end:
-                    break
+            for p in self._between(o.start + 1, end):
                 if p.entity.kind == "Program" and (subject or self._doc_text[o.end:p.start] in ("", *quotes)):
                     yield self._relation(o.entity.key, "implements", p.entity.key, o.start, p.end)
 
@@ -206,21 +208,21 @@ class Relations:
 
     def _cooperation(self, occurrences: list[Occurrence]) -> Iterator[Relation]:
         """The issuer, or its unit that opens the clause (交警大队联合县教育局…), works with a body."""
-        for i, o in enumerate(occurrences):
+        for o in occurrences:
             e = o.entity
             if e.kind not in ("GovernmentBody", "PoliceUnit") or self._is_own_unit(e):
                 continue
-            if self._led_by(o, occurrences[:i]) or self._partnered(o):
-                yield self._relation(self._clause_subject(o, occurrences[:i]), "cooperatesWith", e.key, o.start)
+            if self._led_by(o) or self._partnered(o):
+                yield self._relation(self._clause_subject(o), "cooperatesWith", e.key, o.start)
 
-    def _clause_subject(self, o: Occurrence, earlier: list[Occurrence]) -> str:
+    def _clause_subject(self, o: Occurrence) -> str:
         start, _ = self._clauses.clause(o.start)
-        for p in earlier:
-            if p.start >= start and self._is_own_unit(p.entity) and self._at_clause_start(p, earlier + [o]):
+        for p in self._between(start, o.start):
+            if self._is_own_unit(p.entity) and self._at_clause_start(p, self._occurrences):
                 return p.entity.key
         return self._issuer
 
-    def _led_by(self, o: Occurrence, earlier: list[Occurrence]) -> bool:
+    def _led_by(self, o: Occurrence) -> bool:
         """联合市委网信办、市卫生健康局…: 联合/会同, then only bodies and list marks up to `o`."""
         start, _ = self._clauses.clause(o.start)
         before = self._doc_text[start:o.start]
@@ -230,7 +232,7 @@ class Relations:
             if pos < 0:
                 continue
             cursor = start + pos + len(lead)
-            for p in earlier:
+            for p in self._between(cursor, o.start):
                 if p.start == cursor and p.entity.kind in ("GovernmentBody", "PoliceUnit"):
                     cursor = p.end + (self._doc_text[p.end:p.end + 1] in joiners)
             if cursor == o.start:

@@ -12,9 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
 from policekg.extract.abbreviations import Abbreviations
 from policekg.extract.aliases import fold_aliases
 from policekg.extract.blocks import doc_text
@@ -25,13 +22,15 @@ from policekg.extract.lexicon import gazetteer
 from policekg.extract.model import LEGAL_KINDS, Entity, Mention
 from policekg.extract.names import Namer
 from policekg.extract.patterns import load_patterns
+from spacy.language import Language
+from spacy.tokens import Doc
 
 if not Doc.has_extension("issuer_context"):
     Doc.set_extension("issuer_context", default=None)
 
 
 @Language.factory("resolve_names")
-def make_resolve_names(nlp: Language, name: str) -> "ResolveNames":
+def make_resolve_names(nlp: Language, name: str) -> ResolveNames:
     return ResolveNames()
 
 
@@ -57,6 +56,7 @@ class ResolveNames:
         doc._.issuer_context = ctx
         abbr = Abbreviations(ctx, self.gaz)
         org_texts = {s.text for s in spans if s.kind in ("PoliceUnit", "GovernmentBody")}
+        self._bodies_at = {s.start: s for s in spans if s.kind == "GovernmentBody"}
         sentences = Sentences(doc)
         by_key: dict[str, Entity] = {}
         for span in spans:
@@ -70,8 +70,8 @@ class ResolveNames:
         doc._.entities = fold_aliases(list(by_key.values()))
         return doc
 
-    def _name(self, span: "Named", abbr: Abbreviations, org_texts: set[str],
-              spans: list["Named"]) -> tuple[str, str | None] | None:
+    def _name(self, span: Named, abbr: Abbreviations, org_texts: set[str],
+              spans: list[Named]) -> tuple[str, str | None] | None:
         """(canonical name, parent) of one span, or None when it names nothing in this context."""
         kind, text, known = span.kind, span.text, span.known
         assert self.namer is not None
@@ -85,8 +85,8 @@ class ResolveNames:
             return known or self.namer.legal(text), None
         if kind == "Program":
             return known or self.namer.program(text), None
-        name = known or self.namer.platform(text, is_body=text.rstrip("APPapp") in org_texts)
-        return _qualify_platform(name, span, spans, abbr), None
+        name = known or self.namer.platform(text, is_body=self.namer.without_app(text) in org_texts)
+        return _qualify_platform(name, span, self._bodies_at.get(span.start), abbr), None
 
 
 @dataclass(frozen=True)
@@ -101,12 +101,10 @@ class Named:
     known: str
 
 
-def _qualify_platform(name: str, span: Named, spans: list[Named], abbr: Abbreviations) -> str:
+def _qualify_platform(name: str, span: Named, owner: Named | None, abbr: Abbreviations) -> str:
     """市政务办微信公众号 → 慈溪市政务办微信公众号: a platform named after a body of the issuer's level
     carries that body's full name (another city's 市政务办 runs another account)."""
     level = abbr.ctx.level
-    owner = next((s for s in spans if s.kind == "GovernmentBody" and s.start == span.start
-                  and s.end < span.end), None)
-    if owner is None or not level or not owner.text.startswith(level) or not name.startswith(owner.text):
+    if owner is None or owner.end >= span.end or not level or not owner.text.startswith(level) or not name.startswith(owner.text):
         return name
     return abbr.body(owner.text) + name[len(owner.text):]

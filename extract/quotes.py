@@ -17,6 +17,9 @@ from typing import Any
 from policekg.extract.patterns import compile_alternation
 
 
+_CHINESE = re.compile("[\u4e00-\u9fff]")
+
+
 @dataclass(frozen=True)
 class Quote:
     """A quoted phrase: `start`/`end` include the quote marks, `inner_*` do not."""
@@ -59,6 +62,7 @@ class QuoteClassifier:
         self._platform_follow = re.compile(compile_alternation(rules["platform_followers"]))
         self._platform_content = tuple(rules["platform_content_heads"])
         self._joiners = tuple(rules["quote_chain_joiners"])
+        self._needs_chinese = rules["program_needs_chinese"]
 
     def classify(self, text: str, quotes: list[Quote]) -> list[str | None]:
         """The kind of each quote (same order), reading the follower of each chain of joined quotes."""
@@ -83,6 +87,8 @@ class QuoteClassifier:
         if self._platform_follow.match(follower) or letters.endswith(self._platform_content):
             return "Platform"
         if self._not_follow.match(follower) or not self._max >= len(letters) >= 2:
+            return None
+        if self._needs_chinese and not _CHINESE.search(letters):
             return None
         if len(letters) < self._min and not self._short_ok.match(follower):
             return None

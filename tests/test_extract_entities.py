@@ -154,3 +154,16 @@ def test_folding_merges_abbreviations_but_not_sibling_units() -> None:
 def test_national_lexicon_holds_no_local_names() -> None:
     names = {s for e in national_entries() for s in e.spellings}
     assert not names & {"老励工作室", "平安慈溪", "周巷派出所", "一村一辅警", "阿拉警察", "武侯警察讲堂"}
+
+
+def test_traditional_script_is_reported_not_guessed(extractor: Extractor) -> None:
+    extraction = extractor((DATA / "bad" / "traditional_chars.txt").read_text(encoding="utf-8"))
+    assert any("traditional characters" in w for w in extraction.warnings)
+    seed_like = extractor("慈溪市公安局2022年法治政府建设工作情况\n\n2022年,市局推行“一村一辅警”工作机制。")
+    assert not any("traditional" in w for w in seed_like.warnings)
+
+
+def test_markup_in_quotes_names_no_program(extractor: Extractor) -> None:
+    extraction = extractor((DATA / "hostile" / "report_with_markup.txt").read_text(encoding="utf-8"))
+    programs = {e.name for e in extraction.entities if e.kind == "Program"}
+    assert programs == {"一村一辅警"}

@@ -37,6 +37,7 @@ from spacy.tokens import Doc
 
 SPAN_KEY = "entities"
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
+_CJK_ALL = re.compile("[\u4e00-\u9fff]")
 
 
 @Language.factory("entity_rules")
@@ -82,6 +83,7 @@ class EntityRules:
             r["unit_heads"] + r["center_heads"] + r["committee_heads"] + r["office_heads"] + r["body_heads"]))
         self.re["police_words"] = re.compile(compile_alternation(r["police_words"]))
         self.re["center_words"] = re.compile(compile_alternation(r["center_function_words"]))
+        self.re["traditional"] = re.compile(f"[{re.escape(r['traditional_markers'])}]")
         self.re["place_head"] = re.compile(compile_alternation(r["place_heads"]))
         self.re["platform_head"] = re.compile(compile_alternation(list(r["platform_heads"])))
         self.re["programs"] = [(p, re.compile(p.get("re") or p["anchor_re"])) for p in r["program_patterns"]]
@@ -105,7 +107,18 @@ class EntityRules:
         spans = [doc.char_span(c.start, c.end, label=c.kind, kb_id=c.canonical, alignment_mode="expand")
                  for c in found]
         doc.spans[SPAN_KEY] = [s for s in spans if s is not None]
+        self._warn_on_script(text, doc)
         return doc
+
+    def _warn_on_script(self, text: str, doc: Doc) -> None:
+        """Say so when the text is in traditional script: the rules read simplified characters only."""
+        chinese = len(_CJK_ALL.findall(text))
+        marked = len(self.re["traditional"].findall(text))
+        if chinese and marked / chinese >= self.rules["traditional_share"] and doc._.warnings is not None:
+            doc._.warnings.append(
+                f"the text seems to be in traditional characters ({marked} of {chinese} characters are "
+                "traditional-only); units, programs and laws are recognised in simplified characters only, "
+                "so many were missed")
 
     # -- lexicon and places -------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from policekg.extract.patterns import compile_alternation
 
-
 _CHINESE = re.compile("[\u4e00-\u9fff]")
 
 

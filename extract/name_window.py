@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from policekg.extract.patterns import compile_alternation
 
 QUOTES = "“”\"「」『』‘’"
 
@@ -22,9 +21,9 @@ class NameWindow:
     def __init__(self, rules: dict[str, Any]) -> None:
         self._name_char = re.compile(rules["name_chars_re"])
         self._max = rules["max_name_chars"]
-        de = rules["allowed_before_de"]
-        stops = [w for w in rules["left_stops"] if w != "的"]
-        self._stop = re.compile(f"{compile_alternation(stops)}|(?<!{de})的")
+        self._stops = frozenset(rules["left_stops"])
+        self._lengths = sorted({len(w) for w in self._stops}, reverse=True)
+        self._de_after = rules["allowed_before_de"]
         self._conjunctions = set(rules["conjunctions"])
         self._conjunction_min_rest = rules["conjunction_min_rest"]
         self._year = re.compile(rules["year_prefix_re"])
@@ -36,16 +35,25 @@ class NameWindow:
                 self._name_char.match(text[i - 1]) or (allow_quotes and text[i - 1] in QUOTES)):
             i -= 1
         window = text[i:head_start]
-        cut = 0
-        for match in self._stop.finditer(window):
-            rest = window[match.end():]
-            if match.group() in self._conjunctions and _letters(rest) >= self._conjunction_min_rest:
-                continue
-            cut = match.end()
+        cut = self._last_stop_end(window)
         cut += self._year.match(window, cut).end() - cut
         while cut < len(window) and window[cut] in QUOTES + "()" and not _balanced(window[cut:]):
             cut += 1
         return i + cut
+
+    def _last_stop_end(self, window: str) -> int:
+        """The end of the rightmost stop word in `window` (0 if none), scanning from the right."""
+        for end in range(len(window), 0, -1):
+            for n in self._lengths:
+                word = window[end - n:end] if end >= n else ""
+                if word not in self._stops:
+                    continue
+                if word == "的" and window[end - 2:end - 1] == self._de_after:
+                    continue
+                if word in self._conjunctions and _letters(window[end:]) >= self._conjunction_min_rest:
+                    continue
+                return end
+        return 0
 
 
 def _letters(s: str) -> int:

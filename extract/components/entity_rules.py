@@ -112,8 +112,9 @@ class EntityRules:
 
     def _warn_on_script(self, text: str, doc: Doc) -> None:
         """Say so when the text is in traditional script: the rules read simplified characters only."""
-        chinese = len(_CJK_ALL.findall(text))
-        marked = len(self.re["traditional"].findall(text))
+        sample = text[:self.rules["script_sample_chars"]]  # a report is written in one script throughout
+        chinese = len(_CJK_ALL.findall(sample))
+        marked = len(self.re["traditional"].findall(sample))
         if chinese and marked / chinese >= self.rules["traditional_share"] and doc._.warnings is not None:
             doc._.warnings.append(
                 f"the text seems to be in traditional characters ({marked} of {chinese} characters are "

@@ -21,11 +21,11 @@ class IndicatorRules:
         self.clause_break = re.compile(patterns["clause_break"])
         self.head = re.compile(f"^(?:{patterns['time_prefix']}|{compile_alternation(patterns['strip_prefixes'])}|\\s)+")
         self.tail = re.compile(f"(?:{compile_alternation(patterns['strip_suffixes'])}|\\s)+$")
-        self.word_chars = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+        self.usable = re.compile(r"[\u4e00-\u9fffA-Za-z].*?" * (int(patterns["min_indicator_chars"]) - 1)
+                                 + r"[\u4e00-\u9fffA-Za-z]")
         self.inside = re.compile(compile_alternation(patterns["strip_inside"]))
         self.each = re.compile(patterns["each"])
         self.list_split = re.compile(patterns["list_split"])
-        self.min_chars = int(patterns["min_indicator_chars"])
 
     def clause_starts(self, text: str, lo: int, pos: int) -> tuple[int, int]:
         """Where the clause ending at `pos` starts (not before `lo`), and where it starts when read
@@ -42,7 +42,8 @@ class IndicatorRules:
         return self.tail.sub("", self.head.sub("", self.inside.sub("", phrase)))
 
     def is_usable(self, indicator: str) -> bool:
-        return len(self.word_chars.findall(indicator)) >= self.min_chars
+        """At least `min_indicator_chars` letters: 2个 alone, or 其中, says nothing about what is counted."""
+        return self.usable.search(indicator) is not None
 
     def each_items(self, phrase: str) -> list[str] | None:
         """'隐患告知书和整改通知书各' → the two items the one figure applies to; None if not such a list."""

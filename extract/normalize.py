@@ -51,6 +51,16 @@ class _FoldTable(dict):
 _TABLE = _FoldTable()
 
 
+_DROPPED = re.compile(f"[{_DROP}]")
+
+
 def normalize(text: str) -> str:
-    """The normalised report text: NFKC per character, LF line ends, no BOM or zero-width characters."""
-    return _LINE_ENDS.sub("\n", text).translate(_TABLE)
+    """The normalised report text: NFKC per character, LF line ends, no BOM or zero-width characters.
+
+    A text that NFKC leaves as it is (Unicode's quick check, in C) is only checked for characters to
+    drop: most reports are, and folding them character by character would cost more than the check.
+    """
+    text = _LINE_ENDS.sub("\n", text)
+    if unicodedata.is_normalized("NFKC", text) and not _DROPPED.search(text):
+        return text
+    return text.translate(_TABLE)

@@ -104,35 +104,37 @@ class Observations:
         if value is None:
             return []
         sent_lo, sent_hi = context.sentence_at(match.start())
-        lo = max(sent_lo, previous_end, figure_start - _MAX_CLAUSE)
-        rules = self._indicators
-        clause_start, list_start = rules.clause_starts(text, lo, figure_start)
-        listed = text[list_start:figure_start].lstrip(" 、,")
-        items = rules.each_items(listed)
-        start, end = figure_start - len(listed), match.end()
-        if items:
-            phrases = [(item, rules.normalize(item)) for item in items]
-        else:
-            raw = text[clause_start:figure_start].strip()
-            start = figure_start - len(raw)
-            phrases = [(raw, rules.normalize(raw))]
-            if not rules.is_usable(phrases[0][1]):
-                right = self._right_phrase(text, match.end(), sent_hi)
-                if rules.normalize(right):
-                    phrases, end = [(right, rules.normalize(right))], match.end() + len(right)
-        if not all(ind for _, ind in phrases):
+        phrases, start, end = self._phrases(text, match, figure_start, max(sent_lo, previous_end), sent_hi)
+        if not phrases:
             return []  # nothing around the figure says what it counts
         mention = Mention(start, end, text[start:end], text[sent_lo:sent_hi])
-        common = {
-            "value": value,
-            "unit": match.group("unit"),
-            "period": self._period(text[sent_lo:match.start()], context.year),
-            "mention": mention,
-            "approximate": figure_start < match.start() or any(match.group(g) for g in ("a1", "a2", "a3")),
-            "measure": context.measure_at(match.start()),
-            "about": context.entities_in(start, end),
-        }
-        return [Observation(indicator=ind, indicator_text=raw, **common) for raw, ind in phrases]
+        unit, period = match.group("unit"), self._period(text[sent_lo:match.start()], context.year)
+        approximate = figure_start < match.start() or bool(match.group("a1") or match.group("a2") or match.group("a3"))
+        measure, about = context.measure_at(match.start()), context.entities_in(start, end)
+        return [Observation(value, unit, indicator, raw, period, mention, approximate, measure, about)
+                for raw, indicator in phrases]
+
+    def _phrases(self, text: str, match: re.Match[str], figure_start: int, lo: int,
+                 sent_hi: int) -> tuple[list[tuple[str, str]], int, int]:
+        """(raw, indicator) for each thing the figure counts, and the span of the words that say so.
+
+        The words are the clause before the figure; a list before 各/均 gives one pair per item
+        (隐患告知书和整改通知书各10份); a figure opening its clause takes the words after it.
+        """
+        rules = self._indicators
+        clause_start, list_start = rules.clause_starts(text, max(lo, figure_start - _MAX_CLAUSE), figure_start)
+        listed = text[list_start:figure_start].lstrip(" 、,")
+        items = rules.each_items(listed)
+        if items:
+            return [(item, rules.normalize(item)) for item in items], figure_start - len(listed), match.end()
+        raw = text[clause_start:figure_start].strip()
+        indicator = rules.normalize(raw)
+        if not rules.is_usable(indicator):
+            right = self._right_phrase(text, match.end(), sent_hi)
+            right_indicator = rules.normalize(right)
+            if right_indicator:
+                return [(right, right_indicator)], figure_start - len(raw), match.end() + len(right)
+        return ([(raw, indicator)] if indicator else []), figure_start - len(raw), match.end()
 
     def _right_phrase(self, text: str, pos: int, limit: int) -> str:
         """The words after a figure that opens its clause (2个|公安综合窗口进驻…), up to a break or number."""

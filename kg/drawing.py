@@ -72,7 +72,7 @@ def positions(g: nx.Graph) -> dict[str, tuple[float, float]]:
     clusters = [m for m in members.values() if len(m) > 1]
     alone = sorted(iri for m in members.values() if len(m) == 1 for iri in m)
     placed: dict[str, tuple[float, float]] = {}
-    width = NODE_SPACING * math.sqrt(len(g)) * 1.5
+    width = NODE_SPACING * math.sqrt(len(g)) * 3  # rows about as wide as they stack high
     x = y = row_height = 0.0
     for cluster in sorted(clusters, key=lambda m: (-len(m), min(m))):
         radius = NODE_SPACING * math.sqrt(len(cluster))

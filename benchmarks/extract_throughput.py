@@ -120,6 +120,22 @@ def measure(docs: list[str]) -> dict:
     }
 
 
+def measure_long(docs: list[str], chars: int) -> dict[str, float]:
+    """One long report (the corpus run together up to `chars`): how each side scales with length."""
+    text = "\n".join(docs)[:chars]
+    tokenizer = spacy.blank("zh")
+    tokenizer.max_length = len(text) + 1
+    base_s = timed(tokenizer.make_doc, [text])
+    extract_s = timed(lambda t: Extractor()(t), [text])
+    return {"chars": len(text), "tokenizer_s": base_s, "extract_s": extract_s}
+
+
+def report_long(m: dict[str, float]) -> str:
+    return (f"One long report of {m['chars']:,.0f} characters: baseline tokenizer {m['tokenizer_s']:.1f} s, "
+            f"full extractor {m['extract_s']:.1f} s (ratio {m['tokenizer_s'] / m['extract_s']:.2f}; spaCy's zh "
+            "tokenizer is quadratic in the length, ours is linear).\n")
+
+
 def report(m: dict) -> str:
     ok_speed = "yes" if m["ratio"] >= TARGET_RATIO else "NO"
     ok_mem = "yes" if m["peak_mb"] < TARGET_PEAK_MB else "NO"
@@ -161,11 +177,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=5.0, help="corpus size in MB of UTF-8 (default 5)")
     parser.add_argument("--record", action="store_true", help="write the result into benchmarks/RESULTS.md")
+    parser.add_argument("--long", type=int, default=0, metavar="CHARS",
+                        help="also time one report of this many characters (e.g. 700000 ≈ 2 MB)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     docs = build_corpus(int(args.mb * 1e6))
     log.info("corpus: %d documents, %.1f MB", len(docs), sum(len(d.encode()) for d in docs) / 1e6)
     section = report(measure(docs))
+    if args.long:
+        section += report_long(measure_long(docs, args.long))
     log.info("%s", section)
     if args.record:
         record(section)

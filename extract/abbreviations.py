@@ -24,35 +24,42 @@ _BRANCH_ALIAS = re.compile(r"^(?:区)?(?:公安)?分局$")
 class Abbreviations:
     """Resolves organisation names in the context of one issuer."""
 
-    def __init__(self, ctx: IssuerContext, gaz: Gazetteer) -> None:
+    def __init__(self, ctx: IssuerContext, gaz: Gazetteer, full_stems: dict[str, str] | None = None) -> None:
         self.ctx = ctx
         self.gaz = gaz
+        self.full_stems = full_stems or {}
 
     def place_of(self, prefix: str) -> str | None:
         """The place a name's prefix stands for: a written place (宁波市), a level (市 → 慈溪市), or
         nothing (人大 alone means the issuer's own)."""
         if not prefix:
             return self.ctx.qualified_place
-        if prefix in self.gaz.places or prefix == self.ctx.place:
-            return self.ctx.qualified_place if prefix == self.ctx.place else prefix
+        if prefix == self.ctx.place or prefix == self.ctx.short_place:
+            return self.ctx.qualified_place
+        if prefix in self.gaz.places or prefix in self.gaz.short_forms:
+            return self.gaz.short_forms.get(prefix, prefix)
         if len(prefix) == 1 and prefix in _LEVELS:
             return self.ctx.place_at(prefix)
         return None
 
     def split_place(self, name: str) -> tuple[str, str]:
-        """(place prefix, rest): the longest known place or a level character at the start."""
+        """(place prefix, rest): the longest known place (a full name, or a province's short form:
+        江苏; a city's short form is too often a street's name: 玉林派出所) or a level character."""
         for n in range(min(len(name) - 1, 10), 1, -1):
-            if name[:n] in self.gaz.places or name[:n] == self.ctx.place:
+            if name[:n] in self.gaz.places or name[:n] == self.ctx.place or self._province_short(name[:n]):
                 return name[:n], name[n:]
         if name[:1] in _LEVELS and name[1:2] not in ("级", "域"):
             return name[:1], name[1:]
         return "", name
 
+    def _province_short(self, name: str) -> bool:
+        full = self.gaz.short_forms.get(name)
+        return full is not None and self.gaz.places[full].level == "province"
+
     def police(self, surface: str) -> tuple[str, str | None] | None:
         """(name, parent) of a police unit; None for a bare 分局 in a report not written by one."""
         ctx = self.ctx
-        if surface in ("我局", "本局", ctx.issuer) or (ctx.place and surface in (
-                ctx.place + "公安局", ctx.place + "分局", ctx.place + "公安分局")):
+        if surface in ("我局", "本局") or surface in ctx.own_names:
             return ctx.issuer, None
         alias = _BUREAU_ALIAS.match(surface)
         if alias:
@@ -103,4 +110,12 @@ class Abbreviations:
             return f"{where}{m['mid'] or ''}人民{m['head']}"
         if (m := _GOVERNMENT.match(rest)) and not m["where"]:
             return f"{where}人民政府"
-        return where + rest
+        return where + self._official_department(rest)
+
+    def _official_department(self, rest: str) -> str:
+        """市场监管局 → 市场监督管理局, 发改委 → 发展和改革委员会."""
+        for short in sorted(self.full_stems, key=len, reverse=True):
+            if rest.startswith(short) and len(rest) > len(short):
+                head = rest[len(short):]
+                return self.full_stems[short] + ("委员会" if head == "委" else head)
+        return rest

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from policekg.extract.lexicon import Gazetteer
 
-_BRANCH = re.compile(r"^(?P<city>[\u4e00-\u9fff]+?市)公安局(?P<place>[\u4e00-\u9fff]+?(?:区|县|市))分局$")
+_BRANCH = re.compile(r"^(?P<city>[\u4e00-\u9fff]+?市)公安局(?P<place>[\u4e00-\u9fff]+?)分局$")
 _BUREAU = re.compile(r"^(?P<place>[\u4e00-\u9fff]+?(?:自治区|自治州|自治县|省|市|县|区|州|旗|盟))"
                      r"(?:公安局|公安分局|公安厅|公安处)$")
 _LEVEL_OF_SUFFIX = {"省": "省", "自治区": "省", "市": "市", "县": "县", "自治县": "县", "旗": "县",
@@ -50,6 +50,16 @@ class IssuerContext:
         return None
 
     @property
+    def own_names(self) -> set[str]:
+        """Every way the report may write the issuer in full (慈溪市公安局; 玄武分局, 玄武区分局)."""
+        names = {self.issuer}
+        if self.place:
+            names |= {self.place + "公安局", self.place + "分局", self.place + "公安分局"}
+        if self.parent_bureau and self.issuer.startswith(self.parent_bureau):
+            names.add(self.issuer[len(self.parent_bureau):])
+        return names
+
+    @property
     def short_place(self) -> str | None:
         """慈溪 for 慈溪市: reports name their own place without its suffix (平安慈溪)."""
         if self.place and len(self.place) >= 3 and self.place[-1] in "市县区":
@@ -61,7 +71,7 @@ def issuer_context(issuer: str, gaz: Gazetteer, text_places: list[str] = ()) -> 
     """The context of `issuer`; `text_places` (place names found in the text) settle the province."""
     branch = _BRANCH.match(issuer)
     if branch:
-        city, place = branch["city"], branch["place"]
+        city, place = branch["city"], _district(branch["place"], gaz)
         province = _province(city, gaz) or _province_from_text(text_places, gaz)
         return IssuerContext(issuer, place, city + place, place[-1], city, province, city + "公安局")
     bureau = _BUREAU.match(issuer)
@@ -75,6 +85,13 @@ def issuer_context(issuer: str, gaz: Gazetteer, text_places: list[str] = ()) -> 
         else place
     province = (known.province if known else None) or _province_from_text(text_places, gaz)
     return IssuerContext(issuer, place, qualified, _LEVEL_OF_SUFFIX[suffix], prefecture, province)
+
+
+def _district(name: str, gaz: Gazetteer) -> str:
+    """玄武 → 玄武区: a branch bureau may drop the 区 of its district (南京市公安局玄武分局)."""
+    if name[-1] in "区县市":
+        return name
+    return next((name + s for s in "区县" if name + s in gaz.places), name + "区")
 
 
 def _province(name: str, gaz: Gazetteer) -> str | None:

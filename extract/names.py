@@ -32,6 +32,7 @@ class Namer:
         self._suffixes = sorted(rules["program_suffixes"], key=len, reverse=True)
         self._name_suffixes = tuple(rules["program_name_suffixes"])
         self._counted = re.compile(rules["counted_set_re"])
+        self._year = re.compile(rules["program_year_re"])
         self._min = rules["program_min_chars"]
         self._law_prefixes = tuple(rules["law_prefixes"])
         self._app_suffixes = tuple(rules["app_suffixes"])
@@ -45,6 +46,7 @@ class Namer:
         name = strip_quotes(surface)
         if known := self.lexicon("program", name):
             return known
+        name = self._year.sub("", name) or name
         for suffix in self._name_suffixes:
             name = name.removesuffix(suffix) if len(name) - len(suffix) >= self._min else name
         for suffix in self._suffixes:

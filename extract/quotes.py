@@ -91,8 +91,7 @@ class QuoteClassifier:
             return None
         if len(letters) < self._min and not self._short_ok.match(follower):
             return None
-        digits = sum(c.isdigit() for c in letters)
-        if digits * 2 >= len(letters) or letters.endswith(self._not_end):
+        if letters.endswith(self._not_end):
             return None
         if any(w in letters for w in self._not_words) or any(m in phrase for m in self._speech):
             return None

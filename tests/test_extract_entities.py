@@ -167,3 +167,16 @@ def test_markup_in_quotes_names_no_program(extractor: Extractor) -> None:
     extraction = extractor((DATA / "hostile" / "report_with_markup.txt").read_text(encoding="utf-8"))
     programs = {e.name for e in extraction.entities if e.kind == "Program"}
     assert programs == {"一村一辅警"}
+
+
+def test_a_branch_named_without_its_district_suffix(extractor: Extractor) -> None:
+    text = ("南京市公安局玄武分局2023年法治政府建设工作报告\n\n2023年,玄武分局在区委和市公安局领导下工作。"
+            "(一)优化服务。会同区市场监管局开展“净网2023”专项行动,孝陵卫派出所打造“老王调解室”品牌。")
+    names = _by_name(extractor(text))
+    assert {"玄武分局"} <= names["南京市公安局玄武分局"].aliases
+    assert "区委" in names["中共南京市玄武区委"].aliases
+    assert "市公安局" in names["南京市公安局"].aliases
+    assert "区市场监管局" in names["南京市玄武区市场监督管理局"].aliases  # one node whatever the spelling
+    assert names["净网"].kind == "Program"  # this year's edition of one campaign
+    assert names["老王调解室"].kind == "Program"
+    assert names["孝陵卫派出所"].parent == "南京市公安局玄武分局"

@@ -41,7 +41,9 @@ class ResolveNames:
         self.namer: Namer | None = None
 
     def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
-        self.namer = build_namer(load_patterns("entity_rules"))
+        rules = load_patterns("entity_rules")
+        self.namer = build_namer(rules)
+        self.full_stems: dict[str, str] = rules["department_full_stems"]
         self.gaz = gazetteer()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -54,7 +56,7 @@ class ResolveNames:
                  for s in doc.spans[SPAN_KEY]]
         ctx = issuer_context(meta.issuer, self.gaz, [s.known or s.text for s in spans if s.kind == "Place"])
         doc._.issuer_context = ctx
-        abbr = Abbreviations(ctx, self.gaz)
+        abbr = Abbreviations(ctx, self.gaz, self.full_stems)
         org_texts = {s.text for s in spans if s.kind in ("PoliceUnit", "GovernmentBody")}
         self._bodies_at = {s.start: s for s in spans if s.kind == "GovernmentBody"}
         sentences = Sentences(doc)

@@ -66,6 +66,15 @@ def copy_store(seed_store_path: Path, tmp_path: Path) -> Path:
     return target
 
 
+def run_policekg(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the command-line tool in a new process, as a user would; `check` fails the test on exit ≠ 0."""
+    proc = subprocess.run([sys.executable, "-m", "policekg.kg", *args], capture_output=True, text=True,
+                          timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"policekg {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+    return proc
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

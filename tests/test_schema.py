@@ -6,8 +6,6 @@ single defect planted in a copy of it must be reported, with the focus node and 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from conftest import run_policekg
 from policekg.kg.iris import PK, entity_iri, report_iri, report_part_iri
 from policekg.kg.store import GraphStore
 from policekg.kg.triples import report_graph
@@ -303,11 +302,6 @@ def test_violation_reads_as_one_line_naming_where_and_what() -> None:
 
 # -- real data and the command line ------------------------------------------------------------------
 
-def _policekg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "policekg.kg", *args], capture_output=True, text=True,
-                          timeout=300)
-
-
 def test_seed_report_as_ingested_conforms(seed_extraction) -> None:
     """The lead's real-data check: the seed, extracted and mapped to triples, keeps the contract."""
     graph = report_graph(seed_extraction)
@@ -337,7 +331,7 @@ def test_seed_mention_moved_off_its_text_is_caught(seed_extraction) -> None:
 
 
 def test_validate_command_passes_on_the_seed_store(seed_store_path: Path) -> None:
-    proc = _policekg("validate", "--store", str(seed_store_path))
+    proc = run_policekg("validate", "--store", str(seed_store_path), check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 report graphs checked: 0 violations" in proc.stdout
 
@@ -352,7 +346,7 @@ def test_validate_command_reports_each_violation_with_its_graph(tmp_path: Path) 
     assert validate(store, other_iri) == []
     store.close()
 
-    proc = _policekg("validate", "--store", str(tmp_path / "store"))
+    proc = run_policekg("validate", "--store", str(tmp_path / "store"), check=False)
     assert proc.returncode == 1
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("Violation:"))
     assert str(mention) in line and "pk:start" in line and "less than its pk:end" in line and str(R) in line

@@ -19,7 +19,7 @@ from conftest import start_server, stop_server
 from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM, SCRIPT_PAYLOAD, memory_copy
 from policekg.api.urls import graph_url
 from policekg.kg.graphviews import entity_graph
-from policekg.kg.iris import entity_iri, report_iri
+from policekg.kg.iris import PK, entity_iri, report_iri
 from policekg.kg.store import GraphStore
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -81,6 +81,14 @@ class Visit:
         self.page.mouse.click(box["x"] + x, box["y"] + y)
         return self.page.locator("#graph-info").inner_text()
 
+    def click_edge(self, edge_id: str) -> str:
+        """Click the middle of an edge as drawn (on its curve); returns the info panel's text."""
+        box = self.page.locator("#graph").bounding_box()
+        x, y = self.page.evaluate("""(id) => { const n = policekgGraph.network;
+            const p = n.canvasToDOM(n.body.edges[id].edgeType.getPoint(0.5)); return [p.x, p.y]; }""", edge_id)
+        self.page.mouse.click(box["x"] + x, box["y"] + y)
+        return self.page.locator("#graph-info").inner_text()
+
     def settle(self) -> None:
         """Wait until every image on the page has loaded or failed (an `onerror` payload runs then)."""
         self.page.evaluate("""() => Promise.all([...document.images].map(img => img.complete ? null :
@@ -131,6 +139,20 @@ def test_clicking_a_node_shows_class_names_and_evidence(browser, server, store, 
     links = visit.page.locator("#graph-info a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
     assert "/id/unit/慈溪市公安局" in links and any(h.startswith("/report/") for h in links)
     visit.check_clean(tmp_path, "neighbourhood")
+
+
+def test_clicking_an_edge_shows_why_it_exists(browser, server, store, tmp_path):
+    unit, bureau = str(entity_iri("PoliceUnit", "周巷派出所")), str(entity_iri("PoliceUnit", "慈溪市公安局"))
+    sentences = [ev["sentence"] for ev in entity_graph(store)[unit][bureau][str(PK.partOf)]["evidence"]]
+    visit = Visit(browser, server, graph_url(unit))
+    edge = visit.page.evaluate("""([s, o]) => policekgGraph.edges.get({ filter: e => e.from === s && e.to === o
+                                                                       && e.label === "partOf" })[0].id""", [unit, bureau])
+    text = visit.click_edge(edge)
+    assert "周巷派出所 —pk:partOf→ 慈溪市公安局" in text
+    assert sentences and all(sentence in text for sentence in sentences)
+    links = visit.page.locator("#graph-info a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert {"/id/unit/周巷派出所", "/id/unit/慈溪市公安局", "/report/慈溪市公安局/2022"} <= set(links)
+    visit.check_clean(tmp_path, "edge")
 
 
 def test_injected_markup_shows_as_text_and_never_runs(browser, server, store, tmp_path):

@@ -67,6 +67,12 @@ def national_entries() -> tuple[LexiconEntry, ...]:
 
 
 @cache
+def police_departments() -> tuple[str, ...]:
+    """Standard department names inside a bureau (户政科, 看守所): local units of the issuer."""
+    return tuple(json.loads(_lexicon_text("police_departments.json"))["departments"])
+
+
+@cache
 def gazetteer() -> Gazetteer:
     """The places of `schema/lexicon/places.json`; a county name shared by two provinces has none."""
     data = json.loads(_lexicon_text("places.json"))

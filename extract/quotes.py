@@ -61,6 +61,7 @@ class QuoteClassifier:
         self._platform_follow = re.compile(compile_alternation(rules["platform_followers"]))
         self._platform_content = tuple(rules["platform_content_heads"])
         self._joiners = tuple(rules["quote_chain_joiners"])
+        self._platform_lead = tuple(rules["platform_leaders"])
         self._needs_chinese = rules["program_needs_chinese"]
 
     def classify(self, text: str, quotes: list[Quote]) -> list[str | None]:
@@ -68,8 +69,9 @@ class QuoteClassifier:
         kinds: list[str | None] = [None] * len(quotes)
         for chain in self._chains(text, quotes):
             follower = text[quotes[chain[-1]].end:quotes[chain[-1]].end + 6]
+            led = text[:quotes[chain[0]].start].endswith(self._platform_lead)
             for i in chain:
-                kinds[i] = self._kind(quotes[i].text, follower)
+                kinds[i] = "Platform" if led else self._kind(quotes[i].text, follower)
         return kinds
 
     def _chains(self, text: str, quotes: list[Quote]) -> list[list[int]]:

@@ -180,3 +180,14 @@ def test_a_branch_named_without_its_district_suffix(extractor: Extractor) -> Non
     assert names["净网"].kind == "Program"  # this year's edition of one campaign
     assert names["老王调解室"].kind == "Program"
     assert names["孝陵卫派出所"].parent == "南京市公安局玄武分局"
+
+
+def test_departments_accounts_and_joined_platforms(extractor: Extractor) -> None:
+    text = ("临安县公安局2021年法治政府建设情况\n\n一、主要工作\n\n一是强化监督。县公安局指挥中心整合110接处警系统和"
+            "视频监控平台。看守所、户政科落实制度。二是便民服务。依托公安部“互联网+可信身份认证平台”和微信公众号"
+            "“平安临安”办理业务,实现辖区“零发案”,做到“两降一升”。")
+    names = _by_name(extractor(text))
+    assert {"110接处警系统", "视频监控平台", "互联网+可信身份认证平台"} <= set(names)
+    assert names["平安临安"].kind == "Platform"
+    assert names["看守所"].parent == names["户政科"].parent == "临安县公安局"
+    assert not {"零发案", "两降一升"} & set(names)

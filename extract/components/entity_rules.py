@@ -24,7 +24,7 @@ from typing import Any
 
 from policekg.extract.blocks import doc_text
 from policekg.extract.issuer_context import IssuerContext, issuer_context
-from policekg.extract.lexicon import Gazetteer, gazetteer, national_entries
+from policekg.extract.lexicon import Gazetteer, gazetteer, national_entries, police_departments
 from policekg.extract.name_window import QUOTES, NameWindow
 from policekg.extract.names import Namer
 from policekg.extract.overlaps import FAMILY, Candidate, resolve_overlaps
@@ -75,6 +75,8 @@ class EntityRules:
                 self.lexicon.add(key, [self.nlp.make_doc(spelling)])
         for name in [*self.gaz.places, *self.gaz.short_forms]:
             self.lexicon.add(f"Place|{name}", [self.nlp.make_doc(name)])
+        for name in police_departments():
+            self.lexicon.add(f"Department|{name}", [self.nlp.make_doc(name)])
         self.re = {key: re.compile(r[key]) for key in r if key.endswith("_re") and key not in (
             "department_re", "name_chars_re", "year_prefix_re", "counted_set_re")}
         self.re["department_re"] = re.compile(r["department_re"].format(
@@ -86,6 +88,7 @@ class EntityRules:
         self.re["traditional"] = re.compile(f"[{re.escape(r['traditional_markers'])}]")
         self.re["place_head"] = re.compile(compile_alternation(r["place_heads"]))
         self.re["platform_head"] = re.compile(compile_alternation(list(r["platform_heads"])))
+        self.re["platform_end"] = re.compile(f"(?:{compile_alternation(list(r['platform_heads']))})$")
         self.re["programs"] = [(p, re.compile(p.get("re") or p["anchor_re"])) for p in r["program_patterns"]]
         self.legal_heads = sorted(((h, kind) for kind, hs in r["legal_heads"].items() for h in hs),
                                   key=lambda x: -len(x[0]))
@@ -133,6 +136,8 @@ class EntityRules:
     def _lexicon(self, text: str, matches: list[tuple[str, int, int]]) -> Iterator[Candidate]:
         blocked = tuple(self.rules["law_blocked_after"])
         for key, start, end in matches:
+            if key.startswith("Department|"):
+                yield Candidate(start, end, "PoliceUnit", "pattern")  # named like any local unit
             if key not in self.lexicon_kind:
                 continue
             kind, name = self.lexicon_kind[key]
@@ -269,13 +274,26 @@ class EntityRules:
         for m in self.re["platform_head"].finditer(text):
             if text[m.end():].startswith(blocked):
                 continue
-            start = self.window.start(text, m.start(), allow_quotes=True)
+            start = self._platform_start(text, m.start())
             body = text[start:m.start()]
             letters = sum(1 for c in body if c not in QUOTES)
             if letters < min_body[m.group()] or body.endswith(bad_end) \
                     or body.startswith(tuple(r["generic_level_prefixes"])):
                 continue
             yield Candidate(start, m.end(), "Platform", "pattern")
+
+    def _platform_start(self, text: str, head_start: int) -> int:
+        """Where a platform's name starts: after a 和 that closes another platform's name (110接处警
+        系统和视频监控平台 are two), and inside a quote that the head word closes (公安部“…平台”)."""
+        start = self.window.start(text, head_start, allow_quotes=True)
+        body = text[start:head_start]
+        for i in range(len(body) - 1, 0, -1):
+            if body[i] in self.rules["conjunctions"] and self.re["platform_end"].search(body[:i]):
+                return start + i + 1
+        opened = max(body.rfind("“"), body.rfind("「"))
+        if opened > body.rfind("”") and opened >= 0:
+            return start + opened + 1
+        return start
 
     def _listed_platforms(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
         """平安慈溪、市政务办微信公众号等载体: the items of a list closed by 等载体 are platforms too."""

@@ -240,8 +240,14 @@ class Relations:
         return False
 
     def _partnered(self, o: Occurrence) -> bool:
-        """与县市场监督管理局建立…协作机制: 与 right before the body, joint work later in the clause."""
-        if self._doc_text[o.start - 1:o.start] not in self.rules["cooperation_partners"]:
+        """与县市场监督管理局建立…协作机制: 与 right before the body (or before the list it ends:
+        与县人民法院、县综治中心建立联动机制), joint work later in the clause."""
+        before = self._doc_text[o.start - 1:o.start]
+        if before in self.rules["list_joiners"]:
+            previous = [p for p in self._between(o.start - 40, o.start - 1) if p.end == o.start - 1
+                        and p.entity.kind in ("GovernmentBody", "PoliceUnit")]
+            return bool(previous) and self._partnered(previous[-1])
+        if before not in self.rules["cooperation_partners"]:
             return False
         _, end = self._clauses.clause(o.start)
         return bool(self.coop_words.search(self._doc_text, o.end, end))

@@ -28,6 +28,7 @@ class Abbreviations:
         self.ctx = ctx
         self.gaz = gaz
         self.full_stems = full_stems or {}
+        self.unresolved: set[str] = set()  # abbreviations this issuer's context cannot complete
 
     def place_of(self, prefix: str) -> str | None:
         """The place a name's prefix stands for: a written place (宁波市), a level (市 → 慈溪市), or
@@ -71,7 +72,10 @@ class Abbreviations:
                 return place + "公安厅", None
             if place and level == "市" and ctx.parent_bureau:
                 return ctx.parent_bureau, None
-            return (place + "公安局", None) if place else (surface, None)
+            if not place:
+                self.unresolved.add(surface)
+                return surface, None
+            return place + "公安局", None
         if _BRANCH_ALIAS.match(surface):
             return (ctx.issuer, None) if ctx.issuer.endswith("分局") else None
         prefix, rest = self.split_place(surface)
@@ -96,6 +100,8 @@ class Abbreviations:
         prefix, rest = self.split_place(surface)
         where = self.place_of(prefix)
         if where is None:
+            if len(prefix) == 1:
+                self.unresolved.add(surface)
             return surface
         if m := _CONGRESS.match(rest):
             if m["where"]:

@@ -191,3 +191,9 @@ def test_departments_accounts_and_joined_platforms(extractor: Extractor) -> None
     assert names["平安临安"].kind == "Platform"
     assert names["看守所"].parent == names["户政科"].parent == "临安县公安局"
     assert not {"零发案", "两降一升"} & set(names)
+
+
+def test_abbreviations_without_a_known_place_are_kept_and_reported(extractor: Extractor) -> None:
+    extraction = extractor("2022年,市局联合市检察院和省厅开展工作。", issuer="某某公安局", year=2022)
+    assert {"市局", "市检察院", "省厅"} <= set(_by_name(extraction))
+    assert any("市检察院" in w and "某某公安局" in w for w in extraction.warnings)

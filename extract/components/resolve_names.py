@@ -70,6 +70,10 @@ class ResolveNames:
             entity.aliases.add(span.text)
             entity.mentions.append(Mention(span.start, span.end, span.text, sentences.at(span.start)))
         doc._.entities = fold_aliases(list(by_key.values()))
+        if abbr.unresolved and doc._.warnings is not None:
+            doc._.warnings.append(
+                f"kept as written, the place they belong to is unknown from the issuer {ctx.issuer}: "
+                + "、".join(sorted(abbr.unresolved)))
         return doc
 
     def _name(self, span: Named, abbr: Abbreviations, org_texts: set[str],

@@ -21,8 +21,8 @@ from policekg.kg.analysis import (
     shortest_path,
     similar_bureaus,
 )
-from policekg.kg.graphviews import Node, bureau_program_graph, cooccurrence_graph, entity_graph, entity_nodes
-from policekg.kg.iris import PK
+from policekg.kg.graphviews import (Node, bureau_program_graph, cooccurrence_graph, entity_graph, entity_nodes,
+                                     short_predicate)
 from policekg.kg.store import GraphStore
 from rich.console import Console
 from rich.table import Table
@@ -51,10 +51,6 @@ def _open(store: Path | None) -> Iterator[GraphStore]:
 def _fail(message: str) -> None:
     err.print(f"error: {message}", highlight=False, markup=False)
     raise typer.Exit(1)
-
-
-def _short(predicate: str) -> str:
-    return predicate[len(PK):] if predicate.startswith(str(PK)) else predicate
 
 
 def _label(nodes: dict[str, Node], iri: str) -> str:
@@ -122,7 +118,7 @@ def path(
     except AnalysisError as e:
         _fail(str(e))
     for step in steps:
-        out.print(f"{_label(nodes, step.source)} —{_short(step.predicate)}→ {_label(nodes, step.target)}",
+        out.print(f"{_label(nodes, step.source)} —{short_predicate(step.predicate)}→ {_label(nodes, step.target)}",
                   highlight=False, markup=False)
         for ev in step.evidence:
             out.print(f"    “{ev['sentence']}” ({ev['report']})", highlight=False, markup=False)

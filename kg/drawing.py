@@ -15,8 +15,7 @@ import math
 
 import networkx as nx
 from policekg.kg.analysis import LOUVAIN_SEED, Metrics, communities
-from policekg.kg.graphviews import simple_graph
-from policekg.kg.iris import PK
+from policekg.kg.graphviews import short_predicate, simple_graph
 from pyvis.network import Network
 
 #: Class → (colour, vis shape). Legal instruments share one look; their class still shows on click.
@@ -103,11 +102,6 @@ def options(physics: bool, nodes: int) -> dict:
         "nodes": {"font": {"size": 14, "face": "WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"}},
         "interaction": {"hover": True, "tooltipDelay": 3_600_000, "hideEdgesOnDrag": not physics},
     }
-
-
-def short_predicate(iri: str) -> str:
-    """`pk:implements` → `implements` (edge labels); other vocabularies keep their full IRI."""
-    return iri[len(PK):] if iri.startswith(str(PK)) else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def network(g: nx.Graph, metrics: dict[str, Metrics], *, by_community: bool = False,

@@ -114,6 +114,11 @@ class Node:
         return self.iri[len(PKR):].split("/", 1)[0] if self.iri.startswith(str(PKR)) else "other"
 
 
+def short_predicate(iri: str) -> str:
+    """`pk:implements` → `implements` (edge labels); other vocabularies keep their full IRI."""
+    return iri[len(PK):] if iri.startswith(str(PK)) else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
 def _reports_filter(reports: list[str] | None) -> str:
     if not reports:
         return ""

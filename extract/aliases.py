@@ -61,7 +61,10 @@ def fold_aliases(entities: list[Entity]) -> list[Entity]:
     target: dict[str, Entity] = {}
     for peers in groups.values():
         for e in peers:
-            into = _fold_target(e, [o for o in peers if o is not e])
+            if "(" not in e.name and len(e.name) < MIN_CHARS:
+                continue  # too short to abbreviate anything, nothing to drop
+            longer = [o for o in peers if len(o.name) > len(e.name) or ("(" in e.name and o is not e)]
+            into = _fold_target(e, longer) if longer else None
             if into is not None:
                 target[e.key] = into
     folded: set[str] = set()

@@ -21,8 +21,12 @@ class Sentences:
 
     def __init__(self, doc: Doc) -> None:
         self.text = doc_text(doc)
-        rows = doc.to_array([IDX, SENT_START]) if len(doc) else None
-        self._starts = (rows[rows[:, 1] == 1, 0].tolist() if rows is not None else []) or [0]
+        starts = doc.user_data.get("sentence_starts")  # shared by the components that read sentences
+        if starts is None:
+            rows = doc.to_array([IDX, SENT_START]) if len(doc) else None
+            starts = doc.user_data["sentence_starts"] = (
+                rows[rows[:, 1] == 1, 0].tolist() if rows is not None else []) or [0]
+        self._starts = starts
         self._ends = [*self._starts[1:], len(self.text)]
 
     def bounds(self, offset: int) -> tuple[int, int]:

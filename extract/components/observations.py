@@ -30,6 +30,7 @@ from spacy.tokens import Doc
 _SENTENCE_END = re.compile(r"[。!?;\n]")
 _MAX_CLAUSE = 40
 _MAX_RIGHT = 20
+_SHORT_INDICATOR = 2
 
 
 @Language.factory("observations")
@@ -129,11 +130,12 @@ class Observations:
             return [(item, rules.normalize(item)) for item in items], figure_start - len(listed), match.end()
         raw = text[clause_start:figure_start].strip()
         indicator = rules.normalize(raw)
-        if not rules.is_usable(indicator):
+        if len(indicator) <= _SHORT_INDICATOR:  # 2个|公安综合窗口…, 再培育2个|示范点: the words after count too
             right = self._right_phrase(text, match.end(), sent_hi)
             right_indicator = rules.normalize(right)
             if right_indicator:
-                return [(right, right_indicator)], figure_start - len(raw), match.end() + len(right)
+                joined = indicator + right_indicator if rules.is_usable(indicator) else right_indicator
+                return [(raw + right, joined)], figure_start - len(raw), match.end() + len(right)
         return ([(raw, indicator)] if indicator else []), figure_start - len(raw), match.end()
 
     def _right_phrase(self, text: str, pos: int, limit: int) -> str:

@@ -19,4 +19,5 @@ def require_update_token(request: Request, settings: Settings) -> None:
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
                                                               settings.update_token.encode()):
-        raise Refused("writes need the header 'Authorization: Bearer <token>' with this server's update token")
+        raise Refused("writes need the header 'Authorization: Bearer <token>' "
+                      "with this server's update token")

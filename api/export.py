@@ -23,7 +23,7 @@ router = APIRouter()
 
 @router.get("/export", summary="Download the dataset or one report graph")
 async def export(request: Request,
-                 format: str = Query("trig", description="ttl, trig, nt, nq, jsonld or xml (or a media type)"),
+                 format: str = Query("trig", description="ttl, trig, nt, nq, jsonld, xml or a media type"),
                  graph: str | None = Query(None, description="IRI of one report graph")) -> StreamingResponse:
     fmt = rdf_format(format)
     store: GraphStore = request.app.state.store

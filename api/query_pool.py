@@ -65,7 +65,7 @@ class Worker:
         self.proc.stdin.close()
         self.proc.stdout.close()
 
-    def wait_ready(self) -> "Worker":
+    def wait_ready(self) -> Worker:
         """Block until the worker has opened the store (it says so first); OSError if it died."""
         if not self._replies.poll(_STARTUP_SECONDS):
             raise OSError(f"query worker {self.proc.pid} did not start")

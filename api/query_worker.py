@@ -20,7 +20,7 @@ import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from policekg.api.query_exec import Answer, Job, Unacceptable, execute
+from policekg.api.query_exec import Job, Unacceptable, execute
 from policekg.kg.errors import QueryError
 from policekg.kg.store import GraphStore
 
@@ -52,8 +52,9 @@ def reply(store: GraphStore, job: Job) -> Reply:
 def _stamp(path: Path) -> tuple:
     """What changes when anyone writes the store: its write-ahead logs, manifest and CURRENT pointer."""
     with os.scandir(path) as entries:
-        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries
-                            if e.name.endswith(".log") or e.name.startswith("MANIFEST") or e.name == "CURRENT"))
+        watched = [e for e in entries
+                   if e.name.endswith(".log") or e.name.startswith("MANIFEST") or e.name == "CURRENT"]
+        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in watched))
 
 
 class Snapshot:

@@ -22,13 +22,14 @@ def _sd(name: str) -> ox.NamedNode:
 def service_description(endpoint: str, graphs: list[str], settings: Settings) -> list[ox.Triple]:
     """Triples describing the endpoint at `endpoint` over a dataset of `graphs` (report graph IRIs)."""
     service, dataset, default = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("default")
+    update = settings.update_token is not None
     triples = [
         ox.Triple(service, _RDF_TYPE, _sd("Service")),
         ox.Triple(service, _sd("endpoint"), ox.NamedNode(endpoint)),
         ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
         ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
         ox.Triple(service, _sd("feature"), _sd("BasicFederatedQuery")) if settings.allow_remote else None,
-        ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update")) if settings.update_token else None,
+        ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update")) if update else None,
         ox.Triple(service, _sd("defaultDataset"), dataset),
         ox.Triple(dataset, _RDF_TYPE, _sd("Dataset")),
         ox.Triple(dataset, _sd("defaultGraph"), default),

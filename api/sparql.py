@@ -33,7 +33,8 @@ from policekg.api.sparql_examples import EXAMPLES, prologue
 from policekg.api.templating import templates
 from policekg.api.update import run_update
 from policekg.kg.errors import FormatError
-from policekg.kg.formats import RDF_FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat, rdf_format, results_format
+from policekg.kg.formats import (RDF_FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat, rdf_format,
+                                 results_format)
 from policekg.kg.iris import SD
 
 QUERY_TYPE = "application/sparql-query"
@@ -171,7 +172,8 @@ def _data_types() -> list[str]:
 def _wants_page(request: Request) -> bool:
     """A browser: it names text/html and likes it at least as much as any data format."""
     accept = request.headers.get("accept")
-    return names_explicitly(accept, "text/html") > 0 and choose(accept, ["text/html", *_data_types()]) == "text/html"
+    explicit = names_explicitly(accept, "text/html") > 0
+    return explicit and choose(accept, ["text/html", *_data_types()]) == "text/html"
 
 
 def _describe(request: Request) -> Response:

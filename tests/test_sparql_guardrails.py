@@ -79,7 +79,8 @@ def test_service_is_refused_by_get_and_post(guarded: tuple[str, int]) -> None:
     query = "select * where {\n service <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     for resp in (httpx.get(f"{base}/sparql", params={"query": query}),
                  httpx.post(f"{base}/sparql", data={"query": query}),
-                 httpx.post(f"{base}/sparql", content=query, headers={"Content-Type": "application/sparql-query"})):
+                 httpx.post(f"{base}/sparql", content=query,
+                            headers={"Content-Type": "application/sparql-query"})):
         assert resp.status_code == 403 and "SERVICE" in resp.text and "POLICEKG_ALLOW_REMOTE" in resp.text
     ok = httpx.get(f"{base}/sparql", params={"query": 'ASK { FILTER("SERVICE" != "LOAD") }'})
     assert ok.status_code == 200
@@ -87,7 +88,8 @@ def test_service_is_refused_by_get_and_post(guarded: tuple[str, int]) -> None:
 
 def test_updates_need_the_token(guarded: tuple[str, int], live_server: str) -> None:
     base, _ = guarded
-    insert = 'INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/p> "v" } }'
+    insert = ('INSERT DATA { GRAPH <http://example.org/g> '
+              '{ <http://example.org/a> <http://example.org/p> "v" } }')
     read_only = httpx.post(f"{live_server}/sparql", content=insert, headers=UPDATE)
     assert read_only.status_code == 403 and "read-only" in read_only.text
     assert httpx.post(f"{base}/sparql", content=insert, headers=UPDATE).status_code == 403

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
+import numpy as np
 from policekg.extract.blocks import doc_text
 from policekg.extract.issuer_context import IssuerContext, issuer_context
 from policekg.extract.lexicon import Gazetteer, gazetteer, national_entries, police_departments
@@ -33,7 +34,7 @@ from policekg.extract.quotes import QuoteClassifier, find_quotes
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 SPAN_KEY = "entities"
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
@@ -97,19 +98,17 @@ class EntityRules:
         text = doc_text(doc)
         meta = doc._.meta
         ctx = issuer_context(meta.issuer, self.gaz) if meta and meta.issuer else None
-        matches = self._lexicon_matches(doc)
+        offsets = doc.to_array([IDX, LENGTH])
+        matches = self._lexicon_matches(doc, offsets)
         place_list = resolve_overlaps(list(self._places(text, matches, ctx)))
         places = {p.end: p for p in place_list}
         quotes = find_quotes(text, self.rules["quote_pairs"], self.rules["ascii_quote"])
         bureaus = list(self._bureaus(text, places))
-        found = [*self._lexicon(text, matches), *place_list, *self._local_places(text), *bureaus, *self._level_bodies(text, places),
-                 *self._org_heads(text, quotes, bureaus), *self._platforms(text), *self._legal(text),
-                 *self._quoted(text, quotes), *self._program_shapes(text)]
-        found = resolve_overlaps(found)
+        found = [*self._lexicon(text, matches), *place_list, *self._local_places(text), *bureaus,
+                 *self._level_bodies(text, places), *self._org_heads(text, quotes, bureaus), *self._platforms(text),
+                 *self._legal(text), *self._quoted(text, quotes), *self._program_shapes(text)]
         found = resolve_overlaps(found + list(self._repeats(text, found)) + list(self._listed_platforms(text, found)))
-        spans = [doc.char_span(c.start, c.end, label=c.kind, kb_id=c.canonical, alignment_mode="expand")
-                 for c in found]
-        doc.spans[SPAN_KEY] = [s for s in spans if s is not None]
+        doc.spans[SPAN_KEY] = _spans(doc, offsets, found)
         self._warn_on_script(text, doc)
         return doc
 
@@ -126,9 +125,8 @@ class EntityRules:
 
     # -- lexicon and places -------------------------------------------------------------------
 
-    def _lexicon_matches(self, doc: Doc) -> list[tuple[str, int, int]]:
+    def _lexicon_matches(self, doc: Doc, rows: np.ndarray) -> list[tuple[str, int, int]]:
         """(key, start char, end char) of every lexicon and gazetteer match, read off the token arrays."""
-        rows = doc.to_array([IDX, LENGTH])
         strings = self.nlp.vocab.strings
         return [(strings[match_id], int(rows[start][0]), int(rows[end - 1][0] + rows[end - 1][1]))
                 for match_id, start, end in self.lexicon(doc)]
@@ -358,6 +356,16 @@ class EntityRules:
         for m in re.finditer("|".join(spelled), text):
             end = m.end() + (text[m.end():m.end() + 1] in ("”", "\"") and "“" in m.group())
             yield Candidate(m.start(), end, "Program", "pattern", quoted=_is_quoted(text, m.start(), end))
+
+
+def _spans(doc: Doc, offsets: np.ndarray, found: list[Candidate]) -> list[Span]:
+    """The candidates as spans, their character offsets turned into token offsets in one go."""
+    if not found or not len(doc):
+        return []
+    starts = offsets[:, 0].astype(np.int64)
+    first = np.searchsorted(starts, [c.start for c in found], side="right") - 1
+    last = np.searchsorted(starts, [c.end - 1 for c in found], side="right")
+    return [Span(doc, int(a), int(b), label=c.kind, kb_id=c.canonical) for a, b, c in zip(first, last, found)]
 
 
 def _covers(text: str, start: int, end: int, phrase: str) -> bool:

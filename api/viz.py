@@ -25,7 +25,7 @@ from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path
 from policekg.kg import drawing
 from policekg.kg.analysis import Metrics, current_metrics
 from policekg.kg.config import Settings
-from policekg.kg.graphviews import Node, construct_view, entity_graph
+from policekg.kg.graphviews import Node, construct_view, cooccurrence_graph, entity_graph
 from policekg.kg.iris import local_path, unsegment
 from policekg.kg.store import GraphStore
 from starlette.requests import Request
@@ -58,6 +58,8 @@ async def whole_graph(
     kind: list[str] = Query([], alias="class", description="keep these classes (unit, program, …)"),
     report: list[str] = Query([], description="keep what these reports name (report IRIs)"),
     colour: str = Query("class", pattern="^(class|community)$", description="colour nodes by class or community"),
+    view: str = Query("entity", pattern="^(entity|cooccurrence)$",
+                      description="entity: stated relations; cooccurrence: named in the same measure"),
     store: GraphStore = Depends(get_store),
     settings: Settings = Depends(get_settings),
 ) -> Response:
@@ -65,15 +67,15 @@ async def whole_graph(
     if unknown:
         raise PageError(400, f"unknown class {unknown[0]!r}; use one of {', '.join(KINDS)}")
 
-    def build() -> tuple[nx.MultiDiGraph, dict[str, Metrics], list[str]]:
-        g = entity_graph(store, report or None)
+    def build() -> tuple[nx.Graph, dict[str, Metrics], list[str]]:
+        g = (entity_graph if view == "entity" else cooccurrence_graph)(store, report or None)
         if kind:
             g = g.subgraph([n for n, d in g.nodes(data=True) if d["node"].kind in kind]).copy()
         return g, current_metrics(store), [str(r) for r in store.report_graphs()]
 
     g, metrics, reports = await compute(request, build)
     context = {"title": "实体关系图 Entity graph", "kinds": KINDS, "chosen": set(kind),
-               "reports": [(r, _report_label(r)) for r in reports], "chosen_reports": set(report)}
+               "reports": [(r, _report_label(r)) for r in reports], "chosen_reports": set(report), "view": view}
     return await _respond(request, g, metrics, colour, settings, context)
 
 
@@ -160,11 +162,12 @@ def payload(g: nx.MultiDiGraph, metrics: dict[str, Metrics], by_community: bool,
     edges: dict[str, dict] = {}
     touching: dict[str, list[dict]] = {iri: [] for iri in nodes}
     for n, (s, o, data) in enumerate(g.edges(data=True)):
-        edge = {"predicate": curie(data.get("predicate")), "source": _link(nodes[s]), "target": _link(nodes[o]),
+        predicate = curie(data["predicate"]) if "predicate" in data else f"同一举措 same measure ×{data['weight']}"
+        edge = {"predicate": predicate, "source": _link(nodes[s]), "target": _link(nodes[o]),
                 "evidence": [_evidence(ev) for ev in data.get("evidence", [])]}
         edges[f"e{n}"] = edge
         touching[s].append({"edge": f"e{n}", "other": edge["target"], "forward": True})
-        touching[o].append({"edge": f"e{n}", "other": edge["source"], "forward": False})
+        touching[o].append({"edge": f"e{n}", "other": edge["source"], "forward": not g.is_directed()})
     info = {iri: _node_info(node, metrics.get(iri), touching[iri]) for iri, node in nodes.items()}
     return {"nodes": net.nodes, "edges": net.edges, "options": net.options, "info": {"nodes": info, "edges": edges},
             "physics": net.options["physics"]["enabled"]}

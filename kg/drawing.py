@@ -88,7 +88,7 @@ def positions(g: nx.Graph) -> dict[str, tuple[float, float]]:
     return {iri: (float(px), float(py)) for iri, (px, py) in placed.items()}
 
 
-def options(physics: bool, nodes: int) -> dict:
+def options(physics: bool, nodes: int, directed: bool = True) -> dict:
     """vis-network options: no tooltips (titles are never set), stabilise then stop when physics is on.
 
     vis's "improved layout" (Kamada-Kawai seeding) only helps, and only works, on small graphs.
@@ -97,7 +97,7 @@ def options(physics: bool, nodes: int) -> dict:
         "layout": {"improvedLayout": nodes <= 100, "randomSeed": LOUVAIN_SEED},
         "physics": {"enabled": physics, "solver": "forceAtlas2Based",
                     "stabilization": {"enabled": physics, "iterations": 400, "updateInterval": 50}},
-        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": {"type": "continuous"},
+        "edges": {"arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}}, "smooth": {"type": "continuous"},
                   "font": {"size": 10, "align": "middle", "color": "#5b6478"}, "color": {"inherit": False}},
         "nodes": {"font": {"size": 14, "face": "WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"}},
         "interaction": {"hover": True, "tooltipDelay": 3_600_000, "hideEdgesOnDrag": not physics},
@@ -112,8 +112,9 @@ def network(g: nx.Graph, metrics: dict[str, Metrics], *, by_community: bool = Fa
     the evidence of a clicked edge.
     """
     at_size = len(g) > layout_threshold
-    net = Network(directed=g.is_directed(), height="100%", width="100%", cdn_resources="in_line")
-    net.options = options(physics=not at_size, nodes=len(g))
+    # Always a directed pyvis network: its undirected one checks every edge against all others (O(m²)).
+    net = Network(directed=True, height="100%", width="100%", cdn_resources="in_line")
+    net.options = options(physics=not at_size, nodes=len(g), directed=g.is_directed())
     sizes = _sizes(g, metrics)
     where = positions(g) if at_size else {}
     for iri, data in g.nodes(data=True):

@@ -80,9 +80,9 @@ SELECT DISTINCT ?e ?c ?label ?r WHERE {
 _ALIASES = "SELECT DISTINCT ?e ?alt WHERE { ?e skos:altLabel ?alt ; a ?c . VALUES ?c { %s } }"
 
 _MEASURE_ENTITIES = """
-SELECT DISTINCT ?m ?e WHERE {
+SELECT DISTINCT ?m ?title ?r ?e WHERE {
   GRAPH ?r {
-    ?m a pk:Measure .
+    ?m a pk:Measure ; rdfs:label ?title .
     { ?m pk:start ?ms ; pk:end ?me . ?n pk:mentionOf ?e ; pk:start ?ns . FILTER(?ns >= ?ms && ?ns < ?me) }
     UNION { ?m ?p ?e . VALUES ?p { %s } }
     ?e a ?c . VALUES ?c { %s }
@@ -214,21 +214,23 @@ def simple_graph(g: nx.MultiDiGraph) -> nx.Graph:
 
 
 def cooccurrence_graph(store: GraphStore, reports: list[str] | None = None) -> nx.Graph:
-    """Entities named in the same measure; weight = number of measures, `measures` lists them."""
-    per_measure: dict[str, set[str]] = defaultdict(set)
+    """Entities named in the same measure; weight = number of measures, `measures` lists them and
+    `evidence` gives each measure's title and report (the why of the edge, as on entity edges)."""
+    per_measure: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     query = _MEASURE_ENTITIES % (_RELATION_VALUES, _CLASS_VALUES, _reports_filter(reports))
     for row in store.ox_query(query):
-        per_measure[row["m"].value].add(row["e"].value)
+        per_measure[(row["m"].value, row["title"].value, row["r"].value)].add(row["e"].value)
     nodes = entity_nodes(store, reports)
     g = nx.Graph()
     g.add_nodes_from((iri, {"node": node}) for iri, node in nodes.items())
-    for measure, entities in sorted(per_measure.items()):
+    for (measure, title, report), entities in sorted(per_measure.items()):
         for a, b in itertools.combinations(sorted(entities), 2):
-            if g.has_edge(a, b):
-                g[a][b]["weight"] += 1
-                g[a][b]["measures"].append(measure)
-            else:
-                g.add_edge(a, b, weight=1, measures=[measure])
+            if not g.has_edge(a, b):
+                g.add_edge(a, b, weight=0, measures=[], evidence=[])
+            edge = g[a][b]
+            edge["weight"] += 1
+            edge["measures"].append(measure)
+            edge["evidence"].append({"sentence": title, "report": report})
     return g
 
 

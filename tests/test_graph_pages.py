@@ -18,7 +18,7 @@ import pytest
 from conftest import start_server, stop_server
 from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM, SCRIPT_PAYLOAD, memory_copy
 from policekg.api.urls import graph_url
-from policekg.kg.graphviews import entity_graph
+from policekg.kg.graphviews import cooccurrence_graph, entity_graph
 from policekg.kg.iris import PK, entity_iri, report_iri
 from policekg.kg.store import GraphStore
 
@@ -153,6 +153,20 @@ def test_clicking_an_edge_shows_why_it_exists(browser, server, store, tmp_path):
     links = visit.page.locator("#graph-info a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
     assert {"/id/unit/周巷派出所", "/id/unit/慈溪市公安局", "/report/慈溪市公安局/2022"} <= set(links)
     visit.check_clean(tmp_path, "edge")
+
+
+def test_cooccurrence_view_shows_the_measures_behind_an_edge(browser, server, store, tmp_path):
+    report = str(report_iri("慈溪市公安局", 2022))
+    g = cooccurrence_graph(store, [report])
+    a, b, data = max(g.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1]))
+    visit = Visit(browser, server, f"/graph?view=cooccurrence&report={quote(report)}")
+    assert visit.counts() == (len(g), g.number_of_edges())
+    edge = visit.page.evaluate("""([a, b]) => policekgGraph.edges.get({ filter: e =>
+        (e.from === a && e.to === b) || (e.from === b && e.to === a) })[0].id""", [a, b])
+    text = visit.click_edge(edge)
+    assert f"×{data['weight']}" in text
+    assert all(title["sentence"] in text for title in data["evidence"]) and len(data["evidence"]) == data["weight"]
+    visit.check_clean(tmp_path, "cooccurrence")
 
 
 def test_injected_markup_shows_as_text_and_never_runs(browser, server, store, tmp_path):

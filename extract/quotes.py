@@ -64,12 +64,15 @@ class QuoteClassifier:
         self._platform_lead = tuple(rules["platform_leaders"])
         self._needs_chinese = rules["program_needs_chinese"]
 
-    def classify(self, text: str, quotes: list[Quote]) -> list[str | None]:
-        """The kind of each quote (same order), reading the follower of each chain of joined quotes."""
+    def classify(self, text: str, quotes: list[Quote], platforms: frozenset[str] = frozenset()
+                 ) -> list[str | None]:
+        """The kind of each quote (same order), reading the follower of each chain of joined quotes.
+        A chain holding a known platform (`platforms`: “粤省事”“粤商通”) is a chain of platforms."""
         kinds: list[str | None] = [None] * len(quotes)
         for chain in self._chains(text, quotes):
             follower = text[quotes[chain[-1]].end:quotes[chain[-1]].end + 6]
-            led = text[:quotes[chain[0]].start].endswith(self._platform_lead)
+            led = text[:quotes[chain[0]].start].endswith(self._platform_lead) or \
+                any(quotes[i].text in platforms for i in chain)
             for i in chain:
                 kinds[i] = "Platform" if led else self._kind(quotes[i].text, follower)
         return kinds

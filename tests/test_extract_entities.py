@@ -197,3 +197,14 @@ def test_abbreviations_without_a_known_place_are_kept_and_reported(extractor: Ex
     extraction = extractor("2022年,市局联合市检察院和省厅开展工作。", issuer="某某公安局", year=2022)
     assert {"市局", "市检察院", "省厅"} <= set(_by_name(extraction))
     assert any("市检察院" in w and "某某公安局" in w for w in extraction.warnings)
+
+
+def test_a_provincial_department_reports_on_itself(extractor: Extractor) -> None:
+    text = ("广东省公安厅2022年法治政府建设年度报告\n\n2022年,省公安厅在省委、省政府和公安部的领导下推进工作。\n\n"
+            "一、推进服务\n\n(一)推进便民服务。在“粤省事”“粤商通”上线服务事项,推广“粤居码”应用。"
+            "省厅法制总队指导广州市公安局开展执法监督。")
+    names = _by_name(extractor(text))
+    assert {"省公安厅", "省厅"} <= names["广东省公安厅"].aliases
+    assert names["中共广东省委"].kind == "GovernmentBody"
+    assert {names[n].kind for n in ("粤省事", "粤商通", "粤居码")} == {"Platform"}
+    assert names["法制总队"].parent == "广东省公安厅" and names["广州市公安局"].parent is None

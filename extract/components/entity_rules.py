@@ -69,6 +69,7 @@ class EntityRules:
         self.namer = build_namer(r)
         self.lexicon = PhraseMatcher(self.nlp.vocab)
         self.lexicon_kind: dict[str, tuple[str, str]] = {}
+        self.known_platforms = frozenset(s for e in national_entries() if e.kind == "Platform" for s in e.spellings)
         for entry in national_entries():
             for spelling in entry.spellings:
                 key = f"{entry.kind}|{spelling}"
@@ -324,7 +325,7 @@ class EntityRules:
     # -- programs -------------------------------------------------------------------------------
 
     def _quoted(self, text: str, quotes: list) -> Iterator[Candidate]:
-        for q, kind in zip(quotes, self.quotes.classify(text, quotes)):
+        for q, kind in zip(quotes, self.quotes.classify(text, quotes, self.known_platforms)):
             if kind:
                 yield Candidate(q.inner_start, q.inner_end, kind, "quote", quoted=True)
 

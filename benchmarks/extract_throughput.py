@@ -127,13 +127,14 @@ def measure_long(docs: list[str], chars: int) -> dict[str, float]:
     tokenizer.max_length = len(text) + 1
     base_s = timed(tokenizer.make_doc, [text])
     extract_s = timed(lambda t: Extractor()(t), [text])
-    return {"chars": len(text), "tokenizer_s": base_s, "extract_s": extract_s}
+    return {"chars": len(text), "tokenizer_s": base_s, "extract_s": extract_s,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def report_long(m: dict[str, float]) -> str:
     return (f"One long report of {m['chars']:,.0f} characters: baseline tokenizer {m['tokenizer_s']:.1f} s, "
             f"full extractor {m['extract_s']:.1f} s (ratio {m['tokenizer_s'] / m['extract_s']:.2f}; spaCy's zh "
-            "tokenizer is quadratic in the length, ours is linear).\n")
+            f"tokenizer is quadratic in the length, ours is linear); peak memory then {m['peak_mb']:.0f} MB.\n")
 
 
 def report(m: dict) -> str:

@@ -35,16 +35,17 @@ class Numbering:
 
         self.styles = [Style(s["name"], rank, expand(s["marker"]), s["top"])
                        for rank, s in enumerate(patterns["heading_styles"])]
+        # one pass per paragraph: the styles as alternatives, in rank order, each in a group of its own
+        self._any_style = re.compile("|".join(f"(?P<s{st.rank}>{st.marker.pattern.removeprefix('^')})"
+                                              for st in self.styles))
         self.inline = expand(patterns["inline_markers"])
         self.title_end = re.compile(patterns["title_end"])
         self.max_title = int(patterns["max_title_chars"])
 
     def style_of(self, text: str) -> Style | None:
         """The numbering style that opens this paragraph, if any."""
-        for style in self.styles:
-            if style.marker.match(text):
-                return style
-        return None
+        match = self._any_style.match(text)
+        return self.styles[int(match.lastgroup[1:])] if match else None
 
     def strip_marker(self, text: str, style: Style | None) -> int:
         """How many characters the numbering marker of this paragraph takes."""

@@ -139,11 +139,13 @@ def overview(store: GraphStore, top: int = 10) -> Overview:
     )
 
 
+# Everything about a report is read inside its own graph: an issuer's label, repeated in each of its
+# reports' graphs, would otherwise come back once per graph in the union default graph.
 _REPORTS = """
 SELECT ?report ?title ?year ?issued ?issuer ?issuer_label WHERE {
-  ?report a pk:Report . OPTIONAL { ?report rdfs:label ?title } OPTIONAL { ?report pk:year ?year }
-  OPTIONAL { ?report dcterms:issued ?issued }
-  OPTIONAL { ?report dcterms:publisher ?issuer OPTIONAL { ?issuer rdfs:label ?issuer_label } }
+  GRAPH ?report { ?report a pk:Report . OPTIONAL { ?report rdfs:label ?title }
+    OPTIONAL { ?report pk:year ?year } OPTIONAL { ?report dcterms:issued ?issued }
+    OPTIONAL { ?report dcterms:publisher ?issuer OPTIONAL { ?issuer rdfs:label ?issuer_label } } }
 } ORDER BY ?issuer_label DESC(?year) ?report
 """
 
@@ -153,12 +155,16 @@ def list_reports(store: GraphStore) -> list[dict[str, Any]]:
     return rows(store, _REPORTS)
 
 
+# Counted graph by graph (an entity's type triple is in every report graph naming it), never joined
+# across graphs: that would multiply reports by mentions by copies.
 _CENTRAL = """
-SELECT ?iri ?label (COUNT(DISTINCT ?report) AS ?reports) (COUNT(DISTINCT ?m) AS ?mentions)
-       (MAX(?rank) AS ?pagerank) WHERE {
-  ?iri a pk:%s ; rdfs:label ?label ; pk:mentionedIn ?report .
-  OPTIONAL { ?m pk:mentionOf ?iri } OPTIONAL { ?iri pk:pagerank ?rank }
-} GROUP BY ?iri ?label ORDER BY DESC(?pagerank) DESC(?reports) DESC(?mentions) ?label LIMIT %d
+SELECT ?iri ?reports ?mentions ?pagerank WHERE {
+  { SELECT ?iri (COUNT(?report) AS ?reports) WHERE {
+      GRAPH ?report { ?iri a pk:%(cls)s ; pk:mentionedIn ?report } } GROUP BY ?iri }
+  OPTIONAL { SELECT ?iri (COUNT(?m) AS ?mentions) WHERE {
+      GRAPH ?g { ?iri a pk:%(cls)s . ?m pk:mentionOf ?iri } } GROUP BY ?iri }
+  OPTIONAL { ?iri pk:pagerank ?pagerank }
+} ORDER BY DESC(?pagerank) DESC(?reports) DESC(?mentions) ?iri LIMIT %(top)d
 """
 
 
@@ -166,7 +172,36 @@ def central(store: GraphStore, cls: str, top: int) -> list[dict[str, Any]]:
     """The `top` entities of a class: by PageRank when the analysis has run, else by reports and mentions."""
     if cls not in CLASS_ORDER:
         raise QueryError(f"unknown class {cls!r}")
-    return rows(store, _CENTRAL % (cls, top))
+    found = rows(store, _CENTRAL % {"cls": cls, "top": top})
+    known = names(store, [r["iri"] for r in found])
+    return [{**r, "label": known.get(r["iri"], (None, set()))[0]} for r in found]
+
+
+#: Names and classes of many resources at once. A figure has no label: its indicator and value name it.
+_NAMES = """
+SELECT DISTINCT ?o ?label ?type WHERE {
+  VALUES ?o { %s }
+  { ?o rdfs:label ?label } UNION { ?o a ?type }
+  UNION { ?o pk:indicator/rdfs:label ?ind ; pk:value ?val BIND(CONCAT(?ind, " ", STR(?val)) AS ?label) }
+}
+"""
+
+
+def names(store: GraphStore, iris: list[str]) -> dict[str, tuple[str | None, set[str]]]:
+    """IRI → (its label, its classes), looked up for many IRIs in one DISTINCT query.
+
+    The way to name things an aggregate found: joining their labels inside the aggregate would
+    count each label once per report graph repeating it.
+    """
+    found: dict[str, tuple[str | None, set[str]]] = {}
+    if not iris:
+        return found
+    for r in rows(store, _NAMES % " ".join(sparql_iri(i) for i in sorted(set(iris)))):
+        label, types = found.get(r["o"], (None, set()))
+        if r["type"]:
+            types.add(r["type"])
+        found[r["o"]] = (min(filter(None, (label, r["label"])), default=None), types)
+    return found
 
 
 def exists(store: GraphStore, iri: str) -> bool:

@@ -9,29 +9,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from policekg.kg.browse import NotFound, rows, sparql_iri
+from policekg.kg.browse import NotFound, names, rows, sparql_iri
 from policekg.kg.describe import figures
 from policekg.kg.errors import QueryError
 from policekg.kg.store import GraphStore
 
-_COMPARABLE = {"Program": "pk:Program", "Indicator": "pk:Indicator"}
-
+# Counted inside each report graph (where every triple is once), then named: see `browse.names`.
 _INDEX = """
-SELECT ?iri ?label (COUNT(DISTINCT ?report) AS ?reports) (COUNT(DISTINCT ?issuer) AS ?bureaus)
-       (COUNT(DISTINCT ?year) AS ?years) (COUNT(DISTINCT ?obs) AS ?figures) WHERE {
-  ?iri a %(cls)s . OPTIONAL { ?iri rdfs:label ?label }
-  { ?iri pk:mentionedIn ?report } UNION { ?o pk:indicator ?iri ; pk:inReport ?report }
-  ?report a pk:Report . OPTIONAL { ?report dcterms:publisher ?issuer } OPTIONAL { ?report pk:year ?year }
-  OPTIONAL { { ?obs pk:about ?iri } UNION { ?obs pk:indicator ?iri } }
-} GROUP BY ?iri ?label ORDER BY DESC(?bureaus) DESC(?reports) DESC(?figures) ?label
+SELECT ?iri (COUNT(DISTINCT ?report) AS ?reports) (COUNT(DISTINCT ?issuer) AS ?bureaus)
+       (COUNT(DISTINCT ?year) AS ?years) WHERE {
+  GRAPH ?report { %(named)s
+    OPTIONAL { ?report dcterms:publisher ?issuer } OPTIONAL { ?report pk:year ?year } }
+} GROUP BY ?iri
 """
+_INDEX_FIGURES = "SELECT ?iri (COUNT(?obs) AS ?figures) WHERE { GRAPH ?g { %(figure)s } } GROUP BY ?iri"
+#: class → how a report names one (pattern binding ?iri), how a figure counts one (binding ?obs).
+_COMPARABLE = {
+    "Program": ("?iri a pk:Program ; pk:mentionedIn ?report .", "?obs pk:about ?iri . ?iri a pk:Program"),
+    "Indicator": ("?obs pk:indicator ?iri .", "?obs pk:indicator ?iri"),
+}
 
 
 def comparable(store: GraphStore, cls: str) -> list[dict[str, Any]]:
     """Programs or indicators with how many reports, bureaus and years name them and how many figures."""
     if cls not in _COMPARABLE:
         raise QueryError(f"cannot compare {cls!r}; use one of {', '.join(_COMPARABLE)}")
-    return rows(store, _INDEX % {"cls": _COMPARABLE[cls]})
+    named, figure = _COMPARABLE[cls]
+    found = rows(store, _INDEX % {"named": named})
+    counts = {r["iri"]: r["figures"] for r in rows(store, _INDEX_FIGURES % {"figure": figure})}
+    known = names(store, [r["iri"] for r in found])
+    result = [{"iri": r["iri"], "label": known.get(r["iri"], (None, set()))[0], "reports": r["reports"],
+               "bureaus": r["bureaus"], "years": r["years"], "figures": counts.get(r["iri"], 0)} for r in found]
+    return sorted(result, key=lambda r: (-r["bureaus"], -r["reports"], -r["figures"], r["label"] or ""))
 
 
 @dataclass
@@ -45,10 +54,10 @@ class ProgramAcross:
 
 _PROGRAM_REPORTS = """
 SELECT ?label ?report ?title ?year ?issuer ?issuer_label (COUNT(DISTINCT ?m) AS ?mentions) WHERE {
-  %(p)s a pk:Program ; pk:mentionedIn ?report . OPTIONAL { %(p)s rdfs:label ?label }
-  OPTIONAL { ?m pk:mentionOf %(p)s ; pk:inReport ?report }
-  OPTIONAL { ?report rdfs:label ?title } OPTIONAL { ?report pk:year ?year }
-  OPTIONAL { ?report dcterms:publisher ?issuer OPTIONAL { ?issuer rdfs:label ?issuer_label } }
+  GRAPH ?report { %(p)s a pk:Program ; pk:mentionedIn ?report . OPTIONAL { %(p)s rdfs:label ?label }
+    OPTIONAL { ?m pk:mentionOf %(p)s }
+    OPTIONAL { ?report rdfs:label ?title } OPTIONAL { ?report pk:year ?year }
+    OPTIONAL { ?report dcterms:publisher ?issuer OPTIONAL { ?issuer rdfs:label ?issuer_label } } }
 } GROUP BY ?label ?report ?title ?year ?issuer ?issuer_label ORDER BY ?issuer_label ?year
 """
 

@@ -50,6 +50,13 @@ def test_seed_period_from_a_cutoff_date(seed_extraction: Extraction) -> None:
     assert _find(seed_extraction, "21", "个")[0].period == "2022-12-20"  # 截至12月20日, report year
 
 
+def test_a_planned_figure_is_for_next_year(extractor: Extractor) -> None:
+    text = ("某某县公安局2023年法治政府建设情况\n一、工作情况\n(一)执法。办理案件9件。\n(二)监督。开展检查3次。\n"
+            "二、2024年工作打算\n(一)加强培训。力争培训民警不少于200人。\n(二)深化监督。\n")
+    periods = {(str(o.value), o.period, o.measure) for o in extractor(text).observations}
+    assert periods == {("9", "2023", "1-1"), ("3", "2023", "1-2"), ("200", "2024", "2-1")}
+
+
 def test_seed_one_figure_for_each_listed_item(seed_extraction: Extraction) -> None:
     tens = [o.indicator for o in _find(seed_extraction, "10", "份")]
     assert tens == ["隐患告知书", "整改通知书"]  # 隐患告知书和整改通知书各10份

@@ -9,7 +9,8 @@ units are measure words), ordinals and codes (第一, 2.0, 12·4), numbers insid
 
 Each figure gets its indicator phrase (see `extract.indicators`), its period (the report year unless
 the sentence says 截至2022年12月20日 or names another year), the measure whose paragraph holds it, and
-`about`: the entities (from `resolve_names`, which runs first) named in the figure's clause.
+`about`: the entities (from `resolve_names`, which runs first) named in the figure's clause. A figure in
+a planned measure is for the year after the report's unless its sentence says otherwise.
 Writes `doc._.observations`.
 """
 
@@ -109,9 +110,9 @@ class Observations:
         if not phrases:
             return []  # nothing around the figure says what it counts
         mention = Mention(start, end, text[start:end], text[sent_lo:sent_hi])
-        unit, period = match.group("unit"), self._period(text[sent_lo:match.start()], context.year)
-        approximate = figure_start < match.start() or bool(match.group("a1") or match.group("a2") or match.group("a3"))
         measure, about = context.measure_at(match.start()), context.entities_in(start, end)
+        unit, period = match.group("unit"), self._period(text[sent_lo:match.start()], context.year_of(measure))
+        approximate = figure_start < match.start() or bool(match.group("a1") or match.group("a2") or match.group("a3"))
         return [Observation(value, unit, indicator, raw, period, mention, approximate, measure, about)
                 for raw, indicator in phrases]
 
@@ -172,6 +173,7 @@ class _Context:
         self._sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
         self.year: int | None = meta.year if meta and meta.year else None
         measures = sorted((m.start, m.end, m.ordinal) for s in doc._.sections or [] for m in s.measures)
+        self._planned = {m.ordinal for s in doc._.sections or [] for m in s.measures if m.status == "Planned"}
         self._measure_starts = [m[0] for m in measures]
         self._measures = measures
         self._mentions = sorted((m.start, m.end, e.key) for e in doc._.entities or []
@@ -182,6 +184,12 @@ class _Context:
         i = bisect.bisect_right(self._sentence_ends, pos)
         lo = self._sentence_ends[i - 1] if i else 0
         return lo, self._sentence_ends[i] if i < len(self._sentence_ends) else self._text_length
+
+    def year_of(self, measure: str | None) -> int | None:
+        """The year a figure is about when its sentence names none: next year's for a planned measure."""
+        if self.year and measure in self._planned:
+            return self.year + 1
+        return self.year
 
     def measure_at(self, pos: int) -> str | None:
         i = bisect.bisect_right(self._measure_starts, pos) - 1

@@ -10,6 +10,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 _LINE = re.compile(r"[^\n]+")
+#: What ends a sentence in a normalised report: stops (NFKC keeps 。 and folds ！？； to ASCII) and line ends,
+#: with the closing quotes and spaces that follow them.
+SENTENCE_END = re.compile(r"[。!?;\n][”’\"」』)]*\s*")
 _CLAUSE_END = re.compile(r"[,，。;；:：!！?？]")
 
 
@@ -62,6 +65,14 @@ def doc_paragraphs(doc: Doc) -> list[Block]:
     if blocks is None:
         blocks = doc.user_data["paragraphs"] = paragraphs(doc_text(doc))
     return blocks
+
+
+def sentence_ends(doc: Doc) -> list[int]:
+    """Offsets where the Doc's sentences end (the next one starts there), found once per Doc."""
+    ends = doc.user_data.get("sentence_ends")
+    if ends is None:
+        ends = doc.user_data["sentence_ends"] = [m.end() for m in SENTENCE_END.finditer(doc_text(doc))]
+    return ends
 
 
 def warn(doc: Doc, message: str) -> None:

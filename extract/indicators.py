@@ -20,7 +20,9 @@ class IndicatorRules:
     def __init__(self, patterns: dict[str, Any]) -> None:
         self.clause_break = re.compile(patterns["clause_break"])
         self.head = re.compile(f"^(?:{patterns['time_prefix']}|{compile_alternation(patterns['strip_prefixes'])}|\\s)+")
-        self.tail = re.compile(f"(?:{compile_alternation(patterns['strip_suffixes'])}|\\s)+$")
+        # suffixes are matched at the start of the reversed phrase: a `…$` alternation is tried at every position
+        reversed_suffixes = [w[::-1] for w in patterns["strip_suffixes"]]
+        self.tail_reversed = re.compile(f"^(?:{compile_alternation(reversed_suffixes)}|\\s)+")
         self.usable = re.compile(r"[\u4e00-\u9fffA-Za-z].*?" * (int(patterns["min_indicator_chars"]) - 1)
                                  + r"[\u4e00-\u9fffA-Za-z]")
         self.inside = re.compile(compile_alternation(patterns["strip_inside"]))
@@ -39,7 +41,9 @@ class IndicatorRules:
 
     def normalize(self, phrase: str) -> str:
         """The shared indicator phrase for a raw one (共办结各类矛盾纠纷 → 办结矛盾纠纷)."""
-        return self.tail.sub("", self.head.sub("", self.inside.sub("", phrase)))
+        reversed_text = self.head.sub("", self.inside.sub("", phrase))[::-1]
+        tail = self.tail_reversed.match(reversed_text)
+        return (reversed_text[tail.end():] if tail else reversed_text)[::-1]
 
     def is_usable(self, indicator: str) -> bool:
         """At least `min_indicator_chars` letters: 2个 alone, or 其中, says nothing about what is counted."""

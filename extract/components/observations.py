@@ -20,7 +20,7 @@ import bisect
 import re
 from typing import Any
 
-from policekg.extract.blocks import doc_text
+from policekg.extract.blocks import doc_text, sentence_ends
 from policekg.extract.indicators import IndicatorRules
 from policekg.extract.model import Mention, Observation
 from policekg.extract.numbers import NUMERAL_CHARS, parse_number
@@ -28,7 +28,6 @@ from policekg.extract.patterns import compile_alternation, load_patterns
 from spacy.language import Language
 from spacy.tokens import Doc
 
-_SENTENCE_END = re.compile(r"[。!?;\n]")
 _MAX_CLAUSE = 40
 _MAX_RIGHT = 20
 _SHORT_INDICATOR = 2
@@ -109,7 +108,7 @@ class Observations:
         phrases, start, end = self._phrases(text, match, figure_start, max(sent_lo, previous_end), sent_hi)
         if not phrases:
             return []  # nothing around the figure says what it counts
-        mention = Mention(start, end, text[start:end], text[sent_lo:sent_hi])
+        mention = Mention(start, end, text[start:end], text[sent_lo:sent_hi].strip())
         measure, about = context.measure_at(match.start()), context.entities_in(start, end)
         unit, period = match.group("unit"), self._period(text[sent_lo:match.start()], context.year_of(measure))
         approximate = figure_start < match.start() or bool(match.group("a1") or match.group("a2") or match.group("a3"))
@@ -170,17 +169,18 @@ class _Context:
     def __init__(self, doc: Doc, text: str) -> None:
         meta = doc._.meta
         self._text_length = len(text)
-        self._sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        self._sentence_ends = sentence_ends(doc)
         self.year: int | None = meta.year if meta and meta.year else None
-        measures = sorted((m.start, m.end, m.ordinal) for s in doc._.sections or [] for m in s.measures)
-        self._planned = {m.ordinal for s in doc._.sections or [] for m in s.measures if m.status == "Planned"}
+        all_measures = [m for s in doc._.sections or [] for m in s.measures]
+        measures = sorted((m.start, m.end, m.ordinal) for m in all_measures)
+        self._planned = {m.ordinal for m in all_measures if m.status == "Planned"}
         self._measure_starts = [m[0] for m in measures]
         self._measures = measures
-        self._mentions = sorted((m.start, m.end, e.key) for e in doc._.entities or []
-                                if e.kind != "Place" for m in e.mentions)
+        self._mentions = sorted((m.start, m.end, key) for e in doc._.entities or [] if e.kind != "Place"
+                                for key in (e.key,) for m in e.mentions)
 
     def sentence_at(self, pos: int) -> tuple[int, int]:
-        """The sentence around `pos`: after the previous 。!?; or line end, through the next one."""
+        """The sentence around `pos`: from the end of the previous one through its own end."""
         i = bisect.bisect_right(self._sentence_ends, pos)
         lo = self._sentence_ends[i - 1] if i else 0
         return lo, self._sentence_ends[i] if i < len(self._sentence_ends) else self._text_length

@@ -2,22 +2,18 @@
 
 spaCy's rule sentencizer looks at tokens only, and the blank `zh` tokenizer folds line breaks into the
 whitespace after a token, so a heading line (一、坚持党的全面领导) ran on into the next paragraph. Here
-one regex over the text finds every sentence end (。!?; and line breaks, after NFKC folding) and the
-token starting right after each becomes a sentence start, set in one array operation.
+one regex over the text finds every sentence end (`blocks.sentence_ends`: 。!?; and line breaks, after
+NFKC folding) and the token starting right after each becomes a sentence start, set in one array
+operation. The offsets stay on the Doc for the components that want sentences as character spans.
 """
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
-from policekg.extract.blocks import doc_text
+from policekg.extract.blocks import sentence_ends
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
-
-#: What ends a sentence in a normalised report: stops (NFKC keeps 。 and folds ！？； to ASCII) and line ends.
-SENTENCE_END = re.compile(r"[。!?;\n][”’\"」』)]*\s*")
 
 
 @Language.factory("sentences")
@@ -32,7 +28,7 @@ class Sentences:
         if not len(doc):
             return doc
         token_starts = doc.to_array([IDX]).astype(np.int64)
-        ends = np.fromiter((m.end() for m in SENTENCE_END.finditer(doc_text(doc))), dtype=np.int64)
+        ends = np.array(sentence_ends(doc), dtype=np.int64)
         starts = np.searchsorted(token_starts, ends, side="left")
         flags = np.full(len(doc), -1, dtype=np.int64)
         flags[0] = 1

@@ -14,7 +14,7 @@ from policekg.extract.lexicon import Gazetteer
 
 _LEVELS = "省市县区镇乡"
 _PARTY = re.compile(r"^(?P<where>.*?)委(?P<dept>.*)$")
-_COURT = re.compile(r"^(?P<where>.*?)(?P<mid>中级)?(?:人民)?(?P<head>检察院|法院)$")
+_COURT = re.compile(r"^(?P<where>.*?)(?:(?P<mid>中级)(?:人民)?(?P<head>法院)|(?:人民)?(?P<other>检察院|法院)|(?P<short>中院))$")
 _GOVERNMENT = re.compile(r"^(?P<where>.*?)(?:人民)?政府$")
 _CONGRESS = re.compile(r"^(?P<where>.*?)(?P<head>人大常委会|人大|政协)$")
 _BUREAU_ALIAS = re.compile(r"^(?P<level>[省市县区])(?:公安)?(?P<head>厅|局)$")
@@ -113,7 +113,9 @@ class Abbreviations:
         if (m := _PARTY.match(rest)) and not m["where"]:
             return f"中共{where}委{m['dept']}"
         if (m := _COURT.match(rest)) and not m["where"]:
-            return f"{where}{m['mid'] or ''}人民{m['head']}"
+            if m["short"] or m["mid"]:
+                return f"{where}中级人民法院"  # 市中院
+            return f"{where}人民{m['other']}"
         if (m := _GOVERNMENT.match(rest)) and not m["where"]:
             return f"{where}人民政府"
         return where + self._official_department(rest)

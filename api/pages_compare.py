@@ -39,7 +39,8 @@ async def compare_index(request: Request, suffix: str | None = None,
 
 
 @router.get("/compare/{path:path}", summary="One program or indicator across reports")
-async def compare_one(request: Request, path: str, store: GraphStore = Depends(get_store)) -> Response:
+async def compare_one(request: Request, path: str, paged: Paging = Depends(paging),
+                      store: GraphStore = Depends(get_store)) -> Response:
     local, suffix = split_suffix(raw_local_path(request, "/compare/"), {"html", "json", "csv"})
     kind = local.split("/", 1)[0]
     if kind not in ("program", "indicator"):
@@ -48,15 +49,19 @@ async def compare_one(request: Request, path: str, store: GraphStore = Depends(g
     fmt = wanted(request, suffix)
     if kind == "program":
         data = await compute(request, program_across, store, iri_for(local))
-        rows = [_program_row(r) for r in data.reports]
+        rows, items = [_program_row(r) for r in data.reports], data.reports
     else:
         data = await compute(request, indicator_across, store, iri_for(local))
-        rows = data.figures
+        rows, items = data.figures, data.table
     if fmt == "csv":
         return render_csv(rows, f"compare-{kind}")
+    page = paginate(items, paged.page, paged.size)  # a report per row, or a bureau per row
     if fmt == "json":
-        return render_json(data)
-    return render_html(request, f"compare_{kind}.html", {"c": data, "url": f"/compare/{local}"})
+        head = {k: v for k, v in vars(data).items() if k not in ("reports", "figures", "table")}
+        return render_json({**head, **page_data(request, page)})
+    shown = [f for row in page.items for figs in row.get("values", {}).values() for f in figs]
+    context = {"c": data, "page": page, "figures": shown, "url": f"/compare/{local}"}
+    return render_html(request, f"compare_{kind}.html", context)
 
 
 def _program_row(r: dict[str, Any]) -> dict[str, Any]:

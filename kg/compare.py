@@ -39,7 +39,8 @@ def comparable(store: GraphStore, cls: str) -> list[dict[str, Any]]:
     counts = {r["iri"]: r["figures"] for r in rows(store, _INDEX_FIGURES % {"figure": figure})}
     known = names(store, [r["iri"] for r in found])
     result = [{"iri": r["iri"], "label": known.get(r["iri"], (None, set()))[0], "reports": r["reports"],
-               "bureaus": r["bureaus"], "years": r["years"], "figures": counts.get(r["iri"], 0)} for r in found]
+               "bureaus": r["bureaus"], "years": r["years"], "figures": counts.get(r["iri"], 0)}
+              for r in found]
     return sorted(result, key=lambda r: (-r["bureaus"], -r["reports"], -r["figures"], r["label"] or ""))
 
 

@@ -257,23 +257,30 @@ def test_a_program_compares_across_bureaus(browse_server: str) -> None:
     index = get(browse_server, "/compare.json").json()
     shared = [p for p in index["items"] if p["bureaus"] >= 2]
     assert shared, "the seed and 隆德/文成 share programs (一村一辅警, 枫桥经验 …)"
-    program = shared[0]
-    data = get(browse_server, "/compare/" + program["iri"][len(PKR):] + ".json").json()
-    assert len(data["reports"]) == program["reports"]
-    assert len({r["issuer"] for r in data["reports"]}) == program["bureaus"]
-    rows = list(csv.DictReader(io.StringIO(get(browse_server, "/compare/" + program["iri"][len(PKR):]
-                                                + ".csv").text)))
-    assert {r["bureau"] for r in rows} == {r["issuer_label"] for r in data["reports"]}
+    program, url = shared[0], "/compare/" + shared[0]["iri"][len(PKR):]
+    data = get(browse_server, url + ".json", params={"size": 500}).json()
+    assert data["label"] == program["label"] and data["total"] == program["reports"]
+    assert len({r["issuer"] for r in data["items"]}) == program["bureaus"]
+    first = get(browse_server, url + ".json", params={"size": 1}).json()
+    assert first["items"] == data["items"][:1] and first["pages"] == program["reports"] and first["next"]
+    rows = list(csv.DictReader(io.StringIO(get(browse_server, url + ".csv").text)))
+    assert {r["bureau"] for r in rows} == {r["issuer_label"] for r in data["items"]}
+    page = parse_html(get(browse_server, url, params={"size": 1}).content)
+    assert len(page.find(".//table[@class='compare']/tbody").findall("tr")) == 1
+    assert any(a.get("rel") == "next" for a in page.iter("a"))
 
 
 def test_an_indicator_compares_across_reports(browse_server: str) -> None:
     items = get(browse_server, "/compare.json", params={"class": "Indicator", "size": 500}).json()["items"]
     shared = [i for i in items if i["reports"] >= 2]
     assert shared, "the seed and 隆德/文成 share indicators (警调衔接调处矛盾纠纷 …)"
-    data = get(browse_server, "/compare/" + shared[0]["iri"][len(PKR):] + ".json").json()
-    assert len({f["report"] for f in data["figures"]}) == shared[0]["reports"]
-    cells = sum(len(v) for row in data["table"] for v in row["values"].values())
-    assert cells == len(data["figures"])
+    url = "/compare/" + shared[0]["iri"][len(PKR):]
+    data = get(browse_server, url + ".json", params={"size": 500}).json()
+    cells = [f for row in data["items"] for figs in row["values"].values() for f in figs]
+    assert len({f["report"] for f in cells}) == shared[0]["reports"]
+    assert len(cells) == shared[0]["figures"]
+    rows = list(csv.DictReader(io.StringIO(get(browse_server, url + ".csv").text)))
+    assert sorted(r["obs"] for r in rows) == sorted(f["obs"] for f in cells)
 
 
 def test_only_programs_and_indicators_compare(browse_server: str) -> None:
@@ -285,12 +292,28 @@ def test_only_programs_and_indicators_compare(browse_server: str) -> None:
 
 def test_reports_list_pages_and_exports(browse_server: str) -> None:
     full = get(browse_server, "/reports.json", params={"size": 500}).json()
-    assert full["total"] == 4
-    page2 = get(browse_server, "/reports.json", params={"size": 3, "page": 2}).json()
-    assert page2["items"] == full["items"][3:] and page2["next"] is None and page2["prev"]
+    assert full["total"] == 5
+    page2 = get(browse_server, "/reports.json", params={"size": 4, "page": 2}).json()
+    assert page2["items"] == full["items"][4:] and page2["next"] is None and page2["prev"]
     rows = list(csv.DictReader(io.StringIO(get(browse_server, "/reports", params={"format": "csv"}).text)))
     assert [r["report"] for r in rows] == [r["report"] for r in full["items"]]
     assert get(browse_server, "/reports", params={"size": 100000}).status_code == 422
+
+
+def test_a_bureau_with_two_reports_is_counted_once_per_report(browse_server: str) -> None:
+    """Its triples are in both report graphs; the union default graph returns them twice."""
+    reports = get(browse_server, "/reports.json", params={"size": 500}).json()["items"]
+    assert len({r["report"] for r in reports}) == len(reports)
+    assert sorted(r["year"] for r in reports if r["issuer_label"] == SEED_ISSUER) == [2021, 2022]
+    bureau = get(browse_server, ISSUER_PAGE + ".json").json()
+    assert sorted(r["year"] for r in bureau["reports"]) == [2021, 2022]
+    assert all(len(rows) == len({r["iri"] for r in rows}) for rows in bureau["incoming"].values())
+    hit = next(h for h in get(browse_server, "/search.json", params={"q": "市局"}).json()["items"]
+               if h["iri"] == str(ISSUER_IRI))
+    assert hit["reports"] == 2
+    home = get(browse_server, "/", headers={"Accept": "application/json"}).json()
+    assert next(i for i in home["issuers"] if i["label"] == SEED_ISSUER)["reports"] == 2
+    assert all(p["reports"] <= 5 for p in home["central"]["Program"])
 
 
 def test_a_page_that_takes_too_long_stops_with_a_clear_message(copy_store) -> None:

@@ -61,7 +61,7 @@ def test_search_program_follow_to_report_and_its_turtle(watched: Watched) -> Non
     assert page.locator("h1").inner_text().startswith("一村一辅警")
     turtle_href = page.get_by_role("link", name="Turtle", exact=True).get_attribute("href")
 
-    page.locator("section.mentioned h3 a", has_text="慈溪市公安局2022").click()
+    page.locator("section.mentioned h3 a[href$='/2022']", has_text="慈溪市公安局").click()
     page.wait_for_url("**/report/**/2022")
     mark = page.locator(".fulltext a.mention.Program", has_text="一村一辅警").first
     mark.scroll_into_view_if_needed()

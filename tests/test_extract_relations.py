@@ -71,3 +71,22 @@ def test_cooperation_needs_joint_work_not_talk(seed_extraction: Extraction, long
 def test_problems_carry_out_nothing(seed_extraction: Extraction) -> None:
     problems = {measure_key(m.ordinal) for m in seed_extraction.measures if m.status == "Problem"}
     assert problems and not {s for s, _, _ in _triples(seed_extraction)} & problems
+
+
+def test_a_unit_opening_the_clause_is_the_one_that_cooperates(extractor: Extractor) -> None:
+    extraction = extractor((DATA / "104_wencheng_county_2021.txt").read_text(encoding="utf-8"))
+    triples = _triples(extraction)
+    traffic = entity_key("PoliceUnit", "交警大队", "文成县公安局")
+    assert (traffic, "cooperatesWith", "GovernmentBody:文成县教育局") in triples
+    assert (entity_key("PoliceUnit", "文成县公安局"), "cooperatesWith", "GovernmentBody:文成县教育局") not in triples
+    station = entity_key("PoliceUnit", "大峃中心派出所", "文成县公安局")
+    assert (station, "implements", "Program:警调衔接") in triples  # named in the next clause of its sentence
+
+
+def test_a_news_article_without_measures_credits_the_issuer(extractor: Extractor) -> None:
+    extraction = extractor((DATA / "105_linzhou_news_2023.txt").read_text(encoding="utf-8"))
+    assert not extraction.measures
+    triples = _triples(extraction)
+    assert (entity_key("PoliceUnit", "林州市公安局"), "implements", "Program:法律进社区") in triples
+    station = entity_key("PoliceUnit", "城关派出所", "林州市公安局")
+    assert (station, "cooperatesWith", "GovernmentBody:林州市司法局") in triples

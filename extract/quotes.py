@@ -62,6 +62,9 @@ class QuoteClassifier:
         self._platform_content = tuple(rules["platform_content_heads"])
         self._joiners = tuple(rules["quote_chain_joiners"])
         self._platform_lead = tuple(rules["platform_leaders"])
+        self._attitude_lead = tuple(rules["attitude_leaders"])
+        self._counted = re.compile(rules["counted_set_re"])
+        self._counted_heads = tuple(rules["counted_set_heads"])
         self._needs_chinese = rules["program_needs_chinese"]
 
     def classify(self, text: str, quotes: list[Quote], platforms: frozenset[str] = frozenset()
@@ -73,8 +76,9 @@ class QuoteClassifier:
             follower = text[quotes[chain[-1]].end:quotes[chain[-1]].end + 6]
             led = text[:quotes[chain[0]].start].endswith(self._platform_lead) or \
                 any(quotes[i].text in platforms for i in chain)
+            attitude = text[:quotes[chain[0]].start].endswith(self._attitude_lead)
             for i in chain:
-                kinds[i] = "Platform" if led else self._kind(quotes[i].text, follower)
+                kinds[i] = "Platform" if led else None if attitude else self._kind(quotes[i].text, follower)
         return kinds
 
     def _chains(self, text: str, quotes: list[Quote]) -> list[list[int]]:
@@ -103,5 +107,7 @@ class QuoteClassifier:
         if all(item.startswith(self._slogan_starts) for item in letters.split("、")):
             return None
         if len(letters) == 3 and letters.startswith(self._not_prefix3):
+            return None
+        if self._counted.match(letters) and not letters.endswith(self._counted_heads):
             return None
         return "Program"

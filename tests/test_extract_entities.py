@@ -121,12 +121,14 @@ def test_overlaps_keep_the_longest_within_a_family_and_nest_across_families() ->
 def test_quote_classifier_reads_the_phrase_and_what_follows() -> None:
     rules = load_patterns("entity_rules")
     text = ("推行“一村一辅警”工作机制,“清零”隐患,“涉疫”类案件,实现“双下降”,“甬商”“慈商”品牌,"
-            "2022年“12·4”国家宪法日,推广“浙里办”APP,接入\"天府通办\"和\"蓉易办\"平台,“净网”专项行动,“一站式”办案")
+            "2022年“12·4”国家宪法日,推广“浙里办”APP,接入\"天府通办\"和\"蓉易办\"平台,“净网”专项行动,“一站式”办案,"
+            "增强“四个意识”,落实“两个维护”,“八个多跨制度”")
     quotes = find_quotes(text, rules["quote_pairs"], rules["ascii_quote"])
     kinds = dict(zip((q.text for q in quotes), QuoteClassifier(rules).classify(text, quotes)))
     assert kinds == {"一村一辅警": "Program", "清零": None, "涉疫": None, "双下降": None, "甬商": None,
                      "慈商": None, "12·4": None, "浙里办": "Platform", "天府通办": "Platform",
-                     "蓉易办": "Platform", "净网": "Program", "一站式": None}
+                     "蓉易办": "Platform", "净网": "Program", "一站式": None, "四个意识": None, "两个维护": None,
+                     "八个多跨制度": "Program"}
 
 
 def test_abbreviations_follow_the_issuers_level() -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-_LINE = re.compile(r"[^\n]+")
+_LINE = re.compile(r"[^\s][^\n]*")  # from a line's first visible character to its end
 #: What ends a sentence in a normalised report: stops (NFKC keeps 。 and folds ！？； to ASCII) and line ends,
 #: with the closing quotes and spaces that follow them.
 SENTENCE_END = re.compile(r"[。!?;\n][”’\"」』)]*\s*")
@@ -36,9 +36,8 @@ def paragraphs(text: str) -> list[Block]:
     """Every non-blank line, stripped, with its offsets (reports put one paragraph on a line)."""
     blocks = []
     for match in _LINE.finditer(text):
-        block = Block(match.start(), match.end(), match.group()).sub(0, match.end() - match.start())
-        if block.text:
-            blocks.append(block)
+        line = match.group().rstrip()
+        blocks.append(Block(match.start(), match.start() + len(line), line))
     return blocks
 
 

@@ -38,7 +38,6 @@ from spacy.tokens import Doc, Span
 
 SPAN_KEY = "entities"
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
-_CJK_ALL = re.compile("[\u4e00-\u9fff]")
 
 
 @Language.factory("entity_rules")
@@ -116,12 +115,11 @@ class EntityRules:
     def _warn_on_script(self, text: str, doc: Doc) -> None:
         """Say so when the text is in traditional script: the rules read simplified characters only."""
         sample = text[:self.rules["script_sample_chars"]]  # a report is written in one script throughout
-        chinese = len(_CJK_ALL.findall(sample))
         marked = len(self.re["traditional"].findall(sample))
-        if chinese and marked / chinese >= self.rules["traditional_share"] and doc._.warnings is not None:
+        if sample and marked / len(sample) >= self.rules["traditional_share"] and doc._.warnings is not None:
             doc._.warnings.append(
-                f"the text seems to be in traditional characters ({marked} of {chinese} characters are "
-                "traditional-only); units, programs and laws are recognised in simplified characters only, "
+                f"the text seems to be in traditional characters ({marked} of the first {len(sample)} characters "
+                "are traditional-only); units, programs and laws are recognised in simplified characters only, "
                 "so many were missed")
 
     # -- lexicon and places -------------------------------------------------------------------

@@ -68,11 +68,11 @@ class _Coverage:
 
 def _longest_first(candidates: list[Candidate]) -> list[Candidate]:
     """spaCy's filter_spans rule (longest, then earliest) with lexicon entries first among equals."""
-    ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), SOURCE_RANK[c.source], c.start))
+    ordered = sorted(candidates, key=lambda c: (c.start - c.end, SOURCE_RANK[c.source], c.start))
     taken: list[Candidate] = []
-    seen: set[int] = set()
+    occupied = bytearray(max(c.end for c in candidates) + 1)
     for c in ordered:
-        if not seen.intersection(range(c.start, c.end)):
+        if not any(occupied[c.start:c.end]):
             taken.append(c)
-            seen.update(range(c.start, c.end))
+            occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
     return taken

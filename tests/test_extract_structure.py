@@ -190,3 +190,13 @@ def test_the_four_part_outline_of_the_national_template(extractor: Extractor) ->
         ("2023年推进法治政府建设的主要安排", "Planned", 2),
     ]
     assert [m.title for m in sections[2].measures] == ["执法理念有待更新", "执法监督有待加强"]
+
+
+def test_closing_formula_and_signature_stay_out_of_the_last_measure(extractor: Extractor) -> None:
+    text = ("某某县公安局2022年法治政府建设情况\n一、工作\n(一)加强领导。召开会议3次。\n(二)规范执法。办理案件9件。\n"
+            "展望2023年,我局将持续深化法治公安建设:一是加强培训;二是强化监督。\n特此报告。\n某某县公安局\n2023年1月5日\n")
+    extraction = extractor(text)
+    last = extraction.sections[-1]
+    assert (last.title, last.status, [m.title for m in last.measures]) == (
+        "持续深化法治公安建设", "Planned", ["加强培训", "强化监督"])
+    assert extraction.text[last.start:last.end].endswith("二是强化监督。")

@@ -68,6 +68,7 @@ class EntityRules:
         self.namer = build_namer(r)
         self.lexicon = PhraseMatcher(self.nlp.vocab)
         self.lexicon_kind: dict[str, tuple[str, str]] = {}
+        self.center_blocked = tuple(r["center_blocked_after"])
         self.known_platforms = frozenset(s for e in national_entries() if e.kind == "Platform" for s in e.spellings)
         for entry in national_entries():
             for spelling in entry.spellings:
@@ -233,6 +234,8 @@ class EntityRules:
             i = bisect_right(starts, m.start()) - 1
             if i >= 0 and m.start() < quotes[i].inner_end:
                 continue  # a head word inside quotes belongs to a program's name (“枫桥式公安派出所”)
+            if head in r["center_heads"] and text.startswith(self.center_blocked, m.end()):
+                continue  # 中心组, 中心工作: not a body
             start = self.window.start(text, m.start())
             body = text[start:m.start()]
             kind = self._org_kind(head, body, text[m.end():m.end() + 2])

@@ -109,7 +109,8 @@ def main(copies: int) -> None:
              lambda: [r["iri"] for r in browse.rows(store, NAIVE_CENTRAL)]),
             ("figures of an indicator", lambda: {f["obs"] for f in describe.figures(store, indicator)},
              lambda: {r["obs"] for r in browse.rows(store, NAIVE_FIGURES % browse.sparql_iri(indicator))}),
-            ("compare index", lambda: {(r["iri"], r["reports"]) for r in compare.comparable(store, "Program")},
+            ("compare index",
+             lambda: {(r["iri"], r["reports"]) for r in compare.comparable(store, "Program")},
              lambda: {(r["iri"], r["reports"]) for r in browse.rows(store, NAIVE_COMPARE)}),
             ("entity page 枫桥经验", lambda: len(describe.describe(store, program).reports), None),
         ]

@@ -15,7 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from policekg.kg.errors import QueryError
-from policekg.kg.iris import PK, PKR
+from policekg.kg.iris import PK
 from policekg.kg.store import GraphStore
 
 #: Entity classes in the order pages list them; an entity with several types is shown under the first.
@@ -209,7 +209,3 @@ def exists(store: GraphStore, iri: str) -> bool:
     e = sparql_iri(iri)
     return bool(store.ox_query(f"ASK {{ {{ {e} ?p ?o }} UNION {{ ?s ?p {e} }} }}"))
 
-
-def is_instance(iri: str) -> bool:
-    """Whether an IRI is one of ours (`pkr:`), i.e. has a page of its own."""
-    return iri.startswith(str(PKR))

@@ -105,8 +105,9 @@ def _grouped(found: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Links grouped by relation, neighbours ordered by name."""
     grouped: dict[str, list[dict[str, Any]]] = {}
     for r in sorted(found, key=lambda r: (r["p"], r["label"] or "", str(r["o"]))):
-        grouped.setdefault(r["p"], []).append({"iri": r["o"], "label": r["label"],
-                                               "cls": main_class(r["types"] or []), "evidence": r["evidence"]})
+        row = {"iri": r["o"], "label": r["label"], "cls": main_class(r["types"] or []),
+               "evidence": r["evidence"]}
+        grouped.setdefault(r["p"], []).append(row)
     return grouped
 
 

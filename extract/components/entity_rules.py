@@ -172,7 +172,7 @@ class EntityRules:
         for m in self.re["place_head"].finditer(text):
             start = self.window.start(text, m.start())
             body = text[start:m.start()]
-            if len(body) >= 2 and _CJK_RUN.fullmatch(body) and not body.endswith(bad) and not body.startswith(generic):
+            if 2 <= len(body) <= self.rules["max_place_body"] and _CJK_RUN.fullmatch(body) and not body.endswith(bad) and not body.startswith(generic):
                 yield Candidate(start, m.end(), "Place", "pattern")
 
     # -- organisations --------------------------------------------------------------------------

@@ -241,6 +241,17 @@ def format_table(result: EvalResult) -> str:
     return "\n".join(lines)
 
 
+def format_details(result: EvalResult, limit: int = 30) -> str:
+    """What each row missed (in the gold, not found) and got wrong (found, not in the gold)."""
+    lines = []
+    for s in result.scores:
+        for label, items in (("missed", s.missed), ("spurious", s.spurious)):
+            if items:
+                more = f" … and {len(items) - limit} more" if len(items) > limit else ""
+                lines.append(f"{s.name} {label} ({len(items)}): " + "; ".join(items[:limit]) + more)
+    return "\n".join(lines) or "nothing missed, nothing spurious"
+
+
 def run(gold_path: Path, report_path: Path, json_out: Path | None = None) -> EvalResult:
     """Extract `report_path` (see `extract_for`) and score it against `gold_path`."""
     gold = _read_gold(gold_path)
@@ -275,7 +286,7 @@ def _read_gold(path: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m policekg.extract.eval GOLD REPORT [--json OUT] [--strict]` (as `policekg eval`).
+    """`python -m policekg.extract.eval GOLD REPORT [--json OUT] [--strict] [--details]` (as `policekg eval`).
 
     With `--strict` the exit code is 1 when a target is missed, for use in scripts.
     """
@@ -284,9 +295,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("report", type=Path)
     parser.add_argument("--json", type=Path, dest="json_out")
     parser.add_argument("--strict", action="store_true")
+    parser.add_argument("--details", action="store_true", help="list what was missed and what was spurious")
     args = parser.parse_args(argv)
     result = run(args.gold, args.report, args.json_out)
     sys.stdout.write(format_table(result) + "\n")
+    if args.details:
+        sys.stdout.write(format_details(result) + "\n")
     return 1 if args.strict and not result.passed else 0
 
 

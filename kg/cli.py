@@ -217,9 +217,10 @@ def eval_command(
     report: Annotated[Path, typer.Argument(help="The report text the gold annotates")],
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores as JSON here")] = None,
     strict: Annotated[bool, typer.Option(help="Exit 1 when a target is missed")] = False,
+    details: Annotated[bool, typer.Option(help="List what was missed and what was spurious")] = False,
 ) -> None:
     """Score the extractor against a gold file: P/R/F1 per entity class, figures, relations, structure."""
-    from policekg.extract.eval import EvalInputError, format_table, run
+    from policekg.extract.eval import EvalInputError, format_details, format_table, run
 
     for path in (gold, report):
         if not path.is_file():
@@ -229,6 +230,8 @@ def eval_command(
     except EvalInputError as exc:
         fail(str(exc))
     out.print(format_table(result), highlight=False, markup=False)
+    if details:
+        out.print(format_details(result), highlight=False, markup=False)
     if strict and not result.passed:
         raise typer.Exit(1)
 

@@ -112,9 +112,11 @@ def test_eval_command_prints_the_table_and_writes_json(tmp_path: Path, seed_resu
     out = tmp_path / "scores.json"
     report = DATA.parent.parent / "kg" / "sample" / "000_01c10ac9e2f52e48.txt"
     proc = subprocess.run([sys.executable, "-m", "policekg.kg", "eval", str(SEED_GOLD), str(report),
-                           "--json", str(out)], capture_output=True, text=True, timeout=120, check=False)
+                           "--json", str(out), "--details"], capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "observations" in proc.stdout and "structure" in proc.stdout
+    for score in seed_result.scores:  # --details lists every miss
+        assert all(item in proc.stdout for item in score.missed[:30])
     scores = {row["name"]: row for row in json.loads(out.read_text(encoding="utf-8"))["scores"]}
     assert scores["structure"]["f1"] == seed_result.score("structure").f1
     assert scores["observations"]["tp"] == seed_result.score("observations").tp

@@ -18,7 +18,7 @@ from spacy import displacy
 from policekg.api.urls import page_url
 
 #: One mention: a link to the entity, coloured by its class. Every field is escaped by `spans()`.
-TEMPLATE = '<a class="mention {cls}" href="{kb_url}" title="{title}" data-start="{start}">{text}</a>'
+TEMPLATE = '<a id="m-{start}" class="mention {cls}" href="{kb_url}" title="{title}" data-start="{start}">{text}</a>'
 
 
 def non_overlapping(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -145,9 +145,14 @@ def test_entity_page_shows_reports_sentences_and_links(browse_server: str) -> No
     hrefs = {a.get("href") for a in page.iter("a")}
     assert f"/graph/entity/unit/{SEED_ISSUER}" in hrefs, "links to its neighbourhood graph"
     assert {r["title"] for r in data["reports"]} >= {f"{SEED_ISSUER}2022年法治政府建设工作情况"}
-    sentences = [text_of(li) for li in page.iter("li") if li.find("mark") is not None]
+    items = [li for li in page.iter("li") if li.find("mark") is not None]
     expected = {s["sentence"] for r in data["reports"] for s in r["sentences"]}
-    assert expected and set(sentences) == expected
+    assert expected and {text_of(li).removesuffix(" ↗") for li in items} == expected
+    report = parse_html(get(browse_server, SEED_REPORT).content)
+    anchors = {a.get("id") for a in report.iter("a")}
+    jumps = [li.findall("a")[-1].get("href") for li in items]
+    # Every sentence links to its place in the text; a mention inside a longer one has no anchor of its own.
+    assert any(j.startswith(SEED_REPORT + "#") and j.split("#")[1] in anchors for j in jumps)
     marked = {text_of(m) for m in page.iter("mark")}
     assert marked <= {s["text"] for r in data["reports"] for s in r["sentences"]}
 

@@ -18,7 +18,12 @@ class IndicatorRules:
     """The compiled phrase rules of `schema/patterns/observations.json`."""
 
     def __init__(self, patterns: dict[str, Any]) -> None:
-        self.clause_break = re.compile(patterns["clause_break"])
+        chars, words = patterns["clause_break_chars"], patterns["clause_break_words"]
+        self.clause_break = re.compile(f"[{re.escape(chars)}]|{compile_alternation(words)}")
+        # the last break before a figure is the first one in the reversed text before it
+        reversed_words = compile_alternation([w[::-1] for w in words])
+        self._last_break = re.compile(f"[{re.escape(chars)}]|{reversed_words}")
+        self._last_break_not_list = re.compile(f"[{re.escape(chars.replace('、', ''))}]|{reversed_words}")
         self.head = re.compile(f"^(?:{patterns['time_prefix']}|{compile_alternation(patterns['strip_prefixes'])}|\\s)+")
         # suffixes are matched at the start of the reversed phrase: a `…$` alternation is tried at every position
         reversed_suffixes = [w[::-1] for w in patterns["strip_suffixes"]]
@@ -32,12 +37,10 @@ class IndicatorRules:
     def clause_starts(self, text: str, lo: int, pos: int) -> tuple[int, int]:
         """Where the clause ending at `pos` starts (not before `lo`), and where it starts when read
         across the 、 of a list (隐患告知书、整改通知书各10份)."""
-        start = list_start = lo
-        for match in self.clause_break.finditer(text, lo, pos):
-            start = match.end()
-            if match.group() != "、":
-                list_start = start
-        return start, list_start
+        window = text[lo:pos][::-1]
+        last = self._last_break.search(window)
+        last_not_list = self._last_break_not_list.search(window)
+        return (pos - last.start() if last else lo), (pos - last_not_list.start() if last_not_list else lo)
 
     def normalize(self, phrase: str) -> str:
         """The shared indicator phrase for a raw one (共办结各类矛盾纠纷 → 办结矛盾纠纷)."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from operator import itemgetter
 from typing import Any
 
 from policekg.extract.blocks import doc_text, sentence_ends
@@ -176,8 +177,9 @@ class _Context:
         self._planned = {m.ordinal for m in all_measures if m.status == "Planned"}
         self._measure_starts = [m[0] for m in measures]
         self._measures = measures
-        self._mentions = sorted((m.start, m.end, key) for e in doc._.entities or [] if e.kind != "Place"
-                                for key in (e.key,) for m in e.mentions)
+        self._mentions = sorted(((m.start, m.end, e) for e in doc._.entities or [] if e.kind != "Place"
+                                 for m in e.mentions), key=itemgetter(0))
+        self._mention_starts = [m[0] for m in self._mentions]
 
     def sentence_at(self, pos: int) -> tuple[int, int]:
         """The sentence around `pos`: from the end of the previous one through its own end."""
@@ -202,15 +204,15 @@ class _Context:
 
         A name inside a longer one (国家反诈中心 in 国家反诈中心APP) is part of that name, not a second one.
         """
-        i = bisect.bisect_left(self._mentions, (start, -1, ""))
+        i = bisect.bisect_left(self._mention_starts, start)
         inside = []
         while i < len(self._mentions) and self._mentions[i][0] < end:
             if self._mentions[i][1] <= end:
                 inside.append(self._mentions[i])
             i += 1
         keys: list[str] = []
-        for s, e, key in inside:
+        for s, e, entity in inside:
             nested = any(o_s <= s and e <= o_e and (o_s, o_e) != (s, e) for o_s, o_e, _ in inside)
-            if not nested and key not in keys:
-                keys.append(key)
+            if not nested and entity.key not in keys:
+                keys.append(entity.key)
         return keys

@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +45,11 @@ from rdflib import URIRef
 log = logging.getLogger(__name__)
 
 Outcome = Stored | Skipped | Failed
+#: Files handed to each worker ahead of the one being written: keeps workers busy, bounds memory.
+_AHEAD = 4
+#: Reports written between flushes of the store: RocksDB otherwise keeps every write in memory
+#: tables until they fill, which made a 1,000-report batch grow past 2 GB.
+_FLUSH_EVERY = 25
 
 
 class Progress(Protocol):
@@ -112,6 +117,8 @@ def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = Non
         outcome = extracted if isinstance(extracted, Failed) else _write(store, extracted, task.key, written)
         result.add(outcome)
         progress.advance(outcome)
+        if isinstance(outcome, Stored) and len(result.stored) % _FLUSH_EVERY == 0:
+            store.ox.flush()
     if result.stored:
         refresh_analysis(store)
     result.seconds = time.monotonic() - started
@@ -154,12 +161,18 @@ def _extract_all(tasks: list[_Task], jobs: int) -> Iterator[tuple[_Task, Extract
             yield task, _extract(extractor, task)
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process holding the store open
+    window = _AHEAD * min(jobs, len(tasks))
+    futures: dict[int, Future] = {}
     done = 0
     try:
         with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=_start_worker) as pool:
-            for task, extracted in zip(tasks, pool.map(_extract_in_worker, tasks)):
-                done += 1
+            # A bounded window, not pool.map: finished graphs wait in memory only until written.
+            for i, task in enumerate(tasks):
+                for j in range(len(futures) + done, min(i + window, len(tasks))):
+                    futures[j] = pool.submit(_extract_in_worker, tasks[j])
+                extracted = futures.pop(i).result()
                 yield task, extracted
+                done = i + 1
     except BrokenProcessPool as err:
         log.error("a worker process died: %s", err)
         for task in tasks[done:]:

@@ -18,6 +18,8 @@ import networkx as nx
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, Response
 from markupsafe import Markup
+from starlette.requests import Request
+
 from policekg.api.deps import get_settings, get_store
 from policekg.api.rendering import CLASS_NAMES, PageError, compute, curie, render_html, render_json, wanted
 from policekg.api.templating import STATIC_DIR, templates
@@ -28,7 +30,6 @@ from policekg.kg.config import Settings
 from policekg.kg.graphviews import Node, construct_view, cooccurrence_graph, entity_graph
 from policekg.kg.iris import local_path, unsegment
 from policekg.kg.store import GraphStore
-from starlette.requests import Request
 
 router = APIRouter(tags=["graph"])
 

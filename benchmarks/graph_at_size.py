@@ -26,14 +26,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from conftest import start_server, stop_server  # noqa: E402
-
 from policekg.api.viz import payload  # noqa: E402
 from policekg.extract.model import Entity, Extraction, Measure, Mention, Relation, ReportMeta, Section  # noqa: E402
 from policekg.kg.analysis import current_metrics, refresh_analysis  # noqa: E402
 from policekg.kg.graphviews import entity_graph  # noqa: E402
 from policekg.kg.store import GraphStore  # noqa: E402
 from policekg.kg.triples import report_graph  # noqa: E402
+
+from conftest import start_server, stop_server  # noqa: E402
 
 NATIONAL = [f"全国工作机制{i}" for i in range(40)]
 PLATFORMS = [f"全国平台{i}" for i in range(15)]

@@ -10,18 +10,19 @@ triple count: a re-ingest by a better extractor changes the triples, not the tex
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 
 import networkx as nx
+from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib.namespace import PROV
+
 from policekg.kg.graphviews import Node, entity_graph, simple_graph
 from policekg.kg.iris import ANALYSIS_GRAPH, PK, PKR, PREFIXES, segment
 from policekg.kg.store import GraphStore
-from rdflib import RDF, XSD, Graph, Literal, URIRef
-from rdflib.namespace import PROV
-import itertools
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
 from policekg.kg.analysis import (
     AnalysisError,
     Metrics,
@@ -21,11 +24,15 @@ from policekg.kg.analysis import (
     shortest_path,
     similar_bureaus,
 )
-from policekg.kg.graphviews import (Node, bureau_program_graph, cooccurrence_graph, entity_graph, entity_nodes,
-                                     short_predicate)
+from policekg.kg.graphviews import (
+    Node,
+    bureau_program_graph,
+    cooccurrence_graph,
+    entity_graph,
+    entity_nodes,
+    short_predicate,
+)
 from policekg.kg.store import GraphStore
-from rich.console import Console
-from rich.table import Table
 
 analyze = typer.Typer(help="Network analysis: central entities, communities, paths, similar bureaus.",
                       no_args_is_help=True)

@@ -14,9 +14,10 @@ from __future__ import annotations
 import math
 
 import networkx as nx
+from pyvis.network import Network
+
 from policekg.kg.analysis import LOUVAIN_SEED, Metrics, communities
 from policekg.kg.graphviews import short_predicate, simple_graph
-from pyvis.network import Network
 
 #: Class → (colour, vis shape). Legal instruments share one look; their class still shows on click.
 STYLE: dict[str, tuple[str, str]] = {

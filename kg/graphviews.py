@@ -20,11 +20,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import networkx as nx
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
+
 from policekg.kg.errors import QueryError
 from policekg.kg.iris import PK, PKR
 from policekg.kg.store import GraphStore
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
 #: Entity classes drawn as nodes; the most specific class a node has names its kind.
 ENTITY_CLASSES: tuple[str, ...] = (

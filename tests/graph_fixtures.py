@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import json
 import re
 from pathlib import Path
@@ -18,7 +19,6 @@ from policekg.extract import Extraction, Extractor
 from policekg.extract.model import Entity, Measure, Mention, Relation, ReportMeta, Section, entity_key
 from policekg.extract.normalize import normalize
 from policekg.kg.store import GraphStore
-import itertools
 
 DATA = Path(__file__).parent / "data"
 GOLD_REPORTS = ("000_01c10ac9e2f52e48", "101_longde_county_2024", "102_wuhou_district_2023",

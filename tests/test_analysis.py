@@ -10,15 +10,17 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from graph_fixtures import memory_copy
+from rdflib import URIRef
+from typer.testing import CliRunner
+
 from policekg.kg import analysis
 from policekg.kg.analysis import AnalysisError, refresh_analysis, resolve, shortest_path, similar_bureaus
 from policekg.kg.cli import app
 from policekg.kg.graphviews import bureau_program_graph, cooccurrence_graph, entity_graph, entity_nodes
 from policekg.kg.iris import ANALYSIS_GRAPH, PK
 from policekg.kg.store import GraphStore
-from rdflib import URIRef
-from typer.testing import CliRunner
+
+from graph_fixtures import memory_copy
 
 
 @pytest.fixture(scope="module")

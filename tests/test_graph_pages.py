@@ -15,12 +15,14 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from conftest import start_server, stop_server
-from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM, SCRIPT_PAYLOAD, memory_copy
+
 from policekg.api.urls import graph_url
 from policekg.kg.graphviews import cooccurrence_graph, entity_graph
 from policekg.kg.iris import PK, entity_iri, report_iri
 from policekg.kg.store import GraphStore
+
+from conftest import start_server, stop_server
+from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM, SCRIPT_PAYLOAD, memory_copy
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

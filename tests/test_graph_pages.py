@@ -215,6 +215,15 @@ def test_at_size_positions_come_from_the_server_and_physics_is_off(browser, grap
         stop_server(proc)
 
 
+def test_query_page_offers_an_example_that_draws(server):
+    from policekg.api.viz import EXAMPLE_QUERY
+
+    form = httpx.get(f"{server}/graph/query")
+    assert form.status_code == 200 and "<textarea" in form.text and "graph-data" not in form.text
+    drawn = httpx.get(f"{server}/graph/query", params={"query": EXAMPLE_QUERY, "format": "json"})
+    assert drawn.status_code == 200 and drawn.json()["edges"]
+
+
 def test_bad_requests_are_clear_errors(server):
     query = httpx.get(f"{server}/graph/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert query.status_code == 400 and "CONSTRUCT" in query.text

@@ -103,6 +103,8 @@ def collect_paths(args: list[str | Path]) -> tuple[list[Path], list[Failed]]:
             candidates = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path)))
             candidates = [p for p in candidates if not is_sidecar(p)]
         elif path.is_file():
+            if is_sidecar(path):  # `ingest reports/*` in a shell names the sidecars too
+                continue
             candidates = [path]
         elif _GLOB_CHARS & set(str(arg)):
             candidates = [Path(p) for p in sorted(glob.glob(str(arg), recursive=True))]
@@ -110,10 +112,16 @@ def collect_paths(args: list[str | Path]) -> tuple[list[Path], list[Failed]]:
         else:
             candidates = []
         if not candidates:
-            missing.append(Failed(path, "no such file or folder" if not path.exists() else "no report files in it"))
+            missing.append(Failed(path, _nothing_there(path, str(arg))))
         for candidate in candidates:
             found.setdefault(candidate, None)
     return list(found), missing
+
+
+def _nothing_there(path: Path, arg: str) -> str:
+    if path.exists():
+        return "no report files in it"
+    return "the pattern matches no file" if _GLOB_CHARS & set(arg) else "no such file or folder"
 
 
 def _hidden(relative: Path) -> bool:

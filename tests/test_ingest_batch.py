@@ -169,6 +169,15 @@ def test_two_chengguan_stations_of_different_bureaus_stay_two(first) -> None:
     assert {(URIRef(r["u"]), URIRef(r["r"])) for r in rows} == {(longde, LONGDE_R), (wencheng, WENCHENG_R)}
 
 
+def test_paths_are_files_folders_and_globs_each_once(first) -> None:
+    folder, _, _ = first
+    files, missing = collect_paths([folder / "web", str(folder / "**" / "*.html"), folder / "yichang_2022.txt",
+                                    folder / "nothing_here.txt", str(folder / "*.none")])
+    assert [p.name for p in files] == ["broken_download.pdf", "cixi_2022.html", "yichang_2022.txt"]
+    assert [(m.path.name, m.reason) for m in missing] == [("nothing_here.txt", "no such file or folder"),
+                                                          ("*.none", "the pattern matches no file")]
+
+
 def test_rerun_skips_every_stored_file(copied) -> None:
     folder, store = copied
     before = {r: dump(store, r) for r in REPORTS}
@@ -224,6 +233,7 @@ def test_sidecar_supplies_what_the_text_lacks_and_is_part_of_the_key(tmp_path: P
     report.write_text("一、加强执法监督\n(一)推行警调衔接工作。全年通过警调衔接调解矛盾纠纷12起。\n", encoding="utf-8")
     sidecar = folder / "notice.txt.json"
     sidecar.write_text(json.dumps({"issuer": "泾源县公安局", "year": 2025}), encoding="utf-8")
+    assert collect_paths(sorted(folder.glob("*"))) == ([report], [])  # a shell's `ingest side/*`
     store = tmp_path / "store"
     result = run(store, [folder], jobs=1)
     assert [s.graph for s in result.stored] == [report_iri("泾源县公安局", 2025)]

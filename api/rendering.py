@@ -24,7 +24,8 @@ from starlette.requests import Request
 
 from policekg.api.negotiation import choose
 from policekg.api.templating import templates
-from policekg.api.urls import compare_url, graph_url, page_url, raw_path, split_suffix, twin_url, with_params
+from policekg.api.urls import (compare_url, graph_url, page_url, raw_path, report_name, split_suffix, twin_url,
+                               with_params)
 from policekg.kg.browse import NotFound, Page
 from policekg.kg.errors import QueryError
 from policekg.kg.formats import RDF_FORMATS
@@ -190,6 +191,6 @@ CLASS_NAMES = {
 }
 STATUS_NAMES = {"Done": "已完成 done", "Problem": "问题 problem", "Planned": "计划 planned"}
 
-templates.env.globals.update(page_url=page_url, graph_url=graph_url, compare_url=compare_url,
+templates.env.globals.update(page_url=page_url, graph_url=graph_url, compare_url=compare_url, report_name=report_name,
                              twin_url=twin_url, with_params=with_params, curie=curie,
                              CLASS_NAMES=CLASS_NAMES, STATUS_NAMES=STATUS_NAMES)

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlencode
 
 from starlette.requests import Request
 
-from policekg.kg.iris import PKR, local_path, segment
+from policekg.kg.iris import PKR, local_path, segment, unsegment
 
 _REPORT_PARTS = 3  # report/{issuer}/{year}
 
@@ -26,6 +26,14 @@ def page_url(iri: str | None) -> str | None:
     if parts[0] == "report" and len(parts) == _REPORT_PARTS:
         return "/" + local
     return "/id/" + local
+
+
+def report_name(iri: str | None) -> str | None:
+    """`…/report/慈溪市公安局/2022/measure/4-1` → `慈溪市公安局 2022`: whose report a thing belongs to."""
+    parts = (local_path(iri) or "").split("/") if iri else []
+    if len(parts) >= _REPORT_PARTS and parts[0] == "report":
+        return f"{unsegment(parts[1])} {parts[2]}"
+    return None
 
 
 def graph_url(iri: str) -> str | None:

@@ -23,7 +23,7 @@ from starlette.requests import Request
 
 from policekg.api.highlight import highlight
 from policekg.api.negotiation import choose
-from policekg.api.urls import raw_local_path
+from policekg.api.urls import raw_local_path, report_name
 from policekg.extract.normalize import normalize
 from policekg.kg.ingest import SAMPLE_REPORT
 from policekg.kg.iris import PKR
@@ -351,3 +351,9 @@ def test_names_with_slashes_keep_their_encoding() -> None:
     scope = {"type": "http", "path": "/id/law/a/b", "raw_path": b"/id/law/a%2Fb%25c/%E6%9E%AB",
              "query_string": b"", "headers": []}
     assert raw_local_path(Request(scope), "/id/") == "law/a%2Fb%25c/枫"
+
+
+def test_report_local_things_say_whose_report_they_are_in() -> None:
+    assert report_name(f"{PKR}report/{SEED_ISSUER}/2022/measure/4-1") == f"{SEED_ISSUER} 2022"
+    assert report_name(f"{PKR}report/a%2Fb/2021") == "a/b 2021"
+    assert report_name(f"{PKR}program/枫桥经验") is None

@@ -67,7 +67,7 @@ def ingest(
                                                        "wins; without either, the text says)")] = None,
     year: Annotated[Optional[int], typer.Option(help="Report year of every file (likewise)")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1,
-                                                help="Extraction processes [default: number of cores]")] = None,
+                                                help="Extraction processes (default: one per core)")] = None,
     force: Annotated[bool, typer.Option(help="Re-extract files stored unchanged (after an upgrade)")] = False,
 ) -> None:
     """Extract every report and store each as its own named graph.

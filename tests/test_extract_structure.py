@@ -200,3 +200,12 @@ def test_closing_formula_and_signature_stay_out_of_the_last_measure(extractor: E
     assert (last.title, last.status, [m.title for m in last.measures]) == (
         "持续深化法治公安建设", "Planned", ["加强培训", "强化监督"])
     assert extraction.text[last.start:last.end].endswith("二是强化监督。")
+
+
+def test_metadata_under_a_government_site_header(extractor: Extractor) -> None:
+    """Page data before the title (索引号, 发布机构, 生成日期, 【打印】) is not the title, the date is read."""
+    text = ("索引号:11330282002944375A/2023-12345\n发布机构:某某市公安局\n生成日期:2023-03-01\n【字体:大 中 小】【打印】\n"
+            "某某市公安局2022年法治政府建设工作情况\n2022年,市公安局不断提升公安工作法治化水平。\n")
+    meta = extractor(text).meta
+    assert (meta.issuer, meta.year, meta.title, meta.published) == (
+        "某某市公安局", 2022, "某某市公安局2022年法治政府建设工作情况", date(2023, 3, 1))

@@ -25,7 +25,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 _CJK_RUN_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,24}$")
-_MAX_HEADER_LINES = 6
+_MAX_HEADER_LINES = 10
+_MAX_FURNITURE_CHARS = 30
 _MAX_TITLE_CHARS = 80
 
 
@@ -50,6 +51,7 @@ class ReportMetadata:
             "full": re.compile(f"^[\u4e00-\u9fff]+?(?:{compile_alternation(p['admin_suffixes'])})"),
             "relative": tuple(p["relative_starts"]),
             "header_key": re.compile(compile_alternation(p["header_keys"])),
+            "header_field": re.compile(f"(?:{compile_alternation(p['header_keys'])})\\s*[:：]"),
             "published": re.compile(p["published_label"] + p["date"]),
             "date": re.compile(f"^{p['date']}\\s*日?$"),
             "source_name": re.compile(p["source_name"]),
@@ -88,27 +90,34 @@ class ReportMetadata:
     def _split_header(self, blocks: list[Block]) -> tuple[list[Block], list[Block]]:
         """The title and page-data lines at the top, and the body after them.
 
-        The first line is a title when it reads like one (short, no full stop) and either says what
-        kind of text it is (报告, 情况, …) or is followed by page data (发布时间:…), as news titles are.
+        Page data is a `key: value` line (发布日期:…, 索引号:…) or a short line of page furniture
+        (【打印】【关闭窗口】). A line is the title when it reads like one (short, no full stop) and either
+        says what kind of text it is (报告, 情况, …) or is followed by page data, as news titles are.
         """
-        n = 0
+        n, titled = 0, False
         for i, block in enumerate(blocks[:_MAX_HEADER_LINES]):
-            is_key = bool(self._rules["header_key"].search(block.text))
-            if not (is_key or (i == 0 and self._looks_like_title(block, blocks[1:2]))):
+            if self._is_page_data(block.text):
+                n += 1
+            elif not titled and self._looks_like_title(block, blocks[i + 1:i + 2]):
+                n, titled = n + 1, True
+            else:
                 break
-            n += 1
         return blocks[:n], blocks[n:]
+
+    def _is_page_data(self, text: str) -> bool:
+        return bool(self._rules["header_field"].search(text)
+                    or (len(text) <= _MAX_FURNITURE_CHARS and self._rules["header_key"].search(text)))
 
     def _looks_like_title(self, block: Block, following: list[Block]) -> bool:
         text = block.text
         if len(text) > _MAX_TITLE_CHARS or "。" in text:
             return False
         return (any(w in text for w in self._rules["title_words"])
-                or any(self._rules["header_key"].search(b.text) for b in following))
+                or any(self._is_page_data(b.text) for b in following))
 
     def _title(self, header: list[Block]) -> str | None:
         for block in header:
-            if not self._rules["header_key"].search(block.text):
+            if not self._is_page_data(block.text):
                 return block.text
         return None
 

@@ -66,10 +66,16 @@ class EntityRules:
         self.verb_prefixes = tuple(w for w in r["left_stops"] if len(w) >= 2)
         self.quotes = QuoteClassifier(r)
         self.namer = build_namer(r)
-        self.lexicon = PhraseMatcher(self.nlp.vocab)
-        self.lexicon_kind: dict[str, tuple[str, str]] = {}
         self.center_blocked = tuple(r["center_blocked_after"])
         self.known_platforms = frozenset(s for e in national_entries() if e.kind == "Platform" for s in e.spellings)
+        self._build_lexicon_matcher()
+        self._compile_patterns(r)
+
+    def _build_lexicon_matcher(self) -> None:
+        """One PhraseMatcher for the national lexicon, the gazetteer and the standard departments; the
+        match key `Kind|spelling` tells what was found."""
+        self.lexicon = PhraseMatcher(self.nlp.vocab)
+        self.lexicon_kind: dict[str, tuple[str, str]] = {}
         for entry in national_entries():
             for spelling in entry.spellings:
                 key = f"{entry.kind}|{spelling}"
@@ -79,6 +85,8 @@ class EntityRules:
             self.lexicon.add(f"Place|{name}", [self.nlp.make_doc(name)])
         for name in police_departments():
             self.lexicon.add(f"Department|{name}", [self.nlp.make_doc(name)])
+
+    def _compile_patterns(self, r: dict[str, Any]) -> None:
         self.re = {key: re.compile(r[key]) for key in r if key.endswith("_re") and key not in (
             "department_re", "name_chars_re", "year_prefix_re", "counted_set_re")}
         self.re["department_re"] = re.compile(r["department_re"].format(
@@ -96,6 +104,7 @@ class EntityRules:
                                   key=lambda x: -len(x[0]))
 
     def __call__(self, doc: Doc) -> Doc:
+        """Collect candidates from every rule, settle their overlaps, write them as spans."""
         text = doc_text(doc)
         meta = doc._.meta
         ctx = issuer_context(meta.issuer, self.gaz) if meta and meta.issuer else None

@@ -85,9 +85,10 @@ def test_metadata_from_the_body_when_there_is_no_header(extractor: Extractor) ->
 
 
 def test_metadata_reads_a_branch_bureau_and_a_chinese_date_header(extractor: Extractor) -> None:
-    meta = extractor("上海市公安局浦东分局2021年法治政府建设情况\n发布时间：2022年1月5日 来源：浦东分局\n正文。").meta
-    assert (meta.issuer, meta.year, meta.published, meta.source_name) == (
-        "上海市公安局浦东分局", 2021, date(2022, 1, 5), "浦东分局")
+    meta = extractor("上海市公安局浦东分局2021年法治政府建设情况\n发布时间：2022年1月5日 来源：浦东分局\n"
+                     "原文链接:https://www.example.gov.cn/art/1.html\n正文。").meta
+    assert (meta.issuer, meta.year, meta.published, meta.source_name, meta.source_url) == (
+        "上海市公安局浦东分局", 2021, date(2022, 1, 5), "浦东分局", "https://www.example.gov.cn/art/1.html")
 
 
 def test_overrides_win_over_the_text(extractor: Extractor, seed_text: str) -> None:

@@ -18,10 +18,14 @@ import networkx as nx
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse, Response
 from markupsafe import Markup
+from rdflib import Graph
 from starlette.requests import Request
 
 from policekg.api.deps import get_settings, get_store
+from policekg.api.guardrails import check_remote
+from policekg.api.query_exec import Job
 from policekg.api.rendering import CLASS_NAMES, PageError, compute, curie, render_html, render_json, wanted
+from policekg.api.sparql import query_runner
 from policekg.api.templating import STATIC_DIR, templates
 from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path
 from policekg.kg import drawing
@@ -115,8 +119,20 @@ async def query_graph(
     context = {"title": "查询结果图 CONSTRUCT as a graph", "query": query or EXAMPLE_QUERY}
     if not query.strip():
         return render_html(request, "graph_query.html", {**context, "data": None})
-    g, metrics = await compute(request, lambda: (construct_view(store, query), current_metrics(store)))
+    result = await _construct(request, query, settings)
+    g, metrics = await compute(request, lambda: (construct_view(store, result), current_metrics(store)))
     return await _respond(request, g, metrics, colour, settings, context, template="graph_query.html")
+
+
+async def _construct(request: Request, query: str, settings: Settings) -> Graph:
+    """Run a user's CONSTRUCT as the SPARQL endpoint runs queries: no SERVICE / LOAD unless allowed,
+    in a query worker that is stopped at the time limit, the answer capped at the row limit."""
+    check_remote(query, settings.allow_remote)
+    answer = await query_runner(request).run(Job(query, rdf_formats=("nt",), row_limit=settings.row_limit))
+    if answer.kind != "graph":
+        raise PageError(400, f"this page draws the answer of a CONSTRUCT or DESCRIBE query, not a {answer.kind} "
+                             "answer (SELECT / ASK): use the SPARQL page for those")
+    return Graph().parse(data=answer.body, format="nt")
 
 
 async def _respond(request: Request, g: nx.MultiDiGraph, metrics: dict[str, Metrics], colour: str,

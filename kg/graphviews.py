@@ -249,14 +249,13 @@ def bureau_program_graph(store: GraphStore) -> nx.Graph:
     return g
 
 
-def construct_view(store: GraphStore, sparql: str) -> nx.MultiDiGraph:
-    """Any CONSTRUCT result as a graph: resources are nodes, resource-valued triples are edges.
+def construct_view(store: GraphStore, result: Graph) -> nx.MultiDiGraph:
+    """A CONSTRUCT result as a graph: resources are nodes, resource-valued triples are edges.
 
     Literals are not nodes: they become the node's `properties` (its `rdfs:label` its name), and
     `rdf:type` becomes its class instead of an edge to a hub node. Entities of the store keep their
     class, names and reports; relation edges keep their evidence.
     """
-    result = construct(store, sparql)
     edges = Graph()
     for s, p, o in result:
         if not isinstance(o, Literal) and p != RDF.type:

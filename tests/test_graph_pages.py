@@ -229,6 +229,9 @@ def test_bad_requests_are_clear_errors(server):
     assert query.status_code == 400 and "CONSTRUCT" in query.text
     broken = httpx.get(f"{server}/graph/query", params={"query": "CONSTRUCT {"})
     assert broken.status_code == 400 and "error at" in broken.text
+    remote = httpx.get(f"{server}/graph/query",
+                       params={"query": "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+    assert remote.status_code == 403 and "SERVICE" in remote.text
     assert httpx.get(f"{server}/graph", params={"class": "nonsense"}).status_code == 400
     assert httpx.get(f"{server}/graph/entity/program/没有这个").status_code == 404
     assert httpx.get(f"{server}/graph/assets/other.js").status_code == 404

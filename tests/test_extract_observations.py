@@ -102,6 +102,11 @@ def test_about_names_the_entities_in_the_figure_clause(extractor: Extractor) -> 
     assert [o.about for o in observations] == [["PoliceUnit:慈溪市公安局/匡堰派出所", "Program:警调衔接"], []]
 
 
+def test_a_figure_opening_the_text_is_found(extractor: Extractor) -> None:
+    extraction = extractor("12起案件全部办结。", issuer="某某县公安局", year=2022)
+    assert [(str(o.value), o.unit, o.indicator) for o in extraction.observations] == [("12", "起", "案件全部办结")]
+
+
 def test_percentage_points_and_visit_counts_keep_their_compound_unit(extractor: Extractor) -> None:
     extraction = extractor("案件办结率提高5.2个百分点,检查企业30户次。", issuer="某某县公安局", year=2022)
     assert [(str(o.value), o.unit) for o in extraction.observations] == [("5.2", "个百分点"), ("30", "户次")]

@@ -90,7 +90,7 @@ class Observations:
         """
         num = match.group("num")
         before = text[max(0, start - 3):start]
-        if before[-1:].isdigit() or before[-1:] in NUMERAL_CHARS or self._rules["not_before"].search(before):
+        if before and (before[-1].isdigit() or before[-1] in NUMERAL_CHARS or self._rules["not_before"].search(before)):
             return False
         if self._rules["not_after"].match(text, match.end()):
             return False

@@ -16,7 +16,7 @@ NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 
 
 def chinese_to_int(numeral: str) -> int | None:
-    """一 → 1, 十二 → 12, 二十 → 20, 三百零五 → 305, 一万二千 → 12000; None if it is not a numeral.
+    """一 → 1, 十二 → 12, 二十 → 20, 三百零五 → 305, 一万二千 → 12000, 万 → 10000; None if not a numeral.
 
     Digit-by-digit numerals (二〇二二) are read positionally, as years are written.
     """
@@ -24,17 +24,20 @@ def chinese_to_int(numeral: str) -> int | None:
         return None
     if all(ch in DIGITS for ch in numeral) and len(numeral) > 1:
         return int("".join(str(DIGITS[ch]) for ch in numeral))
-    total, section, digit = 0, 0, None
+    above_wan, below_yi, section, digit = 0, 0, 0, None  # 亿 groups done, 万 groups done, current group
     for ch in numeral:
         if ch in DIGITS:
             digit = DIGITS[ch]
         elif ch in SMALL_UNITS:
             section += (1 if digit is None else digit) * SMALL_UNITS[ch]
             digit = None
-        else:
-            total = (total + section + (digit or 0)) * BIG_UNITS[ch]
+        elif ch == "万":  # a bare 万 (万余人) is 10 000
+            below_yi += ((section + (digit or 0)) or 1) * BIG_UNITS[ch]
             section, digit = 0, None
-    return total + section + (digit or 0)
+        else:
+            above_wan += ((below_yi + section + (digit or 0)) or 1) * BIG_UNITS[ch]
+            below_yi, section, digit = 0, 0, None
+    return above_wan + below_yi + section + (digit or 0)
 
 
 def parse_number(digits: str, multiplier: str = "") -> Decimal | None:

@@ -55,6 +55,7 @@ def test_seed_structure_is_exactly_the_gold(seed_extraction: Extraction) -> None
                  [(m["ordinal"], m["title"], s["status"]) for m in s["measures"]]) for s in gold["sections"]]
     assert _shape(seed_extraction) == expected
     assert len(seed_extraction.measures) == 28
+    assert not [w for w in seed_extraction.warnings if w.startswith("structure")]
 
 
 def test_seed_offsets_point_at_the_paragraphs(seed_extraction: Extraction) -> None:
@@ -141,6 +142,7 @@ def test_traditional_characters_are_read_as_written(extractor: Extractor) -> Non
     assert extraction.meta.issuer == "臺北縣公安局"
     assert [(s.title, [m.title for m in s.measures]) for s in extraction.sections] == [
         ("加強組織領導", ["健全制度"]), ("規範執法", ["執法監督"])]
+    assert "structure: no problems (存在的问题…) part recognised" in extraction.warnings
 
 
 @pytest.mark.parametrize("text", ["", "  a", "a ", "a  b\n\nc", "慈溪 市\n\n公安局 ab12.5%(一)", "\n\nx\n", "x\u3000y \u00a0 z"])

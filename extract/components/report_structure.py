@@ -61,6 +61,9 @@ class ReportStructure:
         doc._.sections = sections
         if not sections:
             warn(doc, "structure: no numbered sections (一、/(一)/1.), problems or plans recognised")
+        for status, part in (("Problem", "problems (存在的问题…)"), ("Planned", "plans (下一步…)")):
+            if sections and not any(m.status == status for s in sections for m in s.measures):
+                warn(doc, f"structure: no {part} part recognised")
         return doc
 
     # -- numbered sections -------------------------------------------------------------------------

@@ -57,6 +57,7 @@ async def compute(request: Request, fn: Callable[..., T], *args: Any, **kwargs: 
     try:
         return await asyncio.wait_for(run_in_threadpool(fn, *args, **kwargs), timeout=timeout)
     except asyncio.TimeoutError as err:
+        log.warning("%s stopped after %g s (its query thread runs on)", request.url.path, timeout)
         raise PageError(503, f"This page took longer than {timeout:g} s to compute and was stopped. "
                              "Narrow it down (a longer search text, a smaller page) or ask the SPARQL "
                              "endpoint with a LIMIT.") from err

@@ -73,10 +73,14 @@ async def whole_graph(
         raise PageError(400, f"unknown class {unknown[0]!r}; use one of {', '.join(KINDS)}")
 
     def build() -> tuple[nx.Graph, dict[str, Metrics], list[str]]:
+        reports = [str(r) for r in store.report_graphs()]
+        missing = [r for r in report if r not in reports]
+        if missing:
+            raise PageError(400, f"no report <{missing[0]}> in the store")
         g = (entity_graph if view == "entity" else cooccurrence_graph)(store, report or None)
         if kind:
             g = g.subgraph([n for n, d in g.nodes(data=True) if d["node"].kind in kind]).copy()
-        return g, current_metrics(store), [str(r) for r in store.report_graphs()]
+        return g, current_metrics(store), reports
 
     g, metrics, reports = await compute(request, build)
     context = {"title": "实体关系图 Entity graph", "kinds": KINDS, "chosen": set(kind),

@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
@@ -121,9 +122,15 @@ def short_predicate(iri: str) -> str:
 
 
 def _reports_filter(reports: list[str] | None) -> str:
+    """`VALUES ?r {…}` restricting a query to some report graphs; QueryError for a malformed IRI
+    (Oxigraph's parser checks it, so no text can break out of the `<…>`)."""
     if not reports:
         return ""
-    return "VALUES ?r { %s }" % " ".join(f"<{r}>" for r in reports)
+    try:
+        iris = [str(ox.NamedNode(r)) for r in reports]
+    except ValueError as err:
+        raise QueryError(f"not a report IRI: {err}") from err
+    return "VALUES ?r { %s }" % " ".join(iris)
 
 
 def _most_specific(classes: set[str]) -> str:

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from policekg.kg import analysis
 from policekg.kg.analysis import AnalysisError, refresh_analysis, resolve, shortest_path, similar_bureaus
 from policekg.kg.cli import app
+from policekg.kg.errors import QueryError
 from policekg.kg.graphviews import bureau_program_graph, cooccurrence_graph, entity_graph, entity_nodes
 from policekg.kg.iris import ANALYSIS_GRAPH, PK
 from policekg.kg.store import GraphStore
@@ -179,6 +180,12 @@ def test_unconnected_and_ambiguous_names_are_clear_errors(store, egraph):
         resolve(nodes, "不存在的单位")
     assert resolve(nodes, "program/枫桥经验") == resolve(nodes, "枫桥经验") == str(URIRef(
         "https://w3id.org/policekg/id/program/枫桥经验"))
+
+
+def test_a_report_filter_cannot_break_out_of_its_iri(store):
+    with pytest.raises(QueryError):
+        entity_graph(store, ["x> } } SELECT * { ?s ?p ?o"])
+    assert len(entity_graph(store, [str(store.report_graphs()[0])])) > 0
 
 
 def test_cli_prints_centrality_path_and_similarity(graph_store_path: Path, tmp_path: Path):

@@ -233,6 +233,8 @@ def test_bad_requests_are_clear_errors(server):
                        params={"query": "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
     assert remote.status_code == 403 and "SERVICE" in remote.text
     assert httpx.get(f"{server}/graph", params={"class": "nonsense"}).status_code == 400
+    odd = httpx.get(f"{server}/graph", params={"report": "x> } } SELECT * { ?s ?p ?o"})
+    assert odd.status_code == 400 and "no report" in odd.text
     assert httpx.get(f"{server}/graph/entity/program/没有这个").status_code == 404
     assert httpx.get(f"{server}/graph/assets/other.js").status_code == 404
     vis = httpx.get(f"{server}/graph/assets/vis-network.min.js")

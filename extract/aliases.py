@@ -6,15 +6,19 @@ name folds into a longer one of the same kind (and parent; for police units only
 long one, it shares the first character or the last two, and it is clearly shorter (at most
 `MAX_RATIO` of the length). A name with a barely longer variant (执法办案管理中心 beside 执法办案管理
 分中心) is a sibling, not an abbreviation, and stays. When several long names fit, the shortest is
-taken (办案中心 → 执法办案管理中心).
+taken (办案中心 → 执法办案管理中心). A name that only adds a descriptive …化 word to another
+(执法办案管理标准化主中心) is that other one.
 """
 
 from __future__ import annotations
+
+import re
 
 from policekg.extract.model import Entity
 from policekg.extract.names import without_parentheses
 
 FOLDED_KINDS = ("Program", "Platform", "PoliceUnit")
+_MODIFIER = re.compile("[\u4e00-\u9fff]{2}化")
 MAX_RATIO = 0.7
 MIN_CHARS = 3
 
@@ -32,6 +36,12 @@ def is_abbreviation(short: str, long: str) -> bool:
     return (short[0] == long[0] or short[-2:] == long[-2:]) and in_order(short, long)
 
 
+def _without_modifier(name: str) -> list[str]:
+    """执法办案管理标准化主中心 → 执法办案管理主中心: the name without one descriptive …化 word
+    (标准化, 实体化, 智能化), which describes a unit without making it another one."""
+    return [name[:m.start()] + name[m.end():] for m in _MODIFIER.finditer(name)]
+
+
 def _near_variant(short: str, names: list[str]) -> bool:
     """Whether a name barely longer than `short` contains it (执法办案管理中心 / 执法办案管理分中心):
     then `short` is a sibling of those names, not an abbreviation of any of them."""
@@ -40,9 +50,8 @@ def _near_variant(short: str, names: list[str]) -> bool:
 
 def _fold_target(e: Entity, peers: list[Entity]) -> Entity | None:
     """The entity `e` abbreviates, if exactly one reading is plausible (see the module docstring)."""
-    bare = without_parentheses(e.name)
-    if bare != e.name:
-        same = next((o for o in peers if o.name == bare), None)
+    for bare in (without_parentheses(e.name), *_without_modifier(e.name)):
+        same = next((o for o in peers if o.name == bare and bare != e.name), None)
         if same:
             return same
     names = [o.name for o in peers]
@@ -63,8 +72,9 @@ def fold_aliases(entities: list[Entity]) -> list[Entity]:
         for e in peers:
             if "(" not in e.name and len(e.name) < MIN_CHARS:
                 continue  # too short to abbreviate anything, nothing to drop
-            longer = [o for o in peers if len(o.name) > len(e.name) or ("(" in e.name and o is not e)]
-            into = _fold_target(e, longer) if longer else None
+            rewritten = "(" in e.name or _MODIFIER.search(e.name)
+            others = [o for o in peers if len(o.name) > len(e.name) or (rewritten and o is not e)]
+            into = _fold_target(e, others) if others else None
             if into is not None:
                 target[e.key] = into
     folded: set[str] = set()

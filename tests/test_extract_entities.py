@@ -148,9 +148,11 @@ def test_folding_merges_abbreviations_but_not_sibling_units() -> None:
         return Entity("PoliceUnit", name, parent="某县公安局", aliases={name}, mentions=[Mention(0, 1, "x", "x")])
 
     folded = {e.name: e.aliases for e in fold_aliases(
-        [unit("执法办案管理中心"), unit("执法办案管理分中心"), unit("办案中心"), unit("执法办案管理(分)中心")])}
+        [unit("执法办案管理中心"), unit("执法办案管理分中心"), unit("办案中心"), unit("执法办案管理(分)中心"),
+         unit("执法办案管理主中心"), unit("执法办案管理标准化主中心")])}
     assert folded == {"执法办案管理中心": {"执法办案管理中心", "办案中心", "执法办案管理(分)中心"},
-                      "执法办案管理分中心": {"执法办案管理分中心"}}
+                      "执法办案管理分中心": {"执法办案管理分中心"},
+                      "执法办案管理主中心": {"执法办案管理主中心", "执法办案管理标准化主中心"}}
 
 
 def test_national_lexicon_holds_no_local_names() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -360,13 +361,19 @@ class EntityRules:
     def _repeats(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
         """Later mentions of a program already named (两法衔接 after “两法衔接”, 办案“一件事”)."""
         names = {self.namer.program(text[c.start:c.end]) for c in found if c.kind == "Program"}
-        spelled = ["[“”\"]?".join(re.escape(ch) for ch in name) for name in sorted(names, key=len, reverse=True)
-                   if len(name) >= 3]
-        if not spelled:
-            return
-        for m in re.finditer("|".join(spelled), text):
-            end = m.end() + (text[m.end():m.end() + 1] in ("”", "\"") and "“" in m.group())
-            yield Candidate(m.start(), end, "Program", "pattern", quoted=_is_quoted(text, m.start(), end))
+        for name in names:
+            if len(name) < 3:
+                continue
+            for m in _spelled(name).finditer(text):
+                end = m.end() + (text[m.end():m.end() + 1] in ("”", "\"") and "“" in m.group())
+                yield Candidate(m.start(), end, "Program", "pattern", quoted=_is_quoted(text, m.start(), end))
+
+
+@lru_cache(maxsize=4096)
+def _spelled(name: str) -> re.Pattern[str]:
+    """`name` with an optional quote mark between its characters; programs recur across reports, so
+    the compiled patterns are kept."""
+    return re.compile("[“”\"]?".join(re.escape(ch) for ch in name))
 
 
 def _spans(doc: Doc, offsets: np.ndarray, found: list[Candidate]) -> list[Span]:

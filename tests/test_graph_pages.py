@@ -109,6 +109,12 @@ def test_whole_graph_offline_matches_the_networkx_view(browser, server, store, t
     g = entity_graph(store)
     visit = Visit(browser, server, "/graph")
     assert visit.counts() == (len(g), g.number_of_edges())
+    # below the threshold physics laid the graph out, then stopped: nothing moves any more
+    assert visit.page.evaluate("policekgGraph.network.physics.options.enabled") is False
+    moved = visit.page.evaluate("""() => new Promise(done => { const n = policekgGraph.network;
+        const before = JSON.stringify(n.getPositions()); setTimeout(() =>
+        done(JSON.stringify(n.getPositions()) !== before), 500); })""")
+    assert not moved
     html = visit.response.text()
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html), "no external scripts or styles"
     assert "vis-network.min.js" in html and visit.page.locator(".graph-legend li").count() >= 6

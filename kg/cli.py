@@ -119,14 +119,14 @@ def query(
     format: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or tsv")] = "table",
 ) -> None:
     """Run a SPARQL query and print the answer."""
-    db = open_store(store, write=False)
-    result = db.ox_query(sparql)
-    if format == "table":
-        _print_table(result)
-    elif isinstance(result, ox.QueryTriples):
-        sys.stdout.buffer.write(result.serialize(format=rdf_format(format).ox))
-    else:
-        sys.stdout.buffer.write(result.serialize(format=results_format(format).ox))
+    with open_store(store, write=False) as db:
+        result = db.ox_query(sparql)
+        if format == "table":
+            _print_table(result)
+        elif isinstance(result, ox.QueryTriples):
+            sys.stdout.buffer.write(result.serialize(format=rdf_format(format).ox))
+        else:
+            sys.stdout.buffer.write(result.serialize(format=results_format(format).ox))
 
 
 def _cell(term: ox.NamedNode | ox.Literal | ox.BlankNode | None, width: int = 120) -> str:
@@ -166,21 +166,22 @@ def export(
     from rdflib import URIRef
 
     fmt = rdf_format(format)
-    db = open_store(store, write=False)
-    if graph is not None and URIRef(graph) not in db.report_graphs():
-        fail(f"no report graph <{graph}> in the store")
-    target = output.open("wb") if output else sys.stdout.buffer
-    try:
-        db.export(fmt, target, URIRef(graph) if graph else None)
-    finally:
-        if output:
-            target.close()
+    with open_store(store, write=False) as db:
+        if graph is not None and URIRef(graph) not in db.report_graphs():
+            fail(f"no report graph <{graph}> in the store")
+        target = output.open("wb") if output else sys.stdout.buffer
+        try:
+            db.export(fmt, target, URIRef(graph) if graph else None)
+        finally:
+            if output:
+                target.close()
 
 
 @app.command()
 def stats(store: StoreOpt = None) -> None:
     """Triples, reports and entities per class."""
-    summary = open_store(store, write=False).stats()
+    with open_store(store, write=False) as db:
+        summary = db.stats()
     table = Table("what", "count")
     table.add_row("triples", str(summary["triples"]))
     table.add_row("reports", str(summary["reports"]))
@@ -199,12 +200,12 @@ def validate(
 
     from policekg.kg.validate import validate as run_validation  # pyshacl loads slowly: only here
 
-    db = open_store(store, write=False)
-    results = run_validation(db, URIRef(graph) if graph else None)
+    with open_store(store, write=False) as db:
+        results = run_validation(db, URIRef(graph) if graph else None)
+        checked = 1 if graph else len(db.report_graphs())
     for result in results:
         out.print(str(result), highlight=False, markup=False)
     violations = sum(r.severity == "Violation" for r in results)
-    checked = 1 if graph else len(db.report_graphs())
     out.print(f"{checked} report graphs checked: {violations} violations, {len(results) - violations} warnings",
               highlight=False)
     if violations:

@@ -47,11 +47,20 @@ class GraphStore:
         """The underlying pyoxigraph store (for the hot paths; see the module docstring)."""
         return self._ox
 
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
-        """Flush and release the directory lock so another process may open the store."""
+        """Flush and release the directory lock so another process may open the store (idempotent)."""
+        if not hasattr(self, "_ox"):
+            return
         if self.path is not None and not self.read_only:
             self._ox.flush()
-        del self._ox
+        self.dataset.close()  # drops oxrdflib's reference to the pyoxigraph store
+        del self._ox  # and ours: RocksDB closes (and unlocks) when the last reference goes
         self.dataset = None  # type: ignore[assignment]
 
     # -- writing -------------------------------------------------------------------------------

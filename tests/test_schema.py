@@ -354,6 +354,6 @@ def test_validate_command_reports_each_violation_with_its_graph(tmp_path: Path) 
 
 
 def test_validate_command_names_an_unknown_graph(seed_store_path: Path) -> None:
-    proc = _policekg("validate", "--store", str(seed_store_path), "--graph", "https://example.org/none")
+    proc = run_policekg("validate", "--store", str(seed_store_path), "--graph", "https://example.org/none", check=False)
     assert proc.returncode == 1
     assert "no report graph <https://example.org/none>" in proc.stderr

@@ -83,7 +83,8 @@ async def whole_graph(
         return g, current_metrics(store), reports
 
     g, metrics, reports = await compute(request, build)
-    context = {"title": "实体关系图 Entity graph", "kinds": KINDS, "chosen": set(kind),
+    title = "实体关系图 Entity graph" if view == "entity" else "共现图 Named in the same measure"
+    context = {"title": title, "kinds": KINDS, "chosen": set(kind),
                "reports": [(r, _report_label(r)) for r in reports], "chosen_reports": set(report), "view": view}
     return await _respond(request, g, metrics, colour, settings, context)
 
@@ -160,7 +161,8 @@ def standalone_html(g: nx.Graph, metrics: dict[str, Metrics], title: str, *, by_
     legend = _legend(g, metrics) if by_community else _class_legend()
     return templates.get_template("graph_standalone.html").render(
         title=title, data=data, legend=legend, at_size=len(g) > layout_threshold, request=None,
-        styles={"site": _inline(STATIC_DIR / "style.css", "</style"), "vis": _inline(VIS_DIR / "vis-network.css", "</style"),
+        styles={"site": _inline(STATIC_DIR / "style.css", "</style"),
+                "vis": _inline(VIS_DIR / "vis-network.css", "</style"),
                 "graph": _inline(STATIC_DIR / "graph.css", "</style")},
         scripts={"vis": _inline(VIS_DIR / "vis-network.min.js", "</script"),
                  "graph": _inline(STATIC_DIR / "graph.js", "</script")})

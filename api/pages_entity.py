@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.requests import Request
 
 from policekg.api.deps import get_store
-from policekg.api.rendering import compute, render_html, render_json, wanted
+from policekg.api.rendering import VARY, compute, render_html, render_json, wanted
 from policekg.api.urls import iri_for, page_url, raw_local_path, split_suffix
 from policekg.kg.browse import exists
 from policekg.kg.describe import describe, resource_graph
@@ -33,21 +33,17 @@ async def resource(request: Request, path: str, store: GraphStore = Depends(get_
     local, suffix = await compute(request, _resolve, store, raw_local_path(request, "/id/"))
     iri = iri_for(local)
     fmt = wanted(request, suffix, RESOURCE_TYPES)
-    headers = {"Vary": "Accept"}
     if fmt == "html":
         if page_url(iri) != f"/id/{local}":  # a report has its own page
-            return RedirectResponse(page_url(iri) or "/", status_code=303, headers=headers)
+            return RedirectResponse(page_url(iri) or "/", status_code=303, headers=VARY)
         data = await compute(request, describe, store, iri)
         return render_html(request, "entity.html", {"d": data, "url": f"/id/{local}"})
     if fmt == "json":
-        response = render_json(await compute(request, describe, store, iri))
-    else:
-        rdf = rdf_format(RESOURCE_TYPES[fmt])
-        triples = await compute(request, resource_graph, store, iri)
-        body = ox.serialize(triples, format=rdf.ox, prefixes=PREFIXES)
-        response = Response(body, media_type=rdf.media_type)
-    response.headers.update(headers)
-    return response
+        return render_json(await compute(request, describe, store, iri))
+    rdf = rdf_format(RESOURCE_TYPES[fmt])
+    triples = await compute(request, resource_graph, store, iri)
+    return Response(ox.serialize(triples, format=rdf.ox, prefixes=PREFIXES), media_type=rdf.media_type,
+                    headers=VARY)
 
 
 def _resolve(store: GraphStore, local: str) -> tuple[str, str | None]:

@@ -15,7 +15,7 @@ from starlette.requests import Request
 
 from policekg.api.deps import get_store
 from policekg.api.highlight import highlight
-from policekg.api.rendering import PageError, compute, render_csv, render_html, render_json, wanted
+from policekg.api.rendering import VARY, PageError, compute, render_csv, render_html, render_json, wanted
 from policekg.api.urls import iri_for, raw_local_path, split_suffix
 from policekg.kg.formats import RDF_FORMATS, rdf_format
 from policekg.kg.report_view import report_exists, report_view
@@ -45,4 +45,4 @@ async def report(request: Request, path: str, store: GraphStore = Depends(get_st
     rdf = rdf_format(REPORT_TYPES[fmt])
     out = io.BytesIO()
     await compute(request, store.export, rdf, out, URIRef(iri))
-    return Response(out.getvalue(), media_type=rdf.media_type, headers={"Vary": "Accept"})
+    return Response(out.getvalue(), media_type=rdf.media_type, headers=VARY)

@@ -117,12 +117,17 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+#: Every page's answer depends on `Accept` (HTML, JSON or CSV at one address): caches must know.
+VARY = {"Vary": "Accept"}
+
+
 def render_html(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    return templates.TemplateResponse(request, template, {**context, "status": status}, status_code=status)
+    return templates.TemplateResponse(request, template, {**context, "status": status}, status_code=status,
+                                      headers=VARY)
 
 
 def render_json(data: Any, status: int = 200) -> Response:
-    return JSONResponse(jsonable(data), status_code=status)
+    return JSONResponse(jsonable(data), status_code=status, headers=VARY)
 
 
 def page_data(request: Request, page: Page) -> dict[str, Any]:
@@ -141,7 +146,7 @@ def render_csv(rows: list[dict[str, Any]], filename: str) -> Response:
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _cell(v) for k, v in row.items()})
-    headers = {"Content-Disposition": f'attachment; filename="{filename}.csv"'}
+    headers = {**VARY, "Content-Disposition": f'attachment; filename="{filename}.csv"'}
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 

@@ -300,7 +300,10 @@ def test_reports_list_pages_and_exports(browse_server: str) -> None:
     assert full["total"] == 5
     page2 = get(browse_server, "/reports.json", params={"size": 4, "page": 2}).json()
     assert page2["items"] == full["items"][4:] and page2["next"] is None and page2["prev"]
-    rows = list(csv.DictReader(io.StringIO(get(browse_server, "/reports", params={"format": "csv"}).text)))
+    exported = get(browse_server, "/reports", params={"format": "csv"})
+    assert exported.headers["content-type"].startswith("text/csv") and exported.headers["vary"] == "Accept"
+    assert get(browse_server, "/reports", headers={"Accept": "application/json"}).json()["total"] == 5
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert [r["report"] for r in rows] == [r["report"] for r in full["items"]]
     assert get(browse_server, "/reports", params={"size": 100000}).status_code == 422
 

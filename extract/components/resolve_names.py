@@ -19,7 +19,7 @@ from policekg.extract.clauses import Sentences
 from policekg.extract.components.entity_rules import SPAN_KEY, build_namer
 from policekg.extract.issuer_context import issuer_context
 from policekg.extract.lexicon import gazetteer
-from policekg.extract.model import LEGAL_KINDS, Entity, Mention
+from policekg.extract.model import LEGAL_KINDS, Entity, Mention, entity_key
 from policekg.extract.names import Namer
 from policekg.extract.patterns import load_patterns
 from spacy.language import Language
@@ -61,12 +61,17 @@ class ResolveNames:
         self._bodies_at = {s.start: s for s in spans if s.kind == "GovernmentBody"}
         sentences = Sentences(doc)
         by_key: dict[str, Entity] = {}
+        seen: dict[tuple[str, str, str], Entity | None] = {}  # a name repeats: resolve it once
         for span in spans:
-            named = self._name(span, abbr, org_texts, spans)
-            if named is None:
+            surface = (span.kind, span.text, span.known)
+            if surface in seen and span.kind != "Platform":  # a platform's name depends on its owner
+                entity = seen[surface]
+            else:
+                named = self._name(span, abbr, org_texts, spans)
+                entity = seen[surface] = None if named is None else by_key.setdefault(
+                    entity_key(span.kind, *named), Entity(span.kind, *named))
+            if entity is None:
                 continue
-            entity = Entity(span.kind, *named)
-            entity = by_key.setdefault(entity.key, entity)
             entity.aliases.add(span.text)
             entity.mentions.append(Mention(span.start, span.end, span.text, sentences.at(span.start)))
         doc._.entities = fold_aliases(list(by_key.values()))

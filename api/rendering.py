@@ -150,11 +150,18 @@ def render_csv(rows: list[dict[str, Any]], filename: str) -> Response:
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
+#: A text cell starting with one of these is a formula to a spreadsheet (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
+    """One CSV cell; text from reports that a spreadsheet would run as a formula is quoted with `'`."""
     if isinstance(value, dict):
-        return value.get("label") or value.get("iri") or ""
-    if isinstance(value, (list, tuple, set)):
-        return "; ".join(str(_cell(v)) for v in value)
+        value = value.get("label") or value.get("iri") or ""
+    elif isinstance(value, (list, tuple, set)):
+        value = "; ".join(str(_cell(v)) for v in value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
     return value
 
 

@@ -23,6 +23,7 @@ from starlette.requests import Request
 
 from policekg.api.highlight import highlight
 from policekg.api.negotiation import choose
+from policekg.api.rendering import render_csv
 from policekg.api.urls import raw_local_path, report_name
 from policekg.extract.normalize import normalize
 from policekg.kg.ingest import SAMPLE_REPORT
@@ -361,3 +362,9 @@ def test_report_local_things_say_whose_report_they_are_in() -> None:
     assert report_name(f"{PKR}report/{SEED_ISSUER}/2022/measure/4-1") == f"{SEED_ISSUER} 2022"
     assert report_name(f"{PKR}report/a%2Fb/2021") == "a/b 2021"
     assert report_name(f"{PKR}program/枫桥经验") is None
+
+
+def test_csv_cells_from_reports_cannot_run_as_formulas() -> None:
+    rows = [{"label": '=HYPERLINK("http://evil")', "about": [{"label": "@SUM(A1)"}], "value": -3}]
+    cells = next(csv.DictReader(io.StringIO(render_csv(rows, "x").body.decode())))
+    assert cells == {"label": '\'=HYPERLINK("http://evil")', "about": "'@SUM(A1)", "value": "-3"}

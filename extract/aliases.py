@@ -42,23 +42,31 @@ def _without_modifier(name: str) -> list[str]:
     return [name[:m.start()] + name[m.end():] for m in _MODIFIER.finditer(name)]
 
 
-def _near_variant(short: str, names: list[str]) -> bool:
-    """Whether a name barely longer than `short` contains it (执法办案管理中心 / 执法办案管理分中心):
-    then `short` is a sibling of those names, not an abbreviation of any of them."""
-    return any(len(short) < len(n) < len(short) / MAX_RATIO and in_order(short, n) for n in names)
+class _Group:
+    """The entities of one kind and parent, indexed by character so that a name is only compared
+    with the names that could contain it (a report names dozens of programs)."""
 
+    def __init__(self, peers: list[Entity]) -> None:
+        self.by_name = {e.name: e for e in peers}
+        self.containing: dict[str, list[Entity]] = {}
+        for e in peers:
+            for ch in set(e.name):
+                self.containing.setdefault(ch, []).append(e)
 
-def _fold_target(e: Entity, peers: list[Entity]) -> Entity | None:
-    """The entity `e` abbreviates, if exactly one reading is plausible (see the module docstring)."""
-    for bare in (without_parentheses(e.name), *_without_modifier(e.name)):
-        same = next((o for o in peers if o.name == bare and bare != e.name), None)
-        if same:
-            return same
-    names = [o.name for o in peers]
-    if _near_variant(e.name, names):
-        return None
-    longer = [o for o in peers if is_abbreviation(e.name, o.name)]
-    return min(longer, key=lambda o: len(o.name)) if longer else None
+    def fold_target(self, e: Entity) -> Entity | None:
+        """The entity `e` abbreviates, if exactly one reading is plausible (see the module docstring)."""
+        for bare in (without_parentheses(e.name), *_without_modifier(e.name)):
+            if bare != e.name and bare in self.by_name:
+                return self.by_name[bare]
+        if len(e.name) < MIN_CHARS:
+            return None
+        rarest = min(set(e.name), key=lambda ch: len(self.containing.get(ch, ())))
+        candidates = [o for o in self.containing.get(rarest, ()) if len(o.name) > len(e.name)
+                      and in_order(e.name, o.name)]
+        if any(len(o.name) * MAX_RATIO < len(e.name) for o in candidates):
+            return None  # a barely longer name contains it: a sibling (执法办案管理中心 / …分中心)
+        longer = [o for o in candidates if is_abbreviation(e.name, o.name)]
+        return min(longer, key=lambda o: len(o.name)) if longer else None
 
 
 def fold_aliases(entities: list[Entity]) -> list[Entity]:
@@ -69,12 +77,9 @@ def fold_aliases(entities: list[Entity]) -> list[Entity]:
             groups.setdefault((e.kind, e.parent), []).append(e)  # bureaus are resolved already
     target: dict[str, Entity] = {}
     for peers in groups.values():
+        group = _Group(peers)
         for e in peers:
-            if "(" not in e.name and len(e.name) < MIN_CHARS:
-                continue  # too short to abbreviate anything, nothing to drop
-            rewritten = "(" in e.name or _MODIFIER.search(e.name)
-            others = [o for o in peers if len(o.name) > len(e.name) or (rewritten and o is not e)]
-            into = _fold_target(e, others) if others else None
+            into = group.fold_target(e)
             if into is not None:
                 target[e.key] = into
     folded: set[str] = set()

@@ -62,9 +62,14 @@ async def whole_graph(
     request: Request,
     kind: list[str] = Query([], alias="class", description="keep these classes (unit, program, …)"),
     report: list[str] = Query([], description="keep what these reports name (report IRIs)"),
-    colour: str = Query("class", pattern="^(class|community)$", description="colour nodes by class or community"),
-    view: str = Query("entity", pattern="^(entity|cooccurrence)$",
-                      description="entity: stated relations; cooccurrence: named in the same measure"),
+    colour: str = Query(
+        "class", pattern="^(class|community)$", description="colour nodes by class or community"
+    ),
+    view: str = Query(
+        "entity",
+        pattern="^(entity|cooccurrence)$",
+        description="entity: stated relations; cooccurrence: named in the same measure",
+    ),
     store: GraphStore = Depends(get_store),
     settings: Settings = Depends(get_settings),
 ) -> Response:
@@ -84,8 +89,14 @@ async def whole_graph(
 
     g, metrics, reports = await compute(request, build)
     title = "实体关系图 Entity graph" if view == "entity" else "共现图 Named in the same measure"
-    context = {"title": title, "kinds": KINDS, "chosen": set(kind),
-               "reports": [(r, _report_label(r)) for r in reports], "chosen_reports": set(report), "view": view}
+    context = {
+        "title": title,
+        "kinds": KINDS,
+        "chosen": set(kind),
+        "reports": [(r, _report_label(r)) for r in reports],
+        "chosen_reports": set(report),
+        "view": view,
+    }
     return await _respond(request, g, metrics, colour, settings, context)
 
 
@@ -135,16 +146,22 @@ async def _construct(request: Request, query: str, settings: Settings) -> Graph:
     check_remote(query, settings.allow_remote)
     answer = await query_runner(request).run(Job(query, rdf_formats=("nt",), row_limit=settings.row_limit))
     if answer.kind != "graph":
-        raise PageError(400, f"this page draws the answer of a CONSTRUCT or DESCRIBE query, not a {answer.kind} "
-                             "answer (SELECT / ASK): use the SPARQL page for those")
+        raise PageError(
+            400,
+            f"this page draws the answer of a CONSTRUCT or DESCRIBE query, not a {answer.kind} "
+            "answer (SELECT / ASK): use the SPARQL page for those",
+        )
     return Graph().parse(data=answer.body, format="nt")
 
 
 async def _respond(request: Request, g: nx.MultiDiGraph, metrics: dict[str, Metrics], colour: str,
                    settings: Settings, context: dict[str, Any], template: str = "graph.html") -> Response:
     if len(g) > settings.graph_max_nodes:
-        raise PageError(413, f"this graph has {len(g)} nodes, more than the {settings.graph_max_nodes} a page "
-                             "draws: filter it by class or report")
+        raise PageError(
+            413,
+            f"this graph has {len(g)} nodes, more than the {settings.graph_max_nodes} a page "
+            "draws: filter it by class or report",
+        )
     fmt = wanted(request, None, GRAPH_TYPES)
     data = await compute(request, payload, g, metrics, colour == "community", settings.graph_layout_threshold)
     if fmt == "json":
@@ -185,15 +202,22 @@ def payload(g: nx.MultiDiGraph, metrics: dict[str, Metrics], by_community: bool,
     edges: dict[str, dict] = {}
     touching: dict[str, list[dict]] = {iri: [] for iri in nodes}
     for n, (s, o, data) in enumerate(g.edges(data=True)):
-        predicate = curie(data["predicate"]) if "predicate" in data else f"同一举措 same measure ×{data['weight']}"
+        predicate = (
+            curie(data["predicate"]) if "predicate" in data else f"同一举措 same measure ×{data['weight']}"
+        )
         edge = {"predicate": predicate, "source": _link(nodes[s]), "target": _link(nodes[o]),
                 "evidence": [_evidence(ev) for ev in data.get("evidence", [])]}
         edges[f"e{n}"] = edge
         touching[s].append({"edge": f"e{n}", "other": edge["target"], "forward": True})
         touching[o].append({"edge": f"e{n}", "other": edge["source"], "forward": not g.is_directed()})
     info = {iri: _node_info(node, metrics.get(iri), touching[iri]) for iri, node in nodes.items()}
-    return {"nodes": net.nodes, "edges": net.edges, "options": net.options, "info": {"nodes": info, "edges": edges},
-            "physics": net.options["physics"]["enabled"]}
+    return {
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "options": net.options,
+        "info": {"nodes": info, "edges": edges},
+        "physics": net.options["physics"]["enabled"],
+    }
 
 
 def _link(node: Node) -> dict:
@@ -207,7 +231,10 @@ def _report_label(iri: str) -> str:
 
 
 def _evidence(ev: dict) -> dict:
-    return {"sentence": ev["sentence"], "report": {"label": _report_label(ev["report"]), "href": page_url(ev["report"])}}
+    return {
+        "sentence": ev["sentence"],
+        "report": {"label": _report_label(ev["report"]), "href": page_url(ev["report"])},
+    }
 
 
 def _node_info(node: Node, m: Metrics | None, touching: list[dict]) -> dict:
@@ -223,8 +250,10 @@ def _node_info(node: Node, m: Metrics | None, touching: list[dict]) -> dict:
 
 
 def _class_legend() -> list[dict]:
-    return [{"name": CLASS_NAMES.get(cls, cls), "colour": drawing.STYLE[cls][0], "shape": drawing.STYLE[cls][1]}
-            for cls in drawing.LEGEND]
+    return [
+        {"name": CLASS_NAMES.get(cls, cls), "colour": drawing.STYLE[cls][0], "shape": drawing.STYLE[cls][1]}
+        for cls in drawing.LEGEND
+    ]
 
 
 def _legend(g: nx.Graph, metrics: dict[str, Metrics]) -> list[dict]:

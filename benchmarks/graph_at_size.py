@@ -27,7 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from policekg.api.viz import payload  # noqa: E402
-from policekg.extract.model import Entity, Extraction, Measure, Mention, Relation, ReportMeta, Section  # noqa: E402
+from policekg.extract.model import (  # noqa: E402
+    Entity, Extraction, Measure, Mention, Relation, ReportMeta, Section)
 from policekg.kg.analysis import current_metrics, refresh_analysis  # noqa: E402
 from policekg.kg.graphviews import entity_graph  # noqa: E402
 from policekg.kg.store import GraphStore  # noqa: E402
@@ -48,7 +49,9 @@ def synthetic_report(n: int, per_report: int) -> Extraction:
     def name(kind: str, label: str) -> str:
         at = len(text_so_far()) + 1
         lines.append(f"{label}。")
-        entities.append(Entity(kind, label, None, {label}, [Mention(at, at + len(label), label, label + "。")]))
+        entities.append(
+            Entity(kind, label, None, {label}, [Mention(at, at + len(label), label, label + "。")])
+        )
         return f"{kind}:{label}"
 
     bureau = name("PoliceUnit", issuer)
@@ -83,8 +86,16 @@ def browser_seconds(store_path: Path) -> float:
     proc, base = start_server(store_path)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                ],
+            )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             start = time.perf_counter()
             page.goto(f"{base}/graph", timeout=300_000)
@@ -116,8 +127,12 @@ def main() -> None:
     seconds = browser_seconds(workdir / "store")
     print(f"{nodes} nodes, {edges} edges, {args.reports} reports")
     print("| step | seconds | × baseline |\n| --- | ---: | ---: |")
-    for step, s in [("entity graph from the store (baseline)", base), ("analysis, stored as triples", analysis),
-                    ("page data: pyvis + server layout", page), ("chromium: request → drawn graph", seconds)]:
+    for step, s in [
+        ("entity graph from the store (baseline)", base),
+        ("analysis, stored as triples", analysis),
+        ("page data: pyvis + server layout", page),
+        ("chromium: request → drawn graph", seconds),
+    ]:
         print(f"| {step} | {s:.2f} | {s / base:.1f} |")
     assert data["physics"] is False and len(data["nodes"]) == nodes
     shutil.rmtree(workdir)

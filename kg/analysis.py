@@ -36,7 +36,10 @@ BETWEENNESS_PIVOTS = 50
 _INPUTS = """
 SELECT ?r ?h (COUNT(*) AS ?n) WHERE { GRAPH ?r { ?r a pk:Report ; pk:sha256 ?h . ?s ?p ?o } }
 GROUP BY ?r ?h ORDER BY ?r"""
-_STORED_DIGEST = "SELECT ?d WHERE { GRAPH <%s> { <%s> pk:inputDigest ?d } }" % (ANALYSIS_GRAPH, ANALYSIS_GRAPH)
+_STORED_DIGEST = "SELECT ?d WHERE { GRAPH <%s> { <%s> pk:inputDigest ?d } }" % (
+    ANALYSIS_GRAPH,
+    ANALYSIS_GRAPH,
+)
 _STORED_METRICS = """
 SELECT ?e ?pr ?b ?d ?c WHERE { GRAPH <%s> {
   ?e pk:pagerank ?pr ; pk:betweenness ?b ; pk:degree ?d ; pk:community ?c } }""" % ANALYSIS_GRAPH
@@ -111,7 +114,9 @@ def shortest_path(g: nx.MultiDiGraph, source: str, target: str) -> list[Step]:
     try:
         hops = nx.shortest_path(simple_graph(g), source, target)
     except nx.NetworkXNoPath as err:
-        raise AnalysisError(f"no chain of relations connects {_name(g, source)} and {_name(g, target)}") from err
+        raise AnalysisError(
+            f"no chain of relations connects {_name(g, source)} and {_name(g, target)}"
+        ) from err
     steps: list[Step] = []
     for a, b in itertools.pairwise(hops):
         for s, o in ((a, b), (b, a)):

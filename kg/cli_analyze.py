@@ -67,9 +67,12 @@ def _label(nodes: dict[str, Node], iri: str) -> str:
 @analyze.command()
 def centrality(
     store: StoreOpt = None,
-    view: Annotated[str, typer.Option(help="entity (stated relations) or cooccurrence (named in one measure)")]
-    = "entity",
-    cls: Annotated[str | None, typer.Option("--class", help="Only this class (Program, PoliceUnit, …)")] = None,
+    view: Annotated[
+        str, typer.Option(help="entity (stated relations) or cooccurrence (named in one measure)")
+    ] = "entity",
+    cls: Annotated[
+        str | None, typer.Option("--class", help="Only this class (Program, PoliceUnit, …)")
+    ] = None,
     top: Annotated[int, typer.Option(min=1, help="Rows to print")] = 20,
 ) -> None:
     """Entities ranked by PageRank, with degree, betweenness and community."""
@@ -77,7 +80,9 @@ def centrality(
         _fail(f"unknown view {view!r}; use one of {', '.join(Views)}")
     with _open(store) as db:
         nodes = entity_nodes(db)
-        metrics: dict[str, Metrics] = current_metrics(db) if view == "entity" else analyse(cooccurrence_graph(db))
+        metrics: dict[str, Metrics] = (
+            current_metrics(db) if view == "entity" else analyse(cooccurrence_graph(db))
+        )
     rows = [(iri, m) for iri, m in metrics.items() if iri in nodes and (cls is None or nodes[iri].cls == cls)]
     rows.sort(key=lambda r: (-r[1].pagerank, r[0]))
     table = Table("#", "name", "class", "degree", "betweenness", "pagerank", "community")
@@ -106,8 +111,12 @@ def communities(
         table.add_row(str(number), str(len(names)), "、".join(names[:members]) + more)
     out.print(table, highlight=False)
     if alone:
-        out.print(f"{len(alone)} entities have no stated relation (a community each): "
-                  + "、".join(sorted(alone)[:members]) + (" …" if len(alone) > members else ""), highlight=False)
+        out.print(
+            f"{len(alone)} entities have no stated relation (a community each): "
+            + "、".join(sorted(alone)[:members])
+            + (" …" if len(alone) > members else ""),
+            highlight=False,
+        )
 
 
 @analyze.command()
@@ -125,8 +134,11 @@ def path(
     except AnalysisError as e:
         _fail(str(e))
     for step in steps:
-        out.print(f"{_label(nodes, step.source)} —{short_predicate(step.predicate)}→ {_label(nodes, step.target)}",
-                  highlight=False, markup=False)
+        out.print(
+            f"{_label(nodes, step.source)} —{short_predicate(step.predicate)}→ {_label(nodes, step.target)}",
+            highlight=False,
+            markup=False,
+        )
         for ev in step.evidence:
             out.print(f"    “{ev['sentence']}” ({ev['report']})", highlight=False, markup=False)
 
@@ -139,7 +151,9 @@ def similar(
     """Other bureaus ranked by the Jaccard similarity of the programs their reports name."""
     with _open(store) as db:
         nodes, bipartite = entity_nodes(db), bureau_program_graph(db)
-    publishers = {iri: n for iri, n in nodes.items() if iri in bipartite and bipartite.nodes[iri]["bipartite"] == 0}
+    publishers = {
+        iri: n for iri, n in nodes.items() if iri in bipartite and bipartite.nodes[iri]["bipartite"] == 0
+    }
     try:
         iri = resolve(publishers, bureau)
     except AnalysisError as e:

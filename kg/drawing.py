@@ -96,10 +96,17 @@ def options(physics: bool, nodes: int, directed: bool = True) -> dict:
     """
     return {
         "layout": {"improvedLayout": nodes <= 100, "randomSeed": LOUVAIN_SEED},
-        "physics": {"enabled": physics, "solver": "forceAtlas2Based",
-                    "stabilization": {"enabled": physics, "iterations": 400, "updateInterval": 50}},
-        "edges": {"arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}}, "smooth": {"type": "continuous"},
-                  "font": {"size": 10, "align": "middle", "color": "#5b6478"}, "color": {"inherit": False}},
+        "physics": {
+            "enabled": physics,
+            "solver": "forceAtlas2Based",
+            "stabilization": {"enabled": physics, "iterations": 400, "updateInterval": 50},
+        },
+        "edges": {
+            "arrows": {"to": {"enabled": directed, "scaleFactor": 0.5}},
+            "smooth": {"type": "continuous"},
+            "font": {"size": 10, "align": "middle", "color": "#5b6478"},
+            "color": {"inherit": False},
+        },
         "nodes": {"font": {"size": 14, "face": "WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif"}},
         "interaction": {"hover": True, "tooltipDelay": 3_600_000, "hideEdgesOnDrag": not physics},
     }

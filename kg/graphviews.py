@@ -188,7 +188,11 @@ def construct(store: GraphStore, sparql: str) -> Graph:
 def _to_multidigraph(graph: Graph) -> nx.MultiDiGraph:
     """rdflib's own converter, with plain-string nodes and the predicate as edge key."""
     return rdflib_to_networkx_multidigraph(
-        graph, edge_attrs=lambda s, p, o: {"key": str(p), "predicate": str(p)}, transform_s=str, transform_o=str)
+        graph,
+        edge_attrs=lambda s, p, o: {"key": str(p), "predicate": str(p)},
+        transform_s=str,
+        transform_o=str,
+    )
 
 
 def entity_graph(store: GraphStore, reports: list[str] | None = None) -> nx.MultiDiGraph:

@@ -73,7 +73,9 @@ def _entities(text: str, gold: dict) -> list[Entity]:
     for e in gold["entities"]:
         kind = e.get("subtype") or e["type"]
         surfaces = {normalize(s) for s in [e["name"], *e["surface"]]}
-        mentions = [_mention(text, s, m.start()) for s in sorted(surfaces) for m in re.finditer(re.escape(s), text)]
+        mentions = [
+            _mention(text, s, m.start()) for s in sorted(surfaces) for m in re.finditer(re.escape(s), text)
+        ]
         entities.append(Entity(kind, e["name"], None, surfaces, mentions))
     return entities
 

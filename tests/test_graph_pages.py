@@ -86,15 +86,19 @@ class Visit:
     def click_edge(self, edge_id: str) -> str:
         """Click the middle of an edge as drawn (on its curve); returns the info panel's text."""
         box = self.page.locator("#graph").bounding_box()
-        x, y = self.page.evaluate("""(id) => { const n = policekgGraph.network;
-            const p = n.canvasToDOM(n.body.edges[id].edgeType.getPoint(0.5)); return [p.x, p.y]; }""", edge_id)
+        x, y = self.page.evaluate(
+            """(id) => { const n = policekgGraph.network;
+            const p = n.canvasToDOM(n.body.edges[id].edgeType.getPoint(0.5)); return [p.x, p.y]; }""",
+            edge_id,
+        )
         self.page.mouse.click(box["x"] + x, box["y"] + y)
         return self.page.locator("#graph-info").inner_text()
 
     def settle(self) -> None:
         """Wait until every image on the page has loaded or failed (an `onerror` payload runs then)."""
         self.page.evaluate("""() => Promise.all([...document.images].map(img => img.complete ? null :
-            new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); })))""")
+            new Promise(done => { img.addEventListener('load', done);
+                                  img.addEventListener('error', done); })))""")
         self.page.wait_for_timeout(50)
 
     def check_clean(self, tmp_path: Path, name: str) -> None:
@@ -153,8 +157,11 @@ def test_clicking_an_edge_shows_why_it_exists(browser, server, store, tmp_path):
     unit, bureau = str(entity_iri("PoliceUnit", "周巷派出所")), str(entity_iri("PoliceUnit", "慈溪市公安局"))
     sentences = [ev["sentence"] for ev in entity_graph(store)[unit][bureau][str(PK.partOf)]["evidence"]]
     visit = Visit(browser, server, graph_url(unit))
-    edge = visit.page.evaluate("""([s, o]) => policekgGraph.edges.get({ filter: e => e.from === s && e.to === o
-                                                                       && e.label === "partOf" })[0].id""", [unit, bureau])
+    edge = visit.page.evaluate(
+        """([s, o]) => policekgGraph.edges.get({ filter: e => e.from === s && e.to === o
+                                                                       && e.label === "partOf" })[0].id""",
+        [unit, bureau],
+    )
     text = visit.click_edge(edge)
     assert "周巷派出所 —pk:partOf→ 慈溪市公安局" in text
     assert sentences and all(sentence in text for sentence in sentences)
@@ -173,7 +180,10 @@ def test_cooccurrence_view_shows_the_measures_behind_an_edge(browser, server, st
         (e.from === a && e.to === b) || (e.from === b && e.to === a) })[0].id""", [a, b])
     text = visit.click_edge(edge)
     assert f"×{data['weight']}" in text
-    assert all(title["sentence"] in text for title in data["evidence"]) and len(data["evidence"]) == data["weight"]
+    assert (
+        all(title["sentence"] in text for title in data["evidence"])
+        and len(data["evidence"]) == data["weight"]
+    )
     visit.check_clean(tmp_path, "cooccurrence")
 
 
@@ -204,7 +214,9 @@ def test_construct_query_drawn_as_a_graph(browser, server, store, tmp_path):
     visit.check_clean(tmp_path, "query")
 
 
-def test_at_size_positions_come_from_the_server_and_physics_is_off(browser, graph_store_path, store, tmp_path):
+def test_at_size_positions_come_from_the_server_and_physics_is_off(
+    browser, graph_store_path, store, tmp_path
+):
     path = tmp_path / "store"
     shutil.copytree(graph_store_path, path)
     proc, base = start_server(path, env={"POLICEKG_GRAPH_LAYOUT_THRESHOLD": "50"})
@@ -213,8 +225,11 @@ def test_at_size_positions_come_from_the_server_and_physics_is_off(browser, grap
         assert data["physics"] is False and data["options"]["physics"]["enabled"] is False
         assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
         visit = Visit(browser, base, "/graph")
-        assert visit.counts() == (len(data["nodes"]), len(data["edges"])) == (len(entity_graph(store)),
-                                                                               entity_graph(store).number_of_edges())
+        assert (
+            visit.counts()
+            == (len(data["nodes"]), len(data["edges"]))
+            == (len(entity_graph(store)), entity_graph(store).number_of_edges())
+        )
         assert "physics off" in visit.page.locator(".graph-summary").inner_text()
         visit.check_clean(tmp_path, "at-size")
     finally:
@@ -235,8 +250,10 @@ def test_bad_requests_are_clear_errors(server):
     assert query.status_code == 400 and "CONSTRUCT" in query.text
     broken = httpx.get(f"{server}/graph/query", params={"query": "CONSTRUCT {"})
     assert broken.status_code == 400 and "error at" in broken.text
-    remote = httpx.get(f"{server}/graph/query",
-                       params={"query": "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+    remote = httpx.get(
+        f"{server}/graph/query",
+        params={"query": "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"},
+    )
     assert remote.status_code == 403 and "SERVICE" in remote.text
     assert httpx.get(f"{server}/graph", params={"class": "nonsense"}).status_code == 400
     odd = httpx.get(f"{server}/graph", params={"report": "x> } } SELECT * { ?s ?p ?o"})

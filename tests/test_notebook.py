@@ -24,7 +24,9 @@ def _outputs(nb) -> str:
 
 def test_explore_notebook_runs_and_draws_the_graph(tmp_path: Path):
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    assert not any(cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"), "stored without outputs"
+    assert not any(cell.get("outputs") for cell in nb.cells if cell.cell_type == "code"), (
+        "stored without outputs"
+    )
     nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}}).execute()
     text = _outputs(nb)

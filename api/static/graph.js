@@ -46,7 +46,8 @@
   }
 
   function row(dl, term, value) {
-    if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return;
+    const empty = value === undefined || value === null || value === "";
+    if (empty || (Array.isArray(value) && !value.length)) return;
     dl.appendChild(el("dt", term));
     const dd = el("dd");
     if (value instanceof Node) dd.appendChild(value); else dd.textContent = String(value);
@@ -104,7 +105,8 @@
     info.edges.forEach(function (t) {
       const edge = data.info.edges[t.edge];
       const head = el("p", null, "graph-relation");
-      head.appendChild(document.createTextNode(t.forward ? edge.predicate + " → " : "← " + edge.predicate + " "));
+      const arrow = t.forward ? edge.predicate + " → " : "← " + edge.predicate + " ";
+      head.appendChild(document.createTextNode(arrow));
       head.appendChild(link(t.other));
       panel.appendChild(head);
       panel.appendChild(evidenceList(edge.evidence));

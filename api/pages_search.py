@@ -24,10 +24,11 @@ async def search_page(request: Request, suffix: str | None = None,
                       cls: str | None = Query(None, alias="class", description="keep one class"),
                       paged: Paging = Depends(paging), store: GraphStore = Depends(get_store)) -> Response:
     fmt = wanted(request, suffix)
-    if not q.strip():
+    if not q.strip() and cls is None:
         if fmt == "html":
             return render_html(request, "search.html", {"q": q, "page": None, "cls": cls})
-        return render_json({"error": "give the text to search for as ?q=", "status": 400}, 400)
+        return render_json({"error": "give the text to search for as ?q= (or a class to list as ?class=)",
+                            "status": 400}, 400)
     if fmt == "csv":
         limit = request.app.state.settings.row_limit
         found = await compute(request, search, store, q, cls=cls, page=1, size=limit)

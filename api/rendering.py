@@ -30,6 +30,7 @@ from policekg.kg.browse import NotFound, Page
 from policekg.kg.errors import QueryError
 from policekg.kg.formats import RDF_FORMATS
 from policekg.kg.iris import PREFIXES
+from policekg.kg.search import SEARCHED
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -206,4 +207,4 @@ STATUS_NAMES = {"Done": "已完成 done", "Problem": "问题 problem", "Planned"
 
 templates.env.globals.update(page_url=page_url, graph_url=graph_url, compare_url=compare_url, report_name=report_name,
                              twin_url=twin_url, with_params=with_params, curie=curie,
-                             CLASS_NAMES=CLASS_NAMES, STATUS_NAMES=STATUS_NAMES)
+                             CLASS_NAMES=CLASS_NAMES, STATUS_NAMES=STATUS_NAMES, LISTED_CLASSES=SEARCHED)

@@ -16,7 +16,7 @@ from policekg.kg.store import GraphStore
 
 #: More matches than this are cut (the answer says so): a query that short needs more characters.
 MAX_MATCHES = 5000
-_SEARCHED = ("PoliceUnit", "GovernmentBody", "Program", "LegalInstrument", "Platform", "Place", "Indicator",
+SEARCHED = ("PoliceUnit", "GovernmentBody", "Program", "LegalInstrument", "Platform", "Place", "Indicator",
              "Report", "Measure")
 
 # The names that match, each pair once (an entity's names are repeated in every report graph naming
@@ -27,6 +27,10 @@ SELECT DISTINCT ?e ?name WHERE {
   ?e rdfs:label|skos:altLabel ?name .
   FILTER(CONTAINS(LCASE(STR(?name)), LCASE(%(q)s)))
 } LIMIT %(limit)d
+"""
+#: With no text, a class is listed whole (`/search?class=Program`): all its things by their labels.
+_ALL_OF_CLASS = """
+SELECT DISTINCT ?e ?name WHERE { ?e a pk:%(cls)s ; rdfs:label ?name } LIMIT %(limit)d
 """
 _REPORT_COUNTS = "SELECT ?e (COUNT(?r) AS ?n) WHERE { VALUES ?e { %s } ?e pk:mentionedIn ?r } GROUP BY ?e"
 _WITHIN = "SELECT DISTINCT ?e ?within WHERE { VALUES ?e { %s } ?e pk:inReport/rdfs:label ?within }"
@@ -53,14 +57,17 @@ class Hit:
 def search(store: GraphStore, q: str, *, cls: str | None = None, page: int = 1, size: int = 50) -> Page:
     """A page of things whose label or alias contains `q`, ranked, with `counts` per class for all matches.
 
-    `cls` keeps one class (the counts still cover every class, so a page can offer the others).
+    `cls` keeps one class (the counts still cover every class, so a page can offer the others); with
+    `cls` and no text, every thing of that class is listed.
     """
     q = q.strip()
-    if not q:
-        raise QueryError("the search text is empty")
-    if cls is not None and cls not in _SEARCHED:
-        raise QueryError(f"cannot search class {cls!r}; use one of {', '.join(_SEARCHED)}")
-    hits, truncated = _hits(store, q)
+    if cls is not None and cls not in SEARCHED:
+        raise QueryError(f"cannot search class {cls!r}; use one of {', '.join(SEARCHED)}")
+    if not q and cls is None:
+        raise QueryError("give a text to search for, or a class to list")
+    query = _SEARCH % {"q": sparql_str(q), "limit": MAX_MATCHES} if q else \
+        _ALL_OF_CLASS % {"cls": cls, "limit": MAX_MATCHES}
+    hits, truncated = _hits(store, q, query)
     counts = {c: n for c in CLASS_ORDER if (n := sum(h.cls == c for h in hits))}
     chosen = [h for h in hits if cls is None or h.cls == cls]
     chosen.sort(key=lambda h: (CLASS_ORDER.index(h.cls), *h.rank(q)))
@@ -69,9 +76,8 @@ def search(store: GraphStore, q: str, *, cls: str | None = None, page: int = 1, 
     return result
 
 
-def _hits(store: GraphStore, q: str) -> tuple[list[Hit], bool]:
-    """Every matching thing once, remembering the best-matching of its names; True when cut at the limit."""
-    query = _SEARCH % {"q": sparql_str(q), "limit": MAX_MATCHES}
+def _hits(store: GraphStore, q: str, query: str) -> tuple[list[Hit], bool]:
+    """Every thing `query` matches once, with the best-matching of its names; True when cut at the limit."""
     found = rows(store, query)
     matched: dict[str, str] = {}
     for r in found:
@@ -85,7 +91,7 @@ def _hits(store: GraphStore, q: str) -> tuple[list[Hit], bool]:
     for e, name in matched.items():
         label, types = known.get(e, (None, set()))
         cls = main_class(types)
-        if cls in _SEARCHED:
+        if cls in SEARCHED:
             hits.append(Hit(e, label, cls, name, reports.get(e, 0), within.get(e)))
     return hits, len(found) >= MAX_MATCHES
 

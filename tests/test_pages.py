@@ -102,6 +102,15 @@ def test_search_html_shows_each_class_with_its_count(browse_server: str) -> None
     assert all(f"({n})" in h for h, n in zip(headings, counts.values()))
 
 
+def test_a_class_is_listed_whole_without_search_text(browse_server: str) -> None:
+    counts = get(browse_server, "/", headers={"Accept": "application/json"}).json()["classes"]
+    listed = get(browse_server, "/search.json", params={"class": "Program", "size": 500}).json()
+    assert listed["total"] == counts["Program"] > 0
+    assert {h["class"] for h in listed["items"]} == {"Program"}
+    home = parse_html(get(browse_server, "/").content)
+    assert "/search?class=Program" in {a.get("href") for a in home.iter("a")}
+
+
 def test_search_rejects_an_unknown_class_naming_it(browse_server: str) -> None:
     response = get(browse_server, "/search.json", params={"q": "公安", "class": "Nonsense"})
     assert response.status_code == 400 and "Nonsense" in response.json()["error"]

@@ -218,3 +218,19 @@ def test_seed_store_from_the_extractor_gets_a_figure_for_every_entity(seed_store
     db = memory_copy(seed_store_path)
     assert refresh_analysis(db) is True
     assert set(analysis.current_metrics(db)) == set(entity_graph(db).nodes)
+
+
+def test_pyvis_network_carries_no_html_titles_or_heading(store, egraph):
+    """pyvis shows a title holding "href" as raw HTML and puts the heading in unescaped: we set neither."""
+    from policekg.kg.drawing import network
+
+    metrics = analysis.analyse(egraph)
+    net = network(egraph, metrics)
+    assert (net.num_nodes(), net.num_edges()) == (len(egraph), egraph.number_of_edges())
+    assert not any("title" in item for item in [*net.nodes, *net.edges])
+    assert net.heading == ""
+    hostile = next(n for n in net.nodes if "onerror" in n["label"])  # shown as a canvas label: text
+    assert hostile["label"].startswith("<img")
+    sizes = {n["id"]: n["size"] for n in net.nodes}
+    best = max(metrics, key=lambda iri: metrics[iri].pagerank)
+    assert sizes[best] == max(sizes.values())

@@ -28,9 +28,10 @@ SELECT DISTINCT ?e ?name WHERE {
   FILTER(CONTAINS(LCASE(STR(?name)), LCASE(%(q)s)))
 } LIMIT %(limit)d
 """
-#: With no text, a class is listed whole (`/search?class=Program`): all its things by their labels.
+#: With no text, a class is listed whole (`/search?class=Program`): all its things by their labels
+#: (type and label matched in the same graph: across graphs, each pair would come copies² times).
 _ALL_OF_CLASS = """
-SELECT DISTINCT ?e ?name WHERE { ?e a pk:%(cls)s ; rdfs:label ?name } LIMIT %(limit)d
+SELECT DISTINCT ?e ?name WHERE { GRAPH ?g { ?e a pk:%(cls)s ; rdfs:label ?name } } LIMIT %(limit)d
 """
 _REPORT_COUNTS = "SELECT ?e (COUNT(?r) AS ?n) WHERE { VALUES ?e { %s } ?e pk:mentionedIn ?r } GROUP BY ?e"
 _WITHIN = "SELECT DISTINCT ?e ?within WHERE { VALUES ?e { %s } ?e pk:inReport/rdfs:label ?within }"

@@ -359,8 +359,10 @@ class EntityRules:
                     yield Candidate(start, m.end(), "Program", "pattern")
 
     def _repeats(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
-        """Later mentions of a program already named (两法衔接 after “两法衔接”, 办案“一件事”)."""
-        names = {self.namer.program(text[c.start:c.end]) for c in found if c.kind == "Program"}
+        """Later mentions of a program already named (两法衔接 after “两法衔接”, 办案“一件事”); the
+        lexicon's programs are matched everywhere already."""
+        names = {self.namer.program(text[c.start:c.end]) for c in found
+                 if c.kind == "Program" and c.source != "lexicon"}
         for name in names:
             if len(name) < 3:
                 continue

@@ -19,8 +19,6 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 #: The graph that holds analysis results (centrality, communities), apart from any report.
 ANALYSIS_GRAPH = URIRef(PKR + "analysis")
-#: The graph that holds the ontology itself, so SPARQL can read labels of classes and properties.
-ONTOLOGY_GRAPH = URIRef(PKR + "ontology")
 
 #: Entity kind (as in `extract.model`) → IRI path segment and ontology class.
 KIND_SEGMENT: dict[str, str] = {

@@ -76,6 +76,9 @@ class Abbreviations:
                 self.unresolved.add(surface)
                 return surface, None
             return place + "公安局", None
+        branch = surface.removeprefix(ctx.issuer)
+        if branch != surface and branch.endswith("分局") and len(branch) > 2:
+            return branch, ctx.issuer  # 江门市公安局新会区分局 in 江门市公安局's report: its branch
         if _BRANCH_ALIAS.match(surface):
             return (ctx.issuer, None) if ctx.issuer.endswith("分局") else None
         prefix, rest = self.split_place(surface)

@@ -90,3 +90,21 @@ def test_a_news_article_without_measures_credits_the_issuer(extractor: Extractor
     assert (entity_key("PoliceUnit", "林州市公安局"), "implements", "Program:法律进社区") in triples
     station = entity_key("PoliceUnit", "城关派出所", "林州市公安局")
     assert (station, "cooperatesWith", "GovernmentBody:林州市司法局") in triples
+
+
+def _report(issuer: str, *measures: str) -> str:
+    """A small report of `issuer` for 2023 whose first section holds one measure per text."""
+    items = "\n\n".join(f"({n})第{n}项工作。{m}" for n, m in zip("一二三四五六", [*measures, "完成任务。"]))
+    return f"{issuer}2023年法治政府建设工作情况\n\n一、推进法治建设\n\n{items}\n"
+
+
+def test_a_station_written_after_a_branch_belongs_to_the_branch(extractor: Extractor) -> None:
+    extraction = extractor(_report("佛山市公安局", "南海区分局桂城派出所联合市司法局设立调解室,桂城派出所民警全程参与。"))
+    issuer = entity_key("PoliceUnit", "佛山市公安局")
+    branch = entity_key("PoliceUnit", "南海区分局", "佛山市公安局")
+    station = entity_key("PoliceUnit", "桂城派出所", "佛山市公安局南海区分局")  # the branch's own IRI path
+    triples = _triples(extraction)
+    assert {(branch, "partOf", issuer), (station, "partOf", branch)} <= triples
+    assert (measure_key("1-1"), "performedBy", station) in triples
+    assert (measure_key("1-1"), "performedBy", branch) not in triples
+    assert {s for s, p, _ in triples if p == "cooperatesWith"} == {station}

@@ -237,7 +237,10 @@ class EntityRules:
         """派出所/大队/中心/委员会/办公室 with the name before them; a bureau or an issuer alias at the
         start of that name (市局执法监督管理委员会, 夷陵区分局执法办案管理中心) is its owner, not its name."""
         r = self.rules
-        owners = {b.start: b for b in bureaus}
+        owners: dict[int, Candidate] = {}
+        for b in bureaus:  # the longest bureau at a start owns what follows (成都市公安局武侯区分局…)
+            if b.end > owners.get(b.start, b).end or b.start not in owners:
+                owners[b.start] = b
         starts = [q.inner_start for q in quotes]
         for m in self.re["org_head"].finditer(text):
             head = m.group()
@@ -249,17 +252,15 @@ class EntityRules:
             start = self.window.start(text, m.start())
             body = text[start:m.start()]
             kind = self._org_kind(head, body, text[m.end():m.end() + 2])
-            if not kind or not r["min_unit_body"] <= len(body) <= r["max_unit_body"] \
-                    or body.startswith(tuple(r["generic_level_prefixes"])) or any(c.isdigit() for c in body):
+            if not kind or body.startswith(tuple(r["generic_level_prefixes"])) or any(c.isdigit() for c in body):
                 continue
             alias = self.re["issuer_alias_prefix_re"].match(body)
             owner_end = owners[start].end if start in owners else start + (alias.end() if alias else 0)
             if start < owner_end < m.start():
                 yield Candidate(start, owner_end, "PoliceUnit", "pattern")
                 start, kind = owner_end, "PoliceUnit"
-                if m.start() - start < r["min_unit_body"]:
-                    continue
-            yield Candidate(start, m.end(), kind, "pattern")
+            if r["min_unit_body"] <= m.start() - start <= r["max_unit_body"]:
+                yield Candidate(start, m.end(), kind, "pattern")
 
     def _org_kind(self, head: str, body: str, after: str) -> str | None:
         r = self.rules

@@ -97,6 +97,12 @@ class Relations:
         """The occurrences starting in [lo, hi), found by bisection (reports can be long)."""
         return self._occurrences[bisect_left(self._starts, lo):bisect_left(self._starts, hi)]
 
+    def _owns_next(self, o: Occurrence) -> bool:
+        """Whether a unit is written right after `o` (新会区分局会城派出所): `o` then only says whose the
+        unit is; the unit after it is the one that acts."""
+        i = bisect_left(self._starts, o.end)
+        return i < len(self._starts) and self._starts[i] == o.end and self._occurrences[i].entity.kind == "PoliceUnit"
+
     def _clause_text_before(self, o: Occurrence) -> str:
         start, _ = self._clauses.clause(o.start)
         return self._doc_text[start:o.start]
@@ -117,9 +123,13 @@ class Relations:
     # -- partOf ---------------------------------------------------------------------------------------
 
     def _part_of(self, entities: list[Entity], parent_bureau: str | None) -> Iterator[Relation]:
+        """A local unit is part of its parent, named in full (江门市公安局新会区分局 is the node of the
+        issuer's branch 新会区分局); the issuer of a 分局 is part of its city bureau."""
+        units = {(e.parent or "") + e.name: e.key for e in entities if e.kind == "PoliceUnit"}
         for e in entities:
             if e.kind == "PoliceUnit" and e.parent and e.mentions:
-                yield self._relation(e.key, "partOf", entity_key("PoliceUnit", e.parent), e.mentions[0].start)
+                parent = units.get(e.parent, entity_key("PoliceUnit", e.parent))
+                yield self._relation(e.key, "partOf", parent, e.mentions[0].start)
         issuer = next((e for e in entities if e.key == self._issuer and e.mentions), None)
         parent = next((e for e in entities if e.kind == "PoliceUnit" and e.name == parent_bureau), None)
         if parent_bureau and issuer and parent:
@@ -154,6 +164,8 @@ class Relations:
 
     def _performs(self, o: Occurrence, occurrences: list[Occurrence]) -> bool:
         r, text = self.rules, self._doc_text
+        if self._owns_next(o):
+            return False
         after = text[o.end:o.end + 4]
         if after.startswith(tuple(r["publisher_followers"] + r["officer_followers"])):
             return True
@@ -188,7 +200,7 @@ class Relations:
         it is the subject of (大峃中心派出所派驻调解员2名,全年通过警调衔接化解纠纷…)."""
         quotes = "“\"「"
         for o in occurrences:
-            if o.entity.kind != "PoliceUnit":
+            if o.entity.kind != "PoliceUnit" or self._owns_next(o):
                 continue
             subject = o.entity.key != self._issuer and self._at_clause_start(o, occurrences) \
                 and self._doc_text[o.end:o.end + 1] not in quotes
@@ -218,7 +230,8 @@ class Relations:
     def _clause_subject(self, o: Occurrence) -> str:
         start, _ = self._clauses.clause(o.start)
         for p in self._between(start, o.start):
-            if self._is_own_unit(p.entity) and self._at_clause_start(p, self._occurrences):
+            if self._is_own_unit(p.entity) and self._at_clause_start(p, self._occurrences) \
+                    and not self._owns_next(p):
                 return p.entity.key
         return self._issuer
 

@@ -59,6 +59,7 @@ class ResolveNames:
         abbr = Abbreviations(ctx, self.gaz, self.full_stems)
         org_texts = {s.text for s in spans if s.kind in ("PoliceUnit", "GovernmentBody")}
         self._bodies_at = {s.start: s for s in spans if s.kind == "GovernmentBody"}
+        self._owned = _owned_units(spans, abbr)
         sentences = Sentences(doc)
         by_key: dict[str, Entity] = {}
         seen: dict[tuple[str, str, str], Entity | None] = {}  # a name repeats: resolve it once
@@ -87,7 +88,12 @@ class ResolveNames:
         kind, text, known = span.kind, span.text, span.known
         assert self.namer is not None
         if kind == "PoliceUnit":
-            return (known, None) if known else abbr.police(text)
+            if known:
+                return known, None
+            named = abbr.police(text)
+            if named and named[1] == abbr.ctx.issuer and text in self._owned:
+                return named[0], self._owned[text]
+            return named
         if kind == "GovernmentBody":
             return known or abbr.body(text), None
         if kind == "Place":
@@ -110,6 +116,22 @@ class Named:
     end: int
     text: str
     known: str
+
+
+def _owned_units(spans: list[Named], abbr: Abbreviations) -> dict[str, str]:
+    """Units written right after a bureau (新会区分局会城派出所, 市局法制支队 in a county's report) belong
+    to that bureau: unit text → the bureau's full name (a sub-bureau of the issuer carries the issuer:
+    江门市公安局新会区分局, the name its own reports are issued under, so its stations are one node).
+    The first attachment holds for every later mention of the unit in the report."""
+    owned: dict[str, str] = {}
+    units = [s for s in spans if s.kind == "PoliceUnit"]
+    for owner, unit in zip(units, units[1:]):
+        if owner.end != unit.start or not owner.text.endswith(("局", "厅")) or owner.known:
+            continue
+        named = abbr.police(owner.text)
+        if named and named[0] != abbr.ctx.issuer:
+            owned.setdefault(unit.text, (named[1] or "") + named[0])
+    return owned
 
 
 def _qualify_platform(name: str, span: Named, owner: Named | None, abbr: Abbreviations) -> str:

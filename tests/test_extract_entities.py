@@ -212,3 +212,14 @@ def test_a_provincial_department_reports_on_itself(extractor: Extractor) -> None
     assert names["中共广东省委"].kind == "GovernmentBody"
     assert {names[n].kind for n in ("粤省事", "粤商通", "粤居码")} == {"Platform"}
     assert names["法制总队"].parent == "广东省公安厅" and names["广州市公安局"].parent is None
+
+
+def _report(issuer: str, body: str) -> str:
+    """A small report of `issuer` for 2023: a title line, then `body` as the text of one measure."""
+    return f"{issuer}2023年法治政府建设工作情况\n\n一、推进法治建设\n\n(一)推进工作。{body}\n\n(二)其他工作。完成任务。\n"
+
+
+def test_the_joint_discipline_commission_is_one_body(extractor: Extractor) -> None:
+    names = _by_name(extractor(_report("南宁市公安局青秀分局", "配合区纪委监委查处违纪问题,市纪委监委派员督导。")))
+    assert names["南宁市青秀区纪委监委"].kind == names["南宁市纪委监委"].kind == "GovernmentBody"
+    assert not {"南宁市青秀区纪委", "南宁市纪委"} & set(names)

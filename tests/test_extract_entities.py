@@ -223,3 +223,10 @@ def test_the_joint_discipline_commission_is_one_body(extractor: Extractor) -> No
     names = _by_name(extractor(_report("南宁市公安局青秀分局", "配合区纪委监委查处违纪问题,市纪委监委派员督导。")))
     assert names["南宁市青秀区纪委监委"].kind == names["南宁市纪委监委"].kind == "GovernmentBody"
     assert not {"南宁市青秀区纪委", "南宁市纪委"} & set(names)
+
+
+def test_departments_named_by_several_fields(extractor: Extractor) -> None:
+    text = "会同区农业农村和水利局开展整治,市数字政务服务管理局窗口前移,区人力资源和社会保障局大楼启用,超市管理办无关。"
+    names = _by_name(extractor(_report("肇庆市公安局端州分局", text)))
+    assert {"肇庆市端州区农业农村和水利局", "肇庆市数字政务服务管理局", "肇庆市端州区人力资源和社会保障局"} <= set(names)
+    assert not any(n.endswith("管理办") for n in names)  # generic words alone name no department

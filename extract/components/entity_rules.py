@@ -91,7 +91,8 @@ class EntityRules:
         self.re = {key: re.compile(r[key]) for key in r if key.endswith("_re") and key not in (
             "department_re", "name_chars_re", "year_prefix_re", "counted_set_re")}
         self.re["department_re"] = re.compile(r["department_re"].format(
-            stems=compile_alternation(r["department_stems"]), heads=compile_alternation(r["department_heads"])))
+            stems=compile_alternation(r["department_stems"]), heads=compile_alternation(r["department_heads"]),
+            generic=compile_alternation(r["department_generic_words"])))
         self.re["org_head"] = re.compile(compile_alternation(
             r["unit_heads"] + r["center_heads"] + r["committee_heads"] + r["office_heads"] + r["body_heads"]))
         self.re["police_words"] = re.compile(compile_alternation(r["police_words"]))

@@ -230,3 +230,9 @@ def test_departments_named_by_several_fields(extractor: Extractor) -> None:
     names = _by_name(extractor(_report("肇庆市公安局端州分局", text)))
     assert {"肇庆市端州区农业农村和水利局", "肇庆市数字政务服务管理局", "肇庆市端州区人力资源和社会保障局"} <= set(names)
     assert not any(n.endswith("管理办") for n in names)  # generic words alone name no department
+
+
+def test_program_shapes_keep_their_qualifier_and_need_a_place_before_experience(extractor: Extractor) -> None:
+    text = ("深化警检双向衔接,总结信访接待室经验和处置经验,推广浦江经验,推进反向衔接。")
+    programs = {e.name for e in extractor(_report("湛江市公安局", text)).entities if e.kind == "Program"}
+    assert programs == {"警检双向衔接", "浦江经验"}

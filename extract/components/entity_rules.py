@@ -118,7 +118,7 @@ class EntityRules:
         bureaus = list(self._bureaus(text, places))
         found = [*self._lexicon(text, matches), *place_list, *self._local_places(text), *bureaus,
                  *self._level_bodies(text, places), *self._org_heads(text, quotes, bureaus), *self._platforms(text),
-                 *self._legal(text), *self._quoted(text, quotes), *self._program_shapes(text)]
+                 *self._legal(text), *self._quoted(text, quotes), *self._program_shapes(text, places)]
         found = resolve_overlaps(found + list(self._repeats(text, found)) + list(self._listed_platforms(text, found)))
         doc.spans[SPAN_KEY] = _spans(doc, offsets, found)
         self._warn_on_script(text, doc)
@@ -342,8 +342,8 @@ class EntityRules:
             if kind:
                 yield Candidate(q.inner_start, q.inner_end, kind, "quote", quoted=True)
 
-    def _program_shapes(self, text: str) -> Iterator[Candidate]:
-        bad = tuple(self.rules["experience_bad_bodies"]) + tuple(self.rules["not_program_words"])
+    def _program_shapes(self, text: str, places: dict[int, Candidate]) -> Iterator[Candidate]:
+        bad = tuple(self.rules["not_program_words"])
         for pattern, regex in self.re["programs"]:
             if pattern.get("requires", "") not in text:
                 continue
@@ -354,11 +354,27 @@ class EntityRules:
                         yield Candidate(start, m.end(), "Program", "pattern")
                     continue
                 start = m.start() - pattern["before"] if "before" in pattern else m.start("name")
+                if pattern.get("after_place"):
+                    start = self._place_before(text, m.start(), places)
+                elif text[start:m.start()] in pattern.get("modifiers", ()):  # 行刑 + 反向衔接
+                    named = max(start - pattern["before"], self.window.start(text, start))
+                    start = named if start - named == pattern["before"] else -1
                 body = text[max(0, start):m.start()] if "before" in pattern else ""
                 if start < 0 or (body and not _CJK_RUN.fullmatch(body)):
                     continue
                 if not text[start:].startswith(bad):
                     yield Candidate(start, m.end(), "Program", "pattern")
+
+    def _place_before(self, text: str, end: int, places: dict[int, Candidate]) -> int:
+        """Where the place name ending at `end` starts (浦江经验: a county without its 县; a place the
+        text names), or -1: a work model is named after where it began, not after a verb or a noun
+        (办理经验, 调解工作室经验 name no model)."""
+        if end in places:
+            return places[end].start
+        body = text[max(0, end - 2):end]
+        if any(self.gaz.lookup(body + suffix) for suffix in self.rules["place_suffixes"]):
+            return end - 2
+        return -1
 
     def _repeats(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
         """Later mentions of a program already named (两法衔接 after “两法衔接”, 办案“一件事”); the

@@ -4,7 +4,9 @@ spaCy's rule sentencizer looks at tokens only, and the blank `zh` tokenizer fold
 whitespace after a token, so a heading line (一、坚持党的全面领导) ran on into the next paragraph. Here
 one regex over the text finds every sentence end (`blocks.sentence_ends`: 。!?; and line breaks, after
 NFKC folding) and the token starting right after each becomes a sentence start, set in one array
-operation. The offsets stay on the Doc for the components that want sentences as character spans.
+operation. The offsets stay on the Doc for the components that want sentences as character spans:
+the ends (`blocks.sentence_ends`) and the starts (`clauses.Sentences`, which would otherwise read them
+back from the token arrays).
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from policekg.extract.blocks import sentence_ends
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+
+#: SENT_START's "not a sentence start" (-1) as the unsigned value `Doc.from_array` takes.
+_NOT_A_START = np.iinfo(np.uint64).max
 
 
 @Language.factory("sentences")
@@ -27,11 +32,12 @@ class Sentences:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        token_starts = doc.to_array([IDX]).astype(np.int64)
-        ends = np.array(sentence_ends(doc), dtype=np.int64)
+        token_starts = doc.to_array(IDX)
+        ends = np.array(sentence_ends(doc), dtype=np.uint64)
         starts = np.searchsorted(token_starts, ends, side="left")
-        flags = np.full(len(doc), -1, dtype=np.int64)
-        flags[0] = 1
-        flags[starts[starts < len(doc)]] = 1
-        doc.from_array([SENT_START], flags.astype(np.uint64).reshape(-1, 1))
+        starts = np.concatenate(([0], starts[starts < len(doc)]))
+        flags = np.full((len(doc), 1), _NOT_A_START, dtype=np.uint64)
+        flags[starts] = 1
+        doc.from_array([SENT_START], flags)
+        doc.user_data["sentence_starts"] = token_starts[starts].tolist()  # ends increase: no repeats
         return doc

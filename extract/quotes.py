@@ -104,8 +104,9 @@ class QuoteClassifier:
             return None
         if any(w in letters for w in self._not_words) or any(m in phrase for m in self._speech):
             return None
-        if all(item.startswith(self._slogan_starts) for item in letters.split("、")):
-            return None
+        items = letters.split("、")
+        if len(items) > 1 and all(item.startswith(self._slogan_starts) for item in items):
+            return None  # “不听、不信、不转账” exhorts; “不见面审批” is a reform
         if len(letters) == 3 and letters.startswith(self._not_prefix3):
             return None
         if self._counted.match(letters) and not letters.endswith(self._counted_heads):

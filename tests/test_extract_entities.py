@@ -236,3 +236,9 @@ def test_program_shapes_keep_their_qualifier_and_need_a_place_before_experience(
     text = ("深化警检双向衔接,总结信访接待室经验和处置经验,推广浦江经验,推进反向衔接。")
     programs = {e.name for e in extractor(_report("湛江市公安局", text)).entities if e.kind == "Program"}
     assert programs == {"警检双向衔接", "浦江经验"}
+
+
+def test_numbered_legal_education_plans_and_national_programs(extractor: Extractor) -> None:
+    text = "总结“六五”普法成效,回顾五五普法,深化智慧警务,推行“不见面审批”,开展“不打、不骂、不体罚”教育。"
+    programs = {e.name for e in extractor(_report("潍坊市公安局", text)).entities if e.kind == "Program"}
+    assert programs == {"六五普法", "五五普法", "智慧警务", "不见面审批"}

@@ -62,6 +62,8 @@ class QuoteClassifier:
         self._platform_content = tuple(rules["platform_content_heads"])
         self._joiners = tuple(rules["quote_chain_joiners"])
         self._platform_lead = tuple(rules["platform_leaders"])
+        self._usage_lead = tuple(rules["platform_usage_leaders"])
+        self._usage_follow = tuple(rules["platform_usage_followers"])
         self._attitude_lead = tuple(rules["attitude_leaders"])
         self._counted = re.compile(rules["counted_set_re"])
         self._counted_heads = tuple(rules["counted_set_heads"])
@@ -74,9 +76,10 @@ class QuoteClassifier:
         kinds: list[str | None] = [None] * len(quotes)
         for chain in self._chains(text, quotes):
             follower = text[quotes[chain[-1]].end:quotes[chain[-1]].end + 6]
-            led = text[:quotes[chain[0]].start].endswith(self._platform_lead) or \
-                any(quotes[i].text in platforms for i in chain)
-            attitude = text[:quotes[chain[0]].start].endswith(self._attitude_lead)
+            before = text[max(0, quotes[chain[0]].start - 6):quotes[chain[0]].start]
+            led = before.endswith(self._platform_lead) or any(quotes[i].text in platforms for i in chain) \
+                or (before.endswith(self._usage_lead) and follower.startswith(self._usage_follow))
+            attitude = before.endswith(self._attitude_lead)
             for i in chain:
                 kinds[i] = "Platform" if led else None if attitude else self._kind(quotes[i].text, follower)
         return kinds

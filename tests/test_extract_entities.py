@@ -242,3 +242,13 @@ def test_numbered_legal_education_plans_and_national_programs(extractor: Extract
     text = "总结“六五”普法成效,回顾五五普法,深化智慧警务,推行“不见面审批”,开展“不打、不骂、不体罚”教育。"
     programs = {e.name for e in extractor(_report("潍坊市公安局", text)).entities if e.kind == "Program"}
     assert programs == {"六五普法", "五五普法", "智慧警务", "不见面审批"}
+
+
+def test_accounts_and_apps_used_as_tools_are_platforms_not_programs() -> None:
+    rules = load_patterns("entity_rules")
+    text = ("运营“潍城警事”头条号和“鸢都警方”微博,借助“警企通”上传材料,依托“警格连心”机制走访群众,"
+            "通过“e路护航”预约办理。")
+    quotes = find_quotes(text, rules["quote_pairs"], rules["ascii_quote"])
+    kinds = dict(zip((q.text for q in quotes), QuoteClassifier(rules).classify(text, quotes)))
+    assert kinds == {"潍城警事": "Platform", "鸢都警方": "Platform", "警企通": "Platform", "警格连心": "Program",
+                     "e路护航": "Platform"}

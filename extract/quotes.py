@@ -58,6 +58,7 @@ class QuoteClassifier:
         self._not_prefix3 = tuple(rules["not_program_prefix3"])
         self._speech = tuple(rules["speech_marks"])
         self._slogan_starts = tuple(rules["slogan_item_starts"])
+        self._slogan_item_max = rules["slogan_item_max_chars"]
         self._platform_follow = re.compile(compile_alternation(rules["platform_followers"]))
         self._platform_content = tuple(rules["platform_content_heads"])
         self._joiners = tuple(rules["quote_chain_joiners"])
@@ -108,8 +109,9 @@ class QuoteClassifier:
         if any(w in letters for w in self._not_words) or any(m in phrase for m in self._speech):
             return None
         items = letters.split("、")
-        if len(items) > 1 and all(item.startswith(self._slogan_starts) for item in items):
-            return None  # “不听、不信、不转账” exhorts; “不见面审批” is a reform
+        if len(items) > 1 and (all(item.startswith(self._slogan_starts) for item in items)
+                               or all(len(item) <= self._slogan_item_max for item in items)):
+            return None  # “不听、不信、不转账” exhorts, “网上办、掌上办” is a slogan; “不见面审批” is a reform
         if len(letters) == 3 and letters.startswith(self._not_prefix3):
             return None
         if self._counted.match(letters) and not letters.endswith(self._counted_heads):

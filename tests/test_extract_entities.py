@@ -261,3 +261,9 @@ def test_slogans_and_named_days_are_not_programs() -> None:
     kinds = dict(zip((q.text for q in quotes), QuoteClassifier(rules).classify(text, quotes)))
     assert kinds == {"快受理、快审核、快办结": None, "警营开放日": None, "中国人民警察节": None,
                      "护苗护学": "Program", "宪法宣传周": "Program"}
+
+
+def test_counted_or_merely_described_units_name_a_class(extractor: Extractor) -> None:
+    text = "在车站增设流动警务站,设置临时执勤点,组建便民服务中队3支,中心城区建成治安卡口警务站6个,新港警务站投入使用。"
+    units = {e.name for e in extractor(_report("烟台市公安局", text)).entities if e.kind == "PoliceUnit"}
+    assert units == {"烟台市公安局", "新港警务站"}

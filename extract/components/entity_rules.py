@@ -95,6 +95,7 @@ class EntityRules:
             generic=compile_alternation(r["department_generic_words"])))
         self.re["org_head"] = re.compile(compile_alternation(
             r["unit_heads"] + r["center_heads"] + r["committee_heads"] + r["office_heads"] + r["body_heads"]))
+        self.re["unit_descriptors"] = re.compile(compile_alternation(r["unit_descriptor_bodies"]))
         self.re["police_words"] = re.compile(compile_alternation(r["police_words"]))
         self.re["center_words"] = re.compile(compile_alternation(r["center_function_words"]))
         self.re["traditional"] = re.compile(f"[{re.escape(r['traditional_markers'])}]")
@@ -253,7 +254,8 @@ class EntityRules:
             start = self.window.start(text, m.start())
             body = text[start:m.start()]
             kind = self._org_kind(head, body, text[m.end():m.end() + 2])
-            if not kind or body.startswith(tuple(r["generic_level_prefixes"])) or any(c.isdigit() for c in body):
+            if not kind or body.startswith(tuple(r["generic_level_prefixes"])) or any(c.isdigit() for c in body) \
+                    or self._names_a_class(text, body, m.end()):
                 continue
             alias = self.re["issuer_alias_prefix_re"].match(body)
             owner_end = owners[start].end if start in owners else start + (alias.end() if alias else 0)
@@ -262,6 +264,10 @@ class EntityRules:
                 start, kind = owner_end, "PoliceUnit"
             if r["min_unit_body"] <= m.start() - start <= r["max_unit_body"]:
                 yield Candidate(start, m.end(), kind, "pattern")
+
+    def _names_a_class(self, text: str, body: str, end: int) -> bool:
+        """临时警务站12处, 流动警务站: a count after the head, or a name made of descriptors only."""
+        return bool(self.re["unit_count_re"].match(text, end, end + 4)) or not self.re["unit_descriptors"].sub("", body)
 
     def _org_kind(self, head: str, body: str, after: str) -> str | None:
         r = self.rules

@@ -39,8 +39,11 @@ class IndicatorRules:
         across the 、 of a list (隐患告知书、整改通知书各10份)."""
         window = text[lo:pos][::-1]
         last = self._last_break.search(window)
-        last_not_list = self._last_break_not_list.search(window)
-        return (pos - last.start() if last else lo), (pos - last_not_list.start() if last_not_list else lo)
+        if last is None:
+            return lo, lo
+        # the breaks that are not 、 are breaks too: they only differ from the last one when it is a 、
+        last_not_list = self._last_break_not_list.search(window, last.start()) if last.group() == "、" else last
+        return pos - last.start(), (pos - last_not_list.start() if last_not_list else lo)
 
     def normalize(self, phrase: str) -> str:
         """The shared indicator phrase for a raw one (共办结各类矛盾纠纷 → 办结矛盾纠纷)."""

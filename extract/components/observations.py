@@ -29,6 +29,11 @@ from policekg.extract.patterns import compile_alternation, load_patterns
 from spacy.language import Language
 from spacy.tokens import Doc
 
+#: A number in Arabic or Chinese numerals. Written so that it opens with one character class (the
+#: branch is chosen by a look-behind at that character): `re` then skips to the next digit or numeral
+#: at C speed instead of trying the alternatives at every character of the report.
+_NUMBER = (f"(?P<num>[\\d{NUMERAL_CHARS}](?:(?<=\\d)\\d*(?:,\\d{{3}})*(?:\\.\\d+)?|(?<=[{NUMERAL_CHARS}])"
+           f"[{NUMERAL_CHARS}]*))")
 _MAX_CLAUSE = 40
 _MAX_RIGHT = 20
 _SHORT_INDICATOR = 2
@@ -51,12 +56,13 @@ class Observations:
         p = load_patterns("observations")
         alt = compile_alternation
         self._rules = {
-            "figure": re.compile(
-                f"(?P<num>\\d+(?:,\\d{{3}})*(?:\\.\\d+)?|[{NUMERAL_CHARS}]+)"
+            "figure": re.compile(_NUMBER +
                 f"(?P<a1>{alt(p['approx_after_number'])})?(?P<mult>{alt(p['multipliers'])})?"
                 f"(?P<a2>{alt(p['approx_after_number'])})?(?P<unit>{alt(p['units'])})"
                 f"(?P<a3>{alt(p['approx_after_unit'])})?"),
             "approx_before": re.compile(f"(?:{alt(p['approx_before'])})$"),
+            # where `approx_before` can end; `$` also matches before a line break at the end
+            "approx_last_chars": frozenset(w[-1] for w in p["approx_before"]) | {"\n"},
             "not_before": re.compile(f"(?:{p['not_before']})$"),
             "not_after": re.compile(p["not_after"]),
             "cues": tuple(p["counting_cues"]),
@@ -70,13 +76,16 @@ class Observations:
         if self._rules is None:
             self.initialize()
         text = doc_text(doc)
-        quoted = [(m.start(), m.end()) for m in self._rules["quoted"].finditer(text)]
+        quoted = [m.span() for m in self._rules["quoted"].finditer(text)]
         context = _Context(doc, text)
         found: list[Observation] = []
         previous_end = 0
+        approx_before, approx_last_chars = self._rules["approx_before"], self._rules["approx_last_chars"]
         for match in self._rules["figure"].finditer(text):
-            pre = self._rules["approx_before"].search(text, max(0, match.start() - 4), match.start())
-            start = pre.start() if pre else match.start()
+            start = match.start()
+            if start and text[start - 1] in approx_last_chars:  # most figures have no 约/近/超过 before them
+                pre = approx_before.search(text, max(0, start - 4), start)
+                start = pre.start() if pre else start
             if self._is_count(text, match, start, quoted):
                 found.extend(self._observations(text, match, start, previous_end, context))
                 previous_end = match.end()
@@ -102,17 +111,19 @@ class Observations:
 
     def _observations(self, text: str, match: re.Match[str], figure_start: int, previous_end: int,
                       context: _Context) -> list[Observation]:
-        value = parse_number(match.group("num"), match.group("mult") or "")
+        num, a1, mult, a2, unit, a3 = match.groups()
+        value = parse_number(num, mult or "")
         if value is None:
             return []
-        sent_lo, sent_hi = context.sentence_at(match.start())
+        number_start = match.start()
+        sent_lo, sent_hi = context.sentence_at(number_start)
         phrases, start, end = self._phrases(text, match, figure_start, max(sent_lo, previous_end), sent_hi)
         if not phrases:
             return []  # nothing around the figure says what it counts
-        mention = Mention(start, end, text[start:end], text[sent_lo:sent_hi].strip())
-        measure, about = context.measure_at(match.start()), context.entities_in(start, end)
-        unit, period = match.group("unit"), self._period(text[sent_lo:match.start()], context.year_of(measure))
-        approximate = figure_start < match.start() or bool(match.group("a1") or match.group("a2") or match.group("a3"))
+        mention = Mention(start, end, text[start:end], context.sentence_text(sent_lo, sent_hi))
+        measure, about = context.measure_at(number_start), context.entities_in(start, end)
+        period = self._period(text, sent_lo, number_start, context.year_of(measure))
+        approximate = figure_start < number_start or bool(a1 or a2 or a3)
         return [Observation(value, unit, indicator, raw, period, mention, approximate, measure, about)
                 for raw, indicator in phrases]
 
@@ -147,18 +158,18 @@ class Observations:
         digit = re.search(r"\d", text[pos:end])
         return text[pos:pos + digit.start()] if digit else text[pos:end]
 
-    def _period(self, before: str, year: int | None) -> str:
-        """The last cut-off date (截至…) in the sentence before the figure, else its last year, else the
-        report year."""
-        if "年" not in before and "月" not in before:
+    def _period(self, text: str, lo: int, hi: int, year: int | None) -> str:
+        """The last cut-off date (截至…) in text[lo:hi] (the sentence before the figure), else its last year,
+        else the report year."""
+        if text.find("年", lo, hi) < 0 and text.find("月", lo, hi) < 0:
             return str(year) if year else ""
-        dates = list(self._rules["period_date"].finditer(before))
+        dates = list(self._rules["period_date"].finditer(text, lo, hi))
         if dates:
             d = dates[-1]
             y = d.group(1) or (str(year) if year else None)
             if y:
                 return f"{y}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
-        years = self._rules["period_year"].findall(before)
+        years = self._rules["period_year"].findall(text, lo, hi)
         if years:
             return years[-1]
         return str(year) if year else ""
@@ -169,7 +180,9 @@ class _Context:
 
     def __init__(self, doc: Doc, text: str) -> None:
         meta = doc._.meta
+        self._text = text
         self._text_length = len(text)
+        self._last_sentence: tuple[int, int, str] = (-1, -1, "")
         self._sentence_ends = sentence_ends(doc)
         self.year: int | None = meta.year if meta and meta.year else None
         all_measures = [m for s in doc._.sections or [] for m in s.measures]
@@ -186,6 +199,12 @@ class _Context:
         i = bisect.bisect_right(self._sentence_ends, pos)
         lo = self._sentence_ends[i - 1] if i else 0
         return lo, self._sentence_ends[i] if i < len(self._sentence_ends) else self._text_length
+
+    def sentence_text(self, lo: int, hi: int) -> str:
+        """text[lo:hi] stripped; kept for the next figure, which is often in the same sentence."""
+        if (lo, hi) != self._last_sentence[:2]:
+            self._last_sentence = (lo, hi, self._text[lo:hi].strip())
+        return self._last_sentence[2]
 
     def year_of(self, measure: str | None) -> int | None:
         """The year a figure is about when its sentence names none: next year's for a planned measure."""

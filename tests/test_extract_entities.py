@@ -267,3 +267,10 @@ def test_counted_or_merely_described_units_name_a_class(extractor: Extractor) ->
     text = "在车站增设流动警务站,设置临时执勤点,组建便民服务中队3支,中心城区建成治安卡口警务站6个,新港警务站投入使用。"
     units = {e.name for e in extractor(_report("烟台市公安局", text)).entities if e.kind == "PoliceUnit"}
     assert units == {"烟台市公安局", "新港警务站"}
+
+
+def test_streets_squares_and_scenic_areas_are_places_but_kinds_of_them_are_not(extractor: Extractor) -> None:
+    text = "在泉城广场、芙蓉街步行街和千佛山景区开展巡逻,民警穿行大街小巷,守护旅游景区和城市广场。"
+    places = {e.name for e in extractor(_report("济南市公安局", text)).entities if e.kind == "Place"}
+    assert {"泉城广场", "芙蓉街步行街", "千佛山景区"} <= places
+    assert not {p for p in places if p.endswith(("小巷", "大街", "旅游景区", "城市广场"))}

@@ -100,6 +100,7 @@ class EntityRules:
         self.re["center_words"] = re.compile(compile_alternation(r["center_function_words"]))
         self.re["traditional"] = re.compile(f"[{re.escape(r['traditional_markers'])}]")
         self.re["place_head"] = re.compile(compile_alternation(r["place_heads"]))
+        self.re["place_kinds"] = re.compile(f"(?:{compile_alternation(r['place_generic_bodies'])})+$")
         self.re["platform_head"] = re.compile(compile_alternation(list(r["platform_heads"])))
         self.re["platform_end"] = re.compile(f"(?:{compile_alternation(list(r['platform_heads']))})$")
         self.re["programs"] = [(p, re.compile(p.get("re") or p["anchor_re"])) for p in r["program_patterns"]]
@@ -181,10 +182,17 @@ class EntityRules:
         """Towns, streets and squares: a name of two characters or more before 镇/街道/广场…"""
         bad = tuple(self.rules["place_body_bad_endings"])
         generic = tuple(self.rules["generic_level_prefixes"])
+        blocked = tuple(self.rules["place_blocked_after"])
+        kinds = self.re["place_kinds"]
+        divisions = self.rules["division_heads"]
         for m in self.re["place_head"].finditer(text):
             start = self.window.start(text, m.start())
             body = text[start:m.start()]
-            if 2 <= len(body) <= self.rules["max_place_body"] and _CJK_RUN.fullmatch(body) and not body.endswith(bad) and not body.startswith(generic):
+            if not 2 <= len(body) <= self.rules["max_place_body"] or not _CJK_RUN.fullmatch(body) \
+                    or (m.group() in divisions and body.endswith(bad)) or body.startswith(generic) \
+                    or text.startswith(blocked, m.end()):
+                continue
+            if not kinds.search(body):  # 旅游景区, 城市公园: a kind of place
                 yield Candidate(start, m.end(), "Place", "pattern")
 
     # -- organisations --------------------------------------------------------------------------

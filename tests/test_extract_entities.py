@@ -274,3 +274,11 @@ def test_streets_squares_and_scenic_areas_are_places_but_kinds_of_them_are_not(e
     places = {e.name for e in extractor(_report("济南市公安局", text)).entities if e.kind == "Place"}
     assert {"泉城广场", "芙蓉街步行街", "千佛山景区"} <= places
     assert not {p for p in places if p.endswith(("小巷", "大街", "旅游景区", "城市广场"))}
+
+
+def test_a_law_named_inside_a_campaign_is_a_mention_of_the_law(extractor: Extractor) -> None:
+    text = "组织民警参加宪法宣誓,承办全省禁毒法宣传月,开展“宪法进万家”和“法润鸢都”主题宣传月活动。"
+    names = _by_name(extractor(_report("潍坊市公安局", text)))
+    assert names["宪法"].kind == "Law" and len(names["宪法"].mentions) == 2
+    assert names["禁毒法"].kind == "Law" and names["禁毒法宣传月"].kind == "Program"
+    assert "主题宣传月" not in names

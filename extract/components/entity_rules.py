@@ -364,7 +364,11 @@ class EntityRules:
             for m in regex.finditer(text):
                 if pattern.get("window"):
                     start = self.window.start(text, m.start())
-                    if m.start() - start >= pattern.get("min_body", 2):
+                    if pattern.get("after_places"):  # 宁波市 + 网络安全宣传周: the place holds it
+                        start = max([start, *(i for i in range(start, m.start()) if i in places)])
+                    body = text[start:m.start()]
+                    if pattern.get("min_body", 2) <= len(body) <= pattern.get("max_body", len(body)) \
+                            and body not in pattern.get("bad_bodies", ()):
                         yield Candidate(start, m.end(), "Program", "pattern")
                     continue
                 start = m.start() - pattern["before"] if "before" in pattern else m.start("name")

@@ -108,3 +108,10 @@ def test_a_station_written_after_a_branch_belongs_to_the_branch(extractor: Extra
     assert (measure_key("1-1"), "performedBy", station) in triples
     assert (measure_key("1-1"), "performedBy", branch) not in triples
     assert {s for s, p, _ in triples if p == "cooperatesWith"} == {station}
+
+
+def test_carrying_out_an_instrument_rests_on_it_but_studying_it_does_not(extractor: Extractor) -> None:
+    extraction = extractor(_report("烟台市公安局", "认真落实《中华人民共和国反有组织犯罪法》,全面贯彻《信访工作条例》要求。",
+                                   "组织民警学习贯彻《中华人民共和国数据安全法》,宣传落实《烟台市养犬管理办法》。"))
+    based = {(s, o) for s, p, o in _triples(extraction) if p == "basedOn"}
+    assert based == {(measure_key("1-1"), "Law:反有组织犯罪法"), (measure_key("1-1"), "Regulation:信访工作条例")}

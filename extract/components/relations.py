@@ -149,10 +149,16 @@ class Relations:
                 yield self._relation(measure, "implements", o.entity.key, o.start)
             elif kind == "Platform" and not self._passive(o) and not self._as_occasion(o):
                 yield self._relation(measure, "usesPlatform", o.entity.key, o.start)
-            elif kind in LEGAL_KINDS and self.based_on.search(self._clause_text_before(o)):
+            elif kind in LEGAL_KINDS and self._rests_on(o):
                 yield self._relation(measure, "basedOn", o.entity.key, o.start)
             elif self._is_own_unit(o.entity) and self._performs(o, occurrences):
                 yield self._relation(measure, "performedBy", o.entity.key, o.start)
+
+    def _rests_on(self, o: Occurrence) -> bool:
+        """根据/依据/严格落实/深入贯彻《…》: a trigger earlier in the clause, not one of studying (学习贯彻)."""
+        before = self._clause_text_before(o)
+        studied = tuple(self.rules["based_on_studied"])
+        return any(not before[:m.start()].endswith(studied) for m in self.based_on.finditer(before))
 
     def _as_occasion(self, o: Occurrence) -> bool:
         start, end = self._clauses.clause(o.start)

@@ -145,7 +145,8 @@ def test_traditional_characters_are_read_as_written(extractor: Extractor) -> Non
     assert "structure: no problems (存在的问题…) part recognised" in extraction.warnings
 
 
-@pytest.mark.parametrize("text", ["", "  a", "a ", "a  b\n\nc", "慈溪 市\n\n公安局 ab12.5%(一)", "\n\nx\n", "x\u3000y \u00a0 z"])
+@pytest.mark.parametrize("text", ["", "  a", "a ", "a  b\n\nc", "慈溪 市\n\n公安局 ab12.5%(一)", "\n\nx\n", "x\u3000y \u00a0 z",
+                                  "𠀀 字\t 😀 a"])
 def test_char_tokenizer_builds_the_same_doc_as_spacys_zh_tokenizer(text: str) -> None:
     import spacy
     from policekg.extract.char_tokenizer import CharTokenizer

@@ -115,3 +115,14 @@ def test_carrying_out_an_instrument_rests_on_it_but_studying_it_does_not(extract
                                    "组织民警学习贯彻《中华人民共和国数据安全法》,宣传落实《烟台市养犬管理办法》。"))
     based = {(s, o) for s, p, o in _triples(extraction) if p == "basedOn"}
     assert based == {(measure_key("1-1"), "Law:反有组织犯罪法"), (measure_key("1-1"), "Regulation:信访工作条例")}
+
+
+def test_the_unit_opening_the_sentence_cooperates_and_the_issuer_acts_when_it_founds(extractor: Extractor) -> None:
+    extraction = extractor(_report("东营市公安局", "胜利派出所主动对接,会同市司法局调处矛盾纠纷。",
+                                   "市公安局组建执法监督专班,逐案评查。"))
+    issuer = entity_key("PoliceUnit", "东营市公安局")
+    station = entity_key("PoliceUnit", "胜利派出所", "东营市公安局")
+    triples = _triples(extraction)
+    assert (station, "cooperatesWith", "GovernmentBody:东营市司法局") in triples
+    assert (issuer, "cooperatesWith", "GovernmentBody:东营市司法局") not in triples
+    assert (measure_key("1-2"), "performedBy", issuer) in triples

@@ -234,12 +234,17 @@ class Relations:
                 yield self._relation(self._clause_subject(o), "cooperatesWith", e.key, o.start)
 
     def _clause_subject(self, o: Occurrence) -> str:
+        """The own unit opening `o`'s clause, else the nearest one opening an earlier clause of its
+        sentence (西城派出所主动靠前,联合…中心: the station still acts), else the issuer."""
         start, _ = self._clauses.clause(o.start)
-        for p in self._between(start, o.start):
+        subject = self._issuer
+        for p in self._between(self._clauses.sentences.bounds(o.start)[0], o.start):
             if self._is_own_unit(p.entity) and self._at_clause_start(p, self._occurrences) \
                     and not self._owns_next(p):
-                return p.entity.key
-        return self._issuer
+                subject = p.entity.key
+                if p.start >= start:
+                    break
+        return subject
 
     def _led_by(self, o: Occurrence) -> bool:
         """联合市委网信办、市卫生健康局…: 联合/会同, then only bodies and list marks up to `o`."""

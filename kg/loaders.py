@@ -34,6 +34,7 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", 
 #: GB2312 and GBK texts often hold characters only their superset GB18030 decodes.
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "hz", "euc-cn"}
 _CJK_BETWEEN_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]+(?=[\u3000-\u9fff\uff00-\uffef])")
+_TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||｜|——|--|\s-\s|－)\s*")
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:\d+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)[-—–\s]*$")
 
 
@@ -154,7 +155,7 @@ def _html(data: bytes, text: str, encoding: str) -> LoadedText:
     body = (doc.text or "").strip() if doc is not None else ""
     if not body:
         raise LoadError("an HTML page with no main text (a navigation or index page?)")
-    title = (doc.title or "").strip() or None
+    title = _page_title(doc.title or "")
     page_data = _page_data(trafilatura.html2txt(text) or "")
     lines = [line for line in (title, page_data.line) if line]
     body_lines = [line for line in body.splitlines() if line.strip() and line.strip() not in lines]
@@ -162,6 +163,13 @@ def _html(data: bytes, text: str, encoding: str) -> LoadedText:
                             "published": page_data.published or _iso_date(doc.date)}
     return LoadedText("\n".join(lines + body_lines), "html", encoding,
                       {k: v for k, v in meta.items() if v is not None})
+
+
+def _page_title(title: str) -> str | None:
+    """The article's title: a page's <title> often carries the site's name (…情况_慈溪市人民政府,
+    市公安局 - …), and the report's own title is the longest part."""
+    parts = [part.strip() for part in _TITLE_SEPARATORS.split(title) if part.strip()]
+    return max(parts, key=len) if parts else None
 
 
 def _declared_charset(data: bytes) -> str | None:

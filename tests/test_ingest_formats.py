@@ -66,6 +66,15 @@ def test_html_page_gives_the_article_and_its_page_data_without_chrome(seed: str,
     assert loaded.meta == {"title": title, "source_url": SEED_URL, "published": date(2023, 3, 1)}
 
 
+def test_html_without_a_heading_takes_its_title_from_the_page_title_minus_the_site(seed: str, folder: Path) -> None:
+    page = write_html(seed, folder / "no_h1.html")
+    page.write_text(page.read_text(encoding="utf-8").replace('<h1 class="title">', '<div class="title">')
+                    .replace("</h1>", "</div>"), encoding="utf-8")
+    loaded = load(page)
+    assert loaded.meta["title"] == split_header(seed)[0]  # not "…情况_慈溪市人民政府"
+    assert lines(loaded.text)[0] == split_header(seed)[0]
+
+
 def test_html_declared_as_gbk_is_decoded_by_its_declaration(seed: str, folder: Path) -> None:
     loaded = load(write_html(seed, folder / "seed_gbk.htm", charset="gbk"))
     assert loaded.encoding == "gb18030"

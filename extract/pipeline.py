@@ -25,15 +25,14 @@ from dataclasses import replace
 from typing import Any
 
 import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
-
 from policekg.extract import components  # noqa: F401  (registers the factories)
 from policekg.extract.blocks import doc_text
 from policekg.extract.char_tokenizer import CharTokenizer
 from policekg.extract.errors import ExtractionError
 from policekg.extract.model import Extraction, ReportMeta
 from policekg.extract.normalize import normalize
+from spacy.language import Language
+from spacy.tokens import Doc
 
 #: The longest text accepted, in characters (a blank `zh` Doc holds one token per character).
 MAX_CHARS = 20_000_000
@@ -82,10 +81,11 @@ class Extractor:
         doc._.warnings = []
         for _, proc in self.nlp.pipeline:
             doc = proc(doc)
-        return _to_extraction(doc)
+        return to_extraction(doc)
 
 
-def _to_extraction(doc: Doc) -> Extraction:
+def to_extraction(doc: Doc) -> Extraction:
+    """The plain result of a Doc the whole pipeline has run over (raises `ExtractionError` as above)."""
     meta: ReportMeta | None = doc._.meta
     if meta is None or not meta.issuer:
         raise ExtractionError("no issuing bureau found in the title or the body; give it with --issuer")

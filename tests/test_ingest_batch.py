@@ -160,6 +160,22 @@ def test_programs_named_in_two_reports_are_one_node_with_both_reports_mentions(f
         assert labels == [{"l": name}]
 
 
+@pytest.mark.parametrize("cls", ["Program", "LegalInstrument", "Platform", "GovernmentBody", "Indicator"])
+def test_every_kind_of_shared_thing_is_one_node_across_reports(first, cls: str) -> None:
+    """Nodes in two or more report graphs exist for each kind, and each is one node with one label whose
+    mentions (or, for an indicator, observations) come from each of those reports."""
+    _, store, _ = first
+    link = "?n pk:indicator ?e" if cls == "Indicator" else "?n pk:mentionOf ?e"
+    rows = select(store, f"""SELECT ?e (COUNT(DISTINCT ?g) AS ?graphs) (COUNT(DISTINCT ?r) AS ?cited)
+        (COUNT(DISTINCT ?l) AS ?labels) WHERE {{
+          GRAPH ?g {{ ?g a pk:Report . ?e a pk:{cls} }}
+          {link} ; pk:inReport ?r . ?e rdfs:label ?l }}
+        GROUP BY ?e HAVING (COUNT(DISTINCT ?g) > 1)""")
+    assert rows, f"no pk:{cls} is named in two of the reports"
+    for row in rows:
+        assert row["cited"] == row["graphs"] and row["labels"] == "1", row
+
+
 def test_two_chengguan_stations_of_different_bureaus_stay_two(first) -> None:
     _, store, _ = first
     longde = entity_iri("PoliceUnit", "城关派出所", "隆德县公安局")

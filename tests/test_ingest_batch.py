@@ -203,6 +203,8 @@ def test_rerun_skips_every_stored_file(copied) -> None:
                                                      next(p.name for p in folder.glob("wencheng_2021.*"))}
     assert len(result.failed) == 3  # the bad files are tried again, and fail again
     assert {r: dump(store, r) for r in REPORTS} == before
+    forced = run(store, [folder / "yichang_2022.txt"], jobs=1, force=True)
+    assert [(s.graph, s.replaced) for s in forced.stored] == [(YICHANG_R, True)]
 
 
 def test_changed_file_replaces_only_its_own_graph(copied) -> None:

@@ -9,7 +9,6 @@ and year are detected from the text, nothing is given on the side.
 
 from __future__ import annotations
 
-import gc
 import json
 import shutil
 import subprocess
@@ -69,17 +68,9 @@ def make_corpus(folder: Path) -> Path:
 
 @contextmanager
 def opened(store_path: Path) -> Iterator[GraphStore]:
-    """The store, closed again so the next `opened` (or another process) can take its lock.
-
-    `GraphStore.close()` drops its pyoxigraph store, but rdflib's Dataset keeps it in a reference
-    cycle, so the lock is only released once the cycle is collected.
-    """
-    store = GraphStore(store_path)
-    try:
+    """The store, closed again (lock released) so the next `opened` or another process can open it."""
+    with GraphStore(store_path) as store:
         yield store
-    finally:
-        store.close()
-        gc.collect()
 
 
 def run(store_path: Path, paths: list[Path], **options) -> BatchResult:

@@ -112,7 +112,9 @@ def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = Non
     for outcome in early:
         result.add(outcome)
         progress.advance(outcome)
-    written: dict[URIRef, Path] = {}
+    # A stored report whose file is skipped as unchanged still owns its graph in this batch: another
+    # file that turns out to be the same report must not replace it (and be replaced back next run).
+    written = {o.graph: o.path for o in early if isinstance(o, Skipped) and o.graph is not None}
     for task, extracted in _extract_all(tasks, jobs or os.cpu_count() or 1):
         outcome = extracted if isinstance(extracted, Failed) else _write(store, extracted, task.key, written)
         result.add(outcome)

@@ -233,6 +233,9 @@ def test_same_report_twice_in_one_batch_fails_the_second(tmp_path: Path) -> None
     assert [s.path.name for s in result.stored] == ["a_seed.txt"]
     assert [f.path.name for f in result.failed] == ["b_seed.html"]
     assert "same report" in result.failed[0].reason and "a_seed.txt" in result.failed[0].reason
+    again = run(tmp_path / "store", [folder], jobs=1)  # the stored one is skipped and keeps its graph
+    assert [s.path.name for s in again.skipped] == ["a_seed.txt"]
+    assert [f.path.name for f in again.failed] == ["b_seed.html"]
 
 
 def test_sidecar_supplies_what_the_text_lacks_and_is_part_of_the_key(tmp_path: Path) -> None:

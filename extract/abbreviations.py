@@ -76,14 +76,14 @@ class Abbreviations:
                 self.unresolved.add(surface)
                 return surface, None
             return place + "公安局", None
-        branch = surface.removeprefix(ctx.issuer)
-        if branch != surface and branch.endswith("分局") and len(branch) > 2:
-            return branch, ctx.issuer  # 江门市公安局新会区分局 in 江门市公安局's report: its branch
+        if surface.startswith(ctx.issuer) and surface.endswith("分局") and len(surface) > len(ctx.issuer) + 2:
+            return surface, None  # 江门市公安局新会区分局 in 江门市公安局's report: its branch, named in full
         if _BRANCH_ALIAS.match(surface):
             return (ctx.issuer, None) if ctx.issuer.endswith("分局") else None
         prefix, rest = self.split_place(surface)
         if prefix and rest in ("分局", "公安分局") and self._district_of_issuer(prefix):
-            return surface, ctx.issuer  # 西陵区分局 in 宜昌市公安局's report: one of its branches
+            return ctx.issuer + prefix + "分局", None  # 西陵区分局 in 宜昌市公安局's report: its branch, under
+            # the name it issues its own reports with (宜昌市公安局西陵区分局), so both reports share one node
         if prefix and rest.startswith(("公安", "分局")):
             return surface, None
         if prefix and self.place_of(prefix) == ctx.qualified_place and rest:

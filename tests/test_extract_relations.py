@@ -101,13 +101,15 @@ def _report(issuer: str, *measures: str) -> str:
 def test_a_station_written_after_a_branch_belongs_to_the_branch(extractor: Extractor) -> None:
     extraction = extractor(_report("佛山市公安局", "南海区分局桂城派出所联合市司法局设立调解室,桂城派出所民警全程参与。"))
     issuer = entity_key("PoliceUnit", "佛山市公安局")
-    branch = entity_key("PoliceUnit", "南海区分局", "佛山市公安局")
+    branch = entity_key("PoliceUnit", "佛山市公安局南海区分局")  # named as its own reports name it
     station = entity_key("PoliceUnit", "桂城派出所", "佛山市公安局南海区分局")  # the branch's own IRI path
     triples = _triples(extraction)
     assert {(branch, "partOf", issuer), (station, "partOf", branch)} <= triples
     assert (measure_key("1-1"), "performedBy", station) in triples
     assert (measure_key("1-1"), "performedBy", branch) not in triples
     assert {s for s, p, _ in triples if p == "cooperatesWith"} == {station}
+    own = extractor(_report("佛山市公安局南海区分局", "桂城派出所推行调解制度。"))  # the branch's own report
+    assert station in {e.key for e in own.entities} and branch in {e.key for e in own.entities}
 
 
 def test_carrying_out_an_instrument_rests_on_it_but_studying_it_does_not(extractor: Extractor) -> None:

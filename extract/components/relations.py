@@ -71,6 +71,7 @@ class Relations:
         self._doc_text = doc_text(doc)
         self._clauses = Clauses(doc, self.clause_end)
         self._issuer = entity_key("PoliceUnit", ctx.issuer)
+        self._issuer_name = ctx.issuer
         occurrences = sorted((Occurrence(e, m.start, m.end) for e in entities for m in e.mentions),
                              key=lambda o: o.start)
         self._occurrences = occurrences
@@ -91,7 +92,12 @@ class Relations:
         return Relation(subject, predicate, obj, self._clauses.evidence(start, end))
 
     def _is_own_unit(self, e: Entity) -> bool:
-        return e.kind == "PoliceUnit" and (e.parent is not None or e.key == self._issuer)
+        return e.kind == "PoliceUnit" and (e.parent is not None or e.key == self._issuer or self._is_branch(e))
+
+    def _is_branch(self, e: Entity) -> bool:
+        """宜昌市公安局西陵区分局 in 宜昌市公安局's report: a branch of the issuer, named in full."""
+        return e.kind == "PoliceUnit" and e.parent is None and e.key != self._issuer \
+            and e.name.startswith(self._issuer_name) and e.name.endswith("分局")
 
     def _between(self, lo: int, hi: int) -> list[Occurrence]:
         """The occurrences starting in [lo, hi), found by bisection (reports can be long)."""
@@ -123,13 +129,15 @@ class Relations:
     # -- partOf ---------------------------------------------------------------------------------------
 
     def _part_of(self, entities: list[Entity], parent_bureau: str | None) -> Iterator[Relation]:
-        """A local unit is part of its parent, named in full (江门市公安局新会区分局 is the node of the
-        issuer's branch 新会区分局); the issuer of a 分局 is part of its city bureau."""
-        units = {(e.parent or "") + e.name: e.key for e in entities if e.kind == "PoliceUnit"}
+        """A local unit is part of its parent (its station of a branch: part of 江门市公安局新会区分局);
+        a branch of the issuer is part of the issuer; the issuer of a 分局 is part of its city bureau."""
+        units = {e.name: e.key for e in entities if e.kind == "PoliceUnit"}
         for e in entities:
             if e.kind == "PoliceUnit" and e.parent and e.mentions:
                 parent = units.get(e.parent, entity_key("PoliceUnit", e.parent))
                 yield self._relation(e.key, "partOf", parent, e.mentions[0].start)
+            elif self._is_branch(e) and e.mentions:
+                yield self._relation(e.key, "partOf", self._issuer, e.mentions[0].start)
         issuer = next((e for e in entities if e.key == self._issuer and e.mentions), None)
         parent = next((e for e in entities if e.kind == "PoliceUnit" and e.name == parent_bureau), None)
         if parent_bureau and issuer and parent:

@@ -29,6 +29,13 @@ DATA = Path(__file__).parent / "data"
 SEED_GOLD = DATA / "000_01c10ac9e2f52e48.gold.json"
 
 
+def small_report(issuer: str, *measures: str) -> str:
+    """A small 2023 report of `issuer` written for a test: a title line, then one section holding one
+    measure per text (and one more, so the section has the measures a report's section has)."""
+    items = "\n\n".join(f"({n})第{n}项工作。{m}" for n, m in zip("一二三四五六", [*measures, "完成任务。"]))
+    return f"{issuer}2023年法治政府建设工作情况\n\n一、推进法治建设\n\n{items}\n"
+
+
 @pytest.fixture(scope="session")
 def extractor() -> Extractor:
     return Extractor()

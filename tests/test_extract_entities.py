@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DATA, SEED_GOLD
+from conftest import DATA, SEED_GOLD, small_report
 from policekg.extract import Extraction, Extractor
 from policekg.extract.abbreviations import Abbreviations
 from policekg.extract.aliases import fold_aliases
@@ -214,33 +214,28 @@ def test_a_provincial_department_reports_on_itself(extractor: Extractor) -> None
     assert names["法制总队"].parent == "广东省公安厅" and names["广州市公安局"].parent is None
 
 
-def _report(issuer: str, body: str) -> str:
-    """A small report of `issuer` for 2023: a title line, then `body` as the text of one measure."""
-    return f"{issuer}2023年法治政府建设工作情况\n\n一、推进法治建设\n\n(一)推进工作。{body}\n\n(二)其他工作。完成任务。\n"
-
-
 def test_the_joint_discipline_commission_is_one_body(extractor: Extractor) -> None:
-    names = _by_name(extractor(_report("南宁市公安局青秀分局", "配合区纪委监委查处违纪问题,市纪委监委派员督导。")))
+    names = _by_name(extractor(small_report("南宁市公安局青秀分局", "配合区纪委监委查处违纪问题,市纪委监委派员督导。")))
     assert names["南宁市青秀区纪委监委"].kind == names["南宁市纪委监委"].kind == "GovernmentBody"
     assert not {"南宁市青秀区纪委", "南宁市纪委"} & set(names)
 
 
 def test_departments_named_by_several_fields(extractor: Extractor) -> None:
     text = "会同区农业农村和水利局开展整治,市数字政务服务管理局窗口前移,区人力资源和社会保障局大楼启用,超市管理办无关。"
-    names = _by_name(extractor(_report("肇庆市公安局端州分局", text)))
+    names = _by_name(extractor(small_report("肇庆市公安局端州分局", text)))
     assert {"肇庆市端州区农业农村和水利局", "肇庆市数字政务服务管理局", "肇庆市端州区人力资源和社会保障局"} <= set(names)
     assert not any(n.endswith("管理办") for n in names)  # generic words alone name no department
 
 
 def test_program_shapes_keep_their_qualifier_and_need_a_place_before_experience(extractor: Extractor) -> None:
     text = ("深化警检双向衔接,总结信访接待室经验和处置经验,推广浦江经验,推进反向衔接。")
-    programs = {e.name for e in extractor(_report("湛江市公安局", text)).entities if e.kind == "Program"}
+    programs = {e.name for e in extractor(small_report("湛江市公安局", text)).entities if e.kind == "Program"}
     assert programs == {"警检双向衔接", "浦江经验"}
 
 
 def test_numbered_legal_education_plans_and_national_programs(extractor: Extractor) -> None:
     text = "总结“六五”普法成效,回顾五五普法,深化智慧警务,推行“不见面审批”,开展“不打、不骂、不体罚”教育。"
-    programs = {e.name for e in extractor(_report("潍坊市公安局", text)).entities if e.kind == "Program"}
+    programs = {e.name for e in extractor(small_report("潍坊市公安局", text)).entities if e.kind == "Program"}
     assert programs == {"六五普法", "五五普法", "智慧警务", "不见面审批"}
 
 
@@ -265,20 +260,20 @@ def test_slogans_and_named_days_are_not_programs() -> None:
 
 def test_counted_or_merely_described_units_name_a_class(extractor: Extractor) -> None:
     text = "在车站增设流动警务站,设置临时执勤点,组建便民服务中队3支,中心城区建成治安卡口警务站6个,新港警务站投入使用。"
-    units = {e.name for e in extractor(_report("烟台市公安局", text)).entities if e.kind == "PoliceUnit"}
+    units = {e.name for e in extractor(small_report("烟台市公安局", text)).entities if e.kind == "PoliceUnit"}
     assert units == {"烟台市公安局", "新港警务站"}
 
 
 def test_streets_squares_and_scenic_areas_are_places_but_kinds_of_them_are_not(extractor: Extractor) -> None:
     text = "在泉城广场、芙蓉街步行街和千佛山景区开展巡逻,民警穿行大街小巷,守护旅游景区和城市广场。"
-    places = {e.name for e in extractor(_report("济南市公安局", text)).entities if e.kind == "Place"}
+    places = {e.name for e in extractor(small_report("济南市公安局", text)).entities if e.kind == "Place"}
     assert {"泉城广场", "芙蓉街步行街", "千佛山景区"} <= places
     assert not {p for p in places if p.endswith(("小巷", "大街", "旅游景区", "城市广场"))}
 
 
 def test_a_law_named_inside_a_campaign_is_a_mention_of_the_law(extractor: Extractor) -> None:
     text = "组织民警参加宪法宣誓,承办全省禁毒法宣传月,开展“宪法进万家”和“法润鸢都”主题宣传月活动。"
-    names = _by_name(extractor(_report("潍坊市公安局", text)))
+    names = _by_name(extractor(small_report("潍坊市公安局", text)))
     assert names["宪法"].kind == "Law" and len(names["宪法"].mentions) == 2
     assert names["禁毒法"].kind == "Law" and names["禁毒法宣传月"].kind == "Program"
     assert "主题宣传月" not in names

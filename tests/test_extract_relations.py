@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA
+from conftest import DATA, small_report
 from policekg.extract import Extraction, Extractor
 from policekg.extract.model import entity_key, measure_key
 
@@ -92,14 +92,8 @@ def test_a_news_article_without_measures_credits_the_issuer(extractor: Extractor
     assert (station, "cooperatesWith", "GovernmentBody:林州市司法局") in triples
 
 
-def _report(issuer: str, *measures: str) -> str:
-    """A small report of `issuer` for 2023 whose first section holds one measure per text."""
-    items = "\n\n".join(f"({n})第{n}项工作。{m}" for n, m in zip("一二三四五六", [*measures, "完成任务。"]))
-    return f"{issuer}2023年法治政府建设工作情况\n\n一、推进法治建设\n\n{items}\n"
-
-
 def test_a_station_written_after_a_branch_belongs_to_the_branch(extractor: Extractor) -> None:
-    extraction = extractor(_report("佛山市公安局", "南海区分局桂城派出所联合市司法局设立调解室,桂城派出所民警全程参与。"))
+    extraction = extractor(small_report("佛山市公安局", "南海区分局桂城派出所联合市司法局设立调解室,桂城派出所民警全程参与。"))
     issuer = entity_key("PoliceUnit", "佛山市公安局")
     branch = entity_key("PoliceUnit", "佛山市公安局南海区分局")  # named as its own reports name it
     station = entity_key("PoliceUnit", "桂城派出所", "佛山市公安局南海区分局")  # the branch's own IRI path
@@ -108,19 +102,19 @@ def test_a_station_written_after_a_branch_belongs_to_the_branch(extractor: Extra
     assert (measure_key("1-1"), "performedBy", station) in triples
     assert (measure_key("1-1"), "performedBy", branch) not in triples
     assert {s for s, p, _ in triples if p == "cooperatesWith"} == {station}
-    own = extractor(_report("佛山市公安局南海区分局", "桂城派出所推行调解制度。"))  # the branch's own report
+    own = extractor(small_report("佛山市公安局南海区分局", "桂城派出所推行调解制度。"))  # the branch's own report
     assert station in {e.key for e in own.entities} and branch in {e.key for e in own.entities}
 
 
 def test_carrying_out_an_instrument_rests_on_it_but_studying_it_does_not(extractor: Extractor) -> None:
-    extraction = extractor(_report("烟台市公安局", "认真落实《中华人民共和国反有组织犯罪法》,全面贯彻《信访工作条例》要求。",
+    extraction = extractor(small_report("烟台市公安局", "认真落实《中华人民共和国反有组织犯罪法》,全面贯彻《信访工作条例》要求。",
                                    "组织民警学习贯彻《中华人民共和国数据安全法》,宣传落实《烟台市养犬管理办法》。"))
     based = {(s, o) for s, p, o in _triples(extraction) if p == "basedOn"}
     assert based == {(measure_key("1-1"), "Law:反有组织犯罪法"), (measure_key("1-1"), "Regulation:信访工作条例")}
 
 
 def test_the_unit_opening_the_sentence_cooperates_and_the_issuer_acts_when_it_founds(extractor: Extractor) -> None:
-    extraction = extractor(_report("东营市公安局", "胜利派出所主动对接,会同市司法局调处矛盾纠纷。",
+    extraction = extractor(small_report("东营市公安局", "胜利派出所主动对接,会同市司法局调处矛盾纠纷。",
                                    "市公安局组建执法监督专班,逐案评查。"))
     issuer = entity_key("PoliceUnit", "东营市公安局")
     station = entity_key("PoliceUnit", "胜利派出所", "东营市公安局")

@@ -11,6 +11,7 @@ Finally short spellings are folded into the long name they abbreviate (共享平
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from policekg.extract.abbreviations import Abbreviations
 from policekg.extract.aliases import fold_aliases
@@ -125,7 +126,7 @@ def _owned_units(spans: list[Named], abbr: Abbreviations) -> dict[str, str]:
     The first attachment holds for every later mention of the unit in the report."""
     owned: dict[str, str] = {}
     units = [s for s in spans if s.kind == "PoliceUnit"]
-    for owner, unit in zip(units, units[1:]):
+    for owner, unit in pairwise(units):
         if owner.end != unit.start or not owner.text.endswith(("局", "厅")) or owner.known:
             continue
         named = abbr.police(owner.text)

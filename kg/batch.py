@@ -50,6 +50,9 @@ _AHEAD = 4
 #: Reports written between flushes of the store: RocksDB otherwise keeps every write in memory
 #: tables until they fill, which made a 1,000-report batch grow past 2 GB.
 _FLUSH_EVERY = 25
+#: Fewer files than this are extracted in this process: starting a worker (imports, pipeline) costs
+#: about as much as extracting several reports.
+_POOL_MIN_FILES = 8
 
 
 class Progress(Protocol):
@@ -157,12 +160,13 @@ def _extract_all(tasks: list[_Task], jobs: int) -> Iterator[tuple[_Task, Extract
     """Each task with its extraction, in input order; on `jobs` worker processes when it pays."""
     if not tasks:
         return
-    if jobs <= 1 or len(tasks) == 1:
+    if jobs <= 1 or len(tasks) < _POOL_MIN_FILES:
         extractor = Extractor()
         for task in tasks:
             yield task, _extract(extractor, task)
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process holding the store open
+    log.info("extracting %d files on %d worker processes", len(tasks), min(jobs, len(tasks)))
     window = _AHEAD * min(jobs, len(tasks))
     futures: dict[int, Future] = {}
     done = 0

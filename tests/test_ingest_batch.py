@@ -3,13 +3,15 @@ are reported while the rest go in, reports of different bureaus share their prog
 skips everything, a changed file replaces only its own graph, `remove` deletes one report only.
 
 The reports are the seed (saved as a web page) and the corpus reports of 隆德县 2024 (.docx),
-文成县 2021 (PDF, or GB18030 text when no CJK font is installed) and 宜昌市 2022 (UTF-8 text); issuer
-and year are detected from the text, nothing is given on the side.
+文成县 2021 (PDF, or GB18030 text when no CJK font is installed), 宜昌市 2022 (UTF-8 text) and
+武侯区分局 2023 (GB18030, no extension); issuer and year are detected from the text, nothing is
+given on the side.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -41,7 +43,8 @@ SEED_R = report_iri("慈溪市公安局", 2022)
 LONGDE_R = report_iri("隆德县公安局", 2024)
 WENCHENG_R = report_iri("文成县公安局", 2021)
 YICHANG_R = report_iri("宜昌市公安局", 2022)
-REPORTS = {SEED_R, LONGDE_R, WENCHENG_R, YICHANG_R}
+WUHOU_R = report_iri("成都市公安局武侯区分局", 2023)
+REPORTS = {SEED_R, LONGDE_R, WENCHENG_R, YICHANG_R, WUHOU_R}
 
 
 def gold(name: str) -> dict:
@@ -60,6 +63,7 @@ def make_corpus(folder: Path) -> Path:
     else:
         write_gb18030(wencheng, folder / "wencheng_2021.txt")
     shutil.copy(DATA / "103_yichang_city_2022.txt", folder / "yichang_2022.txt")
+    write_gb18030((DATA / "102_wuhou_district_2023.txt").read_text(encoding="utf-8"), folder / "wuhou_2023")
     write_corrupt_pdf(folder / "web" / "broken_download.pdf")
     write_binary(folder / "photo.jpg")
     (folder / "anonymous.txt").write_text("一、加强执法监督\n全年调解矛盾纠纷12起。\n", encoding="utf-8")
@@ -104,7 +108,26 @@ def first(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, BatchRe
     base = tmp_path_factory.mktemp("batch")
     folder = make_corpus(base / "corpus")
     store = base / "store"
-    return folder, store, run(store, [folder], jobs=2)
+    handler, logger = _Records(), logging.getLogger("policekg.kg.batch")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        result = run(store, [folder], jobs=2)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert "extracting 8 files on 2 worker processes" in handler.messages
+    return folder, store, result
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 @pytest.fixture
@@ -127,6 +150,7 @@ def test_good_files_go_in_and_each_bad_one_is_reported_with_its_reason(first) ->
     assert reports(store) == REPORTS
     formats = {s.path.name: s.format for s in result.stored}
     assert formats["cixi_2022.html"] == "html" and formats["longde_2024.docx"] == "docx"
+    assert formats["wuhou_2023"] == "text"  # GB18030, no extension
 
 
 def test_web_page_metadata_reaches_the_report(first) -> None:
@@ -190,7 +214,7 @@ def test_rerun_skips_every_stored_file(copied) -> None:
     before = {r: dump(store, r) for r in REPORTS}
     result = run(store, [folder], jobs=1)
     assert result.stored == []
-    assert {s.path.name for s in result.skipped} == {"cixi_2022.html", "longde_2024.docx", "yichang_2022.txt",
+    assert {s.path.name for s in result.skipped} == {"cixi_2022.html", "longde_2024.docx", "yichang_2022.txt", "wuhou_2023",
                                                      next(p.name for p in folder.glob("wencheng_2021.*"))}
     assert len(result.failed) == 3  # the bad files are tried again, and fail again
     assert {r: dump(store, r) for r in REPORTS} == before
@@ -207,7 +231,7 @@ def test_changed_file_replaces_only_its_own_graph(copied) -> None:
     path.write_text(text + "\n全年新增法治宣传栏987个。\n", encoding="utf-8")
     result = run(store, [folder], jobs=1)
     assert [(s.path.name, s.replaced) for s in result.stored] == [("yichang_2022.txt", True)]
-    assert len(result.skipped) == 3
+    assert len(result.skipped) == 4
     for r in REPORTS - {YICHANG_R}:
         assert dump(store, r) == before[r]
     assert dump(store, YICHANG_R) != before[YICHANG_R]

@@ -22,5 +22,13 @@ def load_patterns(name: str) -> dict[str, Any]:
 
 
 def compile_alternation(words: list[str]) -> str:
-    """A regex alternation of literal words, longest first so the longest spelling wins."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    """A regex alternation of literal words, longest first so the longest spelling wins.
+
+    The one-character words come last as one character class: `re` tries the alternatives of a branch
+    one by one at every position it looks at, a class in one step, and the matches are the same.
+    """
+    ordered = sorted(words, key=len, reverse=True)
+    single = [re.escape(w) for w in ordered if len(w) == 1]
+    parts = [re.escape(w) for w in ordered if len(w) > 1]
+    parts += [f"[{''.join(single)}]"] if len(single) > 1 else single
+    return "|".join(parts + [w for w in ordered if not w])

@@ -138,3 +138,24 @@ def test_sidecar_metadata_is_checked_and_part_of_the_source_key(folder: Path) ->
         sidecar.write_text(json.dumps(bad), encoding="utf-8")
         with pytest.raises(LoadError, match=message):
             read_sidecar(report)
+
+
+@pytest.mark.parametrize("fmt", ["gb18030", "html", "pdf", "docx"])
+def test_every_format_extracts_to_what_the_plain_text_gives(seed: str, folder: Path, extractor, seed_extraction,
+                                                            fmt: str) -> None:
+    """The loaders' text is as good as the original for the extractor: same entities, figures, structure."""
+    if fmt == "pdf" and not CJK_FONT.exists():
+        pytest.skip("needs Debian fonts-wqy-microhei to typeset the PDF")
+    writers = {"gb18030": write_gb18030, "html": write_html, "docx": write_docx,
+               "pdf": lambda text, path: write_pdf(text, path, font=CJK_FONT)}
+    loaded = load(writers[fmt](seed, folder / f"same.{fmt}"))
+    got = extractor(loaded.text, **loaded.meta)
+    assert {(e.kind, e.name, e.parent) for e in got.entities} == {
+        (e.kind, e.name, e.parent) for e in seed_extraction.entities}
+    assert [(o.indicator, o.value, o.unit) for o in got.observations] == [
+        (o.indicator, o.value, o.unit) for o in seed_extraction.observations]
+    assert [(s.title, len(s.measures)) for s in got.sections] == [
+        (s.title, len(s.measures)) for s in seed_extraction.sections]
+    expected_url = SEED_URL if fmt == "html" else None
+    assert (got.meta.issuer, got.meta.year, got.meta.published, got.meta.source_name, got.meta.source_url) == (
+        "慈溪市公安局", 2022, date(2023, 3, 1), "市公安局", expected_url)

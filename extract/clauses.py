@@ -28,6 +28,7 @@ class Sentences:
                 rows[rows[:, 1] == 1, 0].tolist() if rows is not None else []) or [0]
         self._starts = starts
         self._ends = [*self._starts[1:], len(self.text)]
+        self._stripped: dict[int, str] = {}  # many mentions share a sentence
 
     def bounds(self, offset: int) -> tuple[int, int]:
         """(start, end) of the sentence holding `offset`."""
@@ -37,7 +38,9 @@ class Sentences:
     def at(self, offset: int) -> str:
         """The sentence holding `offset`, stripped."""
         start, end = self.bounds(offset)
-        return self.text[start:end].strip()
+        if start not in self._stripped:
+            self._stripped[start] = self.text[start:end].strip()
+        return self._stripped[start]
 
 
 class Clauses:

@@ -38,6 +38,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 SPAN_KEY = "entities"
+#: The same spans as plain (kind, start char, end char, lexicon name) tuples, which `resolve_names`
+#: reads without building a spaCy `Span` per mention again.
+NAMED_KEY = "entity_spans"
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 
 
@@ -122,7 +125,7 @@ class EntityRules:
                  *self._level_bodies(text, places), *self._org_heads(text, quotes, bureaus), *self._platforms(text),
                  *self._legal(text), *self._quoted(text, quotes), *self._program_shapes(text, places)]
         found = resolve_overlaps(found + list(self._repeats(text, found)) + list(self._listed_platforms(text, found)))
-        doc.spans[SPAN_KEY] = _spans(doc, offsets, found)
+        doc.spans[SPAN_KEY], doc.user_data[NAMED_KEY] = _spans(doc, offsets, found)
         self._warn_on_script(text, doc)
         return doc
 
@@ -414,14 +417,19 @@ def _spelled(name: str) -> re.Pattern[str]:
     return re.compile("[“”\"]?".join(re.escape(ch) for ch in name))
 
 
-def _spans(doc: Doc, offsets: np.ndarray, found: list[Candidate]) -> list[Span]:
-    """The candidates as spans, their character offsets turned into token offsets in one go."""
+def _spans(doc: Doc, offsets: np.ndarray, found: list[Candidate]
+           ) -> tuple[list[Span], list[tuple[str, int, int, str]]]:
+    """The candidates as spans, their character offsets turned into token offsets in one go, and the
+    spans' (kind, start char, end char, lexicon name) as plain tuples."""
     if not found or not len(doc):
-        return []
+        return [], []
     starts = offsets[:, 0].astype(np.int64)
     first = np.searchsorted(starts, [c.start for c in found], side="right") - 1
     last = np.searchsorted(starts, [c.end - 1 for c in found], side="right")
-    return [Span(doc, int(a), int(b), label=c.kind, kb_id=c.canonical) for a, b, c in zip(first, last, found)]
+    begins = offsets[first, 0].tolist()
+    ends = (offsets[last - 1, 0] + offsets[last - 1, 1]).tolist()
+    spans = [Span(doc, int(a), int(b), label=c.kind, kb_id=c.canonical) for a, b, c in zip(first, last, found)]
+    return spans, [(c.kind, a, b, c.canonical) for a, b, c in zip(begins, ends, found)]
 
 
 def _covers(text: str, start: int, end: int, phrase: str) -> bool:

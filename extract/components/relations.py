@@ -131,17 +131,17 @@ class Relations:
     def _part_of(self, entities: list[Entity], parent_bureau: str | None) -> Iterator[Relation]:
         """A local unit is part of its parent (its station of a branch: part of 江门市公安局新会区分局);
         a branch of the issuer is part of the issuer; the issuer of a 分局 is part of its city bureau."""
-        units = {e.name: e.key for e in entities if e.kind == "PoliceUnit"}
-        for e in entities:
-            if e.kind == "PoliceUnit" and e.parent and e.mentions:
-                parent = units.get(e.parent, entity_key("PoliceUnit", e.parent))
+        units = [e for e in entities if e.kind == "PoliceUnit" and e.mentions]
+        keys = {e.name: e.key for e in units}
+        for e in units:
+            if e.parent:
+                parent = keys.get(e.parent, entity_key("PoliceUnit", e.parent))
                 yield self._relation(e.key, "partOf", parent, e.mentions[0].start)
-            elif self._is_branch(e) and e.mentions:
+            elif self._is_branch(e):
                 yield self._relation(e.key, "partOf", self._issuer, e.mentions[0].start)
-        issuer = next((e for e in entities if e.key == self._issuer and e.mentions), None)
-        parent = next((e for e in entities if e.kind == "PoliceUnit" and e.name == parent_bureau), None)
-        if parent_bureau and issuer and parent:
-            yield self._relation(self._issuer, "partOf", parent.key, issuer.mentions[0].start)
+        issuer = next((e for e in units if e.parent is None and e.name == self._issuer_name), None)
+        if parent_bureau and issuer and parent_bureau in keys:
+            yield self._relation(self._issuer, "partOf", keys[parent_bureau], issuer.mentions[0].start)
 
     # -- measure relations ------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from policekg.extract.abbreviations import Abbreviations
 from policekg.extract.aliases import fold_aliases
 from policekg.extract.blocks import doc_text
 from policekg.extract.clauses import Sentences
-from policekg.extract.components.entity_rules import SPAN_KEY, build_namer
+from policekg.extract.components.entity_rules import NAMED_KEY, SPAN_KEY, build_namer
 from policekg.extract.issuer_context import issuer_context
 from policekg.extract.lexicon import gazetteer
 from policekg.extract.model import LEGAL_KINDS, Entity, Mention, entity_key
@@ -53,8 +53,8 @@ class ResolveNames:
             doc._.entities = []
             return doc
         text = doc_text(doc)
-        spans = [Named(s.label_, s.start_char, s.end_char, text[s.start_char:s.end_char], s.kb_id_)
-                 for s in doc.spans[SPAN_KEY]]
+        spans = [Named(kind, start, end, text[start:end], known)
+                 for kind, start, end, known in doc.user_data.get(NAMED_KEY, ())]
         ctx = issuer_context(meta.issuer, self.gaz, [s.known or s.text for s in spans if s.kind == "Place"])
         doc._.issuer_context = ctx
         abbr = Abbreviations(ctx, self.gaz, self.full_stems)

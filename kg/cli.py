@@ -104,9 +104,10 @@ def remove(
     except ValueError as e:
         fail(str(e))
     db = open_store(store, write=True)
-    if not db.remove_graph(iri):
+    if iri not in db.report_graphs():  # the analysis or ontology graph is no report
         db.close()
         fail(f"no report graph <{iri}> in the store")
+    db.remove_graph(iri)
     refresh_analysis(db)
     db.close()
     out.print(f"removed <{iri}>", highlight=False)

@@ -302,3 +302,5 @@ def test_cli_ingest_is_line_oriented_when_piped_and_remove_deletes_one_report(fi
     assert dump(store, LONGDE_R) == before
     again = policekg("remove", str(YICHANG_R), "--store", str(store))
     assert again.returncode == 1 and "no report graph" in again.stderr
+    not_a_report = policekg("remove", "pkr:analysis", "--store", str(store))
+    assert not_a_report.returncode == 1 and "no report graph" in not_a_report.stderr

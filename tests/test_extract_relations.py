@@ -122,3 +122,10 @@ def test_the_unit_opening_the_sentence_cooperates_and_the_issuer_acts_when_it_fo
     assert (station, "cooperatesWith", "GovernmentBody:东营市司法局") in triples
     assert (issuer, "cooperatesWith", "GovernmentBody:东营市司法局") not in triples
     assert (measure_key("1-2"), "performedBy", issuer) in triples
+
+
+def test_assisting_a_body_or_building_a_linkage_with_it_is_joint_work(extractor: Extractor) -> None:
+    extraction = extractor(small_report("滨州市公安局", "配合市纪委监委查处违纪案件。",
+                                        "与市人民法院建立诉调衔接机制,与市财政局沟通经费保障。"))
+    partners = {o for s, p, o in _triples(extraction) if p == "cooperatesWith"}
+    assert partners == {"GovernmentBody:滨州市纪委监委", "GovernmentBody:滨州市人民法院"}

@@ -149,7 +149,10 @@ def _html(data: bytes, text: str, encoding: str) -> LoadedText:
 
     declared = _declared_charset(data)
     if declared and declared != encoding:
-        text, encoding = _decode(data, declared), declared
+        try:  # the page's own declaration beats a guess, unless the bytes say it lies
+            text, encoding = data.decode(declared), declared
+        except UnicodeDecodeError:
+            pass
     doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, include_tables=True,
                                       deduplicate=False)
     body = (doc.text or "").strip() if doc is not None else ""

@@ -81,6 +81,14 @@ def test_html_declared_as_gbk_is_decoded_by_its_declaration(seed: str, folder: P
     assert lines(loaded.text)[2:] == split_header(seed)[2]
 
 
+def test_html_whose_declaration_lies_is_read_in_its_real_encoding(seed: str, folder: Path) -> None:
+    page = write_html(seed, folder / "lying.html", charset="gbk")
+    page.write_bytes(page.read_bytes().replace(b"charset=gbk", b"charset=utf-8"))
+    loaded = load(page)
+    assert loaded.encoding == "gb18030"
+    assert lines(loaded.text)[2:] == split_header(seed)[2]
+
+
 @pytest.mark.skipif(not CJK_FONT.exists(), reason="needs Debian fonts-wqy-microhei to typeset the PDF")
 def test_pdf_text_layer_comes_back_as_the_report_paragraphs(seed: str, folder: Path) -> None:
     path = write_pdf(seed, folder / "seed.pdf", font=CJK_FONT)

@@ -76,7 +76,7 @@ class Observations:
         if self._rules is None:
             self.initialize()
         text = doc_text(doc)
-        quoted = [m.span() for m in self._rules["quoted"].finditer(text)]
+        quoted = _Stretches([m.span() for m in self._rules["quoted"].finditer(text)])
         context = _Context(doc, text)
         found: list[Observation] = []
         previous_end = 0
@@ -92,7 +92,7 @@ class Observations:
         doc._.observations = found
         return doc
 
-    def _is_count(self, text: str, match: re.Match[str], start: int, quoted: list[tuple[int, int]]) -> bool:
+    def _is_count(self, text: str, match: re.Match[str], start: int, quoted: _Stretches) -> bool:
         """False for ordinals, codes, durations, names and quoted titles that look like figures.
 
         `start` is where the figure starts, with an approximation word before the number (近500人).
@@ -106,8 +106,7 @@ class Observations:
         lone_numeral = not num[0].isdigit() and len(num) == 1 and not (match.group("a1") or start < match.start())
         if lone_numeral and not text[max(0, start - 4):start].endswith(self._rules["cues"]):
             return False
-        i = bisect.bisect_right(quoted, (start, len(text))) - 1
-        return not (i >= 0 and quoted[i][0] < start < quoted[i][1])
+        return not quoted.strictly_inside(start)
 
     def _observations(self, text: str, match: re.Match[str], figure_start: int, previous_end: int,
                       context: _Context) -> list[Observation]:
@@ -173,6 +172,18 @@ class Observations:
         if years:
             return years[-1]
         return str(year) if year else ""
+
+
+class _Stretches:
+    """Sorted, non-overlapping (start, end) stretches of the text, asked whether an offset is inside one."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self._starts = [s for s, _ in spans]
+        self._ends = [e for _, e in spans]
+
+    def strictly_inside(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return i >= 0 and self._starts[i] < pos < self._ends[i]
 
 
 class _Context:

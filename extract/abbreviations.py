@@ -76,7 +76,7 @@ class Abbreviations:
                 self.unresolved.add(surface)
                 return surface, None
             return place + "公安局", None
-        if surface.startswith(ctx.issuer) and surface.endswith("分局") and len(surface) > len(ctx.issuer) + 2:
+        if ctx.is_branch(surface) and len(surface) > len(ctx.issuer) + 2:
             return surface, None  # 江门市公安局新会区分局 in 江门市公安局's report: its branch, named in full
         if _BRANCH_ALIAS.match(surface):
             return (ctx.issuer, None) if ctx.issuer.endswith("分局") else None

@@ -59,6 +59,11 @@ class IssuerContext:
             names.add(self.issuer[len(self.parent_bureau):])
         return names
 
+    def is_branch(self, name: str) -> bool:
+        """Whether `name` is a branch of the issuer named in full (江门市公安局新会区分局 in
+        江门市公安局's report), the name the branch issues its own reports under."""
+        return name != self.issuer and name.startswith(self.issuer) and name.endswith("分局")
+
     @property
     def short_place(self) -> str | None:
         """慈溪 for 慈溪市: reports name their own place without its suffix (平安慈溪)."""

@@ -277,3 +277,10 @@ def test_a_law_named_inside_a_campaign_is_a_mention_of_the_law(extractor: Extrac
     assert names["宪法"].kind == "Law" and len(names["宪法"].mentions) == 2
     assert names["禁毒法"].kind == "Law" and names["禁毒法宣传月"].kind == "Program"
     assert "主题宣传月" not in names
+
+
+def test_a_district_body_in_a_sentence_about_a_branch_is_the_branchs_district(extractor: Extractor) -> None:
+    text = "荔湾区分局联合区市场监督管理局整治市场秩序。区市场监督管理局另有部署。"
+    names = _by_name(extractor(small_report("广州市公安局", text)))
+    assert names["广州市荔湾区市场监督管理局"].mentions[0].text == "区市场监督管理局"
+    assert len(names["区市场监督管理局"].mentions) == 1  # elsewhere the city's report cannot tell which district

@@ -72,6 +72,7 @@ class Relations:
         self._clauses = Clauses(doc, self.clause_end)
         self._issuer = entity_key("PoliceUnit", ctx.issuer)
         self._issuer_name = ctx.issuer
+        self._ctx = ctx
         occurrences = sorted((Occurrence(e, m.start, m.end) for e in entities for m in e.mentions),
                              key=lambda o: o.start)
         self._occurrences = occurrences
@@ -96,8 +97,7 @@ class Relations:
 
     def _is_branch(self, e: Entity) -> bool:
         """宜昌市公安局西陵区分局 in 宜昌市公安局's report: a branch of the issuer, named in full."""
-        return e.kind == "PoliceUnit" and e.parent is None and e.key != self._issuer \
-            and e.name.startswith(self._issuer_name) and e.name.endswith("分局")
+        return e.kind == "PoliceUnit" and e.parent is None and self._ctx.is_branch(e.name)
 
     def _between(self, lo: int, hi: int) -> list[Occurrence]:
         """The occurrences starting in [lo, hi), found by bisection (reports can be long)."""

@@ -18,7 +18,7 @@ from policekg.extract.aliases import fold_aliases
 from policekg.extract.blocks import doc_text
 from policekg.extract.clauses import Sentences
 from policekg.extract.components.entity_rules import NAMED_KEY, SPAN_KEY, build_namer
-from policekg.extract.issuer_context import issuer_context
+from policekg.extract.issuer_context import IssuerContext, issuer_context
 from policekg.extract.lexicon import gazetteer
 from policekg.extract.model import LEGAL_KINDS, Entity, Mention, entity_key
 from policekg.extract.names import Namer
@@ -46,6 +46,7 @@ class ResolveNames:
         self.namer = build_namer(rules)
         self.full_stems: dict[str, str] = rules["department_full_stems"]
         self.gaz = gazetteer()
+        self._branches: dict[str, Abbreviations] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         meta = doc._.meta
@@ -64,9 +65,15 @@ class ResolveNames:
         sentences = Sentences(doc)
         by_key: dict[str, Entity] = {}
         seen: dict[tuple[str, str, str], Entity | None] = {}  # a name repeats: resolve it once
+        branch: tuple[int, Abbreviations] | None = None  # the issuer's branch its sentence is about
         for span in spans:
             surface = (span.kind, span.text, span.known)
-            if surface in seen and span.kind != "Platform":  # a platform's name depends on its owner
+            sentence = sentences.bounds(span.start)[0]
+            local = branch[1] if branch and branch[0] == sentence and _below_issuer(span, ctx) else None
+            if local is not None:  # 新会区分局…联合区司法局: the district is the branch's
+                entity = by_key.setdefault(entity_key(span.kind, local.body(span.text)),
+                                           Entity(span.kind, local.body(span.text)))
+            elif surface in seen and span.kind != "Platform":  # a platform's name depends on its owner
                 entity = seen[surface]
             else:
                 named = self._name(span, abbr, org_texts, spans)
@@ -74,6 +81,8 @@ class ResolveNames:
                     entity_key(span.kind, *named), Entity(span.kind, *named))
             if entity is None:
                 continue
+            if entity.kind == "PoliceUnit" and entity.parent is None and ctx.is_branch(entity.name):
+                branch = sentence, self._branch_abbreviations(entity.name)
             entity.aliases.add(span.text)
             entity.mentions.append(Mention(span.start, span.end, span.text, sentences.at(span.start)))
         doc._.entities = fold_aliases(list(by_key.values()))
@@ -82,6 +91,12 @@ class ResolveNames:
                 f"kept as written, the place they belong to is unknown from the issuer {ctx.issuer}: "
                 + "、".join(sorted(abbr.unresolved)))
         return doc
+
+    def _branch_abbreviations(self, branch: str) -> Abbreviations:
+        """Abbreviations as the branch's own report reads them (区 = its district)."""
+        if branch not in self._branches:
+            self._branches[branch] = Abbreviations(issuer_context(branch, self.gaz), self.gaz, self.full_stems)
+        return self._branches[branch]
 
     def _name(self, span: Named, abbr: Abbreviations, org_texts: set[str],
               spans: list[Named]) -> tuple[str, str | None] | None:
@@ -117,6 +132,13 @@ class Named:
     end: int
     text: str
     known: str
+
+
+def _below_issuer(span: Named, ctx: IssuerContext) -> bool:
+    """A body named with a level below the issuer's (区司法局 in a city's report), which the issuer
+    alone cannot place."""
+    return span.kind == "GovernmentBody" and not span.known and span.text[:1] in "区县" \
+        and ctx.place_at(span.text[0]) is None
 
 
 def _owned_units(spans: list[Named], abbr: Abbreviations) -> dict[str, str]:

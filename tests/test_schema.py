@@ -14,7 +14,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from conftest import run_policekg
+from conftest import DATA, run_policekg
+from policekg.kg.ingest import SAMPLE_REPORT
 from policekg.kg.iris import PK, entity_iri, report_iri, report_part_iri
 from policekg.kg.store import GraphStore
 from policekg.kg.triples import report_graph
@@ -357,3 +358,15 @@ def test_validate_command_names_an_unknown_graph(seed_store_path: Path) -> None:
     proc = run_policekg("validate", "--store", str(seed_store_path), "--graph", "https://example.org/none", check=False)
     assert proc.returncode == 1
     assert "no report graph <https://example.org/none>" in proc.stderr
+
+
+def test_every_term_the_data_uses_is_defined_in_the_ontology(tmp_path: Path, ontology: Graph) -> None:
+    """What `policekg ingest` writes (report graphs, analysis graph) uses only terms the ontology defines."""
+    store = tmp_path / "store"
+    run_policekg("ingest", "--store", str(store), "--jobs", "1", str(SAMPLE_REPORT),
+                 str(DATA / "101_longde_county_2024.txt"))
+    with GraphStore(store) as db:
+        used = {row[0] for row in db.query(
+            "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } FILTER(STRSTARTS(STR(?t), STR(pk:))) }")}
+    defined = set(ontology.subjects())
+    assert used and used - defined == set()

@@ -249,13 +249,14 @@ def test_accounts_and_apps_used_as_tools_are_platforms_not_programs() -> None:
                      "e路护航": "Platform"}
 
 
-def test_slogans_and_named_days_are_not_programs() -> None:
+def test_slogans_named_days_and_people_are_not_programs() -> None:
     rules = load_patterns("entity_rules")
-    text = "倡导“快受理、快审核、快办结”,开展“警营开放日”和“中国人民警察节”活动,“护苗护学”专项行动,“宪法宣传周”"
+    text = ("倡导“快受理、快审核、快办结”,开展“警营开放日”和“中国人民警察节”活动,“护苗护学”专项行动,“宪法宣传周”,"
+            "评选“办案能手”")
     quotes = find_quotes(text, rules["quote_pairs"], rules["ascii_quote"])
     kinds = dict(zip((q.text for q in quotes), QuoteClassifier(rules).classify(text, quotes)))
     assert kinds == {"快受理、快审核、快办结": None, "警营开放日": None, "中国人民警察节": None,
-                     "护苗护学": "Program", "宪法宣传周": "Program"}
+                     "护苗护学": "Program", "宪法宣传周": "Program", "办案能手": None}
 
 
 def test_counted_or_merely_described_units_name_a_class(extractor: Extractor) -> None:

@@ -1,9 +1,10 @@
 """Example queries offered on the query page: the questions researchers ask of the graph.
 
 Data, kept apart from the page code; a test runs each against the seed store and expects rows.
-They name no particular report or bureau, so they answer on any dataset. They say DISTINCT where they
-join triples that several report graphs share (labels, types of shared entities): Oxigraph 0.5's union
-default graph repeats such a triple once per graph (oxigraph/oxigraph#1919, fixed upstream for 0.6).
+They name no particular report or bureau, so they answer on any dataset. Joins of triples that many
+report graphs share (a program's type and label) happen inside `GRAPH ?r { }`: Oxigraph 0.5's union
+default graph repeats a shared triple once per graph (oxigraph/oxigraph#1919, fixed upstream for 0.6),
+so over the union such a join grows with the square of the number of reports; per graph it is one row.
 """
 
 from __future__ import annotations
@@ -41,8 +42,7 @@ ORDER BY ?report ?status"""),
     Example("项目按涉及单位数排序 · Programs by number of bureaus", """\
 SELECT ?program (COUNT(DISTINCT ?bureau) AS ?bureaus) (COUNT(DISTINCT ?report) AS ?reports)
 WHERE {
-  ?p a pk:Program ; rdfs:label ?program ; pk:mentionedIn ?report .
-  ?report dcterms:publisher ?bureau .
+  GRAPH ?report { ?p a pk:Program ; rdfs:label ?program . ?report dcterms:publisher ?bureau }
 }
 GROUP BY ?program
 ORDER BY DESC(?bureaus) DESC(?reports) ?program
@@ -52,19 +52,24 @@ LIMIT 100"""),
 # or when its IRI hangs under the bureau's (pkr:unit/{bureau}/{unit}, the identity rule)
 SELECT DISTINCT ?bureau ?unit
 WHERE {
-  ?report a pk:Report ; dcterms:publisher ?b .
-  ?b rdfs:label ?bureau .
-  ?u a pk:PoliceUnit ; rdfs:label ?unit .
-  FILTER(EXISTS { ?u pk:partOf+ ?b } || STRSTARTS(STR(?u), CONCAT(STR(?b), "/")))
+  GRAPH ?report {
+    ?report a pk:Report ; dcterms:publisher ?b .
+    ?b rdfs:label ?bureau .
+    ?u a pk:PoliceUnit ; rdfs:label ?unit .
+    FILTER(EXISTS { ?u pk:partOf+ ?b } || STRSTARTS(STR(?u), CONCAT(STR(?b), "/")))
+  }
 }
 ORDER BY ?bureau ?unit"""),
     Example("指标数值跨报告对比 · Figures of an indicator across reports", """\
-SELECT DISTINCT ?o ?indicator ?bureau ?year ?value ?unit
+SELECT ?indicator ?bureau ?year ?value ?unit
 WHERE {
-  ?o a pk:Observation ; pk:indicator ?i ; pk:value ?value ; pk:inReport ?r .
-  OPTIONAL { ?o pk:unit ?unit }
-  ?i rdfs:label ?indicator .
-  ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
+  GRAPH ?r {
+    ?r pk:year ?year ; dcterms:publisher ?b .
+    ?b rdfs:label ?bureau .
+    ?o pk:indicator ?i ; pk:value ?value .
+    ?i rdfs:label ?indicator .
+    OPTIONAL { ?o pk:unit ?unit }
+  }
 }
 ORDER BY ?indicator ?year ?bureau"""),
     Example("项目引用的法规 · Laws cited by a program", """\
@@ -72,13 +77,14 @@ ORDER BY ?indicator ?year ?bureau"""),
 # or a law named in the same sentence as the program
 SELECT ?program ?law ?how (COUNT(DISTINCT ?where) AS ?times)
 WHERE {
-  ?p a pk:Program ; rdfs:label ?program .
-  ?l a pk:LegalInstrument ; rdfs:label ?law .
-  { ?p pk:basedOn ?l BIND("basedOn" AS ?how) BIND(?p AS ?where) }
-  UNION { ?where pk:implements ?p ; pk:basedOn ?l BIND("measure basedOn" AS ?how) }
-  UNION { ?mp pk:mentionOf ?p ; pk:sentence ?where ; pk:inReport ?r .
-          ?ml pk:mentionOf ?l ; pk:sentence ?where ; pk:inReport ?r .
-          BIND("same sentence" AS ?how) }
+  { SELECT ?r ?p ?l ?how ?where WHERE {
+      GRAPH ?r {
+        { ?p pk:basedOn ?l BIND("basedOn" AS ?how) BIND(?p AS ?where) }
+        UNION { ?where pk:implements ?p ; pk:basedOn ?l BIND("measure basedOn" AS ?how) }
+        UNION { ?ml pk:mentionOf ?l ; pk:sentence ?where . ?mp pk:sentence ?where ; pk:mentionOf ?p .
+                BIND("same sentence" AS ?how) }
+      } } }
+  GRAPH ?r { ?p a pk:Program ; rdfs:label ?program . ?l a pk:LegalInstrument ; rdfs:label ?law }
 }
 GROUP BY ?program ?law ?how
 ORDER BY ?program ?law"""),

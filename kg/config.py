@@ -37,7 +37,7 @@ class Settings:
     #: Whether SERVICE (federation) and LOAD may make the server fetch URLs.
     allow_remote: bool = field(default_factory=lambda: _env_bool("ALLOW_REMOTE"))
     #: Worker processes that run SPARQL queries (a query over its time limit is stopped by killing its worker).
-    query_workers: int = field(default_factory=lambda: int(_env("QUERY_WORKERS", "2") or 2))
+    query_workers: int = field(default_factory=lambda: int(_env("QUERY_WORKERS", "4") or 4))
     #: Graph pages with more nodes than this get server-side positions and no physics (stays usable).
     graph_layout_threshold: int = field(
         default_factory=lambda: int(_env("GRAPH_LAYOUT_THRESHOLD", "300") or 300))

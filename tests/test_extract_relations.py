@@ -129,3 +129,12 @@ def test_assisting_a_body_or_building_a_linkage_with_it_is_joint_work(extractor:
                                         "与市人民法院建立诉调衔接机制,与市财政局沟通经费保障。"))
     partners = {o for s, p, o in _triples(extraction) if p == "cooperatesWith"}
     assert partners == {"GovernmentBody:滨州市纪委监委", "GovernmentBody:滨州市人民法院"}
+
+
+def test_a_units_own_program_is_credited_to_the_unit_not_to_the_measure_promoting_it(extractor: Extractor) -> None:
+    extraction = extractor(small_report("日照市公安局", "推广石臼派出所“海岸警语”工作法和“枫桥式”调解经验,深化“警调联动”。"))
+    station = entity_key("PoliceUnit", "石臼派出所", "日照市公安局")
+    triples = _triples(extraction)
+    assert (station, "implements", "Program:海岸警语") in triples
+    assert (measure_key("1-1"), "implements", "Program:海岸警语") not in triples
+    assert (measure_key("1-1"), "implements", "Program:警调联动") in triples

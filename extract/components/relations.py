@@ -153,7 +153,7 @@ class Relations:
                 continue
             measure = measure_key(measures[i].ordinal)
             kind = o.entity.kind
-            if kind == "Program" and not self._as_occasion(o):
+            if kind == "Program" and not self._as_occasion(o) and not self._owned_by_unit(o):
                 yield self._relation(measure, "implements", o.entity.key, o.start)
             elif kind == "Platform" and not self._passive(o) and not self._as_occasion(o):
                 yield self._relation(measure, "usesPlatform", o.entity.key, o.start)
@@ -172,6 +172,15 @@ class Relations:
         start, end = self._clauses.clause(o.start)
         return any(m.start() <= o.start and o.end <= m.end()
                    for m in self.occasion.finditer(self._doc_text, start, end))
+
+    def _owned_by_unit(self, o: Occurrence) -> bool:
+        """匡堰派出所“老励工作室”: a program written right after a unit is that unit's own (the unit
+        implements it); a measure promoting it does not carry it out itself."""
+        if o.start == 0 or self._doc_text[o.start - 1] not in "“\"「":
+            return False
+        i = bisect_left(self._starts, o.start - 12)
+        return any(p.end == o.start - 1 and p.entity.kind == "PoliceUnit"
+                   for p in self._occurrences[i:bisect_left(self._starts, o.start)])
 
     def _passive(self, o: Occurrence) -> bool:
         return self.rules["passive_marker"] in self._clause_text_before(o)

@@ -76,7 +76,7 @@ class Namer:
         name = strip_quotes(surface)
         if known := self.lexicon("platform", name):
             return known
-        quoted = re.fullmatch(r"[“\"「『]([^”\"」』]+)[”\"」』](?:平台|APP|App|app|小程序|客户端|公众号)", surface)
+        quoted = re.fullmatch(r"[“\"「『]([^”\"」』]+)[”\"」』](?:平台|系统|APP|App|app|小程序|客户端|公众号)", surface)
         if quoted:
             return self.lexicon("platform", quoted[1]) or quoted[1]
         for suffix in self._app_suffixes:

@@ -285,3 +285,9 @@ def test_a_district_body_in_a_sentence_about_a_branch_is_the_branchs_district(ex
     names = _by_name(extractor(small_report("广州市公安局", text)))
     assert names["广州市荔湾区市场监督管理局"].mentions[0].text == "区市场监督管理局"
     assert len(names["区市场监督管理局"].mentions) == 1  # elsewhere the city's report cannot tell which district
+
+
+def test_a_chain_of_quoted_platforms_before_one_head_is_several_platforms(extractor: Extractor) -> None:
+    text = "依托“鲁通码”“爱山东”平台和“山东通”系统办理业务。"
+    platforms = {e.name for e in extractor(small_report("临沂市公安局", text)).entities if e.kind == "Platform"}
+    assert platforms == {"鲁通码", "爱山东", "山东通"}

@@ -132,9 +132,11 @@ def test_assisting_a_body_or_building_a_linkage_with_it_is_joint_work(extractor:
 
 
 def test_a_units_own_program_is_credited_to_the_unit_not_to_the_measure_promoting_it(extractor: Extractor) -> None:
-    extraction = extractor(small_report("日照市公安局", "推广石臼派出所“海岸警语”工作法和“枫桥式”调解经验,深化“警调联动”。"))
+    extraction = extractor(small_report("日照市公安局", "推广石臼派出所“海岸警语”工作法和“枫桥式”调解经验,深化“警调联动”。",
+                                        "深化“港城先锋”机制,推广岚山派出所“港城先锋”做法。"))
     station = entity_key("PoliceUnit", "石臼派出所", "日照市公安局")
     triples = _triples(extraction)
     assert (station, "implements", "Program:海岸警语") in triples
     assert (measure_key("1-1"), "implements", "Program:海岸警语") not in triples
     assert (measure_key("1-1"), "implements", "Program:警调联动") in triples
+    assert (measure_key("1-2"), "implements", "Program:港城先锋") in triples  # named alone too: not a brand

@@ -313,7 +313,8 @@ class EntityRules:
 
     def _platform_start(self, text: str, head_start: int) -> int:
         """Where a platform's name starts: after a 和 that closes another platform's name (110接处警
-        系统和视频监控平台 are two), and inside a quote that the head word closes (公安部“…平台”)."""
+        系统和视频监控平台 are two), inside a quote that the head word closes (公安部“…平台”), and at the
+        last of a chain of quotes (“粤省事”“粤商通”平台 are two)."""
         start = self.window.start(text, head_start, allow_quotes=True)
         body = text[start:head_start]
         for i in range(len(body) - 1, 0, -1):
@@ -322,6 +323,8 @@ class EntityRules:
         opened = max(body.rfind("“"), body.rfind("「"))
         if opened > body.rfind("”") and opened >= 0:
             return start + opened + 1
+        if opened > 0 and body.endswith(("”", "」")) and body[:opened].rstrip("、和与及").endswith(("”", "」")):
+            return start + opened  # “粤省事”“粤商通”平台: the head names the last of the chain
         return start
 
     def _listed_platforms(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:

@@ -147,13 +147,14 @@ class Relations:
 
     def _by_measure(self, occurrences: list[Occurrence], measures: list[Measure]) -> Iterator[Relation]:
         starts = [m.start for m in measures]
+        brands = self._brands(occurrences)
         for o in occurrences:
             i = bisect_right(starts, o.start) - 1
             if i < 0 or o.start >= measures[i].end or measures[i].status == "Problem":
                 continue
             measure = measure_key(measures[i].ordinal)
             kind = o.entity.kind
-            if kind == "Program" and not self._as_occasion(o) and not self._owned_by_unit(o):
+            if kind == "Program" and not self._as_occasion(o) and o.entity.key not in brands:
                 yield self._relation(measure, "implements", o.entity.key, o.start)
             elif kind == "Platform" and not self._passive(o) and not self._as_occasion(o):
                 yield self._relation(measure, "usesPlatform", o.entity.key, o.start)
@@ -173,9 +174,18 @@ class Relations:
         return any(m.start() <= o.start and o.end <= m.end()
                    for m in self.occasion.finditer(self._doc_text, start, end))
 
+    def _brands(self, occurrences: list[Occurrence]) -> set[str]:
+        """The programs the report only ever names as a unit's own (匡堰派出所“老励工作室”): the unit
+        implements them, a measure promoting them does not carry them out itself. A program also named
+        alone (推行“警律联调”…, 推广玉林派出所“警律联调”经验) is the measure's too."""
+        owned: dict[str, bool] = {}
+        for o in occurrences:
+            if o.entity.kind == "Program":
+                owned[o.entity.key] = owned.get(o.entity.key, True) and self._owned_by_unit(o)
+        return {key for key, only in owned.items() if only}
+
     def _owned_by_unit(self, o: Occurrence) -> bool:
-        """匡堰派出所“老励工作室”: a program written right after a unit is that unit's own (the unit
-        implements it); a measure promoting it does not carry it out itself."""
+        """Whether the program `o` is written right after a unit, in quotes."""
         if o.start == 0 or self._doc_text[o.start - 1] not in "“\"「":
             return False
         i = bisect_left(self._starts, o.start - 12)

@@ -88,6 +88,8 @@ class Abbreviations:
             return surface, None
         if prefix and self.place_of(prefix) == ctx.qualified_place and rest:
             return (rest if len(prefix) > 1 else ctx.qualified_place + rest), ctx.issuer
+        if not prefix and surface.endswith("分局") and not ctx.issuer.endswith("分局"):
+            return ctx.issuer + surface, None  # 高新分局, 新会分局: a branch of the issuer, named in full
         return surface, (None if prefix else ctx.issuer)
 
     def _district_of_issuer(self, prefix: str) -> bool:

@@ -140,3 +140,12 @@ def test_a_units_own_program_is_credited_to_the_unit_not_to_the_measure_promotin
     assert (measure_key("1-1"), "implements", "Program:海岸警语") not in triples
     assert (measure_key("1-1"), "implements", "Program:警调联动") in triples
     assert (measure_key("1-2"), "implements", "Program:港城先锋") in triples  # named alone too: not a brand
+
+
+def test_a_branch_named_without_its_district_suffix_owns_its_station_too(extractor: Extractor) -> None:
+    extraction = extractor(small_report("珠海市公安局", "高新分局唐家派出所会同市市场监管局开展整治。"))
+    branch = entity_key("PoliceUnit", "珠海市公安局高新分局")
+    station = entity_key("PoliceUnit", "唐家派出所", "珠海市公安局高新分局")
+    triples = _triples(extraction)
+    assert {(branch, "partOf", entity_key("PoliceUnit", "珠海市公安局")), (station, "partOf", branch)} <= triples
+    assert (station, "cooperatesWith", "GovernmentBody:珠海市市场监督管理局") in triples

@@ -269,7 +269,9 @@ class EntityRules:
                     or self._names_a_class(text, body, m.end()):
                 continue
             alias = self.re["issuer_alias_prefix_re"].match(body)
-            owner_end = owners[start].end if start in owners else start + (alias.end() if alias else 0)
+            branch = body.rfind("分局", 2)  # 新会分局会城派出所: a branch named before its station
+            owner_end = owners[start].end if start in owners else start + (
+                alias.end() if alias else branch + 2 if branch > 0 else 0)
             if start < owner_end < m.start():
                 yield Candidate(start, owner_end, "PoliceUnit", "pattern")
                 start, kind = owner_end, "PoliceUnit"

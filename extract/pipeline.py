@@ -1,7 +1,7 @@
 """The extraction pipeline: a blank `zh` spaCy pipeline assembled from our registered components.
 
 Each component reads the `Doc` and writes its findings back onto it (the `Doc._` attributes below,
-or `doc.spans`); `Extractor` runs them and copies the result into the plain `Extraction` that `kg/`
+or `doc.user_data`); `Extractor` runs them and copies the result into the plain `Extraction` that `kg/`
 consumes. The order matters: names are resolved before figures and relations point at them.
 
 | component         | writes                                                        |
@@ -9,7 +9,7 @@ consumes. The order matters: names are resolved before figures and relations poi
 | `sentences`       | `doc.sents` (Chinese sentence ends)                           |
 | `report_metadata` | `doc._.meta` (a `ReportMeta`, or None when issuer/year unknown) |
 | `report_structure`| `doc._.sections` (list of `Section` with their `Measure`s)     |
-| `entity_rules`    | `doc.spans["entities"]` (label = entity kind)                  |
+| `entity_rules`    | `doc.user_data["entity_spans"]` ((kind, start, end, name) tuples) |
 | `resolve_names`   | `doc._.entities` (list of `Entity`, canonical names)           |
 | `observations`    | `doc._.observations` (list of `Observation`)                   |
 | `relations`       | `doc._.relations` (list of `Relation`)                         |

@@ -1,7 +1,9 @@
-"""`entity_rules`: finds every name the report uses and writes it to `doc.spans["entities"]`.
+"""`entity_rules`: finds every name the report uses and writes it to `doc.user_data["entity_spans"]`.
 
-Each span's label is an entity kind of `extract.model` and its `kb_id_` the canonical name when a
-lexicon knows it. Names are found four ways, all driven by data in `schema/`:
+Each is a plain (kind, start char, end char, lexicon name) tuple, not a spaCy `Span`: `resolve_names`
+reads them by character offset, and a `Span` per mention cost as much as one of the rules below. The
+kind is an entity kind of `extract.model`, the lexicon name the canonical name when a lexicon knows it.
+Names are found four ways, all driven by data in `schema/`:
 
 - lexicon: national names and places (`schema/lexicon/`), matched with a `PhraseMatcher`;
 - head words: a unit, body or platform is a run of characters ending in 派出所/大队/中心/平台/系统…,
@@ -35,11 +37,9 @@ from policekg.extract.quotes import QuoteClassifier, find_quotes
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-SPAN_KEY = "entities"
-#: The same spans as plain (kind, start char, end char, lexicon name) tuples, which `resolve_names`
-#: reads without building a spaCy `Span` per mention again.
+#: Where the names found are left, as (kind, start char, end char, lexicon name) tuples.
 NAMED_KEY = "entity_spans"
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 
@@ -56,7 +56,7 @@ def build_namer(rules: dict[str, Any]) -> Namer:
 
 
 class EntityRules:
-    """Writes candidate entity mentions (label = kind, kb_id = lexicon name) to `doc.spans`."""
+    """Writes candidate entity mentions (kind, offsets, lexicon name) to `doc.user_data`."""
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
@@ -115,8 +115,7 @@ class EntityRules:
         text = doc_text(doc)
         meta = doc._.meta
         ctx = issuer_context(meta.issuer, self.gaz) if meta and meta.issuer else None
-        offsets = doc.to_array([IDX, LENGTH])
-        matches = self._lexicon_matches(doc, offsets)
+        matches = self._lexicon_matches(doc)
         place_list = resolve_overlaps(list(self._places(text, matches, ctx)))
         places = {p.end: p for p in place_list}
         quotes = find_quotes(text, self.rules["quote_pairs"], self.rules["ascii_quote"])
@@ -125,7 +124,7 @@ class EntityRules:
                  *self._level_bodies(text, places), *self._org_heads(text, quotes, bureaus), *self._platforms(text),
                  *self._legal(text), *self._quoted(text, quotes), *self._program_shapes(text, places)]
         found = resolve_overlaps(found + list(self._repeats(text, found)) + list(self._listed_platforms(text, found)))
-        doc.spans[SPAN_KEY], doc.user_data[NAMED_KEY] = _spans(doc, offsets, found)
+        doc.user_data[NAMED_KEY] = _named(doc, text, found)
         self._warn_on_script(text, doc)
         return doc
 
@@ -141,10 +140,10 @@ class EntityRules:
 
     # -- lexicon and places -------------------------------------------------------------------
 
-    def _lexicon_matches(self, doc: Doc, rows: np.ndarray) -> list[tuple[str, int, int]]:
-        """(key, start char, end char) of every lexicon and gazetteer match, read off the token arrays."""
+    def _lexicon_matches(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """(key, start char, end char) of every lexicon and gazetteer match."""
         strings = self.nlp.vocab.strings
-        return [(strings[match_id], int(rows[start][0]), int(rows[end - 1][0] + rows[end - 1][1]))
+        return [(strings[match_id], doc[start].idx, _token_end(doc, end - 1))
                 for match_id, start, end in self.lexicon(doc)]
 
     def _lexicon(self, text: str, matches: list[tuple[str, int, int]]) -> Iterator[Candidate]:
@@ -422,19 +421,32 @@ def _spelled(name: str) -> re.Pattern[str]:
     return re.compile("[“”\"]?".join(re.escape(ch) for ch in name))
 
 
-def _spans(doc: Doc, offsets: np.ndarray, found: list[Candidate]
-           ) -> tuple[list[Span], list[tuple[str, int, int, str]]]:
-    """The candidates as spans, their character offsets turned into token offsets in one go, and the
-    spans' (kind, start char, end char, lexicon name) as plain tuples."""
+def _named(doc: Doc, text: str, found: list[Candidate]) -> list[tuple[str, int, int, str]]:
+    """The candidates as (kind, start char, end char, lexicon name), on token boundaries: a candidate
+    that starts or ends on whitespace (a space folded into the token before it, a run of line breaks)
+    takes the bounds of the tokens it touches, as a spaCy `Span` would."""
     if not found or not len(doc):
-        return [], []
+        return []
+    if any(text[c.start].isspace() or text[c.end - 1].isspace() for c in found):
+        return _on_tokens(doc, found)
+    return [(c.kind, c.start, c.end, c.canonical) for c in found]
+
+
+def _on_tokens(doc: Doc, found: list[Candidate]) -> list[tuple[str, int, int, str]]:
+    """The bounds of the tokens each candidate touches, their character offsets turned into token
+    offsets in one go."""
+    offsets = doc.to_array([IDX, LENGTH])
     starts = offsets[:, 0].astype(np.int64)
     first = np.searchsorted(starts, [c.start for c in found], side="right") - 1
     last = np.searchsorted(starts, [c.end - 1 for c in found], side="right")
     begins = offsets[first, 0].tolist()
     ends = (offsets[last - 1, 0] + offsets[last - 1, 1]).tolist()
-    spans = [Span(doc, int(a), int(b), label=c.kind, kb_id=c.canonical) for a, b, c in zip(first, last, found)]
-    return spans, [(c.kind, a, b, c.canonical) for a, b, c in zip(begins, ends, found)]
+    return [(c.kind, a, b, c.canonical) for a, b, c in zip(begins, ends, found)]
+
+
+def _token_end(doc: Doc, i: int) -> int:
+    token = doc[i]
+    return token.idx + len(token)
 
 
 def _covers(text: str, start: int, end: int, phrase: str) -> bool:

@@ -1,4 +1,4 @@
-"""`resolve_names`: turns the spans of `entity_rules` into `Entity` objects with canonical names.
+"""`resolve_names`: turns the names `entity_rules` found into `Entity` objects with canonical names.
 
 Every span becomes a mention of one entity. The canonical name depends on the kind: programs, laws
 and platforms are named by their words alone (`extract.names`), organisations in the context of the
@@ -17,7 +17,7 @@ from policekg.extract.abbreviations import Abbreviations
 from policekg.extract.aliases import fold_aliases
 from policekg.extract.blocks import doc_text
 from policekg.extract.clauses import Sentences
-from policekg.extract.components.entity_rules import NAMED_KEY, SPAN_KEY, build_namer
+from policekg.extract.components.entity_rules import NAMED_KEY, build_namer
 from policekg.extract.issuer_context import IssuerContext, issuer_context
 from policekg.extract.lexicon import gazetteer
 from policekg.extract.model import LEGAL_KINDS, Entity, Mention, entity_key
@@ -50,7 +50,7 @@ class ResolveNames:
 
     def __call__(self, doc: Doc) -> Doc:
         meta = doc._.meta
-        if not meta or not meta.issuer or SPAN_KEY not in doc.spans:
+        if not meta or not meta.issuer or NAMED_KEY not in doc.user_data:
             doc._.entities = []
             return doc
         text = doc_text(doc)
@@ -124,8 +124,7 @@ class ResolveNames:
 
 @dataclass(frozen=True)
 class Named:
-    """An entity span read once: label, offsets, surface text, lexicon name (spaCy rebuilds
-    `Span.text` from its tokens on every access)."""
+    """A name `entity_rules` found, with its surface text sliced once: kind, offsets, text, lexicon name."""
 
     kind: str
     start: int

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from policekg.extract.name_window import QUOTES
+from policekg.extract.patterns import compile_alternation
 
 _PAREN = re.compile(r"\([^()]*\)")
 _NO_QUOTES = str.maketrans("", "", QUOTES + "《》")
@@ -36,6 +37,8 @@ class Namer:
         self._min = rules["program_min_chars"]
         self._law_prefixes = tuple(rules["law_prefixes"])
         self._app_suffixes = tuple(rules["app_suffixes"])
+        heads = compile_alternation(rules["quoted_platform_heads"])
+        self._quoted_platform = re.compile(f"[“\"「『]([^”\"」』]+)[”\"」』](?:{heads})")
         self._aliases = aliases  # (kind family, spelling) -> canonical lexicon name
 
     def lexicon(self, family: str, name: str) -> str | None:
@@ -76,7 +79,7 @@ class Namer:
         name = strip_quotes(surface)
         if known := self.lexicon("platform", name):
             return known
-        quoted = re.fullmatch(r"[“\"「『]([^”\"」』]+)[”\"」』](?:平台|系统|APP|App|app|小程序|客户端|公众号)", surface)
+        quoted = self._quoted_platform.fullmatch(surface)
         if quoted:
             return self.lexicon("platform", quoted[1]) or quoted[1]
         for suffix in self._app_suffixes:

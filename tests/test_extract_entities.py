@@ -291,3 +291,10 @@ def test_a_chain_of_quoted_platforms_before_one_head_is_several_platforms(extrac
     text = "依托“鲁通码”“爱山东”平台和“山东通”系统办理业务。"
     platforms = {e.name for e in extractor(small_report("临沂市公安局", text)).entities if e.kind == "Platform"}
     assert platforms == {"鲁通码", "爱山东", "山东通"}
+
+
+def test_a_quoted_account_is_named_by_its_quoted_part(extractor: Extractor) -> None:
+    text = "运营“警务姑苏”视频号和“平安吴中”微信公众号,开通“苏警通”小程序。"
+    names = _by_name(extractor(small_report("苏州市公安局", text)))
+    assert {n for n, e in names.items() if e.kind == "Platform"} == {"警务姑苏", "平安吴中", "苏警通"}
+    assert {m.text for m in names["平安吴中"].mentions} == {"“平安吴中”微信公众号"}

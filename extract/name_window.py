@@ -25,6 +25,9 @@ class NameWindow:
         self._de_after = rules["allowed_before_de"]
         self._conjunctions = set(rules["conjunctions"])
         self._conjunction_min_rest = rules["conjunction_min_rest"]
+        self._name_ends = tuple(rules["conjunction_name_ends"] + list(rules["platform_heads"]) + [
+            h for key in ("unit_heads", "center_heads", "committee_heads", "office_heads", "body_heads")
+            for h in rules[key]])
         self._year = re.compile(rules["year_prefix_re"])
 
     def start(self, text: str, head_start: int, allow_quotes: bool = False) -> int:
@@ -49,8 +52,9 @@ class NameWindow:
                     continue
                 if word == "的" and window[end - 2:end - 1] == self._de_after:
                     continue
-                if word in self._conjunctions and _letters(window[end:]) >= self._conjunction_min_rest:
-                    continue
+                if word in self._conjunctions and _letters(window[end:]) >= self._conjunction_min_rest \
+                        and not window[:end - 1].endswith(self._name_ends):
+                    continue  # 行政执法和刑事司法…平台 is one name; 执法办案中心和…系统 joins two
                 return end
         return 0
 

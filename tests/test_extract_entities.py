@@ -298,3 +298,11 @@ def test_a_quoted_account_is_named_by_its_quoted_part(extractor: Extractor) -> N
     names = _by_name(extractor(small_report("苏州市公安局", text)))
     assert {n for n, e in names.items() if e.kind == "Platform"} == {"警务姑苏", "平安吴中", "苏警通"}
     assert {m.text for m in names["平安吴中"].mentions} == {"“平安吴中”微信公众号"}
+
+
+def test_a_conjunction_after_a_head_word_joins_two_names(extractor: Extractor) -> None:
+    text = "借助“法治常州”视频号及国家反诈中心APP宣传,升级案件管理中心与涉案财物管理系统,行政执法和刑事司法衔接平台上线。"
+    names = _by_name(extractor(small_report("常州市公安局", text)))
+    assert names["国家反诈中心"].kind == "GovernmentBody" and "案件管理中心" in names
+    assert {"法治常州", "国家反诈中心APP", "涉案财物管理系统", "行政执法和刑事司法衔接平台"} <= set(names)
+    assert not any("和" in n or "与" in n or "及" in n for n in names if not n.startswith("行政执法和"))

@@ -306,3 +306,11 @@ def test_a_conjunction_after_a_head_word_joins_two_names(extractor: Extractor) -
     assert names["国家反诈中心"].kind == "GovernmentBody" and "案件管理中心" in names
     assert {"法治常州", "国家反诈中心APP", "涉案财物管理系统", "行政执法和刑事司法衔接平台"} <= set(names)
     assert not any("和" in n or "与" in n or "及" in n for n in names if not n.startswith("行政执法和"))
+
+
+def test_the_rule_of_law_commission_office_is_named_whole(extractor: Extractor) -> None:
+    text = "按照县委全面依法治县委员会办公室部署自查,向全面依法治县委员会报送台账。"
+    names = _by_name(extractor(small_report("凤冈县公安局", text)))
+    bodies = {n for n, e in names.items() if e.kind == "GovernmentBody"}
+    assert {"中共凤冈县委全面依法治县委员会办公室", "全面依法治县委员会"} <= bodies
+    assert not any(n.startswith("治县") for n in names)

@@ -238,7 +238,7 @@ class EntityRules:
         yield from found
 
     def _level_bodies(self, text: str, places: dict[int, Candidate]) -> Iterator[Candidate]:
-        for key in ("party_committee_re", "government_re", "department_re"):
+        for key in ("party_committee_re", "rule_of_law_office_re", "government_re", "department_re"):
             for m in self.re[key].finditer(text):
                 yield self._with_place(places, m.start(), m.end(), m.start("level"), "GovernmentBody")
         for key in ("court", "congress"):

@@ -314,3 +314,9 @@ def test_the_rule_of_law_commission_office_is_named_whole(extractor: Extractor) 
     bodies = {n for n, e in names.items() if e.kind == "GovernmentBody"}
     assert {"中共凤冈县委全面依法治县委员会办公室", "全面依法治县委员会"} <= bodies
     assert not any(n.startswith("治县") for n in names)
+
+
+def test_units_named_for_every_county_or_district_are_a_class(extractor: Extractor) -> None:
+    text = "督促各县区公安局整改,组织各市县公安分局和全市派出所自查,县区公安局上报台账,桥西派出所通报。"
+    units = {e.name for e in extractor(small_report("邢台市公安局", text)).entities if e.kind == "PoliceUnit"}
+    assert units == {"邢台市公安局", "桥西派出所"}

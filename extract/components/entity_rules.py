@@ -224,7 +224,7 @@ class EntityRules:
         blocked = tuple(self.rules["issuer_alias_blocked_after"])
         found: list[Candidate] = []
         for start, end, level, p in self._anchored(text, "bureau"):
-            if p is None or text[end:].startswith(blocked):
+            if p is None or text[end:].startswith(blocked) or self._names_a_class_before(text, start):
                 continue
             own, branch = p.group("own"), p.group("branch")
             if not (own or branch or level is not None) or (own and text[end - 1] != "局"):
@@ -265,7 +265,7 @@ class EntityRules:
             body = text[start:m.start()]
             kind = self._org_kind(head, body, text[m.end():m.end() + 2])
             if not kind or body.startswith(tuple(r["generic_level_prefixes"])) or any(c.isdigit() for c in body) \
-                    or self._names_a_class(text, body, m.end()):
+                    or self._names_a_class(text, body, m.end()) or self._names_a_class_before(text, start):
                 continue
             alias = self.re["issuer_alias_prefix_re"].match(body)
             branch = body.rfind("分局", 2)  # 新会分局会城派出所: a branch named before its station
@@ -280,6 +280,10 @@ class EntityRules:
     def _names_a_class(self, text: str, body: str, end: int) -> bool:
         """临时警务站12处, 流动警务站: a count after the head, or a name made of descriptors only."""
         return bool(self.re["unit_count_re"].match(text, end, end + 4)) or not self.re["unit_descriptors"].sub("", body)
+
+    def _names_a_class_before(self, text: str, start: int) -> bool:
+        """各县区公安局, 各区县公安分局: a class word (or a second level) before the name makes it a class."""
+        return start > 0 and bool(self.re["class_prefix_re"].search(text, max(0, start - 4), start))
 
     def _org_kind(self, head: str, body: str, after: str) -> str | None:
         r = self.rules

@@ -112,9 +112,15 @@ def test_percentage_points_and_visit_counts_keep_their_compound_unit(extractor: 
     assert [(str(o.value), o.unit) for o in extraction.observations] == [("5.2", "个百分点"), ("30", "户次")]
 
 
+def test_scores_and_hours_are_figures(extractor: Extractor) -> None:
+    extraction = extractor("执法资格考试平均得分86.5分,刑事案件平均审核时长减少2.5小时。", issuer="某某县公安局", year=2022)
+    assert [(str(o.value), o.unit) for o in extraction.observations] == [("86.5", "分"), ("2.5", "小时")]
+
+
 @pytest.mark.parametrize("text", [
     "2022年12月20日召开会议。", "第3条规定。", "政务服务2.0平台上线。", "推行“八个多跨制度”。",
     "印发《服务保障民营经济十条措施》。", "用时3个月完成。", "落实三项制度。", "每十万人发案率下降。",
+    "开设7×24小时网上服务,窗口24小时值守。", "3分局民警到场,5分钟内响应。",
 ])
 def test_things_that_are_not_figures(extractor: Extractor, text: str) -> None:
     assert extractor(text, issuer="某某县公安局", year=2022).observations == []

@@ -65,6 +65,9 @@ class Observations:
             "approx_last_chars": frozenset(w[-1] for w in p["approx_before"]) | {"\n"},
             "not_before": re.compile(f"(?:{p['not_before']})$"),
             "not_after": re.compile(p["not_after"]),
+            "not_figure": re.compile(p["not_figure"]),
+            "unit_cues": {unit: re.compile(cues) for unit, cues in p["unit_cues"].items()},
+            "unit_cue_chars": p["unit_cue_chars"],
             "cues": tuple(p["counting_cues"]),
             "quoted": re.compile(p["quoted"]),
             "period_date": re.compile(p["period_date"]),
@@ -103,6 +106,11 @@ class Observations:
             return False
         if self._rules["not_after"].match(text, match.end()):
             return False
+        if self._rules["not_figure"].match(text, match.start()):
+            return False
+        cue = self._rules["unit_cues"].get(match.group("unit"))
+        if cue and not cue.search(text, max(0, start - self._rules["unit_cue_chars"]), start):
+            return False  # 1分局: 分 is a score only where a score is meant
         lone_numeral = not num[0].isdigit() and len(num) == 1 and not (match.group("a1") or start < match.start())
         if lone_numeral and not text[max(0, start - 4):start].endswith(self._rules["cues"]):
             return False

@@ -379,8 +379,9 @@ class EntityRules:
                         start = max([start, *(i for i in range(start, m.start()) if i in places)])
                     body = text[start:m.start()]
                     if pattern.get("min_body", 2) <= len(body) <= pattern.get("max_body", len(body)) \
-                            and body not in pattern.get("bad_bodies", ()):
-                        yield Candidate(start, m.end(), "Program", "pattern")
+                            and body not in pattern.get("bad_bodies", ()) \
+                            and re.search(pattern.get("body_re", ""), body):
+                        yield Candidate(start, m.end(), pattern.get("kind", "Program"), "pattern")
                     continue
                 start = m.start() - pattern["before"] if "before" in pattern else m.start("name")
                 if pattern.get("after_place"):
@@ -392,7 +393,7 @@ class EntityRules:
                 if start < 0 or (body and not _CJK_RUN.fullmatch(body)):
                     continue
                 if not text[start:].startswith(bad):
-                    yield Candidate(start, m.end(), "Program", "pattern")
+                    yield Candidate(start, m.end(), pattern.get("kind", "Program"), "pattern")
 
     def _place_before(self, text: str, end: int, places: dict[int, Candidate]) -> int:
         """Where the place name ending at `end` starts (浦江经验: a county without its 县; a place the

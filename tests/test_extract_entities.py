@@ -329,3 +329,9 @@ def test_unquoted_campaigns_outreach_and_penalty_lists(extractor: Extractor) -> 
     programs = {n for n, e in names.items() if e.kind == "Program"}
     assert programs == {"春季道路交通秩序集中整治行动", "禁毒宣传进校园", "侦查监督与协作配合机制"}
     assert {n for n, e in names.items() if e.kind == "PolicyDocument"} == {"市场主体轻微违法行为免罚清单"}
+
+
+def test_a_body_named_right_before_an_office_is_its_owner(extractor: Extractor) -> None:
+    text = "会同区检察院侦查监督与协作配合办公室研判案件。"
+    names = _by_name(extractor(small_report("绵阳市公安局涪城区分局", text)))
+    assert names["侦查监督与协作配合办公室"].kind == names["绵阳市涪城区人民检察院"].kind == "GovernmentBody"

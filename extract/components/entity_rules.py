@@ -263,6 +263,8 @@ class EntityRules:
                 continue  # 中心组, 中心工作: not a body
             start = self.window.start(text, m.start())
             body = text[start:m.start()]
+            owned = max((body.rfind(w) + len(w) for w in r["owner_body_ends"] if w in body), default=0)
+            start, body = start + owned, body[owned:]  # 县检察院 + 侦查监督与协作配合办公室: two bodies
             kind = self._org_kind(head, body, text[m.end():m.end() + 2])
             if not kind or body.startswith(tuple(r["generic_level_prefixes"])) or any(c.isdigit() for c in body) \
                     or self._names_a_class(text, body, m.end()) or self._names_a_class_before(text, start):

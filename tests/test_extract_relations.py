@@ -142,6 +142,15 @@ def test_a_units_own_program_is_credited_to_the_unit_not_to_the_measure_promotin
     assert (measure_key("1-2"), "implements", "Program:港城先锋") in triples  # named alone too: not a brand
 
 
+def test_a_unit_and_its_brand_opening_the_clause_are_the_measures_work(extractor: Extractor) -> None:
+    extraction = extractor(small_report("日照市公安局", "其中,东港派出所“渔港夜话”工作室全年化解纠纷40起。",
+                                        "涛雒派出所创建“渔家和事”品牌,化解纠纷12起。"))
+    triples = _triples(extraction)
+    assert (measure_key("1-1"), "implements", "Program:渔港夜话") in triples
+    assert (entity_key("PoliceUnit", "东港派出所", "日照市公安局"), "implements", "Program:渔港夜话") in triples
+    assert (measure_key("1-2"), "implements", "Program:渔家和事") in triples
+
+
 def test_a_branch_named_without_its_district_suffix_owns_its_station_too(extractor: Extractor) -> None:
     extraction = extractor(small_report("珠海市公安局", "高新分局唐家派出所会同市市场监管局开展整治。"))
     branch = entity_key("PoliceUnit", "珠海市公安局高新分局")

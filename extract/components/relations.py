@@ -185,11 +185,14 @@ class Relations:
         return {key for key, only in owned.items() if only}
 
     def _owned_by_unit(self, o: Occurrence) -> bool:
-        """Whether the program `o` is written right after a unit, in quotes."""
+        """Whether the program `o` is written right after a unit, in quotes, inside its clause (推广匡堰
+        派出所“老励工作室”); a unit and its brand opening the clause (湄江派出所“老杨工作室”调解纠纷…) are
+        what the measure reports, as 湄江派出所打造“老杨工作室” would be."""
         if o.start == 0 or self._doc_text[o.start - 1] not in "“\"「":
             return False
         i = bisect_left(self._starts, o.start - 12)
         return any(p.end == o.start - 1 and p.entity.kind == "PoliceUnit"
+                   and not self._at_clause_start(p, self._occurrences)
                    for p in self._occurrences[i:bisect_left(self._starts, o.start)])
 
     def _passive(self, o: Occurrence) -> bool:

@@ -151,6 +151,13 @@ def test_a_unit_and_its_brand_opening_the_clause_are_the_measures_work(extractor
     assert (measure_key("1-2"), "implements", "Program:渔家和事") in triples
 
 
+def test_the_bureaus_party_committee_acting_performs_the_measure(extractor: Extractor) -> None:
+    extraction = extractor(small_report("日照市公安局", "市局党委班子成员带头讲法治课。", "将法治课纳入市局党委理论学习中心组计划。"))
+    triples = _triples(extraction)
+    assert (measure_key("1-1"), "performedBy", entity_key("PoliceUnit", "日照市公安局")) in triples
+    assert (measure_key("1-2"), "performedBy", entity_key("PoliceUnit", "日照市公安局")) not in triples
+
+
 def test_a_branch_named_without_its_district_suffix_owns_its_station_too(extractor: Extractor) -> None:
     extraction = extractor(small_report("珠海市公安局", "高新分局唐家派出所会同市市场监管局开展整治。"))
     branch = entity_key("PoliceUnit", "珠海市公安局高新分局")

@@ -61,6 +61,7 @@ class Relations:
         self.markers = re.compile(f"(?:{compile_alternation(r['clause_start_markers'])})?")
         self.based_on = re.compile(compile_alternation(r["based_on_triggers"]))
         self.coop_words = re.compile(compile_alternation(r["cooperation_words"]))
+        self.party_subject = re.compile(r["party_subject_re"])
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = doc._.issuer_context
@@ -208,6 +209,8 @@ class Relations:
         unit = re.escape(text[o.start:o.end])
         if re.match(r["exemplar_re"].replace("$UNIT", unit), text[o.start - 1:o.end + 6]):
             return True
+        if self.party_subject.match(text, o.end):  # 县局党委书记、局长切实履行…: the bureau's leadership acts
+            return self._at_clause_start(o, occurrences)
         predicate = text[self._list_end(o, occurrences):][:4]
         if predicate.startswith(tuple(r["subject_excluded_followers"])) or not predicate or predicate[0] in ",;。:":
             return False

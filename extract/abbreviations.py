@@ -60,7 +60,7 @@ class Abbreviations:
     def police(self, surface: str) -> tuple[str, str | None] | None:
         """(name, parent) of a police unit; None for a bare 分局 in a report not written by one."""
         ctx = self.ctx
-        if surface in ("我局", "本局") or surface in ctx.own_names:
+        if surface in ("我局", "本局", "局") or surface in ctx.own_names:  # 局: see bare_bureau_re
             return ctx.issuer, None
         alias = _BUREAU_ALIAS.match(surface)
         if alias:

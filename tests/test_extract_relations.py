@@ -152,10 +152,13 @@ def test_a_unit_and_its_brand_opening_the_clause_are_the_measures_work(extractor
 
 
 def test_the_bureaus_party_committee_acting_performs_the_measure(extractor: Extractor) -> None:
-    extraction = extractor(small_report("日照市公安局", "市局党委班子成员带头讲法治课。", "将法治课纳入市局党委理论学习中心组计划。"))
+    extraction = extractor(small_report("日照市公安局", "市局党委班子成员带头讲法治课。", "将法治课纳入市局党委理论学习中心组计划。",
+                                        "局党委专题研究执法问题,交通局党委另有安排。"))
     triples = _triples(extraction)
-    assert (measure_key("1-1"), "performedBy", entity_key("PoliceUnit", "日照市公安局")) in triples
-    assert (measure_key("1-2"), "performedBy", entity_key("PoliceUnit", "日照市公安局")) not in triples
+    issuer = entity_key("PoliceUnit", "日照市公安局")
+    assert (measure_key("1-1"), "performedBy", issuer) in triples
+    assert (measure_key("1-2"), "performedBy", issuer) not in triples
+    assert (measure_key("1-3"), "performedBy", issuer) in triples
 
 
 def test_a_branch_named_without_its_district_suffix_owns_its_station_too(extractor: Extractor) -> None:

@@ -232,6 +232,9 @@ class EntityRules:
             if branch and level is None and self.window.start(text, start) < start:
                 continue
             found.append(self._with_place(places, start, end, level, "PoliceUnit"))
+        for m in self.re["bare_bureau_re"].finditer(text):  # 。局党委…: the issuer's own party committee
+            if m.start() == 0 or text[m.start() - 1] in self.rules["bare_bureau_after"]:
+                yield Candidate(m.start(), m.end(), "PoliceUnit", "pattern")
         for a, b in pairwise(found):  # 成都市公安局 + 武侯区分局 is one name
             if a.end == b.start and text[b.start:b.end].endswith("分局"):
                 yield Candidate(a.start, b.end, "PoliceUnit", "pattern")

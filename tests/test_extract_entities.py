@@ -324,10 +324,10 @@ def test_units_named_for_every_county_or_district_are_a_class(extractor: Extract
 
 def test_unquoted_campaigns_outreach_and_penalty_lists(extractor: Extractor) -> None:
     text = ("部署春季道路交通秩序集中整治行动和禁毒宣传进校园活动,组织开展专项行动,健全侦查监督与协作配合机制,"
-            "出台市场主体轻微违法行为免罚清单,落实普法责任清单,完善工作机制。")
+            "出台市场主体轻微违法行为免罚清单,落实普法责任清单,完善工作机制,重拳打击行动持续。")
     names = _by_name(extractor(small_report("绵阳市公安局", text)))
     programs = {n for n, e in names.items() if e.kind == "Program"}
-    assert programs == {"春季道路交通秩序集中整治行动", "禁毒宣传进校园", "侦查监督与协作配合机制"}
+    assert programs == {"春季道路交通秩序集中整治行动", "禁毒宣传进校园", "侦查监督与协作配合机制"}  # not 重拳打击行动
     assert {n for n, e in names.items() if e.kind == "PolicyDocument"} == {"市场主体轻微违法行为免罚清单"}
 
 

@@ -151,6 +151,14 @@ def test_a_unit_and_its_brand_opening_the_clause_are_the_measures_work(extractor
     assert (measure_key("1-2"), "implements", "Program:渔家和事") in triples
 
 
+def test_a_unit_after_an_item_number_is_found_and_acts(extractor: Extractor) -> None:
+    extraction = extractor(small_report("日照市公安局", "(2)奎山派出所“渔港夜话”工作室化解纠纷8起。3.法制大队开展案件评查。"))
+    triples = _triples(extraction)
+    assert (measure_key("1-1"), "implements", "Program:渔港夜话") in triples
+    assert (measure_key("1-1"), "performedBy", entity_key("PoliceUnit", "法制大队", "日照市公安局")) in triples
+    assert {e.name for e in extraction.entities if e.kind == "PoliceUnit"} == {"日照市公安局", "奎山派出所", "法制大队"}
+
+
 def test_the_bureaus_party_committee_acting_performs_the_measure(extractor: Extractor) -> None:
     extraction = extractor(small_report("日照市公安局", "市局党委班子成员带头讲法治课。", "将法治课纳入市局党委理论学习中心组计划。",
                                         "局党委专题研究执法问题,交通局党委另有安排。"))

@@ -58,7 +58,7 @@ class Relations:
         r = self.rules = load_patterns("relations")
         self.clause_end = re.compile(r["clause_end_re"])
         self.occasion = re.compile(r["occasion_re"])
-        self.markers = re.compile(f"(?:{compile_alternation(r['clause_start_markers'])})?")
+        self.markers = re.compile(f"(?:{r['item_number_re']})?(?:{compile_alternation(r['clause_start_markers'])})?")
         self.based_on = re.compile(compile_alternation(r["based_on_triggers"]))
         self.coop_words = re.compile(compile_alternation(r["cooperation_words"]))
         self.party_subject = re.compile(r["party_subject_re"])

@@ -113,8 +113,9 @@ def test_percentage_points_and_visit_counts_keep_their_compound_unit(extractor: 
 
 
 def test_scores_and_hours_are_figures(extractor: Extractor) -> None:
-    extraction = extractor("执法资格考试平均得分86.5分,刑事案件平均审核时长减少2.5小时。", issuer="某某县公安局", year=2022)
-    assert [(str(o.value), o.unit) for o in extraction.observations] == [("86.5", "分"), ("2.5", "小时")]
+    extraction = extractor("执法资格考试平均得分86.5分,刑事案件平均审核时长减少2.5小时,申请在24小时内答复。",
+                           issuer="某某县公安局", year=2022)
+    assert [(str(o.value), o.unit) for o in extraction.observations] == [("86.5", "分"), ("2.5", "小时"), ("24", "小时")]
 
 
 @pytest.mark.parametrize("text", [

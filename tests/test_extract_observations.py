@@ -116,6 +116,8 @@ def test_scores_and_hours_are_figures(extractor: Extractor) -> None:
     extraction = extractor("执法资格考试平均得分86.5分,刑事案件平均审核时长减少2.5小时,申请在24小时内答复。",
                            issuer="某某县公安局", year=2022)
     assert [(str(o.value), o.unit) for o in extraction.observations] == [("86.5", "分"), ("2.5", "小时"), ("24", "小时")]
+    extraction = extractor("考核合格率提高4百分点。", issuer="某某县公安局", year=2022)
+    assert [(str(o.value), o.unit) for o in extraction.observations] == [("4", "百分点")]  # not 4百 + 分
 
 
 @pytest.mark.parametrize("text", [

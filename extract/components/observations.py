@@ -39,6 +39,13 @@ _MAX_RIGHT = 20
 _SHORT_INDICATOR = 2
 
 
+def _units(p: dict[str, Any]) -> str:
+    """The unit alternation; a guarded unit must not run on into a longer word (5百分点 is not 5百 + 分)."""
+    guards = p["unit_not_followed_by"]
+    plain = compile_alternation([u for u in p["units"] if u not in guards])
+    return "|".join([plain, *(f"{re.escape(u)}(?!{g})" for u, g in guards.items())])
+
+
 @Language.factory("observations")
 def make_observations(nlp: Language, name: str) -> Observations:
     return Observations()
@@ -58,7 +65,7 @@ class Observations:
         self._rules = {
             "figure": re.compile(_NUMBER +
                 f"(?P<a1>{alt(p['approx_after_number'])})?(?P<mult>{alt(p['multipliers'])})?"
-                f"(?P<a2>{alt(p['approx_after_number'])})?(?P<unit>{alt(p['units'])})"
+                f"(?P<a2>{alt(p['approx_after_number'])})?(?P<unit>{_units(p)})"
                 f"(?P<a3>{alt(p['approx_after_unit'])})?"),
             "approx_before": re.compile(f"(?:{alt(p['approx_before'])})$"),
             # where `approx_before` can end; `$` also matches before a line break at the end

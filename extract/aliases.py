@@ -52,6 +52,7 @@ class _Group:
         for e in peers:
             for ch in set(e.name):
                 self.containing.setdefault(ch, []).append(e)
+        self._count = {ch: len(holders) for ch, holders in self.containing.items()}
 
     def fold_target(self, e: Entity) -> Entity | None:
         """The entity `e` abbreviates, if exactly one reading is plausible (see the module docstring)."""
@@ -60,9 +61,8 @@ class _Group:
                 return self.by_name[bare]
         if len(e.name) < MIN_CHARS:
             return None
-        rarest = min(set(e.name), key=lambda ch: len(self.containing.get(ch, ())))
-        candidates = [o for o in self.containing.get(rarest, ()) if len(o.name) > len(e.name)
-                      and in_order(e.name, o.name)]
+        rarest = min(set(e.name), key=self._count.__getitem__)  # `e` is a peer: each of its characters is counted
+        candidates = [o for o in self.containing[rarest] if len(o.name) > len(e.name) and in_order(e.name, o.name)]
         if any(len(o.name) * MAX_RATIO < len(e.name) for o in candidates):
             return None  # a barely longer name contains it: a sibling (执法办案管理中心 / …分中心)
         longer = [o for o in candidates if is_abbreviation(e.name, o.name)]
@@ -82,6 +82,9 @@ def fold_aliases(entities: list[Entity]) -> list[Entity]:
             into = group.fold_target(e)
             if into is not None:
                 target[e.key] = into
+    first: dict[str, Entity] = {}
+    for e in entities:
+        first.setdefault(e.key, e)
     folded: set[str] = set()
     for key, into in target.items():
         seen = {key}
@@ -90,8 +93,9 @@ def fold_aliases(entities: list[Entity]) -> list[Entity]:
             into = target[into.key]
         if into.key in seen:
             continue  # a loop of spellings: leave them apart
-        source = next(e for e in entities if e.key == key)
+        source = first[key]
         into.aliases |= source.aliases
         into.mentions = sorted(into.mentions + source.mentions, key=lambda m: m.start)
         folded.add(key)
-    return sorted((e for e in entities if e.key not in folded), key=lambda e: e.mentions[0].start if e.mentions else 0)
+    kept = [e for e in entities if e.key not in folded] if folded else entities
+    return sorted(kept, key=lambda e: e.mentions[0].start if e.mentions else 0)

@@ -29,10 +29,13 @@ class Sentences:
         self._starts = starts
         self._ends = [*self._starts[1:], len(self.text)]
         self._stripped: dict[int, str] = {}  # many mentions share a sentence
+        self._last = 0  # the sentence found last: mentions are mostly looked up in text order
 
     def bounds(self, offset: int) -> tuple[int, int]:
         """(start, end) of the sentence holding `offset`."""
-        i = max(0, bisect_right(self._starts, offset) - 1)
+        i = self._last
+        if not self._starts[i] <= offset < self._ends[i]:
+            i = self._last = bisect_right(self._starts, offset) - 1 if offset >= self._starts[0] else 0
         return self._starts[i], self._ends[i]
 
     def at(self, offset: int) -> str:
@@ -51,12 +54,18 @@ class Clauses:
         ends = [m.end() for m in clause_end.finditer(self.text)]
         self._starts = [0, *ends]
         self._ends = [*ends, len(self.text)]
+        self._trimmed: dict[int, tuple[int, int]] = {}  # the relation rules ask about a clause many times
         self.sentences = Sentences(doc)
 
     def clause(self, offset: int) -> tuple[int, int]:
         """(start, end) of the clause holding `offset`, without its closing punctuation."""
         i = bisect_right(self._starts, offset) - 1
-        start, end = self._starts[i], self._ends[i]
+        bounds = self._trimmed.get(i)
+        if bounds is None:
+            bounds = self._trimmed[i] = self._trim(self._starts[i], self._ends[i])
+        return bounds
+
+    def _trim(self, start: int, end: int) -> tuple[int, int]:
         if end > start and self.text[end - 1] in ",;。:!?\n":
             end -= 1
         while start < end and self.text[start].isspace():

@@ -43,12 +43,14 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     for members in families.values():
         kept.extend(_longest_first(members))
     by_span: dict[tuple[int, int], Candidate] = {}
-    for c in sorted(kept, key=lambda c: SOURCE_RANK[c.source]):
-        by_span.setdefault((c.start, c.end), c)
+    for c in kept:  # the best source, the first of equals
+        held = by_span.setdefault((c.start, c.end), c)
+        if SOURCE_RANK[c.source] < SOURCE_RANK[held.source]:
+            by_span[c.start, c.end] = c
     kept = list(by_span.values())
     covered = _Coverage([c for c in kept if c.kind not in ("Program", "Place")])
     kept = [c for c in kept if not (c.kind == "Program" and not c.quoted and covered.covers(c))]
-    return sorted(kept, key=lambda c: (c.start, c.end))
+    return sorted(kept)  # by (start, end): no two share both
 
 
 class _Coverage:
@@ -72,7 +74,7 @@ def _longest_first(candidates: list[Candidate]) -> list[Candidate]:
     taken: list[Candidate] = []
     occupied = bytearray(max(c.end for c in candidates) + 1)
     for c in ordered:
-        if not any(occupied[c.start:c.end]):
+        if occupied.find(1, c.start, c.end) < 0:
             taken.append(c)
             occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
     return taken

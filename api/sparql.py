@@ -187,7 +187,8 @@ def _describe(request: Request) -> Response:
                             + " (or text/html, the query page)")
     store, settings = request.app.state.store, request.app.state.settings
     endpoint = str(request.url.replace(query=""))
-    triples = service_description(endpoint, [str(g) for g in store.report_graphs()], settings)
+    graphs = sorted(g.value for g in store.ox.named_graphs() if isinstance(g, ox.NamedNode))
+    triples = service_description(endpoint, graphs, settings)
     body = ox.serialize(triples, format=formats[0].ox, prefixes={"sd": str(SD)})
     return Response(body, media_type=formats[0].media_type, headers={"Vary": "Accept"})
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from policekg.extract.blocks import doc_text
@@ -31,6 +32,9 @@ from policekg.extract.model import LEGAL_KINDS, Entity, Measure, Relation, entit
 from policekg.extract.patterns import compile_alternation, load_patterns
 from spacy.language import Language
 from spacy.tokens import Doc
+
+
+_START = attrgetter("start")
 
 
 class Occurrence(NamedTuple):
@@ -45,11 +49,12 @@ class Occurrence(NamedTuple):
 
 def _occurrences(entities: list[Entity]) -> list[Occurrence]:
     """Every mention of every entity, in text order."""
-    found = []
+    found: list[Occurrence] = []
+    new = tuple.__new__  # what Occurrence(...) calls, without its Python-level __new__ per mention
     for e in entities:
         key, kind = e.key, e.kind
-        found.extend(Occurrence(e, m.start, m.end, key, kind) for m in e.mentions)
-    return sorted(found, key=lambda o: o.start)
+        found.extend(new(Occurrence, (e, m.start, m.end, key, kind)) for m in e.mentions)
+    return sorted(found, key=_START)
 
 
 class Stated(NamedTuple):
@@ -76,7 +81,7 @@ class Relations:
 
     def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
         r = self.rules = load_patterns("relations")
-        self.clause_end = re.compile(r["clause_end_re"])
+        self.clause_end = re.compile(f"({r['clause_end_re']})")  # one group: `Clauses` splits on it
         self.occasion = re.compile(r["occasion_re"])
         self.markers = re.compile(f"(?:{compile_alternation(r['clause_start_markers'])})?")
         self.based_on = re.compile(compile_alternation(r["based_on_triggers"]))
@@ -191,9 +196,13 @@ class Relations:
 
     def _as_occasion(self, o: Occurrence) -> bool:
         start, end = self._clauses.clause(o.start)
-        if start not in self._occasions:  # a clause names several things
-            self._occasions[start] = [m.span() for m in self.occasion.finditer(self._doc_text, start, end)]
-        return any(a <= o.start and o.end <= b for a, b in self._occasions[start])
+        spans = self._occasions.get(start)
+        if spans is None:  # a clause names several things
+            spans = self._occasions[start] = [m.span() for m in self.occasion.finditer(self._doc_text, start, end)]
+        for a, b in spans:
+            if a <= o.start and o.end <= b:
+                return True
+        return False
 
     def _brands(self, occurrences: list[Occurrence]) -> set[str]:
         """The programs the report only ever names as a unit's own (匡堰派出所“老励工作室”): the unit
@@ -226,7 +235,8 @@ class Relations:
         unit = re.escape(text[o.start:o.end])
         if re.match(r["exemplar_re"].replace("$UNIT", unit), text[o.start - 1:o.end + 6]):
             return True
-        predicate = text[self._list_end(o, occurrences):][:4]
+        end = self._list_end(o, occurrences)
+        predicate = text[end:end + 4]
         if predicate.startswith(tuple(r["subject_excluded_followers"])) or not predicate or predicate[0] in ",;。:":
             return False
         if o.key == self._issuer and not after.startswith(tuple(r["issuer_subject_followers"])):

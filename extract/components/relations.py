@@ -33,7 +33,6 @@ from policekg.extract.patterns import compile_alternation, load_patterns
 from spacy.language import Language
 from spacy.tokens import Doc
 
-
 _START = attrgetter("start")
 
 

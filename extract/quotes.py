@@ -10,9 +10,8 @@ All the word lists are data in `schema/patterns/entity_rules.json`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
 from policekg.extract.patterns import compile_alternation
 
@@ -20,8 +19,7 @@ _CHINESE = re.compile("[\u4e00-\u9fff]")
 _SPACES_AND_QUOTES = re.compile(r"[\s“”\"]")
 
 
-@dataclass(frozen=True)
-class Quote:
+class Quote(NamedTuple):
     """A quoted phrase: `start`/`end` include the quote marks, `inner_*` do not."""
 
     start: int

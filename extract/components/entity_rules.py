@@ -166,7 +166,7 @@ class EntityRules:
 
     def _places(self, text: str, matches: list[tuple[str, int, int]], ctx: IssuerContext | None
                 ) -> Iterator[Candidate]:
-        blocklist = self.rules["place_short_blocklist"]
+        blocklist = [phrase for phrase in self.rules["place_short_blocklist"] if phrase in text]
         unit_after = tuple(self.rules["unit_heads"])
         for key, start, end in matches:
             if not key.startswith("Place|"):

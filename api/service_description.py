@@ -20,7 +20,7 @@ def _sd(name: str) -> ox.NamedNode:
 
 
 def service_description(endpoint: str, graphs: list[str], settings: Settings) -> list[ox.Triple]:
-    """Triples describing the endpoint at `endpoint` over a dataset of `graphs` (report graph IRIs)."""
+    """Triples describing the endpoint at `endpoint` over a dataset of the named `graphs` (IRIs)."""
     service, dataset, default = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("default")
     update = settings.update_token is not None
     triples = [

@@ -14,8 +14,9 @@ Queries run in `query_pool` (time limit, off the event loop), after the SERVICE 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import TypeVar
 
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Request
@@ -42,6 +43,7 @@ UPDATE_TYPE = "application/sparql-update"
 FORM_TYPE = "application/x-www-form-urlencoded"
 #: Set on answers cut at the row limit (with X-Policekg-Row-Limit naming the limit).
 TRUNCATED_HEADER = "X-Policekg-Truncated"
+F = TypeVar("F", RdfFormat, ResultsFormat)
 
 
 @asynccontextmanager
@@ -158,7 +160,8 @@ def _acceptable(accept: str | None, fmt: str | None) -> tuple[list[ResultsFormat
     return results, graphs
 
 
-def _named(lookup, name: str) -> list:
+def _named(lookup: Callable[[str], F], name: str) -> list[F]:
+    """[the format `name` names] or [] when the table has none of that kind by that name."""
     try:
         return [lookup(name)]
     except FormatError:
@@ -187,7 +190,8 @@ def _describe(request: Request) -> Response:
                             + " (or text/html, the query page)")
     store, settings = request.app.state.store, request.app.state.settings
     endpoint = str(request.url.replace(query=""))
-    triples = service_description(endpoint, [str(g) for g in store.report_graphs()], settings)
+    graphs = sorted(g.value for g in store.ox.named_graphs() if isinstance(g, ox.NamedNode))
+    triples = service_description(endpoint, graphs, settings)
     body = ox.serialize(triples, format=formats[0].ox, prefixes={"sd": str(SD)})
     return Response(body, media_type=formats[0].media_type, headers={"Vary": "Accept"})
 

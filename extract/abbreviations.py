@@ -47,8 +47,9 @@ class Abbreviations:
         """(place prefix, rest): the longest known place (a full name, or a province's short form:
         江苏; a city's short form is too often a street's name: 玉林派出所) or a level character."""
         for n in range(min(len(name) - 1, 10), 1, -1):
-            if name[:n] in self.gaz.places or name[:n] == self.ctx.place or self._province_short(name[:n]):
-                return name[:n], name[n:]
+            prefix = name[:n]
+            if prefix in self.gaz.places or prefix == self.ctx.place or self._province_short(prefix):
+                return prefix, name[n:]
         if name[:1] in _LEVELS and name[1:2] not in ("级", "域"):
             return name[:1], name[1:]
         return "", name

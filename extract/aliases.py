@@ -23,6 +23,10 @@ MAX_RATIO = 0.7
 MIN_CHARS = 3
 
 
+def _minus_length(peer: tuple[Entity, int, frozenset[str]]) -> int:
+    return -peer[1]
+
+
 def in_order(short: str, long: str) -> bool:
     """Whether the characters of `short` appear in `long` in the same order."""
     chars = iter(long)
@@ -43,15 +47,14 @@ def _without_modifier(name: str) -> list[str]:
 
 
 class _Group:
-    """The entities of one kind and parent, indexed by character so that a name is only compared
-    with the names that could contain it (a report names dozens of programs)."""
+    """The entities of one kind and parent, longest name first, each with the set of its characters:
+    a name is compared character by character only with the longer names holding all its characters
+    (one set comparison each; an index by character cost more to build than it saved)."""
 
     def __init__(self, peers: list[Entity]) -> None:
         self.by_name = {e.name: e for e in peers}
-        self.containing: dict[str, list[Entity]] = {}
-        for e in peers:
-            for ch in set(e.name):
-                self.containing.setdefault(ch, []).append(e)
+        # stable: names of one length keep the report's order, which settles ties below
+        self._longest_first = sorted(((e, len(e.name), frozenset(e.name)) for e in peers), key=_minus_length)
 
     def fold_target(self, e: Entity) -> Entity | None:
         """The entity `e` abbreviates, if exactly one reading is plausible (see the module docstring)."""
@@ -60,9 +63,13 @@ class _Group:
                 return self.by_name[bare]
         if len(e.name) < MIN_CHARS:
             return None
-        rarest = min(set(e.name), key=lambda ch: len(self.containing.get(ch, ())))
-        candidates = [o for o in self.containing.get(rarest, ()) if len(o.name) > len(e.name)
-                      and in_order(e.name, o.name)]
+        size, chars = len(e.name), set(e.name)
+        candidates = []
+        for o, length, held in self._longest_first:
+            if length <= size:
+                break
+            if chars <= held and in_order(e.name, o.name):
+                candidates.append(o)
         if any(len(o.name) * MAX_RATIO < len(e.name) for o in candidates):
             return None  # a barely longer name contains it: a sibling (执法办案管理中心 / …分中心)
         longer = [o for o in candidates if is_abbreviation(e.name, o.name)]
@@ -82,6 +89,9 @@ def fold_aliases(entities: list[Entity]) -> list[Entity]:
             into = group.fold_target(e)
             if into is not None:
                 target[e.key] = into
+    first: dict[str, Entity] = {}
+    for e in entities:
+        first.setdefault(e.key, e)
     folded: set[str] = set()
     for key, into in target.items():
         seen = {key}
@@ -90,8 +100,9 @@ def fold_aliases(entities: list[Entity]) -> list[Entity]:
             into = target[into.key]
         if into.key in seen:
             continue  # a loop of spellings: leave them apart
-        source = next(e for e in entities if e.key == key)
+        source = first[key]
         into.aliases |= source.aliases
         into.mentions = sorted(into.mentions + source.mentions, key=lambda m: m.start)
         folded.add(key)
-    return sorted((e for e in entities if e.key not in folded), key=lambda e: e.mentions[0].start if e.mentions else 0)
+    kept = [e for e in entities if e.key not in folded] if folded else entities
+    return sorted(kept, key=lambda e: e.mentions[0].start if e.mentions else 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 
 from policekg.extract.blocks import doc_text
 from policekg.extract.model import Mention
@@ -29,10 +30,13 @@ class Sentences:
         self._starts = starts
         self._ends = [*self._starts[1:], len(self.text)]
         self._stripped: dict[int, str] = {}  # many mentions share a sentence
+        self._last = 0  # the sentence found last: mentions are mostly looked up in text order
 
     def bounds(self, offset: int) -> tuple[int, int]:
         """(start, end) of the sentence holding `offset`."""
-        i = max(0, bisect_right(self._starts, offset) - 1)
+        i = self._last
+        if not self._starts[i] <= offset < self._ends[i]:
+            i = self._last = bisect_right(self._starts, offset) - 1 if offset >= self._starts[0] else 0
         return self._starts[i], self._ends[i]
 
     def at(self, offset: int) -> str:
@@ -47,16 +51,27 @@ class Clauses:
     """Clause and sentence bounds of one document, found once and looked up by offset."""
 
     def __init__(self, doc: Doc, clause_end: re.Pattern[str]) -> None:
+        """`clause_end` matches a clause's closing mark, inside one group (the whole pattern)."""
+        if clause_end.groups != 1:
+            raise ValueError(f"the clause end pattern {clause_end.pattern!r} must be one group")
         self.text = doc_text(doc)
-        ends = [m.end() for m in clause_end.finditer(self.text)]
+        # every second piece of the split is a mark: the running lengths there are the clause ends (in C;
+        # a Match object per clause cost as much as the relation rules that read them)
+        ends = list(accumulate(map(len, clause_end.split(self.text))))[1::2]
         self._starts = [0, *ends]
         self._ends = [*ends, len(self.text)]
+        self._trimmed: dict[int, tuple[int, int]] = {}  # the relation rules ask about a clause many times
         self.sentences = Sentences(doc)
 
     def clause(self, offset: int) -> tuple[int, int]:
         """(start, end) of the clause holding `offset`, without its closing punctuation."""
         i = bisect_right(self._starts, offset) - 1
-        start, end = self._starts[i], self._ends[i]
+        bounds = self._trimmed.get(i)
+        if bounds is None:
+            bounds = self._trimmed[i] = self._trim(self._starts[i], self._ends[i])
+        return bounds
+
+    def _trim(self, start: int, end: int) -> tuple[int, int]:
         if end > start and self.text[end - 1] in ",;。:!?\n":
             end -= 1
         while start < end and self.text[start].isspace():

@@ -18,9 +18,14 @@ class NameWindow:
     """Finds the start of a name ending at a head word."""
 
     def __init__(self, rules: dict[str, Any]) -> None:
-        self._name_char = re.compile(rules["name_chars_re"])
+        name_char = rules["name_chars_re"]  # one character
+        # the run of name characters that ends where the search stops (endpos): one regex call, not one per
+        # character; re tries each start of the window in turn, so the run found is the longest one
+        self._run = re.compile(f"(?:{name_char})+\\Z")
+        self._quoted_run = re.compile(f"(?:{name_char}|[{re.escape(QUOTES)}])+\\Z")
         self._max = rules["max_name_chars"]
         self._stops = frozenset(rules["left_stops"])
+        self._stop_ends = frozenset(w[-1] for w in self._stops if w)  # most characters end no stop word
         self._lengths = sorted({len(w) for w in self._stops}, reverse=True)
         self._de_after = rules["allowed_before_de"]
         self._conjunctions = set(rules["conjunctions"])
@@ -32,10 +37,8 @@ class NameWindow:
 
     def start(self, text: str, head_start: int, allow_quotes: bool = False) -> int:
         """The offset where the name whose head starts at `head_start` begins (== head_start: no name)."""
-        i = head_start
-        while i > 0 and head_start - i < self._max and (
-                self._name_char.match(text[i - 1]) or (allow_quotes and text[i - 1] in QUOTES)):
-            i -= 1
+        run = (self._quoted_run if allow_quotes else self._run).search(text, max(0, head_start - self._max), head_start)
+        i = run.start() if run else head_start
         window = text[i:head_start]
         cut = self._last_stop_end(window)
         cut += self._year.match(window, cut).end() - cut
@@ -46,6 +49,8 @@ class NameWindow:
     def _last_stop_end(self, window: str) -> int:
         """The end of the rightmost stop word in `window` (0 if none), scanning from the right."""
         for end in range(len(window), 0, -1):
+            if window[end - 1] not in self._stop_ends:
+                continue
             for n in self._lengths:
                 word = window[end - n:end] if end >= n else ""
                 if word not in self._stops:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from itertools import accumulate
+from operator import itemgetter
 from typing import NamedTuple
 
 FAMILY = {"PoliceUnit": "org", "GovernmentBody": "org", "Law": "legal", "Regulation": "legal",
           "PolicyDocument": "legal", "Program": "program", "Platform": "platform", "Place": "place"}
 SOURCE_RANK = {"lexicon": 0, "quote": 1, "pattern": 2}
+_END = itemgetter(1)
 
 
 class Candidate(NamedTuple):
@@ -43,19 +45,22 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     for members in families.values():
         kept.extend(_longest_first(members))
     by_span: dict[tuple[int, int], Candidate] = {}
-    for c in sorted(kept, key=lambda c: SOURCE_RANK[c.source]):
-        by_span.setdefault((c.start, c.end), c)
-    kept = list(by_span.values())
+    for c in kept:  # the best source, the first of equals
+        held = by_span.setdefault((c.start, c.end), c)
+        if SOURCE_RANK[c.source] < SOURCE_RANK[held.source]:
+            by_span[c.start, c.end] = c
+    kept = sorted(by_span.values())  # by (start, end): no two share both
+    if not any(c.kind == "Program" and not c.quoted for c in kept):
+        return kept
     covered = _Coverage([c for c in kept if c.kind not in ("Program", "Place")])
-    kept = [c for c in kept if not (c.kind == "Program" and not c.quoted and covered.covers(c))]
-    return sorted(kept, key=lambda c: (c.start, c.end))
+    return [c for c in kept if not (c.kind == "Program" and not c.quoted and covered.covers(c))]
 
 
 class _Coverage:
     """Answers "does any of these spans contain that one?" by bisection over their starts."""
 
     def __init__(self, spans: list[Candidate]) -> None:
-        spans = sorted(spans, key=lambda c: c.start)
+        spans = sorted(spans)  # by start (ties in any order: the ends are only maximised)
         self._starts = [c.start for c in spans]
         self._max_end = list(accumulate((c.end for c in spans), max))
 
@@ -68,11 +73,12 @@ class _Coverage:
 
 def _longest_first(candidates: list[Candidate]) -> list[Candidate]:
     """spaCy's filter_spans rule (longest, then earliest) with lexicon entries first among equals."""
-    ordered = sorted(candidates, key=lambda c: (c.start - c.end, SOURCE_RANK[c.source], c.start))
+    rank = SOURCE_RANK
+    ordered = sorted(candidates, key=lambda c: (c.start - c.end, rank[c.source], c.start))
     taken: list[Candidate] = []
-    occupied = bytearray(max(c.end for c in candidates) + 1)
+    occupied = bytearray(max(map(_END, candidates)) + 1)
     for c in ordered:
-        if not any(occupied[c.start:c.end]):
+        if occupied.find(1, c.start, c.end) < 0:
             taken.append(c)
             occupied[c.start:c.end] = b"\x01" * (c.end - c.start)
     return taken

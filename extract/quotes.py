@@ -10,17 +10,16 @@ All the word lists are data in `schema/patterns/entity_rules.json`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
 from policekg.extract.patterns import compile_alternation
 
 _CHINESE = re.compile("[\u4e00-\u9fff]")
+_SPACES_AND_QUOTES = re.compile(r"[\s“”\"]")
 
 
-@dataclass(frozen=True)
-class Quote:
+class Quote(NamedTuple):
     """A quoted phrase: `start`/`end` include the quote marks, `inner_*` do not."""
 
     start: int
@@ -54,9 +53,9 @@ class QuoteClassifier:
         self._short_ok = re.compile(compile_alternation(rules["short_program_followers"]))
         self._not_follow = re.compile(compile_alternation(rules["not_program_followers"]))
         self._not_end = tuple(rules["not_program_endings"])
-        self._not_words = tuple(rules["not_program_words"])
+        self._not_words = re.compile(compile_alternation(rules["not_program_words"]))
         self._not_prefix3 = tuple(rules["not_program_prefix3"])
-        self._speech = tuple(rules["speech_marks"])
+        self._speech = re.compile(compile_alternation(rules["speech_marks"]))
         self._slogan_starts = tuple(rules["slogan_item_starts"])
         self._slogan_item_max = rules["slogan_item_max_chars"]
         self._platform_follow = re.compile(compile_alternation(rules["platform_followers"]))
@@ -95,7 +94,7 @@ class QuoteClassifier:
         return chains
 
     def _kind(self, phrase: str, follower: str) -> str | None:
-        letters = re.sub(r"[\s“”\"]", "", phrase)
+        letters = _SPACES_AND_QUOTES.sub("", phrase)
         if self._platform_follow.match(follower) or letters.endswith(self._platform_content):
             return "Platform"
         if self._not_follow.match(follower) or not self._max >= len(letters) >= 2:
@@ -106,7 +105,7 @@ class QuoteClassifier:
             return None
         if letters.endswith(self._not_end):
             return None
-        if any(w in letters for w in self._not_words) or any(m in phrase for m in self._speech):
+        if self._not_words.search(letters) or self._speech.search(phrase):
             return None
         items = letters.split("、")
         if len(items) > 1 and (all(item.startswith(self._slogan_starts) for item in items)

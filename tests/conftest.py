@@ -92,13 +92,16 @@ def start_server(store: Path, *extra: str, env: dict[str, str] | None = None) ->
     """Start `policekg serve` on a free port and wait until it answers; returns (process, base URL)."""
     port = free_port()
     cmd = [sys.executable, "-m", "policekg.kg", "serve", "--store", str(store), "--port", str(port), *extra]
-    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    # The log goes to a file beside the store: a pipe nobody reads fills up (64 KB of access log)
+    # and then blocks the server mid-suite.
+    log = store.parent / f"server-{port}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stdout.read() if proc.stdout else ''}")
+            raise RuntimeError(f"server exited: {log.read_text(errors='replace')}")
         try:
             httpx.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=2)
             return proc, base

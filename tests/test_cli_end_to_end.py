@@ -153,7 +153,7 @@ def test_export_round_trips_through_rdflib(ingested: Path, tmp_path: Path, fmt: 
 
 def test_whole_dataset_export_keeps_named_graphs(ingested: Path) -> None:
     data = cli("export", "--store", str(ingested), "--format", "nq").stdout
-    graphs = {str(c.identifier) for c in Dataset().parse(data=data, format="nquads").contexts()}
+    graphs = {str(c.identifier) for c in Dataset().parse(data=data, format="nquads").graphs()}
     assert SEED_GRAPH in graphs
 
 

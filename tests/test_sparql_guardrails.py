@@ -199,3 +199,25 @@ def test_a_dying_worker_is_a_500_without_traceback_and_is_replaced(guarded: tupl
     while len(_workers(server_pid)) < len(workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert httpx.get(f"{base}/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def test_in_memory_stores_get_the_503_at_the_limit_too() -> None:
+    """In-memory stores cannot be shared with a worker process: the query runs in a thread, and the
+    caller still hears at the limit (the thread finishes on its own; serve real data from disk)."""
+    import asyncio
+
+    from policekg.api.errors import Unavailable
+    from policekg.api.query_exec import Job
+    from policekg.api.query_pool import ThreadRunner
+    from policekg.kg.store import GraphStore
+
+    store = GraphStore()
+    store.ox.update("INSERT DATA { GRAPH <http://g> { "
+                    + " ".join(f"<http://s/{i}> <http://p> {i} ." for i in range(200)) + " } }")
+    runner = ThreadRunner(store, timeout=0.1)
+    started = time.monotonic()
+    with pytest.raises(Unavailable, match="0.1 s limit"):
+        asyncio.run(runner.run(Job(EXPENSIVE)))
+    assert time.monotonic() - started < 1.0
+    answer = asyncio.run(ThreadRunner(store, timeout=5).run(Job("ASK { ?s ?p 7 }")))
+    assert b"true" in answer.body

@@ -42,6 +42,8 @@ from spacy.tokens import Doc
 #: Where the names found are left, as (kind, start char, end char, lexicon name) tuples.
 NAMED_KEY = "entity_spans"
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
+_QUOTE_MARK = re.compile(f"[{re.escape(QUOTES)}]")
+_LAST_PARENS = re.compile(r"\([^()]*\)$")
 
 
 @Language.factory("entity_rules")
@@ -71,6 +73,7 @@ class EntityRules:
         self.quotes = QuoteClassifier(r)
         self.namer = build_namer(r)
         self.center_blocked = tuple(r["center_blocked_after"])
+        self.generic_prefixes = tuple(r["generic_level_prefixes"])
         self.known_platforms = frozenset(s for e in national_entries() if e.kind == "Platform" for s in e.spellings)
         self._build_lexicon_matcher()
         self._compile_patterns(r)
@@ -107,8 +110,11 @@ class EntityRules:
         self.re["platform_head"] = re.compile(compile_alternation(list(r["platform_heads"])))
         self.re["platform_end"] = re.compile(f"(?:{compile_alternation(list(r['platform_heads']))})$")
         self.re["programs"] = [(p, re.compile(p.get("re") or p["anchor_re"])) for p in r["program_patterns"]]
-        self.legal_heads = sorted(((h, kind) for kind, hs in r["legal_heads"].items() for h in hs),
-                                  key=lambda x: -len(x[0]))
+        heads = sorted(((h, kind) for kind, hs in r["legal_heads"].items() for h in hs), key=lambda x: -len(x[0]))
+        self.legal_heads = {}
+        for head, kind in heads:  # a head listed under two kinds: the first listed
+            self.legal_heads.setdefault(head, kind)
+        self.re["legal_head"] = re.compile(f"(?:{compile_alternation(list(self.legal_heads))})$")
 
     def __call__(self, doc: Doc) -> Doc:
         """Collect candidates from every rule, settle their overlaps, write them as spans."""
@@ -160,7 +166,7 @@ class EntityRules:
 
     def _places(self, text: str, matches: list[tuple[str, int, int]], ctx: IssuerContext | None
                 ) -> Iterator[Candidate]:
-        blocklist = self.rules["place_short_blocklist"]
+        blocklist = [phrase for phrase in self.rules["place_short_blocklist"] if phrase in text]
         unit_after = tuple(self.rules["unit_heads"])
         for key, start, end in matches:
             if not key.startswith("Place|"):
@@ -169,7 +175,7 @@ class EntityRules:
             if name.startswith(self.verb_prefixes) and name != (ctx.place if ctx else None):
                 continue  # 会同县司法局 is 会同 + 县司法局 far more often than the county 会同县
             if name in self.gaz.short_forms and (
-                    text[end:].startswith(unit_after)
+                    text.startswith(unit_after, end)
                     or any(_covers(text, start, end, phrase) for phrase in blocklist)):
                 continue
             yield Candidate(start, end, "Place", "lexicon", self.gaz.short_forms.get(name, name))
@@ -183,7 +189,7 @@ class EntityRules:
     def _local_places(self, text: str) -> Iterator[Candidate]:
         """Towns, streets and squares: a name of two characters or more before 镇/街道/广场…"""
         bad = tuple(self.rules["place_body_bad_endings"])
-        generic = tuple(self.rules["generic_level_prefixes"])
+        generic = self.generic_prefixes
         blocked = tuple(self.rules["place_blocked_after"])
         kinds = self.re["place_kinds"]
         divisions = self.rules["division_heads"]
@@ -224,7 +230,7 @@ class EntityRules:
         blocked = tuple(self.rules["issuer_alias_blocked_after"])
         found: list[Candidate] = []
         for start, end, level, p in self._anchored(text, "bureau"):
-            if p is None or text[end:].startswith(blocked) or self._names_a_class_before(text, start):
+            if p is None or text.startswith(blocked, end) or self._names_a_class_before(text, start):
                 continue
             own, branch = p.group("own"), p.group("branch")
             if not (own or branch or level is not None) or (own and text[end - 1] != "局"):
@@ -269,7 +275,7 @@ class EntityRules:
             owned = max((body.rfind(w) + len(w) for w in r["owner_body_ends"] if w in body), default=0)
             start, body = start + owned, body[owned:]  # 县检察院 + 侦查监督与协作配合办公室: two bodies
             kind = self._org_kind(head, body, text[m.end():m.end() + 2])
-            if not kind or body.startswith(tuple(r["generic_level_prefixes"])) or any(c.isdigit() for c in body) \
+            if not kind or body.startswith(self.generic_prefixes) or any(map(str.isdigit, body)) \
                     or self._names_a_class(text, body, m.end()) or self._names_a_class_before(text, start):
                 continue
             alias = self.re["issuer_alias_prefix_re"].match(body)
@@ -296,7 +302,7 @@ class EntityRules:
         if head in r["unit_heads"]:
             return "PoliceUnit"
         if head in r["center_heads"]:
-            if after.startswith(tuple(r["center_blocked_after"])) or not self.re["center_words"].search(body):
+            if after.startswith(self.center_blocked) or not self.re["center_words"].search(body):
                 return None
             return "PoliceUnit" if police else "GovernmentBody"
         if head in r["committee_heads"]:
@@ -311,13 +317,13 @@ class EntityRules:
         blocked = tuple(r["platform_blocked_after"])
         bad_end = tuple(r["platform_body_bad_endings"])
         for m in self.re["platform_head"].finditer(text):
-            if text[m.end():].startswith(blocked):
+            if text.startswith(blocked, m.end()):
                 continue
             start = self._platform_start(text, m.start())
             body = text[start:m.start()]
             letters = sum(1 for c in body if c not in QUOTES)
             if letters < min_body[m.group()] or body.endswith(bad_end) \
-                    or body.startswith(tuple(r["generic_level_prefixes"])):
+                    or body.startswith(self.generic_prefixes):
                 continue
             yield Candidate(start, m.end(), "Platform", "pattern")
 
@@ -339,10 +345,10 @@ class EntityRules:
 
     def _listed_platforms(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
         """平安慈溪、市政务办微信公众号等载体: the items of a list closed by 等载体 are platforms too."""
-        taken = {(c.start, c.end) for c in found}
-        for c in found:
-            if c.kind != "Platform" or not text[c.end:].startswith(tuple(self.rules["platform_list_heads"])):
-                continue
+        list_heads = tuple(self.rules["platform_list_heads"])
+        lists = [c for c in found if c.kind == "Platform" and text.startswith(list_heads, c.end)]
+        taken = {(c.start, c.end) for c in found} if lists else set()
+        for c in lists:
             pos = c.start
             while pos > 0 and text[pos - 1] == "、":
                 start = self.window.start(text, pos - 1)
@@ -355,9 +361,8 @@ class EntityRules:
 
     def _legal(self, text: str) -> Iterator[Candidate]:
         for m in self.re["title_re"].finditer(text):
-            title = m.group("title")
-            bare = re.sub(r"\([^()]*\)$", "", title)
-            kind = next((k for head, k in self.legal_heads if bare.endswith(head)), None)
+            head = self.re["legal_head"].search(_LAST_PARENS.sub("", m.group("title")))
+            kind = self.legal_heads[head.group()] if head else None  # the longest head ends the title
             if kind:
                 yield Candidate(m.start("title"), m.end("title"), kind, "pattern", quoted=True)
         for m in self.re["regulation_anchor_re"].finditer(text):
@@ -397,7 +402,7 @@ class EntityRules:
                 body = text[max(0, start):m.start()] if "before" in pattern else ""
                 if start < 0 or (body and not _CJK_RUN.fullmatch(body)):
                     continue
-                if not text[start:].startswith(bad):
+                if not text.startswith(bad, start):
                     yield Candidate(start, m.end(), pattern.get("kind", "Program"), "pattern")
 
     def _place_before(self, text: str, end: int, places: dict[int, Candidate]) -> int:
@@ -414,8 +419,8 @@ class EntityRules:
     def _repeats(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
         """Later mentions of a program already named (两法衔接 after “两法衔接”, 办案“一件事”); the
         lexicon's programs are matched everywhere already."""
-        names = {self.namer.program(text[c.start:c.end]) for c in found
-                 if c.kind == "Program" and c.source != "lexicon"}
+        surfaces = {text[c.start:c.end] for c in found if c.kind == "Program" and c.source != "lexicon"}
+        names = {self.namer.program(surface) for surface in surfaces}
         for name in names:
             if len(name) < 3:
                 continue
@@ -467,4 +472,4 @@ def _covers(text: str, start: int, end: int, phrase: str) -> bool:
 
 
 def _is_quoted(text: str, start: int, end: int) -> bool:
-    return any(c in QUOTES for c in text[max(0, start - 1):end + 1])
+    return _QUOTE_MARK.search(text, max(0, start - 1), end + 1) is not None

@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from policekg.extract.blocks import doc_text
 from policekg.extract.clauses import Clauses
@@ -33,14 +33,38 @@ from policekg.extract.patterns import compile_alternation, load_patterns
 from spacy.language import Language
 from spacy.tokens import Doc
 
+_START = attrgetter("start")
 
-@dataclass(frozen=True)
-class Occurrence:
-    """One mention of an entity, by position."""
+
+class Occurrence(NamedTuple):
+    """One mention of an entity, by position, with the entity's key and kind read once."""
 
     entity: Entity
     start: int
     end: int
+    key: str
+    kind: str
+
+
+def _occurrences(entities: list[Entity]) -> list[Occurrence]:
+    """Every mention of every entity, in text order."""
+    found: list[Occurrence] = []
+    new = tuple.__new__  # what Occurrence(...) calls, without its Python-level __new__ per mention
+    for e in entities:
+        key, kind = e.key, e.kind
+        found.extend(new(Occurrence, (e, m.start, m.end, key, kind)) for m in e.mentions)
+    return sorted(found, key=_START)
+
+
+class Stated(NamedTuple):
+    """A relation found at a place in the text; its evidence is read only for the first statement of
+    each (subject, predicate, object), the one kept."""
+
+    subject: str
+    predicate: str
+    object: str
+    start: int
+    end: int | None = None
 
 
 @Language.factory("relations")
@@ -56,7 +80,7 @@ class Relations:
 
     def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
         r = self.rules = load_patterns("relations")
-        self.clause_end = re.compile(r["clause_end_re"])
+        self.clause_end = re.compile(f"({r['clause_end_re']})")  # one group: `Clauses` splits on it
         self.occasion = re.compile(r["occasion_re"])
         self.markers = re.compile(f"(?:{r['item_number_re']})?(?:{compile_alternation(r['clause_start_markers'])})?")
         self.based_on = re.compile(compile_alternation(r["based_on_triggers"]))
@@ -74,24 +98,24 @@ class Relations:
         self._issuer = entity_key("PoliceUnit", ctx.issuer)
         self._issuer_name = ctx.issuer
         self._ctx = ctx
-        occurrences = sorted((Occurrence(e, m.start, m.end) for e in entities for m in e.mentions),
-                             key=lambda o: o.start)
+        occurrences = _occurrences(entities)
         self._occurrences = occurrences
+        self._own_units = {e.key for e in entities if self._is_own_unit(e)}
+        self._occasions: dict[int, list[tuple[int, int]]] = {}
         self._starts = [o.start for o in occurrences]
         measures = sorted((m for s in doc._.sections or [] for m in s.measures), key=lambda m: m.start)
-        found: dict[tuple[str, str, str], Relation] = {}
+        found: dict[tuple[str, str, str], Stated] = {}
         by_units = list(self._unit_programs(occurrences))
         unmeasured = [] if measures else list(self._issuer_programs(occurrences, {r.object for r in by_units}))
         for rel in [*self._part_of(entities, ctx.parent_bureau), *self._by_measure(occurrences, measures),
                     *by_units, *unmeasured, *self._cooperation(occurrences)]:
-            found.setdefault((rel.subject, rel.predicate, rel.object), rel)
-        doc._.relations = list(found.values())
+            found.setdefault(rel[:3], rel)
+        doc._.relations = [Relation(s, p, o, self._clauses.evidence(start, end))
+                           for s, p, o, start, end in found.values()]
         return doc
 
     # -- helpers --------------------------------------------------------------------------------------
 
-    def _relation(self, subject: str, predicate: str, obj: str, start: int, end: int | None = None) -> Relation:
-        return Relation(subject, predicate, obj, self._clauses.evidence(start, end))
 
     def _is_own_unit(self, e: Entity) -> bool:
         return e.kind == "PoliceUnit" and (e.parent is not None or e.key == self._issuer or self._is_branch(e))
@@ -108,7 +132,7 @@ class Relations:
         """Whether a unit is written right after `o` (新会区分局会城派出所): `o` then only says whose the
         unit is; the unit after it is the one that acts."""
         i = bisect_left(self._starts, o.end)
-        return i < len(self._starts) and self._starts[i] == o.end and self._occurrences[i].entity.kind == "PoliceUnit"
+        return i < len(self._starts) and self._starts[i] == o.end and self._occurrences[i].kind == "PoliceUnit"
 
     def _clause_text_before(self, o: Occurrence) -> str:
         start, _ = self._clauses.clause(o.start)
@@ -120,7 +144,7 @@ class Relations:
         cursor = self.markers.match(self._doc_text, start).end()
         joiners = tuple(self.rules["list_joiners"])
         for p in self._between(cursor, o.start):
-            if p.entity.kind != "PoliceUnit":
+            if p.kind != "PoliceUnit":
                 continue
             if p.start != cursor:
                 return False
@@ -129,7 +153,7 @@ class Relations:
 
     # -- partOf ---------------------------------------------------------------------------------------
 
-    def _part_of(self, entities: list[Entity], parent_bureau: str | None) -> Iterator[Relation]:
+    def _part_of(self, entities: list[Entity], parent_bureau: str | None) -> Iterator[Stated]:
         """A local unit is part of its parent (its station of a branch: part of 江门市公安局新会区分局);
         a branch of the issuer is part of the issuer; the issuer of a 分局 is part of its city bureau."""
         units = [e for e in entities if e.kind == "PoliceUnit" and e.mentions]
@@ -137,16 +161,16 @@ class Relations:
         for e in units:
             if e.parent:
                 parent = keys.get(e.parent, entity_key("PoliceUnit", e.parent))
-                yield self._relation(e.key, "partOf", parent, e.mentions[0].start)
+                yield Stated(e.key, "partOf", parent, e.mentions[0].start)
             elif self._is_branch(e):
-                yield self._relation(e.key, "partOf", self._issuer, e.mentions[0].start)
+                yield Stated(e.key, "partOf", self._issuer, e.mentions[0].start)
         issuer = next((e for e in units if e.parent is None and e.name == self._issuer_name), None)
         if parent_bureau and issuer and parent_bureau in keys:
-            yield self._relation(self._issuer, "partOf", keys[parent_bureau], issuer.mentions[0].start)
+            yield Stated(self._issuer, "partOf", keys[parent_bureau], issuer.mentions[0].start)
 
     # -- measure relations ------------------------------------------------------------------------
 
-    def _by_measure(self, occurrences: list[Occurrence], measures: list[Measure]) -> Iterator[Relation]:
+    def _by_measure(self, occurrences: list[Occurrence], measures: list[Measure]) -> Iterator[Stated]:
         starts = [m.start for m in measures]
         brands = self._brands(occurrences)
         for o in occurrences:
@@ -154,15 +178,15 @@ class Relations:
             if i < 0 or o.start >= measures[i].end or measures[i].status == "Problem":
                 continue
             measure = measure_key(measures[i].ordinal)
-            kind = o.entity.kind
-            if kind == "Program" and not self._as_occasion(o) and o.entity.key not in brands:
-                yield self._relation(measure, "implements", o.entity.key, o.start)
+            kind = o.kind
+            if kind == "Program" and not self._as_occasion(o) and o.key not in brands:
+                yield Stated(measure, "implements", o.key, o.start)
             elif kind == "Platform" and not self._passive(o) and not self._as_occasion(o):
-                yield self._relation(measure, "usesPlatform", o.entity.key, o.start)
+                yield Stated(measure, "usesPlatform", o.key, o.start)
             elif kind in LEGAL_KINDS and self._rests_on(o):
-                yield self._relation(measure, "basedOn", o.entity.key, o.start)
-            elif self._is_own_unit(o.entity) and self._performs(o, occurrences):
-                yield self._relation(measure, "performedBy", o.entity.key, o.start)
+                yield Stated(measure, "basedOn", o.key, o.start)
+            elif o.key in self._own_units and self._performs(o, occurrences):
+                yield Stated(measure, "performedBy", o.key, o.start)
 
     def _rests_on(self, o: Occurrence) -> bool:
         """根据/依据/严格落实/深入贯彻《…》: a trigger earlier in the clause, not one of studying (学习贯彻)."""
@@ -172,8 +196,13 @@ class Relations:
 
     def _as_occasion(self, o: Occurrence) -> bool:
         start, end = self._clauses.clause(o.start)
-        return any(m.start() <= o.start and o.end <= m.end()
-                   for m in self.occasion.finditer(self._doc_text, start, end))
+        spans = self._occasions.get(start)
+        if spans is None:  # a clause names several things
+            spans = self._occasions[start] = [m.span() for m in self.occasion.finditer(self._doc_text, start, end)]
+        for a, b in spans:
+            if a <= o.start and o.end <= b:
+                return True
+        return False
 
     def _brands(self, occurrences: list[Occurrence]) -> set[str]:
         """The programs the report only ever names as a unit's own (匡堰派出所“老励工作室”): the unit
@@ -181,8 +210,8 @@ class Relations:
         alone (推行“警律联调”…, 推广玉林派出所“警律联调”经验) is the measure's too."""
         owned: dict[str, bool] = {}
         for o in occurrences:
-            if o.entity.kind == "Program":
-                owned[o.entity.key] = owned.get(o.entity.key, True) and self._owned_by_unit(o)
+            if o.kind == "Program":
+                owned[o.key] = owned.get(o.key, True) and self._owned_by_unit(o)
         return {key for key, only in owned.items() if only}
 
     def _owned_by_unit(self, o: Occurrence) -> bool:
@@ -192,7 +221,7 @@ class Relations:
         if o.start == 0 or self._doc_text[o.start - 1] not in "“\"「":
             return False
         i = bisect_left(self._starts, o.start - 12)
-        return any(p.end == o.start - 1 and p.entity.kind == "PoliceUnit"
+        return any(p.end == o.start - 1 and p.kind == "PoliceUnit"
                    and not self._at_clause_start(p, self._occurrences)
                    for p in self._occurrences[i:bisect_left(self._starts, o.start)])
 
@@ -211,10 +240,11 @@ class Relations:
             return True
         if self.party_subject.match(text, o.end):  # 县局党委书记、局长切实履行…: the bureau's leadership acts
             return self._at_clause_start(o, occurrences)
-        predicate = text[self._list_end(o, occurrences):][:4]
+        end = self._list_end(o, occurrences)
+        predicate = text[end:end + 4]
         if predicate.startswith(tuple(r["subject_excluded_followers"])) or not predicate or predicate[0] in ",;。:":
             return False
-        if o.entity.key == self._issuer and not after.startswith(tuple(r["issuer_subject_followers"])):
+        if o.key == self._issuer and not after.startswith(tuple(r["issuer_subject_followers"])):
             return False
         return self._at_clause_start(o, occurrences)
 
@@ -224,7 +254,7 @@ class Relations:
         joiners = tuple(self.rules["list_joiners"])
         end = o.end
         for p in self._between(o.end, len(self._doc_text) + 1):
-            if p.entity.kind != "PoliceUnit":
+            if p.kind != "PoliceUnit":
                 continue
             gap = self._doc_text[end:p.start]
             if gap not in ("", *joiners):
@@ -234,37 +264,36 @@ class Relations:
 
     # -- units and programs -----------------------------------------------------------------------
 
-    def _unit_programs(self, occurrences: list[Occurrence]) -> Iterator[Relation]:
+    def _unit_programs(self, occurrences: list[Occurrence]) -> Iterator[Stated]:
         """A unit implements a program it names directly (市局“法学课堂”), or one named in the sentence
         it is the subject of (大峃中心派出所派驻调解员2名,全年通过警调衔接化解纠纷…)."""
         quotes = "“\"「"
         for o in occurrences:
-            if o.entity.kind != "PoliceUnit" or self._owns_next(o):
+            if o.kind != "PoliceUnit" or self._owns_next(o):
                 continue
-            subject = o.entity.key != self._issuer and self._at_clause_start(o, occurrences) \
+            subject = o.key != self._issuer and self._at_clause_start(o, occurrences) \
                 and self._doc_text[o.end:o.end + 1] not in quotes
             end = self._clauses.sentences.bounds(o.start)[1] if subject else self._clauses.clause(o.start)[1]
             for p in self._between(o.start + 1, end):
-                if p.entity.kind == "Program" and (subject or self._doc_text[o.end:p.start] in ("", *quotes)):
-                    yield self._relation(o.entity.key, "implements", p.entity.key, o.start, p.end)
+                if p.kind == "Program" and (subject or self._doc_text[o.end:p.start] in ("", *quotes)):
+                    yield Stated(o.key, "implements", p.key, o.start, p.end)
 
-    def _issuer_programs(self, occurrences: list[Occurrence], claimed: set[str]) -> Iterator[Relation]:
+    def _issuer_programs(self, occurrences: list[Occurrence], claimed: set[str]) -> Iterator[Stated]:
         """A text without measures (a news article) reports what the issuer does: it implements the
         programs it names, but those a unit of it was said to carry out."""
         for o in occurrences:
-            if o.entity.kind == "Program" and o.entity.key not in claimed and not self._as_occasion(o):
-                yield self._relation(self._issuer, "implements", o.entity.key, o.start)
+            if o.kind == "Program" and o.key not in claimed and not self._as_occasion(o):
+                yield Stated(self._issuer, "implements", o.key, o.start)
 
     # -- cooperation ------------------------------------------------------------------------------
 
-    def _cooperation(self, occurrences: list[Occurrence]) -> Iterator[Relation]:
+    def _cooperation(self, occurrences: list[Occurrence]) -> Iterator[Stated]:
         """The issuer, or its unit that opens the clause (交警大队联合县教育局…), works with a body."""
         for o in occurrences:
-            e = o.entity
-            if e.kind not in ("GovernmentBody", "PoliceUnit") or self._is_own_unit(e):
+            if o.kind not in ("GovernmentBody", "PoliceUnit") or o.key in self._own_units:
                 continue
             if self._led_by(o) or self._partnered(o):
-                yield self._relation(self._clause_subject(o), "cooperatesWith", e.key, o.start)
+                yield Stated(self._clause_subject(o), "cooperatesWith", o.key, o.start)
 
     def _clause_subject(self, o: Occurrence) -> str:
         """The own unit opening `o`'s clause, else the nearest one opening an earlier clause of its
@@ -272,9 +301,9 @@ class Relations:
         start, _ = self._clauses.clause(o.start)
         subject = self._issuer
         for p in self._between(self._clauses.sentences.bounds(o.start)[0], o.start):
-            if self._is_own_unit(p.entity) and self._at_clause_start(p, self._occurrences) \
+            if p.key in self._own_units and self._at_clause_start(p, self._occurrences) \
                     and not self._owns_next(p):
-                subject = p.entity.key
+                subject = p.key
                 if p.start >= start:
                     break
         return subject
@@ -290,7 +319,7 @@ class Relations:
                 continue
             cursor = start + pos + len(lead)
             for p in self._between(cursor, o.start):
-                if p.start == cursor and p.entity.kind in ("GovernmentBody", "PoliceUnit"):
+                if p.start == cursor and p.kind in ("GovernmentBody", "PoliceUnit"):
                     cursor = p.end + (self._doc_text[p.end:p.end + 1] in joiners)
             if cursor == o.start:
                 return True
@@ -302,7 +331,7 @@ class Relations:
         before = self._doc_text[o.start - 1:o.start]
         if before in self.rules["list_joiners"]:
             previous = [p for p in self._between(o.start - 40, o.start - 1) if p.end == o.start - 1
-                        and p.entity.kind in ("GovernmentBody", "PoliceUnit")]
+                        and p.kind in ("GovernmentBody", "PoliceUnit")]
             return bool(previous) and self._partnered(previous[-1])
         if before not in self.rules["cooperation_partners"]:
             return False

@@ -10,8 +10,8 @@ Finally short spellings are folded into the long name they abbreviate (共享平
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import pairwise
+from typing import NamedTuple
 
 from policekg.extract.abbreviations import Abbreviations
 from policekg.extract.aliases import fold_aliases
@@ -122,8 +122,7 @@ class ResolveNames:
         return _qualify_platform(name, span, self._bodies_at.get(span.start), abbr), None
 
 
-@dataclass(frozen=True)
-class Named:
+class Named(NamedTuple):
     """A name `entity_rules` found, with its surface text sliced once: kind, offsets, text, lexicon name."""
 
     kind: str

@@ -74,6 +74,7 @@ class EntityRules:
         self.namer = build_namer(r)
         self.center_blocked = tuple(r["center_blocked_after"])
         self.generic_prefixes = tuple(r["generic_level_prefixes"])
+        self.heads = {kind: frozenset(r[f"{kind}_heads"]) for kind in ("unit", "center", "committee")}
         self.known_platforms = frozenset(s for e in national_entries() if e.kind == "Platform" for s in e.spellings)
         self._build_lexicon_matcher()
         self._compile_patterns(r)
@@ -265,7 +266,7 @@ class EntityRules:
             i = bisect_right(starts, m.start()) - 1
             if i >= 0 and m.start() < quotes[i].inner_end:
                 continue  # a head word inside quotes belongs to a program's name (“枫桥式公安派出所”)
-            if head in r["center_heads"] and text.startswith(self.center_blocked, m.end()):
+            if head in self.heads["center"] and text.startswith(self.center_blocked, m.end()):
                 continue  # 中心组, 中心工作: not a body
             start = self.window.start(text, m.start())
             body = text[start:m.start()]
@@ -288,17 +289,14 @@ class EntityRules:
         return bool(self.re["unit_count_re"].match(text, end, end + 4)) or not self.re["unit_descriptors"].sub("", body)
 
     def _org_kind(self, head: str, body: str, after: str) -> str | None:
-        r = self.rules
-        police = bool(self.re["police_words"].search(body))
-        if head in r["unit_heads"]:
+        if head in self.heads["unit"]:
             return "PoliceUnit"
-        if head in r["center_heads"]:
+        if head in self.heads["center"]:
             if after.startswith(self.center_blocked) or not self.re["center_words"].search(body):
                 return None
-            return "PoliceUnit" if police else "GovernmentBody"
-        if head in r["committee_heads"]:
-            return "PoliceUnit" if police else "GovernmentBody"
-        return "GovernmentBody"  # 办公室, 司法所
+        elif head not in self.heads["committee"]:
+            return "GovernmentBody"  # 办公室, 司法所
+        return "PoliceUnit" if self.re["police_words"].search(body) else "GovernmentBody"
 
     # -- platforms ------------------------------------------------------------------------------
 

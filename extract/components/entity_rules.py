@@ -406,7 +406,9 @@ class EntityRules:
 
     def _repeats(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
         """Later mentions of a program already named (两法衔接 after “两法衔接”, 办案“一件事”); the
-        lexicon's programs are matched everywhere already."""
+        lexicon's programs are matched everywhere already. A stretch some rule already calls a program
+        is left out: a pattern match ranks last, so it could only lose to that one (see `overlaps`)."""
+        programs = {(c.start, c.end) for c in found if c.kind == "Program"}
         surfaces = {text[c.start:c.end] for c in found if c.kind == "Program" and c.source != "lexicon"}
         names = {self.namer.program(surface) for surface in surfaces}
         for name in names:
@@ -414,7 +416,8 @@ class EntityRules:
                 continue
             for m in _spelled(name).finditer(text):
                 end = m.end() + (text[m.end():m.end() + 1] in ("”", "\"") and "“" in m.group())
-                yield Candidate(m.start(), end, "Program", "pattern", quoted=_is_quoted(text, m.start(), end))
+                if (m.start(), end) not in programs:
+                    yield Candidate(m.start(), end, "Program", "pattern", quoted=_is_quoted(text, m.start(), end))
 
 
 @lru_cache(maxsize=4096)

@@ -171,14 +171,17 @@ class Relations:
 
     def _by_measure(self, occurrences: list[Occurrence], measures: list[Measure]) -> Iterator[Stated]:
         starts = [m.start for m in measures]
+        keys = [measure_key(m.ordinal) for m in measures]
         brands = self._brands(occurrences)
         for o in occurrences:
+            kind = o.kind
+            if kind in ("Place", "GovernmentBody"):
+                continue  # what a measure neither carries out, uses, rests on nor is performed by
             i = bisect_right(starts, o.start) - 1
             if i < 0 or o.start >= measures[i].end or measures[i].status == "Problem":
                 continue
-            measure = measure_key(measures[i].ordinal)
-            kind = o.kind
-            if kind == "Program" and not self._as_occasion(o) and o.key not in brands:
+            measure = keys[i]
+            if kind == "Program" and o.key not in brands and not self._as_occasion(o):
                 yield Stated(measure, "implements", o.key, o.start)
             elif kind == "Platform" and not self._passive(o) and not self._as_occasion(o):
                 yield Stated(measure, "usesPlatform", o.key, o.start)

@@ -13,6 +13,7 @@ from typing import Any
 from policekg.extract.name_window import QUOTES
 
 _PAREN = re.compile(r"\([^()]*\)")
+_QUOTED_PLATFORM = re.compile(r"[“\"「『]([^”\"」』]+)[”\"」』](?:平台|系统|APP|App|app|小程序|客户端|公众号)")
 _NO_QUOTES = str.maketrans("", "", QUOTES + "《》")
 
 
@@ -76,7 +77,7 @@ class Namer:
         name = strip_quotes(surface)
         if known := self.lexicon("platform", name):
             return known
-        quoted = re.fullmatch(r"[“\"「『]([^”\"」』]+)[”\"」』](?:平台|系统|APP|App|app|小程序|客户端|公众号)", surface)
+        quoted = _QUOTED_PLATFORM.fullmatch(surface)
         if quoted:
             return self.lexicon("platform", quoted[1]) or quoted[1]
         for suffix in self._app_suffixes:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -54,6 +55,12 @@ def _occurrences(entities: list[Entity]) -> list[Occurrence]:
         key, kind = e.key, e.kind
         found.extend(new(Occurrence, (e, m.start, m.end, key, kind)) for m in e.mentions)
     return sorted(found, key=_START)
+
+
+@lru_cache(maxsize=4096)
+def _exemplar(pattern: str, unit: str) -> re.Pattern[str]:
+    """`pattern` about this unit (以$UNIT为试点); a unit is named many times, so each is compiled once."""
+    return re.compile(pattern.replace("$UNIT", re.escape(unit)))
 
 
 class Stated(NamedTuple):
@@ -234,8 +241,7 @@ class Relations:
         after = text[o.end:o.end + 4]
         if after.startswith(tuple(r["publisher_followers"] + r["officer_followers"])):
             return True
-        unit = re.escape(text[o.start:o.end])
-        if re.match(r["exemplar_re"].replace("$UNIT", unit), text[o.start - 1:o.end + 6]):
+        if _exemplar(r["exemplar_re"], text[o.start:o.end]).match(text[o.start - 1:o.end + 6]):
             return True
         end = self._list_end(o, occurrences)
         predicate = text[end:end + 4]

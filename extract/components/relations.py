@@ -92,6 +92,12 @@ class Relations:
         self.markers = re.compile(f"(?:{compile_alternation(r['clause_start_markers'])})?")
         self.based_on = re.compile(compile_alternation(r["based_on_triggers"]))
         self.coop_words = re.compile(compile_alternation(r["cooperation_words"]))
+        # the word lists read with startswith/endswith, as the tuples those take (made once, not per mention)
+        self.joiners = tuple(r["list_joiners"])
+        self.studied = tuple(r["based_on_studied"])
+        self.actor_followers = tuple(r["publisher_followers"] + r["officer_followers"])
+        self.not_subject_followers = tuple(r["subject_excluded_followers"])
+        self.issuer_subject_followers = tuple(r["issuer_subject_followers"])
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = doc._.issuer_context
@@ -148,7 +154,7 @@ class Relations:
         """Whether `o` opens its clause, alone or in a list of units (簇桥派出所、红牌楼派出所组织…)."""
         start, _ = self._clauses.clause(o.start)
         cursor = self.markers.match(self._doc_text, start).end()
-        joiners = tuple(self.rules["list_joiners"])
+        joiners = self.joiners
         for p in self._between(cursor, o.start):
             if p.kind != "PoliceUnit":
                 continue
@@ -200,7 +206,7 @@ class Relations:
     def _rests_on(self, o: Occurrence) -> bool:
         """根据/依据/严格落实/深入贯彻《…》: a trigger earlier in the clause, not one of studying (学习贯彻)."""
         before = self._clause_text_before(o)
-        studied = tuple(self.rules["based_on_studied"])
+        studied = self.studied
         return any(not before[:m.start()].endswith(studied) for m in self.based_on.finditer(before))
 
     def _as_occasion(self, o: Occurrence) -> bool:
@@ -239,22 +245,22 @@ class Relations:
         if self._owns_next(o):
             return False
         after = text[o.end:o.end + 4]
-        if after.startswith(tuple(r["publisher_followers"] + r["officer_followers"])):
+        if after.startswith(self.actor_followers):
             return True
         if _exemplar(r["exemplar_re"], text[o.start:o.end]).match(text[o.start - 1:o.end + 6]):
             return True
         end = self._list_end(o, occurrences)
         predicate = text[end:end + 4]
-        if predicate.startswith(tuple(r["subject_excluded_followers"])) or not predicate or predicate[0] in ",;。:":
+        if predicate.startswith(self.not_subject_followers) or not predicate or predicate[0] in ",;。:":
             return False
-        if o.key == self._issuer and not after.startswith(tuple(r["issuer_subject_followers"])):
+        if o.key == self._issuer and not after.startswith(self.issuer_subject_followers):
             return False
         return self._at_clause_start(o, occurrences)
 
     def _list_end(self, o: Occurrence, occurrences: list[Occurrence]) -> int:
         """Where the run of units that `o` starts or belongs to ends (西陵区分局、夷陵区分局执法办案管理中心
         被…: what follows the whole run is the predicate)."""
-        joiners = tuple(self.rules["list_joiners"])
+        joiners = self.joiners
         end = o.end
         for p in self._between(o.end, len(self._doc_text) + 1):
             if p.kind != "PoliceUnit":
@@ -315,7 +321,7 @@ class Relations:
         """联合市委网信办、市卫生健康局…: 联合/会同, then only bodies and list marks up to `o`."""
         start, _ = self._clauses.clause(o.start)
         before = self._doc_text[start:o.start]
-        joiners = tuple(self.rules["list_joiners"])
+        joiners = self.joiners
         for lead in self.rules["cooperation_leads"]:
             pos = before.rfind(lead)
             if pos < 0:

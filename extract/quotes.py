@@ -67,7 +67,7 @@ class QuoteClassifier:
         self._slogan_item_max = rules["slogan_item_max_chars"]
         self._platform_follow = re.compile(compile_alternation(rules["platform_followers"]))
         self._platform_content = tuple(rules["platform_content_heads"])
-        self._joiners = tuple(rules["quote_chain_joiners"])
+        self._chain_gaps = ("", *rules["quote_chain_joiners"])  # what may separate the quotes of one chain
         self._platform_lead = tuple(rules["platform_leaders"])
         self._usage_lead = tuple(rules["platform_usage_leaders"])
         self._usage_follow = tuple(rules["platform_usage_followers"])
@@ -94,7 +94,7 @@ class QuoteClassifier:
     def _chains(self, text: str, quotes: list[Quote]) -> list[list[int]]:
         chains: list[list[int]] = []
         for i, q in enumerate(quotes):
-            if chains and text[quotes[chains[-1][-1]].end:q.start] in ("", *self._joiners):
+            if chains and text[quotes[chains[-1][-1]].end:q.start] in self._chain_gaps:
                 chains[-1].append(i)
             else:
                 chains.append([i])

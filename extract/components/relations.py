@@ -260,13 +260,14 @@ class Relations:
     def _list_end(self, o: Occurrence, occurrences: list[Occurrence]) -> int:
         """Where the run of units that `o` starts or belongs to ends (西陵区分局、夷陵区分局执法办案管理中心
         被…: what follows the whole run is the predicate)."""
-        joiners = self.joiners
         end = o.end
-        for p in self._between(o.end, len(self._doc_text) + 1):
+        following = self._occurrences
+        for i in range(bisect_left(self._starts, o.end), len(following)):  # no copy of the rest of the list
+            p = following[i]
             if p.kind != "PoliceUnit":
                 continue
             gap = self._doc_text[end:p.start]
-            if gap not in ("", *joiners):
+            if gap and gap not in self.joiners:
                 break
             end = p.end
         return end
@@ -277,6 +278,7 @@ class Relations:
         """A unit implements a program it names directly (市局“法学课堂”), or one named in the sentence
         it is the subject of (大峃中心派出所派驻调解员2名,全年通过警调衔接化解纠纷…)."""
         quotes = "“\"「"
+        adjacent = ("", *quotes)  # a program written right after the unit, or after an opening quote
         for o in occurrences:
             if o.kind != "PoliceUnit" or self._owns_next(o):
                 continue
@@ -284,7 +286,7 @@ class Relations:
                 and self._doc_text[o.end:o.end + 1] not in quotes
             end = self._clauses.sentences.bounds(o.start)[1] if subject else self._clauses.clause(o.start)[1]
             for p in self._between(o.start + 1, end):
-                if p.kind == "Program" and (subject or self._doc_text[o.end:p.start] in ("", *quotes)):
+                if p.kind == "Program" and (subject or self._doc_text[o.end:p.start] in adjacent):
                     yield Stated(o.key, "implements", p.key, o.start, p.end)
 
     def _issuer_programs(self, occurrences: list[Occurrence], claimed: set[str]) -> Iterator[Stated]:

@@ -18,7 +18,8 @@ from policekg.extract.model import Entity
 from policekg.extract.names import without_parentheses
 
 FOLDED_KINDS = ("Program", "Platform", "PoliceUnit")
-_MODIFIER = re.compile("[\u4e00-\u9fff]{2}化")
+_MODIFIER_END = "化"
+_MODIFIER = re.compile(f"[\u4e00-\u9fff]{{2}}{_MODIFIER_END}")
 MAX_RATIO = 0.7
 MIN_CHARS = 3
 
@@ -43,6 +44,8 @@ def is_abbreviation(short: str, long: str) -> bool:
 def _without_modifier(name: str) -> list[str]:
     """执法办案管理标准化主中心 → 执法办案管理主中心: the name without one descriptive …化 word
     (标准化, 实体化, 智能化), which describes a unit without making it another one."""
+    if _MODIFIER_END not in name:  # most names have none: no regex call
+        return []
     return [name[:m.start()] + name[m.end():] for m in _MODIFIER.finditer(name)]
 
 
@@ -89,6 +92,13 @@ def fold_aliases(entities: list[Entity]) -> list[Entity]:
             into = group.fold_target(e)
             if into is not None:
                 target[e.key] = into
+    folded = _merge(entities, target) if target else set()
+    kept = [e for e in entities if e.key not in folded] if folded else entities
+    return sorted(kept, key=lambda e: e.mentions[0].start if e.mentions else 0)
+
+
+def _merge(entities: list[Entity], target: dict[str, Entity]) -> set[str]:
+    """Merges each entity into the one its key folds into (following chains); returns the keys merged away."""
     first: dict[str, Entity] = {}
     for e in entities:
         first.setdefault(e.key, e)
@@ -104,5 +114,4 @@ def fold_aliases(entities: list[Entity]) -> list[Entity]:
         into.aliases |= source.aliases
         into.mentions = sorted(into.mentions + source.mentions, key=lambda m: m.start)
         folded.add(key)
-    kept = [e for e in entities if e.key not in folded] if folded else entities
-    return sorted(kept, key=lambda e: e.mentions[0].start if e.mentions else 0)
+    return folded

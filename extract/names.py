@@ -23,7 +23,7 @@ def strip_quotes(surface: str) -> str:
 
 def without_parentheses(name: str) -> str:
     """执法办案管理(分)中心 → 执法办案管理中心: how two spellings are compared, not a canonical name."""
-    return _PAREN.sub("", name)
+    return _PAREN.sub("", name) if "(" in name else name
 
 
 class Namer:

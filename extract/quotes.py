@@ -10,6 +10,7 @@ All the word lists are data in `schema/patterns/entity_rules.json`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import groupby
 from typing import Any, NamedTuple
 
@@ -33,7 +34,7 @@ def find_quotes(text: str, pairs: list[list[str]], ascii_quote: str) -> list[Quo
     """Every quoted phrase on one line: paired marks, and ASCII quotes taken two by two."""
     found = []
     for open_, close in pairs:
-        for m in re.finditer(f"{re.escape(open_)}([^{re.escape(open_ + close)}\\n]{{1,40}}){re.escape(close)}", text):
+        for m in _quoted_by(open_, close).finditer(text):
             found.append(Quote(m.start(), m.end(), m.start(1), m.end(1), m.group(1)))
     positions = [m.start() for m in re.finditer(re.escape(ascii_quote), text)]
     for _, line in groupby(positions, key=lambda pos: text.rfind("\n", 0, pos)):
@@ -42,6 +43,12 @@ def find_quotes(text: str, pairs: list[list[str]], ascii_quote: str) -> list[Quo
             if 0 < b - a - 1 <= 40:
                 found.append(Quote(a, b + 1, a + 1, b, text[a + 1:b]))
     return sorted(found, key=lambda q: q.start)
+
+
+@lru_cache(maxsize=64)
+def _quoted_by(open_: str, close: str) -> re.Pattern[str]:
+    """A phrase of 1 to 40 characters on one line between `open_` and `close`."""
+    return re.compile(f"{re.escape(open_)}([^{re.escape(open_ + close)}\\n]{{1,40}}){re.escape(close)}")
 
 
 class QuoteClassifier:
@@ -60,7 +67,7 @@ class QuoteClassifier:
         self._slogan_item_max = rules["slogan_item_max_chars"]
         self._platform_follow = re.compile(compile_alternation(rules["platform_followers"]))
         self._platform_content = tuple(rules["platform_content_heads"])
-        self._joiners = tuple(rules["quote_chain_joiners"])
+        self._chain_gaps = ("", *rules["quote_chain_joiners"])  # what may separate the quotes of one chain
         self._platform_lead = tuple(rules["platform_leaders"])
         self._usage_lead = tuple(rules["platform_usage_leaders"])
         self._usage_follow = tuple(rules["platform_usage_followers"])
@@ -87,7 +94,7 @@ class QuoteClassifier:
     def _chains(self, text: str, quotes: list[Quote]) -> list[list[int]]:
         chains: list[list[int]] = []
         for i, q in enumerate(quotes):
-            if chains and text[quotes[chains[-1][-1]].end:q.start] in ("", *self._joiners):
+            if chains and text[quotes[chains[-1][-1]].end:q.start] in self._chain_gaps:
                 chains[-1].append(i)
             else:
                 chains.append([i])

@@ -69,11 +69,13 @@ class EntityRules:
         r = self.rules = load_patterns("entity_rules")
         self.gaz: Gazetteer = gazetteer()
         self.window = NameWindow(r)
-        self.verb_prefixes = tuple(w for w in r["left_stops"] if len(w) >= 2)
+        self.verb_prefixes = frozenset(w for w in r["left_stops"] if len(w) >= 2)
+        self.verb_lengths = sorted({len(w) for w in self.verb_prefixes})
         self.quotes = QuoteClassifier(r)
         self.namer = build_namer(r)
         self.center_blocked = tuple(r["center_blocked_after"])
         self.generic_prefixes = tuple(r["generic_level_prefixes"])
+        self.heads = {kind: frozenset(r[f"{kind}_heads"]) for kind in ("unit", "center", "committee")}
         self.known_platforms = frozenset(s for e in national_entries() if e.kind == "Platform" for s in e.spellings)
         self._build_lexicon_matcher()
         self._compile_patterns(r)
@@ -172,7 +174,7 @@ class EntityRules:
             if not key.startswith("Place|"):
                 continue
             name = key[6:]
-            if name.startswith(self.verb_prefixes) and name != (ctx.place if ctx else None):
+            if any(name[:n] in self.verb_prefixes for n in self.verb_lengths) and name != (ctx.place if ctx else None):
                 continue  # 会同县司法局 is 会同 + 县司法局 far more often than the county 会同县
             if name in self.gaz.short_forms and (
                     text.startswith(unit_after, end)
@@ -268,7 +270,7 @@ class EntityRules:
             i = bisect_right(starts, m.start()) - 1
             if i >= 0 and m.start() < quotes[i].inner_end:
                 continue  # a head word inside quotes belongs to a program's name (“枫桥式公安派出所”)
-            if head in r["center_heads"] and text.startswith(self.center_blocked, m.end()):
+            if head in self.heads["center"] and text.startswith(self.center_blocked, m.end()):
                 continue  # 中心组, 中心工作: not a body
             start = self.window.start(text, m.start())
             body = text[start:m.start()]
@@ -297,17 +299,14 @@ class EntityRules:
         return start > 0 and bool(self.re["class_prefix_re"].search(text, max(0, start - 4), start))
 
     def _org_kind(self, head: str, body: str, after: str) -> str | None:
-        r = self.rules
-        police = bool(self.re["police_words"].search(body))
-        if head in r["unit_heads"]:
+        if head in self.heads["unit"]:
             return "PoliceUnit"
-        if head in r["center_heads"]:
+        if head in self.heads["center"]:
             if after.startswith(self.center_blocked) or not self.re["center_words"].search(body):
                 return None
-            return "PoliceUnit" if police else "GovernmentBody"
-        if head in r["committee_heads"]:
-            return "PoliceUnit" if police else "GovernmentBody"
-        return "GovernmentBody"  # 办公室, 司法所
+        elif head not in self.heads["committee"]:
+            return "GovernmentBody"  # 办公室, 司法所
+        return "PoliceUnit" if self.re["police_words"].search(body) else "GovernmentBody"
 
     # -- platforms ------------------------------------------------------------------------------
 
@@ -418,7 +417,9 @@ class EntityRules:
 
     def _repeats(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
         """Later mentions of a program already named (两法衔接 after “两法衔接”, 办案“一件事”); the
-        lexicon's programs are matched everywhere already."""
+        lexicon's programs are matched everywhere already. A stretch some rule already calls a program
+        is left out: a pattern match ranks last, so it could only lose to that one (see `overlaps`)."""
+        programs = {(c.start, c.end) for c in found if c.kind == "Program"}
         surfaces = {text[c.start:c.end] for c in found if c.kind == "Program" and c.source != "lexicon"}
         names = {self.namer.program(surface) for surface in surfaces}
         for name in names:
@@ -426,7 +427,8 @@ class EntityRules:
                 continue
             for m in _spelled(name).finditer(text):
                 end = m.end() + (text[m.end():m.end() + 1] in ("”", "\"") and "“" in m.group())
-                yield Candidate(m.start(), end, "Program", "pattern", quoted=_is_quoted(text, m.start(), end))
+                if (m.start(), end) not in programs:
+                    yield Candidate(m.start(), end, "Program", "pattern", quoted=_is_quoted(text, m.start(), end))
 
 
 @lru_cache(maxsize=4096)

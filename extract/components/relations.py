@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -56,6 +57,12 @@ def _occurrences(entities: list[Entity]) -> list[Occurrence]:
     return sorted(found, key=_START)
 
 
+@lru_cache(maxsize=4096)
+def _exemplar(pattern: str, unit: str) -> re.Pattern[str]:
+    """`pattern` about this unit (以$UNIT为试点); a unit is named many times, so each is compiled once."""
+    return re.compile(pattern.replace("$UNIT", re.escape(unit)))
+
+
 class Stated(NamedTuple):
     """A relation found at a place in the text; its evidence is read only for the first statement of
     each (subject, predicate, object), the one kept."""
@@ -86,6 +93,12 @@ class Relations:
         self.based_on = re.compile(compile_alternation(r["based_on_triggers"]))
         self.coop_words = re.compile(compile_alternation(r["cooperation_words"]))
         self.party_subject = re.compile(r["party_subject_re"])
+        # the word lists read with startswith/endswith, as the tuples those take (made once, not per mention)
+        self.joiners = tuple(r["list_joiners"])
+        self.studied = tuple(r["based_on_studied"])
+        self.actor_followers = tuple(r["publisher_followers"] + r["officer_followers"])
+        self.not_subject_followers = tuple(r["subject_excluded_followers"])
+        self.issuer_subject_followers = tuple(r["issuer_subject_followers"])
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = doc._.issuer_context
@@ -142,7 +155,7 @@ class Relations:
         """Whether `o` opens its clause, alone or in a list of units (簇桥派出所、红牌楼派出所组织…)."""
         start, _ = self._clauses.clause(o.start)
         cursor = self.markers.match(self._doc_text, start).end()
-        joiners = tuple(self.rules["list_joiners"])
+        joiners = self.joiners
         for p in self._between(cursor, o.start):
             if p.kind != "PoliceUnit":
                 continue
@@ -172,14 +185,17 @@ class Relations:
 
     def _by_measure(self, occurrences: list[Occurrence], measures: list[Measure]) -> Iterator[Stated]:
         starts = [m.start for m in measures]
+        keys = [measure_key(m.ordinal) for m in measures]
         brands = self._brands(occurrences)
         for o in occurrences:
+            kind = o.kind
+            if kind in ("Place", "GovernmentBody"):
+                continue  # what a measure neither carries out, uses, rests on nor is performed by
             i = bisect_right(starts, o.start) - 1
             if i < 0 or o.start >= measures[i].end or measures[i].status == "Problem":
                 continue
-            measure = measure_key(measures[i].ordinal)
-            kind = o.kind
-            if kind == "Program" and not self._as_occasion(o) and o.key not in brands:
+            measure = keys[i]
+            if kind == "Program" and o.key not in brands and not self._as_occasion(o):
                 yield Stated(measure, "implements", o.key, o.start)
             elif kind == "Platform" and not self._passive(o) and not self._as_occasion(o):
                 yield Stated(measure, "usesPlatform", o.key, o.start)
@@ -191,7 +207,7 @@ class Relations:
     def _rests_on(self, o: Occurrence) -> bool:
         """根据/依据/严格落实/深入贯彻《…》: a trigger earlier in the clause, not one of studying (学习贯彻)."""
         before = self._clause_text_before(o)
-        studied = tuple(self.rules["based_on_studied"])
+        studied = self.studied
         return any(not before[:m.start()].endswith(studied) for m in self.based_on.finditer(before))
 
     def _as_occasion(self, o: Occurrence) -> bool:
@@ -233,31 +249,31 @@ class Relations:
         if self._owns_next(o):
             return False
         after = text[o.end:o.end + 4]
-        if after.startswith(tuple(r["publisher_followers"] + r["officer_followers"])):
+        if after.startswith(self.actor_followers):
             return True
-        unit = re.escape(text[o.start:o.end])
-        if re.match(r["exemplar_re"].replace("$UNIT", unit), text[o.start - 1:o.end + 6]):
+        if _exemplar(r["exemplar_re"], text[o.start:o.end]).match(text[o.start - 1:o.end + 6]):
             return True
         if self.party_subject.match(text, o.end):  # 县局党委书记、局长切实履行…: the bureau's leadership acts
             return self._at_clause_start(o, occurrences)
         end = self._list_end(o, occurrences)
         predicate = text[end:end + 4]
-        if predicate.startswith(tuple(r["subject_excluded_followers"])) or not predicate or predicate[0] in ",;。:":
+        if predicate.startswith(self.not_subject_followers) or not predicate or predicate[0] in ",;。:":
             return False
-        if o.key == self._issuer and not after.startswith(tuple(r["issuer_subject_followers"])):
+        if o.key == self._issuer and not after.startswith(self.issuer_subject_followers):
             return False
         return self._at_clause_start(o, occurrences)
 
     def _list_end(self, o: Occurrence, occurrences: list[Occurrence]) -> int:
         """Where the run of units that `o` starts or belongs to ends (西陵区分局、夷陵区分局执法办案管理中心
         被…: what follows the whole run is the predicate)."""
-        joiners = tuple(self.rules["list_joiners"])
         end = o.end
-        for p in self._between(o.end, len(self._doc_text) + 1):
+        following = self._occurrences
+        for i in range(bisect_left(self._starts, o.end), len(following)):  # no copy of the rest of the list
+            p = following[i]
             if p.kind != "PoliceUnit":
                 continue
             gap = self._doc_text[end:p.start]
-            if gap not in ("", *joiners):
+            if gap and gap not in self.joiners:
                 break
             end = p.end
         return end
@@ -268,6 +284,7 @@ class Relations:
         """A unit implements a program it names directly (市局“法学课堂”), or one named in the sentence
         it is the subject of (大峃中心派出所派驻调解员2名,全年通过警调衔接化解纠纷…)."""
         quotes = "“\"「"
+        adjacent = ("", *quotes)  # a program written right after the unit, or after an opening quote
         for o in occurrences:
             if o.kind != "PoliceUnit" or self._owns_next(o):
                 continue
@@ -275,7 +292,7 @@ class Relations:
                 and self._doc_text[o.end:o.end + 1] not in quotes
             end = self._clauses.sentences.bounds(o.start)[1] if subject else self._clauses.clause(o.start)[1]
             for p in self._between(o.start + 1, end):
-                if p.kind == "Program" and (subject or self._doc_text[o.end:p.start] in ("", *quotes)):
+                if p.kind == "Program" and (subject or self._doc_text[o.end:p.start] in adjacent):
                     yield Stated(o.key, "implements", p.key, o.start, p.end)
 
     def _issuer_programs(self, occurrences: list[Occurrence], claimed: set[str]) -> Iterator[Stated]:
@@ -312,7 +329,7 @@ class Relations:
         """联合市委网信办、市卫生健康局…: 联合/会同, then only bodies and list marks up to `o`."""
         start, _ = self._clauses.clause(o.start)
         before = self._doc_text[start:o.start]
-        joiners = tuple(self.rules["list_joiners"])
+        joiners = self.joiners
         for lead in self.rules["cooperation_leads"]:
             pos = before.rfind(lead)
             if pos < 0:

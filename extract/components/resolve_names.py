@@ -54,7 +54,8 @@ class ResolveNames:
             doc._.entities = []
             return doc
         text = doc_text(doc)
-        spans = [Named(kind, start, end, text[start:end], known)
+        new = tuple.__new__  # what Named(...) calls, without its Python-level __new__ per mention
+        spans = [new(Named, (kind, start, end, text[start:end], known))
                  for kind, start, end, known in doc.user_data.get(NAMED_KEY, ())]
         ctx = issuer_context(meta.issuer, self.gaz, [s.known or s.text for s in spans if s.kind == "Place"])
         doc._.issuer_context = ctx
@@ -71,14 +72,12 @@ class ResolveNames:
             sentence = sentences.bounds(span.start)[0]
             local = branch[1] if branch and branch[0] == sentence and _below_issuer(span, ctx) else None
             if local is not None:  # 新会区分局…联合区司法局: the district is the branch's
-                entity = by_key.setdefault(entity_key(span.kind, local.body(span.text)),
-                                           Entity(span.kind, local.body(span.text)))
+                entity = _entity(by_key, span.kind, local.body(span.text))
             elif surface in seen and span.kind != "Platform":  # a platform's name depends on its owner
                 entity = seen[surface]
             else:
                 named = self._name(span, abbr, org_texts, spans)
-                entity = seen[surface] = None if named is None else by_key.setdefault(
-                    entity_key(span.kind, *named), Entity(span.kind, *named))
+                entity = seen[surface] = None if named is None else _entity(by_key, span.kind, *named)
             if entity is None:
                 continue
             if entity.kind == "PoliceUnit" and entity.parent is None and ctx.is_branch(entity.name):
@@ -130,6 +129,14 @@ class Named(NamedTuple):
     end: int
     text: str
     known: str
+
+
+def _entity(by_key: dict[str, Entity], kind: str, name: str, parent: str | None = None) -> Entity:
+    """The entity of that kind, name and parent, made on first sight."""
+    key = entity_key(kind, name, parent)
+    if key not in by_key:
+        by_key[key] = Entity(kind, name, parent)
+    return by_key[key]
 
 
 def _below_issuer(span: Named, ctx: IssuerContext) -> bool:

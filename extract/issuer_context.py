@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from policekg.extract.lexicon import Gazetteer
 
@@ -49,15 +50,16 @@ class IssuerContext:
             return self.prefecture
         return None
 
-    @property
-    def own_names(self) -> set[str]:
-        """Every way the report may write the issuer in full (慈溪市公安局; 玄武分局, 玄武区分局)."""
+    @cached_property
+    def own_names(self) -> frozenset[str]:
+        """Every way the report may write the issuer in full (慈溪市公安局; 玄武分局, 玄武区分局).
+        Asked once per police unit mentioned: made once per context."""
         names = {self.issuer}
         if self.place:
             names |= {self.place + "公安局", self.place + "分局", self.place + "公安分局"}
         if self.parent_bureau and self.issuer.startswith(self.parent_bureau):
             names.add(self.issuer[len(self.parent_bureau):])
-        return names
+        return frozenset(names)
 
     def is_branch(self, name: str) -> bool:
         """Whether `name` is a branch of the issuer named in full (江门市公安局新会区分局 in

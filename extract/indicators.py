@@ -47,9 +47,12 @@ class IndicatorRules:
 
     def normalize(self, phrase: str) -> str:
         """The shared indicator phrase for a raw one (共办结各类矛盾纠纷 → 办结矛盾纠纷)."""
-        reversed_text = self.head.sub("", self.inside.sub("", phrase))[::-1]
-        tail = self.tail_reversed.match(reversed_text)
-        return (reversed_text[tail.end():] if tail else reversed_text)[::-1]
+        text = self.inside.sub("", phrase)
+        head = self.head.match(text)  # anchored at the start: one match, no scan of the rest (as sub did)
+        if head:
+            text = text[head.end():]
+        tail = self.tail_reversed.match(text[::-1])
+        return text[:len(text) - tail.end()] if tail else text
 
     def is_usable(self, indicator: str) -> bool:
         """At least `min_indicator_chars` letters: 2个 alone, or 其中, says nothing about what is counted."""

@@ -175,15 +175,15 @@ class Observations:
     def _period(self, text: str, lo: int, hi: int, year: int | None) -> str:
         """The last cut-off date (截至…) in text[lo:hi] (the sentence before the figure), else its last year,
         else the report year."""
-        if text.find("年", lo, hi) < 0 and text.find("月", lo, hi) < 0:
-            return str(year) if year else ""
-        dates = list(self._rules["period_date"].finditer(text, lo, hi))
-        if dates:
-            d = dates[-1]
-            y = d.group(1) or (str(year) if year else None)
-            if y:
-                return f"{y}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
-        years = self._rules["period_year"].findall(text, lo, hi)
+        has_year = text.find("年", lo, hi) >= 0
+        if text.find("日", lo, hi) >= 0 and text.find("月", lo, hi) >= 0:  # a date needs both: most have none
+            dates = list(self._rules["period_date"].finditer(text, lo, hi))
+            if dates:
+                d = dates[-1]
+                y = d.group(1) or (str(year) if year else None)
+                if y:
+                    return f"{y}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
+        years = self._rules["period_year"].findall(text, lo, hi) if has_year else None
         if years:
             return years[-1]
         return str(year) if year else ""

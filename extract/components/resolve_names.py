@@ -69,8 +69,8 @@ class ResolveNames:
         branch: tuple[int, Abbreviations] | None = None  # the issuer's branch its sentence is about
         for span in spans:
             surface = (span.kind, span.text, span.known)
-            sentence = sentences.bounds(span.start)[0]
-            local = branch[1] if branch and branch[0] == sentence and _below_issuer(span, ctx) else None
+            local = branch[1] if branch and _below_issuer(span, ctx) \
+                and branch[0] == sentences.bounds(span.start)[0] else None
             if local is not None:  # 新会区分局…联合区司法局: the district is the branch's
                 entity = _entity(by_key, span.kind, local.body(span.text))
             elif surface in seen and span.kind != "Platform":  # a platform's name depends on its owner
@@ -81,7 +81,7 @@ class ResolveNames:
             if entity is None:
                 continue
             if entity.kind == "PoliceUnit" and entity.parent is None and ctx.is_branch(entity.name):
-                branch = sentence, self._branch_abbreviations(entity.name)
+                branch = sentences.bounds(span.start)[0], self._branch_abbreviations(entity.name)
             entity.aliases.add(span.text)
             entity.mentions.append(Mention(span.start, span.end, span.text, sentences.at(span.start)))
         doc._.entities = fold_aliases(list(by_key.values()))

@@ -69,8 +69,11 @@ class EntityRules:
         r = self.rules = load_patterns("entity_rules")
         self.gaz: Gazetteer = gazetteer()
         self.window = NameWindow(r)
-        self.verb_prefixes = frozenset(w for w in r["left_stops"] if len(w) >= 2)
-        self.verb_lengths = sorted({len(w) for w in self.verb_prefixes})
+        verbs = frozenset(w for w in r["left_stops"] if len(w) >= 2)
+        lengths = sorted({len(w) for w in verbs})
+        # the gazetteer's names that open with a verb (会同县: 会同 + 县司法局), found once, not per match
+        self.verb_led_places = frozenset(name for name in [*self.gaz.places, *self.gaz.short_forms]
+                                         if any(name[:n] in verbs for n in lengths))
         self.quotes = QuoteClassifier(r)
         self.namer = build_namer(r)
         self.center_blocked = tuple(r["center_blocked_after"])
@@ -174,7 +177,7 @@ class EntityRules:
             if not key.startswith("Place|"):
                 continue
             name = key[6:]
-            if any(name[:n] in self.verb_prefixes for n in self.verb_lengths) and name != (ctx.place if ctx else None):
+            if name in self.verb_led_places and name != (ctx.place if ctx else None):
                 continue  # 会同县司法局 is 会同 + 县司法局 far more often than the county 会同县
             if name in self.gaz.short_forms and (
                     text.startswith(unit_after, end)

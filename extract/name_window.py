@@ -57,14 +57,15 @@ class NameWindow:
                     continue
                 if word == "的" and window[end - 2:end - 1] == self._de_after:
                     continue
-                if word in self._conjunctions and _letters(window[end:]) >= self._conjunction_min_rest \
+                if word in self._conjunctions and letters(window[end:]) >= self._conjunction_min_rest \
                         and not window[:end - 1].endswith(self._name_ends):
                     continue  # 行政执法和刑事司法…平台 is one name; 执法办案中心和…系统 joins two
                 return end
         return 0
 
 
-def _letters(s: str) -> int:
+def letters(s: str) -> int:
+    """The length of `s` without its quote marks: a quoted name is as long as its words."""
     return sum(1 for c in s if c not in QUOTES)
 
 

@@ -29,7 +29,7 @@ import numpy as np
 from policekg.extract.blocks import doc_text
 from policekg.extract.issuer_context import IssuerContext, issuer_context
 from policekg.extract.lexicon import Gazetteer, gazetteer, national_entries, police_departments
-from policekg.extract.name_window import QUOTES, NameWindow
+from policekg.extract.name_window import QUOTES, NameWindow, letters
 from policekg.extract.names import Namer
 from policekg.extract.overlaps import FAMILY, Candidate, resolve_overlaps
 from policekg.extract.patterns import compile_alternation, load_patterns
@@ -323,8 +323,7 @@ class EntityRules:
                 continue
             start = self._platform_start(text, m.start())
             body = text[start:m.start()]
-            letters = sum(1 for c in body if c not in QUOTES)
-            if letters < min_body[m.group()] or body.endswith(bad_end) \
+            if letters(body) < min_body[m.group()] or body.endswith(bad_end) \
                     or body.startswith(self.generic_prefixes):
                 continue
             yield Candidate(start, m.end(), "Platform", "pattern")

@@ -21,7 +21,8 @@ import re
 from operator import itemgetter
 from typing import Any
 
-from policekg.extract.blocks import doc_text, sentence_ends
+from policekg.extract.blocks import doc_text
+from policekg.extract.clauses import Sentences
 from policekg.extract.indicators import IndicatorRules
 from policekg.extract.model import Mention, Observation
 from policekg.extract.numbers import NUMERAL_CHARS, parse_number
@@ -130,11 +131,11 @@ class Observations:
         if value is None:
             return []
         number_start = match.start()
-        sent_lo, sent_hi = context.sentence_at(number_start)
+        sent_lo, sent_hi = context.sentences.bounds(number_start)
         phrases, start, end = self._phrases(text, match, figure_start, max(sent_lo, previous_end), sent_hi)
         if not phrases:
             return []  # nothing around the figure says what it counts
-        mention = Mention(start, end, text[start:end], context.sentence_text(sent_lo, sent_hi))
+        mention = Mention(start, end, text[start:end], context.sentences.at(number_start))
         measure, about = context.measure_at(number_start), context.entities_in(start, end)
         period = self._period(text, sent_lo, number_start, context.year_of(measure))
         approximate = figure_start < number_start or bool(a1 or a2 or a3)
@@ -206,10 +207,7 @@ class _Context:
 
     def __init__(self, doc: Doc, text: str) -> None:
         meta = doc._.meta
-        self._text = text
-        self._text_length = len(text)
-        self._last_sentence: tuple[int, int, str] = (-1, -1, "")
-        self._sentence_ends = sentence_ends(doc)
+        self.sentences = Sentences(doc)
         self.year: int | None = meta.year if meta and meta.year else None
         all_measures = [m for s in doc._.sections or [] for m in s.measures]
         measures = sorted((m.start, m.end, m.ordinal) for m in all_measures)
@@ -219,18 +217,6 @@ class _Context:
         self._mentions = sorted(((m.start, m.end, e) for e in doc._.entities or [] if e.kind != "Place"
                                  for m in e.mentions), key=itemgetter(0))
         self._mention_starts = [m[0] for m in self._mentions]
-
-    def sentence_at(self, pos: int) -> tuple[int, int]:
-        """The sentence around `pos`: from the end of the previous one through its own end."""
-        i = bisect.bisect_right(self._sentence_ends, pos)
-        lo = self._sentence_ends[i - 1] if i else 0
-        return lo, self._sentence_ends[i] if i < len(self._sentence_ends) else self._text_length
-
-    def sentence_text(self, lo: int, hi: int) -> str:
-        """text[lo:hi] stripped; kept for the next figure, which is often in the same sentence."""
-        if (lo, hi) != self._last_sentence[:2]:
-            self._last_sentence = (lo, hi, self._text[lo:hi].strip())
-        return self._last_sentence[2]
 
     def year_of(self, measure: str | None) -> int | None:
         """The year a figure is about when its sentence names none: next year's for a planned measure."""

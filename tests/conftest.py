@@ -15,7 +15,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 import pytest
@@ -68,9 +70,7 @@ def seed_store_path(tmp_path_factory: pytest.TempPathFactory, seed_extraction: E
 @pytest.fixture
 def copy_store(seed_store_path: Path, tmp_path: Path) -> Path:
     """A private, writable copy of the seed store."""
-    target = tmp_path / "store"
-    shutil.copytree(seed_store_path, target)
-    return target
+    return copy_of(seed_store_path, tmp_path)
 
 
 def run_policekg(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -119,14 +119,35 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
+class Server(NamedTuple):
+    """A running `policekg serve`: where to ask it, and its pid (for tests that watch its workers)."""
+
+    base: str
+    pid: int
+
+
+@contextmanager
+def serving(store: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """`policekg serve` over `store` for the block, stopped however the block ends."""
+    proc, base = start_server(store, *extra, env=env)
+    try:
+        yield Server(base, proc.pid)
+    finally:
+        stop_server(proc)
+
+
+def copy_of(store: Path, parent: Path) -> Path:
+    """A private copy of a closed store at `parent/store`: a server or a writing test may hold it."""
+    target = parent / "store"
+    shutil.copytree(store, target)
+    return target
+
+
 @pytest.fixture(scope="session")
 def live_server(seed_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a real `policekg serve` over a copy of the seed store (read-only use only)."""
-    store = tmp_path_factory.mktemp("live") / "store"
-    shutil.copytree(seed_store_path, store)
-    proc, base = start_server(store)
-    yield base
-    stop_server(proc)
+    with serving(copy_of(seed_store_path, tmp_path_factory.mktemp("live"))) as server:
+        yield server.base
 
 
 #: Reports the page tests browse besides the seed: both share programs and indicators with it.
@@ -158,9 +179,8 @@ def browse_store_path(seed_extraction: Extraction, tmp_path_factory: pytest.Temp
 @pytest.fixture(scope="session")
 def browse_server(browse_store_path: Path) -> Iterator[str]:
     """Base URL of a real `policekg serve` over the browse store (read-only use only)."""
-    proc, base = start_server(browse_store_path)
-    yield base
-    stop_server(proc)
+    with serving(browse_store_path) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="session")

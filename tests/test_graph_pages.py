@@ -8,7 +8,6 @@ networkx views computed on a copy of the same store.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -21,7 +20,7 @@ from policekg.kg.graphviews import cooccurrence_graph, entity_graph
 from policekg.kg.iris import PK, entity_iri, report_iri
 from policekg.kg.store import GraphStore
 
-from conftest import start_server, stop_server
+from conftest import copy_of, serving
 from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM, SCRIPT_PAYLOAD, memory_copy
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -38,11 +37,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(graph_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    store = tmp_path_factory.mktemp("graph-pages") / "store"
-    shutil.copytree(graph_store_path, store)
-    proc, base = start_server(store)
-    yield base
-    stop_server(proc)
+    with serving(copy_of(graph_store_path, tmp_path_factory.mktemp("graph-pages"))) as running:
+        yield running.base
 
 
 @pytest.fixture(scope="module")
@@ -217,10 +213,9 @@ def test_construct_query_drawn_as_a_graph(browser, server, store, tmp_path):
 def test_at_size_positions_come_from_the_server_and_physics_is_off(
     browser, graph_store_path, store, tmp_path
 ):
-    path = tmp_path / "store"
-    shutil.copytree(graph_store_path, path)
-    proc, base = start_server(path, env={"POLICEKG_GRAPH_LAYOUT_THRESHOLD": "50"})
-    try:
+    env = {"POLICEKG_GRAPH_LAYOUT_THRESHOLD": "50"}
+    with serving(copy_of(graph_store_path, tmp_path), env=env) as running:
+        base = running.base
         data = httpx.get(f"{base}/graph", params={"format": "json"}, timeout=60).json()
         assert data["physics"] is False and data["options"]["physics"]["enabled"] is False
         assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
@@ -232,8 +227,6 @@ def test_at_size_positions_come_from_the_server_and_physics_is_off(
         )
         assert "physics off" in visit.page.locator(".graph-summary").inner_text()
         visit.check_clean(tmp_path, "at-size")
-    finally:
-        stop_server(proc)
 
 
 def test_query_page_offers_an_example_that_draws(server):

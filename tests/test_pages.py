@@ -16,7 +16,7 @@ from urllib.parse import quote
 import html5lib
 import httpx
 import pytest
-from conftest import start_server, stop_server
+from conftest import serving
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS
 from starlette.requests import Request
@@ -336,14 +336,11 @@ def test_a_bureau_with_two_reports_is_counted_once_per_report(browse_server: str
 
 def test_a_page_that_takes_too_long_stops_with_a_clear_message(tmp_path) -> None:
     # An empty store: `serve` puts the sample report in it (no copy of a store another test just closed).
-    proc, base = start_server(tmp_path / "store", env={"POLICEKG_QUERY_TIMEOUT": "1e-9"})
-    try:
-        response = get(base, "/search", params={"q": "公安"})
+    with serving(tmp_path / "store", env={"POLICEKG_QUERY_TIMEOUT": "1e-9"}) as server:
+        response = get(server.base, "/search", params={"q": "公安"})
         assert response.status_code == 503
         assert "took longer than" in text_of(parse_html(response.content))
-        assert get(base, "/search.json", params={"q": "公安"}).json()["status"] == 503
-    finally:
-        stop_server(proc)
+        assert get(server.base, "/search.json", params={"q": "公安"}).json()["status"] == 503
 
 
 # -- small parts -------------------------------------------------------------------------------------

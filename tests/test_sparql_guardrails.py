@@ -7,7 +7,6 @@ One server of our own (2 s limit, 10-row cap, an update token) over a private co
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import threading
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import start_server, stop_server
+from conftest import copy_of, serving
 
 from policekg.api.guardrails import remote_operations
 
@@ -30,12 +29,10 @@ EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 @pytest.fixture(scope="module")
 def guarded(seed_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """(base URL, server pid) of a server with a 2 s limit, a 10-row cap and an update token."""
-    store = tmp_path_factory.mktemp("guarded") / "store"
-    shutil.copytree(seed_store_path, store)
-    proc, base = start_server(store, "--update-token", TOKEN,
-                              env={"POLICEKG_QUERY_TIMEOUT": "2", "POLICEKG_ROW_LIMIT": "10"})
-    yield base, proc.pid
-    stop_server(proc)
+    store = copy_of(seed_store_path, tmp_path_factory.mktemp("guarded"))
+    with serving(store, "--update-token", TOKEN,
+                 env={"POLICEKG_QUERY_TIMEOUT": "2", "POLICEKG_ROW_LIMIT": "10"}) as server:
+        yield server.base, server.pid
 
 
 # -- the SERVICE / LOAD check, alone --------------------------------------------------------------

@@ -55,16 +55,17 @@ class Clauses:
         if clause_end.groups != 1:
             raise ValueError(f"the clause end pattern {clause_end.pattern!r} must be one group")
         self.text = doc_text(doc)
-        # every second piece of the split is a mark: the running lengths there are the clause ends (in C;
-        # a Match object per clause cost as much as the relation rules that read them)
-        ends = list(accumulate(map(len, clause_end.split(self.text))))[1::2]
-        self._starts = [0, *ends]
-        self._ends = [*ends, len(self.text)]
+        # every second piece of the split is a mark: the running lengths around it are where a clause's
+        # words end and where the next clause starts (in C; a Match object per clause cost as much as the
+        # relation rules that read them)
+        edges = list(accumulate(map(len, clause_end.split(self.text))))
+        self._starts = [0, *edges[1::2]]
+        self._ends = edges[0::2]  # the last clause has no mark: it ends with the text
         self._trimmed: dict[int, tuple[int, int]] = {}  # the relation rules ask about a clause many times
         self.sentences = Sentences(doc)
 
     def clause(self, offset: int) -> tuple[int, int]:
-        """(start, end) of the clause holding `offset`, without its closing punctuation."""
+        """(start, end) of the clause holding `offset`, without its closing mark or leading spaces."""
         i = bisect_right(self._starts, offset) - 1
         bounds = self._trimmed.get(i)
         if bounds is None:
@@ -72,8 +73,6 @@ class Clauses:
         return bounds
 
     def _trim(self, start: int, end: int) -> tuple[int, int]:
-        if end > start and self.text[end - 1] in ",;。:!?\n":
-            end -= 1
         while start < end and self.text[start].isspace():
             start += 1
         return start, end

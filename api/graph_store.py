@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 
 from policekg.api.auth import require_update_token
 from policekg.api.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
-from policekg.api.negotiation import rank
+from policekg.api.negotiation import VARY, media_types, rank
 from policekg.api.streaming import stream
 from policekg.kg.errors import FormatError
 from policekg.kg.formats import RDF_FORMATS, RdfFormat, rdf_format
@@ -46,7 +46,7 @@ def _response_format(request: Request) -> RdfFormat:
     if name := request.query_params.get("format"):
         return rdf_format(name)
     accept = request.headers.get("accept")
-    ranked = rank(accept, RDF_FORMATS, lambda f: (f.media_type, *f.also))
+    ranked = rank(accept, RDF_FORMATS, media_types)
     if not ranked:
         raise NotAcceptable(f"graphs come as {', '.join(f.media_type for f in RDF_FORMATS)}, not {accept!r}")
     return ranked[0]
@@ -65,7 +65,7 @@ async def get_graph(request: Request) -> StreamingResponse:
         else:
             store.export(fmt, out, URIRef(iri))
 
-    return StreamingResponse(stream(write), media_type=fmt.media_type, headers={"Vary": "Accept"})
+    return StreamingResponse(stream(write), media_type=fmt.media_type, headers=VARY)
 
 
 async def _body_triples(request: Request, iri: str) -> list[ox.Triple]:

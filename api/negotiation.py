@@ -13,7 +13,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from policekg.kg.formats import RdfFormat, ResultsFormat
+
 T = TypeVar("T")
+
+#: Every negotiated answer depends on `Accept` (several formats at one address): caches must know.
+VARY = {"Vary": "Accept"}
 
 
 @dataclass(frozen=True)
@@ -95,3 +100,8 @@ def names_explicitly(header: str | None, media_type: str) -> float:
     """The q-value of a range naming exactly `media_type` (0 if none): how a browser asks for HTML,
     as opposed to curl's `*/*`."""
     return max((r.q for r in parse_accept(header) if r.specificity(media_type) == 2), default=0.0)
+
+
+def media_types(fmt: RdfFormat | ResultsFormat) -> tuple[str, ...]:
+    """Every media type a format answers to (`text/turtle`, `application/x-turtle`): what `rank` matches."""
+    return (fmt.media_type, *fmt.also)

@@ -22,7 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import Request
 
-from policekg.api.negotiation import choose
+from policekg.api.negotiation import VARY, choose
 from policekg.api.templating import templates
 from policekg.api.urls import (compare_url, graph_url, page_url, raw_path, report_name, split_suffix, twin_url,
                                with_params)
@@ -116,10 +116,6 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
-
-
-#: Every page's answer depends on `Accept` (HTML, JSON or CSV at one address): caches must know.
-VARY = {"Vary": "Accept"}
 
 
 def render_html(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:

@@ -26,7 +26,7 @@ from starlette.datastructures import ImmutableMultiDict
 from policekg.api.auth import require_update_token
 from policekg.api.errors import BadRequest, NotAcceptable, UnsupportedMediaType
 from policekg.api.guardrails import check_remote
-from policekg.api.negotiation import choose, names_explicitly, rank
+from policekg.api.negotiation import VARY, choose, media_types, names_explicitly, rank
 from policekg.api.query_exec import Job
 from policekg.api.query_pool import ProcessPool, ThreadRunner, runner_for
 from policekg.api.service_description import service_description
@@ -44,6 +44,8 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 #: Set on answers cut at the row limit (with X-Policekg-Row-Limit naming the limit).
 TRUNCATED_HEADER = "X-Policekg-Truncated"
 F = TypeVar("F", RdfFormat, ResultsFormat)
+#: Every media type a query answer can come in (SPARQL results, then RDF), for errors and negotiation.
+DATA_TYPES = tuple(t for f in (*RESULTS_FORMATS, *RDF_FORMATS) for t in media_types(f))
 
 
 @asynccontextmanager
@@ -115,7 +117,7 @@ async def answer_query(request: Request, query: str, params: ImmutableMultiDict)
     job = Job(query, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"),
               tuple(f.name for f in results), tuple(f.name for f in graphs), settings.row_limit)
     answer = await query_runner(request).run(job)
-    headers = {"Vary": "Accept"}
+    headers = dict(VARY)
     if answer.truncated:
         headers |= {TRUNCATED_HEADER: "true", "X-Policekg-Row-Limit": str(settings.row_limit)}
     return Response(answer.body, media_type=answer.media_type, headers=headers)
@@ -141,10 +143,6 @@ def _iris(params: ImmutableMultiDict, name: str) -> tuple[str, ...]:
     return values
 
 
-def _types(fmt: RdfFormat | ResultsFormat) -> tuple[str, ...]:
-    return (fmt.media_type, *fmt.also)
-
-
 def _acceptable(accept: str | None, fmt: str | None) -> tuple[list[ResultsFormat], list[RdfFormat]]:
     """The formats the client takes, best first: for SELECT/ASK answers and for graph answers."""
     if fmt:
@@ -153,9 +151,9 @@ def _acceptable(accept: str | None, fmt: str | None) -> tuple[list[ResultsFormat
             known = ", ".join(dict.fromkeys(f.name for f in (*RESULTS_FORMATS, *RDF_FORMATS)))
             raise FormatError(f"unknown format {fmt!r}; use one of {known}")
         return results, graphs
-    results, graphs = rank(accept, RESULTS_FORMATS, _types), rank(accept, RDF_FORMATS, _types)
+    results, graphs = rank(accept, RESULTS_FORMATS, media_types), rank(accept, RDF_FORMATS, media_types)
     if not results and not graphs:
-        offered = ", ".join(t for f in (*RESULTS_FORMATS, *RDF_FORMATS) for t in _types(f))
+        offered = ", ".join(DATA_TYPES)
         raise NotAcceptable(f"cannot answer in {accept!r}; SPARQL answers come as {offered}")
     return results, graphs
 
@@ -168,21 +166,17 @@ def _named(lookup: Callable[[str], F], name: str) -> list[F]:
         return []
 
 
-def _data_types() -> list[str]:
-    return [t for f in (*RESULTS_FORMATS, *RDF_FORMATS) for t in _types(f)]
-
-
 def _wants_page(request: Request) -> bool:
     """A browser: it names text/html and likes it at least as much as any data format."""
     accept = request.headers.get("accept")
     explicit = names_explicitly(accept, "text/html") > 0
-    return explicit and choose(accept, ["text/html", *_data_types()]) == "text/html"
+    return explicit and choose(accept, ["text/html", *DATA_TYPES]) == "text/html"
 
 
 def _describe(request: Request) -> Response:
     """GET /sparql without a query: the query page for browsers, the service description for the rest."""
     accept = request.headers.get("accept")
-    formats = rank(accept, RDF_FORMATS, _types)
+    formats = rank(accept, RDF_FORMATS, media_types)
     if _wants_page(request) or (not formats and names_explicitly(accept, "text/html") > 0):
         return _page(request, None)
     if not formats:
@@ -193,7 +187,7 @@ def _describe(request: Request) -> Response:
     graphs = sorted(g.value for g in store.ox.named_graphs() if isinstance(g, ox.NamedNode))
     triples = service_description(endpoint, graphs, settings)
     body = ox.serialize(triples, format=formats[0].ox, prefixes={"sd": str(SD)})
-    return Response(body, media_type=formats[0].media_type, headers={"Vary": "Accept"})
+    return Response(body, media_type=formats[0].media_type, headers=VARY)
 
 
 def _page(request: Request, query: str | None) -> Response:
@@ -203,4 +197,4 @@ def _page(request: Request, query: str | None) -> Response:
         "prologue": prologue(),
         "query": query,
         "default_query": EXAMPLES[0].full,
-    }, headers={"Vary": "Accept"})
+    }, headers=VARY)

@@ -6,13 +6,12 @@ the same bytes. TriG and N-Quads keep the named graphs; triple formats get the u
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from rdflib import URIRef
 
 from policekg.api.errors import NotFound
+from policekg.api.rendering import content_disposition
 from policekg.api.streaming import stream
 from policekg.kg.formats import RdfFormat, rdf_format
 from policekg.kg.iris import PKR
@@ -41,9 +40,3 @@ def download_name(graph: URIRef | None, fmt: RdfFormat) -> str:
     local = str(graph).removeprefix(str(PKR)).removeprefix("report/")
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in local).strip("-")
     return f"policekg-{safe or 'graph'}.{fmt.suffix}"
-
-
-def content_disposition(filename: str) -> str:
-    """An attachment header with an ASCII fallback and the UTF-8 name (RFC 6266 / 8187)."""
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

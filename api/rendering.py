@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from fastapi import Query
 from fastapi.concurrency import run_in_threadpool
@@ -143,8 +144,18 @@ def render_csv(rows: list[dict[str, Any]], filename: str) -> Response:
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _cell(v) for k, v in row.items()})
-    headers = {**VARY, "Content-Disposition": f'attachment; filename="{filename}.csv"'}
+    headers = {**VARY, "Content-Disposition": content_disposition(f"{filename}.csv")}
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header with an ASCII fallback and the UTF-8 name (RFC 6266 / 8187).
+
+    The one builder of download names (CSV pages, /export): a quote or a non-ASCII character in a
+    name cannot break the header.
+    """
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 #: A text cell starting with one of these is a formula to a spreadsheet (CSV injection).

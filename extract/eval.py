@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +159,7 @@ def _gold_label(surfaces: set[str]) -> str:
 def _observation_score(gold: dict[str, Any], extraction: Extraction) -> tuple[Score, float]:
     """Value, unit and measure must match; among figures with the same key, each predicted one takes the
     gold one whose indicator is most alike, and the indicator agreement is measured over those pairs."""
-    rules = IndicatorRules(load_patterns("observations"))
+    rules = _indicator_rules()
     open_gold: dict[tuple, list[str]] = {}
     for g in gold.get("observations", []):
         open_gold.setdefault(_figure_key(g["value"], g["unit"], g.get("measure")), []).append(g.get("indicator", ""))
@@ -177,6 +178,12 @@ def _observation_score(gold: dict[str, Any], extraction: Extraction) -> tuple[Sc
     missed = [f"{key} {ind}" for key, inds in open_gold.items() for ind in inds]
     score = Score("observations", tp, len(spurious), len(missed), missed=missed, spurious=spurious)
     return score, (sum(agreed) / len(agreed) if agreed else 1.0)
+
+
+@cache
+def _indicator_rules() -> IndicatorRules:
+    """The extractor's indicator rules, compiled once: a corpus evaluation scores every report with them."""
+    return IndicatorRules(load_patterns("observations"))
 
 
 def _figure_key(value: Any, unit: str, measure: str | None) -> tuple[str, str, str | None]:

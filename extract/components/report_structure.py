@@ -25,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 _MIN_TOP_HEADINGS = 2
+_CUE_SENTENCE_STOP = re.compile(r"[。:]")  # a cue sentence ends at its 。 or at the : before a list
 
 
 @Language.factory("report_structure")
@@ -205,7 +206,7 @@ class ReportStructure:
     def _cue_sentence_end(self, text: str, kind: str) -> int:
         """Where the sentence that opens a problems / plans part ends (its 。 or the : before a list)."""
         cue = self._cues["problem_cue" if kind == "Problem" else "plan_cue"].search(text)
-        stop = re.compile(r"[。:]").search(text, cue.end() if cue else 0)
+        stop = _CUE_SENTENCE_STOP.search(text, cue.end() if cue else 0)
         return stop.start() if stop else len(text)
 
     def _problem_title(self, sentence: str) -> str:

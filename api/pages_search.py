@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from starlette.requests import Request
 
 from policekg.api.deps import get_store
-from policekg.api.rendering import (Paging, compute, page_data, paging, render_csv, render_html, render_json,
+from policekg.api.rendering import (PageError, Paging, compute, page_data, paging, render_csv, render_html, render_json,
                                     wanted)
 from policekg.kg.search import hit_row, search
 from policekg.kg.store import GraphStore
@@ -27,8 +27,7 @@ async def search_page(request: Request, suffix: str | None = None,
     if not q.strip() and cls is None:
         if fmt == "html":
             return render_html(request, "search.html", {"q": q, "page": None, "cls": cls})
-        return render_json({"error": "give the text to search for as ?q= (or a class to list as ?class=)",
-                            "status": 400}, 400)
+        raise PageError(400, "give the text to search for as ?q= (or a class to list as ?class=)")
     if fmt == "csv":
         limit = request.app.state.settings.row_limit
         found = await compute(request, search, store, q, cls=cls, page=1, size=limit)

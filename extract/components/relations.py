@@ -109,7 +109,6 @@ class Relations:
         self._doc_text = doc_text(doc)
         self._clauses = Clauses(doc, self.clause_end)
         self._issuer = entity_key("PoliceUnit", ctx.issuer)
-        self._issuer_name = ctx.issuer
         self._ctx = ctx
         occurrences = _occurrences(entities)
         self._occurrences = occurrences
@@ -177,7 +176,7 @@ class Relations:
                 yield Stated(e.key, "partOf", parent, e.mentions[0].start)
             elif self._is_branch(e):
                 yield Stated(e.key, "partOf", self._issuer, e.mentions[0].start)
-        issuer = next((e for e in units if e.parent is None and e.name == self._issuer_name), None)
+        issuer = next((e for e in units if e.parent is None and e.name == self._ctx.issuer), None)
         if parent_bureau and issuer and parent_bureau in keys:
             yield Stated(self._issuer, "partOf", keys[parent_bureau], issuer.mentions[0].start)
 

@@ -28,6 +28,7 @@ class Abbreviations:
         self.ctx = ctx
         self.gaz = gaz
         self.full_stems = full_stems or {}
+        self._stems_longest_first = sorted(self.full_stems, key=len, reverse=True)  # the longest spelling wins
         self.unresolved: set[str] = set()  # abbreviations this issuer's context cannot complete
 
     def place_of(self, prefix: str) -> str | None:
@@ -128,7 +129,7 @@ class Abbreviations:
 
     def _official_department(self, rest: str) -> str:
         """市场监管局 → 市场监督管理局, 发改委 → 发展和改革委员会."""
-        for short in sorted(self.full_stems, key=len, reverse=True):
+        for short in self._stems_longest_first:
             if rest.startswith(short) and len(rest) > len(short):
                 head = rest[len(short):]
                 return self.full_stems[short] + ("委员会" if head == "委" else head)

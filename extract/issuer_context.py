@@ -21,6 +21,7 @@ _BUREAU = re.compile(r"^(?P<place>[\u4e00-\u9fff]+?(?:自治区|自治州|自治
                      r"(?:公安局|公安分局|公安厅|公安处)$")
 _LEVEL_OF_SUFFIX = {"省": "省", "自治区": "省", "市": "市", "县": "县", "自治县": "县", "旗": "县",
                     "区": "区", "州": "市", "自治州": "市", "盟": "市"}
+_SUFFIXES_LONGEST_FIRST = sorted(_LEVEL_OF_SUFFIX, key=len, reverse=True)  # 自治县 before 县
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def issuer_context(issuer: str, gaz: Gazetteer, text_places: list[str] = ()) -> 
     if not bureau:
         return IssuerContext(issuer, province=_province_from_text(text_places, gaz))
     place = bureau["place"]
-    suffix = next(s for s in sorted(_LEVEL_OF_SUFFIX, key=len, reverse=True) if place.endswith(s))
+    suffix = next(s for s in _SUFFIXES_LONGEST_FIRST if place.endswith(s))
     known = gaz.lookup(place)
     prefecture = known.prefecture if known else None
     qualified = prefecture + place if known and known.level == "county" and place.endswith("区") and prefecture \

@@ -4,4 +4,4 @@ from policekg.extract.errors import ExtractionError
 from policekg.extract.model import Extraction
 from policekg.extract.pipeline import Extractor
 
-__all__ = ["ExtractionError", "Extraction", "Extractor"]
+__all__ = ["Extraction", "ExtractionError", "Extractor"]

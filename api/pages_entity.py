@@ -13,19 +13,18 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.requests import Request
 
 from policekg.api.deps import get_store
-from policekg.api.rendering import VARY, compute, render_html, render_json, wanted
+from policekg.api.rendering import PAGE_TYPES, RDF_TYPES, VARY, compute, render_html, render_json, wanted
 from policekg.api.urls import iri_for, page_url, raw_local_path, split_suffix
 from policekg.kg.browse import exists
 from policekg.kg.describe import describe, resource_graph
-from policekg.kg.formats import RDF_FORMATS, rdf_format
+from policekg.kg.formats import rdf_format
 from policekg.kg.iris import PREFIXES
 from policekg.kg.store import GraphStore
 
 router = APIRouter(tags=["pages"])
 
 #: What a resource comes as: suffix → media type. RDF rows come from the one format table.
-RESOURCE_TYPES: dict[str, str] = {"html": "text/html", "json": "application/json",
-                                  **{f.suffix: f.media_type for f in RDF_FORMATS}}
+RESOURCE_TYPES: dict[str, str] = {**PAGE_TYPES, **RDF_TYPES}
 
 
 @router.get("/id/{path:path}", summary="A resource of the graph (Linked Data: HTML, RDF or JSON)")

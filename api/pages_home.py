@@ -7,8 +7,8 @@ from fastapi.responses import Response
 from starlette.requests import Request
 
 from policekg.api.deps import get_store
-from policekg.api.rendering import (Paging, compute, page_data, paging, render_csv, render_html, render_json,
-                                    wanted)
+from policekg.api.rendering import (PAGE_TYPES, Paging, compute, page_data, paging, render_csv, render_html,
+                                    render_json, wanted)
 from policekg.api.urls import page_url
 from policekg.kg.browse import list_reports, overview, paginate
 from policekg.kg.store import GraphStore
@@ -18,7 +18,7 @@ router = APIRouter(tags=["pages"])
 
 @router.get("/", summary="Home: what the graph holds")
 async def home(request: Request, store: GraphStore = Depends(get_store)) -> Response:
-    fmt = wanted(request, None, {"html": "text/html", "json": "application/json"})
+    fmt = wanted(request, None, PAGE_TYPES)
     data = await compute(request, overview, store)
     if fmt == "json":
         return render_json(data)

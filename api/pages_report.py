@@ -15,16 +15,16 @@ from starlette.requests import Request
 
 from policekg.api.deps import get_store
 from policekg.api.highlight import highlight
-from policekg.api.rendering import VARY, PageError, compute, render_csv, render_html, render_json, wanted
+from policekg.api.rendering import (LIST_TYPES, RDF_TYPES, VARY, PageError, compute, render_csv, render_html,
+                                    render_json, wanted)
 from policekg.api.urls import iri_for, raw_local_path, split_suffix
-from policekg.kg.formats import RDF_FORMATS, rdf_format
+from policekg.kg.formats import rdf_format
 from policekg.kg.report_view import report_exists, report_view
 from policekg.kg.store import GraphStore
 
 router = APIRouter(tags=["pages"])
 
-REPORT_TYPES: dict[str, str] = {"html": "text/html", "json": "application/json", "csv": "text/csv",
-                                **{f.suffix: f.media_type for f in RDF_FORMATS}}
+REPORT_TYPES: dict[str, str] = {**LIST_TYPES, **RDF_TYPES}
 
 
 @router.get("/report/{path:path}", summary="A report: structure, text with mentions, figures")

@@ -9,8 +9,8 @@ from fastapi.responses import Response
 from starlette.requests import Request
 
 from policekg.api.deps import get_store
-from policekg.api.rendering import (PageError, Paging, compute, page_data, paging, render_csv, render_html, render_json,
-                                    wanted)
+from policekg.api.rendering import (PageError, Paging, compute, page_data, paging, render_csv, render_html,
+                                    render_json, wanted)
 from policekg.kg.search import hit_row, search
 from policekg.kg.store import GraphStore
 

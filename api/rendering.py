@@ -84,7 +84,10 @@ def paging(page: int = Query(1, ge=1, description="page number, from 1"),
 
 # -- choosing the format ---------------------------------------------------------------------------
 
-LIST_TYPES = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
+#: The formats of the pages, suffix → media type (first is the default): a page, a list, an RDF twin.
+PAGE_TYPES = {"html": "text/html", "json": "application/json"}
+LIST_TYPES = {**PAGE_TYPES, "csv": "text/csv"}
+RDF_TYPES = {f.suffix: f.media_type for f in RDF_FORMATS}
 
 
 def wanted(request: Request, suffix: str | None, offered: dict[str, str] = LIST_TYPES) -> str:
@@ -174,7 +177,7 @@ def _cell(value: Any) -> Any:
 
 
 #: Suffixes that name the format an error should come in (HTML for `.html`, JSON for the others).
-_ERROR_SUFFIXES = {"html", "json", "csv", *(f.suffix for f in RDF_FORMATS)}
+_ERROR_SUFFIXES = {*LIST_TYPES, *RDF_TYPES}
 
 
 def error_response(request: Request, err: PageError) -> Response:

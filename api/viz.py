@@ -24,7 +24,8 @@ from starlette.requests import Request
 from policekg.api.deps import get_settings, get_store
 from policekg.api.guardrails import check_remote
 from policekg.api.query_exec import Job
-from policekg.api.rendering import CLASS_NAMES, PageError, compute, curie, render_html, render_json, wanted
+from policekg.api.rendering import (CLASS_NAMES, PAGE_TYPES, PageError, compute, curie, render_html, render_json,
+                                    wanted)
 from policekg.api.sparql import query_runner
 from policekg.api.templating import STATIC_DIR, templates
 from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path
@@ -39,7 +40,6 @@ router = APIRouter(tags=["graph"])
 
 VIS_DIR = Path(str(files("pyvis"))) / "lib" / "vis-9.1.2"
 ASSETS = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
-GRAPH_TYPES = {"html": "text/html", "json": "application/json"}
 #: The class filter: IRI kind segment → what the form calls it.
 KINDS = {"unit": "PoliceUnit", "body": "GovernmentBody", "program": "Program", "law": "LegalInstrument",
          "platform": "Platform", "place": "Place"}
@@ -162,7 +162,7 @@ async def _respond(request: Request, g: nx.MultiDiGraph, metrics: dict[str, Metr
             f"this graph has {len(g)} nodes, more than the {settings.graph_max_nodes} a page "
             "draws: filter it by class or report",
         )
-    fmt = wanted(request, None, GRAPH_TYPES)
+    fmt = wanted(request, None, PAGE_TYPES)
     data = await compute(request, payload, g, metrics, colour == "community", settings.graph_layout_threshold)
     if fmt == "json":
         return render_json(data)

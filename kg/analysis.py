@@ -21,7 +21,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from policekg.kg.graphviews import Node, entity_graph, simple_graph
-from policekg.kg.iris import ANALYSIS_GRAPH, PK, PKR, PREFIXES, segment
+from policekg.kg.iris import ANALYSIS_GRAPH, PK, PKR, named_graph, segment
 from policekg.kg.store import GraphStore
 
 log = logging.getLogger(__name__)
@@ -166,9 +166,7 @@ def input_digest(store: GraphStore) -> tuple[str, list[URIRef]]:
 
 def results_graph(metrics: dict[str, Metrics], digest: str, reports: list[URIRef]) -> Graph:
     """The analysis named graph: one set of figures per node, and what they were computed from."""
-    g = Graph(identifier=ANALYSIS_GRAPH)
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns)
+    g = named_graph(ANALYSIS_GRAPH)
     a = ANALYSIS_GRAPH
     g.add((a, RDF.type, PROV.Entity))
     g.add((a, PK.inputDigest, Literal(digest)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, unquote
 
-from rdflib import Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 
 PK = Namespace("https://w3id.org/policekg/ontology#")
 PKR = Namespace("https://w3id.org/policekg/id/")
@@ -45,6 +45,15 @@ PREFIXES: dict[str, str] = {
     "prov": "http://www.w3.org/ns/prov#",
     "org": str(ORG),
 }
+
+
+def named_graph(identifier: URIRef) -> Graph:
+    """An empty rdflib Graph named `identifier`, our prefixes bound so its Turtle reads `pk:` / `pkr:`."""
+    g = Graph(identifier=identifier)
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    return g
+
 
 # Characters IRIs forbid (RFC 3987) plus the ones that would split a name into path parts.
 _UNSAFE = ' <>"{}|\\^`/#?%'

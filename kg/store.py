@@ -24,7 +24,7 @@ from rdflib.query import Result
 
 from policekg.kg.errors import QueryError, StoreError
 from policekg.kg.formats import RdfFormat
-from policekg.kg.iris import PREFIXES
+from policekg.kg.iris import PREFIXES, named_graph
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +119,7 @@ class GraphStore:
 
     def graph(self, iri: URIRef) -> Graph:
         """A copy of one named graph as an in-memory rdflib Graph (for validation and analysis)."""
-        g = Graph(identifier=iri)
-        for prefix, ns in PREFIXES.items():
-            g.bind(prefix, ns)
+        g = named_graph(iri)
         data = self._ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(iri)))
         g.parse(data=data, format="nt")
         return g

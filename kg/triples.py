@@ -14,7 +14,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from policekg.extract.model import LEGAL_KINDS, Extraction, Mention
-from policekg.kg.iris import PK, PREFIXES, entity_iri, report_iri, report_part_iri
+from policekg.kg.iris import PK, entity_iri, named_graph, report_iri, report_part_iri
 
 
 def _zh(text: str) -> Literal:
@@ -31,9 +31,7 @@ class ReportGraph:
     def __init__(self, ex: Extraction) -> None:
         self.ex = ex
         self.iri = report_iri(ex.meta.issuer, ex.meta.year)
-        self.g = Graph(identifier=self.iri)
-        for prefix, ns in PREFIXES.items():
-            self.g.bind(prefix, ns)
+        self.g = named_graph(self.iri)
         self.keys: dict[str, URIRef] = {}
 
     def build(self) -> Graph:

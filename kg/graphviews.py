@@ -20,10 +20,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import networkx as nx
-import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
+from policekg.kg.browse import sparql_iri
 from policekg.kg.errors import QueryError
 from policekg.kg.iris import PK, PKR
 from policekg.kg.store import GraphStore
@@ -122,15 +122,10 @@ def short_predicate(iri: str) -> str:
 
 
 def _reports_filter(reports: list[str] | None) -> str:
-    """`VALUES ?r {…}` restricting a query to some report graphs; QueryError for a malformed IRI
-    (Oxigraph's parser checks it, so no text can break out of the `<…>`)."""
+    """`VALUES ?r {…}` restricting a query to some report graphs; QueryError for a malformed IRI."""
     if not reports:
         return ""
-    try:
-        iris = [str(ox.NamedNode(r)) for r in reports]
-    except ValueError as err:
-        raise QueryError(f"not a report IRI: {err}") from err
-    return "VALUES ?r { %s }" % " ".join(iris)
+    return "VALUES ?r { %s }" % " ".join(sparql_iri(r) for r in reports)
 
 
 def _most_specific(classes: set[str]) -> str:

@@ -76,6 +76,11 @@ def class_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1] if iri.startswith(str(PK)) else iri.rsplit("/", 1)[-1]
 
 
+def status_name(iri: str | None) -> str | None:
+    """A section's or measure's `pk:Done` → `Done`; None when it has no status."""
+    return class_name(iri) if iri else None
+
+
 def main_class(types: list[str] | set[str]) -> str | None:
     """The one class an entity is listed under, from all its `rdf:type`s (pk: names or full IRIs)."""
     names = {_PARENT_CLASS.get(class_name(t), class_name(t)) for t in types}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from policekg.kg.browse import NotFound, names, rows, sparql_iri
+from policekg.kg.browse import NotFound, names, rows, sparql_iri, status_name
 from policekg.kg.describe import figures
 from policekg.kg.errors import QueryError
 from policekg.kg.store import GraphStore
@@ -91,9 +91,8 @@ def program_across(store: GraphStore, iri: str) -> ProgramAcross:
             by_report[r["report"]]["units"].append({"iri": r["unit"], "label": r["unit_label"]})
     for r in rows(store, _PROGRAM_MEASURES % {"p": p}):
         if r["report"] in by_report:
-            status = r["status"].rsplit("#", 1)[-1] if r["status"] else None
             by_report[r["report"]]["measures"].append(
-                {"iri": r["measure"], "label": r["measure_label"], "status": status})
+                {"iri": r["measure"], "label": r["measure_label"], "status": status_name(r["status"])})
     for f in figures(store, iri):
         if f["report"] in by_report:
             by_report[f["report"]]["figures"].append(f)

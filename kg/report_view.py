@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from policekg.kg.browse import NotFound, main_class, rows, sparql_iri
+from policekg.kg.browse import NotFound, main_class, rows, sparql_iri, status_name
 from policekg.kg.describe import group_about
 from policekg.kg.store import GraphStore
 
@@ -88,18 +88,13 @@ def _sections(store: GraphStore, r: str) -> list[dict[str, Any]]:
     for row in rows(store, _STRUCTURE % {"r": r}):
         section = sections.setdefault(row["section"], {
             "iri": row["section"], "ordinal": row["s_ord"], "label": row["s_label"],
-            "status": _status(row["s_status"]), "start": row["s_start"], "measures": []})
+            "status": status_name(row["s_status"]), "start": row["s_start"], "measures": []})
         if row["measure"]:
             section["measures"].append({
                 "iri": row["measure"], "ordinal": row["m_ord"], "label": row["m_label"],
-                "status": _status(row["m_status"]), "start": row["m_start"], "figures": row["figures"],
+                "status": status_name(row["m_status"]), "start": row["m_start"], "figures": row["figures"],
                 "links": links.get(row["measure"], [])})
     return list(sections.values())
-
-
-def _status(iri: str | None) -> str | None:
-    """`pk:Done` → `Done`."""
-    return iri.rsplit("#", 1)[-1] if iri else None
 
 
 def figures_in(store: GraphStore, iri: str) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from policekg.kg.errors import QueryError
-from policekg.kg.iris import PK
+from policekg.kg.iris import PK, PREFIXES
 from policekg.kg.store import GraphStore
 
 #: Entity classes in the order pages list them; an entity with several types is shown under the first.
@@ -27,7 +27,7 @@ CLASS_ORDER: tuple[str, ...] = (
 _PARENT_CLASS = {"Law": "LegalInstrument", "Regulation": "LegalInstrument",
                  "PolicyDocument": "LegalInstrument"}
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD = PREFIXES["xsd"]
 _NUMERIC = {_XSD + "integer": int, _XSD + "int": int, _XSD + "long": int, _XSD + "decimal": Decimal}
 
 

@@ -13,8 +13,8 @@ from fastapi.responses import Response
 from starlette.requests import Request
 
 from policekg.api.deps import get_store
-from policekg.api.rendering import (PageError, Paging, compute, page_data, paging, render_csv, render_html,
-                                    render_json, wanted)
+from policekg.api.rendering import (LIST_TYPES, PageError, Paging, compute, page_data, paging, render_csv,
+                                    render_html, render_json, wanted)
 from policekg.api.urls import iri_for, raw_local_path, split_suffix
 from policekg.kg.browse import paginate
 from policekg.kg.compare import comparable, indicator_across, program_across
@@ -41,7 +41,7 @@ async def compare_index(request: Request, suffix: str | None = None,
 @router.get("/compare/{path:path}", summary="One program or indicator across reports")
 async def compare_one(request: Request, path: str, paged: Paging = Depends(paging),
                       store: GraphStore = Depends(get_store)) -> Response:
-    local, suffix = split_suffix(raw_local_path(request, "/compare/"), {"html", "json", "csv"})
+    local, suffix = split_suffix(raw_local_path(request, "/compare/"), LIST_TYPES)
     kind = local.split("/", 1)[0]
     if kind not in ("program", "indicator"):
         raise PageError(404, "only programs (/compare/program/…) and indicators (/compare/indicator/…) "

@@ -28,12 +28,11 @@ from policekg.api.rendering import (CLASS_NAMES, PAGE_TYPES, PageError, compute,
                                     wanted)
 from policekg.api.sparql import query_runner
 from policekg.api.templating import STATIC_DIR, templates
-from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path
+from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path, report_name
 from policekg.kg import drawing
 from policekg.kg.analysis import Metrics, current_metrics
 from policekg.kg.config import Settings
 from policekg.kg.graphviews import Node, construct_view, cooccurrence_graph, entity_graph
-from policekg.kg.iris import local_path, unsegment
 from policekg.kg.store import GraphStore
 
 router = APIRouter(tags=["graph"])
@@ -93,7 +92,7 @@ async def whole_graph(
         "title": title,
         "kinds": KINDS,
         "chosen": set(kind),
-        "reports": [(r, _report_label(r)) for r in reports],
+        "reports": [(r, report_name(r) or r) for r in reports],
         "chosen_reports": set(report),
         "view": view,
     }
@@ -224,16 +223,10 @@ def _link(node: Node) -> dict:
     return {"label": node.label, "href": page_url(node.iri)}
 
 
-def _report_label(iri: str) -> str:
-    """`…/report/慈溪市公安局/2022` → `慈溪市公安局 2022` (no query needed: the IRI says it)."""
-    local = local_path(iri) or iri
-    return " ".join(unsegment(part) for part in local.split("/")[1:])
-
-
 def _evidence(ev: dict) -> dict:
     return {
         "sentence": ev["sentence"],
-        "report": {"label": _report_label(ev["report"]), "href": page_url(ev["report"])},
+        "report": {"label": report_name(ev["report"]) or ev["report"], "href": page_url(ev["report"])},
     }
 
 
@@ -241,7 +234,7 @@ def _node_info(node: Node, m: Metrics | None, touching: list[dict]) -> dict:
     return {
         "label": node.label, "cls": node.cls, "class_name": CLASS_NAMES.get(node.cls, node.cls),
         "iri": node.iri, "href": page_url(node.iri), "graph": graph_url(node.iri), "aliases": node.aliases,
-        "reports": [{"label": _report_label(r), "href": page_url(r)} for r in node.reports],
+        "reports": [{"label": report_name(r) or r, "href": page_url(r)} for r in node.reports],
         "metrics": None if m is None else {"degree": m.degree, "pagerank": round(m.pagerank, 4),
                                            "betweenness": round(m.betweenness, 4), "community": m.community},
         "properties": [{"predicate": curie(p), "value": v} for p, v in node.properties],

@@ -12,8 +12,6 @@ once it is complete, in one transaction.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import multiprocessing
 import os
@@ -125,6 +123,9 @@ def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = Non
         if isinstance(outcome, Stored) and len(result.stored) % _FLUSH_EVERY == 0:
             store.ox.flush()
     if result.stored:
+        # Imported here: the spawned extraction workers import this module and need no networkx.
+        from policekg.kg.analysis import refresh_analysis
+
         refresh_analysis(store)
     result.seconds = time.monotonic() - started
     return result
@@ -222,12 +223,3 @@ def _write(store: GraphStore, extracted: Extracted, key: str, written: dict[URIR
         return Failed(extracted.path, f"could not be stored: {err}")
     written[iri] = extracted.path
     return stored
-
-
-def refresh_analysis(store: GraphStore) -> None:
-    """Recompute the analysis results (centrality, communities) when the analysis module offers it."""
-    if importlib.util.find_spec("policekg.kg.analysis") is None:
-        return
-    refresh = getattr(importlib.import_module("policekg.kg.analysis"), "refresh_analysis", None)
-    if refresh is not None:
-        refresh(store)

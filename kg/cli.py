@@ -20,7 +20,8 @@ from policekg.extract import ExtractionError, Extractor
 from policekg.kg.config import Settings
 from policekg.kg.errors import FormatError, QueryError, StoreError
 from policekg.kg.formats import rdf_format, results_format
-from policekg.kg.batch import ingest_batch, refresh_analysis
+from policekg.kg.analysis import refresh_analysis
+from policekg.kg.batch import ingest_batch
 from policekg.kg.ingest import SAMPLE_REPORT, check_overrides, collect_paths, ingest_file, report_ref
 from policekg.kg.loaders import LoadError
 from policekg.kg.progress import LineProgress, TerminalProgress, summary_tables

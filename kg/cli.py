@@ -78,18 +78,17 @@ def ingest(
     """
     given = check_overrides({"issuer": issuer, "year": year}, "--issuer/--year")
     files, missing = collect_paths(paths)
-    db = open_store(store, write=True)
-    progress = TerminalProgress(err) if err.is_terminal else LineProgress(sys.stdout, sys.stderr)
-    try:
-        result = ingest_batch(db, files, jobs=jobs, overrides=given, force=force, progress=progress)
-    finally:
-        progress.stop()
-    for m in missing:
-        result.add(m)
-        progress.advance(m)
-    for table in summary_tables(result, db.stats()["classes"]):
-        out.print(table, highlight=False)
-    db.close()
+    with open_store(store, write=True) as db:
+        progress = TerminalProgress(err) if err.is_terminal else LineProgress(sys.stdout, sys.stderr)
+        try:
+            result = ingest_batch(db, files, jobs=jobs, overrides=given, force=force, progress=progress)
+        finally:
+            progress.stop()
+        for m in missing:
+            result.add(m)
+            progress.advance(m)
+        for table in summary_tables(result, db.stats()["classes"]):
+            out.print(table, highlight=False)
     if result.failed:
         raise typer.Exit(1)
 
@@ -104,13 +103,11 @@ def remove(
         iri = report_ref(report)
     except ValueError as e:
         fail(str(e))
-    db = open_store(store, write=True)
-    if iri not in db.report_graphs():  # the analysis or ontology graph is no report
-        db.close()
-        fail(f"no report graph <{iri}> in the store")
-    db.remove_graph(iri)
-    refresh_analysis(db)
-    db.close()
+    with open_store(store, write=True) as db:
+        if iri not in db.report_graphs():  # the analysis or ontology graph is no report
+            fail(f"no report graph <{iri}> in the store")
+        db.remove_graph(iri)
+        refresh_analysis(db)
     out.print(f"removed <{iri}>", highlight=False)
 
 

@@ -6,8 +6,6 @@ first when the reports changed, so the CLI, SPARQL and the graph pages agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -43,16 +41,11 @@ StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store directory 
 Views = ("entity", "cooccurrence")
 
 
-@contextmanager
-def _open(store: Path | None) -> Iterator[GraphStore]:
-    """The store, opened by the CLI's own rules (read-only when a server holds it), closed after."""
+def _open(store: Path | None) -> GraphStore:
+    """The store, opened by the CLI's own rules (read-only when a server holds it); a context manager."""
     from policekg.kg.cli import open_store  # cli imports this module: import it when called
 
-    db = open_store(store, write=False)
-    try:
-        yield db
-    finally:
-        db.close()
+    return open_store(store, write=False)
 
 
 def _fail(message: str) -> None:

@@ -102,6 +102,8 @@ class ProcessPool:
         self.timeout = timeout
         self.workers: set[Worker] = set()
         self._idle: asyncio.Queue[Worker] | None = None
+        #: Workers being started: the loop keeps only weak references to tasks, so we hold them.
+        self._starting: set[asyncio.Task[None]] = set()
 
     async def run(self, job: Job) -> Answer:
         idle = self._started()
@@ -143,7 +145,9 @@ class ProcessPool:
             assert self._idle is not None
             self._idle.put_nowait(worker)
 
-        asyncio.get_running_loop().create_task(start())
+        task = asyncio.get_running_loop().create_task(start())
+        self._starting.add(task)
+        task.add_done_callback(self._starting.discard)
 
     def _replace(self, worker: Worker) -> None:
         log.warning("killing query worker %d", worker.proc.pid)

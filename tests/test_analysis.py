@@ -5,7 +5,6 @@ Expected values are derived from the store with plain SPARQL, never typed in.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -21,14 +20,14 @@ from policekg.kg.graphviews import bureau_program_graph, cooccurrence_graph, ent
 from policekg.kg.iris import ANALYSIS_GRAPH, PK
 from policekg.kg.store import GraphStore
 
+from conftest import copy_of
 from graph_fixtures import memory_copy
 
 
 @pytest.fixture(scope="module")
 def store(graph_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> GraphStore:
     """A private copy (the analysis writes its graph)."""
-    path = tmp_path_factory.mktemp("analysis") / "store"
-    shutil.copytree(graph_store_path, path)
+    path = copy_of(graph_store_path, tmp_path_factory.mktemp("analysis"))
     db = GraphStore(path)
     yield db
     db.close()
@@ -190,8 +189,7 @@ def test_a_report_filter_cannot_break_out_of_its_iri(store):
 
 
 def test_cli_prints_centrality_path_and_similarity(graph_store_path: Path, tmp_path: Path):
-    path = tmp_path / "store"
-    shutil.copytree(graph_store_path, path)
+    path = copy_of(graph_store_path, tmp_path)
     runner = CliRunner()
     central = runner.invoke(app, ["analyze", "centrality", "--store", str(path), "--top", "3"])
     assert central.exit_code == 0, central.output

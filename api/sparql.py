@@ -30,7 +30,7 @@ from policekg.api.negotiation import VARY, choose, media_types, names_explicitly
 from policekg.api.query_exec import Job
 from policekg.api.query_pool import ProcessPool, ThreadRunner, runner_for
 from policekg.api.service_description import service_description
-from policekg.api.sparql_examples import EXAMPLES, prologue
+from policekg.api.sparql_examples import EXAMPLES, PROLOGUE
 from policekg.api.templating import templates
 from policekg.api.update import run_update
 from policekg.kg.errors import FormatError
@@ -194,7 +194,7 @@ def _page(request: Request, query: str | None) -> Response:
     """The HTML query page; with `query`, the page shows it and runs it at once."""
     return templates.TemplateResponse(request, "sparql.html", {
         "examples": EXAMPLES,
-        "prologue": prologue(),
+        "prologue": PROLOGUE,
         "query": query,
         "default_query": EXAMPLES[0].full,
     }, headers=VARY)

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from policekg.kg.iris import PREFIXES
 
+#: PREFIX declarations for every prefix the endpoint predefines (shown on the query page, put before
+#: the examples' text so they run in other tools too).
+PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
 
 @dataclass(frozen=True)
 class Example:
@@ -21,12 +25,7 @@ class Example:
 
     @property
     def full(self) -> str:
-        return prologue() + "\n" + self.query
-
-
-def prologue() -> str:
-    """PREFIX declarations for every prefix the endpoint predefines."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+        return PROLOGUE + "\n" + self.query
 
 
 EXAMPLES: tuple[Example, ...] = (

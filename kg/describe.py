@@ -47,7 +47,8 @@ class Description:
 
 _LINKS = {
     "out": "SELECT DISTINCT ?p ?o WHERE { %(e)s ?p ?o }",
-    "in": "SELECT DISTINCT ?p ?o WHERE { ?o ?p %(e)s FILTER(?p NOT IN (%(hidden)s)) }",
+    "in": "SELECT DISTINCT ?p ?o WHERE { ?o ?p %(e)s FILTER(?p NOT IN ("
+          + ", ".join(f"<{p}>" for p in sorted(_HIDDEN_IN)) + ")) }",
 }
 _EVIDENCE = {
     "out": "?st rdf:subject %(e)s ; rdf:predicate ?p ; rdf:object ?o",
@@ -86,8 +87,7 @@ def describe(store: GraphStore, iri: str) -> Description:
 
 def _links(store: GraphStore, e: str, direction: str) -> list[dict[str, Any]]:
     """Distinct (predicate, neighbour) pairs one way, each with the neighbour's name, classes and evidence."""
-    hidden = ", ".join(f"<{p}>" for p in sorted(_HIDDEN_IN))
-    found = store.ox_query(_LINKS[direction] % {"e": e, "hidden": hidden})
+    found = store.ox_query(_LINKS[direction] % {"e": e})
     pairs = [(s["p"].value, s["o"]) for s in found]
     known = names(store, [o.value for _, o in pairs if isinstance(o, ox.NamedNode)])
     evidence: dict[tuple[str, Any], list[dict[str, Any]]] = {}

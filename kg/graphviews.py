@@ -25,7 +25,7 @@ from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
 from policekg.kg.browse import sparql_iri
 from policekg.kg.errors import QueryError
-from policekg.kg.iris import PK, PKR
+from policekg.kg.iris import PK, local_path
 from policekg.kg.store import GraphStore
 
 #: Entity classes drawn as nodes; the most specific class a node has names its kind.
@@ -113,7 +113,8 @@ class Node:
     @property
     def kind(self) -> str:
         """The IRI's kind segment (`unit`, `program`, …): what pages and filters call the class."""
-        return self.iri[len(PKR):].split("/", 1)[0] if self.iri.startswith(str(PKR)) else "other"
+        path = local_path(self.iri)
+        return path.split("/", 1)[0] if path is not None else "other"
 
 
 def short_predicate(iri: str) -> str:

@@ -133,7 +133,8 @@ def injection_extraction(extractor: Extractor) -> Extraction:
 def memory_copy(path: Path) -> GraphStore:
     """An in-memory copy of a store's report graphs, read from disk without taking its lock."""
     gc.collect()  # a closed GraphStore keeps Oxigraph open until its rdflib cycles are collected
-    copy, original = GraphStore(), GraphStore(path, read_only=True)
-    for report in original.report_graphs():
-        copy.replace_graph(report, original.graph(report))
+    copy = GraphStore()
+    with GraphStore(path, read_only=True) as original:
+        for report in original.report_graphs():
+            copy.replace_graph(report, original.graph(report))
     return copy

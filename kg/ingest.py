@@ -220,7 +220,6 @@ def ingest_file(store: GraphStore, extractor: Extractor, path: Path, **overrides
     return store_report(store, extract_report(extractor, path, given), source_key(data, given))
 
 
-
 def report_ref(text: str) -> URIRef:
     """A report named on the command line: its IRI (`https://…/report/慈溪市公安局/2022`, `pkr:report/…`)
     or `ISSUER/YEAR`; ValueError when it is neither."""

@@ -234,7 +234,8 @@ def test_query_page_offers_an_example_that_draws(server):
 
     form = httpx.get(f"{server}/graph/query")
     assert form.status_code == 200 and "<textarea" in form.text and "graph-data" not in form.text
-    drawn = httpx.get(f"{server}/graph/query", params={"query": EXAMPLE_QUERY, "format": "json"})
+    drawn = httpx.get(f"{server}/graph/query", params={"query": EXAMPLE_QUERY, "format": "json"},
+                      timeout=60)  # the first query starts the worker processes
     assert drawn.status_code == 200 and drawn.json()["edges"]
 
 

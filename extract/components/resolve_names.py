@@ -63,6 +63,7 @@ class ResolveNames:
         org_texts = {s.text for s in spans if s.kind in ("PoliceUnit", "GovernmentBody")}
         self._bodies_at = {s.start: s for s in spans if s.kind == "GovernmentBody"}
         self._owned = _owned_units(spans, abbr)
+        self._branches = {}  # per report: a batch of thousands would otherwise keep every branch seen
         sentences = Sentences(doc)
         by_key: dict[str, Entity] = {}
         seen: dict[tuple[str, str, str], Entity | None] = {}  # a name repeats: resolve it once

@@ -94,7 +94,7 @@ def breakdown(extractor: Extractor, docs: list[str]) -> dict[str, float]:
         start = time.process_time()
         doc = extractor.nlp.make_doc(text)
         seconds["tokenizer"] += time.process_time() - start
-        doc.user_data["text"], doc._.overrides, doc._.warnings = text, {}, []
+        doc.user_data["text"], doc.user_data["overrides"], doc.user_data["warnings"] = text, {}, []
         for name, proc in extractor.nlp.pipeline:
             start = time.process_time()
             doc = proc(doc)

@@ -75,7 +75,7 @@ def sentence_ends(doc: Doc) -> list[int]:
 
 
 def warn(doc: Doc, message: str) -> None:
-    """Add a note for the user to `doc._.warnings` (created here when the Doc came from `nlp(text)`)."""
-    if doc._.warnings is None:
-        doc._.warnings = []
-    doc._.warnings.append(message)
+    """Add a note for the user to the Doc's warnings (created here when the Doc came from `nlp(text)`)."""
+    if doc.user_data.get("warnings") is None:
+        doc.user_data["warnings"] = []
+    doc.user_data["warnings"].append(message)

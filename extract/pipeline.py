@@ -1,7 +1,7 @@
 """The extraction pipeline: a blank `zh` spaCy pipeline assembled from our registered components.
 
-Each component reads the `Doc` and writes its findings back onto it (the `Doc._` attributes below,
-or `doc.user_data`); `Extractor` runs them and copies the result into the plain `Extraction` that `kg/`
+Each component reads the `Doc` and writes its findings back onto it, into `doc.user_data` (the
+entries of `extract.doc_state`, readable as `doc._.meta` and so on too); `Extractor` runs them and copies the result into the plain `Extraction` that `kg/`
 consumes. The order matters: names are resolved before figures and relations point at them.
 
 | component         | writes                                                        |
@@ -14,7 +14,7 @@ consumes. The order matters: names are resolved before figures and relations poi
 | `observations`    | `doc._.observations` (list of `Observation`)                   |
 | `relations`       | `doc._.relations` (list of `Relation`)                         |
 
-Every component may append a human-readable note to `doc._.warnings` about what it could not
+Every component may append a human-readable note to the `warnings` entry about what it could not
 recognise; they reach the user with the extraction.
 """
 
@@ -26,6 +26,7 @@ from typing import Any
 
 import spacy
 from policekg.extract import components  # noqa: F401  (registers the factories)
+from policekg.extract import doc_state  # noqa: F401  (registers the Doc._ views)
 from policekg.extract.blocks import doc_text
 from policekg.extract.char_tokenizer import CharTokenizer
 from policekg.extract.errors import ExtractionError
@@ -41,12 +42,6 @@ COMPONENTS: tuple[str, ...] = (
     "sentences", "report_metadata", "report_structure", "entity_rules", "resolve_names",
     "observations", "relations",
 )
-
-for _name, _default in (("meta", None), ("overrides", None), ("sections", None), ("entities", None),
-                        ("observations", None), ("relations", None), ("warnings", None)):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=_default)
-
 
 def build_nlp() -> Language:
     """A blank Chinese pipeline (character segmentation: no model to download) with our components."""
@@ -77,8 +72,8 @@ class Extractor:
             raise ExtractionError(f"the text has {len(text):,} characters; at most {MAX_CHARS:,} are accepted")
         doc = self.nlp.make_doc(text)
         doc.user_data["text"] = text  # see blocks.doc_text: Doc.text is rebuilt from tokens on each access
-        doc._.overrides = {k: v for k, v in overrides.items() if v is not None}
-        doc._.warnings = []
+        doc.user_data["overrides"] = {k: v for k, v in overrides.items() if v is not None}
+        doc.user_data["warnings"] = []
         for _, proc in self.nlp.pipeline:
             doc = proc(doc)
         return to_extraction(doc)
@@ -86,7 +81,7 @@ class Extractor:
 
 def to_extraction(doc: Doc) -> Extraction:
     """The plain result of a Doc the whole pipeline has run over (raises `ExtractionError` as above)."""
-    meta: ReportMeta | None = doc._.meta
+    meta: ReportMeta | None = doc.user_data.get("meta")
     if meta is None or not meta.issuer:
         raise ExtractionError("no issuing bureau found in the title or the body; give it with --issuer")
     if not meta.year:
@@ -95,9 +90,9 @@ def to_extraction(doc: Doc) -> Extraction:
         text=doc_text(doc),
         meta=replace(meta),
         sha256=hashlib.sha256(doc_text(doc).encode("utf-8")).hexdigest(),
-        sections=doc._.sections or [],
-        entities=doc._.entities or [],
-        observations=doc._.observations or [],
-        relations=doc._.relations or [],
-        warnings=doc._.warnings or [],
+        sections=doc.user_data.get("sections") or [],
+        entities=doc.user_data.get("entities") or [],
+        observations=doc.user_data.get("observations") or [],
+        relations=doc.user_data.get("relations") or [],
+        warnings=doc.user_data.get("warnings") or [],
     )

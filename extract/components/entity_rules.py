@@ -26,7 +26,7 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
-from policekg.extract.blocks import doc_text
+from policekg.extract.blocks import doc_text, warn
 from policekg.extract.issuer_context import IssuerContext, issuer_context
 from policekg.extract.lexicon import Gazetteer, gazetteer, national_entries, police_departments
 from policekg.extract.name_window import QUOTES, NameWindow, letters
@@ -124,7 +124,7 @@ class EntityRules:
     def __call__(self, doc: Doc) -> Doc:
         """Collect candidates from every rule, settle their overlaps, write them as spans."""
         text = doc_text(doc)
-        meta = doc._.meta
+        meta = doc.user_data.get("meta")
         ctx = issuer_context(meta.issuer, self.gaz) if meta and meta.issuer else None
         matches = self._lexicon_matches(doc)
         place_list = resolve_overlaps(list(self._places(text, matches, ctx)))
@@ -143,11 +143,11 @@ class EntityRules:
         """Say so when the text is in traditional script: the rules read simplified characters only."""
         sample = text[:self.rules["script_sample_chars"]]  # a report is written in one script throughout
         marked = len(self.re["traditional"].findall(sample))
-        if sample and marked / len(sample) >= self.rules["traditional_share"] and doc._.warnings is not None:
-            doc._.warnings.append(
-                f"the text seems to be in traditional characters ({marked} of the first {len(sample)} characters "
-                "are traditional-only); units, programs and laws are recognised in simplified characters only, "
-                "so many were missed")
+        if sample and marked / len(sample) >= self.rules["traditional_share"]:
+            warn(doc,
+                 f"the text seems to be in traditional characters ({marked} of the first {len(sample)} characters "
+                 "are traditional-only); units, programs and laws are recognised in simplified characters only, "
+                 "so many were missed")
 
     # -- lexicon and places -------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ class Observations:
             if self._is_count(text, match, start, quoted):
                 found.extend(self._observations(text, match, start, previous_end, context))
                 previous_end = match.end()
-        doc._.observations = found
+        doc.user_data["observations"] = found
         return doc
 
     def _is_count(self, text: str, match: re.Match[str], start: int, quoted: _Stretches) -> bool:
@@ -206,15 +206,15 @@ class _Context:
     """What the document already knows that a figure points at: its measures and named entities."""
 
     def __init__(self, doc: Doc, text: str) -> None:
-        meta = doc._.meta
+        meta = doc.user_data.get("meta")
         self.sentences = Sentences(doc)
         self.year: int | None = meta.year if meta and meta.year else None
-        all_measures = [m for s in doc._.sections or [] for m in s.measures]
+        all_measures = [m for s in doc.user_data.get("sections") or [] for m in s.measures]
         measures = sorted((m.start, m.end, m.ordinal) for m in all_measures)
         self._planned = {m.ordinal for m in all_measures if m.status == "Planned"}
         self._measure_starts = [m[0] for m in measures]
         self._measures = measures
-        self._mentions = sorted(((m.start, m.end, e) for e in doc._.entities or [] if e.kind != "Place"
+        self._mentions = sorted(((m.start, m.end, e) for e in doc.user_data.get("entities") or [] if e.kind != "Place"
                                  for m in e.mentions), key=itemgetter(0))
         self._mention_starts = [m[0] for m in self._mentions]
 

@@ -101,10 +101,10 @@ class Relations:
         self.issuer_subject_followers = tuple(r["issuer_subject_followers"])
 
     def __call__(self, doc: Doc) -> Doc:
-        ctx = doc._.issuer_context
-        entities: list[Entity] = doc._.entities or []
+        ctx = doc.user_data.get("issuer_context")
+        entities: list[Entity] = doc.user_data.get("entities") or []
         if ctx is None:
-            doc._.relations = []
+            doc.user_data["relations"] = []
             return doc
         self._doc_text = doc_text(doc)
         self._clauses = Clauses(doc, self.clause_end)
@@ -115,14 +115,14 @@ class Relations:
         self._own_units = {e.key for e in entities if self._is_own_unit(e)}
         self._occasions: dict[int, list[tuple[int, int]]] = {}
         self._starts = [o.start for o in occurrences]
-        measures = sorted((m for s in doc._.sections or [] for m in s.measures), key=lambda m: m.start)
+        measures = sorted((m for s in doc.user_data.get("sections") or [] for m in s.measures), key=lambda m: m.start)
         found: dict[tuple[str, str, str], Stated] = {}
         by_units = list(self._unit_programs(occurrences))
         unmeasured = [] if measures else list(self._issuer_programs(occurrences, {r.object for r in by_units}))
         for rel in [*self._part_of(entities, ctx.parent_bureau), *self._by_measure(occurrences, measures),
                     *by_units, *unmeasured, *self._cooperation(occurrences)]:
             found.setdefault(rel[:3], rel)
-        doc._.relations = [Relation(s, p, o, self._clauses.evidence(start, end))
+        doc.user_data["relations"] = [Relation(s, p, o, self._clauses.evidence(start, end))
                            for s, p, o, start, end in found.values()]
         return doc
 

@@ -67,7 +67,7 @@ class ReportMetadata:
         header, body = self._split_header(doc_paragraphs(doc))
         title = self._title(header)
         header_text = "\n".join(b.text for b in header)
-        overrides = doc._.overrides or {}
+        overrides = doc.user_data.get("overrides") or {}
         published = _as_date(overrides.get("published")) or self._published(header_text, body)
         year = overrides.get("year") or self._year(title, body)
         if not year and published:
@@ -84,7 +84,7 @@ class ReportMetadata:
         for missing, what in ((not meta.issuer, "issuing bureau"), (not meta.year, "report year")):
             if missing:
                 warn(doc, f"metadata: no {what} found in a title line or the opening text")
-        doc._.meta = meta
+        doc.user_data["meta"] = meta
         return doc
 
     def _split_header(self, blocks: list[Block]) -> tuple[list[Block], list[Block]]:

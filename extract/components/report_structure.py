@@ -53,13 +53,13 @@ class ReportStructure:
     def __call__(self, doc: Doc) -> Doc:
         if self._numbering is None:
             self.initialize()
-        meta = doc._.meta
+        meta = doc.user_data.get("meta")
         year = meta.year if meta and meta.year else None
         blocks = self._without_closing(doc_paragraphs(doc))
         styles = [self._numbering.style_of(b.text) for b in blocks]
         sections, heads = self._numbered_sections(blocks, styles, 1)
         sections = self._cut_tail(sections, blocks, styles, heads, year)
-        doc._.sections = sections
+        doc.user_data["sections"] = sections
         if not sections:
             warn(doc, "structure: no numbered sections (一、/(一)/1.), problems or plans recognised")
         for status, part in (("Problem", "problems (存在的问题…)"), ("Planned", "plans (下一步…)")):

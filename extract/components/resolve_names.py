@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from policekg.extract.abbreviations import Abbreviations
 from policekg.extract.aliases import fold_aliases
-from policekg.extract.blocks import doc_text
+from policekg.extract.blocks import doc_text, warn
 from policekg.extract.clauses import Sentences
 from policekg.extract.components.entity_rules import NAMED_KEY, build_namer
 from policekg.extract.issuer_context import IssuerContext, issuer_context
@@ -25,9 +25,6 @@ from policekg.extract.names import Namer
 from policekg.extract.patterns import load_patterns
 from spacy.language import Language
 from spacy.tokens import Doc
-
-if not Doc.has_extension("issuer_context"):
-    Doc.set_extension("issuer_context", default=None)
 
 
 @Language.factory("resolve_names")
@@ -49,16 +46,16 @@ class ResolveNames:
         self._branches: dict[str, Abbreviations] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        meta = doc._.meta
+        meta = doc.user_data.get("meta")
         if not meta or not meta.issuer or NAMED_KEY not in doc.user_data:
-            doc._.entities = []
+            doc.user_data["entities"] = []
             return doc
         text = doc_text(doc)
         new = tuple.__new__  # what Named(...) calls, without its Python-level __new__ per mention
         spans = [new(Named, (kind, start, end, text[start:end], known))
                  for kind, start, end, known in doc.user_data.get(NAMED_KEY, ())]
         ctx = issuer_context(meta.issuer, self.gaz, [s.known or s.text for s in spans if s.kind == "Place"])
-        doc._.issuer_context = ctx
+        doc.user_data["issuer_context"] = ctx
         abbr = Abbreviations(ctx, self.gaz, self.full_stems)
         org_texts = {s.text for s in spans if s.kind in ("PoliceUnit", "GovernmentBody")}
         self._bodies_at = {s.start: s for s in spans if s.kind == "GovernmentBody"}
@@ -85,11 +82,11 @@ class ResolveNames:
                 branch = sentences.bounds(span.start)[0], self._branch_abbreviations(entity.name)
             entity.aliases.add(span.text)
             entity.mentions.append(Mention(span.start, span.end, span.text, sentences.at(span.start)))
-        doc._.entities = fold_aliases(list(by_key.values()))
-        if abbr.unresolved and doc._.warnings is not None:
-            doc._.warnings.append(
-                f"kept as written, the place they belong to is unknown from the issuer {ctx.issuer}: "
-                + "、".join(sorted(abbr.unresolved)))
+        doc.user_data["entities"] = fold_aliases(list(by_key.values()))
+        if abbr.unresolved:
+            warn(doc,
+                 f"kept as written, the place they belong to is unknown from the issuer {ctx.issuer}: "
+                 + "、".join(sorted(abbr.unresolved)))
         return doc
 
     def _branch_abbreviations(self, branch: str) -> Abbreviations:

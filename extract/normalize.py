@@ -64,10 +64,13 @@ def _foldable_class() -> str:
 _FOLDABLE = re.compile(_foldable_class())
 
 
-def _fold(match: re.Match[str]) -> str:
-    return _TABLE[ord(match.group())]
-
-
 def normalize(text: str) -> str:
-    """The normalised report text: NFKC per character, LF line ends, no BOM or zero-width characters."""
-    return _FOLDABLE.sub(_fold, _LINE_ENDS.sub("\n", text))
+    """The normalised report text: NFKC per character, LF line ends, no BOM or zero-width characters.
+
+    A report folds a hundred characters or more (every ，：（）) but only a dozen distinct ones: each
+    distinct one is replaced throughout in one `str.replace`, rather than each occurrence by a
+    Python callback. A folded character is NFKC already, so no replacement makes another."""
+    text = _LINE_ENDS.sub("\n", text)
+    for ch in set(_FOLDABLE.findall(text)):
+        text = text.replace(ch, _TABLE[ord(ch)])
+    return text

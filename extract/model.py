@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
 EntityKind = Literal[
@@ -56,8 +57,10 @@ class Entity:
     aliases: set[str] = field(default_factory=set)
     mentions: list[Mention] = field(default_factory=list)
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """Read tens of thousands of times per batch and never changed: kind, name and parent are set
+        once, when the entity is made."""
         return entity_key(self.kind, self.name, self.parent)
 
 

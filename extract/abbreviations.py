@@ -47,17 +47,15 @@ class Abbreviations:
     def split_place(self, name: str) -> tuple[str, str]:
         """(place prefix, rest): the longest known place (a full name, or a province's short form:
         江苏; a city's short form is too often a street's name: 玉林派出所) or a level character."""
-        for n in range(min(len(name) - 1, 10), 1, -1):
-            prefix = name[:n]
-            if prefix in self.gaz.places or prefix == self.ctx.place or self._province_short(prefix):
-                return prefix, name[n:]
+        own = self.ctx.place
+        if name[:2] in self.gaz.name_prefix_starts or (own and name.startswith(own)):
+            for n in range(min(len(name) - 1, 10), 1, -1):
+                prefix = name[:n]
+                if prefix in self.gaz.name_prefixes or prefix == own:
+                    return prefix, name[n:]
         if name[:1] in _LEVELS and name[1:2] not in ("级", "域"):
             return name[:1], name[1:]
         return "", name
-
-    def _province_short(self, name: str) -> bool:
-        full = self.gaz.short_forms.get(name)
-        return full is not None and self.gaz.places[full].level == "province"
 
     def police(self, surface: str) -> tuple[str, str | None] | None:
         """(name, parent) of a police unit; None for a bare 分局 in a report not written by one."""

@@ -16,6 +16,15 @@ from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
 
+def sentences_of(doc: Doc) -> Sentences:
+    """The Doc's `Sentences`, made once and shared by the components that cite sentences (names,
+    figures and relations often cite the same one: it is stripped once)."""
+    sentences = doc.user_data.get("sentences")
+    if sentences is None:
+        sentences = doc.user_data["sentences"] = Sentences(doc)
+    return sentences
+
+
 class Sentences:
     """The sentences `doc.sents` holds, as character bounds read in one go from the token arrays
     (iterating `doc.sents` builds a Python object per token: the slowest part of a long report)."""
@@ -42,9 +51,10 @@ class Sentences:
     def at(self, offset: int) -> str:
         """The sentence holding `offset`, stripped."""
         start, end = self.bounds(offset)
-        if start not in self._stripped:
-            self._stripped[start] = self.text[start:end].strip()
-        return self._stripped[start]
+        stripped = self._stripped.get(start)
+        if stripped is None:
+            stripped = self._stripped[start] = self.text[start:end].strip()
+        return stripped
 
 
 class Clauses:
@@ -62,7 +72,7 @@ class Clauses:
         self._starts = [0, *edges[1::2]]
         self._ends = edges[0::2]  # the last clause has no mark: it ends with the text
         self._trimmed: dict[int, tuple[int, int]] = {}  # the relation rules ask about a clause many times
-        self.sentences = Sentences(doc)
+        self.sentences = sentences_of(doc)
 
     def clause(self, offset: int) -> tuple[int, int]:
         """(start, end) of the clause holding `offset`, without its closing mark or leading spaces."""

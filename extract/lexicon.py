@@ -44,6 +44,17 @@ class Gazetteer:
 
     places: dict[str, Place] = field(default_factory=dict)
     short_forms: dict[str, str] = field(default_factory=dict)
+    #: What may open an organisation's name as its place: full names and the provinces' short forms
+    #: (江苏; a city's short form is too often a street's name: 玉林派出所), and their first two characters,
+    #: which most names do not start with (one set lookup instead of one per prefix length).
+    name_prefixes: frozenset[str] = frozenset()
+    name_prefix_starts: frozenset[str] = frozenset()
+
+    def index_prefixes(self) -> None:
+        """Fill `name_prefixes` once the table is loaded."""
+        provinces = {short for short, full in self.short_forms.items() if self.places[full].level == "province"}
+        self.name_prefixes = frozenset(self.places) | provinces
+        self.name_prefix_starts = frozenset(name[:2] for name in self.name_prefixes)
 
     def lookup(self, name: str) -> Place | None:
         """The place written `name` (full or short form), if the table knows it."""
@@ -88,4 +99,5 @@ def gazetteer() -> Gazetteer:
     for row in data["counties"]:
         if row["name"] not in gaz.places:
             gaz.places[row["name"]] = Place(row["name"], "county", row["province"], row["prefecture"])
+    gaz.index_prefixes()
     return gaz

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
 from typing import Literal
 
 EntityKind = Literal[
@@ -57,11 +56,10 @@ class Entity:
     aliases: set[str] = field(default_factory=set)
     mentions: list[Mention] = field(default_factory=list)
 
-    @cached_property
-    def key(self) -> str:
-        """Read tens of thousands of times per batch and never changed: kind, name and parent are set
-        once, when the entity is made."""
-        return entity_key(self.kind, self.name, self.parent)
+    def __post_init__(self) -> None:
+        # read some 120 times per report (relations, figures, alias folding); kind, name and parent are
+        # never changed once the entity is made (a plain attribute: functools.cached_property takes a lock)
+        self.key: str = entity_key(self.kind, self.name, self.parent)
 
 
 def entity_key(kind: str, name: str, parent: str | None = None) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -32,3 +33,20 @@ def compile_alternation(words: list[str]) -> str:
     parts = [re.escape(w) for w in ordered if len(w) > 1]
     parts += [f"[{''.join(single)}]"] if len(single) > 1 else single
     return "|".join(parts + [w for w in ordered if not w])
+
+
+def finditer_near(regex: re.Pattern[str], text: str, word: str, reach: int) -> Iterator[re.Match[str]]:
+    """The matches of `regex.finditer(text)`, for a regex each of whose matches holds `word` at most
+    `reach` characters after its start. Only the starts near each occurrence of the word are tried:
+    a pattern whose first characters are common (互联网+政务服务, 涉企…免罚清单) would otherwise cost a
+    regex attempt at every character of the report, for a word most reports use a few times."""
+    pos = 0
+    while (at := text.find(word, pos)) >= 0:
+        for start in range(max(pos, at - reach), at + 1):
+            match = regex.match(text, start)
+            if match:
+                yield match
+                pos = max(match.end(), start + 1)
+                break
+        else:
+            pos = at + 1

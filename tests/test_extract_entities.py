@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import DATA, SEED_GOLD, small_report
@@ -13,7 +14,7 @@ from policekg.extract.issuer_context import issuer_context
 from policekg.extract.lexicon import gazetteer, national_entries
 from policekg.extract.model import Entity, Mention
 from policekg.extract.overlaps import Candidate, resolve_overlaps
-from policekg.extract.patterns import load_patterns
+from policekg.extract.patterns import finditer_near, load_patterns
 from policekg.extract.quotes import QuoteClassifier, find_quotes
 
 WUHOU = DATA / "102_wuhou_district_2023"
@@ -335,3 +336,12 @@ def test_a_body_named_right_before_an_office_is_its_owner(extractor: Extractor) 
     text = "会同区检察院侦查监督与协作配合办公室研判案件。"
     names = _by_name(extractor(small_report("绵阳市公安局涪城区分局", text)))
     assert names["侦查监督与协作配合办公室"].kind == names["绵阳市涪城区人民检察院"].kind == "GovernmentBody"
+
+
+def test_finditer_near_finds_what_finditer_finds() -> None:
+    """Trying only the starts near the required word loses no match and adds none, with several
+    occurrences, overlapping candidates, a word inside a match and one near no match."""
+    regex = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,4}\+[\u4e00-\u9fff]{2,4})(?=工作|模式|机制)")
+    text = "推进互联网+政务服务工作,中心+派出所+社区模式;+号;打造“警务+网格”机制,再到警务+网格+调解机制。"
+    assert [m.span() for m in finditer_near(regex, text, "+", 4)] == [m.span() for m in regex.finditer(text)]
+    assert len(list(regex.finditer(text))) >= 3

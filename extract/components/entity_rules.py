@@ -32,7 +32,7 @@ from policekg.extract.lexicon import Gazetteer, gazetteer, national_entries, pol
 from policekg.extract.name_window import QUOTES, NameWindow, letters
 from policekg.extract.names import Namer
 from policekg.extract.overlaps import FAMILY, Candidate, resolve_overlaps
-from policekg.extract.patterns import compile_alternation, load_patterns
+from policekg.extract.patterns import compile_alternation, finditer_near, load_patterns
 from policekg.extract.quotes import QuoteClassifier, find_quotes
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
@@ -381,9 +381,12 @@ class EntityRules:
     def _program_shapes(self, text: str, places: dict[int, Candidate]) -> Iterator[Candidate]:
         bad = tuple(self.rules["not_program_words"])
         for pattern, regex in self.re["programs"]:
-            if pattern.get("requires", "") not in text:
+            required = pattern.get("requires", "")
+            if required not in text:
                 continue
-            for m in regex.finditer(text):
+            found = finditer_near(regex, text, required, pattern["reach"]) if "reach" in pattern \
+                else regex.finditer(text)
+            for m in found:
                 if pattern.get("window"):
                     start = self.window.start(text, m.start())
                     if pattern.get("after_places"):  # 宁波市 + 网络安全宣传周: the place holds it

@@ -22,7 +22,7 @@ from operator import itemgetter
 from typing import Any
 
 from policekg.extract.blocks import doc_text
-from policekg.extract.clauses import Sentences
+from policekg.extract.clauses import sentences_of
 from policekg.extract.indicators import IndicatorRules
 from policekg.extract.model import Mention, Observation
 from policekg.extract.numbers import NUMERAL_CHARS, parse_number
@@ -207,7 +207,7 @@ class _Context:
 
     def __init__(self, doc: Doc, text: str) -> None:
         meta = doc.user_data.get("meta")
-        self.sentences = Sentences(doc)
+        self.sentences = sentences_of(doc)
         self.year: int | None = meta.year if meta and meta.year else None
         all_measures = [m for s in doc.user_data.get("sections") or [] for m in s.measures]
         measures = sorted((m.start, m.end, m.ordinal) for m in all_measures)

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from policekg.extract.abbreviations import Abbreviations
 from policekg.extract.aliases import fold_aliases
 from policekg.extract.blocks import doc_text, warn
-from policekg.extract.clauses import Sentences
+from policekg.extract.clauses import sentences_of
 from policekg.extract.components.entity_rules import NAMED_KEY, build_namer
 from policekg.extract.issuer_context import IssuerContext, issuer_context
 from policekg.extract.lexicon import gazetteer
@@ -61,7 +61,7 @@ class ResolveNames:
         self._bodies_at = {s.start: s for s in spans if s.kind == "GovernmentBody"}
         self._owned = _owned_units(spans, abbr)
         self._branches = {}  # per report: a batch of thousands would otherwise keep every branch seen
-        sentences = Sentences(doc)
+        sentences = sentences_of(doc)
         by_key: dict[str, Entity] = {}
         seen: dict[tuple[str, str, str], Entity | None] = {}  # a name repeats: resolve it once
         branch: tuple[int, Abbreviations] | None = None  # the issuer's branch its sentence is about

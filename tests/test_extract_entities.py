@@ -328,7 +328,8 @@ def test_unquoted_campaigns_outreach_and_penalty_lists(extractor: Extractor) -> 
             "出台市场主体轻微违法行为免罚清单,落实普法责任清单,完善工作机制,重拳打击行动持续。")
     names = _by_name(extractor(small_report("绵阳市公安局", text)))
     programs = {n for n, e in names.items() if e.kind == "Program"}
-    assert programs == {"春季道路交通秩序集中整治行动", "禁毒宣传进校园", "侦查监督与协作配合机制"}  # not 重拳打击行动
+    # the head 行动 is not part of the name (“断卡”行动 → 断卡); not 重拳打击行动
+    assert programs == {"春季道路交通秩序集中整治", "禁毒宣传进校园", "侦查监督与协作配合机制"}
     assert {n for n, e in names.items() if e.kind == "PolicyDocument"} == {"市场主体轻微违法行为免罚清单"}
 
 
@@ -345,3 +346,53 @@ def test_finditer_near_finds_what_finditer_finds() -> None:
     text = "推进互联网+政务服务工作,中心+派出所+社区模式;+号;打造“警务+网格”机制,再到警务+网格+调解机制。"
     assert [m.span() for m in finditer_near(regex, text, "+", 4)] == [m.span() for m in regex.finditer(text)]
     assert len(list(regex.finditer(text))) >= 3
+
+
+def test_plain_style_programs_without_quotes(extractor: Extractor) -> None:
+    """A county report that quotes nothing: campaigns lose their head 专项行动/行动 (a duration stays),
+    one-X-one-Y names of any length, and police-and-partner mechanisms (警X联Y)."""
+    text = ("扎实开展冬季治安清查整治行动,深入推进打击跨境赌博专项行动,全面推行执法规范化建设三年行动。"
+            "在全县推行一村一法律顾问制度,实现一校一警全覆盖,完善警医联动机制,推进警银联防。")
+    programs = {n for n, e in _by_name(extractor(small_report("永登县公安局", text))).items() if e.kind == "Program"}
+    assert {"冬季治安清查整治", "打击跨境赌博", "执法规范化建设三年行动", "一村一法律顾问", "一校一警",
+            "警医联动", "警银联防"} <= programs
+    assert not {p for p in programs if p.endswith("专项行动")}
+
+
+def test_units_named_inside_units_and_leading_groups(extractor: Extractor) -> None:
+    """交警大队车管中队 is two units, the second part of the first; a 警务室 under its station; the
+    bureau's leading group is its own unit, a county's is a government body."""
+    text = ("交警大队车管中队推行预约服务,城关派出所东街社区警务室开展走访。成立网络安全工作领导小组,"
+            "配合县扫黑除恶专项斗争领导小组开展督导。")
+    extraction = extractor(small_report("永登县公安局", text))
+    units = {e.name: e for e in extraction.entities if e.kind == "PoliceUnit"}
+    assert {"交警大队", "车管中队", "城关派出所", "东街社区警务室", "网络安全工作领导小组"} <= set(units)
+    assert units["车管中队"].parent == "永登县公安局"
+    parts = {(r.subject, r.object) for r in extraction.relations if r.predicate == "partOf"}
+    assert (units["车管中队"].key, units["交警大队"].key) in parts
+    assert (units["东街社区警务室"].key, units["城关派出所"].key) in parts
+    bodies = {e.name for e in extraction.entities if e.kind == "GovernmentBody"}
+    assert "永登县扫黑除恶专项斗争领导小组" in bodies or "县扫黑除恶专项斗争领导小组" in bodies
+
+
+def test_courts_tribunals_street_offices_and_two_bodies_in_a_row(extractor: Extractor) -> None:
+    text = "会同甘肃省高级人民法院、红城人民法庭、城关街道办事处和县司法局城关司法所开展联合调解。"
+    bodies = {e.name for e in extractor(small_report("永登县公安局", text)).entities if e.kind == "GovernmentBody"}
+    assert {"甘肃省高级人民法院", "红城人民法庭", "城关街道办事处", "城关司法所"} <= bodies
+    assert not {b for b in bodies if "司法局城关" in b}
+
+
+def test_laws_listed_together_and_unquoted_bureau_plans(extractor: Extractor) -> None:
+    text = ("依据禁毒法和甘肃省禁毒条例开展整治,严格执行户口登记条例,"
+            "制定永登县公安局2023年法治建设工作要点和考核办法。")
+    legal = {e.name: e.kind for e in extractor(small_report("永登县公安局", text)).entities
+             if e.kind in ("Law", "Regulation", "PolicyDocument")}
+    assert legal == {"禁毒法": "Law", "甘肃省禁毒条例": "Regulation", "户口登记条例": "Regulation",
+                     "永登县公安局2023年法治建设工作要点": "PolicyDocument"}
+
+
+def test_websites_and_unquoted_accounts_are_platforms_named_by_their_account(extractor: Extractor) -> None:
+    text = "通过永登县人民政府网站和永登公安微信公众号公开执法信息,依托兰州网上办事大厅办理业务。"
+    platforms = {e.name: e for e in extractor(small_report("永登县公安局", text)).entities if e.kind == "Platform"}
+    assert {"永登县人民政府网站", "永登公安", "兰州网上办事大厅"} <= set(platforms)
+    assert "永登公安微信公众号" in platforms["永登公安"].aliases

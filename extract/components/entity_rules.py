@@ -44,6 +44,7 @@ NAMED_KEY = "entity_spans"
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 _QUOTE_MARK = re.compile(f"[{re.escape(QUOTES)}]")
 _LAST_PARENS = re.compile(r"\([^()]*\)$")
+_LEVEL_NEAR_START = re.compile("^.{0,2}?(?=[省市县区])")
 
 
 @Language.factory("entity_rules")
@@ -78,7 +79,7 @@ class EntityRules:
         self.namer = build_namer(r)
         self.center_blocked = tuple(r["center_blocked_after"])
         self.generic_prefixes = tuple(r["generic_level_prefixes"])
-        self.heads = {kind: frozenset(r[f"{kind}_heads"]) for kind in ("unit", "center", "committee")}
+        self.heads = {kind: frozenset(r[f"{kind}_heads"]) for kind in ("unit", "center", "committee", "group")}
         self.known_platforms = frozenset(s for e in national_entries() if e.kind == "Platform" for s in e.spellings)
         self._build_lexicon_matcher()
         self._compile_patterns(r)
@@ -105,7 +106,9 @@ class EntityRules:
             stems=compile_alternation(r["department_stems"]), heads=compile_alternation(r["department_heads"]),
             generic=compile_alternation(r["department_generic_words"])))
         self.re["org_head"] = re.compile(compile_alternation(
-            r["unit_heads"] + r["center_heads"] + r["committee_heads"] + r["office_heads"] + r["body_heads"]))
+            r["unit_heads"] + r["center_heads"] + r["committee_heads"] + r["office_heads"] + r["body_heads"]
+            + r["group_heads"]))
+        self.re["inner_unit"] = re.compile(f"(?:{compile_alternation(r['unit_heads'])})(?=.)")
         self.re["unit_descriptors"] = re.compile(compile_alternation(r["unit_descriptor_bodies"]))
         self.re["police_words"] = re.compile(compile_alternation(r["police_words"]))
         self.re["center_words"] = re.compile(compile_alternation(r["center_function_words"]))
@@ -277,21 +280,31 @@ class EntityRules:
                 continue  # 中心组, 中心工作: not a body
             start = self.window.start(text, m.start())
             body = text[start:m.start()]
-            owned = max((body.rfind(w) + len(w) for w in r["owner_body_ends"] if w in body), default=0)
+            owned = 0 if head in self.heads["group"] else \
+                max((body.rfind(w) + len(w) for w in r["owner_body_ends"] if w in body), default=0)
+            if head in self.heads["group"] and (level := _LEVEL_NEAR_START.search(body)):
+                owned = level.end()  # 配合|县扫黑除恶专项斗争领导小组: a level names the owner
             start, body = start + owned, body[owned:]  # 县检察院 + 侦查监督与协作配合办公室: two bodies
             kind = self._org_kind(head, body, text[m.end():m.end() + 2])
             if not kind or body.startswith(self.generic_prefixes) or any(map(str.isdigit, body)) \
                     or self._names_a_class(text, body, m.end()) or self._names_a_class_before(text, start):
                 continue
             alias = self.re["issuer_alias_prefix_re"].match(body)
-            branch = body.rfind("分局", 2)  # 新会分局会城派出所: a branch named before its station
             owner_end = owners[start].end if start in owners else start + (
-                alias.end() if alias else branch + 2 if branch > 0 else 0)
+                alias.end() if alias else self._inner_unit_end(body))
             if start < owner_end < m.start():
                 yield Candidate(start, owner_end, "PoliceUnit", "pattern")
                 start, kind = owner_end, "PoliceUnit"
             if r["min_unit_body"] <= m.start() - start <= r["max_unit_body"]:
                 yield Candidate(start, m.end(), kind, "pattern")
+
+    def _inner_unit_end(self, body: str) -> int:
+        """Where a unit named inside `body` ends (新会分局|会城派出所, 交警大队|车管中队, 倪家营派出所|红沟村
+        警务室: a unit named before its own sub-unit), or 0."""
+        inner = None
+        for inner in self.re["inner_unit"].finditer(body, 2):
+            pass
+        return inner.end() if inner else 0
 
     def _names_a_class(self, text: str, body: str, end: int) -> bool:
         """临时警务站12处, 流动警务站: a count after the head, or a name made of descriptors only."""
@@ -304,6 +317,10 @@ class EntityRules:
     def _org_kind(self, head: str, body: str, after: str) -> str | None:
         if head in self.heads["unit"]:
             return "PoliceUnit"
+        if head in self.heads["group"]:
+            owned_by_government = body[:1] in "省市县区" or body.startswith(("政府", "党委"))
+            return "GovernmentBody" if owned_by_government and not self.re["issuer_alias_prefix_re"].match(body) \
+                else "PoliceUnit"
         if head in self.heads["center"]:
             if after.startswith(self.center_blocked) or not self.re["center_words"].search(body):
                 return None
@@ -367,9 +384,17 @@ class EntityRules:
             if kind:
                 yield Candidate(m.start("title"), m.end("title"), kind, "pattern", quoted=True)
         for m in self.re["regulation_anchor_re"].finditer(text):
-            start = self.window.start(text, m.start())
+            start = self._after_listed_law(text, self.window.start(text, m.start()), m.start())
             if m.start() - start >= 3:
                 yield Candidate(start, m.end(), "Regulation", "pattern")
+
+    def _after_listed_law(self, text: str, start: int, head_start: int) -> int:
+        """Where a regulation's name starts when a law is listed before it (依据禁毒法和甘肃省禁毒条例:
+        two names): after the last 和/与/及 whose left side ends with a legal head word."""
+        for i in range(head_start - 1, start, -1):
+            if text[i] in self.rules["conjunctions"] and self.re["legal_head"].search(text, start, i):
+                return i + 1
+        return start
 
     # -- programs -------------------------------------------------------------------------------
 
@@ -395,7 +420,9 @@ class EntityRules:
                     if pattern.get("min_body", 2) <= len(body) <= pattern.get("max_body", len(body)) \
                             and body not in pattern.get("bad_bodies", ()) \
                             and re.search(pattern.get("body_re", ""), body):
-                        yield Candidate(start, m.end(), pattern.get("kind", "Program"), "pattern")
+                        head = re.search(pattern["drop_end_re"], m.group()) if "drop_end_re" in pattern else None
+                        end = m.end() - len(head.group()) if head else m.end()  # 反电诈(专项行动)
+                        yield Candidate(start, end, pattern.get("kind", "Program"), "pattern")
                     continue
                 start = m.start() - pattern["before"] if "before" in pattern else m.start("name")
                 if pattern.get("after_place"):

@@ -166,13 +166,17 @@ class Relations:
     # -- partOf ---------------------------------------------------------------------------------------
 
     def _part_of(self, entities: list[Entity], parent_bureau: str | None) -> Iterator[Stated]:
-        """A local unit is part of its parent (its station of a branch: part of 江门市公安局新会区分局);
+        """A local unit is part of its parent (its station of a branch: part of 江门市公安局新会区分局), or
+        of the local unit it is first written after (交警大队车管中队, 城关派出所东街社区警务室);
         a branch of the issuer is part of the issuer; the issuer of a 分局 is part of its city bureau."""
         units = [e for e in entities if e.kind == "PoliceUnit" and e.mentions]
         keys = {e.name: e.key for e in units}
+        local_ends = {m.end: e for e in units if e.parent for m in e.mentions}
         for e in units:
             if e.parent:
-                parent = keys.get(e.parent, entity_key("PoliceUnit", e.parent))
+                owner = local_ends.get(e.mentions[0].start)  # 交警大队|车管中队: written after its own unit
+                parent = owner.key if owner is not None and owner is not e else \
+                    keys.get(e.parent, entity_key("PoliceUnit", e.parent))
                 yield Stated(e.key, "partOf", parent, e.mentions[0].start)
             elif self._is_branch(e):
                 yield Stated(e.key, "partOf", self._issuer, e.mentions[0].start)

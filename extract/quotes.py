@@ -62,6 +62,9 @@ class QuoteClassifier:
         self._not_end = tuple(rules["not_program_endings"])
         self._not_words = re.compile(compile_alternation(rules["not_program_words"]))
         self._not_prefix3 = tuple(rules["not_program_prefix3"])
+        self._not_starts = tuple(rules["not_program_starts"])
+        self._not_shape = re.compile(rules["not_program_re"])
+        self._slogan_item = re.compile(rules["slogan_chain_item_re"])
         self._speech = re.compile(compile_alternation(rules["speech_marks"]))
         self._slogan_starts = tuple(rules["slogan_item_starts"])
         self._slogan_item_max = rules["slogan_item_max_chars"]
@@ -86,7 +89,8 @@ class QuoteClassifier:
             before = text[max(0, quotes[chain[0]].start - 6):quotes[chain[0]].start]
             led = before.endswith(self._platform_lead) or any(quotes[i].text in platforms for i in chain) \
                 or (before.endswith(self._usage_lead) and follower.startswith(self._usage_follow))
-            attitude = before.endswith(self._attitude_lead)
+            attitude = before.endswith(self._attitude_lead) or len(chain) > 1 and all(
+                self._slogan_item.match(quotes[i].text) for i in chain)  # “掌上办”“就近办”
             for i in chain:
                 kinds[i] = "Platform" if led else None if attitude else self._kind(quotes[i].text, follower)
         return kinds
@@ -118,7 +122,8 @@ class QuoteClassifier:
         if len(items) > 1 and (all(item.startswith(self._slogan_starts) for item in items)
                                or all(len(item) <= self._slogan_item_max for item in items)):
             return None  # “不听、不信、不转账” exhorts, “网上办、掌上办” is a slogan; “不见面审批” is a reform
-        if len(letters) == 3 and letters.startswith(self._not_prefix3):
+        if len(letters) == 3 and letters.startswith(self._not_prefix3) or letters.startswith(self._not_starts) \
+                or self._not_shape.match(letters):
             return None
         if self._counted.match(letters) and not letters.endswith(self._counted_heads):
             return None

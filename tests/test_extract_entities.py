@@ -396,3 +396,11 @@ def test_websites_and_unquoted_accounts_are_platforms_named_by_their_account(ext
     platforms = {e.name: e for e in extractor(small_report("永登县公安局", text)).entities if e.kind == "Platform"}
     assert {"永登县人民政府网站", "永登公安", "兰州网上办事大厅"} <= set(platforms)
     assert "永登公安微信公众号" in platforms["永登公安"].aliases
+
+
+def test_periods_service_slogans_and_honours_in_quotes_are_not_programs(extractor: Extractor) -> None:
+    text = ("“十四五”期间,推动政务服务事项“掌上办”“就近办”,推行“无证办”,城关派出所被命名为“全省公安机关执法示范单位”,"
+            "深化警调对接。")
+    programs = {n for n, e in _by_name(extractor(small_report("永登县公安局", text))).items() if e.kind == "Program"}
+    assert not programs & {"十四五", "掌上办", "就近办", "全省公安机关执法示范单位"}
+    assert {"警调对接"} <= programs and any("无证办" in p for p in programs)

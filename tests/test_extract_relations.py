@@ -176,3 +176,12 @@ def test_a_branch_named_without_its_district_suffix_owns_its_station_too(extract
     triples = _triples(extraction)
     assert {(branch, "partOf", entity_key("PoliceUnit", "珠海市公安局")), (station, "partOf", branch)} <= triples
     assert (station, "cooperatesWith", "GovernmentBody:珠海市市场监督管理局") in triples
+
+
+def test_stations_listed_as_the_pilot_act_and_a_list_applied_is_a_basis(extractor: Extractor) -> None:
+    extraction = extractor(small_report("永登县公安局", "以城关派出所、红城派出所为试点,推进枫桥式公安派出所创建。",
+                                        "全年适用涉企轻微违法行为免罚清单办理案件12起。"))
+    triples = _triples(extraction)
+    for station in ("城关派出所", "红城派出所"):
+        assert (measure_key("1-1"), "performedBy", entity_key("PoliceUnit", station, "永登县公安局")) in triples
+    assert (measure_key("1-2"), "basedOn", "PolicyDocument:涉企轻微违法行为免罚清单") in triples

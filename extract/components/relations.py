@@ -254,7 +254,7 @@ class Relations:
         after = text[o.end:o.end + 4]
         if after.startswith(self.actor_followers):
             return True
-        if _exemplar(r["exemplar_re"], text[o.start:o.end]).match(text[o.start - 1:o.end + 6]):
+        if _exemplar(r["exemplar_re"], text[o.start:o.end]).search(text, max(0, o.start - 60), o.end + 60):
             return True
         if self.party_subject.match(text, o.end):  # 县局党委书记、局长切实履行…: the bureau's leadership acts
             return self._at_clause_start(o, occurrences)

@@ -120,10 +120,34 @@ def test_scores_and_hours_are_figures(extractor: Extractor) -> None:
     assert [(str(o.value), o.unit) for o in extraction.observations] == [("4", "百分点")]  # not 4百 + 分
 
 
+def test_compound_units_win_over_their_first_character(extractor: Extractor) -> None:
+    """个工作日, 轮次, 大类 are units of their own (the longest spelling wins); 册 counts printed copies."""
+    extraction = extractor("户籍业务办理时限由10个工作日压缩至3个工作日,全年开展执法检查3轮次,"
+                           "梳理治安、交管等6大类事项,发放宣传手册2万册。", issuer="某某县公安局", year=2022)
+    assert [(str(o.value), o.unit) for o in extraction.observations] == [
+        ("10", "个工作日"), ("3", "个工作日"), ("3", "轮次"), ("6", "大类"), ("20000", "册")]
+
+
+def test_aspects_have_one_unit_with_or_without_the_classifier(extractor: Extractor) -> None:
+    extraction = extractor("围绕队伍、制度、保障等4个方面提出整改措施,明确巡逻防控等3方面职责。",
+                           issuer="某某县公安局", year=2022)
+    assert [(str(o.value), o.unit) for o in extraction.observations] == [("4", "方面"), ("3", "方面")]
+
+
+def test_labelled_figures_and_their_breakdown_in_parentheses(extractor: Extractor) -> None:
+    """A data list (label:figure;…) is indicated by its labels; a figure in parentheses after another one
+    breaks that one down and carries its indicator (信访:12件(办结11件 → 信访办结)."""
+    extraction = extractor("【执法数据】办理行政案件:320起;办理刑事案件:85起(同比上升4.5%);"
+                           "信访:12件(办结11件、转办1件)。", issuer="某某县公安局", year=2022)
+    assert [(str(o.value), o.indicator) for o in extraction.observations] == [
+        ("320", "办理行政案件"), ("85", "办理刑事案件"), ("4.5", "办理刑事案件同比上升"),
+        ("12", "信访"), ("11", "信访办结"), ("1", "信访转办")]
+
+
 @pytest.mark.parametrize("text", [
     "2022年12月20日召开会议。", "第3条规定。", "政务服务2.0平台上线。", "推行“八个多跨制度”。",
     "印发《服务保障民营经济十条措施》。", "用时3个月完成。", "落实三项制度。", "每十万人发案率下降。",
-    "开设7×24小时网上服务,窗口24小时值守。", "3分局民警到场,5分钟内响应。",
+    "开设7×24小时网上服务,窗口24小时值守。", "3分局民警到场,5分钟内响应。", "③组织新录用民警参加培训。",
 ])
 def test_things_that_are_not_figures(extractor: Extractor, text: str) -> None:
     assert extractor(text, issuer="某某县公安局", year=2022).observations == []

@@ -206,6 +206,26 @@ def test_closing_formula_and_signature_stay_out_of_the_last_measure(extractor: E
     assert extraction.text[last.start:last.end].endswith("二是强化监督。")
 
 
+def test_a_boxed_data_paragraph_is_no_part_of_the_last_measure(extractor: Extractor) -> None:
+    text = ("某某县公安局2022年法治政府建设情况\n一、规范执法\n(一)加强监督。开展评查2次。\n(二)规范管理。入库财物90件。\n"
+            "【执法数据】办理行政案件:320起;办理刑事案件:85起。\n二、服务群众\n(一)优化服务。办理证件300件。\n"
+            "(二)加强宣传。开展宣传5场。\n")
+    extraction = extractor(text)
+    last = extraction.sections[0].measures[-1]
+    assert extraction.text[last.start:last.end] == "(二)规范管理。入库财物90件。"
+    measures = {str(o.value): o.measure for o in extraction.observations}
+    assert [measures[v] for v in ("90", "320", "85", "300")] == ["1-2", None, None, "2-1"]
+
+
+def test_a_closing_remark_after_enumerated_problems_is_no_problem(extractor: Extractor) -> None:
+    text = ("某某县公安局2022年法治政府建设情况\n一、工作开展情况\n(一)加强领导。召开会议3次。\n(二)规范执法。办理案件9件。\n"
+            "二、存在的问题\n一是执法能力有待提升,培训不够。二是信息化水平不高。\n对此,我局将逐项整改,切实加以解决。\n"
+            "三、下一步工作计划\n(一)加强培训。\n(二)强化监督。\n")
+    sections = extractor(text).sections
+    assert [(m.title, m.status) for m in sections[1].measures] == [
+        ("执法能力有待提升", "Problem"), ("信息化水平不高", "Problem")]
+
+
 def test_metadata_under_a_government_site_header(extractor: Extractor) -> None:
     """Page data before the title (索引号, 发布机构, 生成日期, 【打印】) is not the title, the date is read."""
     text = ("索引号:11330282002944375A/2023-12345\n发布机构:某某市公安局\n生成日期:2023-03-01\n【字体:大 中 小】【打印】\n"

@@ -80,6 +80,7 @@ class Observations:
             "quoted": re.compile(p["quoted"]),
             "period_date": re.compile(p["period_date"]),
             "period_year": re.compile(p["period_year"]),
+            "unit_forms": p["unit_forms"],
         }
         self._indicators = IndicatorRules(p)
 
@@ -91,6 +92,7 @@ class Observations:
         context = _Context(doc, text)
         found: list[Observation] = []
         previous_end = 0
+        parent: tuple[int, str] | None = None  # (where its parenthesis opens, indicator) of a figure before a (
         approx_before, approx_last_chars = self._rules["approx_before"], self._rules["approx_last_chars"]
         for match in self._rules["figure"].finditer(text):
             start = match.start()
@@ -98,8 +100,11 @@ class Observations:
                 pre = approx_before.search(text, max(0, start - 4), start)
                 start = pre.start() if pre else start
             if self._is_count(text, match, start, quoted):
-                found.extend(self._observations(text, match, start, previous_end, context))
+                new = self._observations(text, match, start, previous_end, context, parent)
+                found.extend(new)
                 previous_end = match.end()
+                if new and text.startswith("(", previous_end):
+                    parent = (previous_end, new[-1].indicator)
         doc.user_data["observations"] = found
         return doc
 
@@ -125,29 +130,32 @@ class Observations:
         return not quoted.strictly_inside(start)
 
     def _observations(self, text: str, match: re.Match[str], figure_start: int, previous_end: int,
-                      context: _Context) -> list[Observation]:
+                      context: _Context, parent: tuple[int, str] | None) -> list[Observation]:
         num, a1, mult, a2, unit, a3 = match.groups()
         value = parse_number(num, mult or "")
         if value is None:
             return []
         number_start = match.start()
         sent_lo, sent_hi = context.sentences.bounds(number_start)
-        phrases, start, end = self._phrases(text, match, figure_start, max(sent_lo, previous_end), sent_hi)
+        phrases, start, end = self._phrases(text, match, figure_start, max(sent_lo, previous_end), sent_hi, parent)
         if not phrases:
             return []  # nothing around the figure says what it counts
         mention = Mention(start, end, text[start:end], context.sentences.at(number_start))
         measure, about = context.measure_at(number_start), context.entities_in(start, end)
         period = self._period(text, sent_lo, number_start, context.year_of(measure))
         approximate = figure_start < number_start or bool(a1 or a2 or a3)
+        unit = self._rules["unit_forms"].get(unit, unit)
         return [Observation(value, unit, indicator, raw, period, mention, approximate, measure, about)
                 for raw, indicator in phrases]
 
-    def _phrases(self, text: str, match: re.Match[str], figure_start: int, lo: int,
-                 sent_hi: int) -> tuple[list[tuple[str, str]], int, int]:
+    def _phrases(self, text: str, match: re.Match[str], figure_start: int, lo: int, sent_hi: int,
+                 parent: tuple[int, str] | None) -> tuple[list[tuple[str, str]], int, int]:
         """(raw, indicator) for each thing the figure counts, and the span of the words that say so.
 
         The words are the clause before the figure; a list before 各/均 gives one pair per item
-        (隐患告知书和整改通知书各10份); a figure opening its clause takes the words after it.
+        (隐患告知书和整改通知书各10份); a figure opening its clause takes the words after it, else
+        the figure it breaks down in parentheses (人大建议51件(主办13件 → 人大建议主办), else the label
+        before a colon (受理治安案件:4512起).
         """
         rules = self._indicators
         clause_start, list_start = rules.clause_starts(text, max(lo, figure_start - _MAX_CLAUSE), figure_start)
@@ -163,6 +171,13 @@ class Observations:
             if right_indicator:
                 joined = indicator + right_indicator if rules.is_usable(indicator) else right_indicator
                 return [(raw + right, joined)], figure_start - len(raw), match.end() + len(right)
+            if parent and parent[0] < clause_start and text.find(")", parent[0], figure_start) < 0:
+                return [(raw, rules.normalize(parent[1] + raw))], figure_start - len(raw), match.end()
+            if not rules.is_usable(indicator) and text.startswith(":", clause_start - 1):
+                label_start, _ = rules.clause_starts(text, max(lo, clause_start - 1 - _MAX_CLAUSE), clause_start - 1)
+                label = text[label_start:clause_start - 1].strip()
+                if rules.is_usable(rules.normalize(label)):
+                    return [(label, rules.normalize(label))], label_start, match.end()
         return ([(raw, indicator)] if indicator else []), figure_start - len(raw), match.end()
 
     def _right_phrase(self, text: str, pos: int, limit: int) -> str:

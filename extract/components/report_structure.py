@@ -46,7 +46,7 @@ class ReportStructure:
         self._numbering = Numbering(p)
         self._cues = {key: re.compile(p[key]) for key in (
             "problem_cue", "problem_title", "problem_heading", "plan_cue", "plan_heading",
-            "plan_title_skip", "plan_title_verbs", "plan_title_noise", "closing_line")}
+            "plan_title_skip", "plan_title_verbs", "plan_title_noise", "closing_line", "boxed_label")}
         self._cues["default_problem_title"] = p["default_problem_title"]
         self._cues["default_plan_title"] = p["default_plan_title"]
 
@@ -131,20 +131,38 @@ class ReportStructure:
 
     def _items(self, blocks: list[Block], styles: list[Style | None], below_rank: int,
                split_semicolons: bool) -> list[tuple[str, Block]]:
-        """Items numbered by paragraph (the highest style below the section's), else inside paragraphs."""
+        """Items numbered by paragraph (the highest style below the section's), else inside paragraphs.
+
+        An unnumbered paragraph continues the item before it, unless it opens with a boxed label
+        (【主要执法数据】…): such a box sums up the section and is no part of its last item, nor is
+        what follows it before the next item.
+        """
         ranks = [s.rank for s in styles if s and s.rank > below_rank]
         items: list[tuple[str, Block]] = []
         if ranks:
             sub = self._numbering.styles[min(ranks)]
+            boxed = False
             for block, style in zip(blocks, styles):
                 if style is sub:
                     items.append((self._item_title(block.text, style), block))
+                    boxed = False
                 elif items:
-                    items[-1] = (items[-1][0], Block(items[-1][1].start, block.end, ""))
+                    boxed = boxed or bool(self._cues["boxed_label"].match(block.text))
+                    if not boxed:
+                        items[-1] = (items[-1][0], Block(items[-1][1].start, block.end, ""))
         if len(items) > 1:
             return items
-        inline = [i for b in blocks for i in self._numbering.inline_items(b, split_semicolons)]
+        inline = [i for b in self._enumerating(blocks) for i in self._numbering.inline_items(b, split_semicolons)]
         return [(self._item_title(i.text, None), i) for i in inline] if len(inline) > 1 else items
+
+    def _enumerating(self, blocks: list[Block]) -> list[Block]:
+        """The paragraphs whose items count: those with inline markers (一是…二是…) when any has them.
+
+        A paragraph without markers after an enumerated one is a closing remark (针对以上问题,我局将…),
+        not one more item; only when no paragraph has markers are the paragraphs themselves the items.
+        """
+        marked = [b for b in blocks if self._numbering.inline.search(b.text)]
+        return marked or blocks
 
     def _item_title(self, text: str, style: Style | None) -> str:
         if style is None:

@@ -23,7 +23,7 @@ from policekg.extract.normalize import normalize
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parent.parent / "kg" / "sample"
-GOLD_FILES = sorted(DATA.glob("*.gold.json"))
+GOLD_FILES = sorted([*DATA.glob("*.gold.json"), *DATA.glob("blind/*.gold.json")])
 
 ENTITY_TYPES = {"PoliceUnit", "GovernmentBody", "Program", "LegalInstrument", "Platform", "Place"}
 LEGAL_SUBTYPES = {"Law", "Regulation", "PolicyDocument"}
@@ -50,7 +50,7 @@ def _ids(paths: list[Path]) -> list[str]:
 def load(gold_path: Path) -> tuple[dict[str, Any], str]:
     """The gold annotation and its report's normalised text (beside it, or the bundled seed)."""
     stem = gold_path.name.removesuffix(".gold.json")
-    text_path = next(p for p in (DATA / f"{stem}.txt", SAMPLE / f"{stem}.txt") if p.exists())
+    text_path = next(p for p in (gold_path.parent / f"{stem}.txt", SAMPLE / f"{stem}.txt") if p.exists())
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     return gold, normalize(text_path.read_text(encoding="utf-8"))
 

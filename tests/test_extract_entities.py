@@ -16,6 +16,7 @@ from policekg.extract.model import Entity, Mention
 from policekg.extract.overlaps import Candidate, resolve_overlaps
 from policekg.extract.patterns import finditer_near, load_patterns
 from policekg.extract.quotes import QuoteClassifier, find_quotes
+from policekg.extract.unquoted import UnquotedText
 
 WUHOU = DATA / "102_wuhou_district_2023"
 
@@ -404,3 +405,9 @@ def test_periods_service_slogans_and_honours_in_quotes_are_not_programs(extracto
     programs = {n for n, e in _by_name(extractor(small_report("永登县公安局", text))).items() if e.kind == "Program"}
     assert not programs & {"十四五", "掌上办", "就近办", "全省公安机关执法示范单位"}
     assert {"警调对接"} <= programs and any("无证办" in p for p in programs)
+
+
+def test_unquoted_text_maps_hits_back_across_quote_marks() -> None:
+    text = "推行办案“一件事”改革,办案一件事覆盖全市,\"办案一件事\"再提速。"
+    hits = list(UnquotedText(text).find_all("办案一件事"))
+    assert [text[a:b] for a, b in hits] == ["办案“一件事", "办案一件事", "办案一件事"]

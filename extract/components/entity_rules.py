@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -34,6 +33,7 @@ from policekg.extract.names import Namer
 from policekg.extract.overlaps import FAMILY, Candidate, resolve_overlaps
 from policekg.extract.patterns import compile_alternation, finditer_near, load_patterns
 from policekg.extract.quotes import QuoteClassifier, find_quotes
+from policekg.extract.unquoted import UnquotedText
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -454,20 +454,14 @@ class EntityRules:
         programs = {(c.start, c.end) for c in found if c.kind == "Program"}
         surfaces = {text[c.start:c.end] for c in found if c.kind == "Program" and c.source != "lexicon"}
         names = {self.namer.program(surface) for surface in surfaces}
+        unquoted = UnquotedText(text) if names else None
         for name in names:
             if len(name) < 3:
                 continue
-            for m in _spelled(name).finditer(text):
-                end = m.end() + (text[m.end():m.end() + 1] in ("”", "\"") and "“" in m.group())
-                if (m.start(), end) not in programs:
-                    yield Candidate(m.start(), end, "Program", "pattern", quoted=_is_quoted(text, m.start(), end))
-
-
-@lru_cache(maxsize=4096)
-def _spelled(name: str) -> re.Pattern[str]:
-    """`name` with an optional quote mark between its characters; programs recur across reports, so
-    the compiled patterns are kept."""
-    return re.compile("[“”\"]?".join(re.escape(ch) for ch in name))
+            for start, end in unquoted.find_all(name):
+                end += text[end:end + 1] in ("”", "\"") and "“" in text[start:end]  # 办案“一件事”: the closing mark too
+                if (start, end) not in programs:
+                    yield Candidate(start, end, "Program", "pattern", quoted=_is_quoted(text, start, end))
 
 
 def _named(doc: Doc, text: str, found: list[Candidate]) -> list[tuple[str, int, int, str]]:

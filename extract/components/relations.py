@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from functools import lru_cache
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -57,12 +56,6 @@ def _occurrences(entities: list[Entity]) -> list[Occurrence]:
     return sorted(found, key=_START)
 
 
-@lru_cache(maxsize=4096)
-def _exemplar(pattern: str, unit: str) -> re.Pattern[str]:
-    """`pattern` about this unit (以$UNIT为试点); a unit is named many times, so each is compiled once."""
-    return re.compile(pattern.replace("$UNIT", re.escape(unit)))
-
-
 class Stated(NamedTuple):
     """A relation found at a place in the text; its evidence is read only for the first statement of
     each (subject, predicate, object), the one kept."""
@@ -93,6 +86,7 @@ class Relations:
         self.based_on = re.compile(compile_alternation(r["based_on_triggers"]))
         self.coop_words = re.compile(compile_alternation(r["cooperation_words"]))
         self.party_subject = re.compile(r["party_subject_re"])
+        self.exemplar_end = re.compile(r["exemplar_end_re"])
         # the word lists read with startswith/endswith, as the tuples those take (made once, not per mention)
         self.joiners = tuple(r["list_joiners"])
         self.studied = tuple(r["based_on_studied"])
@@ -115,6 +109,8 @@ class Relations:
         self._own_units = {e.key for e in entities if self._is_own_unit(e)}
         self._occasions: dict[int, list[tuple[int, int]]] = {}
         self._starts = [o.start for o in occurrences]
+        self._units_by_start = {o.start: o for o in reversed(occurrences) if o.kind == "PoliceUnit"}
+        self._units_by_end = {o.end: o for o in occurrences if o.kind == "PoliceUnit"}
         measures = sorted((m for s in doc.user_data.get("sections") or [] for m in s.measures), key=lambda m: m.start)
         found: dict[tuple[str, str, str], Stated] = {}
         by_units = list(self._unit_programs(occurrences))
@@ -254,7 +250,7 @@ class Relations:
         after = text[o.end:o.end + 4]
         if after.startswith(self.actor_followers):
             return True
-        if _exemplar(r["exemplar_re"], text[o.start:o.end]).search(text, max(0, o.start - 60), o.end + 60):
+        if self._is_exemplar(o):
             return True
         if self.party_subject.match(text, o.end):  # 县局党委书记、局长切实履行…: the bureau's leadership acts
             return self._at_clause_start(o, occurrences)
@@ -265,6 +261,17 @@ class Relations:
         if o.key == self._issuer and not after.startswith(self.issuer_subject_followers):
             return False
         return self._at_clause_start(o, occurrences)
+
+    def _is_exemplar(self, o: Occurrence) -> bool:
+        """以城关派出所、红城派出所为试点: `o` is in the list of units between 以 and 为试点 (the measure's
+        example, so it acts in the measure)."""
+        text, joiner = self._doc_text, self.rules["exemplar_joiner"]
+        start, end = o.start, o.end
+        while text[start - 1:start] == joiner and (previous := self._units_by_end.get(start - 1)) is not None:
+            start = previous.start
+        while text[end:end + 1] == joiner and (following := self._units_by_start.get(end + 1)) is not None:
+            end = following.end
+        return text[start - 1:start] == self.rules["exemplar_lead"] and self.exemplar_end.match(text, end) is not None
 
     def _list_end(self, o: Occurrence, occurrences: list[Occurrence]) -> int:
         """Where the run of units that `o` starts or belongs to ends (西陵区分局、夷陵区分局执法办案管理中心

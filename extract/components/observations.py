@@ -63,8 +63,11 @@ class Observations:
         """Compile the figure regex and the phrase rules of `schema/patterns/observations.json`."""
         p = load_patterns("observations")
         alt = compile_alternation
+        # what may follow a number starts with one of these: most numerals in a report (一是, 进一步) are
+        # followed by none, and fail on one class instead of on every word of the unit alternation
+        follows = "".join(sorted({w[0] for key in ("approx_after_number", "multipliers", "units") for w in p[key]}))
         self._rules = {
-            "figure": re.compile(_NUMBER +
+            "figure": re.compile(_NUMBER + f"(?=[{re.escape(follows)}])"
                 f"(?P<a1>{alt(p['approx_after_number'])})?(?P<mult>{alt(p['multipliers'])})?"
                 f"(?P<a2>{alt(p['approx_after_number'])})?(?P<unit>{_units(p)})"
                 f"(?P<a3>{alt(p['approx_after_unit'])})?"),

@@ -54,8 +54,9 @@ class _Group:
     a name is compared character by character only with the longer names holding all its characters
     (one set comparison each; an index by character cost more to build than it saved)."""
 
-    def __init__(self, peers: list[Entity]) -> None:
+    def __init__(self, peers: list[Entity], own_heads: tuple[str, ...] = ()) -> None:
         self.by_name = {e.name: e for e in peers}
+        self._own_heads = own_heads
         # stable: names of one length keep the report's order, which settles ties below
         self._longest_first = sorted(((e, len(e.name), frozenset(e.name)) for e in peers), key=_minus_length)
 
@@ -68,10 +69,11 @@ class _Group:
             return None
         size, chars = len(e.name), set(e.name)
         candidates = []
+        heads = {h for a in e.aliases for h in self._own_heads if a.endswith(h)}
         for o, length, held in self._longest_first:
             if length <= size:
                 break
-            if chars <= held and in_order(e.name, o.name):
+            if chars <= held and in_order(e.name, o.name) and all(o.name.endswith(h) for h in heads):
                 candidates.append(o)
         if any(len(o.name) * MAX_RATIO < len(e.name) for o in candidates):
             return None  # a barely longer name contains it: a sibling (执法办案管理中心 / …分中心)
@@ -79,15 +81,18 @@ class _Group:
         return min(longer, key=lambda o: len(o.name)) if longer else None
 
 
-def fold_aliases(entities: list[Entity]) -> list[Entity]:
-    """The entities with abbreviations merged into their long names (mentions and aliases kept)."""
+def fold_aliases(entities: list[Entity], own_heads: tuple[str, ...] = ()) -> list[Entity]:
+    """The entities with abbreviations merged into their long names (mentions and aliases kept).
+
+    A name written with one of `own_heads` (“江西公安”微信公众号: an account, an app) folds only into a
+    name ending the same way: 江西公安 is not short for 江西省公共安全视频图像信息共享平台."""
     groups: dict[tuple[str, str | None], list[Entity]] = {}
     for e in entities:
         if e.kind in FOLDED_KINDS and not (e.kind == "PoliceUnit" and e.parent is None):
             groups.setdefault((e.kind, e.parent), []).append(e)  # bureaus are resolved already
     target: dict[str, Entity] = {}
     for peers in groups.values():
-        group = _Group(peers)
+        group = _Group(peers, own_heads)
         for e in peers:
             into = group.fold_target(e)
             if into is not None:

@@ -411,3 +411,13 @@ def test_unquoted_text_maps_hits_back_across_quote_marks() -> None:
     text = "推行办案“一件事”改革,办案一件事覆盖全市,\"办案一件事\"再提速。"
     hits = list(UnquotedText(text).find_all("办案一件事"))
     assert [text[a:b] for a, b in hits] == ["办案“一件事", "办案一件事", "办案一件事"]
+
+
+def test_an_account_is_no_abbreviation_and_a_branchs_station_names_its_branch(extractor: Extractor) -> None:
+    text = ("依托甘肃省公共安全视频图像信息共享平台,通过“甘肃公安”微信公众号发布信息,推进政法跨部门大数据办案平台建设。"
+            "兰州市公安局城关分局东岗派出所打造“老马调解室”,市级各部门共享数据。")
+    extraction = extractor(small_report("甘肃省公安厅", text))
+    by_name = _by_name(extraction)
+    assert {"甘肃公安", "甘肃省公共安全视频图像信息共享平台", "政法跨部门大数据办案平台"} <= set(by_name)
+    assert by_name["东岗派出所"].parent == "兰州市公安局城关分局"
+    assert "兰州市公安局城关分局" in by_name

@@ -290,13 +290,20 @@ class EntityRules:
                     or self._names_a_class(text, body, m.end()) or self._names_a_class_before(text, start):
                 continue
             alias = self.re["issuer_alias_prefix_re"].match(body)
-            owner_end = owners[start].end if start in owners else start + (
-                alias.end() if alias else self._inner_unit_end(body))
+            owner_end = self._bureau_owner_end(text, owners[start].end, m.start()) if start in owners \
+                else start + (alias.end() if alias else self._inner_unit_end(body))
             if start < owner_end < m.start():
                 yield Candidate(start, owner_end, "PoliceUnit", "pattern")
                 start, kind = owner_end, "PoliceUnit"
             if r["min_unit_body"] <= m.start() - start <= r["max_unit_body"]:
                 yield Candidate(start, m.end(), kind, "pattern")
+
+    @staticmethod
+    def _bureau_owner_end(text: str, bureau_end: int, head_start: int) -> int:
+        """Where the owner of a unit named after a bureau ends: after the bureau's branch when one is
+        named between them (九江市公安局|浔阳分局|甘棠派出所 is the branch's station)."""
+        branch = text.find("分局", bureau_end + 1, head_start - 1)
+        return branch + 2 if branch > 0 else bureau_end
 
     def _inner_unit_end(self, body: str) -> int:
         """Where a unit named inside `body` ends (新会分局|会城派出所, 交警大队|车管中队, 倪家营派出所|红沟村

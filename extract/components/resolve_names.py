@@ -42,6 +42,7 @@ class ResolveNames:
         rules = load_patterns("entity_rules")
         self.namer = build_namer(rules)
         self.full_stems: dict[str, str] = rules["department_full_stems"]
+        self.app_suffixes: tuple[str, ...] = tuple(rules["app_suffixes"])
         self.gaz = gazetteer()
         self._branches: dict[str, Abbreviations] = {}
 
@@ -82,7 +83,7 @@ class ResolveNames:
                 branch = sentences.bounds(span.start)[0], self._branch_abbreviations(entity.name)
             entity.aliases.add(span.text)
             entity.mentions.append(Mention(span.start, span.end, span.text, sentences.at(span.start)))
-        doc.user_data["entities"] = fold_aliases(list(by_key.values()))
+        doc.user_data["entities"] = fold_aliases(list(by_key.values()), self.app_suffixes)
         if abbr.unresolved:
             warn(doc,
                  f"kept as written, the place they belong to is unknown from the issuer {ctx.issuer}: "

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from policekg.extract.blocks import doc_text
@@ -33,7 +33,7 @@ from policekg.extract.patterns import compile_alternation, load_patterns
 from spacy.language import Language
 from spacy.tokens import Doc
 
-_START = attrgetter("start")
+_START = itemgetter(1)  # Occurrence.start
 
 
 class Occurrence(NamedTuple):
@@ -48,12 +48,10 @@ class Occurrence(NamedTuple):
 
 def _occurrences(entities: list[Entity]) -> list[Occurrence]:
     """Every mention of every entity, in text order."""
-    found: list[Occurrence] = []
     new = tuple.__new__  # what Occurrence(...) calls, without its Python-level __new__ per mention
-    for e in entities:
-        key, kind = e.key, e.kind
-        found.extend(new(Occurrence, (e, m.start, m.end, key, kind)) for m in e.mentions)
-    return sorted(found, key=_START)
+    found = [new(Occurrence, (e, m.start, m.end, e.key, e.kind)) for e in entities for m in e.mentions]
+    found.sort(key=_START)
+    return found
 
 
 class Stated(NamedTuple):

@@ -42,10 +42,10 @@ class IssuerContext:
     parent_bureau: str | None = None
 
     def place_at(self, level: str) -> str | None:
-        """The place a one-character level (省/市/县/区) points at from this issuer, if known."""
+        """The place a level (省/市/县/区, or 自治区 for a province) points at from this issuer, if known."""
         if level == self.level:
             return self.qualified_place
-        if level == "省":
+        if level in ("省", "自治区"):
             return self.province
         if level == "市" and self.level in ("县", "区"):
             return self.prefecture

@@ -58,10 +58,15 @@ class NameWindow:
                 if word == "的" and window[end - 2:end - 1] == self._de_after:
                     continue
                 if word in self._conjunctions and letters(window[end:]) >= self._conjunction_min_rest \
-                        and not window[:end - 1].endswith(self._name_ends):
-                    continue  # 行政执法和刑事司法…平台 is one name; 执法办案中心和…系统 joins two
+                        and not window[:end - 1].endswith(self._name_ends) and not self._stop_ends_at(window, end - 1):
+                    continue  # 行政执法和刑事司法…平台 is one name; 执法办案中心和…系统 and 实现|与… join two
                 return end
         return 0
+
+
+    def _stop_ends_at(self, window: str, end: int) -> bool:
+        """Whether a stop word ends at `end` (实现与县局…: a conjunction right after a verb opens no name)."""
+        return end == 0 or any(window[max(0, end - n):end] in self._stops for n in self._lengths)
 
 
 def letters(s: str) -> int:

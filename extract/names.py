@@ -34,6 +34,8 @@ class Namer:
         self._name_suffixes = tuple(rules["program_name_suffixes"])
         self._counted = re.compile(rules["counted_set_re"])
         self._year = re.compile(rules["program_year_re"])
+        self._campaign_head = re.compile(rules["campaign_head_re"])
+        self._platform_heads = tuple(sorted(rules["platform_heads"], key=len, reverse=True))
         self._min = rules["program_min_chars"]
         self._law_prefixes = tuple(rules["law_prefixes"])
         self._app_suffixes = tuple(rules["app_suffixes"])
@@ -57,6 +59,9 @@ class Namer:
             if rest != name and len(rest) >= self._min and not self._counted.match(name):
                 name = rest
                 break
+        head = self._campaign_head.search(name)
+        if head and head.start() >= self._min:  # 清源断流行动 → 清源断流
+            name = name[:head.start()]
         return self.lexicon("program", name) or name
 
     def legal(self, surface: str) -> str:
@@ -73,11 +78,16 @@ class Namer:
                 return name[:-len(suffix)]
         return name
 
+    def _known_before_head(self, name: str) -> str | None:
+        """吉事办平台 → 吉事办: a known platform named with a generic head after it."""
+        head = next((h for h in self._platform_heads if name.endswith(h)), "")
+        return self.lexicon("platform", name[:-len(head)]) if head and len(name) > len(head) else None
+
     def platform(self, surface: str, is_body: bool = False) -> str:
         """“浙里办”APP → 浙里办; 我的宁夏APP → 我的宁夏; 国家反诈中心APP keeps its APP because
         国家反诈中心 alone is a body (`is_body` says the stripped name is an organisation)."""
         name = strip_quotes(surface)
-        if known := self.lexicon("platform", name):
+        if known := self.lexicon("platform", name) or self._known_before_head(name):
             return known
         quoted = self._quoted_platform.fullmatch(surface)
         if quoted:

@@ -421,3 +421,16 @@ def test_an_account_is_no_abbreviation_and_a_branchs_station_names_its_branch(ex
     assert {"甘肃公安", "甘肃省公共安全视频图像信息共享平台", "政法跨部门大数据办案平台"} <= set(by_name)
     assert by_name["东岗派出所"].parent == "兰州市公安局城关分局"
     assert "兰州市公安局城关分局" in by_name
+
+
+def test_a_fourth_blind_sets_patterns(extractor: Extractor) -> None:
+    """Campaigns named with 行动, an autonomous region's department, a WeChat mini program, a known app
+    with a generic head, a class of stations, and a conjunction right after a verb."""
+    text = ("深入开展清源断流行动和断卡行动,对接自治区公安厅执法质量智能评查系统,开发“玉林公安”微信小程序,"
+            "接入智桂通平台,在每个派出所配备法制员,实现与县局执法办案管理中心视频联网。")
+    names = _by_name(extractor(small_report("容县公安局", text)))
+    assert {"清源断流", "断卡"} <= {n for n, e in names.items() if e.kind == "Program"}
+    assert names["广西壮族自治区公安厅"].kind == "PoliceUnit"
+    assert {"玉林公安", "自治区公安厅执法质量智能评查系统", "智桂通"} <= {n for n, e in names.items() if e.kind == "Platform"}
+    units = {n for n, e in names.items() if e.kind == "PoliceUnit"}
+    assert "执法办案管理中心" in units and not {u for u in units if u.startswith(("每个", "与"))}

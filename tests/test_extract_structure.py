@@ -226,6 +226,13 @@ def test_a_closing_remark_after_enumerated_problems_is_no_problem(extractor: Ext
         ("执法能力有待提升", "Problem"), ("信息化水平不高", "Problem")]
 
 
+def test_a_one_sentence_closing_promise_is_no_plans_part(extractor: Extractor) -> None:
+    """2024年,市局将继续…提供保障。 closes the report; a plans part has items or more to say."""
+    text = ("某某市公安局2023年法治政府建设情况\n一、工作\n(一)加强领导。召开会议3次。\n(二)规范执法。办理案件9件。\n"
+            "2024年,某某市公安局将继续以习近平法治思想为指引,为建设更高水平的法治某某提供坚强保障。\n某某市公安局\n2024年3月8日\n")
+    sections = extractor(text).sections
+    assert [(s.title, s.status) for s in sections] == [("工作", "Done")]
+
 def test_metadata_under_a_government_site_header(extractor: Extractor) -> None:
     """Page data before the title (索引号, 发布机构, 生成日期, 【打印】) is not the title, the date is read."""
     text = ("索引号:11330282002944375A/2023-12345\n发布机构:某某市公安局\n生成日期:2023-03-01\n【字体:大 中 小】【打印】\n"

@@ -287,7 +287,8 @@ class EntityRules:
             start, body = start + owned, body[owned:]  # 县检察院 + 侦查监督与协作配合办公室: two bodies
             kind = self._org_kind(head, body, text[m.end():m.end() + 2])
             if not kind or body.startswith(self.generic_prefixes) or any(map(str.isdigit, body)) \
-                    or self._names_a_class(text, body, m.end()) or self._names_a_class_before(text, start):
+                    or self._names_a_class(text, body, m.end()) or self._names_a_class_before(text, start) \
+                    or self.re["class_prefix_re"].fullmatch(body):  # 每个派出所
                 continue
             alias = self.re["issuer_alias_prefix_re"].match(body)
             owner_end = self._bureau_owner_end(text, owners[start].end, m.start()) if start in owners \

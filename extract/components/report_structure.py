@@ -25,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 _MIN_TOP_HEADINGS = 2
+_SIGNATURE_CHARS = 20  # a signature line: the bureau's name or a date
 _CUE_SENTENCE_STOP = re.compile(r"[。:]")  # a cue sentence ends at its 。 or at the : before a list
 
 
@@ -182,6 +183,8 @@ class ReportStructure:
                 for kind in [self._tail_kind(blocks[i], year)] if kind]
         if sections and sections[-1].status == "Problem":
             tail = [(i, kind) for i, kind in tail if kind == "Planned"]
+        if tail and tail[-1][1] == "Planned" and self._closing_remark(blocks[tail[-1][0]:], tail):
+            tail = tail[:-1]
         if not tail:
             return sections
         start = tail[0][0]
@@ -190,6 +193,13 @@ class ReportStructure:
             sections[-1] = self._numbered(int(last.ordinal), blocks[heads[-1]:start], styles[heads[-1]:start],
                                           self._numbering.style_of(blocks[heads[-1]].text))
         return sections + self._tail_sections(len(sections) + 1, blocks, styles, tail)
+
+    def _closing_remark(self, rest: list[Block], tail: list[tuple[int, str]]) -> bool:
+        """A last paragraph that only promises to go on (2024年,市局将继续…,为…提供保障。): one sentence,
+        no items, nothing after it but the signature, and no plans part opened before it."""
+        last, kinds = rest[0], [kind for _, kind in tail]
+        return kinds.count("Planned") == 1 and last.text.count("。") <= 1 \
+            and not self._numbering.inline.search(last.text) and all(len(b.text) <= _SIGNATURE_CHARS for b in rest[1:])
 
     def _tail_kind(self, block: Block, year: int | None) -> str | None:
         """"Planned" or "Problem" when the paragraph's first sentence opens that part of a report."""

@@ -191,8 +191,10 @@ class EntityRules:
             own = [ctx.place, *([ctx.short_place] if ctx.short_place else []),
                    *self.rules["own_place_words"].get(ctx.level or "", [])]
             for word in own:
-                for m in re.finditer(re.escape(word), text):
-                    yield Candidate(m.start(), m.end(), "Place", "lexicon", ctx.place)
+                pos = text.find(word)
+                while pos >= 0:
+                    yield Candidate(pos, pos + len(word), "Place", "lexicon", ctx.place)
+                    pos = text.find(word, pos + len(word))
 
     def _local_places(self, text: str) -> Iterator[Candidate]:
         """Towns, streets and squares: a name of two characters or more before 镇/街道/广场…"""

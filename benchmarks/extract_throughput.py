@@ -249,10 +249,14 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     docs = build_corpus(int(args.mb * 1e6))
     log.info("corpus: %d documents, %.1f MB", len(docs), sum(len(d.encode()) for d in docs) / 1e6)
-    section = report(measure(docs, docs[:len(source_reports())], args.rounds))
+    result = measure(docs, docs[:len(source_reports())], args.rounds)
+    section = report(result)
     if args.long:
         section += report_long(measure_long(docs, args.long))
     log.info("%s", section)
+    if args.record and result["failures"]:
+        raise SystemExit(f"not recorded: {result['failures']} documents were refused, so the extractor skipped "
+                         "most of its work on them; is every file the corpus reads a report?")
     if args.record:
         record(section)
 

@@ -242,7 +242,7 @@ class Relations:
         return self.rules["passive_marker"] in self._clause_text_before(o)
 
     def _performs(self, o: Occurrence, occurrences: list[Occurrence]) -> bool:
-        r, text = self.rules, self._doc_text
+        text = self._doc_text
         if self._owns_next(o):
             return False
         after = text[o.end:o.end + 4]

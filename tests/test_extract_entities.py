@@ -434,3 +434,10 @@ def test_a_fourth_blind_sets_patterns(extractor: Extractor) -> None:
     assert {"玉林公安", "自治区公安厅执法质量智能评查系统", "智桂通"} <= {n for n, e in names.items() if e.kind == "Platform"}
     units = {n for n, e in names.items() if e.kind == "PoliceUnit"}
     assert "执法办案管理中心" in units and not {u for u in units if u.startswith(("每个", "与"))}
+
+
+def test_rooms_branded_with_a_familiar_name_are_programs_kinds_of_room_are_not(extractor: Extractor) -> None:
+    text = "城关派出所老马说事调解室化解纠纷,红城派出所设立兰姐调解室,各派出所均建成人民调解室和矛盾纠纷调解室。"
+    programs = {n for n, e in _by_name(extractor(small_report("永登县公安局", text))).items() if e.kind == "Program"}
+    assert {"老马说事调解室", "兰姐调解室"} <= programs
+    assert not programs & {"人民调解室", "矛盾纠纷调解室"}

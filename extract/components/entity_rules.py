@@ -426,6 +426,8 @@ class EntityRules:
                     start = self.window.start(text, m.start())
                     if pattern.get("after_places"):  # 宁波市 + 网络安全宣传周: the place holds it
                         start = max([start, *(i for i in range(start, m.start()) if i in places)])
+                    if pattern.get("after_units"):  # 郭家店派出所 + 老乔说事调解室: the station runs it
+                        start += self._inner_unit_end(text[start:m.start()])
                     body = text[start:m.start()]
                     if pattern.get("min_body", 2) <= len(body) <= pattern.get("max_body", len(body)) \
                             and body not in pattern.get("bad_bodies", ()) \

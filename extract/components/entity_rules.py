@@ -282,15 +282,11 @@ class EntityRules:
                 continue  # 中心组, 中心工作: not a body
             start = self.window.start(text, m.start())
             body = text[start:m.start()]
-            owned = 0 if head in self.heads["group"] else \
-                max((body.rfind(w) + len(w) for w in r["owner_body_ends"] if w in body), default=0)
-            if head in self.heads["group"] and (level := _LEVEL_NEAR_START.search(body)):
-                owned = level.end()  # 配合|县扫黑除恶专项斗争领导小组: a level names the owner
-            start, body = start + owned, body[owned:]  # 县检察院 + 侦查监督与协作配合办公室: two bodies
+            owned = self._owner_body_end(head, body)
+            start, body = start + owned, body[owned:]
             kind = self._org_kind(head, body, text[m.end():m.end() + 2])
             if not kind or body.startswith(self.generic_prefixes) or any(map(str.isdigit, body)) \
-                    or self._names_a_class(text, body, m.end()) or self._names_a_class_before(text, start) \
-                    or self.re["class_prefix_re"].fullmatch(body):  # 每个派出所
+                    or self._names_a_class(text, body, m.end()) or self._names_a_class_before(text, start):
                 continue
             alias = self.re["issuer_alias_prefix_re"].match(body)
             owner_end = self._bureau_owner_end(text, owners[start].end, m.start()) if start in owners \
@@ -300,6 +296,15 @@ class EntityRules:
                 start, kind = owner_end, "PoliceUnit"
             if r["min_unit_body"] <= m.start() - start <= r["max_unit_body"]:
                 yield Candidate(start, m.end(), kind, "pattern")
+
+    def _owner_body_end(self, head: str, body: str) -> int:
+        """Where a government body that owns the one named ends inside its name: 县检察院 before
+        侦查监督与协作配合办公室 (two bodies); for a leading group, the level that names its government
+        (配合|县扫黑除恶专项斗争领导小组)."""
+        if head in self.heads["group"]:
+            level = _LEVEL_NEAR_START.search(body)
+            return level.end() if level else 0
+        return max((body.rfind(w) + len(w) for w in self.rules["owner_body_ends"] if w in body), default=0)
 
     @staticmethod
     def _bureau_owner_end(text: str, bureau_end: int, head_start: int) -> int:
@@ -317,8 +322,10 @@ class EntityRules:
         return inner.end() if inner else 0
 
     def _names_a_class(self, text: str, body: str, end: int) -> bool:
-        """临时警务站12处, 流动警务站: a count after the head, or a name made of descriptors only."""
-        return bool(self.re["unit_count_re"].match(text, end, end + 4)) or not self.re["unit_descriptors"].sub("", body)
+        """临时警务站12处, 流动警务站, 每个派出所: a count after the head, a name made of descriptors only, or
+        a class word for a name."""
+        return bool(self.re["unit_count_re"].match(text, end, end + 4)) or not self.re["unit_descriptors"].sub("", body) \
+            or bool(self.re["class_prefix_re"].fullmatch(body))
 
     def _names_a_class_before(self, text: str, start: int) -> bool:
         """各县区公安局, 各区县公安分局: a class word (or a second level) before the name makes it a class."""

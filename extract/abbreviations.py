@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 
-from policekg.extract.issuer_context import IssuerContext
+from policekg.extract.issuer_context import RANK, IssuerContext
 from policekg.extract.lexicon import Gazetteer
 
-_LEVELS = "省市县区镇乡"
+_LEVELS = "省市县区州旗盟镇乡"
 _PARTY = re.compile(r"^(?P<where>.*?)委(?P<dept>.*)$")
 _COURT = re.compile(r"^(?P<where>.*?)(?:(?P<mid>中级)(?:人民)?(?P<head>法院)|(?:人民)?(?P<other>检察院|法院)|(?P<short>中院))$")
 _GOVERNMENT = re.compile(r"^(?P<where>.*?)(?:人民)?政府$")
 _CONGRESS = re.compile(r"^(?P<where>.*?)(?P<head>人大常委会|人大|政协)$")
-_BUREAU_ALIAS = re.compile(r"^(?P<level>自治区|[省市县区])(?:公安)?(?P<head>厅|局)$")
+_BUREAU_ALIAS = re.compile(r"^(?P<level>自治区|[省市县区州旗盟])(?:公安)?(?P<head>厅|局)$")
 _BRANCH_ALIAS = re.compile(r"^(?:区)?(?:公安)?分局$")
 
 
@@ -70,7 +70,7 @@ class Abbreviations:
             place = ctx.place_at(level)
             if place and head == "厅":
                 return place + "公安厅", None
-            if place and level == "市" and ctx.parent_bureau:
+            if place and RANK.get(level) == 1 and ctx.parent_bureau:
                 return ctx.parent_bureau, None
             if not place:
                 self.unresolved.add(surface)
@@ -96,7 +96,7 @@ class Abbreviations:
         """Whether a county-level place lies under the issuer, a city bureau (unknown counts as yes:
         a city report names no other city's 分局 without its city)."""
         known = self.gaz.lookup(prefix)
-        if self.ctx.level != "市" or self.ctx.issuer.endswith("分局") or prefix == self.ctx.place:
+        if RANK.get(self.ctx.level or "") != 1 or self.ctx.issuer.endswith("分局") or prefix == self.ctx.place:
             return False
         return known is None or known.level == "county" and known.prefecture in (None, self.ctx.place)
 

@@ -19,8 +19,11 @@ from policekg.extract.lexicon import Gazetteer
 _BRANCH = re.compile(r"^(?P<city>[\u4e00-\u9fff]+?市)公安局(?P<place>[\u4e00-\u9fff]+?)分局$")
 _BUREAU = re.compile(r"^(?P<place>[\u4e00-\u9fff]+?(?:自治区|自治州|自治县|省|市|县|区|州|旗|盟))"
                      r"(?:公安局|公安分局|公安厅|公安处)$")
-_LEVEL_OF_SUFFIX = {"省": "省", "自治区": "省", "市": "市", "县": "县", "自治县": "县", "旗": "县",
-                    "区": "区", "州": "市", "自治州": "市", "盟": "市"}
+#: The level word a report uses for its own place (市局, 县委, 旗政府, 州局, 盟委), by the place's suffix.
+_LEVEL_OF_SUFFIX = {"省": "省", "自治区": "省", "市": "市", "县": "县", "自治县": "县", "旗": "旗",
+                    "区": "区", "州": "州", "自治州": "州", "盟": "盟"}
+#: How high each level word stands: a province, a prefecture (市, 州, 盟), a county (县, 区, 旗).
+RANK = {"省": 0, "自治区": 0, "市": 1, "州": 1, "盟": 1, "县": 2, "区": 2, "旗": 2}
 _SUFFIXES_LONGEST_FIRST = sorted(_LEVEL_OF_SUFFIX, key=len, reverse=True)  # 自治县 before 县
 
 
@@ -42,12 +45,12 @@ class IssuerContext:
     parent_bureau: str | None = None
 
     def place_at(self, level: str) -> str | None:
-        """The place a level (省/市/县/区, or 自治区 for a province) points at from this issuer, if known."""
+        """The place a level word (省/自治区, 市/州/盟, 县/区/旗) points at from this issuer, if known."""
         if level == self.level:
             return self.qualified_place
-        if level in ("省", "自治区"):
+        if RANK.get(level) == 0:
             return self.province
-        if level == "市" and self.level in ("县", "区"):
+        if RANK.get(level) == 1 and RANK.get(self.level or "") == 2:
             return self.prefecture
         return None
 

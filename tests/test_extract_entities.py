@@ -441,3 +441,15 @@ def test_rooms_branded_with_a_familiar_name_are_programs_kinds_of_room_are_not(e
     programs = {n for n, e in _by_name(extractor(small_report("永登县公安局", text))).items() if e.kind == "Program"}
     assert {"老马说事调解室", "兰姐调解室"} <= programs
     assert not programs & {"人民调解室", "矛盾纠纷调解室"}
+
+
+def test_banners_leagues_and_autonomous_prefectures_name_their_bodies(extractor: Extractor) -> None:
+    """旗 is a county's level word, 州 and 盟 a prefecture's: 旗局, 旗委, 州中级人民法院 and 盟公安局 resolve
+    like 县局, 县委, 市中级人民法院 and 市公安局; a 州 that ends a city's name (温州市) is no level."""
+    banner = _by_name(extractor(small_report(
+        "科尔沁右翼前旗公安局", "旗局联合旗人民法院、旗司法局,在旗委领导下,会同温州市公安局,走访额尔敦苏木。")))
+    assert "科尔沁右翼前旗公安局" in banner and "温州市公安局" in banner
+    assert {"科尔沁右翼前旗人民法院", "科尔沁右翼前旗司法局", "中共科尔沁右翼前旗委"} <= set(banner)
+    assert banner["额尔敦苏木"].kind == "Place"
+    prefecture = _by_name(extractor(small_report("甘孜藏族自治州公安局", "州局会同州中级人民法院、州人民检察院开展调解。")))
+    assert {"甘孜藏族自治州中级人民法院", "甘孜藏族自治州人民检察院"} <= set(prefecture)

@@ -44,7 +44,7 @@ NAMED_KEY = "entity_spans"
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 _QUOTE_MARK = re.compile(f"[{re.escape(QUOTES)}]")
 _LAST_PARENS = re.compile(r"\([^()]*\)$")
-_LEVEL_NEAR_START = re.compile("^.{0,2}?(?=[省市县区])")
+_LEVEL_NEAR_START = re.compile("^.{0,2}?(?=[省市县区州旗盟])")
 
 
 @Language.factory("entity_rules")
@@ -335,7 +335,7 @@ class EntityRules:
         if head in self.heads["unit"]:
             return "PoliceUnit"
         if head in self.heads["group"]:
-            owned_by_government = body[:1] in "省市县区" or body.startswith(("政府", "党委"))
+            owned_by_government = body[:1] in "省市县区州旗盟" or body.startswith(("政府", "党委"))
             return "GovernmentBody" if owned_by_government and not self.re["issuer_alias_prefix_re"].match(body) \
                 else "PoliceUnit"
         if head in self.heads["center"]:

@@ -141,7 +141,7 @@ def _entity(by_key: dict[str, Entity], kind: str, name: str, parent: str | None 
 def _below_issuer(span: Named, ctx: IssuerContext) -> bool:
     """A body named with a level below the issuer's (区司法局 in a city's report), which the issuer
     alone cannot place."""
-    return span.kind == "GovernmentBody" and not span.known and span.text[:1] in "区县" \
+    return span.kind == "GovernmentBody" and not span.known and span.text[:1] in "区县旗" \
         and ctx.place_at(span.text[0]) is None
 
 

@@ -16,12 +16,14 @@ from policekg.extract.blocks import Block
 
 @dataclass(frozen=True)
 class Style:
-    """A paragraph numbering style (一、 / (一) / 1. / 一是 …); `top` styles may number sections."""
+    """A paragraph numbering style (一、 / (一) / 1. / 一是 …); `top` styles may number sections, a
+    `wraps` style numbers parts that may hold sections of their own (第一部分 … 一、 … 二、)."""
 
     name: str
     rank: int
     marker: re.Pattern[str]
     top: bool
+    wraps: bool = False
 
 
 class Numbering:
@@ -33,7 +35,7 @@ class Numbering:
         def expand(regex: str) -> re.Pattern[str]:
             return re.compile(regex.replace("[N]", f"[{numerals}]"))
 
-        self.styles = [Style(s["name"], rank, expand(s["marker"]), s["top"])
+        self.styles = [Style(s["name"], rank, expand(s["marker"]), s["top"], s.get("wraps", False))
                        for rank, s in enumerate(patterns["heading_styles"])]
         # one pass per paragraph: the styles as alternatives, in rank order, each in a group of its own
         self._any_style = re.compile("|".join(f"(?P<s{st.rank}>{st.marker.pattern.removeprefix('^')})"

@@ -233,6 +233,18 @@ def test_a_one_sentence_closing_promise_is_no_plans_part(extractor: Extractor) -
     sections = extractor(text).sections
     assert [(s.title, s.status) for s in sections] == [("工作", "Done")]
 
+def test_a_report_in_parts_keeps_the_sections_of_its_first_part(extractor: Extractor) -> None:
+    """第一部分 holds 一、二、 sections; 第二部分 (the shortfalls) and 第三部分 (the plans) hold only 1. 2.
+    items: those parts are sections of their own."""
+    text = ("某某州公安局2021年法治政府建设情况\n第一部分 主要工作\n一、强化法治引领\n1.健全领导体制。召开会议3次。\n"
+            "2.抓实学法。组织学法6次。\n二、规范执法\n1.健全制度。出台制度4项。\n2.强化监督。评查案件90件。\n"
+            "第二部分 存在的不足\n1.执法质量仍有短板。\n2.法治人才相对缺乏。\n第三部分 2022年工作安排\n"
+            "1.深化法治建设。\n2.提升执法质量。\n")
+    sections = extractor(text).sections
+    assert [(s.ordinal, s.title, s.status, len(s.measures)) for s in sections] == [
+        ("1", "强化法治引领", "Done", 2), ("2", "规范执法", "Done", 2), ("3", "存在的不足", "Problem", 2),
+        ("4", "2022年工作安排", "Planned", 2)]
+
 def test_metadata_under_a_government_site_header(extractor: Extractor) -> None:
     """Page data before the title (索引号, 发布机构, 生成日期, 【打印】) is not the title, the date is read."""
     text = ("索引号:11330282002944375A/2023-12345\n发布机构:某某市公安局\n生成日期:2023-03-01\n【字体:大 中 小】【打印】\n"

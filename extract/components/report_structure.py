@@ -83,9 +83,31 @@ class ReportStructure:
         heads = [i for i, s in enumerate(styles) if s is top]
         before, before_heads = self._numbered_sections(blocks[: heads[0]], styles[: heads[0]], first_ordinal)
         first_ordinal += len(before)
-        sections = before + [self._numbered(n, blocks[a:b], styles[a:b], top)
-                             for n, (a, b) in enumerate(zip(heads, heads[1:] + [len(blocks)]), first_ordinal)]
+        spans = list(zip(heads, heads[1:] + [len(blocks)]))
+        if top.wraps:
+            sections, part_heads = self._parts(blocks, styles, spans, first_ordinal)
+            return before + sections, before_heads + part_heads
+        sections = before + [self._numbered(n, blocks[a:b], styles[a:b], top) for n, (a, b) in enumerate(spans, first_ordinal)]
         return sections, before_heads + heads
+
+    def _parts(self, blocks: list[Block], styles: list[Style | None], spans: list[tuple[int, int]],
+               first_ordinal: int) -> tuple[list[Section], list[int]]:
+        """A report cut into parts (第一部分 …): a part holding sections in the report's main section
+        style (一、) gives those sections, a part without (第二部分 不足: 1. 2.) is a section itself."""
+        main = min((s.rank for s in styles if s and s.top and not s.wraps), default=None)
+        sections: list[Section] = []
+        heads: list[int] = []
+        for a, b in spans:
+            ordinal = first_ordinal + len(sections)
+            inner = [s for s in styles[a + 1:b] if s]
+            if main is not None and self._top_style(inner) is not None and self._top_style(inner).rank == main:
+                found, found_heads = self._numbered_sections(blocks[a + 1:b], styles[a + 1:b], ordinal)
+                sections += found
+                heads += [a + 1 + h for h in found_heads]
+            else:
+                sections.append(self._numbered(ordinal, blocks[a:b], styles[a:b], styles[a]))
+                heads.append(a)
+        return sections, heads
 
     def _top_style(self, styles: list[Style | None]) -> Style | None:
         """The highest style numbering two paragraphs, or one paragraph that lower-style items follow."""

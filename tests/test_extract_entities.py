@@ -453,3 +453,13 @@ def test_banners_leagues_and_autonomous_prefectures_name_their_bodies(extractor:
     assert banner["额尔敦苏木"].kind == "Place"
     prefecture = _by_name(extractor(small_report("甘孜藏族自治州公安局", "州局会同州中级人民法院、州人民检察院开展调解。")))
     assert {"甘孜藏族自治州中级人民法院", "甘孜藏族自治州人民检察院"} <= set(prefecture)
+
+
+def test_township_classes_and_the_issuers_own_platforms(extractor: Extractor) -> None:
+    """偏远乡镇派出所 and 苏木镇派出所 are classes; 市局门户网站 is the issuer's (one node per city),
+    省厅执法办案系统 the province's."""
+    text = "少数偏远乡镇派出所警力不足,苏木镇派出所着力解决用房问题。通过市局门户网站公开信息,依托省厅执法办案系统办案。"
+    extraction = extractor(small_report("梧州市公安局", text))
+    names = _by_name(extraction)
+    assert not {n for n, e in names.items() if e.kind == "PoliceUnit" and n.endswith("派出所")}
+    assert {"梧州市公安局门户网站", "省厅执法办案系统"} <= {n for n, e in names.items() if e.kind == "Platform"}

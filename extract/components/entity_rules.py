@@ -79,6 +79,7 @@ class EntityRules:
         self.namer = build_namer(r)
         self.center_blocked = tuple(r["center_blocked_after"])
         self.generic_prefixes = tuple(r["generic_level_prefixes"])
+        self.class_endings = tuple(r["class_body_endings"])
         self.heads = {kind: frozenset(r[f"{kind}_heads"]) for kind in ("unit", "center", "committee", "group")}
         self.known_platforms = frozenset(s for e in national_entries() if e.kind == "Platform" for s in e.spellings)
         self._build_lexicon_matcher()
@@ -322,10 +323,10 @@ class EntityRules:
         return inner.end() if inner else 0
 
     def _names_a_class(self, text: str, body: str, end: int) -> bool:
-        """临时警务站12处, 流动警务站, 每个派出所: a count after the head, a name made of descriptors only, or
-        a class word for a name."""
+        """临时警务站12处, 流动警务站, 每个派出所, 偏远乡镇派出所: a count after the head, a name made of
+        descriptors only, a class word for a name, or a kind of place (every township's station)."""
         return bool(self.re["unit_count_re"].match(text, end, end + 4)) or not self.re["unit_descriptors"].sub("", body) \
-            or bool(self.re["class_prefix_re"].fullmatch(body))
+            or bool(self.re["class_prefix_re"].fullmatch(body)) or body.endswith(self.class_endings)
 
     def _names_a_class_before(self, text: str, start: int) -> bool:
         """各县区公安局, 各区县公安分局: a class word (or a second level) before the name makes it a class."""

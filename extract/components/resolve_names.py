@@ -10,6 +10,7 @@ Finally short spellings are folded into the long name they abbreviate (共享平
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -43,6 +44,7 @@ class ResolveNames:
         self.namer = build_namer(rules)
         self.full_stems: dict[str, str] = rules["department_full_stems"]
         self.app_suffixes: tuple[str, ...] = tuple(rules["app_suffixes"])
+        self.platform_owner = re.compile(rules["platform_owner_re"])
         self.gaz = gazetteer()
         self._branches: dict[str, Abbreviations] = {}
 
@@ -117,7 +119,17 @@ class ResolveNames:
         if kind == "Program":
             return known or self.namer.program(text), None
         name = known or self.namer.platform(text, is_body=self.namer.without_app(text) in org_texts)
-        return _qualify_platform(name, span, self._bodies_at.get(span.start), abbr), None
+        return _qualify_platform(self._issuers_own(name, abbr.ctx), span, self._bodies_at.get(span.start), abbr), None
+
+    def _issuers_own(self, name: str, ctx: IssuerContext) -> str:
+        """市局门户网站 → 梧州市公安局门户网站: a platform named after the issuer by a short name is the
+        issuer's and carries its full name (every 市局 has a 门户网站; 省厅执法办案系统 is another's)."""
+        owner = self.platform_owner.match(name)
+        if owner is None or len(name) - owner.end() < 2:
+            return name
+        level = owner.group("level")
+        own = level == ctx.level if level else owner.group() != "分局" or ctx.issuer.endswith("分局")
+        return ctx.issuer + name[owner.end():] if own else name
 
 
 class Named(NamedTuple):

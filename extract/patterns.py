@@ -50,3 +50,17 @@ def finditer_near(regex: re.Pattern[str], text: str, word: str, reach: int) -> I
                 break
         else:
             pos = at + 1
+
+
+def finditer_at(regex: re.Pattern[str], text: str, words: tuple[str, ...]) -> list[re.Match[str]]:
+    """The matches of `regex` that start where one of `words` does, in text order: for a regex that
+    opens with one of them, whose first characters are common on their own (人 of 人大, 法 of 法院)."""
+    found = []
+    for word in words:
+        pos = text.find(word)
+        while pos >= 0:
+            match = regex.match(text, pos)
+            if match:
+                found.append(match)
+            pos = text.find(word, pos + 1)
+    return sorted(found, key=lambda m: m.start())

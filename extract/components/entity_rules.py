@@ -31,7 +31,7 @@ from policekg.extract.lexicon import Gazetteer, gazetteer, national_entries, pol
 from policekg.extract.name_window import QUOTES, NameWindow, letters
 from policekg.extract.names import Namer
 from policekg.extract.overlaps import FAMILY, Candidate, resolve_overlaps
-from policekg.extract.patterns import compile_alternation, finditer_near, load_patterns
+from policekg.extract.patterns import compile_alternation, finditer_at, finditer_near, load_patterns
 from policekg.extract.quotes import QuoteClassifier, find_quotes
 from policekg.extract.unquoted import UnquotedText
 from spacy.attrs import IDX, LENGTH
@@ -79,6 +79,7 @@ class EntityRules:
         self.namer = build_namer(r)
         self.center_blocked = tuple(r["center_blocked_after"])
         self.generic_prefixes = tuple(r["generic_level_prefixes"])
+        self.anchor_words = {key: tuple(r[f"{key}_anchor_words"]) for key in ("bureau", "court", "congress")}
         self.class_endings = tuple(r["class_body_endings"])
         self.heads = {kind: frozenset(r[f"{kind}_heads"]) for kind in ("unit", "center", "committee", "group")}
         self.known_platforms = frozenset(s for e in national_entries() if e.kind == "Platform" for s in e.spellings)
@@ -105,7 +106,8 @@ class EntityRules:
             "department_re", "name_chars_re", "year_prefix_re", "counted_set_re")}
         self.re["department_re"] = re.compile(r["department_re"].format(
             stems=compile_alternation(r["department_stems"]), heads=compile_alternation(r["department_heads"]),
-            generic=compile_alternation(r["department_generic_words"])))
+            generic=compile_alternation(r["department_generic_words"]),
+            firsts=re.escape("".join(sorted({s[0] for s in r["department_stems"]})))))
         self.re["org_head"] = re.compile(compile_alternation(
             r["unit_heads"] + r["center_heads"] + r["committee_heads"] + r["office_heads"] + r["body_heads"]
             + r["group_heads"]))
@@ -220,7 +222,7 @@ class EntityRules:
         """(start, end, level position, prefix match) of each head word of `key` with the level word or
         owner mark just before it (`{key}_anchor_re`, then `{key}_prefix_re` on the text before it)."""
         prefix = self.re[f"{key}_prefix_re"]
-        for m in self.re[f"{key}_anchor_re"].finditer(text):
+        for m in finditer_at(self.re[f"{key}_anchor_re"], text, self.anchor_words[key]):
             lo = max(0, m.start() - 6)
             p = prefix.search(text, lo, m.start())
             level = p.start("level") if p and p.group("level") else None
@@ -259,6 +261,8 @@ class EntityRules:
 
     def _level_bodies(self, text: str, places: dict[int, Candidate]) -> Iterator[Candidate]:
         for key in ("party_committee_re", "rule_of_law_office_re", "government_re", "department_re"):
+            if self.rules[f"{key}_requires"] not in text:
+                continue
             for m in self.re[key].finditer(text):
                 yield self._with_place(places, m.start(), m.end(), m.start("level"), "GovernmentBody")
         for key in ("court", "congress"):
@@ -434,6 +438,8 @@ class EntityRules:
                     start = self.window.start(text, m.start())
                     if pattern.get("after_places"):  # 宁波市 + 网络安全宣传周: the place holds it
                         start = max([start, *(i for i in range(start, m.start()) if i in places)])
+                    if "follows" in pattern and not text.endswith(tuple(pattern["follows"]), 0, m.start()):
+                        continue  # 临泽县公安局 + 2024年…工作要点: a bureau's yearly plan
                     if pattern.get("after_units"):  # 郭家店派出所 + 老乔说事调解室: the station runs it
                         start += self._inner_unit_end(text[start:m.start()])
                     body = text[start:m.start()]

@@ -46,20 +46,20 @@ class CharTokenizer:
         self._bmp_orths = np.zeros(_BMP, dtype=np.uint64)  # code point → hash; 0: not seen yet
 
     def __call__(self, text: str) -> Doc:
-        orths = self._char_orths(text)
+        orths = self._char_orths(text).tolist()  # one conversion; the runs below slice the list
         words: list[int] = []
         followed_by_space: list[int] = []
         done = 0
         for run in _WHITESPACE.finditer(text):
             start, end = run.span()
-            words.extend(orths[done:start].tolist())  # characters: a token each
+            words.extend(orths[done:start])  # characters: a token each
             if start and text[start] == " ":  # one space after a character is that token's trailing space
                 followed_by_space.append(len(words) - 1)
                 start += 1
             if start < end:
                 words.append(self._orth(text[start:end]))
             done = end
-        words.extend(orths[done:].tolist())
+        words.extend(orths[done:])
         spaces = [False] * len(words)
         for i in followed_by_space:
             spaces[i] = True

@@ -18,11 +18,11 @@ class NameWindow:
     """Finds the start of a name ending at a head word."""
 
     def __init__(self, rules: dict[str, Any]) -> None:
-        name_char = rules["name_chars_re"]  # one character
-        # the run of name characters that ends where the search stops (endpos): one regex call, not one per
-        # character; re tries each start of the window in turn, so the run found is the longest one
-        self._run = re.compile(f"(?:{name_char})+\\Z")
-        self._quoted_run = re.compile(f"(?:{name_char}|[{re.escape(QUOTES)}])+\\Z")
+        name_chars = rules["name_chars_re"]  # one character class: [...]
+        # the run of name characters before a head ends at the last character that cannot be in a name: the
+        # first one in the reversed window (one search in C, whatever the window holds)
+        self._not_name = re.compile(f"[^{name_chars[1:-1]}]")
+        self._not_quoted_name = re.compile(f"[^{name_chars[1:-1]}{re.escape(QUOTES)}]")
         self._max = rules["max_name_chars"]
         self._stops = frozenset(rules["left_stops"])
         self._stop_ends = frozenset(w[-1] for w in self._stops if w)  # most characters end no stop word
@@ -37,8 +37,9 @@ class NameWindow:
 
     def start(self, text: str, head_start: int, allow_quotes: bool = False) -> int:
         """The offset where the name whose head starts at `head_start` begins (== head_start: no name)."""
-        run = (self._quoted_run if allow_quotes else self._run).search(text, max(0, head_start - self._max), head_start)
-        i = run.start() if run else head_start
+        lo = max(0, head_start - self._max)
+        stop = (self._not_quoted_name if allow_quotes else self._not_name).search(text[lo:head_start][::-1])
+        i = head_start - stop.start() if stop else lo
         window = text[i:head_start]
         cut = self._last_stop_end(window)
         cut += self._year.match(window, cut).end() - cut

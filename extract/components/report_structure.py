@@ -15,6 +15,7 @@ Writes `doc._.sections`; offsets are the paragraph spans in the normalised text.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from policekg.extract.blocks import Block, clauses, doc_paragraphs, warn
@@ -99,8 +100,8 @@ class ReportStructure:
         heads: list[int] = []
         for a, b in spans:
             ordinal = first_ordinal + len(sections)
-            inner = [s for s in styles[a + 1:b] if s]
-            if main is not None and self._top_style(inner) is not None and self._top_style(inner).rank == main:
+            inner = self._top_style(styles[a + 1:b])
+            if main is not None and inner is not None and inner.rank == main:
                 found, found_heads = self._numbered_sections(blocks[a + 1:b], styles[a + 1:b], ordinal)
                 sections += found
                 heads += [a + 1 + h for h in found_heads]
@@ -111,7 +112,7 @@ class ReportStructure:
 
     def _top_style(self, styles: list[Style | None]) -> Style | None:
         """The highest style numbering two paragraphs, or one paragraph that lower-style items follow."""
-        counts = {style.name: sum(s is style for s in styles) for style in self._numbering.styles}
+        counts = Counter(s.name for s in styles if s is not None)
         for style in self._numbering.styles:
             if not style.top or not counts[style.name]:
                 continue

@@ -131,7 +131,7 @@ class EntityRules:
         """Collect candidates from every rule, settle their overlaps, write them as spans."""
         text = doc_text(doc)
         meta = doc.user_data.get("meta")
-        ctx = issuer_context(meta.issuer, self.gaz) if meta and meta.issuer else None
+        ctx = doc.user_data["issuer_context"] = issuer_context(meta.issuer, self.gaz) if meta and meta.issuer else None
         matches = self._lexicon_matches(doc)
         place_list = resolve_overlaps(list(self._places(text, matches, ctx)))
         places = {p.end: p for p in place_list}

@@ -57,7 +57,9 @@ class ResolveNames:
         new = tuple.__new__  # what Named(...) calls, without its Python-level __new__ per mention
         spans = [new(Named, (kind, start, end, text[start:end], known))
                  for kind, start, end, known in doc.user_data.get(NAMED_KEY, ())]
-        ctx = issuer_context(meta.issuer, self.gaz, [s.known or s.text for s in spans if s.kind == "Place"])
+        ctx = doc.user_data.get("issuer_context")
+        if ctx is None or ctx.province is None:  # the places the text names settle the province
+            ctx = issuer_context(meta.issuer, self.gaz, [s.known or s.text for s in spans if s.kind == "Place"])
         doc.user_data["issuer_context"] = ctx
         abbr = Abbreviations(ctx, self.gaz, self.full_stems)
         org_texts = {s.text for s in spans if s.kind in ("PoliceUnit", "GovernmentBody")}

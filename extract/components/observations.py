@@ -116,19 +116,18 @@ class Observations:
 
         `start` is where the figure starts, with an approximation word before the number (近500人).
         """
-        num = match.group("num")
+        rules = self._rules
+        num, a1, _, _, unit, _ = match.groups()
         before = text[max(0, start - 3):start]
-        if before and (before[-1].isdigit() or before[-1] in NUMERAL_CHARS or self._rules["not_before"].search(before)):
+        if before and (before[-1].isdigit() or before[-1] in NUMERAL_CHARS or rules["not_before"].search(before)):
             return False
-        if self._rules["not_after"].match(text, match.end()):
+        if rules["not_after"].match(text, match.end()) or rules["not_figure"].match(text, match.start()):
             return False
-        if self._rules["not_figure"].match(text, match.start()):
-            return False
-        cue = self._rules["unit_cues"].get(match.group("unit"))
-        if cue and not cue.search(text, max(0, start - self._rules["unit_cue_chars"]), start):
+        cue = rules["unit_cues"].get(unit)
+        if cue and not cue.search(text, max(0, start - rules["unit_cue_chars"]), start):
             return False  # 1分局: 分 is a score only where a score is meant
-        lone_numeral = not num[0].isdigit() and len(num) == 1 and not (match.group("a1") or start < match.start())
-        if lone_numeral and not text[max(0, start - 4):start].endswith(self._rules["cues"]):
+        lone_numeral = len(num) == 1 and not num.isdigit() and not (a1 or start < match.start())
+        if lone_numeral and not text[max(0, start - 4):start].endswith(rules["cues"]):
             return False
         return not quoted.strictly_inside(start)
 

@@ -241,7 +241,7 @@ def _with_previous(section: str, old: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=5.0, help="corpus size in MB of UTF-8 (default 5)")
-    parser.add_argument("--rounds", type=int, default=3, help="timed rounds; each side keeps its fastest")
+    parser.add_argument("--rounds", type=int, default=7, help="timed rounds; each side keeps its fastest")
     parser.add_argument("--record", action="store_true", help="write the result into benchmarks/RESULTS.md")
     parser.add_argument("--long", type=int, default=0, metavar="CHARS",
                         help="also time one report of this many characters (e.g. 700000 ≈ 2 MB)")

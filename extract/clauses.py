@@ -38,22 +38,26 @@ class Sentences:
                 rows[rows[:, 1] == 1, 0].tolist() if rows is not None else []) or [0]
         self._starts = starts
         self._ends = [*self._starts[1:], len(self.text)]
-        self._stripped: dict[int, str] = {}  # many mentions share a sentence
+        self._stripped: list[str | None] = [None] * len(starts)  # many mentions share a sentence
         self._last = 0  # the sentence found last: mentions are mostly looked up in text order
 
-    def bounds(self, offset: int) -> tuple[int, int]:
-        """(start, end) of the sentence holding `offset`."""
+    def _index(self, offset: int) -> int:
         i = self._last
         if not self._starts[i] <= offset < self._ends[i]:
             i = self._last = bisect_right(self._starts, offset) - 1 if offset >= self._starts[0] else 0
+        return i
+
+    def bounds(self, offset: int) -> tuple[int, int]:
+        """(start, end) of the sentence holding `offset`."""
+        i = self._index(offset)
         return self._starts[i], self._ends[i]
 
     def at(self, offset: int) -> str:
         """The sentence holding `offset`, stripped."""
-        start, end = self.bounds(offset)
-        stripped = self._stripped.get(start)
+        i = self._index(offset)
+        stripped = self._stripped[i]
         if stripped is None:
-            stripped = self._stripped[start] = self.text[start:end].strip()
+            stripped = self._stripped[i] = self.text[self._starts[i]:self._ends[i]].strip()
         return stripped
 
 

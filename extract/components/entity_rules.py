@@ -131,7 +131,8 @@ class EntityRules:
         """Collect candidates from every rule, settle their overlaps, write them as spans."""
         text = doc_text(doc)
         meta = doc.user_data.get("meta")
-        ctx = doc.user_data["issuer_context"] = issuer_context(meta.issuer, self.gaz) if meta and meta.issuer else None
+        ctx = issuer_context(meta.issuer, self.gaz) if meta and meta.issuer else None
+        doc.user_data["issuer_context"] = ctx  # resolve_names completes it when the province is unknown
         matches = self._lexicon_matches(doc)
         place_list = resolve_overlaps(list(self._places(text, matches, ctx)))
         places = {p.end: p for p in place_list}
@@ -329,7 +330,8 @@ class EntityRules:
     def _names_a_class(self, text: str, body: str, end: int) -> bool:
         """临时警务站12处, 流动警务站, 每个派出所, 偏远乡镇派出所: a count after the head, a name made of
         descriptors only, a class word for a name, or a kind of place (every township's station)."""
-        return bool(self.re["unit_count_re"].match(text, end, end + 4)) or not self.re["unit_descriptors"].sub("", body) \
+        return bool(self.re["unit_count_re"].match(text, end, end + 4)) \
+            or not self.re["unit_descriptors"].sub("", body) \
             or bool(self.re["class_prefix_re"].fullmatch(body)) or body.endswith(self.class_endings)
 
     def _names_a_class_before(self, text: str, start: int) -> bool:
@@ -341,8 +343,8 @@ class EntityRules:
             return "PoliceUnit"
         if head in self.heads["group"]:
             owned_by_government = body[:1] in "省市县区州旗盟" or body.startswith(("政府", "党委"))
-            return "GovernmentBody" if owned_by_government and not self.re["issuer_alias_prefix_re"].match(body) \
-                else "PoliceUnit"
+            alias = self.re["issuer_alias_prefix_re"].match(body)
+            return "GovernmentBody" if owned_by_government and not alias else "PoliceUnit"
         if head in self.heads["center"]:
             if after.startswith(self.center_blocked) or not self.re["center_words"].search(body):
                 return None
@@ -446,7 +448,8 @@ class EntityRules:
                     if pattern.get("min_body", 2) <= len(body) <= pattern.get("max_body", len(body)) \
                             and body not in pattern.get("bad_bodies", ()) \
                             and re.search(pattern.get("body_re", ""), body):
-                        head = re.search(pattern["drop_end_re"], m.group()) if "drop_end_re" in pattern else None
+                        drop = pattern.get("drop_end_re")
+                        head = re.search(drop, m.group()) if drop else None
                         end = m.end() - len(head.group()) if head else m.end()  # 反电诈(专项行动)
                         yield Candidate(start, end, pattern.get("kind", "Program"), "pattern")
                     continue
@@ -485,7 +488,8 @@ class EntityRules:
             if len(name) < 3:
                 continue
             for start, end in unquoted.find_all(name):
-                end += text[end:end + 1] in ("”", "\"") and "“" in text[start:end]  # 办案“一件事”: the closing mark too
+                # 办案“一件事”: the closing mark too
+                end += text[end:end + 1] in ("”", "\"") and "“" in text[start:end]
                 if (start, end) not in programs:
                     yield Candidate(start, end, "Program", "pattern", quoted=_is_quoted(text, start, end))
 

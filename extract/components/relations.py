@@ -109,7 +109,8 @@ class Relations:
         self._starts = [o.start for o in occurrences]
         self._units_by_start = {o.start: o for o in reversed(occurrences) if o.kind == "PoliceUnit"}
         self._units_by_end = {o.end: o for o in occurrences if o.kind == "PoliceUnit"}
-        measures = sorted((m for s in doc.user_data.get("sections") or [] for m in s.measures), key=lambda m: m.start)
+        sections = doc.user_data.get("sections") or []
+        measures = sorted((m for s in sections for m in s.measures), key=lambda m: m.start)
         found: dict[tuple[str, str, str], Stated] = {}
         by_units = list(self._unit_programs(occurrences))
         unmeasured = [] if measures else list(self._issuer_programs(occurrences, {r.object for r in by_units}))

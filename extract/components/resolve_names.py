@@ -121,7 +121,8 @@ class ResolveNames:
         if kind == "Program":
             return known or self.namer.program(text), None
         name = known or self.namer.platform(text, is_body=self.namer.without_app(text) in org_texts)
-        return _qualify_platform(self._issuers_own(name, abbr.ctx), span, self._bodies_at.get(span.start), abbr), None
+        name = self._issuers_own(name, abbr.ctx)
+        return _qualify_platform(name, span, self._bodies_at.get(span.start), abbr), None
 
     def _issuers_own(self, name: str, ctx: IssuerContext) -> str:
         """市局门户网站 → 梧州市公安局门户网站: a platform named after the issuer by a short name is the

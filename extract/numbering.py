@@ -79,7 +79,7 @@ class Numbering:
         limit = self.max_title if match else 2 * self.max_title  # a heading line of its own may be long
         if (first_clause or len(title) > limit) and "," in title:
             title = title[: title.index(",")]
-        return title.strip(" ,、:;。")
+        return title.strip(" ,、:;。】")  # 【一、…】: a heading in brackets
 
 
 def _trim_end(block: Block) -> Block:

@@ -245,6 +245,18 @@ def test_a_report_in_parts_keeps_the_sections_of_its_first_part(extractor: Extra
         ("1", "强化法治引领", "Done", 2), ("2", "规范执法", "Done", 2), ("3", "存在的不足", "Problem", 2),
         ("4", "2022年工作安排", "Planned", 2)]
 
+def test_paragraphs_opened_by_a_lead_sentence_are_the_measures(extractor: Extractor) -> None:
+    """Sections whose paragraphs carry no numbers: each paragraph is a measure titled by its lead sentence
+    (a marker met once inside one, 首先, enumerates nothing); 【一、…】 headings are sections."""
+    text = ("某某市公安局关于2019年法治政府建设工作情况的报告\n一、加强组织领导\n"
+            "坚持高位推动,压实主体责任。市局党委召开会议6次,首先明确责任分工。\n"
+            "坚持学法用法,提升法治素养。组织学法12次。\n"
+            "【二、规范执法行为】\n一是严格法制审核。审核案件300件。\n二是强化执法监督。评查案卷90卷。\n")
+    sections = extractor(text).sections
+    assert [(s.title, [m.title for m in s.measures]) for s in sections] == [
+        ("加强组织领导", ["坚持高位推动,压实主体责任", "坚持学法用法,提升法治素养"]),
+        ("规范执法行为", ["严格法制审核", "强化执法监督"])]
+
 def test_metadata_under_a_government_site_header(extractor: Extractor) -> None:
     """Page data before the title (索引号, 发布机构, 生成日期, 【打印】) is not the title, the date is read."""
     text = ("索引号:11330282002944375A/2023-12345\n发布机构:某某市公安局\n生成日期:2023-03-01\n【字体:大 中 小】【打印】\n"

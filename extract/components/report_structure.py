@@ -176,17 +176,21 @@ class ReportStructure:
                         items[-1] = (items[-1][0], Block(items[-1][1].start, block.end, ""))
         if len(items) > 1:
             return items
-        inline = [i for b in self._enumerating(blocks) for i in self._numbering.inline_items(b, split_semicolons)]
-        return [(self._item_title(i.text, None), i) for i in inline] if len(inline) > 1 else items
+        inline = self._paragraph_items(blocks, split_semicolons)
+        return inline if len(inline) > 1 else items
 
-    def _enumerating(self, blocks: list[Block]) -> list[Block]:
-        """The paragraphs whose items count: those with inline markers (一是…二是…) when any has them.
-
-        A paragraph without markers after an enumerated one is a closing remark (针对以上问题,我局将…),
-        not one more item; only when no paragraph has markers are the paragraphs themselves the items.
-        """
-        marked = [b for b in blocks if self._numbering.inline.search(b.text)]
-        return marked or blocks
+    def _paragraph_items(self, blocks: list[Block], split_semicolons: bool) -> list[tuple[str, Block]]:
+        """The items of a part not numbered by paragraph: those enumerated inside the paragraphs that
+        enumerate (open with 一是…, or hold two markers), else the paragraphs themselves, each opened by
+        its lead sentence (坚持高位推动,压实法治建设主体责任。…); a problems part is also cut at its
+        semicolons. A paragraph without markers after an enumerated one is a closing remark
+        (针对以上问题,我局将…), not one more item."""
+        marked = [b for b in blocks if self._numbering.inline.match(b.text)
+                  or len(self._numbering.inline.findall(b.text)) > 1]
+        if marked or split_semicolons:
+            inline = [i for b in marked or blocks for i in self._numbering.inline_items(b, split_semicolons)]
+            return [(self._item_title(i.text, None), i) for i in inline]
+        return [(self._numbering.title(b.text), b) for b in blocks]
 
     def _item_title(self, text: str, style: Style | None) -> str:
         if style is None:

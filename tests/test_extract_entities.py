@@ -463,3 +463,13 @@ def test_township_classes_and_the_issuers_own_platforms(extractor: Extractor) ->
     names = _by_name(extraction)
     assert not {n for n, e in names.items() if e.kind == "PoliceUnit" and n.endswith("派出所")}
     assert {"梧州市公安局门户网站", "省厅执法办案系统"} <= {n for n, e in names.items() if e.kind == "Platform"}
+
+
+def test_special_courts_township_centres_and_phone_apps(extractor: Extractor) -> None:
+    text = ("会同柳州铁路运输法院、县社会治安综合治理中心开展调解,依托交管12123手机APP和“平和公安”微信视频号发布信息,"
+            "嫌疑人进入办案中心后,任一车站派出所均可受理。")
+    names = _by_name(extractor(small_report("平和县公安局", text)))
+    assert names["柳州铁路运输法院"].kind == "GovernmentBody"
+    assert names["平和县社会治安综合治理中心"].kind == "GovernmentBody"
+    assert {"交管12123", "平和公安"} <= {n for n, e in names.items() if e.kind == "Platform"}
+    assert not {n for n in names if n.startswith(("进入", "任一"))}

@@ -128,6 +128,13 @@ def test_compound_units_win_over_their_first_character(extractor: Extractor) -> 
         ("10", "个工作日"), ("3", "个工作日"), ("3", "轮次"), ("6", "大类"), ("20000", "册")]
 
 
+def test_minutes_trips_lessons_and_quarters_are_counted(extractor: Extractor) -> None:
+    extraction = extractor("临时身份证明办理时间由15分钟缩短至2分钟,值乘列车2.6万趟次,推送微课86节,连续4个季度考评第一。",
+                           issuer="某某县公安局", year=2022)
+    assert [(str(o.value), o.unit) for o in extraction.observations] == [
+        ("15", "分钟"), ("2", "分钟"), ("26000", "趟次"), ("86", "节"), ("4", "个季度")]
+
+
 def test_aspects_have_one_unit_with_or_without_the_classifier(extractor: Extractor) -> None:
     extraction = extractor("围绕队伍、制度、保障等4个方面提出整改措施,明确巡逻防控等3方面职责。",
                            issuer="某某县公安局", year=2022)
@@ -147,7 +154,7 @@ def test_labelled_figures_and_their_breakdown_in_parentheses(extractor: Extracto
 @pytest.mark.parametrize("text", [
     "2022年12月20日召开会议。", "第3条规定。", "政务服务2.0平台上线。", "推行“八个多跨制度”。",
     "印发《服务保障民营经济十条措施》。", "用时3个月完成。", "落实三项制度。", "每十万人发案率下降。",
-    "开设7×24小时网上服务,窗口24小时值守。", "3分局民警到场,5分钟内响应。", "③组织新录用民警参加培训。",
+    "开设7×24小时网上服务,窗口24小时值守。", "3分局民警到场,快速响应。", "③组织新录用民警参加培训。",
 ])
 def test_things_that_are_not_figures(extractor: Extractor, text: str) -> None:
     assert extractor(text, issuer="某某县公安局", year=2022).observations == []

@@ -115,6 +115,7 @@ class EntityRules:
         self.re["unit_descriptors"] = re.compile(compile_alternation(r["unit_descriptor_bodies"]))
         self.re["police_words"] = re.compile(compile_alternation(r["police_words"]))
         self.re["center_words"] = re.compile(compile_alternation(r["center_function_words"]))
+        self.re["government_center"] = re.compile(compile_alternation(r["government_center_words"]))
         self.re["traditional"] = re.compile(f"[{re.escape(r['traditional_markers'])}]")
         self.re["place_head"] = re.compile(compile_alternation(r["place_heads"]))
         self.re["place_kinds"] = re.compile(f"(?:{compile_alternation(r['place_generic_bodies'])})+$")
@@ -348,6 +349,8 @@ class EntityRules:
         if head in self.heads["center"]:
             if after.startswith(self.center_blocked) or not self.re["center_words"].search(body):
                 return None
+            if self.re["government_center"].search(body):
+                return "GovernmentBody"  # 社会治安综合治理中心 is the government's, 治安 or not
         elif head not in self.heads["committee"]:
             return "GovernmentBody"  # 办公室, 司法所
         return "PoliceUnit" if self.re["police_words"].search(body) else "GovernmentBody"

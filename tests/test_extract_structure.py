@@ -257,6 +257,12 @@ def test_paragraphs_opened_by_a_lead_sentence_are_the_measures(extractor: Extrac
         ("加强组织领导", ["坚持高位推动,压实主体责任", "坚持学法用法,提升法治素养"]),
         ("规范执法行为", ["严格法制审核", "强化执法监督"])]
 
+def test_a_plans_cue_that_only_announces_its_items_is_no_item(extractor: Extractor) -> None:
+    text = ("某某市公安局2019年法治政府建设工作情况\n一、工作\n(一)加强领导。召开会议3次。\n(二)规范执法。办理案件9件。\n"
+            "下步,我们将重点做好以下工作:\n一是持续深化扫黑除恶专项斗争。\n二是深入推进执法规范化建设。\n")
+    plans = extractor(text).sections[-1]
+    assert (plans.status, [m.title for m in plans.measures]) == ("Planned", ["持续深化扫黑除恶专项斗争", "深入推进执法规范化建设"])
+
 def test_metadata_under_a_government_site_header(extractor: Extractor) -> None:
     """Page data before the title (索引号, 发布机构, 生成日期, 【打印】) is not the title, the date is read."""
     text = ("索引号:11330282002944375A/2023-12345\n发布机构:某某市公安局\n生成日期:2023-03-01\n【字体:大 中 小】【打印】\n"

@@ -253,7 +253,8 @@ class ReportStructure:
         cue = blocks[0]
         end = self._cue_sentence_end(cue.text, kind)
         first, rest = cue.text[:end], cue.sub(end + 1, len(cue.text))
-        body = ([rest] if rest.text else [cue.sub(0, len(cue.text))]) + blocks[1:]
+        # a cue that only announces what follows (下步,我们将重点做好以下工作:) is no item of its own
+        body = [rest] + blocks[1:] if rest.text else blocks[1:] or [cue.sub(0, len(cue.text))]
         body_styles = [self._numbering.style_of(b.text) for b in body]
         title = self._problem_title(first) if kind == "Problem" else self._plan_title(first)
         return self._section(ordinal, title, kind, blocks, body, body_styles, -1)

@@ -226,7 +226,8 @@ class ReportStructure:
         no items, nothing after it but the signature, and no plans part opened before it."""
         last, kinds = rest[0], [kind for _, kind in tail]
         return kinds.count("Planned") == 1 and last.text.count("。") <= 1 \
-            and not self._numbering.inline.search(last.text) and all(len(b.text) <= _SIGNATURE_CHARS for b in rest[1:])
+            and not self._numbering.inline.search(last.text) \
+            and all(len(b.text) <= _SIGNATURE_CHARS and "。" not in b.text for b in rest[1:])
 
     def _tail_kind(self, block: Block, year: int | None) -> str | None:
         """"Planned" or "Problem" when the paragraph's first sentence opens that part of a report."""

@@ -473,3 +473,11 @@ def test_special_courts_township_centres_and_phone_apps(extractor: Extractor) ->
     assert names["平和县社会治安综合治理中心"].kind == "GovernmentBody"
     assert {"交管12123", "平和公安"} <= {n for n, e in names.items() if e.kind == "Platform"}
     assert not {n for n in names if n.startswith(("进入", "任一"))}
+
+
+def test_amendments_a_bare_bureau_owner_and_national_practices(extractor: Extractor) -> None:
+    text = "认真学习《中华人民共和国刑法修正案(十一)》,局法治建设工作领导小组推行证明事项告知承诺制,开展警营开放日活动。"
+    names = _by_name(extractor(small_report("寿光市公安局", text)))
+    assert names["刑法修正案(十一)"].kind == "Law" and "刑法" not in names
+    assert names["法治建设工作领导小组"].kind == "PoliceUnit" and "局法治建设工作领导小组" not in names
+    assert {"告知承诺制", "警营开放日"} <= {n for n, e in names.items() if e.kind == "Program"}

@@ -92,6 +92,8 @@ def fold_aliases(entities: list[Entity], own_heads: tuple[str, ...] = ()) -> lis
             groups.setdefault((e.kind, e.parent), []).append(e)  # bureaus are resolved already
     target: dict[str, Entity] = {}
     for peers in groups.values():
+        if len(peers) < 2:
+            continue  # a name alone in its group abbreviates nothing
         group = _Group(peers, own_heads)
         for e in peers:
             into = group.fold_target(e)

@@ -120,13 +120,18 @@ def test_overlaps_keep_the_longest_within_a_family_and_nest_across_families() ->
     assert quoted_program in resolve_overlaps([bureau, quoted_program])
 
 
-def test_quote_classifier_reads_the_phrase_and_what_follows() -> None:
+def _quote_kinds(text: str) -> dict[str, str | None]:
+    """What the quote classifier calls each quoted phrase of `text`."""
     rules = load_patterns("entity_rules")
+    quotes = find_quotes(text, rules["quote_pairs"], rules["ascii_quote"])
+    return dict(zip((q.text for q in quotes), QuoteClassifier(rules).classify(text, quotes)))
+
+
+def test_quote_classifier_reads_the_phrase_and_what_follows() -> None:
     text = ("推行“一村一辅警”工作机制,“清零”隐患,“涉疫”类案件,实现“双下降”,“甬商”“慈商”品牌,"
             "2022年“12·4”国家宪法日,推广“浙里办”APP,接入\"天府通办\"和\"蓉易办\"平台,“净网”专项行动,“一站式”办案,"
             "增强“四个意识”,落实“两个维护”,“八个多跨制度”")
-    quotes = find_quotes(text, rules["quote_pairs"], rules["ascii_quote"])
-    kinds = dict(zip((q.text for q in quotes), QuoteClassifier(rules).classify(text, quotes)))
+    kinds = _quote_kinds(text)
     assert kinds == {"一村一辅警": "Program", "清零": None, "涉疫": None, "双下降": None, "甬商": None,
                      "慈商": None, "12·4": None, "浙里办": "Platform", "天府通办": "Platform",
                      "蓉易办": "Platform", "净网": "Program", "一站式": None, "四个意识": None, "两个维护": None,
@@ -242,22 +247,18 @@ def test_numbered_legal_education_plans_and_national_programs(extractor: Extract
 
 
 def test_accounts_and_apps_used_as_tools_are_platforms_not_programs() -> None:
-    rules = load_patterns("entity_rules")
     text = ("运营“潍城警事”头条号和“鸢都警方”微博,借助“警企通”上传材料,依托“警格连心”机制走访群众,"
             "通过“e路护航”预约办理。")
-    quotes = find_quotes(text, rules["quote_pairs"], rules["ascii_quote"])
-    kinds = dict(zip((q.text for q in quotes), QuoteClassifier(rules).classify(text, quotes)))
+    kinds = _quote_kinds(text)
     assert kinds == {"潍城警事": "Platform", "鸢都警方": "Platform", "警企通": "Platform", "警格连心": "Program",
                      "e路护航": "Platform"}
 
 
 def test_slogans_named_days_and_people_are_not_programs() -> None:
-    rules = load_patterns("entity_rules")
-    text = ("倡导“快受理、快审核、快办结”,开展“警营开放日”和“中国人民警察节”活动,“护苗护学”专项行动,“宪法宣传周”,"
+    text = ("倡导“快受理、快审核、快办结”,开展“法治宣传日”和“中国人民警察节”活动,“护苗护学”专项行动,“宪法宣传周”,"
             "评选“办案能手”")
-    quotes = find_quotes(text, rules["quote_pairs"], rules["ascii_quote"])
-    kinds = dict(zip((q.text for q in quotes), QuoteClassifier(rules).classify(text, quotes)))
-    assert kinds == {"快受理、快审核、快办结": None, "警营开放日": None, "中国人民警察节": None,
+    kinds = _quote_kinds(text)
+    assert kinds == {"快受理、快审核、快办结": None, "法治宣传日": None, "中国人民警察节": None,
                      "护苗护学": "Program", "宪法宣传周": "Program", "办案能手": None}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 
 from policekg.kg.errors import FormatError, QueryError, StoreError
 
@@ -60,18 +60,32 @@ class QueryFailed(ApiError):
     status = 500
 
 
+#: Tags of the routes a person reads (pages, graph views): their errors come as a page too, drawn by the
+#: renderer `pages.include` leaves in `app.state.render_error`; every other route answers in plain text.
+PAGE_TAGS = frozenset({"pages", "graph"})
+
+
 def _text(status: int, message: str) -> PlainTextResponse:
-    return PlainTextResponse(message + "\n", status_code=status)
+    return PlainTextResponse(message + "\n", status_code=status, headers={"X-Content-Type-Options": "nosniff"})
 
 
-async def _api_error(request: Request, err: ApiError) -> PlainTextResponse:
+def _answer(request: Request, status: int, message: str) -> Response:
+    """The error in the form the route's readers take: a page for a page, plain text for a protocol."""
+    route = request.scope.get("route")
+    render = getattr(request.app.state, "render_error", None)
+    if render is not None and PAGE_TAGS.intersection(getattr(route, "tags", ())):
+        return render(request, status, message)
+    return _text(status, message)
+
+
+async def _api_error(request: Request, err: ApiError) -> Response:
     if err.status >= 500:
         log.warning("%s %s: %s", request.method, request.url.path, err)
-    return _text(err.status, str(err))
+    return _answer(request, err.status, str(err))
 
 
-async def _client_error(request: Request, err: Exception) -> PlainTextResponse:
-    return _text(400, str(err))
+async def _client_error(request: Request, err: Exception) -> Response:
+    return _answer(request, 400, str(err))
 
 
 async def _store_error(request: Request, err: StoreError) -> PlainTextResponse:

@@ -23,6 +23,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import Request
 
+from policekg.api.errors import ApiError
 from policekg.api.negotiation import VARY, choose
 from policekg.api.templating import templates
 from policekg.api.urls import (compare_url, graph_url, page_url, raw_path, report_name, split_suffix, twin_url,
@@ -40,13 +41,13 @@ T = TypeVar("T")
 MAX_PAGE_SIZE = 500
 
 
-class PageError(Exception):
-    """A page that cannot be shown, with the status and the sentence the user reads."""
+class PageError(ApiError):
+    """A page that cannot be shown, with the status and the sentence the user reads (answered, like
+    every API error, by `errors`: as a page, since pages raise it)."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-        self.message = message
 
 
 async def compute(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -180,7 +181,7 @@ def _cell(value: Any) -> Any:
 _ERROR_SUFFIXES = {*LIST_TYPES, *RDF_TYPES}
 
 
-def error_response(request: Request, err: PageError) -> Response:
+def error_response(request: Request, status: int, message: str) -> Response:
     """The error as the page or data the request asked for."""
     _, suffix = split_suffix(raw_path(request), _ERROR_SUFFIXES)
     try:
@@ -188,8 +189,8 @@ def error_response(request: Request, err: PageError) -> Response:
     except PageError:
         fmt = "html"
     if fmt == "html":
-        return render_html(request, "error.html", {"message": err.message}, err.status)
-    return render_json({"error": err.message, "status": err.status}, err.status)
+        return render_html(request, "error.html", {"message": message}, status)
+    return render_json({"error": message, "status": status}, status)
 
 
 # -- template helpers -------------------------------------------------------------------------------

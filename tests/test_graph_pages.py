@@ -249,6 +249,13 @@ def test_bad_requests_are_clear_errors(server):
         params={"query": "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"},
     )
     assert remote.status_code == 403 and "SERVICE" in remote.text
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    for query_text in ("SELECT * WHERE { ?s ?p ?o }", "CONSTRUCT {",
+                       "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"):
+        page = httpx.get(f"{server}/graph/query", params={"query": query_text}, headers=browser)
+        assert page.status_code in (400, 403) and page.headers["content-type"].startswith("text/html")
+    protocol = httpx.get(f"{server}/sparql", params={"query": "CONSTRUCT {"})  # the protocol stays plain text
+    assert protocol.status_code == 400 and protocol.headers["content-type"].startswith("text/plain")
     assert httpx.get(f"{server}/graph", params={"class": "nonsense"}).status_code == 400
     odd = httpx.get(f"{server}/graph", params={"report": "x> } } SELECT * { ?s ?p ?o"})
     assert odd.status_code == 400 and "no report" in odd.text

@@ -28,7 +28,8 @@ from policekg.api.negotiation import VARY, choose
 from policekg.api.templating import templates
 from policekg.api.urls import (compare_url, graph_url, page_url, raw_path, report_name, split_suffix, twin_url,
                                with_params)
-from policekg.kg.browse import NotFound, Page
+from policekg.kg import browse
+from policekg.kg.browse import Page
 from policekg.kg.errors import QueryError
 from policekg.kg.formats import RDF_FORMATS
 from policekg.kg.iris import PREFIXES
@@ -64,7 +65,7 @@ async def compute(request: Request, fn: Callable[..., T], *args: Any, **kwargs: 
         raise PageError(503, f"This page took longer than {timeout:g} s to compute and was stopped. "
                              "Narrow it down (a longer search text, a smaller page) or ask the SPARQL "
                              "endpoint with a LIMIT.") from err
-    except NotFound as err:
+    except browse.NotFound as err:  # a LookupError of kg, not the HTTP NotFound of api.errors
         raise PageError(404, str(err)) from err
     except QueryError as err:
         raise PageError(400, str(err)) from err
@@ -199,10 +200,14 @@ def curie(iri: str | None) -> str:
     """`https://w3id.org/policekg/ontology#implements` → `pk:implements` (for headings and tables)."""
     if not iri:
         return ""
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and prefix != "pkr":
+    for prefix, ns in _CURIE_NAMESPACES:
+        if iri.startswith(ns):
             return f"{prefix}:{iri[len(ns):]}"
     return iri
+
+
+#: The prefixes `curie` writes, the longest namespace first (sorted once; curie runs per table cell).
+_CURIE_NAMESPACES = sorted(((p, ns) for p, ns in PREFIXES.items() if p != "pkr"), key=lambda kv: -len(kv[1]))
 
 
 #: How classes and statuses are named on the pages (Chinese first: the data is Chinese).

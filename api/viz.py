@@ -10,6 +10,7 @@ vis-network's own files are served from the pyvis package, so the pages need no 
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -184,6 +185,7 @@ def standalone_html(g: nx.Graph, metrics: dict[str, Metrics], title: str, *, by_
                  "graph": _inline(STATIC_DIR / "graph.js", "</script")})
 
 
+@cache
 def _inline(path: Path, closing: str) -> Markup:
     """A file of ours or of pyvis, trusted, as raw element content (it must not close its element)."""
     text = path.read_text(encoding="utf-8")

@@ -451,8 +451,8 @@ class EntityRules:
                     if pattern.get("min_body", 2) <= len(body) <= pattern.get("max_body", len(body)) \
                             and body not in pattern.get("bad_bodies", ()) \
                             and re.search(pattern.get("body_re", ""), body):
-                        drop = pattern.get("drop_end_re")
-                        head = re.search(drop, m.group()) if drop else None
+                        campaign = pattern.get("drop_head")
+                        head = self.re["campaign_head_re"].search(m.group()) if campaign else None
                         end = m.end() - len(head.group()) if head else m.end()  # 反电诈(专项行动)
                         yield Candidate(start, end, pattern.get("kind", "Program"), "pattern")
                     continue

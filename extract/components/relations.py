@@ -145,7 +145,7 @@ class Relations:
         start, _ = self._clauses.clause(o.start)
         return self._doc_text[start:o.start]
 
-    def _at_clause_start(self, o: Occurrence, occurrences: list[Occurrence]) -> bool:
+    def _at_clause_start(self, o: Occurrence) -> bool:
         """Whether `o` opens its clause, alone or in a list of units (簇桥派出所、红牌楼派出所组织…)."""
         start, _ = self._clauses.clause(o.start)
         cursor = self.markers.match(self._doc_text, start).end()
@@ -199,7 +199,7 @@ class Relations:
                 yield Stated(measure, "usesPlatform", o.key, o.start)
             elif kind in LEGAL_KINDS and self._rests_on(o):
                 yield Stated(measure, "basedOn", o.key, o.start)
-            elif o.key in self._own_units and self._performs(o, occurrences):
+            elif o.key in self._own_units and self._performs(o):
                 yield Stated(measure, "performedBy", o.key, o.start)
 
     def _rests_on(self, o: Occurrence) -> bool:
@@ -236,13 +236,13 @@ class Relations:
             return False
         i = bisect_left(self._starts, o.start - 12)
         return any(p.end == o.start - 1 and p.kind == "PoliceUnit"
-                   and not self._at_clause_start(p, self._occurrences)
+                   and not self._at_clause_start(p)
                    for p in self._occurrences[i:bisect_left(self._starts, o.start)])
 
     def _passive(self, o: Occurrence) -> bool:
         return self.rules["passive_marker"] in self._clause_text_before(o)
 
-    def _performs(self, o: Occurrence, occurrences: list[Occurrence]) -> bool:
+    def _performs(self, o: Occurrence) -> bool:
         text = self._doc_text
         if self._owns_next(o):
             return False
@@ -252,14 +252,14 @@ class Relations:
         if self._is_exemplar(o):
             return True
         if self.party_subject.match(text, o.end):  # 县局党委书记、局长切实履行…: the bureau's leadership acts
-            return self._at_clause_start(o, occurrences)
-        end = self._list_end(o, occurrences)
+            return self._at_clause_start(o)
+        end = self._list_end(o)
         predicate = text[end:end + 4]
         if predicate.startswith(self.not_subject_followers) or not predicate or predicate[0] in ",;。:":
             return False
         if o.key == self._issuer and not after.startswith(self.issuer_subject_followers):
             return False
-        return self._at_clause_start(o, occurrences)
+        return self._at_clause_start(o)
 
     def _is_exemplar(self, o: Occurrence) -> bool:
         """以城关派出所、红城派出所为试点: `o` is in the list of units between 以 and 为试点 (the measure's
@@ -272,7 +272,7 @@ class Relations:
             end = following.end
         return text[start - 1:start] == self.rules["exemplar_lead"] and self.exemplar_end.match(text, end) is not None
 
-    def _list_end(self, o: Occurrence, occurrences: list[Occurrence]) -> int:
+    def _list_end(self, o: Occurrence) -> int:
         """Where the run of units that `o` starts or belongs to ends (西陵区分局、夷陵区分局执法办案管理中心
         被…: what follows the whole run is the predicate)."""
         end = o.end
@@ -297,7 +297,7 @@ class Relations:
         for o in occurrences:
             if o.kind != "PoliceUnit" or self._owns_next(o):
                 continue
-            subject = o.key != self._issuer and self._at_clause_start(o, occurrences) \
+            subject = o.key != self._issuer and self._at_clause_start(o) \
                 and self._doc_text[o.end:o.end + 1] not in quotes
             end = self._clauses.sentences.bounds(o.start)[1] if subject else self._clauses.clause(o.start)[1]
             for p in self._between(o.start + 1, end):
@@ -327,7 +327,7 @@ class Relations:
         start, _ = self._clauses.clause(o.start)
         subject = self._issuer
         for p in self._between(self._clauses.sentences.bounds(o.start)[0], o.start):
-            if p.key in self._own_units and self._at_clause_start(p, self._occurrences) \
+            if p.key in self._own_units and self._at_clause_start(p) \
                     and not self._owns_next(p):
                 subject = p.key
                 if p.start >= start:

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 
-from policekg.extract.issuer_context import RANK, IssuerContext
+from policekg.extract.issuer_context import LEVEL_WORDS, RANK, IssuerContext
 from policekg.extract.lexicon import Gazetteer
 
-_LEVELS = "省市县区州旗盟镇乡"
+_LEVELS = LEVEL_WORDS + "镇乡"
 _PARTY = re.compile(r"^(?P<where>.*?)委(?P<dept>.*)$")
 _COURT = re.compile(r"^(?P<where>.*?)(?:(?P<mid>中级)(?:人民)?(?P<head>法院)|(?:人民)?(?P<other>检察院|法院)|(?P<short>中院))$")
 _GOVERNMENT = re.compile(r"^(?P<where>.*?)(?:人民)?政府$")
 _CONGRESS = re.compile(r"^(?P<where>.*?)(?P<head>人大常委会|人大|政协)$")
-_BUREAU_ALIAS = re.compile(r"^(?P<level>自治区|[省市县区州旗盟])(?:公安)?(?P<head>厅|局)$")
+_BUREAU_ALIAS = re.compile(f"^(?P<level>自治区|[{LEVEL_WORDS}])(?:公安)?(?P<head>厅|局)$")
 _BRANCH_ALIAS = re.compile(r"^(?:区)?(?:公安)?分局$")
 
 

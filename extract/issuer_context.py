@@ -24,6 +24,10 @@ _LEVEL_OF_SUFFIX = {"省": "省", "自治区": "省", "市": "市", "县": "县"
                     "区": "区", "州": "州", "自治州": "州", "盟": "盟"}
 #: How high each level word stands: a province, a prefecture (市, 州, 盟), a county (县, 区, 旗).
 RANK = {"省": 0, "自治区": 0, "市": 1, "州": 1, "盟": 1, "县": 2, "区": 2, "旗": 2}
+#: The one-character level words bodies are named with (市委, 旗政府, 州局): every rule takes them from here.
+LEVEL_WORDS = "".join(word for word in RANK if len(word) == 1)
+#: The county-rank ones: a body named with one of them lies below a city issuer.
+COUNTY_WORDS = "".join(word for word in LEVEL_WORDS if RANK[word] == 2)
 _SUFFIXES_LONGEST_FIRST = sorted(_LEVEL_OF_SUFFIX, key=len, reverse=True)  # 自治县 before 县
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 from policekg.extract.blocks import doc_text, warn
-from policekg.extract.issuer_context import IssuerContext, issuer_context
+from policekg.extract.issuer_context import LEVEL_WORDS, IssuerContext, issuer_context
 from policekg.extract.lexicon import Gazetteer, gazetteer, national_entries, police_departments
 from policekg.extract.name_window import QUOTES, NameWindow, letters
 from policekg.extract.names import Namer
@@ -44,7 +44,7 @@ NAMED_KEY = "entity_spans"
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 _QUOTE_MARK = re.compile(f"[{re.escape(QUOTES)}]")
 _LAST_PARENS = re.compile(r"\([^()]*\)$")
-_LEVEL_NEAR_START = re.compile("^.{0,2}?(?=[省市县区州旗盟])")
+_LEVEL_NEAR_START = re.compile(f"^.{{0,2}}?(?=[{LEVEL_WORDS}])")
 
 
 @Language.factory("entity_rules")
@@ -102,9 +102,10 @@ class EntityRules:
             self.lexicon.add(f"Department|{name}", [self.nlp.make_doc(name)])
 
     def _compile_patterns(self, r: dict[str, Any]) -> None:
-        self.re = {key: re.compile(r[key]) for key in r if key.endswith("_re") and key not in (
+        levels = "|".join(LEVEL_WORDS)
+        self.re = {key: re.compile(r[key].replace("{levels}", levels)) for key in r if key.endswith("_re") and key not in (
             "department_re", "name_chars_re", "year_prefix_re", "counted_set_re")}
-        self.re["department_re"] = re.compile(r["department_re"].format(
+        self.re["department_re"] = re.compile(r["department_re"].replace("{levels}", levels).format(
             stems=compile_alternation(r["department_stems"]), heads=compile_alternation(r["department_heads"]),
             generic=compile_alternation(r["department_generic_words"]),
             firsts=re.escape("".join(sorted({s[0] for s in r["department_stems"]})))))
@@ -343,7 +344,7 @@ class EntityRules:
         if head in self.heads["unit"]:
             return "PoliceUnit"
         if head in self.heads["group"]:
-            owned_by_government = body[:1] in "省市县区州旗盟" or body.startswith(("政府", "党委"))
+            owned_by_government = body[:1] in LEVEL_WORDS or body.startswith(("政府", "党委"))
             alias = self.re["issuer_alias_prefix_re"].match(body)
             return "GovernmentBody" if owned_by_government and not alias else "PoliceUnit"
         if head in self.heads["center"]:

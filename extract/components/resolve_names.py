@@ -19,7 +19,7 @@ from policekg.extract.aliases import fold_aliases
 from policekg.extract.blocks import doc_text, warn
 from policekg.extract.clauses import sentences_of
 from policekg.extract.components.entity_rules import NAMED_KEY, build_namer
-from policekg.extract.issuer_context import IssuerContext, issuer_context
+from policekg.extract.issuer_context import COUNTY_WORDS, IssuerContext, issuer_context
 from policekg.extract.lexicon import gazetteer
 from policekg.extract.model import LEGAL_KINDS, Entity, Mention, entity_key
 from policekg.extract.names import Namer
@@ -156,7 +156,7 @@ def _entity(by_key: dict[str, Entity], kind: str, name: str, parent: str | None 
 def _below_issuer(span: Named, ctx: IssuerContext) -> bool:
     """A body named with a level below the issuer's (区司法局 in a city's report), which the issuer
     alone cannot place."""
-    return span.kind == "GovernmentBody" and not span.known and span.text[:1] in "区县旗" \
+    return span.kind == "GovernmentBody" and not span.known and span.text[:1] in COUNTY_WORDS \
         and ctx.place_at(span.text[0]) is None
 
 

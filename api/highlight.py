@@ -1,6 +1,6 @@
 """The report's text with every extracted mention highlighted by class and linked to its entity's page.
 
-spaCy's displaCy draws it (`style="ent"`, manual mode). Why its output may go into a page unescaped
+spaCy's displaCy draws it (its entity renderer, with manual spans). Why its output may go into a page unescaped
 (the one `|safe` of the templates): displaCy escapes the report text itself (`spacy.util.escape_html`
 on every fragment and entity text, `\\n` → `<br>`), but NOT the label, the link or any template
 field, so those are escaped here with `html.escape` before they reach it, and the template is our
@@ -13,7 +13,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from spacy import displacy
+from spacy.displacy.render import EntityRenderer
 
 from policekg.api.urls import page_url
 
@@ -28,11 +28,11 @@ def non_overlapping(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     (not 慈溪市 inside it).
     """
     chosen: list[dict[str, Any]] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((m["end"] for m in mentions), default=0))
     for m in sorted(mentions, key=lambda m: (-(m["end"] - m["start"]), m["start"])):
-        if all(m["end"] <= s or m["start"] >= e for s, e in taken):
+        if taken.find(1, m["start"], m["end"]) < 0:
             chosen.append(m)
-            taken.append((m["start"], m["end"]))
+            taken[m["start"]:m["end"]] = b"\x01" * (m["end"] - m["start"])
     return sorted(chosen, key=lambda m: m["start"])
 
 
@@ -48,7 +48,10 @@ def spans(text: str, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def highlight(text: str, mentions: list[dict[str, Any]]) -> str:
-    """The text as HTML: escaped by displaCy, mentions as links (see the module docstring on safety)."""
+    """The text as HTML: escaped by displaCy, mentions as links (see the module docstring on safety).
+
+    The renderer is called directly, not through `displacy.render`, which parks its input in a module
+    global (two pages drawn at once in worker threads would swap texts) and hands it to IPython's
+    display in a notebook instead of returning it."""
     doc = {"text": text, "ents": spans(text, mentions), "title": None}
-    return displacy.render(doc, style="ent", manual=True, page=False, minify=False,
-                           options={"template": TEMPLATE})
+    return EntityRenderer({"template": TEMPLATE}).render([doc], page=False, minify=False).strip()

@@ -38,7 +38,8 @@ async def report(request: Request, path: str, store: GraphStore = Depends(get_st
             return render_csv(view.figures, "figures")
         if fmt == "json":
             return render_json(view)
-        context = {"r": view, "text_html": highlight(view.text, view.mentions), "url": f"/report/{local}"}
+        text_html = await compute(request, highlight, view.text, view.mentions)  # a long report: off the event loop
+        context = {"r": view, "text_html": text_html, "url": f"/report/{local}"}
         return render_html(request, "report.html", context)
     if not await compute(request, report_exists, store, iri):
         raise PageError(404, f"no report <{iri}> in the store")

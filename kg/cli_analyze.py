@@ -22,6 +22,7 @@ from policekg.kg.analysis import (
     shortest_path,
     similar_bureaus,
 )
+from policekg.kg.browse import main_class
 from policekg.kg.graphviews import (
     Node,
     bureau_program_graph,
@@ -64,7 +65,7 @@ def centrality(
         str, typer.Option(help="entity (stated relations) or cooccurrence (named in one measure)")
     ] = "entity",
     cls: Annotated[
-        str | None, typer.Option("--class", help="Only this class (Program, PoliceUnit, …)")
+        str | None, typer.Option("--class", help="Only this class (Program, PoliceUnit, LegalInstrument, Law, …)")
     ] = None,
     top: Annotated[int, typer.Option(min=1, help="Rows to print")] = 20,
 ) -> None:
@@ -76,7 +77,8 @@ def centrality(
         metrics: dict[str, Metrics] = (
             current_metrics(db) if view == "entity" else analyse(cooccurrence_graph(db))
         )
-    rows = [(iri, m) for iri, m in metrics.items() if iri in nodes and (cls is None or nodes[iri].cls == cls)]
+    rows = [(iri, m) for iri, m in metrics.items()
+            if iri in nodes and (cls is None or cls in (nodes[iri].cls, main_class([nodes[iri].cls])))]
     rows.sort(key=lambda r: (-r[1].pagerank, r[0]))
     table = Table("#", "name", "class", "degree", "betweenness", "pagerank", "community")
     for rank, (iri, m) in enumerate(rows[:top], start=1):

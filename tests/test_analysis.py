@@ -198,6 +198,9 @@ def test_cli_prints_centrality_path_and_similarity(graph_store_path: Path, tmp_p
     pairs = _rows(db, "SELECT ?a ?b WHERE { ?a pk:partOf ?b } ORDER BY ?a LIMIT 1")
     best = max(metrics, key=lambda iri: metrics[iri].pagerank)
     assert nodes[best].label in central.output
+    legal = runner.invoke(app, ["analyze", "centrality", "--store", str(path), "--class", "LegalInstrument"])
+    laws = {nodes[iri].label for iri in metrics if iri in nodes and nodes[iri].cls == "Law"}
+    assert legal.exit_code == 0 and laws and any(law in legal.output for law in laws)  # a law is a legal instrument
 
     unit, bureau = (nodes[iri].label for iri in pairs[0])
     found = runner.invoke(app, ["analyze", "path", unit, bureau, "--store", str(path)])

@@ -18,6 +18,7 @@ from rdflib import Graph, URIRef
 from policekg.api.auth import require_update_token
 from policekg.api.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
 from policekg.api.negotiation import VARY, media_types, rank
+from policekg.api.request_params import absolute_iri, content_type
 from policekg.api.streaming import stream
 from policekg.kg.errors import FormatError
 from policekg.kg.formats import RDF_FORMATS, RdfFormat, rdf_format
@@ -36,10 +37,7 @@ def _target(request: Request) -> str | None:
         raise BadRequest("name exactly one graph: ?graph=<IRI> or ?default")
     if "default" in params:
         return None
-    try:
-        return ox.NamedNode(params["graph"]).value
-    except ValueError as err:
-        raise BadRequest(f"graph {params['graph']!r} is not an absolute IRI: {err}") from err
+    return absolute_iri("graph", params["graph"])
 
 
 def _response_format(request: Request) -> RdfFormat:
@@ -70,7 +68,7 @@ async def get_graph(request: Request) -> StreamingResponse:
 
 async def _body_triples(request: Request, iri: str) -> list[ox.Triple]:
     """The request body parsed in its Content-Type (relative IRIs against `iri`; graphs flattened)."""
-    ctype = request.headers.get("content-type", "").split(";")[0].strip()
+    ctype = content_type(request)
     try:
         fmt = rdf_format(ctype)
     except FormatError as err:

@@ -29,6 +29,7 @@ from policekg.api.guardrails import check_remote
 from policekg.api.negotiation import VARY, choose, media_types, names_explicitly, rank
 from policekg.api.query_exec import Job
 from policekg.api.query_pool import ProcessPool, ThreadRunner, runner_for
+from policekg.api.request_params import absolute_iri, content_type
 from policekg.api.service_description import service_description
 from policekg.api.sparql_examples import EXAMPLES, PROLOGUE
 from policekg.api.templating import templates
@@ -79,7 +80,7 @@ async def sparql_get(request: Request) -> Response:
 
 @router.post("/sparql", summary="SPARQL query or update (POST)")
 async def sparql_post(request: Request) -> Response:
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    ctype = content_type(request)
     if ctype == QUERY_TYPE:
         return await answer_query(request, await _body_text(request), request.query_params)
     if ctype == UPDATE_TYPE:
@@ -134,13 +135,7 @@ async def answer_update(request: Request, update: str, params: ImmutableMultiDic
 
 
 def _iris(params: ImmutableMultiDict, name: str) -> tuple[str, ...]:
-    values = tuple(params.getlist(name))
-    for value in values:
-        try:
-            ox.NamedNode(value)
-        except ValueError as err:
-            raise BadRequest(f"{name} {value!r} is not an absolute IRI: {err}") from err
-    return values
+    return tuple(absolute_iri(name, value) for value in params.getlist(name))
 
 
 def _acceptable(accept: str | None, fmt: str | None) -> tuple[list[ResultsFormat], list[RdfFormat]]:

@@ -12,6 +12,8 @@ import re
 from typing import Any
 
 QUOTES = "“”\"「」『』‘’"
+#: The marks that open a quote (the ASCII one opens and closes).
+OPENING_QUOTES = "“\"「『‘"
 
 
 class NameWindow:

@@ -185,3 +185,12 @@ def test_stations_listed_as_the_pilot_act_and_a_list_applied_is_a_basis(extracto
     for station in ("城关派出所", "红城派出所"):
         assert (measure_key("1-1"), "performedBy", entity_key("PoliceUnit", station, "永登县公安局")) in triples
     assert (measure_key("1-2"), "basedOn", "PolicyDocument:涉企轻微违法行为免罚清单") in triples
+
+
+def test_a_units_own_brand_in_corner_brackets_is_the_units(extractor: Extractor) -> None:
+    """『』 quote a brand as “” do (the opening marks come from one list)."""
+    extraction = extractor(small_report("日照市公安局", "推广石臼派出所『海岸警语』工作法,深化“警调联动”。"))
+    station = entity_key("PoliceUnit", "石臼派出所", "日照市公安局")
+    triples = _triples(extraction)
+    assert (station, "implements", "Program:海岸警语") in triples
+    assert (measure_key("1-1"), "implements", "Program:海岸警语") not in triples

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from policekg.extract.blocks import doc_text
 from policekg.extract.clauses import Clauses
 from policekg.extract.model import LEGAL_KINDS, Entity, Measure, Relation, entity_key, measure_key
+from policekg.extract.name_window import OPENING_QUOTES
 from policekg.extract.patterns import compile_alternation, load_patterns
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -232,7 +233,7 @@ class Relations:
         """Whether the program `o` is written right after a unit, in quotes, inside its clause (推广匡堰
         派出所“老励工作室”); a unit and its brand opening the clause (湄江派出所“老杨工作室”调解纠纷…) are
         what the measure reports, as 湄江派出所打造“老杨工作室” would be."""
-        if o.start == 0 or self._doc_text[o.start - 1] not in "“\"「":
+        if o.start == 0 or self._doc_text[o.start - 1] not in OPENING_QUOTES:
             return False
         i = bisect_left(self._starts, o.start - 12)
         return any(p.end == o.start - 1 and p.kind == "PoliceUnit"
@@ -292,7 +293,7 @@ class Relations:
     def _unit_programs(self, occurrences: list[Occurrence]) -> Iterator[Stated]:
         """A unit implements a program it names directly (市局“法学课堂”), or one named in the sentence
         it is the subject of (大峃中心派出所派驻调解员2名,全年通过警调衔接化解纠纷…)."""
-        quotes = "“\"「"
+        quotes = OPENING_QUOTES
         adjacent = ("", *quotes)  # a program written right after the unit, or after an opening quote
         for o in occurrences:
             if o.kind != "PoliceUnit" or self._owns_next(o):

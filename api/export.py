@@ -27,7 +27,7 @@ async def export(request: Request,
     fmt = rdf_format(format)
     store: GraphStore = request.app.state.store
     target = URIRef(graph) if graph else None
-    if target is not None and target not in store.report_graphs():
+    if target is not None and not store.has_report(target):
         raise NotFound(f"no report graph <{graph}> in the store")
     return StreamingResponse(stream(lambda out: store.export(fmt, out, target)), media_type=fmt.media_type,
                              headers={"Content-Disposition": content_disposition(download_name(target, fmt))})

@@ -19,7 +19,7 @@ from policekg.api.rendering import (LIST_TYPES, RDF_TYPES, VARY, PageError, comp
                                     render_json, wanted)
 from policekg.api.urls import iri_for, raw_local_path, split_suffix
 from policekg.kg.formats import rdf_format
-from policekg.kg.report_view import report_exists, report_view
+from policekg.kg.report_view import report_view
 from policekg.kg.store import GraphStore
 
 router = APIRouter(tags=["pages"])
@@ -41,7 +41,7 @@ async def report(request: Request, path: str, store: GraphStore = Depends(get_st
         text_html = await compute(request, highlight, view.text, view.mentions)  # a long report: off the event loop
         context = {"r": view, "text_html": text_html, "url": f"/report/{local}"}
         return render_html(request, "report.html", context)
-    if not await compute(request, report_exists, store, iri):
+    if not await compute(request, store.has_report, iri):
         raise PageError(404, f"no report <{iri}> in the store")
     rdf = rdf_format(REPORT_TYPES[fmt])
     out = io.BytesIO()

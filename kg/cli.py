@@ -104,7 +104,7 @@ def remove(
     except ValueError as e:
         fail(str(e))
     with open_store(store, write=True) as db:
-        if iri not in db.report_graphs():  # the analysis or ontology graph is no report
+        if not db.has_report(iri):  # the analysis or ontology graph is no report
             fail(f"no report graph <{iri}> in the store")
         db.remove_graph(iri)
         refresh_analysis(db)
@@ -166,7 +166,7 @@ def export(
 
     fmt = rdf_format(format)
     with open_store(store, write=False) as db:
-        if graph is not None and URIRef(graph) not in db.report_graphs():
+        if graph is not None and not db.has_report(graph):
             fail(f"no report graph <{graph}> in the store")
         target = output.open("wb") if output else sys.stdout.buffer
         try:

@@ -195,7 +195,7 @@ def store_report(store: GraphStore, extracted: Extracted, key: str | None) -> St
     iri = URIRef(graph.identifier)
     if key:
         graph.add((iri, PK.sourceSha256, Literal(key)))
-    replaced = store.ox_query(f"ASK {{ GRAPH <{iri}> {{ <{iri}> a pk:Report }} }}")
+    replaced = store.has_report(iri)
     store.replace_graph(iri, graph)
     return Stored(extracted.path, iri, len(graph), extracted.chars, extracted.format, bool(replaced),
                   class_counts(graph), extracted.warnings)

@@ -115,8 +115,3 @@ SELECT ?obs ?indicator ?indicator_label ?value ?unit ?period ?approximate ?measu
 } ORDER BY ?start ?obs
 """
 
-
-def report_exists(store: GraphStore, iri: str) -> bool:
-    """Whether the store holds the report graph `iri`."""
-    r = sparql_iri(iri)
-    return bool(store.ox_query(f"ASK {{ GRAPH {r} {{ {r} a pk:Report }} }}"))

@@ -117,6 +117,14 @@ class GraphStore:
         """The IRIs of all report graphs, sorted."""
         return [URIRef(s["g"].value) for s in self.ox_query(_REPORT_GRAPHS)]
 
+    def has_report(self, iri: str) -> bool:
+        """Whether `iri` names a report graph (not the analysis or ontology graph; False for no IRI)."""
+        try:
+            node = str(ox.NamedNode(str(iri)))  # written back as <…>, checked: nothing else can get in
+        except ValueError:
+            return False
+        return bool(self.ox_query(f"ASK {{ GRAPH {node} {{ {node} a pk:Report }} }}"))
+
     def graph(self, iri: URIRef) -> Graph:
         """A copy of one named graph as an in-memory rdflib Graph (for validation and analysis)."""
         g = named_graph(iri)

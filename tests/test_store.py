@@ -57,3 +57,12 @@ def test_replacing_one_graph_leaves_the_others(store: GraphStore) -> None:
 def test_malformed_query_raises_query_error_with_position(store: GraphStore) -> None:
     with pytest.raises(QueryError, match=r"1:\d+"):
         store.ox_query("SELECT ?s WHERE { ?s ?p }")
+
+
+def test_has_report_names_report_graphs_only(store: GraphStore, seed_extraction: Extraction) -> None:
+    graph = report_graph(seed_extraction)
+    store.replace_graph(graph.identifier, graph)
+    other = URIRef("https://w3id.org/policekg/resource/analysis")
+    store.replace_graph(other, Graph().add((other, PK.computedAt, Literal("now"))))
+    assert store.has_report(str(graph.identifier))
+    assert not store.has_report(str(other)) and not store.has_report("not an IRI> } ASK {")

@@ -77,10 +77,14 @@ class EntityRules:
                                          if any(name[:n] in verbs for n in lengths))
         self.quotes = QuoteClassifier(r)
         self.namer = build_namer(r)
-        self.center_blocked = tuple(r["center_blocked_after"])
-        self.generic_prefixes = tuple(r["generic_level_prefixes"])
-        self.anchor_words = {key: tuple(r[f"{key}_anchor_words"]) for key in ("bureau", "court", "congress")}
-        self.class_endings = tuple(r["class_body_endings"])
+        # every word list as the tuple str.startswith/endswith take, made here once, not per report
+        self.words: dict[str, tuple[str, ...]] = {
+            key: tuple(value) for key, value in r.items() if isinstance(value, list) and all(
+                isinstance(word, str) for word in value)}
+        self.center_blocked = self.words["center_blocked_after"]
+        self.generic_prefixes = self.words["generic_level_prefixes"]
+        self.anchor_words = {key: self.words[f"{key}_anchor_words"] for key in ("bureau", "court", "congress")}
+        self.class_endings = self.words["class_body_endings"]
         self.heads = {kind: frozenset(r[f"{kind}_heads"]) for kind in ("unit", "center", "committee", "group")}
         self.known_platforms = frozenset(s for e in national_entries() if e.kind == "Platform" for s in e.spellings)
         self._build_lexicon_matcher()
@@ -167,7 +171,7 @@ class EntityRules:
                 for match_id, start, end in self.lexicon(doc)]
 
     def _lexicon(self, text: str, matches: list[tuple[str, int, int]]) -> Iterator[Candidate]:
-        blocked = tuple(self.rules["law_blocked_after"])
+        blocked = self.words["law_blocked_after"]
         for key, start, end in matches:
             if key.startswith("Department|"):
                 yield Candidate(start, end, "PoliceUnit", "pattern")  # named like any local unit
@@ -181,7 +185,7 @@ class EntityRules:
     def _places(self, text: str, matches: list[tuple[str, int, int]], ctx: IssuerContext | None
                 ) -> Iterator[Candidate]:
         blocklist = [phrase for phrase in self.rules["place_short_blocklist"] if phrase in text]
-        unit_after = tuple(self.rules["unit_heads"])
+        unit_after = self.words["unit_heads"]
         for key, start, end in matches:
             if not key.startswith("Place|"):
                 continue
@@ -204,9 +208,9 @@ class EntityRules:
 
     def _local_places(self, text: str) -> Iterator[Candidate]:
         """Towns, streets and squares: a name of two characters or more before 镇/街道/广场…"""
-        bad = tuple(self.rules["place_body_bad_endings"])
+        bad = self.words["place_body_bad_endings"]
         generic = self.generic_prefixes
-        blocked = tuple(self.rules["place_blocked_after"])
+        blocked = self.words["place_blocked_after"]
         kinds = self.re["place_kinds"]
         divisions = self.rules["division_heads"]
         for m in self.re["place_head"].finditer(text):
@@ -243,7 +247,7 @@ class EntityRules:
     def _bureaus(self, text: str, places: dict[int, Candidate]) -> Iterator[Candidate]:
         """市局, 我局, 省厅, 宁波市公安局, 成都市公安局武侯区分局; a bare 分局 with a name in front of it
         (交警分局) is left to the head-word rule."""
-        blocked = tuple(self.rules["issuer_alias_blocked_after"])
+        blocked = self.words["issuer_alias_blocked_after"]
         found: list[Candidate] = []
         for start, end, level, p in self._anchored(text, "bureau"):
             if p is None or text.startswith(blocked, end) or self._names_a_class_before(text, start):
@@ -361,8 +365,8 @@ class EntityRules:
     def _platforms(self, text: str) -> Iterator[Candidate]:
         r = self.rules
         min_body = r["platform_heads"]
-        blocked = tuple(r["platform_blocked_after"])
-        bad_end = tuple(r["platform_body_bad_endings"])
+        blocked = self.words["platform_blocked_after"]
+        bad_end = self.words["platform_body_bad_endings"]
         for m in self.re["platform_head"].finditer(text):
             if text.startswith(blocked, m.end()):
                 continue
@@ -391,7 +395,7 @@ class EntityRules:
 
     def _listed_platforms(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
         """平安慈溪、市政务办微信公众号等载体: the items of a list closed by 等载体 are platforms too."""
-        list_heads = tuple(self.rules["platform_list_heads"])
+        list_heads = self.words["platform_list_heads"]
         lists = [c for c in found if c.kind == "Platform" and text.startswith(list_heads, c.end)]
         taken = {(c.start, c.end) for c in found} if lists else set()
         for c in lists:
@@ -432,7 +436,7 @@ class EntityRules:
                 yield Candidate(q.inner_start, q.inner_end, kind, "quote", quoted=True)
 
     def _program_shapes(self, text: str, places: dict[int, Candidate]) -> Iterator[Candidate]:
-        bad = tuple(self.rules["not_program_words"])
+        bad = self.words["not_program_words"]
         for pattern, regex in self.re["programs"]:
             required = pattern.get("requires", "")
             if required not in text:

@@ -27,7 +27,7 @@ from typing import Any
 
 from policekg.extract import Extractor
 from policekg.kg.iris import PK, PKR, report_iri
-from policekg.kg.loaders import LoadError, load
+from policekg.kg.loaders import LoadError, load, load_bytes, read_file
 from policekg.kg.store import GraphStore
 from policekg.kg.triples import report_graph
 from rdflib import RDF, Graph, Literal, URIRef
@@ -175,13 +175,15 @@ def source_key(data: bytes, overrides: dict[str, Any]) -> str:
 
 # -- extraction (runs in the worker processes) ---------------------------------------------------
 
-def extract_report(extractor: Extractor, path: Path, overrides: dict[str, Any]) -> Extracted:
-    """Load, extract and build the graph of one file; raises LoadError or ExtractionError.
+def extract_report(extractor: Extractor, path: Path, overrides: dict[str, Any],
+                   data: bytes | None = None) -> Extracted:
+    """Load, extract and build the graph of one file (its `data` when already read); raises LoadError
+    or ExtractionError.
 
     Metadata the file itself carries (a page's canonical URL, title, date) comes first, the
     overrides given by the user win over it, and both win over what the text says.
     """
-    loaded = load(path)
+    loaded = load(path) if data is None else load_bytes(data)
     extraction = extractor(loaded.text, **{**loaded.meta, **overrides})
     graph = report_graph(extraction)
     return Extracted(path, graph, len(extraction.text), loaded.format, extraction.warnings)
@@ -216,8 +218,8 @@ def stored_keys(store: GraphStore) -> dict[str, URIRef]:
 def ingest_file(store: GraphStore, extractor: Extractor, path: Path, **overrides: Any) -> Stored:
     """Extract one file and replace its report's graph; raises LoadError or ExtractionError on bad input."""
     given = {k: v for k, v in overrides.items() if v is not None}
-    data = path.read_bytes()
-    return store_report(store, extract_report(extractor, path, given), source_key(data, given))
+    data = read_file(path)  # read once: for the source key and for the text
+    return store_report(store, extract_report(extractor, path, given, data), source_key(data, given))
 
 
 def report_ref(text: str) -> URIRef:

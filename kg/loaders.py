@@ -58,11 +58,15 @@ class LoadedText:
 
 def load(path: Path) -> LoadedText:
     """The report text of a file, whatever its format; `LoadError` when there is none."""
+    return load_bytes(read_file(path))
+
+
+def read_file(path: Path) -> bytes:
+    """The file's bytes; `LoadError` saying why when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as err:
         raise LoadError(f"cannot read the file: {err.strerror or err}") from err
-    return load_bytes(data)
 
 
 def load_bytes(data: bytes) -> LoadedText:

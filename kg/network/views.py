@@ -23,19 +23,19 @@ import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
-from policekg.kg.browse import sparql_iri
-from policekg.kg.errors import QueryError
-from policekg.kg.iris import PK, local_path
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.iris import PK, local_path
+from policekg.kg.read.sparql import sparql_iri
+from policekg.kg.rdf.store import GraphStore
+from policekg.schema.vocabulary import ENTITY_CLASSES as VOCABULARY_CLASSES
+from policekg.schema.vocabulary import RELATION_NAMES
 
-#: Entity classes drawn as nodes; the most specific class a node has names its kind.
-ENTITY_CLASSES: tuple[str, ...] = (
-    "PoliceUnit", "GovernmentBody", "Program", "Law", "Regulation", "PolicyDocument", "LegalInstrument",
-    "Platform", "Place",
-)
-RELATIONS: tuple[str, ...] = (
-    "partOf", "implements", "performedBy", "basedOn", "usesPlatform", "cooperatesWith", "locatedIn",
-)
+#: Entity classes drawn as nodes: the classes the extractor names and the parents they are grouped
+#: under (indicators are what figures measure, not nodes). A subclass comes before its parent, so the
+#: first class a node has is its most specific.
+ENTITY_CLASSES: tuple[str, ...] = tuple(
+    c.name for c in VOCABULARY_CLASSES if c.extracted or any(k.parent == c.name for k in VOCABULARY_CLASSES))
+RELATIONS: tuple[str, ...] = RELATION_NAMES
 
 _CLASS_VALUES = " ".join(f"pk:{c}" for c in ENTITY_CLASSES)
 _RELATION_VALUES = " ".join(f"pk:{p}" for p in RELATIONS)

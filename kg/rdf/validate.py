@@ -24,9 +24,9 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH, NamespaceManager
 from rdflib.term import Node
 
-from policekg.kg.errors import StoreError
-from policekg.kg.iris import PREFIXES
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.errors import StoreError
+from policekg.kg.rdf.iris import PREFIXES
+from policekg.kg.rdf.store import GraphStore
 from policekg.schema import ONTOLOGY, SHAPES
 
 log = logging.getLogger(__name__)

@@ -22,9 +22,9 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph, URIRef
 from rdflib.query import Result
 
-from policekg.kg.errors import QueryError, StoreError
-from policekg.kg.formats import RdfFormat
-from policekg.kg.iris import PREFIXES, named_graph
+from policekg.kg.rdf.errors import QueryError, StoreError
+from policekg.kg.rdf.formats import RdfFormat
+from policekg.kg.rdf.iris import PREFIXES, named_graph
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ import networkx as nx
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
-from policekg.kg.graphviews import Node, entity_graph, simple_graph
-from policekg.kg.iris import ANALYSIS_GRAPH, PK, PKR, named_graph, segment
-from policekg.kg.store import GraphStore
+from policekg.kg.network.views import Node, entity_graph, simple_graph
+from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, PKR, named_graph, segment
+from policekg.kg.rdf.store import GraphStore
 
 log = logging.getLogger(__name__)
 

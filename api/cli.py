@@ -6,7 +6,7 @@ the web layer. `serve` loads uvicorn, the app and (for an empty store) spaCy onl
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,9 +16,9 @@ from policekg.kg.cli.common import StoreOpt, open_store, out, run, settings
 
 def serve(
     store: StoreOpt = None,
-    host: Annotated[Optional[str], typer.Option(help="Interface to listen on [default 127.0.0.1]")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port [default 8000]")] = None,
-    update_token: Annotated[Optional[str], typer.Option(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on [default 127.0.0.1]")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default 8000]")] = None,
+    update_token: Annotated[str | None, typer.Option(
         help="Allow SPARQL Update and Graph Store writes with 'Authorization: Bearer <token>' "
              "[env POLICEKG_UPDATE_TOKEN; default: read-only]")] = None,
 ) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -25,11 +25,11 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Report files, folders (searched recursively) or glob patterns: "
                                                      "text (UTF-8, GB18030), saved web pages, PDF, .docx")],
     store: StoreOpt = None,
-    issuer: Annotated[Optional[str], typer.Option(help="Issuing bureau of every file (a <file>.json sidecar "
-                                                       "wins; without either, the text says)")] = None,
-    year: Annotated[Optional[int], typer.Option(help="Report year of every file (likewise)")] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1,
-                                                help="Extraction processes (default: one per core)")] = None,
+    issuer: Annotated[str | None, typer.Option(help="Issuing bureau of every file (a <file>.json sidecar "
+                                                   "wins; without either, the text says)")] = None,
+    year: Annotated[int | None, typer.Option(help="Report year of every file (likewise)")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1,
+                                             help="Extraction processes (default: one per core)")] = None,
     force: Annotated[bool, typer.Option(help="Re-extract files stored unchanged (after an upgrade)")] = False,
 ) -> None:
     """Extract every report and store each as its own named graph.
@@ -127,8 +127,8 @@ def _print_table(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) 
 
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="ttl, trig, nt, nq, jsonld or xml")] = "trig",
-    graph: Annotated[Optional[str], typer.Option(help="Only this report graph (its IRI)")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default stdout)")] = None,
+    graph: Annotated[str | None, typer.Option(help="Only this report graph (its IRI)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout)")] = None,
     store: StoreOpt = None,
 ) -> None:
     """Write the whole dataset, or one report's graph, as RDF. TriG and N-Quads keep the named graphs."""
@@ -162,7 +162,7 @@ def stats(store: StoreOpt = None) -> None:
 
 def validate(
     store: StoreOpt = None,
-    graph: Annotated[Optional[str], typer.Option(help="Only this report graph (its IRI)")] = None,
+    graph: Annotated[str | None, typer.Option(help="Only this report graph (its IRI)")] = None,
 ) -> None:
     """Check every report graph (or one) against the SHACL shapes; exit 1 if any violation is found."""
     from rdflib import URIRef
@@ -184,7 +184,7 @@ def validate(
 def eval_command(
     gold: Annotated[Path, typer.Argument(help="Gold annotation (JSON, the format of tests/data/*.gold.json)")],
     report: Annotated[Path, typer.Argument(help="The report text the gold annotates")],
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores as JSON here")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the scores as JSON here")] = None,
     strict: Annotated[bool, typer.Option(help="Exit 1 when a target is missed")] = False,
     details: Annotated[bool, typer.Option(help="List what was missed and what was spurious")] = False,
 ) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-StoreOpt = Annotated[Optional[Path], typer.Option("--store", help="Store directory [env POLICEKG_STORE; "
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store directory [env POLICEKG_STORE; "
                                                                    "default ./policekg-data]")]
 
 #: Our error types, by module: a command's error of one of them is one line and exit code 1. By name,

@@ -36,13 +36,10 @@ BETWEENNESS_PIVOTS = 50
 _INPUTS = """
 SELECT ?r ?h (COUNT(*) AS ?n) WHERE { GRAPH ?r { ?r a pk:Report ; pk:sha256 ?h . ?s ?p ?o } }
 GROUP BY ?r ?h ORDER BY ?r"""
-_STORED_DIGEST = "SELECT ?d WHERE { GRAPH <%s> { <%s> pk:inputDigest ?d } }" % (
-    ANALYSIS_GRAPH,
-    ANALYSIS_GRAPH,
-)
-_STORED_METRICS = """
-SELECT ?e ?pr ?b ?d ?c WHERE { GRAPH <%s> {
-  ?e pk:pagerank ?pr ; pk:betweenness ?b ; pk:degree ?d ; pk:community ?c } }""" % ANALYSIS_GRAPH
+_STORED_DIGEST = f"SELECT ?d WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{ <{ANALYSIS_GRAPH}> pk:inputDigest ?d }} }}"
+_STORED_METRICS = f"""
+SELECT ?e ?pr ?b ?d ?c WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{
+  ?e pk:pagerank ?pr ; pk:betweenness ?b ; pk:degree ?d ; pk:community ?c }} }}"""
 
 
 class AnalysisError(LookupError):

@@ -25,8 +25,8 @@ from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.iris import PK, local_path
-from policekg.kg.read.sparql import sparql_iri
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.sparql import sparql_iri
 from policekg.schema.vocabulary import ENTITY_CLASSES as VOCABULARY_CLASSES
 from policekg.schema.vocabulary import RELATION_NAMES
 
@@ -126,7 +126,7 @@ def _reports_filter(reports: list[str] | None) -> str:
     """`VALUES ?r {…}` restricting a query to some report graphs; QueryError for a malformed IRI."""
     if not reports:
         return ""
-    return "VALUES ?r { %s }" % " ".join(sparql_iri(r) for r in reports)
+    return f"VALUES ?r {{ {' '.join(sparql_iri(r) for r in reports)} }}"
 
 
 def _most_specific(classes: set[str]) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
@@ -25,6 +25,9 @@ from rdflib.query import Result
 from policekg.kg.rdf.errors import QueryError, StoreError
 from policekg.kg.rdf.formats import RdfFormat
 from policekg.kg.rdf.iris import PREFIXES, named_graph
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +50,7 @@ class GraphStore:
         """The underlying pyoxigraph store (for the hot paths; see the module docstring)."""
         return self._ox
 
-    def __enter__(self) -> GraphStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

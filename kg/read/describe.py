@@ -14,9 +14,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from policekg.kg.read.sparql import NotFound, main_class, names, py, rows, sparql_iri
 from policekg.kg.rdf.iris import PREFIXES
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.sparql import NotFound, main_class, names, py, rows, sparql_iri
 
 _RDF = PREFIXES["rdf"]
 _RDFS = PREFIXES["rdfs"]

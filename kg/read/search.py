@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from policekg.kg.read.paging import Page, paginate
-from policekg.kg.read.sparql import CLASS_ORDER, main_class, names, rows, sparql_iri, sparql_str
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.paging import Page, paginate
+from policekg.kg.read.sparql import CLASS_ORDER, main_class, names, rows, sparql_iri, sparql_str
 from policekg.schema.vocabulary import BY_NAME, GROUPED_CLASSES, REPORT_PARTS
 
 #: More matches than this are cut (the answer says so): a query that short needs more characters.

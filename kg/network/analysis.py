@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 LOUVAIN_SEED = 42
 #: Exact betweenness is O(n·m): above this many nodes it is estimated from seeded pivots …
 EXACT_BETWEENNESS_LIMIT = 500
-#: … this many (a few seconds for 5,000 nodes; the ranking of the central nodes holds).
+#: … this many (the ranking of the central nodes holds; cost in benchmarks/RESULTS.md).
 BETWEENNESS_PIVOTS = 50
 
 _INPUTS = """

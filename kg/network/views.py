@@ -158,7 +158,7 @@ def _evidence(store: GraphStore, reports: list[str] | None) -> dict[tuple[str, s
     """Evidence sentences keyed by the edge they support, measures projected as in `_PROJECT`.
 
     The projection is done here rather than in SPARQL: joining every statement with the UNION of
-    `_PROJECT` costs seconds on a few thousand entities, two plain queries cost milliseconds.
+    `_PROJECT` is far slower than two plain queries (benchmarks/RESULTS.md, "Figures behind kg's tricks").
     """
     performers: dict[str, list[str]] = defaultdict(list)
     for row in store.ox_query(_PERFORMERS % _reports_filter(reports)):

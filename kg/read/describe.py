@@ -162,7 +162,7 @@ def figures(store: GraphStore, iri: str) -> list[dict[str, Any]]:
 
     Found first, then read inside their report's graph (where the indicator's label is once). What
     every figure has (`kg.rdf.triples` writes it, the SHACL shapes require it) is matched, not OPTIONAL:
-    Oxigraph's OPTIONAL inside `GRAPH ?report` costs a scan per pattern (50x slower at 300 reports).
+    Oxigraph's OPTIONAL inside `GRAPH ?report` costs a scan per pattern (benchmarks/RESULTS.md).
     """
     found = [f"({s['obs']} {s['report']})" for s in store.ox_query(_FIGURES_OF % {"e": sparql_iri(iri)})]
     if not found:

@@ -25,7 +25,7 @@ SEARCHED: tuple[str, ...] = (tuple(c for c in GROUPED_CLASSES if BY_NAME[c].sear
 
 # The names that match, each pair once (an entity's names are repeated in every report graph naming
 # it). Classes, labels and report counts are looked up afterwards for all matches at once: joining
-# `?e a ?cls` here makes the query 20x slower (it is checked once per report graph repeating it).
+# `?e a ?cls` here is checked once per report graph repeating it (benchmarks/RESULTS.md).
 _SEARCH = """
 SELECT DISTINCT ?e ?name WHERE {
   ?e rdfs:label|skos:altLabel ?name .

@@ -4,7 +4,7 @@ One named graph per report (its IRI is the report's IRI), so a report is replace
 Queries see the union of all graphs as their default graph; `GRAPH ?g` still separates them.
 
 Two ways in, on purpose:
-- `query()` goes through rdflib (handy rdflib terms for the CLI, analysis and notebooks). It always
+- `query()` goes through rdflib (a CONSTRUCT answer as an rdflib graph, for the network views). It always
   passes the query *string*: oxrdflib hands strings to Oxigraph but silently falls back to rdflib's
   slow engine for a prepared `Query` object.
 - `ox` is the pyoxigraph store itself, for hot paths (the SPARQL endpoint, exports) that should let

@@ -105,7 +105,7 @@ def main(copies: int) -> None:
         cases = [
             ("search 市局", lambda: {h.iri for h in search.search(store, "市局", size=5000).items},
              lambda: {r["e"] for r in sparql.rows(store, NAIVE_SEARCH)}),
-            ("central programs", lambda: [r["iri"] for r in overview.central(store, "Program", 10)],
+            ("central programs", lambda: [r.iri for r in overview.central(store, "Program", 10)],
              lambda: [r["iri"] for r in sparql.rows(store, NAIVE_CENTRAL)]),
             ("figures of an indicator", lambda: {f["obs"] for f in describe.figures(store, indicator)},
              lambda: {r["obs"] for r in sparql.rows(store, NAIVE_FIGURES % sparql.sparql_iri(indicator))}),

@@ -3,11 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.sparql import CLASS_ORDER, names, rows
+
+
+@dataclass
+class Bureau:
+    """A bureau that published reports, and how many."""
+
+    iri: str
+    label: str | None
+    reports: int = 0
+
+
+@dataclass
+class Central:
+    """An entity among the most central of its class, with what ranks it."""
+
+    iri: str
+    reports: int
+    mentions: int | None
+    pagerank: Decimal | None  # None until the analysis has run
+    label: str | None
 
 
 @dataclass
@@ -17,25 +38,23 @@ class Overview:
     triples: int
     reports: int
     classes: dict[str, int]
-    issuers: list[dict[str, Any]]
+    issuers: list[Bureau]
     years: list[int]
-    central: dict[str, list[dict[str, Any]]]
+    central: dict[str, list[Central]]
 
 
 def overview(store: GraphStore, top: int = 10) -> Overview:
     """Counts, bureaus, years and the most central programs and units."""
     stats = store.stats()
     report_rows = list_reports(store)
-    issuers: dict[str, dict[str, Any]] = {}
+    issuers: dict[str, Bureau] = {}
     for r in report_rows:
-        entry = issuers.setdefault(r["issuer"],
-                                   {"iri": r["issuer"], "label": r["issuer_label"], "reports": 0})
-        entry["reports"] += 1
+        issuers.setdefault(r["issuer"], Bureau(r["issuer"], r["issuer_label"])).reports += 1
     order = {c: i for i, c in enumerate(CLASS_ORDER)}
     classes = dict(sorted(stats["classes"].items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
     return Overview(
         triples=int(stats["triples"]), reports=int(stats["reports"]), classes=classes,
-        issuers=sorted(issuers.values(), key=lambda e: e["label"] or ""),
+        issuers=sorted(issuers.values(), key=lambda e: e.label or ""),
         years=sorted({r["year"] for r in report_rows if r["year"] is not None}),
         central={cls: central(store, cls, top) for cls in ("Program", "PoliceUnit")},
     )
@@ -70,10 +89,11 @@ SELECT ?iri ?reports ?mentions ?pagerank WHERE {
 """
 
 
-def central(store: GraphStore, cls: str, top: int) -> list[dict[str, Any]]:
+def central(store: GraphStore, cls: str, top: int) -> list[Central]:
     """The `top` entities of a class: by PageRank when the analysis has run, else by reports and mentions."""
     if cls not in CLASS_ORDER:
         raise QueryError(f"unknown class {cls!r}")
     found = rows(store, _CENTRAL % {"cls": cls, "top": top})
     known = names(store, [r["iri"] for r in found])
-    return [{**r, "label": known.get(r["iri"], (None, set()))[0]} for r in found]
+    return [Central(r["iri"], r["reports"], r["mentions"], r["pagerank"], known.get(r["iri"], (None, set()))[0])
+            for r in found]

@@ -21,6 +21,7 @@ from policekg.kg.cli.common import StoreOpt, err, fail, open_store, out, report_
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Report files, folders (searched recursively) or glob patterns: "
                                                      "text (UTF-8, GB18030), saved web pages, PDF, .docx")],

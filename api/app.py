@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from policekg.api import errors, export, graph_store, pages, sparql, viz
 from policekg.api.templating import STATIC_DIR
 from policekg.kg.config import Settings
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.store import GraphStore
 
 
 def create_app(store: GraphStore, settings: Settings | None = None) -> FastAPI:

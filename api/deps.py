@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from policekg.kg.config import Settings
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.store import GraphStore
 
 
 def get_store(request: Request) -> GraphStore:

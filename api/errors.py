@@ -11,7 +11,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from policekg.kg.errors import FormatError, QueryError, StoreError
+from policekg.kg.rdf.errors import FormatError, QueryError, StoreError
 
 log = logging.getLogger(__name__)
 

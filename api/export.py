@@ -13,9 +13,9 @@ from rdflib import URIRef
 from policekg.api.errors import NotFound
 from policekg.api.rendering import content_disposition
 from policekg.api.streaming import stream
-from policekg.kg.formats import RdfFormat, rdf_format
-from policekg.kg.iris import PKR
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.formats import RdfFormat, rdf_format
+from policekg.kg.rdf.iris import PKR
+from policekg.kg.rdf.store import GraphStore
 
 router = APIRouter()
 

@@ -20,10 +20,10 @@ from policekg.api.errors import BadRequest, NotAcceptable, NotFound, Unsupported
 from policekg.api.negotiation import VARY, media_types, rank
 from policekg.api.request_params import absolute_iri, content_type
 from policekg.api.streaming import stream
-from policekg.kg.errors import FormatError
-from policekg.kg.formats import RDF_FORMATS, RdfFormat, rdf_format
-from policekg.kg.iris import PREFIXES
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.errors import FormatError
+from policekg.kg.rdf.formats import RDF_FORMATS, RdfFormat, rdf_format
+from policekg.kg.rdf.iris import PREFIXES
+from policekg.kg.rdf.store import GraphStore
 
 router = APIRouter()
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from policekg.kg.formats import RdfFormat, ResultsFormat
+from policekg.kg.rdf.formats import RdfFormat, ResultsFormat
 
 T = TypeVar("T")
 

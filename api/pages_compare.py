@@ -16,9 +16,9 @@ from policekg.api.deps import get_store
 from policekg.api.rendering import (LIST_TYPES, PageError, Paging, compute, page_data, paging, render_csv,
                                     render_html, render_json, wanted)
 from policekg.api.urls import iri_for, raw_local_path, split_suffix
-from policekg.kg.browse import paginate
-from policekg.kg.compare import comparable, indicator_across, program_across
-from policekg.kg.store import GraphStore
+from policekg.kg.read.paging import paginate
+from policekg.kg.read.compare import comparable, indicator_across, program_across
+from policekg.kg.rdf.store import GraphStore
 
 router = APIRouter(tags=["pages"])
 

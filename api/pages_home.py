@@ -10,8 +10,9 @@ from policekg.api.deps import get_store
 from policekg.api.rendering import (PAGE_TYPES, Paging, compute, page_data, paging, render_csv, render_html,
                                     render_json, wanted)
 from policekg.api.urls import page_url
-from policekg.kg.browse import list_reports, overview, paginate
-from policekg.kg.store import GraphStore
+from policekg.kg.read.overview import list_reports, overview
+from policekg.kg.read.paging import paginate
+from policekg.kg.rdf.store import GraphStore
 
 router = APIRouter(tags=["pages"])
 

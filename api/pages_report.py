@@ -18,9 +18,9 @@ from policekg.api.highlight import highlight
 from policekg.api.rendering import (LIST_TYPES, RDF_TYPES, VARY, PageError, compute, render_csv, render_html,
                                     render_json, wanted)
 from policekg.api.urls import iri_for, raw_local_path, split_suffix
-from policekg.kg.formats import rdf_format
-from policekg.kg.report_view import report_view
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.formats import rdf_format
+from policekg.kg.read.report_view import report_view
+from policekg.kg.rdf.store import GraphStore
 
 router = APIRouter(tags=["pages"])
 

@@ -11,8 +11,8 @@ from starlette.requests import Request
 from policekg.api.deps import get_store
 from policekg.api.rendering import (PageError, Paging, compute, page_data, paging, render_csv, render_html,
                                     render_json, wanted)
-from policekg.kg.search import hit_row, search
-from policekg.kg.store import GraphStore
+from policekg.kg.read.search import hit_row, search
+from policekg.kg.rdf.store import GraphStore
 
 router = APIRouter(tags=["pages"])
 

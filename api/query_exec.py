@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from policekg.kg.formats import RDF_FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat
-from policekg.kg.iris import PREFIXES
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.formats import RDF_FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat
+from policekg.kg.rdf.iris import PREFIXES
+from policekg.kg.rdf.store import GraphStore
 
 
 @dataclass(frozen=True)

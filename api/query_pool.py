@@ -27,8 +27,8 @@ from policekg.api.errors import BadRequest, NotAcceptable, QueryFailed, Unavaila
 from policekg.api.query_exec import Answer, Job
 from policekg.api.query_worker import Reply, reply
 from policekg.kg.config import Settings
-from policekg.kg.errors import QueryError
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.store import GraphStore
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from policekg.api.query_exec import Job, Unacceptable, execute
-from policekg.kg.errors import QueryError
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.store import GraphStore
 
 log = logging.getLogger("policekg.api.query_worker")
 

@@ -28,12 +28,12 @@ from policekg.api.negotiation import VARY, choose
 from policekg.api.templating import templates
 from policekg.api.urls import (compare_url, graph_url, page_url, raw_path, report_name, split_suffix, twin_url,
                                with_params)
-from policekg.kg import browse
-from policekg.kg.browse import Page
-from policekg.kg.errors import QueryError
-from policekg.kg.formats import RDF_FORMATS
-from policekg.kg.iris import PREFIXES
-from policekg.kg.search import SEARCHED
+from policekg.kg.read import sparql as browse
+from policekg.kg.read.paging import Page
+from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.formats import RDF_FORMATS
+from policekg.kg.rdf.iris import PREFIXES
+from policekg.kg.read.search import SEARCHED
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

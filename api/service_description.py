@@ -8,8 +8,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from policekg.kg.config import Settings
-from policekg.kg.formats import RDF_FORMATS, RESULTS_FORMATS
-from policekg.kg.iris import PREFIXES, SD
+from policekg.kg.rdf.formats import RDF_FORMATS, RESULTS_FORMATS
+from policekg.kg.rdf.iris import PREFIXES, SD
 
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _FORMATS = "http://www.w3.org/ns/formats/"

@@ -34,10 +34,10 @@ from policekg.api.service_description import service_description
 from policekg.api.sparql_examples import EXAMPLES, PROLOGUE
 from policekg.api.templating import templates
 from policekg.api.update import run_update
-from policekg.kg.errors import FormatError
-from policekg.kg.formats import (RDF_FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat, rdf_format,
+from policekg.kg.rdf.errors import FormatError
+from policekg.kg.rdf.formats import (RDF_FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat, rdf_format,
                                  results_format)
-from policekg.kg.iris import SD
+from policekg.kg.rdf.iris import SD
 
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policekg.kg.iris import PREFIXES
+from policekg.kg.rdf.iris import PREFIXES
 
 #: PREFIX declarations for every prefix the endpoint predefines (shown on the query page, put before
 #: the examples' text so they run in other tools too).

@@ -13,9 +13,9 @@ from fastapi.concurrency import run_in_threadpool
 
 from policekg.api.guardrails import check_remote
 from policekg.kg.config import Settings
-from policekg.kg.errors import QueryError
-from policekg.kg.iris import PREFIXES
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.iris import PREFIXES
+from policekg.kg.rdf.store import GraphStore
 
 log = logging.getLogger(__name__)
 

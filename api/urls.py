@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlencode
 
 from starlette.requests import Request
 
-from policekg.kg.iris import PKR, local_path, segment, unsegment
+from policekg.kg.rdf.iris import PKR, local_path, segment, unsegment
 
 _REPORT_PARTS = 3  # report/{issuer}/{year}
 

@@ -31,10 +31,10 @@ from policekg.api.sparql import query_runner
 from policekg.api.templating import STATIC_DIR, templates
 from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path, report_name
 from policekg.kg import drawing
-from policekg.kg.analysis import Metrics, current_metrics
+from policekg.kg.network.analysis import Metrics, current_metrics
 from policekg.kg.config import Settings
-from policekg.kg.graphviews import Node, construct_view, cooccurrence_graph, entity_graph
-from policekg.kg.store import GraphStore
+from policekg.kg.network.views import Node, construct_view, cooccurrence_graph, entity_graph
+from policekg.kg.rdf.store import GraphStore
 
 router = APIRouter(tags=["graph"])
 

@@ -2,7 +2,7 @@
 
 An entity's triples (type, label, aliases) are repeated in every report graph naming it, and
 Oxigraph's union default graph returns one copy per graph. Baseline: the queries as one first writes
-them, joining over the union (the first version of `kg/browse.py` and friends). Ours: the `kg`
+them, joining over the union (the first version of `kg/read/` modules). Ours: the `kg`
 functions the pages call (counts inside `GRAPH ?report`, names looked up once with DISTINCT/VALUES).
 Both must give the same answer; the script checks that.
 
@@ -27,11 +27,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from policekg.extract import Extractor
-from policekg.kg import browse, compare, describe, search
-from policekg.kg.ingest import SAMPLE_REPORT
-from policekg.kg.iris import PK
-from policekg.kg.store import GraphStore
-from policekg.kg.triples import report_graph
+from policekg.kg.read import compare, describe, overview, search, sparql
+from policekg.kg.sample import SAMPLE_REPORT
+from policekg.kg.rdf.iris import PK
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.rdf.triples import report_graph
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 REPORT_CLASS = ox.NamedNode(str(PK.Report))
@@ -104,14 +104,14 @@ def main(copies: int) -> None:
         indicator = compare.comparable(store, "Indicator")[0]["iri"]
         cases = [
             ("search 市局", lambda: {h.iri for h in search.search(store, "市局", size=5000).items},
-             lambda: {r["e"] for r in browse.rows(store, NAIVE_SEARCH)}),
-            ("central programs", lambda: [r["iri"] for r in browse.central(store, "Program", 10)],
-             lambda: [r["iri"] for r in browse.rows(store, NAIVE_CENTRAL)]),
+             lambda: {r["e"] for r in sparql.rows(store, NAIVE_SEARCH)}),
+            ("central programs", lambda: [r.iri for r in overview.central(store, "Program", 10)],
+             lambda: [r["iri"] for r in sparql.rows(store, NAIVE_CENTRAL)]),
             ("figures of an indicator", lambda: {f["obs"] for f in describe.figures(store, indicator)},
-             lambda: {r["obs"] for r in browse.rows(store, NAIVE_FIGURES % browse.sparql_iri(indicator))}),
+             lambda: {r["obs"] for r in sparql.rows(store, NAIVE_FIGURES % sparql.sparql_iri(indicator))}),
             ("compare index",
              lambda: {(r["iri"], r["reports"]) for r in compare.comparable(store, "Program")},
-             lambda: {(r["iri"], r["reports"]) for r in browse.rows(store, NAIVE_COMPARE)}),
+             lambda: {(r["iri"], r["reports"]) for r in sparql.rows(store, NAIVE_COMPARE)}),
             ("entity page 枫桥经验", lambda: len(describe.describe(store, program).reports), None),
         ]
         print(f"{'page query':28} {'baseline s':>10} {'ours s':>8} {'ratio':>7}")

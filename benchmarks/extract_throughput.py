@@ -35,7 +35,7 @@ import spacy
 from policekg.extract import ExtractionError, Extractor
 from policekg.extract.normalize import normalize
 from policekg.extract.pipeline import to_extraction
-from policekg.kg.ingest import SAMPLE_REPORT
+from policekg.kg.sample import SAMPLE_REPORT
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"

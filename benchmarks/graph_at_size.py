@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from policekg.api.viz import payload  # noqa: E402
 from policekg.extract.model import (  # noqa: E402
     Entity, Extraction, Measure, Mention, Relation, ReportMeta, Section)
-from policekg.kg.analysis import current_metrics, refresh_analysis  # noqa: E402
-from policekg.kg.graphviews import entity_graph  # noqa: E402
-from policekg.kg.store import GraphStore  # noqa: E402
-from policekg.kg.triples import report_graph  # noqa: E402
+from policekg.kg.network.analysis import current_metrics, refresh_analysis  # noqa: E402
+from policekg.kg.network.views import entity_graph  # noqa: E402
+from policekg.kg.rdf.store import GraphStore  # noqa: E402
+from policekg.kg.rdf.triples import report_graph  # noqa: E402
 
 from conftest import start_server, stop_server  # noqa: E402
 

@@ -115,10 +115,10 @@ def measure(corpus: Path, store: Path, jobs: int) -> dict[str, float]:
 
 def child(corpus: Path, store_path: Path, jobs: int) -> None:
     """Runs inside the measured process: ingest, then print the numbers as one JSON line."""
-    from policekg.kg import analysis as analysis_module
-    from policekg.kg import batch
-    from policekg.kg.ingest import collect_paths
-    from policekg.kg.store import GraphStore
+    from policekg.kg.network import analysis as analysis_module
+    from policekg.kg.ingest import batch
+    from policekg.kg.ingest.files import collect_paths
+    from policekg.kg.rdf.store import GraphStore
 
     analysis = {"seconds": 0.0}
     refresh = analysis_module.refresh_analysis  # batch imports it when it runs, from here

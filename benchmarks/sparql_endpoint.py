@@ -34,10 +34,10 @@ import httpx
 import pyoxigraph as ox
 
 from policekg.extract import Extraction, Extractor
-from policekg.kg.ingest import SAMPLE_REPORT
-from policekg.kg.iris import PREFIXES
-from policekg.kg.store import GraphStore
-from policekg.kg.triples import report_graph
+from policekg.kg.sample import SAMPLE_REPORT
+from policekg.kg.rdf.iris import PREFIXES
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.rdf.triples import report_graph
 
 log = logging.getLogger("bench")
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,7 +203,7 @@ class Server:
 def servers(ours: Path, bare: Path, data: Path) -> list[Server]:
     p = [free_port() for _ in range(3)]
     return [
-        Server("policekg", [sys.executable, "-m", "policekg.kg", "serve", "--store", str(ours),
+        Server("policekg", [sys.executable, "-m", "policekg.api", "serve", "--store", str(ours),
                             "--port", str(p[0])], p[0], "/sparql", {"POLICEKG_QUERY_TIMEOUT": "120"}),
         Server("oxigraph serve", [str(BIN / "oxigraph"), "serve-read-only", "--location", str(bare), "--bind",
                                   f"127.0.0.1:{p[1]}", "--union-default-graph"], p[1], "/query"),

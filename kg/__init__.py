@@ -1,1 +1,1 @@
-"""From extractions to RDF, the store that holds them, their analysis and the command-line tool."""
+"""From extractions to RDF, the store that holds them, ingest, read models, network analysis, the CLI."""

@@ -1,7 +1,9 @@
 """All settings in one place, with sane defaults, each overridable by an environment variable.
 
 The CLI builds one `Settings` (flags win over the environment) and hands it down; nothing else
-reads the environment.
+reads the environment. Most fields are the server's (`api/` reads them), yet the class lives in
+`kg/`: the commands of `kg.cli` read the store's path from it, `kg/` may not import `api/`, and one
+class keeps every setting and its variable in one place.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ import math
 import networkx as nx
 from pyvis.network import Network
 
-from policekg.kg.analysis import LOUVAIN_SEED, Metrics, communities
-from policekg.kg.graphviews import short_predicate, simple_graph
+from policekg.kg.network.analysis import LOUVAIN_SEED, Metrics, communities
+from policekg.kg.network.views import short_predicate, simple_graph
 
 #: Class → (colour, vis shape). Legal instruments share one look; their class still shows on click.
 STYLE: dict[str, tuple[str, str]] = {

@@ -23,9 +23,10 @@ import httpx
 import pytest
 
 from policekg.extract import Extraction, Extractor
-from policekg.kg.ingest import SAMPLE_REPORT, ingest_file
-from policekg.kg.store import GraphStore
-from policekg.kg.triples import report_graph
+from policekg.kg.ingest.report import ingest_file
+from policekg.kg.sample import SAMPLE_REPORT
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.rdf.triples import report_graph
 
 DATA = Path(__file__).parent / "data"
 SEED_GOLD = DATA / "000_01c10ac9e2f52e48.gold.json"
@@ -75,7 +76,7 @@ def copy_store(seed_store_path: Path, tmp_path: Path) -> Path:
 
 def run_policekg(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run the command-line tool in a new process, as a user would; `check` fails the test on exit ≠ 0."""
-    proc = subprocess.run([sys.executable, "-m", "policekg.kg", *args], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "policekg.api", *args], capture_output=True, text=True,
                           timeout=300)
     if check and proc.returncode != 0:
         raise AssertionError(f"policekg {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
@@ -91,7 +92,7 @@ def free_port() -> int:
 def start_server(store: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     """Start `policekg serve` on a free port and wait until it answers; returns (process, base URL)."""
     port = free_port()
-    cmd = [sys.executable, "-m", "policekg.kg", "serve", "--store", str(store), "--port", str(port), *extra]
+    cmd = [sys.executable, "-m", "policekg.api", "serve", "--store", str(store), "--port", str(port), *extra]
     # The log goes to a file beside the store: a pipe nobody reads fills up (64 KB of access log)
     # and then blocks the server mid-suite.
     log = store.parent / f"server-{port}.log"

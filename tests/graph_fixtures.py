@@ -2,7 +2,7 @@
 
 The analysis and the graph pages are tested on what the gold files say the reports contain (four
 bureaus, shared programs, relations with the clause that supports them), turned into the same
-`Extraction` the extractor produces, so the triples come from `kg.triples` as in production.
+`Extraction` the extractor produces, so the triples come from `kg.rdf.triples` as in production.
 Plus one hostile report whose names and sentences carry HTML/JS payloads.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from policekg.extract import Extraction, Extractor
 from policekg.extract.model import Entity, Measure, Mention, Relation, ReportMeta, Section, entity_key
 from policekg.extract.normalize import normalize
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.store import GraphStore
 
 DATA = Path(__file__).parent / "data"
 GOLD_REPORTS = ("000_01c10ac9e2f52e48", "101_longde_county_2024", "102_wuhou_district_2023",

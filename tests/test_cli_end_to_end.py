@@ -11,10 +11,10 @@ from click.testing import Result
 from rdflib import Dataset, Graph
 from typer.testing import CliRunner
 
-from policekg.kg.ingest import SAMPLE_REPORT
+from policekg.kg.sample import SAMPLE_REPORT
 from conftest import run_policekg as policekg
-from policekg.kg.cli import app
-from policekg.kg.iris import report_iri
+from policekg.api.cli import app
+from policekg.kg.rdf.iris import report_iri
 
 SEED_GRAPH = str(report_iri("慈溪市公安局", 2022))
 ISSUER = "https://w3id.org/policekg/id/unit/慈溪市公安局"

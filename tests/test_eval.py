@@ -111,7 +111,7 @@ def test_corpus_report_meets_target(corpus_results: dict[str, EvalResult], gold_
 def test_eval_command_prints_the_table_and_writes_json(tmp_path: Path, seed_result: EvalResult) -> None:
     out = tmp_path / "scores.json"
     report = DATA.parent.parent / "kg" / "sample" / "000_01c10ac9e2f52e48.txt"
-    proc = subprocess.run([sys.executable, "-m", "policekg.kg", "eval", str(SEED_GOLD), str(report),
+    proc = subprocess.run([sys.executable, "-m", "policekg.api", "eval", str(SEED_GOLD), str(report),
                            "--json", str(out), "--details"], capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "observations" in proc.stdout and "structure" in proc.stdout
@@ -125,6 +125,6 @@ def test_eval_command_prints_the_table_and_writes_json(tmp_path: Path, seed_resu
 def test_eval_command_rejects_a_broken_gold_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.gold.json"
     bad.write_text("{not json", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "policekg.kg", "eval", str(bad), str(bad)],
+    proc = subprocess.run([sys.executable, "-m", "policekg.api", "eval", str(bad), str(bad)],
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 1 and "not a JSON gold file" in proc.stderr

@@ -12,8 +12,8 @@ import pytest
 from rdflib import Graph
 
 from policekg.api.export import content_disposition, download_name
-from policekg.kg.formats import rdf_format
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.formats import rdf_format
+from policekg.kg.rdf.store import GraphStore
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_download_is_what_the_cli_writes(live_server: str, seed_store_path: Path
                                          fmt: str) -> None:
     """The server runs over a copy of the seed store; the CLI reads the original."""
     out = tmp_path / f"cli.{fmt}"
-    subprocess.run([sys.executable, "-m", "policekg.kg", "export", "--format", fmt, "--store",
+    subprocess.run([sys.executable, "-m", "policekg.api", "export", "--format", fmt, "--store",
                     str(seed_store_path), "--output", str(out)], check=True, capture_output=True)
     resp = httpx.get(f"{live_server}/export", params={"format": fmt})
     if fmt == "jsonld" or fmt == "xml":  # serialisation order may differ; compare the graphs

@@ -16,9 +16,9 @@ import httpx
 import pytest
 
 from policekg.api.urls import graph_url
-from policekg.kg.graphviews import cooccurrence_graph, entity_graph
-from policekg.kg.iris import PK, entity_iri, report_iri
-from policekg.kg.store import GraphStore
+from policekg.kg.network.views import cooccurrence_graph, entity_graph
+from policekg.kg.rdf.iris import PK, entity_iri, report_iri
+from policekg.kg.rdf.store import GraphStore
 
 from conftest import copy_of, serving
 from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM, SCRIPT_PAYLOAD, memory_copy

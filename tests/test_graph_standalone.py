@@ -11,9 +11,9 @@ import re
 
 import networkx as nx
 from policekg.api.viz import standalone_html
-from policekg.kg.analysis import Metrics
-from policekg.kg.graphviews import Node
-from policekg.kg.iris import PKR
+from policekg.kg.network.analysis import Metrics
+from policekg.kg.network.views import Node
+from policekg.kg.rdf.iris import PKR
 
 HOSTILE = '</script><script>alert("x")</script><img src=x onerror=alert(1)>'
 

@@ -31,10 +31,10 @@ from ingest_fixtures import (
     write_html,
     write_pdf,
 )
-from policekg.kg.batch import BatchResult, ingest_batch
-from policekg.kg.ingest import collect_paths
-from policekg.kg.iris import entity_iri, report_iri
-from policekg.kg.store import GraphStore
+from policekg.kg.ingest.batch import BatchResult, ingest_batch
+from policekg.kg.ingest.files import collect_paths
+from policekg.kg.rdf.iris import entity_iri, report_iri
+from policekg.kg.rdf.store import GraphStore
 from rdflib import URIRef
 
 DATA = Path(__file__).parent / "data"
@@ -108,7 +108,7 @@ def first(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, BatchRe
     base = tmp_path_factory.mktemp("batch")
     folder = make_corpus(base / "corpus")
     store = base / "store"
-    handler, logger = _Records(), logging.getLogger("policekg.kg.batch")
+    handler, logger = _Records(), logging.getLogger("policekg.kg.ingest.batch")
     level = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
@@ -280,7 +280,7 @@ def test_sidecar_supplies_what_the_text_lacks_and_is_part_of_the_key(tmp_path: P
 
 
 def policekg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "policekg.kg", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "policekg.api", *args], capture_output=True, text=True,
                           timeout=300, check=False)
 
 

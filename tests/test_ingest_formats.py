@@ -20,8 +20,9 @@ from ingest_fixtures import (
     write_html,
     write_pdf,
 )
-from policekg.kg.ingest import read_sidecar, source_key
-from policekg.kg.loaders import LoadError, load
+from policekg.kg.ingest.files import read_sidecar
+from policekg.kg.ingest.source_key import source_key
+from policekg.kg.ingest.loaders import LoadError, load
 
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 

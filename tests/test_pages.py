@@ -26,8 +26,8 @@ from policekg.api.negotiation import choose
 from policekg.api.rendering import render_csv
 from policekg.api.urls import raw_local_path, report_name
 from policekg.extract.normalize import normalize
-from policekg.kg.ingest import SAMPLE_REPORT
-from policekg.kg.iris import PKR
+from policekg.kg.sample import SAMPLE_REPORT
+from policekg.kg.rdf.iris import PKR
 
 SEED_ISSUER = "慈溪市公安局"
 SEED_REPORT = f"/report/{SEED_ISSUER}/2022"

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
-from policekg.kg.iris import PKR
+from policekg.kg.rdf.iris import PKR
 
 pytestmark = pytest.mark.browser
 

@@ -15,11 +15,11 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from conftest import DATA, run_policekg
-from policekg.kg.ingest import SAMPLE_REPORT
-from policekg.kg.iris import PK, entity_iri, report_iri, report_part_iri
-from policekg.kg.store import GraphStore
-from policekg.kg.triples import report_graph
-from policekg.kg.validate import Violation, ontology_graph, shapes_graph, validate, validate_graph
+from policekg.kg.sample import SAMPLE_REPORT
+from policekg.kg.rdf.iris import PK, entity_iri, report_iri, report_part_iri
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.rdf.triples import report_graph
+from policekg.kg.rdf.validate import Violation, ontology_graph, shapes_graph, validate, validate_graph
 
 #: Every pk: term of /work/shared/design/ontology.md (classes and properties tables) and of the extra
 #: terms TRIPLES.md adds. Kept as a list here because the design file lives outside the repository.

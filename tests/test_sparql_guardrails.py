@@ -206,7 +206,7 @@ def test_in_memory_stores_get_the_503_at_the_limit_too() -> None:
     from policekg.api.errors import Unavailable
     from policekg.api.query_exec import Job
     from policekg.api.query_pool import ThreadRunner
-    from policekg.kg.store import GraphStore
+    from policekg.kg.rdf.store import GraphStore
 
     store = GraphStore()
     store.ox.update("INSERT DATA { GRAPH <http://g> { "

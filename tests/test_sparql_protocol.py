@@ -23,8 +23,8 @@ from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 from policekg.api.negotiation import choose, names_explicitly, parse_accept, quality, rank
 from policekg.api.query_exec import Job, execute
 from policekg.api.sparql_examples import EXAMPLES
-from policekg.kg.iris import PREFIXES, SD
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.iris import PREFIXES, SD
+from policekg.kg.rdf.store import GraphStore
 
 MEASURES = "SELECT ?m WHERE { ?m a pk:Measure }"
 PROLOGUE = "PREFIX pk: <https://w3id.org/policekg/ontology#>\n"

@@ -7,10 +7,10 @@ import rdflib.plugins.sparql.processor as rdflib_sparql
 from rdflib import Graph, Literal, URIRef
 
 from policekg.extract import Extraction
-from policekg.kg.errors import QueryError
-from policekg.kg.iris import PK
-from policekg.kg.store import GraphStore
-from policekg.kg.triples import report_graph
+from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.iris import PK
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.rdf.triples import report_graph
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from policekg.kg.browse import NotFound, main_class, names, py, rows, sparql_iri
-from policekg.kg.iris import PREFIXES
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.iris import PREFIXES
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.sparql import NotFound, main_class, names, py, rows, sparql_iri
 
 _RDF = PREFIXES["rdf"]
 _RDFS = PREFIXES["rdfs"]
@@ -161,8 +161,8 @@ def figures(store: GraphStore, iri: str) -> list[dict[str, Any]]:
     """The figures of a resource: those about it, all of an indicator's, or a measure's own; one row each.
 
     Found first, then read inside their report's graph (where the indicator's label is once). What
-    every figure has (`kg.triples` writes it, the SHACL shapes require it) is matched, not OPTIONAL:
-    Oxigraph's OPTIONAL inside `GRAPH ?report` costs a scan per pattern (50x slower at 300 reports).
+    every figure has (`kg.rdf.triples` writes it, the SHACL shapes require it) is matched, not OPTIONAL:
+    Oxigraph's OPTIONAL inside `GRAPH ?report` costs a scan per pattern (benchmarks/RESULTS.md).
     """
     found = [f"({s['obs']} {s['report']})" for s in store.ox_query(_FIGURES_OF % {"e": sparql_iri(iri)})]
     if not found:

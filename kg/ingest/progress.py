@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import TextIO
 
-from policekg.kg.batch import BatchResult, Outcome
-from policekg.kg.ingest import Failed, Skipped, Stored
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -25,6 +23,9 @@ from rich.progress import (
 )
 from rich.table import Table
 from rich.text import Text
+
+from policekg.kg.ingest.batch import BatchResult
+from policekg.kg.ingest.outcomes import Failed, Outcome, Skipped, Stored
 
 
 class _RateColumn(ProgressColumn):

@@ -10,18 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from policekg.kg.browse import CLASS_ORDER, Page, main_class, names, paginate, rows, sparql_iri, sparql_str
-from policekg.kg.errors import QueryError
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.paging import Page, paginate
+from policekg.kg.read.sparql import CLASS_ORDER, main_class, names, rows, sparql_iri, sparql_str
+from policekg.schema.vocabulary import BY_NAME, GROUPED_CLASSES, REPORT_PARTS
 
 #: More matches than this are cut (the answer says so): a query that short needs more characters.
 MAX_MATCHES = 5000
-SEARCHED = ("PoliceUnit", "GovernmentBody", "Program", "LegalInstrument", "Platform", "Place", "Indicator",
-             "Report", "Measure")
+#: The classes a search lists, in page order: the searchable entity classes (a law under the legal
+#: instruments), then the searchable report parts.
+SEARCHED: tuple[str, ...] = (tuple(c for c in GROUPED_CLASSES if BY_NAME[c].searchable)
+                              + tuple(p.name for p in REPORT_PARTS if p.searchable))
 
 # The names that match, each pair once (an entity's names are repeated in every report graph naming
 # it). Classes, labels and report counts are looked up afterwards for all matches at once: joining
-# `?e a ?cls` here makes the query 20x slower (it is checked once per report graph repeating it).
+# `?e a ?cls` here is checked once per report graph repeating it (benchmarks/RESULTS.md).
 _SEARCH = """
 SELECT DISTINCT ?e ?name WHERE {
   ?e rdfs:label|skos:altLabel ?name .

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from policekg.kg.browse import NotFound, names, rows, sparql_iri, status_name
-from policekg.kg.describe import figures
-from policekg.kg.errors import QueryError
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.describe import figures
+from policekg.kg.read.sparql import NotFound, names, rows, sparql_iri, status_name
 
 # Counted inside each report graph (where every triple is once), then named: see `browse.names`.
 _INDEX = """

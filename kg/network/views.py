@@ -23,19 +23,19 @@ import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
-from policekg.kg.browse import sparql_iri
-from policekg.kg.errors import QueryError
-from policekg.kg.iris import PK, local_path
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.iris import PK, local_path
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.sparql import sparql_iri
+from policekg.schema.vocabulary import ENTITY_CLASSES as VOCABULARY_CLASSES
+from policekg.schema.vocabulary import RELATION_NAMES
 
-#: Entity classes drawn as nodes; the most specific class a node has names its kind.
-ENTITY_CLASSES: tuple[str, ...] = (
-    "PoliceUnit", "GovernmentBody", "Program", "Law", "Regulation", "PolicyDocument", "LegalInstrument",
-    "Platform", "Place",
-)
-RELATIONS: tuple[str, ...] = (
-    "partOf", "implements", "performedBy", "basedOn", "usesPlatform", "cooperatesWith", "locatedIn",
-)
+#: Entity classes drawn as nodes: the classes the extractor names and the parents they are grouped
+#: under (indicators are what figures measure, not nodes). A subclass comes before its parent, so the
+#: first class a node has is its most specific.
+ENTITY_CLASSES: tuple[str, ...] = tuple(
+    c.name for c in VOCABULARY_CLASSES if c.extracted or any(k.parent == c.name for k in VOCABULARY_CLASSES))
+RELATIONS: tuple[str, ...] = RELATION_NAMES
 
 _CLASS_VALUES = " ".join(f"pk:{c}" for c in ENTITY_CLASSES)
 _RELATION_VALUES = " ".join(f"pk:{p}" for p in RELATIONS)
@@ -126,7 +126,7 @@ def _reports_filter(reports: list[str] | None) -> str:
     """`VALUES ?r {…}` restricting a query to some report graphs; QueryError for a malformed IRI."""
     if not reports:
         return ""
-    return "VALUES ?r { %s }" % " ".join(sparql_iri(r) for r in reports)
+    return f"VALUES ?r {{ {' '.join(sparql_iri(r) for r in reports)} }}"
 
 
 def _most_specific(classes: set[str]) -> str:
@@ -158,7 +158,7 @@ def _evidence(store: GraphStore, reports: list[str] | None) -> dict[tuple[str, s
     """Evidence sentences keyed by the edge they support, measures projected as in `_PROJECT`.
 
     The projection is done here rather than in SPARQL: joining every statement with the UNION of
-    `_PROJECT` costs seconds on a few thousand entities, two plain queries cost milliseconds.
+    `_PROJECT` is far slower than two plain queries (benchmarks/RESULTS.md, "Figures behind kg's tricks").
     """
     performers: dict[str, list[str]] = defaultdict(list)
     for row in store.ox_query(_PERFORMERS % _reports_filter(reports)):

@@ -1,4 +1,4 @@
-"""Every IRI the graph mints, in one place: the identity rules of `ontology.md`.
+"""Every IRI the graph mints, in one place: the identity rules of the graph.
 
 Instance IRIs are readable: `pkr:{kind}/{canonical name}`, local units under their bureau
 (`pkr:unit/慈溪市公安局/周巷派出所`), report-local things under the report
@@ -12,6 +12,8 @@ from urllib.parse import quote, unquote
 
 from rdflib import Graph, Namespace, URIRef
 
+from policekg.schema.vocabulary import ENTITY_CLASSES
+
 PK = Namespace("https://w3id.org/policekg/ontology#")
 PKR = Namespace("https://w3id.org/policekg/id/")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -20,18 +22,8 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 #: The graph that holds analysis results (centrality, communities), apart from any report.
 ANALYSIS_GRAPH = URIRef(PKR + "analysis")
 
-#: Entity kind (as in `extract.model`) → IRI path segment and ontology class.
-KIND_SEGMENT: dict[str, str] = {
-    "PoliceUnit": "unit",
-    "GovernmentBody": "body",
-    "Program": "program",
-    "Law": "law",
-    "Regulation": "law",
-    "PolicyDocument": "law",
-    "Platform": "platform",
-    "Place": "place",
-    "Indicator": "indicator",
-}
+#: Entity class → its IRI path segment (the legal classes share `law`).
+KIND_SEGMENT: dict[str, str] = {c.name: c.segment for c in ENTITY_CLASSES}
 
 PREFIXES: dict[str, str] = {
     "pk": str(PK),

@@ -20,9 +20,9 @@ import networkx as nx
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
-from policekg.kg.graphviews import Node, entity_graph, simple_graph
-from policekg.kg.iris import ANALYSIS_GRAPH, PK, PKR, named_graph, segment
-from policekg.kg.store import GraphStore
+from policekg.kg.network.views import Node, entity_graph, simple_graph
+from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, PKR, named_graph, segment
+from policekg.kg.rdf.store import GraphStore
 
 log = logging.getLogger(__name__)
 
@@ -30,19 +30,16 @@ log = logging.getLogger(__name__)
 LOUVAIN_SEED = 42
 #: Exact betweenness is O(n·m): above this many nodes it is estimated from seeded pivots …
 EXACT_BETWEENNESS_LIMIT = 500
-#: … this many (a few seconds for 5,000 nodes; the ranking of the central nodes holds).
+#: … this many (the ranking of the central nodes holds; cost in benchmarks/RESULTS.md).
 BETWEENNESS_PIVOTS = 50
 
 _INPUTS = """
 SELECT ?r ?h (COUNT(*) AS ?n) WHERE { GRAPH ?r { ?r a pk:Report ; pk:sha256 ?h . ?s ?p ?o } }
 GROUP BY ?r ?h ORDER BY ?r"""
-_STORED_DIGEST = "SELECT ?d WHERE { GRAPH <%s> { <%s> pk:inputDigest ?d } }" % (
-    ANALYSIS_GRAPH,
-    ANALYSIS_GRAPH,
-)
-_STORED_METRICS = """
-SELECT ?e ?pr ?b ?d ?c WHERE { GRAPH <%s> {
-  ?e pk:pagerank ?pr ; pk:betweenness ?b ; pk:degree ?d ; pk:community ?c } }""" % ANALYSIS_GRAPH
+_STORED_DIGEST = f"SELECT ?d WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{ <{ANALYSIS_GRAPH}> pk:inputDigest ?d }} }}"
+_STORED_METRICS = f"""
+SELECT ?e ?pr ?b ?d ?c WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{
+  ?e pk:pagerank ?pr ; pk:betweenness ?b ; pk:degree ?d ; pk:community ?c }} }}"""
 
 
 class AnalysisError(LookupError):

@@ -14,7 +14,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from policekg.extract.model import LEGAL_KINDS, Extraction, Mention
-from policekg.kg.iris import PK, entity_iri, named_graph, report_iri, report_part_iri
+from policekg.kg.rdf.iris import PK, entity_iri, named_graph, report_iri, report_part_iri
 
 
 def _zh(text: str) -> Literal:

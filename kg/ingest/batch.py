@@ -23,26 +23,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from policekg.extract import ExtractionError, Extractor
-from policekg.kg.errors import StoreError
-from policekg.kg.ingest import (
-    Extracted,
-    Failed,
-    Skipped,
-    Stored,
-    extract_report,
-    read_sidecar,
-    source_key,
-    store_report,
-    stored_keys,
-)
-from policekg.kg.loaders import LoadError, read_file
-from policekg.kg.store import GraphStore
 from rdflib import URIRef
+
+from policekg.extract import ExtractionError, Extractor
+from policekg.kg.ingest.files import read_sidecar
+from policekg.kg.ingest.loaders import LoadError, read_file
+from policekg.kg.ingest.outcomes import Extracted, Failed, Outcome, Skipped, Stored
+from policekg.kg.ingest.report import extract_report, store_report
+from policekg.kg.ingest.source_key import source_key, stored_keys
+from policekg.kg.rdf.errors import StoreError
+from policekg.kg.rdf.store import GraphStore
 
 log = logging.getLogger(__name__)
 
-Outcome = Stored | Skipped | Failed
 #: Files handed to each worker ahead of the one being written: keeps workers busy, bounds memory.
 _AHEAD = 4
 #: Reports written between flushes of the store: RocksDB otherwise keeps every write in memory
@@ -124,7 +117,7 @@ def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = Non
             store.ox.flush()
     if result.stored:
         # Imported here: the spawned extraction workers import this module and need no networkx.
-        from policekg.kg.analysis import refresh_analysis
+        from policekg.kg.network.analysis import refresh_analysis
 
         refresh_analysis(store)
     result.seconds = time.monotonic() - started

@@ -1,4 +1,4 @@
-"""`policekg analyze …`: the network analyses as tables (a thin layer over `kg.analysis`).
+"""`policekg analyze …`: the network analyses as tables (a thin layer over `kg.network`).
 
 `centrality` and `communities` read the results stored in the analysis graph, recomputing them
 first when the reports changed, so the CLI, SPARQL and the graph pages agree.
@@ -6,52 +6,21 @@ first when the reports changed, so the CLI, SPARQL and the graph pages agree.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from policekg.kg.analysis import (
-    AnalysisError,
-    Metrics,
-    analyse,
-    current_metrics,
-    resolve,
-    shortest_path,
-    similar_bureaus,
-)
-from policekg.kg.browse import main_class
-from policekg.kg.graphviews import (
-    Node,
-    bureau_program_graph,
-    cooccurrence_graph,
-    entity_graph,
-    entity_nodes,
-    short_predicate,
-)
-from policekg.kg.store import GraphStore
+from policekg.kg.cli.common import StoreOpt, fail, open_store, out
+
+if TYPE_CHECKING:
+    from policekg.kg.network.analysis import Metrics
+    from policekg.kg.network.views import Node
 
 analyze = typer.Typer(help="Network analysis: central entities, communities, paths, similar bureaus.",
                       no_args_is_help=True)
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store directory [env POLICEKG_STORE]")]
 Views = ("entity", "cooccurrence")
-
-
-def _open(store: Path | None) -> GraphStore:
-    """The store, opened by the CLI's own rules (read-only when a server holds it); a context manager."""
-    from policekg.kg.cli import open_store  # cli imports this module: import it when called
-
-    return open_store(store, write=False)
-
-
-def _fail(message: str) -> None:
-    err.print(f"error: {message}", highlight=False, markup=False)
-    raise typer.Exit(1)
 
 
 def _label(nodes: dict[str, Node], iri: str) -> str:
@@ -70,9 +39,13 @@ def centrality(
     top: Annotated[int, typer.Option(min=1, help="Rows to print")] = 20,
 ) -> None:
     """Entities ranked by PageRank, with degree, betweenness and community."""
+    from policekg.kg.network.analysis import analyse, current_metrics
+    from policekg.kg.network.views import cooccurrence_graph, entity_nodes
+    from policekg.kg.read.sparql import main_class
+
     if view not in Views:
-        _fail(f"unknown view {view!r}; use one of {', '.join(Views)}")
-    with _open(store) as db:
+        fail(f"unknown view {view!r}; use one of {', '.join(Views)}")
+    with open_store(store, write=False) as db:
         nodes = entity_nodes(db)
         metrics: dict[str, Metrics] = (
             current_metrics(db) if view == "entity" else analyse(cooccurrence_graph(db))
@@ -93,7 +66,10 @@ def communities(
     members: Annotated[int, typer.Option(min=1, help="Members to list per community")] = 12,
 ) -> None:
     """Louvain communities of the entity graph (seeded: the same every run), largest first."""
-    with _open(store) as db:
+    from policekg.kg.network.analysis import current_metrics
+    from policekg.kg.network.views import entity_nodes
+
+    with open_store(store, write=False) as db:
         nodes, metrics = entity_nodes(db), current_metrics(db)
     groups: dict[int, list[tuple[float, str]]] = {}
     for iri, m in metrics.items():
@@ -121,13 +97,16 @@ def path(
     store: StoreOpt = None,
 ) -> None:
     """The shortest chain of stated relations between two entities, with the sentence behind each edge."""
-    with _open(store) as db:
+    from policekg.kg.network.analysis import AnalysisError, resolve, shortest_path
+    from policekg.kg.network.views import entity_graph, short_predicate
+
+    with open_store(store, write=False) as db:
         g = entity_graph(db)
     nodes = {iri: data["node"] for iri, data in g.nodes(data=True)}
     try:
         steps = shortest_path(g, resolve(nodes, source), resolve(nodes, target))
     except AnalysisError as e:
-        _fail(str(e))
+        fail(str(e))
     for step in steps:
         out.print(
             f"{_label(nodes, step.source)} —{short_predicate(step.predicate)}→ {_label(nodes, step.target)}",
@@ -144,7 +123,10 @@ def similar(
     store: StoreOpt = None,
 ) -> None:
     """Other bureaus ranked by the Jaccard similarity of the programs their reports name."""
-    with _open(store) as db:
+    from policekg.kg.network.analysis import AnalysisError, resolve, similar_bureaus
+    from policekg.kg.network.views import bureau_program_graph, entity_nodes
+
+    with open_store(store, write=False) as db:
         nodes, bipartite = entity_nodes(db), bureau_program_graph(db)
     publishers = {
         iri: n for iri, n in nodes.items() if iri in bipartite and bipartite.nodes[iri]["bipartite"] == 0
@@ -152,7 +134,7 @@ def similar(
     try:
         iri = resolve(publishers, bureau)
     except AnalysisError as e:
-        _fail(f"{e} (bureaus that published reports: {', '.join(n.label for n in publishers.values())})")
+        fail(f"{e} (bureaus that published reports: {', '.join(n.label for n in publishers.values())})")
     table = Table("bureau", "jaccard", "shared programs")
     for other, score, shared in similar_bureaus(bipartite, iri):
         table.add_row(_label(nodes, other), f"{score:.3f}", "、".join(_label(nodes, p) for p in shared))

@@ -7,9 +7,8 @@ the classes of relation objects from the property ranges, and the shapes checkin
 then never fail.
 
 pyshacl runs on an in-memory Oxigraph store, not an rdflib graph: it re-parses a SPARQL-based constraint
-for every focus node, and rdflib's parser made that 35 times slower (21 s against 0.6 s for a report with
-600 mentions). We mix the ontology in ourselves, because pyshacl's own mixing (`ont_graph`) fails on
-an Oxigraph store.
+for every focus node, and rdflib's parser is far slower at that (benchmarks/RESULTS.md). We mix the
+ontology in ourselves, because pyshacl's own mixing (`ont_graph`) fails on an Oxigraph store.
 """
 
 from __future__ import annotations
@@ -24,9 +23,9 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH, NamespaceManager
 from rdflib.term import Node
 
-from policekg.kg.errors import StoreError
-from policekg.kg.iris import PREFIXES
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.errors import StoreError
+from policekg.kg.rdf.iris import PREFIXES
+from policekg.kg.rdf.store import GraphStore
 from policekg.schema import ONTOLOGY, SHAPES
 
 log = logging.getLogger(__name__)

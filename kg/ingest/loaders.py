@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from policekg.extract.patterns import load_patterns
+from policekg.extract.page_header import page_header
 
 #: Bytes looked at to decide a format.
 _SNIFF = 4096
@@ -204,25 +204,15 @@ class _PageData:
 
 
 def _page_data(page_text: str) -> _PageData:
-    """The page's publication date and source (信息来源) as one header line, with the patterns the
-    extractor's `report_metadata` component reads headers with."""
-    p = load_patterns("report_metadata")
-    published = re.search(p["published_label"] + p["date"], page_text)
-    source = re.search(p["source_name"], page_text)
-    day = _as_date(published.groups()) if published else None
+    """The page's publication date and source (信息来源) as one header line, read as the extractor
+    reads a text's header (`extract.page_header`)."""
+    header = page_header(page_text)
     parts = []
-    if day:
-        parts.append(f"发布日期:{day.isoformat()}")
-    if source:
-        parts.append(f"信息来源:{source.group(1)}")
-    return _PageData(" ".join(parts) or None, day)
-
-
-def _as_date(parts: tuple[str, ...]) -> date | None:
-    try:
-        return date(int(parts[0]), int(parts[1]), int(parts[2]))
-    except (ValueError, IndexError):
-        return None
+    if header.published:
+        parts.append(f"发布日期:{header.published.isoformat()}")
+    if header.source:
+        parts.append(f"信息来源:{header.source}")
+    return _PageData(" ".join(parts) or None, header.published)
 
 
 def _iso_date(value: str | None) -> date | None:

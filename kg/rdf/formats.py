@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from policekg.kg.errors import FormatError
+from policekg.kg.rdf.errors import FormatError
 
 
 @dataclass(frozen=True)

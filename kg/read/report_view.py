@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from policekg.kg.browse import NotFound, main_class, rows, sparql_iri, status_name
-from policekg.kg.describe import group_about
-from policekg.kg.store import GraphStore
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.describe import group_about
+from policekg.kg.read.sparql import NotFound, main_class, rows, sparql_iri, status_name
 
 
 @dataclass

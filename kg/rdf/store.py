@@ -4,7 +4,7 @@ One named graph per report (its IRI is the report's IRI), so a report is replace
 Queries see the union of all graphs as their default graph; `GRAPH ?g` still separates them.
 
 Two ways in, on purpose:
-- `query()` goes through rdflib (handy rdflib terms for the CLI, analysis and notebooks). It always
+- `query()` goes through rdflib (a CONSTRUCT answer as an rdflib graph, for the network views). It always
   passes the query *string*: oxrdflib hands strings to Oxigraph but silently falls back to rdflib's
   slow engine for a prepared `Query` object.
 - `ox` is the pyoxigraph store itself, for hot paths (the SPARQL endpoint, exports) that should let
@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph, URIRef
 from rdflib.query import Result
 
-from policekg.kg.errors import QueryError, StoreError
-from policekg.kg.formats import RdfFormat
-from policekg.kg.iris import PREFIXES, named_graph
+from policekg.kg.rdf.errors import QueryError, StoreError
+from policekg.kg.rdf.formats import RdfFormat
+from policekg.kg.rdf.iris import PREFIXES, named_graph
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +50,7 @@ class GraphStore:
         """The underlying pyoxigraph store (for the hot paths; see the module docstring)."""
         return self._ox
 
-    def __enter__(self) -> GraphStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -1,0 +1,51 @@
+"""`policekg`, whole: the commands of `kg.cli` and `serve`, which starts this web layer.
+
+The command line sits on top of every layer; this module composes it, so nothing in `kg/` imports
+the web layer. `serve` loads uvicorn, the app and (for an empty store) spaCy only when it runs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from policekg.kg.cli.commands import make_app
+from policekg.kg.cli.common import StoreOpt, open_store, out, run, settings
+
+
+def serve(
+    store: StoreOpt = None,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on [default 127.0.0.1]")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default 8000]")] = None,
+    update_token: Annotated[str | None, typer.Option(
+        help="Allow SPARQL Update and Graph Store writes with 'Authorization: Bearer <token>' "
+             "[env POLICEKG_UPDATE_TOKEN; default: read-only]")] = None,
+) -> None:
+    """Serve the SPARQL endpoint and the pages; an empty store first gets the bundled sample report."""
+    import uvicorn
+
+    from policekg.api.app import create_app
+    from policekg.extract import Extractor
+    from policekg.kg.ingest.report import ingest_file
+    from policekg.kg.sample import SAMPLE_REPORT
+
+    config = settings(store)
+    config.host = host or config.host
+    config.port = port or config.port
+    config.update_token = update_token or config.update_token
+    db = open_store(store, write=True)
+    if not db.report_graphs():
+        stored = ingest_file(db, Extractor(), SAMPLE_REPORT)
+        out.print(f"empty store: ingested the sample report → <{stored.graph}>", highlight=False)
+    out.print(f"serving {config.store_path} on http://{config.host}:{config.port}/", highlight=False)
+    uvicorn.run(create_app(db, config), host=config.host, port=config.port, log_level="info")
+
+
+app = make_app()
+app.command()(serve)
+
+
+def main() -> None:
+    """The `policekg` entry point."""
+    run(app)

@@ -1,0 +1,61 @@
+"""One report file in: its text, its extraction, its graph, and the write that swaps the graph in.
+
+A file either goes in whole or not at all: loading, extraction and graph building happen before the
+store is touched, and the store swaps the report's graph in one transaction. `extract_report` does not
+touch the store: it is what the worker processes of `kg.ingest.batch` run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from rdflib import RDF, Graph, Literal, URIRef
+
+from policekg.extract import Extractor
+from policekg.kg.ingest.loaders import load, load_bytes, read_file
+from policekg.kg.ingest.outcomes import Extracted, Stored
+from policekg.kg.ingest.source_key import source_key
+from policekg.kg.rdf.iris import PK
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.rdf.triples import report_graph
+
+
+def extract_report(extractor: Extractor, path: Path, overrides: dict[str, Any],
+                   data: bytes | None = None) -> Extracted:
+    """Load, extract and build the graph of one file (its `data` when already read); raises LoadError
+    or ExtractionError.
+
+    Metadata the file itself carries (a page's canonical URL, title, date) comes first, the
+    overrides given by the user win over it, and both win over what the text says.
+    """
+    loaded = load(path) if data is None else load_bytes(data)
+    extraction = extractor(loaded.text, **{**loaded.meta, **overrides})
+    graph = report_graph(extraction)
+    return Extracted(path, graph, len(extraction.text), loaded.format, extraction.warnings)
+
+
+def store_report(store: GraphStore, extracted: Extracted, key: str | None) -> Stored:
+    """Swap the report's graph in (one transaction), recording the source key."""
+    graph = extracted.graph
+    iri = URIRef(graph.identifier)
+    if key:
+        graph.add((iri, PK.sourceSha256, Literal(key)))
+    replaced = store.has_report(iri)
+    store.replace_graph(iri, graph)
+    return Stored(extracted.path, iri, len(graph), extracted.chars, extracted.format, bool(replaced),
+                  class_counts(graph), extracted.warnings)
+
+
+def class_counts(graph: Graph) -> Counter:
+    """Nodes per pk: class in one report graph (`PoliceUnit`: 12, …)."""
+    prefix = str(PK)
+    return Counter(str(cls)[len(prefix):] for cls in graph.objects(None, RDF.type) if str(cls).startswith(prefix))
+
+
+def ingest_file(store: GraphStore, extractor: Extractor, path: Path, **overrides: Any) -> Stored:
+    """Extract one file and replace its report's graph; raises LoadError or ExtractionError on bad input."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    data = read_file(path)  # read once: for the source key and for the text
+    return store_report(store, extract_report(extractor, path, given, data), source_key(data, given))

@@ -1,0 +1,1 @@
+"""The graph as networkx views, and their analysis: centrality, communities, paths, similar bureaus."""

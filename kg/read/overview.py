@@ -1,0 +1,99 @@
+"""What the home page and the list of reports read: the size of the graph and where to start reading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.sparql import CLASS_ORDER, names, rows
+
+
+@dataclass
+class Bureau:
+    """A bureau that published reports, and how many."""
+
+    iri: str
+    label: str | None
+    reports: int = 0
+
+
+@dataclass
+class Central:
+    """An entity among the most central of its class, with what ranks it."""
+
+    iri: str
+    reports: int
+    mentions: int | None
+    pagerank: Decimal | None  # None until the analysis has run
+    label: str | None
+
+
+@dataclass
+class Overview:
+    """What the home page shows: the size of the graph and where to start reading."""
+
+    triples: int
+    reports: int
+    classes: dict[str, int]
+    issuers: list[Bureau]
+    years: list[int]
+    central: dict[str, list[Central]]
+
+
+def overview(store: GraphStore, top: int = 10) -> Overview:
+    """Counts, bureaus, years and the most central programs and units."""
+    stats = store.stats()
+    report_rows = list_reports(store)
+    issuers: dict[str, Bureau] = {}
+    for r in report_rows:
+        issuers.setdefault(r["issuer"], Bureau(r["issuer"], r["issuer_label"])).reports += 1
+    order = {c: i for i, c in enumerate(CLASS_ORDER)}
+    classes = dict(sorted(stats["classes"].items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+    return Overview(
+        triples=int(stats["triples"]), reports=int(stats["reports"]), classes=classes,
+        issuers=sorted(issuers.values(), key=lambda e: e.label or ""),
+        years=sorted({r["year"] for r in report_rows if r["year"] is not None}),
+        central={cls: central(store, cls, top) for cls in ("Program", "PoliceUnit")},
+    )
+
+
+# Everything about a report is read inside its own graph: an issuer's label, repeated in each of its
+# reports' graphs, would otherwise come back once per graph in the union default graph.
+_REPORTS = """
+SELECT ?report ?title ?year ?issued ?issuer ?issuer_label WHERE {
+  GRAPH ?report { ?report a pk:Report . OPTIONAL { ?report rdfs:label ?title }
+    OPTIONAL { ?report pk:year ?year } OPTIONAL { ?report dcterms:issued ?issued }
+    OPTIONAL { ?report dcterms:publisher ?issuer OPTIONAL { ?issuer rdfs:label ?issuer_label } } }
+} ORDER BY ?issuer_label DESC(?year) ?report
+"""
+
+
+def list_reports(store: GraphStore) -> list[dict[str, Any]]:
+    """Every report with its title, year, publication date and issuer, by issuer then newest first."""
+    return rows(store, _REPORTS)
+
+
+# Counted graph by graph (an entity's type triple is in every report graph naming it), never joined
+# across graphs: that would multiply reports by mentions by copies.
+_CENTRAL = """
+SELECT ?iri ?reports ?mentions ?pagerank WHERE {
+  { SELECT ?iri (COUNT(?report) AS ?reports) WHERE {
+      GRAPH ?report { ?iri a pk:%(cls)s ; pk:mentionedIn ?report } } GROUP BY ?iri }
+  OPTIONAL { SELECT ?iri (COUNT(?m) AS ?mentions) WHERE {
+      GRAPH ?g { ?iri a pk:%(cls)s . ?m pk:mentionOf ?iri } } GROUP BY ?iri }
+  OPTIONAL { ?iri pk:pagerank ?pagerank }
+} ORDER BY DESC(?pagerank) DESC(?reports) DESC(?mentions) ?iri LIMIT %(top)d
+"""
+
+
+def central(store: GraphStore, cls: str, top: int) -> list[Central]:
+    """The `top` entities of a class: by PageRank when the analysis has run, else by reports and mentions."""
+    if cls not in CLASS_ORDER:
+        raise QueryError(f"unknown class {cls!r}")
+    found = rows(store, _CENTRAL % {"cls": cls, "top": top})
+    known = names(store, [r["iri"] for r in found])
+    return [Central(r["iri"], r["reports"], r["mentions"], r["pagerank"], known.get(r["iri"], (None, set()))[0])
+            for r in found]

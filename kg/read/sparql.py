@@ -1,0 +1,117 @@
+"""The SPARQL helpers every read model uses: safe IRIs and literals, rows as Python values, names, classes.
+
+The API layer renders; this package asks. Every query of the pages lives in `kg/read/` (`overview`,
+`describe`, `report_view`, `search`, `compare`), so the SPARQL stays next to the store and the pages can
+be tested without HTTP. User input never reaches a query as text: names become IRIs through
+`sparql_iri` (which rejects what is not an IRI) and strings become literals through `sparql_str`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pyoxigraph as ox
+
+from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.iris import PK, PREFIXES
+from policekg.kg.rdf.store import GraphStore
+from policekg.schema.vocabulary import ENTITY_CLASSES, GROUPED_CLASSES, REPORT_PARTS
+
+#: Classes in the order pages list them; an entity with several types is shown under the first.
+CLASS_ORDER: tuple[str, ...] = GROUPED_CLASSES + tuple(p.name for p in REPORT_PARTS)
+#: Subclasses shown under their parent class in groupings (a law is listed with the legal instruments).
+_PARENT_CLASS: dict[str, str] = {c.name: c.parent for c in ENTITY_CLASSES if c.parent}
+
+_XSD = PREFIXES["xsd"]
+_NUMERIC = {_XSD + "integer": int, _XSD + "int": int, _XSD + "long": int, _XSD + "decimal": Decimal}
+
+
+class NotFound(LookupError):
+    """The graph holds nothing about the IRI or name asked for."""
+
+
+def sparql_iri(iri: str) -> str:
+    """`<iri>` for a query; QueryError when `iri` is not an IRI (so no text can break out of the brackets)."""
+    try:
+        return str(ox.NamedNode(iri))
+    except ValueError as err:
+        raise QueryError(f"not a valid IRI: {iri!r} ({err})") from err
+
+
+def sparql_str(text: str) -> str:
+    """A quoted SPARQL string literal, escaped by Oxigraph's own N-Triples writer."""
+    return str(ox.Literal(text))
+
+
+def py(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Any:
+    """A term as the Python value a page shows: numbers as numbers, booleans as bools, the rest as str."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        kind = term.datatype.value
+        if kind in _NUMERIC:
+            try:
+                return _NUMERIC[kind](term.value)
+            except (ValueError, ArithmeticError):
+                return term.value
+        if kind == _XSD + "boolean":
+            return term.value in ("true", "1")
+    return term.value
+
+
+def rows(store: GraphStore, sparql: str) -> list[dict[str, Any]]:
+    """A SELECT query's solutions as dicts of Python values (unbound variables are None)."""
+    result = store.ox_query(sparql)
+    names = [v.value for v in result.variables]
+    return [{n: py(sol[n]) for n in names} for sol in result]
+
+
+def class_name(iri: str) -> str:
+    """`https://w3id.org/policekg/ontology#Program` → `Program` (other IRIs: their last part)."""
+    return iri.rsplit("#", 1)[-1] if iri.startswith(str(PK)) else iri.rsplit("/", 1)[-1]
+
+
+def status_name(iri: str | None) -> str | None:
+    """A section's or measure's `pk:Done` → `Done`; None when it has no status."""
+    return class_name(iri) if iri else None
+
+
+def main_class(types: list[str] | set[str]) -> str | None:
+    """The one class an entity is listed under, from all its `rdf:type`s (pk: names or full IRIs)."""
+    names = {_PARENT_CLASS.get(class_name(t), class_name(t)) for t in types}
+    return next((c for c in CLASS_ORDER if c in names), None)
+
+
+#: Names and classes of many resources at once. A figure has no label: its indicator and value name it.
+_NAMES = """
+SELECT DISTINCT ?o ?label ?type WHERE {
+  VALUES ?o { %s }
+  { ?o rdfs:label ?label } UNION { ?o a ?type }
+  UNION { ?o pk:indicator/rdfs:label ?ind ; pk:value ?val BIND(CONCAT(?ind, " ", STR(?val)) AS ?label) }
+}
+"""
+
+
+def names(store: GraphStore, iris: list[str]) -> dict[str, tuple[str | None, set[str]]]:
+    """IRI → (its label, its classes), looked up for many IRIs in one DISTINCT query.
+
+    The way to name things an aggregate found: joining their labels inside the aggregate would
+    count each label once per report graph repeating it.
+    """
+    found: dict[str, tuple[str | None, set[str]]] = {}
+    if not iris:
+        return found
+    for r in rows(store, _NAMES % " ".join(sparql_iri(i) for i in sorted(set(iris)))):
+        label, types = found.get(r["o"], (None, set()))
+        if r["type"]:
+            types.add(r["type"])
+        found[r["o"]] = (min(filter(None, (label, r["label"])), default=None), types)
+    return found
+
+
+def exists(store: GraphStore, iri: str) -> bool:
+    """Whether the graph says anything about `iri` (as subject or object)."""
+    e = sparql_iri(iri)
+    return bool(store.ox_query(f"ASK {{ {{ {e} ?p ?o }} UNION {{ ?s ?p {e} }} }}"))
+

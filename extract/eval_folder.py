@@ -38,7 +38,7 @@ REAL_CLASSES: dict[str, str] = {"units": "PoliceUnit", "organizations": "Governm
                                 "laws": "LegalInstrument", "platforms": "Platform"}
 MODES: tuple[str, ...] = ("lenient", "strict")
 #: What the matching rule ignores in a name: quote marks of every kind, title marks and spaces.
-_IGNORED = re.compile(r"[\s\"'“”‘’「」『』《》〈〉]")
+_IGNORED = re.compile(r"[\s\"'“”‘’「」『』《》]")
 _SCALES: dict[str, Decimal] = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 
 

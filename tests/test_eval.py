@@ -9,9 +9,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import DATA, SEED_GOLD
+from conftest import DATA, SEED_GOLD, run_policekg, small_report
 from policekg.extract import Extraction, Extractor
-from policekg.extract.eval import TARGETS, EvalResult, evaluate, extract_for
+from policekg.extract.eval import TARGETS, EvalInputError, EvalResult, evaluate, extract_for
+from policekg.extract.eval_folder import GoldFile, gold_files, max_matching, read_gold_file, score_file
 from policekg.extract.model import (
     Entity,
     Measure,
@@ -128,3 +129,94 @@ def test_eval_command_rejects_a_broken_gold_file(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "policekg.api", "eval", str(bad), str(bad)],
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 1 and "not a JSON gold file" in proc.stderr
+
+
+# -- scoring over a folder (policekg eval FOLDER) -------------------------------------------------
+
+def _write_gold(folder: Path, stem: str, gold: dict, text: str = "") -> None:
+    (folder / f"{stem}.gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    if text:
+        (folder / f"{stem}.txt").write_text(text, encoding="utf-8")
+
+
+def _found(kind: str, name: str, *written: str, parent: str | None = None) -> Entity:
+    return Entity(kind, name, parent=parent, mentions=[Mention(0, len(w), w, w) for w in written or (name,)])
+
+
+def _real_gold(tmp_path: Path, **lists: list) -> GoldFile:
+    _write_gold(tmp_path, "r", {"issuer": "广州市公安局海珠区分局", "year": 2024, **lists}, "x")
+    return read_gold_file(tmp_path / "r.gold.json")
+
+
+def test_real_format_matches_leniently_and_strictly_after_dropping_quotes(tmp_path: Path) -> None:
+    gold = _real_gold(tmp_path, programs=["八五", "行政复议体制改革", "四个意识"],
+                      platforms=["执法办案系统"], laws=["行政处罚法"],
+                      metrics=[{"indicator": "挽回损失", "value": 2500, "unit": "万元", "approx": True, "text": "…"}])
+    extraction = Extraction(
+        text="x", meta=ReportMeta("广州市公安局海珠区分局", 2024), sha256="",
+        entities=[_found("Program", "八五普法", "“八五”普法"), _found("Program", "行政复议体制改革"),
+                  _found("Program", "关键少数"), _found("Platform", "法律法规及执法办案系统"),
+                  _found("Regulation", "行政处罚法", "《中华人民共和国行政处罚法》"), _found("Place", "海珠区")],
+        observations=[Observation(Decimal(25_000_000), "元", "挽回损失", "", "2024", _mention(), approximate=True)])
+    score = score_file(gold, extraction)
+    counts = {key: (t.gold, t.found, t.tp) for key, t in score.tallies.items()}
+    assert counts["Program", "lenient"] == (3, 3, 2) and counts["Program", "strict"] == (3, 3, 1)
+    assert counts["Platform", "lenient"] == (1, 1, 1) and counts["Platform", "strict"] == (1, 1, 0)
+    assert counts["LegalInstrument", "strict"] == (1, 1, 1)  # a Regulation counts among the laws
+    assert "Place" not in {cls for cls, _ in score.tallies}  # the real set marks no places
+    assert score.tallies["Program", "lenient"].missed == ["四个意识"]
+    assert score.tallies["Program", "lenient"].spurious == ["关键少数"]
+    assert sorted(score.loose) == ["八五普法 ~ 八五", "法律法规及执法办案系统 ~ 执法办案系统"]
+    assert (score.figures.tp, score.figures.found) == (1, 1)  # 2500 万元 = 25000000 元
+    assert score.issuer_ok and score.year_ok
+
+
+def test_equal_names_pair_first_and_one_found_name_takes_one_gold_name(tmp_path: Path) -> None:
+    gold = _real_gold(tmp_path, units=["广州市公安局海珠区分局", "市公安局", "情指中心"])
+    parent = _found("PoliceUnit", "广州市公安局", "市公安局")
+    issuer = _found("PoliceUnit", "广州市公安局海珠区分局")
+    extraction = Extraction(text="x", meta=ReportMeta("广州市公安局海珠区分局", 2024), sha256="",
+                            entities=[issuer, parent])
+    score = score_file(gold, extraction)
+    assert score.loose == []  # not 广州市公安局 ~ the 分局 and the 分局 ~ 市公安局
+    assert score.tallies["PoliceUnit", "lenient"].missed == ["情指中心"]
+    assert max_matching([[0, 1], [0]]) == {0: 1, 1: 0}  # greedy would pair only one
+
+
+def test_our_format_scores_surface_forms_and_places(tmp_path: Path) -> None:
+    _write_gold(tmp_path, "o", {"issuer": "甲县公安局", "year": 2023, "sections": [],
+                                "entities": [{"type": "Place", "name": "甲县", "surface": []},
+                                             {"type": "PoliceUnit", "name": "甲县公安局", "surface": ["县局"]}],
+                                "observations": [{"indicator": "x", "value": 126000000, "unit": "元"}]}, "x")
+    gold = read_gold_file(tmp_path / "o.gold.json")
+    extraction = Extraction(text="x", meta=ReportMeta("甲县公安局", 2023), sha256="",
+                            entities=[_found("PoliceUnit", "甲县公安局", "县局")],
+                            observations=[Observation(Decimal("1.26"), "亿元", "x", "", "2023", _mention())])
+    score = score_file(gold, extraction)
+    assert gold.fmt == "ours" and score.tallies["Place", "strict"].missed == ["甲县"]
+    assert score.tallies["PoliceUnit", "strict"].tp == 1 and score.figures.tp == 1
+
+
+def test_a_gold_file_in_neither_format_is_named(tmp_path: Path) -> None:
+    _write_gold(tmp_path, "n", {"people": []}, "x")
+    with pytest.raises(EvalInputError, match="neither format"):
+        read_gold_file(tmp_path / "n.gold.json")
+    with pytest.raises(EvalInputError, match="no \\*.gold.json"):
+        gold_files(tmp_path / "nothing")
+
+
+def test_eval_command_pools_a_folder_and_lists_misses(tmp_path: Path) -> None:
+    text = small_report("甲县公安局", "依据《中华人民共和国行政处罚法》,城关派出所全年办结矛盾纠纷822起。")
+    _write_gold(tmp_path, "01", {"issuer": "甲县公安局", "year": 2023, "units": ["甲县公安局", "城关派出所"],
+                                 "laws": ["中华人民共和国行政处罚法"], "programs": ["警调衔接"],
+                                 "metrics": [{"indicator": "办结矛盾纠纷", "value": 822, "unit": "起",
+                                              "approx": False, "text": "办结矛盾纠纷822起"}]}, text)
+    _write_gold(tmp_path, "02", {"issuer": "乙县公安局", "year": 2023, "units": ["乙县公安局"]})  # no text
+    proc = run_policekg("eval", str(tmp_path), "--details", "--json", str(tmp_path / "out.json"))
+    assert "evaluation of 1 gold files" in proc.stdout and "02.gold.json: skipped" in proc.stdout
+    assert "Program missed (1): 警调衔接" in proc.stdout
+    pooled = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert pooled["pooled"]["PoliceUnit"]["strict"]["recall"] == 1.0
+    assert pooled["pooled"]["entities"]["lenient"]["tp"] == 3 and pooled["figures"]["tp"] == 1
+    refused = run_policekg("eval", str(tmp_path), str(tmp_path / "01.txt"), check=False)
+    assert refused.returncode == 1 and "is a folder" in refused.stderr

@@ -183,15 +183,32 @@ def validate(
 
 
 def eval_command(
-    gold: Annotated[Path, typer.Argument(help="Gold annotation (JSON, the format of tests/data/*.gold.json)")],
-    report: Annotated[Path, typer.Argument(help="The report text the gold annotates")],
+    gold: Annotated[Path, typer.Argument(help="Gold annotation (JSON, the format of tests/data/*.gold.json), or "
+                                              "a folder of gold files in either our or the real set's format")],
+    report: Annotated[Path | None, typer.Argument(help="The report text the gold annotates (a single gold "
+                                                   "file only)")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the scores as JSON here")] = None,
-    strict: Annotated[bool, typer.Option(help="Exit 1 when a target is missed")] = False,
+    strict: Annotated[bool, typer.Option(help="Exit 1 when a target is missed (a single gold file only)")] = False,
     details: Annotated[bool, typer.Option(help="List what was missed and what was spurious")] = False,
 ) -> None:
-    """Score the extractor against a gold file: P/R/F1 per entity class, figures, relations, structure."""
+    """Score the extractor against a gold file (P/R/F1 per entity class, figures, relations, structure), or
+    over a folder (every *.gold.json with its .txt: pooled recall and precision per class, lenient and strict)."""
     from policekg.extract.eval import EvalInputError, format_details, format_table, run
+    from policekg.extract.eval_folder import format_folder_details, format_folder_table, run_folder
 
+    if gold.is_dir():
+        if report is not None or strict:
+            fail(f"{gold} is a folder: it is scored alone, without a report or --strict (no targets for a folder)")
+        try:
+            pooled = run_folder(gold, json_out)
+        except EvalInputError as exc:
+            fail(str(exc))
+        out.print(format_folder_table(pooled), highlight=False, markup=False)
+        if details:
+            out.print(format_folder_details(pooled), highlight=False, markup=False)
+        return
+    if report is None:
+        fail(f"{gold}: give the report text it annotates as well (or a folder of gold files)")
     for path in (gold, report):
         if not path.is_file():
             fail(f"{path}: no such file")

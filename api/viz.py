@@ -30,7 +30,7 @@ from policekg.api.rendering import (CLASS_NAMES, PAGE_TYPES, PageError, compute,
 from policekg.api.sparql import query_runner
 from policekg.api.templating import STATIC_DIR, templates
 from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path, report_name
-from policekg.kg import drawing
+from policekg.api import drawing
 from policekg.kg.analysis import Metrics, current_metrics
 from policekg.kg.config import Settings
 from policekg.kg.graphviews import Node, construct_view, cooccurrence_graph, entity_graph

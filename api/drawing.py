@@ -55,8 +55,8 @@ def positions(g: nx.Graph) -> dict[str, tuple[float, float]]:
     """Server-side positions for a large graph: each Louvain community laid out on its own, the
     communities packed in rows, largest first, and unconnected nodes in a grid after them.
 
-    A spring layout of the whole graph costs O(n²) per iteration (half a minute for 5,000 nodes);
-    per community the cost is the sum of their squares, and the picture shows the communities.
+    A spring layout of the whole graph costs O(n²) per iteration; per community the cost is the sum of
+    their squares (benchmarks/RESULTS.md, "the /graph page at size"), and the picture shows the communities.
     """
     simple = simple_graph(g)
     groups = sorted(communities(simple).items(), key=lambda kv: kv[0])

@@ -27,9 +27,9 @@ from policekg.api.negotiation import choose
 from policekg.api.rendering import render_csv
 from policekg.api.urls import raw_local_path, report_name
 from policekg.extract.normalize import normalize
-from policekg.kg.ingest import SAMPLE_REPORT
 from policekg.kg.browse import NotFound as NoSuchThing
 from policekg.kg.errors import FormatError, QueryError, StoreError
+from policekg.kg.ingest import SAMPLE_REPORT
 from policekg.kg.iris import PKR
 from policekg.schema.vocabulary import ENTITY_CLASSES, STATUSES, tints_css
 

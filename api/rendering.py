@@ -27,7 +27,7 @@ from starlette.requests import Request
 
 from policekg.api.deps import get_settings
 from policekg.api.drawing import LEGEND
-from policekg.api.errors import BadRequest, NotAcceptable, NotFound, Unavailable
+from policekg.api.errors import ApiError, BadRequest, NotAcceptable, NotFound, Unavailable
 from policekg.api.negotiation import VARY, choose
 from policekg.api.templating import templates
 from policekg.api.urls import (
@@ -164,10 +164,12 @@ class Document:
 
 @dataclass(frozen=True)
 class Renderer:
-    """One output format of the pages: its media type and how it writes what a page shows."""
+    """One output format of the pages: its media type, how it writes what a page shows, and its link."""
 
     media_type: str
     render: Callable[[Request, Shown], Awaitable[Response]]
+    label: str  # the link to it on a list page
+    download: bool = False  # a file of the whole list, not a page of it
 
 
 async def _html(request: Request, shown: Shown) -> Response:
@@ -185,10 +187,13 @@ async def _csv(request: Request, shown: Shown) -> Response:
 
 #: Format name (the URL suffix, `?format=`) → renderer; the first is the default. Adding a format is a row.
 RENDERERS: dict[str, Renderer] = {
-    "html": Renderer("text/html", _html),
-    "json": Renderer("application/json", _json),
-    "csv": Renderer("text/csv", _csv),
+    "html": Renderer("text/html", _html, "HTML"),
+    "json": Renderer("application/json", _json, "JSON"),
+    "csv": Renderer("text/csv", _csv, "CSV", download=True),
 }
+#: The links a list page offers to its other formats: downloads first.
+EXPORTS: list[tuple[str, Renderer]] = sorted(((n, r) for n, r in RENDERERS.items() if n != "html"),
+                                             key=lambda nr: not nr[1].download)
 
 
 async def respond(request: Request, fmt: str, shown: Shown) -> Response:
@@ -301,7 +306,7 @@ def error_response(request: Request, status: int, message: str) -> Response:
     _, suffix = split_suffix(raw_path(request), _ERROR_SUFFIXES)
     try:
         fmt = suffix or wanted(request, None)
-    except (NotFound, BadRequest, NotAcceptable):
+    except ApiError:
         fmt = "html"
     if fmt == "html":
         return render_html(request, "error.html", {"message": message}, status)
@@ -333,5 +338,5 @@ TEMPLATE_GLOBALS: dict[str, Any] = {
     "page_url": page_url, "graph_url": graph_url, "compare_url": compare_url, "report_name": report_name,
     "twin_url": twin_url, "with_params": with_params, "curie": curie,
     "CLASS_NAMES": CLASS_NAMES, "STATUS_NAMES": STATUS_NAMES, "LISTED_CLASSES": SEARCHED,
-    "LEGEND_CLASSES": LEGEND,
+    "LEGEND_CLASSES": LEGEND, "EXPORTS": EXPORTS,
 }

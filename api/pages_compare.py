@@ -38,7 +38,7 @@ async def compare_one(request: Request, path: str, paged: Paging = Depends(pagin
     kind = local.split("/", 1)[0]
     if kind not in ("program", "indicator"):
         raise NotFound("only programs (/compare/program/…) and indicators (/compare/indicator/…) "
-                             "can be compared across reports")
+                       "can be compared across reports")
     fmt = wanted(request, suffix)
     if kind == "program":  # a report per row; the table has one line per report
         data = await compute(request, program_across, store, iri_for(local))

@@ -1,30 +1,71 @@
-"""The FastAPI application: `create_app(store, settings)` wires one router per concern.
+"""The FastAPI application: `create_app(store, settings)` makes it from the route map (`routes`).
 
-The app holds no state of its own beyond `app.state.store` and `app.state.settings`; routers reach
-them through the dependencies in `api.deps`.
+Here, and only here, the app gets what it holds (`app.state.store`, `.settings`, and for as long as it
+runs, `.query_runner`: the query workers), the templates their globals, and the one error handler.
+Routes read the app's state through `deps`.
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from policekg.api import errors, export, graph_store, pages, sparql, viz
-from policekg.api.templating import STATIC_DIR
+from policekg.api import routes
+from policekg.api.errors import KG_ERRORS, ApiError, meaning
+from policekg.api.query_pool import runner_for
+from policekg.api.rendering import TEMPLATE_GLOBALS, error_response
+from policekg.api.templating import STATIC_DIR, templates
 from policekg.kg.config import Settings
 from policekg.kg.rdf.store import GraphStore
+
+log = logging.getLogger(__name__)
 
 
 def create_app(store: GraphStore, settings: Settings | None = None) -> FastAPI:
     """An application serving `store`; the caller owns the store and closes it."""
-    app = FastAPI(title="policekg", description="A knowledge graph of police rule-of-law reports.")
+    settings = settings or Settings(store_path=store.path)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.query_runner = runner_for(store, settings)
+        try:
+            yield
+        finally:
+            app.state.query_runner.close()
+
+    app = FastAPI(title="policekg", description="A knowledge graph of police rule-of-law reports.",
+                  lifespan=lifespan)
     app.state.store = store
-    app.state.settings = settings or Settings(store_path=store.path)
+    app.state.settings = settings
+    templates.env.globals.update(TEMPLATE_GLOBALS)
+    routes.mount(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    errors.install(app)
-    app.include_router(sparql.router)
-    app.include_router(graph_store.router)
-    app.include_router(export.router)
-    pages.include(app)
-    app.include_router(viz.router)
+    for known in (ApiError, *KG_ERRORS):  # answered by the app, not re-raised to the server as bugs are
+        app.add_exception_handler(known, answer_error)
+    app.add_exception_handler(Exception, answer_error)
     return app
+
+
+def _text(status: int, message: str) -> PlainTextResponse:
+    return PlainTextResponse(message + "\n", status_code=status, headers={"X-Content-Type-Options": "nosniff"})
+
+
+async def answer_error(request: Request, err: Exception) -> Response:
+    """Every error, answered once: its status from `errors.meaning`; on a page, a page (or JSON, as
+    asked), on a protocol route, plain text. Our own failures (a bug, a store that cannot be used) are
+    logged and answered in plain text everywhere: the page machinery may be what failed."""
+    where = f"{request.method} {request.url.path}"
+    m = meaning(err)
+    if m.public is not None:
+        log.error("%s failed", where, exc_info=err)
+        return _text(m.status, m.public)
+    if m.status >= 500:
+        log.warning("%s: %s", where, err)
+    if routes.is_page(request):
+        return error_response(request, m.status, str(err))
+    return _text(m.status, str(err))

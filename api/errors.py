@@ -1,19 +1,17 @@
-"""The API's error types and the one place that turns every error into a status code and a message.
+"""The API's one error family, and the table that gives kg's own errors their HTTP status.
 
-Routes raise these (or the store's QueryError / FormatError) where the problem is known. Anything
+Routes raise these where the problem is known; each class carries its status. kg/ raises its own
+errors (it knows nothing of HTTP): `KG_ERRORS` says what each means to a client. The one handler that
+turns any of them into an answer (a page, JSON or plain text) is `api.app.answer_error`. Anything
 else is a bug in our code: logged with its traceback, answered 500 with no detail for the client.
 """
 
 from __future__ import annotations
 
-import logging
+from dataclasses import dataclass
 
-from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse, Response
-
+from policekg.kg.read.sparql import NotFound as NoSuchThing
 from policekg.kg.rdf.errors import FormatError, QueryError, StoreError
-
-log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -42,6 +40,12 @@ class NotAcceptable(ApiError):
     status = 406
 
 
+class TooLarge(ApiError):
+    """An answer bigger than this server draws (a graph over `Settings.graph_max_nodes`)."""
+
+    status = 413
+
+
 class UnsupportedMediaType(ApiError):
     """A request body in a content type we do not read."""
 
@@ -60,48 +64,30 @@ class QueryFailed(ApiError):
     status = 500
 
 
-#: Tags of the routes a person reads (pages, graph views): their errors come as a page too, drawn by the
-#: renderer `pages.include` leaves in `app.state.render_error`; every other route answers in plain text.
-PAGE_TAGS = frozenset({"pages", "graph"})
+@dataclass(frozen=True)
+class Meaning:
+    """What an error of kg/ means to a client: a status, and the message it reads.
+
+    `public` replaces the error's own message when that message is for the server log only (a store
+    failure names paths and locks): such errors are ours, logged, and answered in plain text.
+    """
+
+    status: int
+    public: str | None = None
 
 
-def _text(status: int, message: str) -> PlainTextResponse:
-    return PlainTextResponse(message + "\n", status_code=status, headers={"X-Content-Type-Options": "nosniff"})
+#: kg's errors → what they mean to a client (the first row the error is an instance of).
+KG_ERRORS: dict[type[Exception], Meaning] = {
+    QueryError: Meaning(400),  # a malformed query or update: the parser's message, with its position
+    FormatError: Meaning(400),  # a format nobody knows
+    NoSuchThing: Meaning(404),  # a page of something the graph does not hold
+    StoreError: Meaning(500, "the store could not be used; the server log says why"),
+}
+BUG = Meaning(500, "internal error (logged on the server)")
 
 
-def _answer(request: Request, status: int, message: str) -> Response:
-    """The error in the form the route's readers take: a page for a page, plain text for a protocol."""
-    route = request.scope.get("route")
-    render = getattr(request.app.state, "render_error", None)
-    if render is not None and PAGE_TAGS.intersection(getattr(route, "tags", ())):
-        return render(request, status, message)
-    return _text(status, message)
-
-
-async def _api_error(request: Request, err: ApiError) -> Response:
-    if err.status >= 500:
-        log.warning("%s %s: %s", request.method, request.url.path, err)
-    return _answer(request, err.status, str(err))
-
-
-async def _client_error(request: Request, err: Exception) -> Response:
-    return _answer(request, 400, str(err))
-
-
-async def _store_error(request: Request, err: StoreError) -> PlainTextResponse:
-    log.error("%s %s: %s", request.method, request.url.path, err)
-    return _text(500, "the store could not be used; the server log says why")
-
-
-async def _bug(request: Request, err: Exception) -> PlainTextResponse:
-    log.exception("%s %s failed", request.method, request.url.path, exc_info=err)
-    return _text(500, "internal error (logged on the server)")
-
-
-def install(app: FastAPI) -> None:
-    """Register the handlers on `app`: ours by status, the store's parse/format errors as 400."""
-    app.add_exception_handler(ApiError, _api_error)
-    app.add_exception_handler(QueryError, _client_error)
-    app.add_exception_handler(FormatError, _client_error)
-    app.add_exception_handler(StoreError, _store_error)
-    app.add_exception_handler(Exception, _bug)
+def meaning(err: Exception) -> Meaning:
+    """The status and message of any error: ours by its class, kg's by the table, the rest a bug."""
+    if isinstance(err, ApiError):
+        return Meaning(err.status)
+    return next((m for cls, m in KG_ERRORS.items() if isinstance(err, cls)), BUG)

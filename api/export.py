@@ -6,10 +6,11 @@ the same bytes. TriG and N-Quads keep the named graphs; triple formats get the u
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
 from rdflib import URIRef
 
+from policekg.api.deps import get_store
 from policekg.api.errors import NotFound
 from policekg.api.rendering import content_disposition
 from policekg.api.streaming import stream
@@ -17,15 +18,11 @@ from policekg.kg.rdf.formats import RdfFormat, rdf_format
 from policekg.kg.rdf.iris import PKR
 from policekg.kg.rdf.store import GraphStore
 
-router = APIRouter()
 
-
-@router.get("/export", summary="Download the dataset or one report graph")
-async def export(request: Request,
-                 format: str = Query("trig", description="ttl, trig, nt, nq, jsonld, xml or a media type"),
-                 graph: str | None = Query(None, description="IRI of one report graph")) -> StreamingResponse:
+async def export(format: str = Query("trig", description="ttl, trig, nt, nq, jsonld, xml or a media type"),
+                 graph: str | None = Query(None, description="IRI of one report graph"),
+                 store: GraphStore = Depends(get_store)) -> StreamingResponse:
     fmt = rdf_format(format)
-    store: GraphStore = request.app.state.store
     target = URIRef(graph) if graph else None
     if target is not None and not store.has_report(target):
         raise NotFound(f"no report graph <{graph}> in the store")

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import IO
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 from rdflib import Graph, URIRef
 
 from policekg.api.auth import require_update_token
+from policekg.api.deps import get_settings, get_store
 from policekg.api.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
 from policekg.api.negotiation import VARY, media_types, rank
 from policekg.api.request_params import absolute_iri, content_type
@@ -23,9 +24,6 @@ from policekg.api.streaming import stream
 from policekg.kg.rdf.errors import FormatError
 from policekg.kg.rdf.formats import RDF_FORMATS, RdfFormat, rdf_format
 from policekg.kg.rdf.iris import PREFIXES
-from policekg.kg.rdf.store import GraphStore
-
-router = APIRouter()
 
 _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
@@ -50,9 +48,8 @@ def _response_format(request: Request) -> RdfFormat:
     return ranked[0]
 
 
-@router.get("/rdf-graphs", summary="Graph Store Protocol: read a graph")
 async def get_graph(request: Request) -> StreamingResponse:
-    store: GraphStore = request.app.state.store
+    store = get_store(request)
     iri, fmt = _target(request), _response_format(request)
     if iri is not None and not store.ox.contains_named_graph(ox.NamedNode(iri)):
         raise NotFound(f"no graph <{iri}> in the store")
@@ -81,17 +78,16 @@ async def _body_triples(request: Request, iri: str) -> list[ox.Triple]:
 
 
 def _writable_target(request: Request) -> str:
-    require_update_token(request, request.app.state.settings)
+    require_update_token(request, get_settings(request))
     iri = _target(request)
     if iri is None:
         raise BadRequest("the default graph is the union of the named graphs; write to ?graph=<IRI>")
     return iri
 
 
-@router.put("/rdf-graphs", summary="Graph Store Protocol: replace a graph (token)")
 async def put_graph(request: Request) -> Response:
     iri = _writable_target(request)
-    store: GraphStore = request.app.state.store
+    store = get_store(request)
     ntriples = ox.serialize(await _body_triples(request, iri), format=ox.RdfFormat.N_TRIPLES).decode()
     graph = Graph(identifier=URIRef(iri)).parse(data=ntriples, format="nt")
     existed = store.ox.contains_named_graph(ox.NamedNode(iri))
@@ -99,10 +95,9 @@ async def put_graph(request: Request) -> Response:
     return Response(status_code=204 if existed else 201)
 
 
-@router.post("/rdf-graphs", summary="Graph Store Protocol: add to a graph (token)")
 async def post_graph(request: Request) -> Response:
     iri = _writable_target(request)
-    store: GraphStore = request.app.state.store
+    store = get_store(request)
     node = ox.NamedNode(iri)
     quads = [ox.Quad(t.subject, t.predicate, t.object, node) for t in await _body_triples(request, iri)]
     existed = store.ox.contains_named_graph(node)
@@ -110,10 +105,9 @@ async def post_graph(request: Request) -> Response:
     return Response(status_code=204 if existed else 201)
 
 
-@router.delete("/rdf-graphs", summary="Graph Store Protocol: delete a graph (token)")
 async def delete_graph(request: Request) -> Response:
     iri = _writable_target(request)
-    store: GraphStore = request.app.state.store
+    store = get_store(request)
     if not await run_in_threadpool(store.remove_graph, URIRef(iri)):
         raise NotFound(f"no graph <{iri}> in the store")
     return Response(status_code=204)

@@ -6,62 +6,55 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import Response
 from starlette.requests import Request
 
 from policekg.api.deps import get_store
-from policekg.api.rendering import (LIST_TYPES, PageError, Paging, compute, page_data, paging, render_csv,
-                                    render_html, render_json, wanted)
+from policekg.api.errors import NotFound
+from policekg.api.rendering import LIST_TYPES, Listing, Paging, compute, paging, respond, wanted
 from policekg.api.urls import iri_for, raw_local_path, split_suffix
-from policekg.kg.read.paging import paginate
+from policekg.kg.read.paging import Page, paginate
 from policekg.kg.read.compare import comparable, indicator_across, program_across
 from policekg.kg.rdf.store import GraphStore
 
-router = APIRouter(tags=["pages"])
 
-
-@router.get("/compare", summary="Programs and indicators named in several reports")
-@router.get("/compare.{suffix}", include_in_schema=False)
 async def compare_index(request: Request, suffix: str | None = None,
                         cls: str = Query("Program", alias="class", pattern="^(Program|Indicator)$"),
                         paged: Paging = Depends(paging), store: GraphStore = Depends(get_store)) -> Response:
     fmt = wanted(request, suffix)
     found = await compute(request, comparable, store, cls)
-    if fmt == "csv":
-        return render_csv(found[: request.app.state.settings.row_limit], f"compare-{cls.lower()}")
-    page = paginate(found, paged.page, paged.size)
-    if fmt == "json":
-        return render_json({"class": cls, **page_data(request, page)})
-    return render_html(request, "compare.html", {"page": page, "cls": cls})
+    listing = Listing(partial(paginate, found), paged, "compare.html", f"compare-{cls.lower()}",
+                      context=lambda page: {"cls": cls}, head={"class": cls})
+    return await respond(request, fmt, listing)
 
 
-@router.get("/compare/{path:path}", summary="One program or indicator across reports")
 async def compare_one(request: Request, path: str, paged: Paging = Depends(paging),
                       store: GraphStore = Depends(get_store)) -> Response:
     local, suffix = split_suffix(raw_local_path(request, "/compare/"), LIST_TYPES)
     kind = local.split("/", 1)[0]
     if kind not in ("program", "indicator"):
-        raise PageError(404, "only programs (/compare/program/…) and indicators (/compare/indicator/…) "
-                             "can be compared across reports")
+        raise NotFound("only programs (/compare/program/…) and indicators (/compare/indicator/…) "
+                       "can be compared across reports")
     fmt = wanted(request, suffix)
-    if kind == "program":
+    if kind == "program":  # a report per row; the table has one line per report
         data = await compute(request, program_across, store, iri_for(local))
-        rows, items = [_program_row(r) for r in data.reports], data.reports
-    else:
+        items, rows = data.reports, lambda page: [_program_row(r) for r in page.items]
+    else:  # a bureau per row; the table has one line per figure
         data = await compute(request, indicator_across, store, iri_for(local))
-        rows, items = data.figures, data.table
-    if fmt == "csv":
-        return render_csv(rows, f"compare-{kind}")
-    page = paginate(items, paged.page, paged.size)  # a report per row, or a bureau per row
-    if fmt == "json":
-        head = {k: v for k, v in vars(data).items() if k not in ("reports", "figures", "table")}
-        return render_json({**head, **page_data(request, page)})
-    shown = [f for row in page.items for figs in row.get("values", {}).values() for f in figs]
-    context = {"c": data, "page": page, "figures": shown, "url": f"/compare/{local}"}
-    return render_html(request, f"compare_{kind}.html", context)
+        items, rows = data.table, lambda page: data.figures
+
+    def context(page: Page) -> dict[str, Any]:
+        shown = [f for row in page.items for figs in row.get("values", {}).values() for f in figs]
+        return {"c": data, "figures": shown, "url": f"/compare/{local}"}
+
+    head = {k: v for k, v in vars(data).items() if k not in ("reports", "figures", "table")}
+    listing = Listing(partial(paginate, items), paged, f"compare_{kind}.html", f"compare-{kind}",
+                      context=context, head=head, rows=rows)
+    return await respond(request, fmt, listing)
 
 
 def _program_row(r: dict[str, Any]) -> dict[str, Any]:

@@ -8,12 +8,12 @@ and a simple JSON of what the page shows. `Accept` chooses, or a suffix (`.ttl`,
 from __future__ import annotations
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from fastapi.responses import RedirectResponse, Response
 from starlette.requests import Request
 
 from policekg.api.deps import get_store
-from policekg.api.rendering import PAGE_TYPES, RDF_TYPES, VARY, compute, render_html, render_json, wanted
+from policekg.api.rendering import PAGE_TYPES, RDF_TYPES, VARY, Document, compute, respond, wanted
 from policekg.api.urls import iri_for, page_url, raw_local_path, split_suffix
 from policekg.kg.read.sparql import exists
 from policekg.kg.read.describe import describe, resource_graph
@@ -21,24 +21,19 @@ from policekg.kg.rdf.formats import rdf_format
 from policekg.kg.rdf.iris import PREFIXES
 from policekg.kg.rdf.store import GraphStore
 
-router = APIRouter(tags=["pages"])
-
 #: What a resource comes as: suffix → media type. RDF rows come from the one format table.
 RESOURCE_TYPES: dict[str, str] = {**PAGE_TYPES, **RDF_TYPES}
 
 
-@router.get("/id/{path:path}", summary="A resource of the graph (Linked Data: HTML, RDF or JSON)")
 async def resource(request: Request, path: str, store: GraphStore = Depends(get_store)) -> Response:
     local, suffix = await compute(request, _resolve, store, raw_local_path(request, "/id/"))
     iri = iri_for(local)
     fmt = wanted(request, suffix, RESOURCE_TYPES)
-    if fmt == "html":
-        if page_url(iri) != f"/id/{local}":  # a report has its own page
-            return RedirectResponse(page_url(iri) or "/", status_code=303, headers=VARY)
+    if fmt == "html" and page_url(iri) != f"/id/{local}":  # a report has its own page
+        return RedirectResponse(page_url(iri) or "/", status_code=303, headers=VARY)
+    if fmt in PAGE_TYPES:
         data = await compute(request, describe, store, iri)
-        return render_html(request, "entity.html", {"d": data, "url": f"/id/{local}"})
-    if fmt == "json":
-        return render_json(await compute(request, describe, store, iri))
+        return await respond(request, fmt, Document("entity.html", {"d": data, "url": f"/id/{local}"}, data))
     rdf = rdf_format(RESOURCE_TYPES[fmt])
     triples = await compute(request, resource_graph, store, iri)
     return Response(ox.serialize(triples, format=rdf.ox, prefixes=PREFIXES), media_type=rdf.media_type,

@@ -9,7 +9,7 @@ It opens the store with `Store.read_only` while the server holds it read-write (
 read-only view beside the writer). That view is a snapshot taken at opening: it does not see later
 writes. So before every job the worker compares the store's write-ahead logs and manifest (names,
 sizes, times) with what it saw at opening and reopens when they changed: a few stat calls per query,
-and one reopen (~10-30 ms) after each write, whoever made it.
+and one reopen after each write, whoever made it (its cost: benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations

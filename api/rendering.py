@@ -1,8 +1,10 @@
 """How every page answers: one table from output format to renderer, a time limit, paging and errors.
 
-A page computes its data once (in a worker thread, under `Settings.query_timeout`) and hands it
-to `respond`, which picks the renderer the request asked for: `.json` / `.csv` suffix,
-`?format=`, or the `Accept` header. Adding a format is adding a row to `RENDERERS`.
+A page computes what it shows once (in a worker thread, under `Settings.query_timeout`: `compute`),
+as a `Listing` (a list: reports, search hits, comparisons) or a `Document` (one thing: the home page,
+a report, a graph), and hands it to `respond`, which renders it in the format the request asked for:
+`.json` / `.csv` suffix, `?format=`, or the `Accept` header (`wanted`). Adding a format is adding a row
+to `RENDERERS`; RDF twins come from the one RDF format table (`kg.formats`).
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import csv
 import dataclasses
 import io
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 from fastapi import Query
@@ -23,17 +25,26 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import Request
 
-from policekg.api.errors import ApiError
+from policekg.api.deps import get_settings
+from policekg.api.drawing import LEGEND
+from policekg.api.errors import ApiError, BadRequest, NotAcceptable, NotFound, Unavailable
 from policekg.api.negotiation import VARY, choose
 from policekg.api.templating import templates
-from policekg.api.urls import (compare_url, graph_url, page_url, raw_path, report_name, split_suffix, twin_url,
-                               with_params)
-from policekg.kg.read import sparql as browse
+from policekg.api.urls import (
+    compare_url,
+    graph_url,
+    page_url,
+    raw_path,
+    report_name,
+    split_suffix,
+    twin_url,
+    with_params,
+)
 from policekg.kg.read.paging import Page
-from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.formats import RDF_FORMATS
 from policekg.kg.rdf.iris import PREFIXES
 from policekg.kg.read.search import SEARCHED
+from policekg.schema.vocabulary import STATUSES, class_names
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -42,33 +53,20 @@ T = TypeVar("T")
 MAX_PAGE_SIZE = 500
 
 
-class PageError(ApiError):
-    """A page that cannot be shown, with the status and the sentence the user reads (answered, like
-    every API error, by `errors`: as a page, since pages raise it)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 async def compute(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run `fn` in a worker thread; stop waiting after `Settings.query_timeout` seconds.
 
     Oxigraph cannot cancel a running query, so the thread finishes in the background, but the user
     gets an answer (503, saying so) instead of a page that never loads.
     """
-    timeout = request.app.state.settings.query_timeout
+    timeout = get_settings(request).query_timeout
     try:
         return await asyncio.wait_for(run_in_threadpool(fn, *args, **kwargs), timeout=timeout)
     except asyncio.TimeoutError as err:
         log.warning("%s stopped after %g s (its query thread runs on)", request.url.path, timeout)
-        raise PageError(503, f"This page took longer than {timeout:g} s to compute and was stopped. "
-                             "Narrow it down (a longer search text, a smaller page) or ask the SPARQL "
-                             "endpoint with a LIMIT.") from err
-    except browse.NotFound as err:  # a LookupError of kg, not the HTTP NotFound of api.errors
-        raise PageError(404, str(err)) from err
-    except QueryError as err:
-        raise PageError(400, str(err)) from err
+        raise Unavailable(f"This page took longer than {timeout:g} s to compute and was stopped. "
+                          "Narrow it down (a longer search text, a smaller page) or ask the SPARQL "
+                          "endpoint with a LIMIT.") from err
 
 
 @dataclass
@@ -84,30 +82,151 @@ def paging(page: int = Query(1, ge=1, description="page number, from 1"),
     return Paging(page, size)
 
 
+# -- what a page shows -------------------------------------------------------------------------------
+
+class Shown(Protocol):
+    """What a page computed, in the three shapes the renderers take: a page, data, a table."""
+
+    async def page(self, request: Request) -> tuple[str, dict[str, Any]]:
+        """The HTML template and its context."""
+
+    async def data(self, request: Request) -> Any:
+        """The JSON twin (made plain by `jsonable`)."""
+
+    async def table(self, request: Request) -> tuple[list[dict[str, Any]], str]:
+        """Flat rows and the download's name (without suffix)."""
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _none(page: Page) -> dict[str, Any]:
+    return {}
+
+
+@dataclass
+class Listing:
+    """A list: one page of it for HTML and JSON (`?page=`, `?size=`), all of it up to
+    `Settings.row_limit` for a table.
+
+    `fetch(page, size)` returns a `Page` of rows (it runs under the time limit): `paginate` over a list
+    computed once, or a query that pages itself (search).
+    """
+
+    fetch: Callable[[int, int], Page]
+    paged: Paging
+    template: str
+    filename: str
+    context: Callable[[Page], dict[str, Any]] = _none  # more for the HTML page, from the page shown
+    head: dict[str, Any] = field(default_factory=dict)  # more for the JSON twin, before the page's keys
+    item: Callable[[Any], Any] = _same  # a row as the JSON twin shows it
+    rows: Callable[[Page], list[dict[str, Any]]] = lambda page: page.items  # a page as table rows
+
+    async def page(self, request: Request) -> tuple[str, dict[str, Any]]:
+        page = await compute(request, self.fetch, self.paged.page, self.paged.size)
+        return self.template, {"page": page, **self.context(page)}
+
+    async def data(self, request: Request) -> Any:
+        page = await compute(request, self.fetch, self.paged.page, self.paged.size)
+        return {**self.head, **page_data(request, page), "items": [self.item(i) for i in page.items]}
+
+    async def table(self, request: Request) -> tuple[list[dict[str, Any]], str]:
+        page = await compute(request, self.fetch, 1, get_settings(request).row_limit)
+        return self.rows(page), self.filename
+
+
+@dataclass
+class Document:
+    """One thing shown: its page, its JSON twin and, where it has one, its table.
+
+    `context` may be a coroutine function when the page needs more work than its twins (a report's
+    highlighted text): it runs only when HTML is asked for.
+    """
+
+    template: str
+    context: dict[str, Any] | Callable[[], Awaitable[dict[str, Any]]]
+    twin: Any
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    filename: str = ""
+
+    async def page(self, request: Request) -> tuple[str, dict[str, Any]]:
+        return self.template, self.context if isinstance(self.context, dict) else await self.context()
+
+    async def data(self, request: Request) -> Any:
+        return self.twin
+
+    async def table(self, request: Request) -> tuple[list[dict[str, Any]], str]:
+        return self.rows, self.filename
+
+
+# -- renderers --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Renderer:
+    """One output format of the pages: its media type, how it writes what a page shows, and its link."""
+
+    media_type: str
+    render: Callable[[Request, Shown], Awaitable[Response]]
+    label: str  # the link to it on a list page
+    download: bool = False  # a file of the whole list, not a page of it
+
+
+async def _html(request: Request, shown: Shown) -> Response:
+    template, context = await shown.page(request)
+    return render_html(request, template, context)
+
+
+async def _json(request: Request, shown: Shown) -> Response:
+    return render_json(await shown.data(request))
+
+
+async def _csv(request: Request, shown: Shown) -> Response:
+    return render_csv(*await shown.table(request))
+
+
+#: Format name (the URL suffix, `?format=`) → renderer; the first is the default. Adding a format is a row.
+RENDERERS: dict[str, Renderer] = {
+    "html": Renderer("text/html", _html, "HTML"),
+    "json": Renderer("application/json", _json, "JSON"),
+    "csv": Renderer("text/csv", _csv, "CSV", download=True),
+}
+#: The links a list page offers to its other formats: downloads first.
+EXPORTS: list[tuple[str, Renderer]] = sorted(((n, r) for n, r in RENDERERS.items() if n != "html"),
+                                             key=lambda nr: not nr[1].download)
+
+
+async def respond(request: Request, fmt: str, shown: Shown) -> Response:
+    """`shown` in the format `wanted` chose."""
+    return await RENDERERS[fmt].render(request, shown)
+
+
 # -- choosing the format ---------------------------------------------------------------------------
 
-#: The formats of the pages, suffix → media type (first is the default): a page, a list, an RDF twin.
-PAGE_TYPES = {"html": "text/html", "json": "application/json"}
-LIST_TYPES = {**PAGE_TYPES, "csv": "text/csv"}
+#: The formats of the pages, suffix → media type (first is the default): a thing, a list, an RDF twin.
+PAGE_TYPES = {name: RENDERERS[name].media_type for name in ("html", "json")}
+LIST_TYPES = {name: r.media_type for name, r in RENDERERS.items()}
 RDF_TYPES = {f.suffix: f.media_type for f in RDF_FORMATS}
 
 
 def wanted(request: Request, suffix: str | None, offered: dict[str, str] = LIST_TYPES) -> str:
-    """The format asked for: a suffix wins, then `?format=`, then `Accept`; PageError 406 if none fits."""
+    """The format asked for: a suffix wins, then `?format=`, then `Accept`.
+
+    An unknown suffix is a page that does not exist (404), an unknown `?format=` a bad request (400),
+    an Accept header nothing offered satisfies 406.
+    """
     name = suffix or request.query_params.get("format")
     if name:
         if name not in offered:
-            raise PageError(404 if suffix else 400,
-                            f"unknown format {name!r}; this page comes as {', '.join(offered)}")
+            error = NotFound if suffix else BadRequest
+            raise error(f"unknown format {name!r}; this page comes as {', '.join(offered)}")
         return name
     media = choose(request.headers.get("accept"), list(offered.values()))
     if media is None:
-        raise PageError(406, f"cannot answer in {request.headers.get('accept')!r}; "
-                             f"this page comes as {', '.join(offered.values())}")
+        raise NotAcceptable(f"cannot answer in {request.headers.get('accept')!r}; "
+                            f"this page comes as {', '.join(offered.values())}")
     return next(n for n, m in offered.items() if m == media)
 
-
-# -- renderers --------------------------------------------------------------------------------------
 
 def jsonable(value: Any) -> Any:
     """Plain JSON values: exact decimals as numbers, sets as sorted lists, dataclasses as dicts."""
@@ -183,11 +302,11 @@ _ERROR_SUFFIXES = {*LIST_TYPES, *RDF_TYPES}
 
 
 def error_response(request: Request, status: int, message: str) -> Response:
-    """The error as the page or data the request asked for."""
+    """An error on a page, as the page or data the request asked for (HTML when it cannot tell)."""
     _, suffix = split_suffix(raw_path(request), _ERROR_SUFFIXES)
     try:
         fmt = suffix or wanted(request, None)
-    except PageError:
+    except ApiError:
         fmt = "html"
     if fmt == "html":
         return render_html(request, "error.html", {"message": message}, status)
@@ -211,16 +330,13 @@ _CURIE_NAMESPACES = sorted(((p, ns) for p, ns in PREFIXES.items() if p != "pkr")
 
 
 #: How classes and statuses are named on the pages (Chinese first: the data is Chinese).
-CLASS_NAMES = {
-    "PoliceUnit": "公安机关 Police units", "GovernmentBody": "其他机关 Government bodies",
-    "Program": "工作机制 Programs", "LegalInstrument": "法律文件 Legal instruments",
-    "Law": "法律 Laws", "Regulation": "法规 Regulations", "PolicyDocument": "规范性文件 Policy documents",
-    "Platform": "平台 Platforms", "Place": "地点 Places", "Indicator": "指标 Indicators",
-    "Report": "报告 Reports", "Section": "部分 Sections", "Measure": "举措 Measures",
-    "Observation": "数据 Figures", "Mention": "提及 Mentions",
-}
-STATUS_NAMES = {"Done": "已完成 done", "Problem": "问题 problem", "Planned": "计划 planned"}
+CLASS_NAMES: dict[str, str] = class_names()
+STATUS_NAMES: dict[str, str] = {s.name: f"{s.zh} {s.en}" for s in STATUSES}
 
-templates.env.globals.update(page_url=page_url, graph_url=graph_url, compare_url=compare_url, report_name=report_name,
-                             twin_url=twin_url, with_params=with_params, curie=curie,
-                             CLASS_NAMES=CLASS_NAMES, STATUS_NAMES=STATUS_NAMES, LISTED_CLASSES=SEARCHED)
+#: What every template may use, set on the template environment by `create_app`.
+TEMPLATE_GLOBALS: dict[str, Any] = {
+    "page_url": page_url, "graph_url": graph_url, "compare_url": compare_url, "report_name": report_name,
+    "twin_url": twin_url, "with_params": with_params, "curie": curie,
+    "CLASS_NAMES": CLASS_NAMES, "STATUS_NAMES": STATUS_NAMES, "LISTED_CLASSES": SEARCHED,
+    "LEGEND_CLASSES": LEGEND, "EXPORTS": EXPORTS,
+}

@@ -9,34 +9,39 @@
 - Update by POST form (`update=`) or `application/sparql-update`, only with the update token. Its
   WHERE clauses read the store's own default graph, not the union: name graphs with GRAPH / WITH.
 
-Queries run in `query_pool` (time limit, off the event loop), after the SERVICE / LOAD guardrail.
+Queries run in the app's `query_pool` (time limit, off the event loop), after the SERVICE / LOAD guardrail.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from typing import TypeVar
 
 import pyoxigraph as ox
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import Request
 from fastapi.responses import Response
 from starlette.datastructures import ImmutableMultiDict
 
 from policekg.api.auth import require_update_token
+from policekg.api.deps import get_query_runner, get_settings, get_store
 from policekg.api.errors import BadRequest, NotAcceptable, UnsupportedMediaType
 from policekg.api.guardrails import check_remote
 from policekg.api.negotiation import VARY, choose, media_types, names_explicitly, rank
 from policekg.api.query_exec import Job
-from policekg.api.query_pool import ProcessPool, ThreadRunner, runner_for
 from policekg.api.request_params import absolute_iri, content_type
 from policekg.api.service_description import service_description
 from policekg.api.sparql_examples import EXAMPLES, PROLOGUE
 from policekg.api.templating import templates
 from policekg.api.update import run_update
 from policekg.kg.rdf.errors import FormatError
-from policekg.kg.rdf.formats import (RDF_FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat, rdf_format,
-                                 results_format)
+from policekg.kg.rdf.formats import (
+    RDF_FORMATS,
+    RESULTS_FORMATS,
+    RdfFormat,
+    ResultsFormat,
+    rdf_format,
+    results_format,
+)
 from policekg.kg.rdf.iris import SD
 
 QUERY_TYPE = "application/sparql-query"
@@ -49,26 +54,6 @@ F = TypeVar("F", RdfFormat, ResultsFormat)
 DATA_TYPES = tuple(t for f in (*RESULTS_FORMATS, *RDF_FORMATS) for t in media_types(f))
 
 
-@asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    yield
-    runner = getattr(app.state, "query_runner", None)
-    if runner is not None:
-        runner.close()
-
-
-router = APIRouter(lifespan=_lifespan)
-
-
-def query_runner(request: Request) -> ProcessPool | ThreadRunner:
-    """The app's query runner, made on first use (so apps used without lifespan work too)."""
-    state = request.app.state
-    if getattr(state, "query_runner", None) is None:
-        state.query_runner = runner_for(state.store, state.settings)
-    return state.query_runner
-
-
-@router.get("/sparql", summary="SPARQL query (GET), service description or query page")
 async def sparql_get(request: Request) -> Response:
     params = request.query_params
     if "update" in params:
@@ -78,7 +63,6 @@ async def sparql_get(request: Request) -> Response:
     return await answer_query(request, params["query"], params)
 
 
-@router.post("/sparql", summary="SPARQL query or update (POST)")
 async def sparql_post(request: Request) -> Response:
     ctype = content_type(request)
     if ctype == QUERY_TYPE:
@@ -109,7 +93,7 @@ async def _body_text(request: Request) -> str:
 
 async def answer_query(request: Request, query: str, params: ImmutableMultiDict) -> Response:
     """Run a query and answer it in the negotiated format (or the query page, for a browser)."""
-    settings = request.app.state.settings
+    settings = get_settings(request)
     fmt = params.get("format")
     if not fmt and _wants_page(request):
         return _page(request, query)
@@ -117,7 +101,7 @@ async def answer_query(request: Request, query: str, params: ImmutableMultiDict)
     results, graphs = _acceptable(request.headers.get("accept"), fmt)
     job = Job(query, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"),
               tuple(f.name for f in results), tuple(f.name for f in graphs), settings.row_limit)
-    answer = await query_runner(request).run(job)
+    answer = await get_query_runner(request).run(job)
     headers = dict(VARY)
     if answer.truncated:
         headers |= {TRUNCATED_HEADER: "true", "X-Policekg-Row-Limit": str(settings.row_limit)}
@@ -125,12 +109,12 @@ async def answer_query(request: Request, query: str, params: ImmutableMultiDict)
 
 
 async def answer_update(request: Request, update: str, params: ImmutableMultiDict) -> Response:
-    settings = request.app.state.settings
+    settings = get_settings(request)
     require_update_token(request, settings)
     if "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise BadRequest("using-graph-uri / using-named-graph-uri are not supported; "
                          "name the graphs in the update itself (WITH, USING, GRAPH)")
-    await run_update(request.app.state.store, update, settings)
+    await run_update(get_store(request), update, settings)
     return Response(status_code=204)
 
 
@@ -177,7 +161,7 @@ def _describe(request: Request) -> Response:
     if not formats:
         raise NotAcceptable("the service description comes as " + ", ".join(f.media_type for f in RDF_FORMATS)
                             + " (or text/html, the query page)")
-    store, settings = request.app.state.store, request.app.state.settings
+    store, settings = get_store(request), get_settings(request)
     endpoint = str(request.url.replace(query=""))
     graphs = sorted(g.value for g in store.ox.named_graphs() if isinstance(g, ox.NamedNode))
     triples = service_description(endpoint, graphs, settings)

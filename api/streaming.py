@@ -53,7 +53,7 @@ def _produce(write: Callable[[IO[bytes]], None], chunks: queue.Queue, cancelled:
         chunks.put(_DONE)
     except BrokenPipeError:
         log.info("stream abandoned by the client")
-    except Exception as err:  # a thread boundary: hand the error to the response
+    except Exception as err:  # noqa: BLE001 - a thread boundary: the error goes to the response
         chunks.put(err)
 
 

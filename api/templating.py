@@ -1,5 +1,8 @@
 """The one Jinja2 environment of the pages: autoescaping on, templates and static files as package data.
 
+Its globals (URL builders, class names) are set by `create_app`; the class tints are CSS written from
+the vocabulary table (`tints`), served beside the static files.
+
 Report text is untrusted: every value reaches HTML through Jinja2's autoescaping, and anything that
 must reach JavaScript goes through `tojson` (which escapes `<`, `>`, `&` and quotes).
 """
@@ -9,8 +12,11 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
+
+from policekg.schema.vocabulary import tints_css
 
 API_DIR = Path(str(files("policekg.api")))
 STATIC_DIR = API_DIR / "static"
@@ -18,3 +24,8 @@ STATIC_DIR = API_DIR / "static"
 # Starlette 1.x takes no Jinja options, so the environment is built here: autoescape on for every
 # template, whatever its file name.
 templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(API_DIR / "templates"), autoescape=True))
+
+
+async def tints() -> Response:
+    """The class and status tints of badges and highlighted mentions, written from the vocabulary table."""
+    return Response(tints_css(), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})

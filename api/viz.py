@@ -1,7 +1,7 @@
 """The interactive graph pages: `/graph`, `/graph/entity/{path}`, `/graph/query`.
 
 Each page draws a networkx view (`kg.graphviews`) with vis-network, built through pyvis
-(`kg.drawing`), inside our own template: pyvis's template pulls Bootstrap from a CDN and inserts
+(`drawing`), inside our own template: pyvis's template pulls Bootstrap from a CDN and inserts
 the heading and node titles as raw HTML. Everything a click shows (class, names, aliases, evidence
 sentences, links to the entity pages) travels with the page as JSON escaped for a `<script>`
 (`|tojson`), and the page script puts it on screen with `textContent`: report text is untrusted.
@@ -16,48 +16,43 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import FileResponse, Response
 from markupsafe import Markup
 from rdflib import Graph
 from starlette.requests import Request
 
-from policekg.api.deps import get_settings, get_store
+from policekg.api import drawing
+from policekg.api.deps import get_query_runner, get_settings, get_store
+from policekg.api.errors import BadRequest, NotFound, TooLarge
 from policekg.api.guardrails import check_remote
 from policekg.api.query_exec import Job
-from policekg.api.rendering import (CLASS_NAMES, PAGE_TYPES, PageError, compute, curie, render_html, render_json,
-                                    wanted)
-from policekg.api.sparql import query_runner
+from policekg.api.rendering import CLASS_NAMES, PAGE_TYPES, Document, compute, curie, respond, wanted
 from policekg.api.templating import STATIC_DIR, templates
 from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path, report_name
-from policekg.kg import drawing
 from policekg.kg.network.analysis import Metrics, current_metrics
 from policekg.kg.config import Settings
 from policekg.kg.network.views import Node, construct_view, cooccurrence_graph, entity_graph
 from policekg.kg.rdf.store import GraphStore
-
-router = APIRouter(tags=["graph"])
+from policekg.schema.vocabulary import BY_NAME, tints_css
 
 VIS_DIR = Path(str(files("pyvis"))) / "lib" / "vis-9.1.2"
 ASSETS = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
-#: The class filter: IRI kind segment → what the form calls it.
-KINDS = {"unit": "PoliceUnit", "body": "GovernmentBody", "program": "Program", "law": "LegalInstrument",
-         "platform": "Platform", "place": "Place"}
+#: The class filter: IRI kind segment → the class it keeps (the classes a graph legend lists).
+KINDS = {BY_NAME[cls].segment: cls for cls in drawing.LEGEND}
 EXAMPLE_QUERY = """PREFIX pk: <https://w3id.org/policekg/ontology#>
 CONSTRUCT { ?unit pk:implements ?program . ?program rdfs:label ?name }
 WHERE { ?unit pk:implements ?program . ?program rdfs:label ?name }"""
 
 
-@router.get("/graph/assets/{name}", include_in_schema=False)
 async def asset(name: str) -> Response:
     """vis-network's script and stylesheet, from the pyvis package (no CDN)."""
     if name not in ASSETS:
-        raise PageError(404, f"no asset {name!r}")
+        raise NotFound(f"no asset {name!r}")
     return FileResponse(VIS_DIR / name, media_type=ASSETS[name],
                         headers={"Cache-Control": "public, max-age=86400"})
 
 
-@router.get("/graph", summary="The entity graph of all reports, filterable by class and report")
 async def whole_graph(
     request: Request,
     kind: list[str] = Query([], alias="class", description="keep these classes (unit, program, …)"),
@@ -75,13 +70,13 @@ async def whole_graph(
 ) -> Response:
     unknown = [k for k in kind if k not in KINDS]
     if unknown:
-        raise PageError(400, f"unknown class {unknown[0]!r}; use one of {', '.join(KINDS)}")
+        raise BadRequest(f"unknown class {unknown[0]!r}; use one of {', '.join(KINDS)}")
 
     def build() -> tuple[nx.Graph, dict[str, Metrics], list[str]]:
         reports = [str(r) for r in store.report_graphs()]
         missing = [r for r in report if r not in reports]
         if missing:
-            raise PageError(400, f"no report <{missing[0]}> in the store")
+            raise BadRequest(f"no report <{missing[0]}> in the store")
         g = (entity_graph if view == "entity" else cooccurrence_graph)(store, report or None)
         if kind:
             g = g.subgraph([n for n, d in g.nodes(data=True) if d["node"].kind in kind]).copy()
@@ -100,7 +95,6 @@ async def whole_graph(
     return await _respond(request, g, metrics, colour, settings, context)
 
 
-@router.get("/graph/entity/{path:path}", summary="The neighbourhood of one entity (radius 1 or 2)")
 async def neighbourhood(
     request: Request,
     path: str,
@@ -114,7 +108,7 @@ async def neighbourhood(
     def build() -> tuple[nx.MultiDiGraph, dict[str, Metrics]]:
         g = entity_graph(store)
         if iri not in g:
-            raise PageError(404, f"no entity <{iri}> in the graph")
+            raise NotFound(f"no entity <{iri}> in the graph")
         return nx.ego_graph(g, iri, radius=radius, undirected=True), current_metrics(store)
 
     g, metrics = await compute(request, build)
@@ -124,7 +118,6 @@ async def neighbourhood(
     return await _respond(request, g, metrics, colour, settings, context)
 
 
-@router.get("/graph/query", summary="Any CONSTRUCT result drawn as a graph")
 async def query_graph(
     request: Request,
     query: str = Query("", description="a SPARQL CONSTRUCT query"),
@@ -134,7 +127,7 @@ async def query_graph(
 ) -> Response:
     context = {"title": "查询结果图 CONSTRUCT as a graph", "query": query or EXAMPLE_QUERY}
     if not query.strip():
-        return render_html(request, "graph_query.html", {**context, "data": None})
+        return await respond(request, "html", Document("graph_query.html", {**context, "data": None}, None))
     result = await _construct(request, query, settings)
     g, metrics = await compute(request, lambda: (construct_view(store, result), current_metrics(store)))
     return await _respond(request, g, metrics, colour, settings, context, template="graph_query.html")
@@ -144,10 +137,9 @@ async def _construct(request: Request, query: str, settings: Settings) -> Graph:
     """Run a user's CONSTRUCT as the SPARQL endpoint runs queries: no SERVICE / LOAD unless allowed,
     in a query worker that is stopped at the time limit, the answer capped at the row limit."""
     check_remote(query, settings.allow_remote)
-    answer = await query_runner(request).run(Job(query, rdf_formats=("nt",), row_limit=settings.row_limit))
+    answer = await get_query_runner(request).run(Job(query, rdf_formats=("nt",), row_limit=settings.row_limit))
     if answer.kind != "graph":
-        raise PageError(
-            400,
+        raise BadRequest(
             f"this page draws the answer of a CONSTRUCT or DESCRIBE query, not a {answer.kind} "
             "answer (SELECT / ASK): use the SPARQL page for those",
         )
@@ -157,18 +149,16 @@ async def _construct(request: Request, query: str, settings: Settings) -> Graph:
 async def _respond(request: Request, g: nx.MultiDiGraph, metrics: dict[str, Metrics], colour: str,
                    settings: Settings, context: dict[str, Any], template: str = "graph.html") -> Response:
     if len(g) > settings.graph_max_nodes:
-        raise PageError(
-            413,
+        raise TooLarge(
             f"this graph has {len(g)} nodes, more than the {settings.graph_max_nodes} a page "
             "draws: filter it by class or report",
         )
     fmt = wanted(request, None, PAGE_TYPES)
     data = await compute(request, payload, g, metrics, colour == "community", settings.graph_layout_threshold)
-    if fmt == "json":
-        return render_json(data)
     legend = _legend(g, metrics) if colour == "community" else _class_legend()
-    return render_html(request, template, {**context, "data": data, "colour": colour, "legend": legend,
-                                           "at_size": len(g) > settings.graph_layout_threshold})
+    page = {**context, "data": data, "colour": colour, "legend": legend,
+            "at_size": len(g) > settings.graph_layout_threshold}
+    return await respond(request, fmt, Document(template, page, data))
 
 
 def standalone_html(g: nx.Graph, metrics: dict[str, Metrics], title: str, *, by_community: bool = False,
@@ -178,7 +168,7 @@ def standalone_html(g: nx.Graph, metrics: dict[str, Metrics], title: str, *, by_
     legend = _legend(g, metrics) if by_community else _class_legend()
     return templates.get_template("graph_standalone.html").render(
         title=title, data=data, legend=legend, at_size=len(g) > layout_threshold, request=None,
-        styles={"site": _inline(STATIC_DIR / "style.css", "</style"),
+        styles={"site": _inline(STATIC_DIR / "style.css", "</style"), "tints": Markup(tints_css()),
                 "vis": _inline(VIS_DIR / "vis-network.css", "</style"),
                 "graph": _inline(STATIC_DIR / "graph.css", "</style")},
         scripts={"vis": _inline(VIS_DIR / "vis-network.min.js", "</script"),

@@ -224,7 +224,7 @@ def test_seed_store_from_the_extractor_gets_a_figure_for_every_entity(seed_store
 
 def test_pyvis_network_carries_no_html_titles_or_heading(store, egraph):
     """pyvis shows a title holding "href" as raw HTML and puts the heading in unescaped: we set neither."""
-    from policekg.kg.drawing import network
+    from policekg.api.drawing import network
 
     metrics = analysis.analyse(egraph)
     net = network(egraph, metrics)

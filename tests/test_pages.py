@@ -21,13 +21,17 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS
 from starlette.requests import Request
 
+from policekg.api.errors import BUG, KG_ERRORS, ApiError, meaning
 from policekg.api.highlight import highlight
 from policekg.api.negotiation import choose
 from policekg.api.rendering import render_csv
 from policekg.api.urls import raw_local_path, report_name
 from policekg.extract.normalize import normalize
+from policekg.kg.read.sparql import NotFound as NoSuchThing
+from policekg.kg.rdf.errors import FormatError, QueryError, StoreError
 from policekg.kg.sample import SAMPLE_REPORT
 from policekg.kg.rdf.iris import PKR
+from policekg.schema.vocabulary import ENTITY_CLASSES, STATUSES, tints_css
 
 SEED_ISSUER = "慈溪市公安局"
 SEED_REPORT = f"/report/{SEED_ISSUER}/2022"
@@ -374,3 +378,26 @@ def test_csv_cells_from_reports_cannot_run_as_formulas() -> None:
     rows = [{"label": '=HYPERLINK("http://evil")', "about": [{"label": "@SUM(A1)"}], "value": -3}]
     cells = next(csv.DictReader(io.StringIO(render_csv(rows, "x").body.decode())))
     assert cells == {"label": '\'=HYPERLINK("http://evil")', "about": "'@SUM(A1)", "value": "-3"}
+
+
+def test_class_tints_are_written_from_the_vocabulary(browse_server: str) -> None:
+    served = get(browse_server, "/static/tints.css")
+    assert served.status_code == 200 and served.headers["content-type"].startswith("text/css")
+    assert served.text == tints_css()
+    for c in ENTITY_CLASSES:
+        assert f".{c.name} {{ --c: {c.tint}; }}" in served.text
+    assert all(f".status.{s.name} {{ background: {s.tint}" in served.text for s in STATUSES)
+    site = get(browse_server, "/static/style.css").text
+    assert not any(f".{c.name} {{" in site for c in ENTITY_CLASSES), "no hand-written tint is left to drift"
+    head = parse_html(get(browse_server, "/").content).find("head")
+    assert "/static/tints.css" in {link.get("href") for link in head.iter("link")}
+
+
+def test_every_error_has_one_status() -> None:
+    """Ours by the class raised, kg's by the one table; anything else is a bug, with no detail shown."""
+    assert {cls.status for cls in ApiError.__subclasses__()} >= {400, 403, 404, 406, 413, 415, 500, 503}
+    assert meaning(QueryError("error at 1:1")).status == meaning(FormatError("docx")).status == 400
+    assert meaning(NoSuchThing("no such program")).status == 404
+    store = meaning(StoreError("/data/store is locked by process 42"))
+    assert store.status == 500 and "locked" not in store.public
+    assert meaning(KeyError("oops")) is BUG and set(KG_ERRORS) == {QueryError, FormatError, NoSuchThing, StoreError}

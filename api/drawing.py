@@ -1,6 +1,6 @@
 """A networkx view as a pyvis `Network`: colours and shapes by class, size by PageRank, a layout.
 
-Shared by the graph pages and the notebook. Names and sentences from reports are untrusted: they
+Shared by the graph pages (`viz`) and the notebook. Names and sentences from reports are untrusted: they
 go into node and edge *labels* only (vis-network draws labels on a canvas, as text), never into
 pyvis `title`s (shown as HTML) or the page heading (inserted unescaped by pyvis's template).
 
@@ -18,22 +18,16 @@ from pyvis.network import Network
 
 from policekg.kg.network.analysis import LOUVAIN_SEED, Metrics, communities
 from policekg.kg.network.views import short_predicate, simple_graph
+from policekg.schema.vocabulary import ENTITY_CLASSES
 
-#: Class → (colour, vis shape). Legal instruments share one look; their class still shows on click.
+#: Class → (colour, vis shape), from the vocabulary; a node of a class we do not know is a grey dot.
 STYLE: dict[str, tuple[str, str]] = {
-    "PoliceUnit": ("#1f5fbf", "dot"),
-    "GovernmentBody": ("#7b4fb0", "diamond"),
-    "Program": ("#e0661b", "triangle"),
-    "Law": ("#2e8b57", "square"),
-    "Regulation": ("#2e8b57", "square"),
-    "PolicyDocument": ("#2e8b57", "square"),
-    "LegalInstrument": ("#2e8b57", "square"),
-    "Platform": ("#c9a100", "star"),
-    "Place": ("#7a7a7a", "triangleDown"),
+    **{c.name: (c.colour, c.shape) for c in ENTITY_CLASSES},
     "Thing": ("#9aa3b5", "dot"),
 }
-#: The classes a legend lists, in this order (the legal subclasses shown as one entry).
-LEGEND = ("PoliceUnit", "GovernmentBody", "Program", "LegalInstrument", "Platform", "Place")
+#: The classes a legend lists, in the vocabulary's order: those the extractor names in the text, a legal
+#: subclass under its parent (the legal instruments share one look; their class still shows on click).
+LEGEND: tuple[str, ...] = tuple(dict.fromkeys(c.parent or c.name for c in ENTITY_CLASSES if c.extracted))
 #: Colours of the largest communities; the rest are grey.
 COMMUNITY_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                      "#17becf", "#bcbd22", "#393b79", "#ad494a", "#637939")
@@ -61,8 +55,8 @@ def positions(g: nx.Graph) -> dict[str, tuple[float, float]]:
     """Server-side positions for a large graph: each Louvain community laid out on its own, the
     communities packed in rows, largest first, and unconnected nodes in a grid after them.
 
-    A spring layout of the whole graph costs O(n²) per iteration (half a minute for 5,000 nodes);
-    per community the cost is the sum of their squares, and the picture shows the communities.
+    A spring layout of the whole graph costs O(n²) per iteration; per community the cost is the sum of
+    their squares (benchmarks/RESULTS.md, "the /graph page at size"), and the picture shows the communities.
     """
     simple = simple_graph(g)
     groups = sorted(communities(simple).items(), key=lambda kv: kv[0])

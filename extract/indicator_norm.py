@@ -136,6 +136,8 @@ class _Lexicon:
         derived = data["derived"]
         self.through = re.compile(f"^(?:{_alternation(derived['cues'])})")
         self.unit_heads = tuple(derived["unit_heads"])
+        self.program_head = re.compile(f"(?:{_alternation(derived['program_heads'])})$")
+        self.quotes = re.compile("[“”\"『』「」‘’]")
         self.derived_zh, self.derived_en = derived["zh"], derived["en"]
         self.fragments = frozenset(
             [w for group in verbs.values() for w in group] + list(self.directions) + list(self.bound_words)
@@ -199,7 +201,7 @@ def read_indicator(before: str, unit: str, *, figure: str = "", after: str = "",
     right = _CLAUSE_BREAK.split(lex.bound_after.sub("", after))[0].strip()
     found = _best(core + "|" + right, unit, change is not None, 0)
     context = ""
-    if found is None:
+    if found is None and is_fragment(core):
         context = _context(sentence, before)
         found = _best(context + "|" + core, unit, change is not None, len(context) + 1 if core else 0)
     common = {"place": parts["place"], "period": parts["period"], "qualifiers": parts["qualifier"],
@@ -249,10 +251,9 @@ def _best(text: str, unit: str, changed: bool, core_from: int) -> _Match | None:
     """The best-constrained lexicon entry whose pieces are all in `text`; a piece at or after `core_from`
     must be among them (the clause before the phrase may give the object, not the whole indicator)."""
     unit_class = lexicon().unit_class.get(unit)
-    allowed = {"percent", "points"} if changed else set()
     best: _Match | None = None
     for entry in lexicon().entries:
-        if unit_class is not None and unit_class not in entry.units and unit_class not in allowed:
+        if not _fits(entry, unit_class, changed):
             continue
         pieces = [p.search(text) for p in (entry.verb, entry.object, entry.words) if p is not None]
         if not pieces or not all(pieces):
@@ -264,6 +265,14 @@ def _best(text: str, unit: str, changed: bool, core_from: int) -> _Match | None:
         if best is None or score > best.score:
             best = _Match(entry, min(m.start() for m in pieces), score)
     return best
+
+
+def _fits(entry: _Entry, unit_class: str | None, changed: bool) -> bool:
+    """Whether a figure in this unit can be of the entry: a change may be a percentage of anything, but
+    percentage points only of a rate; a unit the lexicon does not know (个月, 公里) fits no entry."""
+    if unit_class in entry.units:
+        return True
+    return changed and (unit_class == "percent" or (unit_class == "points" and entry.indicator.measure == "rate"))
 
 
 def _context(sentence: str, before: str) -> str:
@@ -290,13 +299,14 @@ def _prefix(prefix: str) -> tuple[tuple[str, ...], str | None, str | None]:
     lex = lexicon()
     prefix, _ = _strip_leading(prefix)
     through = lex.through.match(prefix)
-    name = lex.trailing_filler.sub("", prefix[through.end():] if through else prefix).strip("“”\"『』「」‘’")
+    name = lex.quotes.sub("", lex.trailing_filler.sub("", prefix[through.end():] if through else prefix))
     if is_fragment(name):
         return (), None, None
     if name.endswith(lex.unit_heads):
         return (name,), None, None
     if through and not _DOMAIN.search(name):
-        return (name,), None, name
+        program = lex.program_head.sub("", name) or name
+        return (name,), None, program
     return (), name, None
 
 

@@ -8,8 +8,9 @@ development set (../shared/corpus/real/, read in place, never copied), finds the
 after it and the sentence of the report that holds it. The expected canonical indicator of each figure
 is in tests/data/indicator_gold.json (keyed by file and figure index; null: no canonical indicator, the
 phrase is kept as written). Prints, per set and overall: the share right, the share whose label is a
-fragment (target 0), the share left unrecognised, and the share whose bound agrees with the gold's
-approximate flag.
+fragment (target 0), the share left unrecognised, the share whose bound agrees with the gold's
+approximate flag, and, over the figures that have a canonical indicator in the gold, the recall and
+precision of the canonical ones.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ GOLD = DATA / "indicator_gold.json"
 SEED_TEXT = ROOT / "kg" / "sample" / "000_01c10ac9e2f52e48.txt"
 _FIGURE = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)(?P<a1>余|多)?(?P<mult>[万亿千百]?)(?P<a2>余|多)?")
 _SENTENCE = re.compile(r"[^。!?\n]*")
-_FRAGMENT_EDGE = re.compile(r"^[和及与的、]|[和及与的、]$")
+_DANGLING = re.compile(r"^[和及、]|[和及与的、]$")
 _CHANGE_ONLY = re.compile(r"^(?:同比|环比)?(?:下降|上升|增长|减少|增加|提升|提高|降幅|增幅)$")
 
 
@@ -105,7 +106,10 @@ def is_fragment(label: str | None) -> bool:
     """A label that cannot be a column heading: one or two characters, a change word, a dangling 和 or 的."""
     if label is None:
         return False
-    return len(label) <= 2 or bool(_FRAGMENT_EDGE.search(label) or _CHANGE_ONLY.match(label))
+    return len(label) <= 2 or bool(_DANGLING.search(label) or _CHANGE_ONLY.match(label))
+
+
+_TALLIES = ("n", "right", "fragment", "unrec", "bound", "gold_canonical", "found_canonical", "canonical_right")
 
 
 def score(details: bool) -> dict[str, dict[str, float]]:
@@ -114,16 +118,21 @@ def score(details: bool) -> dict[str, dict[str, float]]:
     for fig in gold_figures():
         want = expected[fig.key][fig.index]
         got = read(fig)
-        t = tallies.setdefault(fig.key.split("/")[0], dict.fromkeys(("n", "right", "fragment", "unrec", "bound"), 0))
+        t = tallies.setdefault(fig.key.split("/")[0], dict.fromkeys(_TALLIES, 0))
         t["n"] += 1
+        t["gold_canonical"] += want is not None
+        t["found_canonical"] += got.key is not None
+        t["canonical_right"] += want is not None and got.key == want
         t["right"] += got.key == want
         t["fragment"] += is_fragment(got.label)
         t["unrec"] += got.indicator is None
         t["bound"] += (got.bound in ("at_least", "about")) == fig.approximate
         if details and got.key != want:
             print(f"{fig.key}#{fig.index}\twant {want}\tgot {got.key}\t{fig.before}|{fig.figure}|{fig.after}")
-    tallies["all"] = {k: sum(t[k] for t in list(tallies.values())) for k in ("n", "right", "fragment", "unrec", "bound")}
-    return {name: {"figures": t["n"], **{k: round(t[k] / t["n"], 3) for k in ("right", "fragment", "unrec", "bound")}}
+    tallies["all"] = {k: sum(t[k] for t in list(tallies.values())) for k in _TALLIES}
+    return {name: {"figures": t["n"], **{k: round(t[k] / t["n"], 3) for k in ("right", "fragment", "unrec", "bound")},
+                   "recall": round(t["canonical_right"] / t["gold_canonical"], 3),
+                   "precision": round(t["canonical_right"] / t["found_canonical"], 3)}
             for name, t in tallies.items()}
 
 
@@ -131,9 +140,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--details", action="store_true", help="list every figure read wrong")
     args = parser.parse_args()
-    print("set\tfigures\tright\tfragment\tunrecognised\tbound agrees")
+    print("set\tfigures\tright\tfragment\tunrecognised\tbound agrees\tcanonical recall\tcanonical precision")
     for name, s in score(args.details).items():
-        print(f"{name}\t{s['figures']}\t{s['right']:.3f}\t{s['fragment']:.3f}\t{s['unrec']:.3f}\t{s['bound']:.3f}")
+        print(f"{name}\t{s['figures']}\t{s['right']:.3f}\t{s['fragment']:.3f}\t{s['unrec']:.3f}\t{s['bound']:.3f}"
+              f"\t{s['recall']:.3f}\t{s['precision']:.3f}")
 
 
 if __name__ == "__main__":

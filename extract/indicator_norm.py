@@ -26,7 +26,9 @@ from typing import Any
 BOUNDS = ("exact", "at_least", "about", "at_most")
 _LETTER = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _CLAUSE_BREAK = re.compile(r"[,;。:!?()\n]")
-_MIN_LETTERS = 2
+_MIN_LETTERS = 3
+#: A phrase ending in one of these waits for more words (对推进不力的|3个|单位: the noun follows the figure).
+_DANGLING = ("的", "和", "及", "与", "、", "占")
 #: How many characters before a figure locate its phrase in the sentence.
 _CONTEXT_KEY = 20
 #: Characters around a case-type phrase (涉网案件, 侵犯知识产权犯罪): a domain of the indicator, not a name.
@@ -175,10 +177,12 @@ def _derived(base: Indicator, program: str) -> Indicator:
 
 
 def is_fragment(phrase: str | None) -> bool:
-    """True when a phrase cannot name what is counted: too few letters, or only a verb, a change, a bound."""
+    """True when a phrase cannot name what is counted: fewer than three letters (主办, 占比, 败诉: the clause
+    before says of what), only a verb, a change or a bound, or words that wait for more (推进不力的)."""
     if phrase is None:
         return True
-    return len(_LETTER.findall(phrase)) < _MIN_LETTERS or phrase in lexicon().fragments
+    return (len(_LETTER.findall(phrase)) < _MIN_LETTERS or phrase in lexicon().fragments
+            or phrase.endswith(_DANGLING))
 
 
 def read_indicator(before: str, unit: str, *, figure: str = "", after: str = "", sentence: str = "",

@@ -31,8 +31,8 @@ _MIN_LETTERS = 3
 _DANGLING = ("的", "和", "及", "与", "、", "占")
 #: How many characters before a figure locate its phrase in the sentence.
 _CONTEXT_KEY = 20
-#: Characters around a case-type phrase (涉网案件, 侵犯知识产权犯罪): a domain of the indicator, not a name.
-_DOMAIN = re.compile(r"案|犯罪|领域|涉|类")
+#: Characters of a case-type phrase (涉网案件, 侵犯知识产权犯罪): an area of the indicator, not a name.
+_AREA = re.compile(r"案|犯罪|领域|涉|类")
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,14 @@ class Reading:
 
     `indicator` is None when nothing in the lexicon fits; `label` is then the phrase as written (or the
     clause before it when the phrase alone is a fragment), and None when nothing names the figure.
-    `about` holds program or unit names as written, `domain` a case type (涉网案件), `place` and `period`
+    `about` holds program or unit names as written, `area` a case type (涉网案件), `place` and `period`
     the words that scope the figure (全旗, 全年, 2022年).
     """
 
     indicator: Indicator | None
     label: str | None
     about: tuple[str, ...] = ()
-    domain: str | None = None
+    area: str | None = None
     place: tuple[str, ...] = ()
     period: tuple[str, ...] = ()
     qualifiers: tuple[str, ...] = ()
@@ -213,9 +213,9 @@ def read_indicator(before: str, unit: str, *, figure: str = "", after: str = "",
     if found is None:
         return Reading(None, _written_label(core, right, context, change), **common)
     offset = len(context) + 1 if context else 0
-    about, domain, program = _prefix(core[:found.first - offset] if found.first >= offset else "")
+    about, area, program = _prefix(core[:found.first - offset] if found.first >= offset else "")
     ind = _derived(found.entry.indicator, program) if program else found.entry.indicator
-    return Reading(ind, ind.zh, about=about, domain=domain, **common)
+    return Reading(ind, ind.zh, about=about, area=area, **common)
 
 
 def _bound(clause: str, figure: str, after: str) -> str:
@@ -294,11 +294,11 @@ def _context(sentence: str, before: str) -> str:
 
 
 def _prefix(prefix: str) -> tuple[tuple[str, ...], str | None, str | None]:
-    """What the words before the quantity name: (about, domain, program of a derived indicator).
+    """What the words before the quantity name: (about, area, program of a derived indicator).
 
     After 通过 / 依托 … a name is a program (a narrower indicator) unless it ends like a unit; a name that
     ends like a unit (两所, 城关派出所) is what the figure is about; any other words (涉网案件, 执法 in
-    执法培训, 驻村辅警) say which kind of the quantity is meant: its domain, kept as written.
+    执法培训, 驻村辅警) say which kind of the quantity is meant: its area, kept as written.
     """
     lex = lexicon()
     prefix, _ = _strip_leading(prefix)
@@ -308,7 +308,7 @@ def _prefix(prefix: str) -> tuple[tuple[str, ...], str | None, str | None]:
         return (), None, None
     if name.endswith(lex.unit_heads):
         return (name,), None, None
-    if through and not _DOMAIN.search(name):
+    if through and not _AREA.search(name):
         program = lex.program_head.sub("", name) or name
         return (name,), None, program
     return (), name, None

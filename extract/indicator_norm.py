@@ -29,6 +29,10 @@ _CLAUSE_BREAK = re.compile(r"[,;。:!?()\n]")
 _MIN_LETTERS = 3
 #: A phrase ending in one of these waits for more words (对推进不力的|3个|单位: the noun follows the figure).
 _DANGLING = ("的", "和", "及", "与", "、", "占")
+#: What a lexicon entry loses for each character between its last piece and the end of the phrase.
+_HEAD_PENALTY = 20
+#: Characters a head may leave after its last piece without losing anything (案件, 发案量, 数).
+_HEAD_SLACK = 3
 #: How many characters before a figure locate its phrase in the sentence.
 _CONTEXT_KEY = 20
 #: Characters of a case-type phrase (涉网案件, 侵犯知识产权犯罪): an area of the indicator, not a name.
@@ -137,7 +141,8 @@ class _Lexicon:
         self.figure = re.compile(phrase["figure"])
         derived = data["derived"]
         self.through = re.compile(f"^(?:{_alternation(derived['cues'])})")
-        self.unit_heads = tuple(derived["unit_heads"])
+        self.not_program_heads = tuple(derived["not_program_heads"])
+        self.name_end = re.compile(_alternation(derived["name_ends"]))
         self.program_head = re.compile(f"(?:{_alternation(derived['program_heads'])})$")
         self.quotes = re.compile("[“”\"『』「」‘’]")
         self.derived_zh, self.derived_en = derived["zh"], derived["en"]
@@ -203,11 +208,12 @@ def read_indicator(before: str, unit: str, *, figure: str = "", after: str = "",
     core, parts = _strip_leading(lex.target.sub("", clause))
     core = lex.trailing_filler.sub("", core)
     right = _CLAUSE_BREAK.split(lex.bound_after.sub("", after))[0].strip()
-    found = _best(core + "|" + right, unit, change is not None, 0)
+    found = _best(core + "|" + right, unit, change is not None, 0, len(core))
     context = ""
     if found is None and is_fragment(core):
         context = _context(sentence, before)
-        found = _best(context + "|" + core, unit, change is not None, len(context) + 1 if core else 0)
+        found = _best(context + "|" + core, unit, change is not None, len(context) + 1 if core else 0,
+                      len(context) + 1 + len(core))
     common = {"place": parts["place"], "period": parts["period"], "qualifiers": parts["qualifier"],
               "change": change, "bound": bound, "target": target}
     if found is None:
@@ -251,9 +257,14 @@ def _strip_leading(text: str) -> tuple[str, dict[str, tuple[str, ...]]]:
     return text, {role: tuple(w for w in words if w) for role, words in found.items()}
 
 
-def _best(text: str, unit: str, changed: bool, core_from: int) -> _Match | None:
+def _best(text: str, unit: str, changed: bool, core_from: int, core_end: int) -> _Match | None:
     """The best-constrained lexicon entry whose pieces are all in `text`; a piece at or after `core_from`
-    must be among them (the clause before the phrase may give the object, not the whole indicator)."""
+    must be among them (the clause before the phrase may give the object, not the whole indicator).
+
+    A Chinese phrase ends in its head: an entry whose last piece ends more than `_HEAD_SLACK` characters
+    short of `core_end` (the end of the phrase) loses `_HEAD_PENALTY` a character more, so
+    办理行政案件程序规定等法律法规专题培训 counts trainings, not administrative cases.
+    """
     unit_class = lexicon().unit_class.get(unit)
     best: _Match | None = None
     for entry in lexicon().entries:
@@ -265,7 +276,8 @@ def _best(text: str, unit: str, changed: bool, core_from: int) -> _Match | None:
         if core_from and not any(m.end() > core_from for m in pieces):
             continue
         # a narrower entry beats its broader one when both fit equally (破获电诈案件: fraud, not any case)
-        score = 100 * len(pieces) + sum(m.end() - m.start() for m in pieces) + bool(entry.indicator.broader)
+        score = (100 * len(pieces) + sum(m.end() - m.start() for m in pieces) + bool(entry.indicator.broader)
+                 - _HEAD_PENALTY * max(0, core_end - max(m.end() for m in pieces) - _HEAD_SLACK))
         if best is None or score > best.score:
             best = _Match(entry, min(m.start() for m in pieces), score)
     return best
@@ -296,17 +308,18 @@ def _context(sentence: str, before: str) -> str:
 def _prefix(prefix: str) -> tuple[tuple[str, ...], str | None, str | None]:
     """What the words before the quantity name: (about, area, program of a derived indicator).
 
-    After 通过 / 依托 … a name is a program (a narrower indicator) unless it ends like a unit; a name that
-    ends like a unit (两所, 城关派出所) is what the figure is about; any other words (涉网案件, 执法 in
+    After 通过 / 依托 … a name is a program (a narrower indicator) unless it ends like a unit or a platform;
+    such a name (两所, 城关派出所, …APP) is what the figure is about; any other words (涉网案件, 执法 in
     执法培训, 驻村辅警) say which kind of the quantity is meant: its area, kept as written.
     """
     lex = lexicon()
     prefix, _ = _strip_leading(prefix)
     through = lex.through.match(prefix)
-    name = lex.quotes.sub("", lex.trailing_filler.sub("", prefix[through.end():] if through else prefix))
+    name = lex.quotes.sub("", prefix[through.end():] if through else prefix)
+    name = lex.trailing_filler.sub("", lex.name_end.split(name)[0] if through else name)
     if is_fragment(name):
         return (), None, None
-    if name.endswith(lex.unit_heads):
+    if name.endswith(lex.not_program_heads):
         return (name,), None, None
     if through and not _AREA.search(name):
         program = lex.program_head.sub("", name) or name

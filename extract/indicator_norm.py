@@ -146,6 +146,7 @@ class _Lexicon:
         self.program_head = re.compile(f"(?:{_alternation(derived['program_heads'])})$")
         self.quotes = re.compile("[“”\"『』「」‘’]")
         self.derived_zh, self.derived_en = derived["zh"], derived["en"]
+        self.any_verb = re.compile(_alternation([w for group in verbs.values() for w in group]))
         self.fragments = frozenset(
             [w for group in verbs.values() for w in group] + list(self.directions) + list(self.bound_words)
             + phrase["qualifier"] + phrase["target"])
@@ -210,10 +211,10 @@ def read_indicator(before: str, unit: str, *, figure: str = "", after: str = "",
     right = _CLAUSE_BREAK.split(lex.bound_after.sub("", after))[0].strip()
     found = _best(core + "|" + right, unit, change is not None, 0, len(core))
     context = ""
-    if found is None and is_fragment(core):
+    if found is None and (is_fragment(core) or not lex.any_verb.search(core)):
         context = _context(sentence, before)
         found = _best(context + "|" + core, unit, change is not None, len(context) + 1 if core else 0,
-                      len(context) + 1 + len(core))
+                      len(context) + 1 + len(core), is_fragment(core))
     common = {"place": parts["place"], "period": parts["period"], "qualifiers": parts["qualifier"],
               "change": change, "bound": bound, "target": target}
     if found is None:
@@ -257,10 +258,12 @@ def _strip_leading(text: str) -> tuple[str, dict[str, tuple[str, ...]]]:
     return text, {role: tuple(w for w in words if w) for role, words in found.items()}
 
 
-def _best(text: str, unit: str, changed: bool, core_from: int, core_end: int) -> _Match | None:
-    """The best-constrained lexicon entry whose pieces are all in `text`; a piece at or after `core_from`
-    must be among them (the clause before the phrase may give the object, not the whole indicator).
+def _best(text: str, unit: str, changed: bool, core_from: int, core_end: int, verb_will_do: bool = True) -> _Match | None:
+    """The best-constrained lexicon entry whose pieces are all in `text`.
 
+    From the clause before a phrase (`text[:core_from]`) an entry may take some pieces, but the phrase
+    must give one too: any piece for a fragment (其中修改 ← 清理规范性文件), else (`verb_will_do` false)
+    all but the action (化解邻里、|婚恋家庭等纠纷; 审核重大执法决定 is not 审核 + the 案件 before it).
     A Chinese phrase ends in its head: an entry whose last piece ends more than `_HEAD_SLACK` characters
     short of `core_end` (the end of the phrase) loses `_HEAD_PENALTY` a character more, so
     办理行政案件程序规定等法律法规专题培训 counts trainings, not administrative cases.
@@ -270,10 +273,13 @@ def _best(text: str, unit: str, changed: bool, core_from: int, core_end: int) ->
     for entry in lexicon().entries:
         if not _fits(entry, unit_class, changed):
             continue
-        pieces = [p.search(text) for p in (entry.verb, entry.object, entry.words) if p is not None]
+        found = {name: p.search(text, core_from) or p.search(text)
+                 for name, p in (("verb", entry.verb), ("object", entry.object), ("words", entry.words)) if p}
+        pieces = list(found.values())
         if not pieces or not all(pieces):
             continue
-        if core_from and not any(m.end() > core_from for m in pieces):
+        from_core = {name for name, m in found.items() if m.end() > core_from}
+        if core_from and not (from_core if verb_will_do else from_core and from_core >= set(found) - {"verb"}):
             continue
         # a narrower entry beats its broader one when both fit equally (破获电诈案件: fraud, not any case)
         score = (100 * len(pieces) + sum(m.end() - m.start() for m in pieces) + bool(entry.indicator.broader)

@@ -53,7 +53,7 @@ class GoldFigure:
     sentence: str
 
 
-def _nfkc(text: str) -> str:
+def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
@@ -74,7 +74,7 @@ def _sentence(report: str, text: str) -> str:
     return _SENTENCE.match(report, start).group()
 
 
-def _files() -> Iterator[tuple[str, Path, Path, str]]:
+def annotated_reports() -> Iterator[tuple[str, Path, Path, str]]:
     """(key, gold file, report text, name of the figure list) of every annotated report."""
     yield "tests/000", DATA / "000_01c10ac9e2f52e48.gold.json", SEED_TEXT, "observations"
     for gold in sorted(DATA.glob("1*.gold.json")) + sorted((DATA / "blind").glob("*.gold.json")):
@@ -85,10 +85,10 @@ def _files() -> Iterator[tuple[str, Path, Path, str]]:
 
 def gold_figures() -> Iterator[GoldFigure]:
     """Every gold figure whose number can be found in its gold text."""
-    for key, gold_path, text_path, field in _files():
-        gold, report = json.loads(gold_path.read_text(encoding="utf-8")), _nfkc(text_path.read_text(encoding="utf-8"))
+    for key, gold_path, text_path, field in annotated_reports():
+        gold, report = json.loads(gold_path.read_text(encoding="utf-8")), nfkc(text_path.read_text(encoding="utf-8"))
         for i, fig in enumerate(gold[field]):
-            text, unit = _nfkc(fig["text"]), fig["unit"]
+            text, unit = nfkc(fig["text"]), fig["unit"]
             m = _locate(text, Decimal(str(fig["value"])), unit)
             if m is None:
                 raise ValueError(f"{gold_path}: figure {i} ({fig['value']} {unit}) not found in {text!r}")

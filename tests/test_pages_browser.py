@@ -118,6 +118,23 @@ def test_sparql_editor_runs_an_example_and_shows_rows(watched: Watched) -> None:
     assert drawn == [["bureaus", "bar", shown], ["reports", "bar", shown]]
 
 
+def test_sparql_editor_completes_our_classes_and_marks_errors(watched: Watched) -> None:
+    page = watched.page
+    page.goto("/sparql")
+    page.locator("#yasgui .CodeMirror").wait_for()
+    set_text = """text => { const cm = document.querySelector('#yasgui .CodeMirror').CodeMirror;
+                            cm.setValue(text); cm.focus(); cm.setCursor(cm.lineCount(), 0); }"""
+    page.evaluate(set_text, "PREFIX pk: <https://w3id.org/policekg/ontology#>\nSELECT * WHERE { ?s a pk:Pro")
+    page.keyboard.type("g")
+    page.keyboard.press("Control+Space")
+    page.locator(".CodeMirror-hints li", has_text="pk:Program").wait_for()  # from our ontology, not LOV
+    page.keyboard.press("Escape")
+    page.evaluate(set_text, "SELECT * WHERE { ?s ?p }")
+    page.locator("#yasgui .parseErrorIcon").wait_for()  # a triple without its object: marked in the gutter
+    page.evaluate(set_text, "SELECT * WHERE { ?s ?p ?o }")
+    page.locator("#yasgui .parseErrorIcon").wait_for(state="detached")
+
+
 def test_sparql_results_link_our_iris_here_and_show_markup_as_text(watched: Watched) -> None:
     page = watched.page
     page.goto("/sparql?query=" + quote("SELECT ?p WHERE { ?p a pk:Program ; rdfs:label \"一村一辅警\"@zh }"))

@@ -6,7 +6,7 @@ They come from the npm registry, pinned by `assets/package-lock.json`, and are c
 their wheels: never committed to git, never loaded from a CDN, served by the service at /static/vendor/.
 
 `build_py` (run by `pip install .`, `pip install -e .` and `python -m build`) runs `npm ci` in
-`build/vendor-npm/` and copies only the files in `VENDOR_FILES` (with each package's licence) into
+`build/vendor-npm/` (removed again afterwards) and copies only the files in `VENDOR_FILES` (with each package's licence) into
 `api/static/vendor/`, then writes `vendor.json` there: the lock file's digest and each package's version
 and licence. A vendor directory whose `vendor.json` names the current lock file and file list is up to
 date, so a rebuild needs neither npm nor the network. Without npm the build stops and says what to install.
@@ -105,8 +105,9 @@ def build_vendor() -> None:
         raw = (NPM_DIR / "node_modules" / package / source).read_bytes()
         (VENDOR / target).parent.mkdir(parents=True, exist_ok=True)
         (VENDOR / target).write_bytes(transform(raw))
-    stamp = {"lock_sha256": digest, "packages": {p: _package_info(p) for p in dict.fromkeys(
-        row[0] for row in VENDOR_FILES)}, "files": [row[2] for row in VENDOR_FILES]}
+    packages = {p: _package_info(p) for p in dict.fromkeys(row[0] for row in VENDOR_FILES)}
+    shutil.rmtree(NPM_DIR)  # 130 MB of node_modules: npm ci starts afresh every time anyway
+    stamp = {"lock_sha256": digest, "packages": packages, "files": [row[2] for row in VENDOR_FILES]}
     (VENDOR / STAMP).write_text(json.dumps(stamp, ensure_ascii=False, indent=1), encoding="utf-8")
 
 

@@ -165,7 +165,7 @@ def test_indicator_comparison_draws_its_chart_from_the_json_twin(watched: Watche
                       .series.map(s => [s.name, s.type])"""
     # the first indicator is reported in two years (the browse store has the seed's bureau twice)
     assert chart.get_attribute("data-view") == "years"
-    assert page.evaluate(series) == [[b, "line"] for b in bureaus]
+    assert sorted(page.evaluate(series)) == sorted([b, "line"] for b in bureaus)  # all: fewer than 20
     for bureau in bureaus:  # the legend, drawn on the next animation frame
         chart.locator("svg text", has_text=bureau).first.wait_for()
 

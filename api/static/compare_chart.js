@@ -24,10 +24,21 @@
     return figures.length ? Number(figures[0].value) : null;
   }
 
+  // Lines for the bureaus that report the indicator in the most years: more lines than this are a tangle.
+  var MAX_LINES = 20;
+
+  function yearsReported(row) {
+    return Object.keys(row.values).filter(function (y) { return row.values[y].length; }).length;
+  }
+
   function overYears(data) {
+    var rows = data.items.slice().sort(function (a, b) { return yearsReported(b) - yearsReported(a); });
+    rows = rows.slice(0, MAX_LINES);
     return {
+      note: rows.length < data.items.length ?
+        rows.length + " / " + data.items.length + " 单位 bureaus (最多年份 the most years reported)" : "",
       xAxis: { type: "category", data: data.years.map(String), name: "年份 year" },
-      series: data.items.map(function (row) {
+      series: rows.map(function (row) {
         return { name: row.bureau, type: "line", connectNulls: true, symbolSize: 8,
                  data: data.years.map(function (y) { return value(row, y); }) };
       })
@@ -36,6 +47,8 @@
 
   function acrossBureaus(data) {
     return {
+      note: "",
+      dataZoom: data.items.length > 30 ? [{ type: "slider", end: Math.round(3000 / data.items.length) }] : [],
       xAxis: { type: "category", data: data.items.map(function (row) { return row.bureau; }),
                axisLabel: { rotate: data.items.length > 6 ? 35 : 0 } },
       series: data.years.map(function (y) {
@@ -48,6 +61,8 @@
 
   function draw(chart, data, view) {
     var option = VIEWS[view](data);
+    if (status) status.textContent = option.note;
+    delete option.note;
     chart.setOption(Object.assign({
       tooltip: { trigger: "axis" },
       legend: { type: "scroll", top: 0 },
@@ -70,7 +85,6 @@
       button.addEventListener("click", function () { draw(chart, data, button.dataset.chartView); });
     });
     window.addEventListener("resize", function () { chart.resize(); });
-    if (status) status.textContent = "";
   }).catch(function (err) {
     if (status) status.textContent = "图表数据无法加载 The chart's data could not be loaded: " + err.message;
   });

@@ -30,7 +30,7 @@ from policekg.api.negotiation import VARY, choose, media_types, names_explicitly
 from policekg.api.query_exec import Job
 from policekg.api.request_params import absolute_iri, content_type
 from policekg.api.service_description import service_description
-from policekg.api.sparql_examples import EXAMPLES, PROLOGUE
+from policekg.api.sparql_page import page_context
 from policekg.api.templating import templates
 from policekg.api.update import run_update
 from policekg.kg.rdf.errors import FormatError
@@ -171,9 +171,4 @@ def _describe(request: Request) -> Response:
 
 def _page(request: Request, query: str | None) -> Response:
     """The HTML query page; with `query`, the page shows it and runs it at once."""
-    return templates.TemplateResponse(request, "sparql.html", {
-        "examples": EXAMPLES,
-        "prologue": PROLOGUE,
-        "query": query,
-        "default_query": EXAMPLES[0].full,
-    }, headers=VARY)
+    return templates.TemplateResponse(request, "sparql.html", page_context(query), headers=VARY)

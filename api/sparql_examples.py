@@ -87,4 +87,151 @@ WHERE {
 }
 GROUP BY ?program ?law ?how
 ORDER BY ?program ?law"""),
+    Example("各局各年提及的项目 · Programs by bureau and year", """\
+SELECT ?bureau ?year (COUNT(DISTINCT ?p) AS ?programs) (GROUP_CONCAT(DISTINCT ?program; separator="、") AS ?names)
+WHERE {
+  GRAPH ?r { ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau . ?p a pk:Program ; rdfs:label ?program }
+}
+GROUP BY ?bureau ?year
+ORDER BY ?bureau ?year"""),
+    Example("项目新增还是延续 · Programs new or continued from the bureau's earlier reports", """\
+SELECT ?bureau ?year ?program (IF(COUNT(?before) > 0, "continued", "new") AS ?change) (MAX(?before) AS ?last_named)
+WHERE {
+  GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau . ?p a pk:Program ; rdfs:label ?program }
+  OPTIONAL { GRAPH ?e { ?e pk:year ?before ; dcterms:publisher ?b . ?p a pk:Program } FILTER(?before < ?year) }
+}
+GROUP BY ?bureau ?year ?program
+ORDER BY ?bureau ?year ?change ?program"""),
+    Example("项目的数据跨局对比 · Figures of a program across bureaus", """\
+# figures of a measure that implements the program, or figures about the program itself
+SELECT ?program ?bureau ?year ?indicator ?value ?unit
+WHERE {
+  GRAPH ?r {
+    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
+    { ?m pk:implements ?p ; pk:hasObservation ?o } UNION { ?o pk:about ?p }
+    ?p a pk:Program ; rdfs:label ?program .
+    ?o pk:indicator/rdfs:label ?indicator ; pk:value ?value .
+    OPTIONAL { ?o pk:unit ?unit }
+  }
+}
+ORDER BY ?program ?indicator ?bureau ?year"""),
+    Example("法规按引用报告数排序 · Laws ranked by the reports that cite them", """\
+SELECT ?law (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?b) AS ?bureaus) (MIN(?year) AS ?first)
+WHERE {
+  GRAPH ?r { ?l a pk:LegalInstrument ; rdfs:label ?law . ?r dcterms:publisher ?b ; pk:year ?year }
+}
+GROUP BY ?law
+ORDER BY DESC(?reports) DESC(?bureaus) ?law
+LIMIT 100"""),
+    Example("各局各年化解矛盾纠纷 · Disputes resolved by bureau and year", """\
+# every figure whose indicator names disputes (纠纷): resolved, mediated, success rates
+SELECT ?bureau ?year ?indicator ?value ?unit ?sentence
+WHERE {
+  GRAPH ?r {
+    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
+    ?o pk:indicator/rdfs:label ?indicator ; pk:value ?value .
+    FILTER(CONTAINS(?indicator, "纠纷"))
+    OPTIONAL { ?o pk:unit ?unit }
+    OPTIONAL { ?o pk:evidence/pk:sentence ?sentence }
+  }
+}
+ORDER BY ?bureau ?year ?indicator"""),
+    Example("相似的公安局 · Bureaus similar to one another (shared programs, Jaccard)", """\
+SELECT ?bureau ?other ?shared ?jaccard
+WHERE {
+  { SELECT ?a ?b (COUNT(DISTINCT ?p) AS ?shared) WHERE {
+      GRAPH ?ra { ?ra dcterms:publisher ?a . ?p a pk:Program }
+      GRAPH ?rb { ?rb dcterms:publisher ?b . ?p a pk:Program }
+      FILTER(STR(?a) < STR(?b)) } GROUP BY ?a ?b }
+  { SELECT ?a (COUNT(DISTINCT ?pa) AS ?na) WHERE {
+      GRAPH ?r1 { ?r1 dcterms:publisher ?a . ?pa a pk:Program } } GROUP BY ?a }
+  { SELECT ?b (COUNT(DISTINCT ?pb) AS ?nb) WHERE {
+      GRAPH ?r2 { ?r2 dcterms:publisher ?b . ?pb a pk:Program } } GROUP BY ?b }
+  BIND(ROUND(1000 * ?shared / (?na + ?nb - ?shared)) / 1000 AS ?jaccard)
+  { SELECT ?a (SAMPLE(?la) AS ?bureau) WHERE { ?a rdfs:label ?la } GROUP BY ?a }
+  { SELECT ?b (SAMPLE(?lb) AS ?other) WHERE { ?b rdfs:label ?lb } GROUP BY ?b }
+}
+ORDER BY DESC(?jaccard) DESC(?shared)"""),
+    Example("指标按报告局数排序 · Indicators reported by the most bureaus", """\
+SELECT ?indicator (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?o) AS ?figures)
+       (MIN(?value) AS ?lowest) (MAX(?value) AS ?highest) (SAMPLE(?u) AS ?unit)
+WHERE {
+  GRAPH ?r { ?r dcterms:publisher ?b . ?o pk:indicator/rdfs:label ?indicator ; pk:value ?value .
+             OPTIONAL { ?o pk:unit ?u } }
+}
+GROUP BY ?indicator
+ORDER BY DESC(?bureaus) DESC(?figures) ?indicator
+LIMIT 100"""),
+    Example("各年报告与措施数 · Reports, measures and figures per year", """\
+SELECT ?year (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?o) AS ?figures)
+WHERE {
+  GRAPH ?r { ?r a pk:Report ; pk:year ?year ; pk:hasSection/pk:hasMeasure ?m .
+             OPTIONAL { ?m pk:hasObservation ?o } }
+}
+GROUP BY ?year
+ORDER BY ?year"""),
+    Example("自述的问题与不足 · Shortcomings the bureaus report", """\
+SELECT ?bureau ?year ?problem ?text
+WHERE {
+  GRAPH ?r {
+    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau ; pk:hasSection/pk:hasMeasure ?m .
+    ?m pk:status pk:Problem ; rdfs:label ?problem ; pk:start ?start ; pk:end ?end .
+    ?r pk:fullText ?full .
+    BIND(SUBSTR(?full, ?start + 1, ?end - ?start) AS ?text)
+  }
+}
+ORDER BY ?bureau ?year ?problem"""),
+    Example("来年工作计划 · Plans for the next year", """\
+SELECT ?bureau ?year ?plan (GROUP_CONCAT(DISTINCT ?program; separator="、") AS ?programs)
+WHERE {
+  GRAPH ?r {
+    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau ; pk:hasSection/pk:hasMeasure ?m .
+    ?m pk:status pk:Planned ; rdfs:label ?plan .
+    OPTIONAL { ?m pk:implements/rdfs:label ?program }
+  }
+}
+GROUP BY ?bureau ?year ?plan
+ORDER BY ?bureau ?year ?plan"""),
+    Example("平台与使用它们的局 · Platforms and the bureaus that use them", """\
+SELECT ?platform (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?m) AS ?measures)
+       (GROUP_CONCAT(DISTINCT ?bureau; separator="、") AS ?who)
+WHERE {
+  GRAPH ?r { ?r dcterms:publisher ?b . ?b rdfs:label ?bureau .
+             ?x a pk:Platform ; rdfs:label ?platform . OPTIONAL { ?m pk:usesPlatform ?x } }
+}
+GROUP BY ?platform
+ORDER BY DESC(?bureaus) DESC(?measures) ?platform"""),
+    Example("合作单位 · Who the police work with", """\
+SELECT ?bureau ?partner (COUNT(DISTINCT ?r) AS ?reports) (SAMPLE(?s) AS ?sentence)
+WHERE {
+  GRAPH ?r {
+    ?r dcterms:publisher/rdfs:label ?bureau .
+    ?u pk:cooperatesWith ?x . ?x rdfs:label ?partner .
+    OPTIONAL { ?st rdf:subject ?u ; rdf:predicate pk:cooperatesWith ; rdf:object ?x ; pk:evidence/pk:sentence ?s }
+  }
+}
+GROUP BY ?bureau ?partner
+ORDER BY ?bureau DESC(?reports) ?partner"""),
+    Example("项目由哪些单位实施 · Which units carry out a program", """\
+SELECT ?program ?unit (COUNT(DISTINCT ?m) AS ?measures) (GROUP_CONCAT(DISTINCT ?bureau; separator="、") AS ?reports_of)
+WHERE {
+  GRAPH ?r {
+    ?r dcterms:publisher/rdfs:label ?bureau .
+    { ?m pk:implements ?p ; pk:performedBy ?u } UNION { ?u a pk:PoliceUnit ; pk:implements ?p }
+    ?p a pk:Program ; rdfs:label ?program . ?u rdfs:label ?unit .
+  }
+}
+GROUP BY ?program ?unit
+ORDER BY ?program DESC(?measures) ?unit"""),
+    Example("项目出现在哪些句子 · The sentences that name a program", """\
+SELECT ?program ?bureau ?year ?sentence
+WHERE {
+  GRAPH ?r {
+    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
+    ?mention pk:mentionOf ?p ; pk:sentence ?sentence .
+    ?p a pk:Program ; rdfs:label ?program .
+  }
+}
+ORDER BY ?program ?bureau ?year
+LIMIT 500"""),
 )

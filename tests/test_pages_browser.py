@@ -7,6 +7,7 @@ Every page visited must load without console errors and without a request leavin
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -91,3 +92,83 @@ def test_every_kind_of_page_loads_cleanly(watched: Watched) -> None:
         response = page.goto(path)
         assert response is not None and response.ok, path
         assert page.locator("header.site").is_visible()
+
+
+# -- the SPARQL editor (YASGUI) and the charts (ECharts), both served from /static/vendor/ ----------
+
+def test_sparql_editor_runs_an_example_and_shows_rows(watched: Watched) -> None:
+    page = watched.page
+    page.goto("/sparql")
+    page.locator("#yasgui .CodeMirror").wait_for()
+    assert page.locator("#sparql-form").is_hidden()  # the plain form gave way to the editor
+    page.get_by_role("button", name="Programs by number of bureaus").click()
+    table = page.locator(".yasr table.dataTable")
+    table.locator("tbody tr").nth(2).wait_for()
+    assert [h.strip() for h in table.locator("thead th").all_inner_texts()][-3:] == ["program", "bureaus",
+                                                                                     "reports"]
+    assert table.get_by_role("cell", name="一村一辅警", exact=True).count() == 1
+    assert "@zh" not in table.inner_text()  # the simple view: values without their tags
+    assert "/sparql?query=" in page.url and "pk%3AProgram" in page.url  # the query can be bookmarked
+
+    shown = table.locator("tbody tr").count()  # fewer than a page: every answer
+    page.locator(".yasr").get_by_text("Chart", exact=True).click()
+    page.locator(".yasr-chart svg").wait_for()
+    drawn = page.evaluate("""() => echarts.getInstanceByDom(document.querySelector('.yasr-chart')).getOption()
+                             .series.map(s => [s.name, s.type, s.data.length])""")
+    assert drawn == [["bureaus", "bar", shown], ["reports", "bar", shown]]
+
+
+def test_sparql_editor_completes_our_classes_and_marks_errors(watched: Watched) -> None:
+    page = watched.page
+    page.goto("/sparql")
+    page.locator("#yasgui .CodeMirror").wait_for()
+    set_text = """text => { const cm = document.querySelector('#yasgui .CodeMirror').CodeMirror;
+                            cm.setValue(text); cm.focus(); cm.setCursor(cm.lineCount(), 0); }"""
+    page.evaluate(set_text, "PREFIX pk: <https://w3id.org/policekg/ontology#>\nSELECT * WHERE { ?s a pk:Pro")
+    page.keyboard.type("g")
+    page.keyboard.press("Control+Space")
+    page.locator(".CodeMirror-hints li", has_text="pk:Program").wait_for()  # from our ontology, not LOV
+    page.keyboard.press("Escape")
+    page.evaluate(set_text, "SELECT * WHERE { ?s ?p }")
+    page.locator("#yasgui .parseErrorIcon").wait_for()  # a triple without its object: marked in the gutter
+    page.evaluate(set_text, "SELECT * WHERE { ?s ?p ?o }")
+    page.locator("#yasgui .parseErrorIcon").wait_for(state="detached")
+
+
+def test_sparql_results_link_our_iris_here_and_show_markup_as_text(watched: Watched) -> None:
+    page = watched.page
+    page.goto("/sparql?query=" + quote("SELECT ?p WHERE { ?p a pk:Program ; rdfs:label \"一村一辅警\"@zh }"))
+    link = page.locator(".yasr table.dataTable a.iri").first
+    link.click()
+    page.wait_for_url("**/id/program/*")
+    assert page.locator("h1").inner_text().startswith("一村一辅警")
+
+    evil = 'SELECT ("<img src=x onerror=alert(1)>" AS ?x) WHERE {}'
+    page.goto("/sparql?query=" + quote(evil))
+    cell = page.locator(".yasr table.dataTable tbody td").last
+    cell.wait_for()
+    assert cell.inner_text() == "<img src=x onerror=alert(1)>"
+    assert page.locator(".yasr table.dataTable img").count() == 0
+
+
+def test_indicator_comparison_draws_its_chart_from_the_json_twin(watched: Watched) -> None:
+    page = watched.page
+    page.goto("/compare?class=Indicator")
+    with page.expect_response(lambda r: "/compare/indicator/" in r.url and ".json" in r.url) as twin:
+        page.locator("main table a[href^='/compare/indicator/']").first.click()
+    assert twin.value.ok and twin.value.headers["content-type"].startswith("application/json")
+    bureaus = page.locator("table.pivot tbody th[scope=row]").all_inner_texts()
+    years = page.locator("table.pivot thead th").all_inner_texts()[1:]
+    chart = page.locator("#indicator-chart")
+    chart.locator("svg").wait_for()
+    series = """() => echarts.getInstanceByDom(document.getElementById('indicator-chart')).getOption()
+                      .series.map(s => [s.name, s.type])"""
+    # the first indicator is reported in two years (the browse store has the seed's bureau twice)
+    assert chart.get_attribute("data-view") == "years"
+    assert sorted(page.evaluate(series)) == sorted([b, "line"] for b in bureaus)  # all: fewer than 20
+    for bureau in bureaus:  # the legend, drawn on the next animation frame
+        chart.locator("svg text", has_text=bureau).first.wait_for()
+
+    page.get_by_role("button", name="按单位 Across bureaus").click()
+    assert chart.get_attribute("data-view") == "bureaus"
+    assert page.evaluate(series) == [[y, "bar"] for y in years]

@@ -1,78 +1,67 @@
-// The query page: run the editor's query against /sparql and show the answer.
-// Every value is placed with textContent (never innerHTML): report text is untrusted.
+// The query page: YASGUI (from /static/vendor/) in place of the plain form, asking this server's
+// /sparql only. Completion comes from our vocabulary (YASGUI's own completers ask LOV, on the
+// internet), IRIs of our resources in the results open their pages here, and every query run is
+// kept in the address bar (/sparql?query=…), so a page can be bookmarked or shared.
 (function () {
   "use strict";
+  var mount = document.getElementById("yasgui");
   var form = document.getElementById("sparql-form");
-  var editor = document.getElementById("query");
-  var format = document.getElementById("format");
-  var status = document.getElementById("status");
-  var results = document.getElementById("results");
+  if (!mount || typeof window.Yasgui !== "function") return;  // the plain form stays usable
+  var editor = JSON.parse(mount.dataset.editor);
+  var endpoint = new URL(editor.endpoint, window.location.href).href;
+  var Yasqe = window.Yasgui.Yasqe;
 
-  function el(tag, text) {
-    var node = document.createElement(tag);
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  function cell(term) {
-    if (!term) return "";
-    if (term.type === "literal" && term["xml:lang"]) return term.value + " @" + term["xml:lang"];
-    if (term.type === "bnode") return "_:" + term.value;
-    return term.value;
-  }
-
-  function table(data) {
-    if (data.boolean !== undefined) return el("p", "ASK → " + data.boolean);
-    var vars = data.head.vars, rows = data.results.bindings;
-    var t = el("table"), head = el("tr");
-    vars.forEach(function (v) { head.appendChild(el("th", v)); });
-    t.appendChild(head);
-    rows.forEach(function (row) {
-      var tr = el("tr");
-      vars.forEach(function (v) { tr.appendChild(el("td", cell(row[v]))); });
-      t.appendChild(tr);
+  function localCompleter(base, name, iris) {
+    Yasqe.forkAutocompleter(base, {
+      name: name, bulk: true, persistenceId: null,
+      get: function () { return Promise.resolve(iris); }
     });
-    var box = el("div");
-    box.appendChild(el("p", rows.length + " rows"));
-    box.appendChild(t);
-    return box;
   }
-
-  function run() {
-    status.textContent = "…";
-    results.replaceChildren();
-    var started = performance.now();
-    fetch("/sparql", {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Accept": "application/sparql-results+json, text/turtle;q=0.9"
-      },
-      body: new URLSearchParams({ query: editor.value })
-    }).then(function (resp) {
-      var truncated = resp.headers.get("X-Policekg-Truncated") === "true";
-      var type = resp.headers.get("Content-Type") || "";
-      return resp.text().then(function (body) {
-        var ms = Math.round(performance.now() - started);
-        if (!resp.ok) {
-          status.textContent = resp.status + " (" + ms + " ms)";
-          results.appendChild(el("pre", body)).className = "error";
-          return;
-        }
-        status.textContent = ms + " ms" + (truncated ? " · truncated at the row limit" : "");
-        results.appendChild(type.indexOf("json") >= 0 ? table(JSON.parse(body)) : el("pre", body));
-      });
-    }).catch(function (err) { status.textContent = String(err); });
-  }
-
-  form.addEventListener("submit", function (event) {
-    if (format.value) return;  // a download: let the browser GET ?query=…&format=…
-    event.preventDefault();
-    history.replaceState(null, "", "/sparql?query=" + encodeURIComponent(editor.value));
-    run();
+  localCompleter("class", "pk-class", editor.classes);
+  localCompleter("property", "pk-property", editor.properties);
+  Yasqe.defaults.autocompleters = Yasqe.defaults.autocompleters.filter(function (name) {
+    return name !== "class" && name !== "property";
   });
+
+  // "Simple view" first: values without their @zh and ^^xsd:integer (the toggle brings them back)
+  var tablePlugin = window.Yasgui.Yasr.defaults.plugins.table || {};
+  tablePlugin.dynamicConfig = Object.assign({}, tablePlugin.dynamicConfig, { compact: true });
+  window.Yasgui.Yasr.defaults.plugins.table = tablePlugin;
+
+  var yasgui = new window.Yasgui(mount, {
+    persistenceId: null,  // the page's query (from ?query= or the first example), not an old session's
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+    copyEndpointOnNewTab: true,
+    yasqe: { value: document.getElementById("query").value },
+    yasr: { prefixes: editor.prefixes, defaultPlugin: "table" }
+  });
+  form.hidden = true;
+
+  yasgui.on("query", function (instance, tab) {
+    history.replaceState(null, "", "/sparql?query=" + encodeURIComponent(tab.getQuery()));
+  });
+
+  // Our resources' IRIs (https://w3id.org/policekg/id/…) have their page on this server: /id/…
+  var ours = editor.prefixes.pkr;
+  function localise(event) {
+    var link = event.target.closest && event.target.closest("a.iri");
+    if (!link) return;
+    var href = link.getAttribute("href") || "";
+    if (href.indexOf(ours) === 0) {
+      link.setAttribute("href", "/id/" + href.slice(ours.length));
+      link.removeAttribute("target");
+    }
+  }
+  ["mouseover", "focusin", "click"].forEach(function (type) { mount.addEventListener(type, localise, true); });
+
   document.querySelectorAll("ul.examples button").forEach(function (button) {
-    button.addEventListener("click", function () { editor.value = button.dataset.query; run(); });
+    button.addEventListener("click", function () {
+      var tab = yasgui.getTab();
+      tab.setQuery(button.dataset.query);
+      tab.query();
+      mount.scrollIntoView({ behavior: "smooth" });
+    });
   });
-  if (results.dataset.autorun) run();
+  if (mount.dataset.autorun) yasgui.getTab().query();
 })();

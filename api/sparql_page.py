@@ -13,7 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from policekg.api.sparql_examples import EXAMPLES, PROLOGUE
-from policekg.kg.iris import PREFIXES
+from policekg.kg.rdf.iris import PREFIXES
 from policekg.schema import ONTOLOGY
 
 #: Terms of other vocabularies the graph uses (the vocabulary contract), offered beside the ontology's own.

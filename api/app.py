@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from policekg.api import errors, export, graph_store, pages, sparql, viz
+from policekg.api import errors, export, graph_store, limits, pages, sparql, viz
 from policekg.api.templating import STATIC_DIR
 from policekg.kg.config import Settings
 from policekg.kg.store import GraphStore
@@ -27,4 +27,5 @@ def create_app(store: GraphStore, settings: Settings | None = None) -> FastAPI:
     app.include_router(export.router)
     pages.include(app)
     app.include_router(viz.router)
+    limits.install(app)
     return app

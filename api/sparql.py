@@ -27,6 +27,7 @@ from policekg.api.auth import require_update_token
 from policekg.api.errors import BadRequest, NotAcceptable, UnsupportedMediaType
 from policekg.api.guardrails import check_remote
 from policekg.api.negotiation import VARY, choose, media_types, names_explicitly, rank
+from policekg.api.parse_guard import check_sparql
 from policekg.api.query_exec import Job
 from policekg.api.query_pool import ProcessPool, ThreadRunner, runner_for
 from policekg.api.request_params import absolute_iri, content_type
@@ -84,6 +85,7 @@ async def sparql_post(request: Request) -> Response:
     if ctype == QUERY_TYPE:
         return await answer_query(request, await _body_text(request), request.query_params)
     if ctype == UPDATE_TYPE:
+        require_update_token(request, request.app.state.settings)  # before reading a body nobody may send
         return await answer_update(request, await _body_text(request), request.query_params)
     if ctype not in (FORM_TYPE, "multipart/form-data"):
         raise UnsupportedMediaType(f"POST /sparql takes {QUERY_TYPE}, {UPDATE_TYPE} or {FORM_TYPE}, "
@@ -114,6 +116,7 @@ async def answer_query(request: Request, query: str, params: ImmutableMultiDict)
     if not fmt and _wants_page(request):
         return _page(request, query)
     check_remote(query, settings.allow_remote)
+    check_sparql(query, settings.max_depth)
     results, graphs = _acceptable(request.headers.get("accept"), fmt)
     job = Job(query, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"),
               tuple(f.name for f in results), tuple(f.name for f in graphs), settings.row_limit)
@@ -130,7 +133,7 @@ async def answer_update(request: Request, update: str, params: ImmutableMultiDic
     if "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise BadRequest("using-graph-uri / using-named-graph-uri are not supported; "
                          "name the graphs in the update itself (WITH, USING, GRAPH)")
-    await run_update(request.app.state.store, update, settings)
+    await run_update(request.app.state.store, update, settings, query_runner(request))
     return Response(status_code=204)
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from policekg.api.guardrails import remote_operations
 from policekg.api.query_exec import Job, Unacceptable, UpdateCheck, check_update, execute
 from policekg.kg.errors import QueryError
+from policekg.kg.lifeline import die_with_parent
 from policekg.kg.store import GraphStore
 
 log = logging.getLogger("policekg.api.query_worker")
@@ -112,6 +113,7 @@ def main() -> None:
     stdout replies."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s[%(process)d]: %(message)s")
     limit_memory(int(sys.argv[2]))
+    die_with_parent()
     reply_fd = os.dup(1)
     os.dup2(2, 1)  # stray prints must not corrupt the reply stream
     sys.stdout = sys.stderr

@@ -36,6 +36,7 @@ from policekg.kg.ingest import (
     store_report,
     stored_keys,
 )
+from policekg.kg.lifeline import die_with_parent
 from policekg.kg.loaders import LoadError, read_file
 from policekg.kg.store import GraphStore
 from rdflib import URIRef
@@ -187,8 +188,10 @@ _WORKER_EXTRACTOR: Extractor | None = None
 
 
 def _start_worker() -> None:
-    """Build the worker's one Extractor (the spaCy pipeline and lexicons) before its first file."""
+    """Build the worker's one Extractor (the spaCy pipeline and lexicons) before its first file, and
+    end with the ingest that started it, even a killed one."""
     global _WORKER_EXTRACTOR
+    die_with_parent()
     _WORKER_EXTRACTOR = Extractor()
 
 

@@ -246,8 +246,7 @@ def serve(
              "[env POLICEKG_UPDATE_TOKEN; default: read-only]")] = None,
 ) -> None:
     """Serve the SPARQL endpoint and the pages; an empty store first gets the bundled sample report."""
-    import uvicorn
-
+    from policekg.api import serving
     from policekg.api.app import create_app
 
     settings = _settings(store)
@@ -259,7 +258,7 @@ def serve(
         stored = ingest_file(db, Extractor(), SAMPLE_REPORT)
         out.print(f"empty store: ingested the sample report → <{stored.graph}>", highlight=False)
     out.print(f"serving {settings.store_path} on http://{settings.host}:{settings.port}/", highlight=False)
-    uvicorn.run(create_app(db, settings), host=settings.host, port=settings.port, log_level="info")
+    serving.run(create_app(db, settings), settings)
 
 
 from policekg.kg.cli_analyze import analyze  # noqa: E402  (a command group of its own module)

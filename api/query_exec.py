@@ -13,8 +13,9 @@ any iterable of triples.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -44,6 +45,23 @@ class UpdateCheck:
     the server that applies it."""
 
     sparql: str
+
+
+class TheStore:
+    """Stands, in a PageJob's arguments, for the store of whoever runs the job (a worker's own view)."""
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """A page's computation, `fn(*args, **kwargs)`, sent to a worker so that it can be stopped at the
+    time limit; `fn` must be a module-level function and the arguments picklable."""
+
+    fn: Callable[..., Any]
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def run(self, store: GraphStore) -> Any:
+        return self.fn(*(store if isinstance(a, TheStore) else a for a in self.args), **self.kwargs)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -25,7 +26,7 @@ from pathlib import Path
 from fastapi.concurrency import run_in_threadpool
 
 from policekg.api.errors import ApiError, BadGateway, BadRequest, NotAcceptable, QueryFailed, Unavailable
-from policekg.api.query_exec import Answer, Job, UpdateCheck
+from policekg.api.query_exec import Answer, Job, PageJob, UpdateCheck
 from policekg.api.query_worker import Reply, reply
 from policekg.kg.config import Settings
 from policekg.kg.errors import QueryError
@@ -49,15 +50,24 @@ def unpack(result: Reply) -> Answer:
         raise BadRequest(f"the query could not be evaluated: {payload}")
     if status == "remote":
         raise BadGateway(f"a remote SERVICE failed: {payload}")
+    if status == "raised":
+        raise payload  # type: ignore[misc]
     raise QueryFailed(f"the query failed: {payload}")
 
 
-def _over_limit(job: Job | UpdateCheck, timeout: float) -> Unavailable:
-    if isinstance(job, UpdateCheck):
-        return Unavailable(f"the update could not be parsed within this server's {timeout:g} s limit "
-                           "and was not applied (POLICEKG_UPDATE_TIMEOUT sets the limit)")
-    return Unavailable(f"the query ran longer than this server's {timeout:g} s limit and was stopped "
-                       "(POLICEKG_QUERY_TIMEOUT sets the limit)")
+#: What ran over its time limit, by the kind of job, and the setting that sets the limit.
+_OVER_LIMIT = {
+    Job: "the query ran longer than this server's {:g} s limit and was stopped (POLICEKG_QUERY_TIMEOUT "
+         "sets the limit)",
+    UpdateCheck: "the update could not be parsed within this server's {:g} s limit and was not applied "
+                 "(POLICEKG_UPDATE_TIMEOUT sets the limit)",
+    PageJob: "This page took longer than {:g} s to compute and was stopped. Narrow it down (a longer "
+             "search text, a smaller page, a filter) or ask the SPARQL endpoint with a LIMIT.",
+}
+
+
+def _over_limit(job: Job | UpdateCheck | PageJob, timeout: float) -> Unavailable:
+    return Unavailable(_OVER_LIMIT[type(job)].format(timeout))
 
 
 def _over_memory(megabytes: int) -> Unavailable:
@@ -68,6 +78,10 @@ def _over_memory(megabytes: int) -> Unavailable:
 #: How a worker that died without replying ended when it hit its memory limit: Oxigraph (Rust) aborts
 #: when an allocation fails.
 _OUT_OF_MEMORY = frozenset({-signal.SIGABRT})
+
+
+class NotShippable(Exception):
+    """A job that cannot be sent to a worker (it holds a closure, an open file, the store itself)."""
 
 
 class Worker:
@@ -88,9 +102,9 @@ class Worker:
         self._replies.recv()
         return self
 
-    async def ask(self, job: Job | UpdateCheck, timeout: float) -> Reply:
-        """Send a job and await the reply without blocking the loop; TimeoutError past `timeout`."""
-        self._jobs.send(job)
+    async def ask(self, job: bytes, timeout: float) -> Reply:
+        """Send a pickled job and await the reply without blocking the loop; TimeoutError past `timeout`."""
+        self._jobs.send_bytes(job)
         loop = asyncio.get_running_loop()
         ready = loop.create_future()
         fd = self._replies.fileno()
@@ -129,16 +143,24 @@ class ProcessPool:
         """Parse `update` in a worker (QueryError when malformed; a crash costs a worker, not the server)."""
         await self.run(UpdateCheck(update), self.update_timeout)
 
-    async def run(self, job: Job | UpdateCheck, timeout: float | None = None) -> Answer:
+    async def run(self, job: Job | UpdateCheck | PageJob, timeout: float | None = None) -> Answer:
+        """The job's answer (for a PageJob: what its function returned); NotShippable when the job
+        cannot be pickled, before any worker is taken."""
         timeout = self.timeout if timeout is None else timeout
+        try:
+            payload = pickle.dumps(job)
+        except (pickle.PicklingError, TypeError, AttributeError) as err:
+            raise NotShippable(str(err)) from err
         idle = self._started()
         try:
-            worker = await asyncio.wait_for(idle.get(), self.timeout)
+            worker = await asyncio.wait_for(idle.get(), timeout)
         except asyncio.TimeoutError:
-            raise Unavailable(f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
+            if isinstance(job, PageJob):  # a reader sees one wait, whatever it was spent on
+                raise _over_limit(job, timeout) from None
+            raise Unavailable(f"all {self.size} query workers stayed busy for {timeout:g} s; "
                               "try again later") from None
         try:
-            result = await worker.ask(job, timeout)
+            result = await worker.ask(payload, timeout)
         except asyncio.TimeoutError:
             self._replace(worker)
             raise _over_limit(job, timeout) from None
@@ -206,11 +228,12 @@ class ThreadRunner:
     async def check_update(self, update: str) -> None:
         """Nothing: an in-memory store has no process to parse in apart; the update's run parses it."""
 
-    async def run(self, job: Job) -> Answer:
+    async def run(self, job: Job | PageJob, timeout: float | None = None) -> Answer:
+        timeout = self.timeout if timeout is None else timeout
         try:
-            result = await asyncio.wait_for(run_in_threadpool(reply, self.store, job), self.timeout)
+            result = await asyncio.wait_for(run_in_threadpool(reply, self.store, job), timeout)
         except asyncio.TimeoutError:
-            raise _over_limit(job, self.timeout) from None
+            raise _over_limit(job, timeout) from None
         return unpack(result)
 
     def close(self) -> None:

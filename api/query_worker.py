@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import resource
 import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from policekg.api.guardrails import remote_operations
-from policekg.api.query_exec import Job, Unacceptable, UpdateCheck, check_update, execute
+from policekg.api.query_exec import Job, PageJob, Unacceptable, UpdateCheck, check_update, execute
 from policekg.kg.errors import QueryError
 from policekg.kg.lifeline import die_with_parent
 from policekg.kg.store import GraphStore
@@ -32,12 +33,21 @@ log = logging.getLogger("policekg.api.query_worker")
 #: A worker's reply: ("ok", Answer) or (status word, message) with status word in
 #: "query" (malformed: 400), "unacceptable" (406), "io" (reading the store failed: 500), "remote" (a query
 #: using SERVICE failed to read: 502, never retried), "memory" (over the worker's memory limit: 503),
-#: "failed" (the query cannot be evaluated, e.g. an unbound SERVICE variable: 400) or "bug" (500).
+#: "failed" (the query cannot be evaluated, e.g. an unbound SERVICE variable: 400), "raised" (a page's
+#: computation raised the exception sent: raised again in the server) or "bug" (500).
 Reply = tuple[str, object]
 
 
-def reply(store: GraphStore, job: Job | UpdateCheck) -> Reply:
-    """Run a job and turn its outcome into a picklable reply; our bugs are logged here, with traceback."""
+def reply(store: GraphStore, job: Job | UpdateCheck | PageJob) -> Reply:
+    """Run a job and turn its outcome into a picklable reply; our bugs are logged here, with traceback.
+    A page's computation raises what it raises: the exception travels back to the page."""
+    if isinstance(job, PageJob):
+        try:
+            return "ok", job.run(store)
+        except MemoryError:
+            return "memory", "the page needed more memory than this server gives one computation"
+        except Exception as err:
+            return "raised", err
     try:
         return "ok", check_update(store, job) if isinstance(job, UpdateCheck) else execute(store, job)
     except QueryError as err:
@@ -97,7 +107,7 @@ def serve(path: Path, jobs: Connection, replies: Connection) -> None:
             job = jobs.recv()
         except EOFError:
             return
-        replies.send(snapshot.answer(job))
+        replies.send_bytes(_packed(snapshot.answer(job)))
 
 
 def limit_memory(megabytes: int) -> None:
@@ -106,6 +116,15 @@ def limit_memory(megabytes: int) -> None:
     the client which limit was hit."""
     size = megabytes * 2**20
     resource.setrlimit(resource.RLIMIT_DATA, (size, size))
+
+
+def _packed(result: Reply) -> bytes:
+    """`result` pickled, or a bug reply when it cannot be (a page's odd exception or return value)."""
+    try:
+        return pickle.dumps(result)
+    except Exception:
+        log.exception("a reply that cannot be sent: %.200r", result)
+        return pickle.dumps(("bug", "internal error (logged on the server)"))
 
 
 def main() -> None:

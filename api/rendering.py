@@ -1,13 +1,12 @@
 """How every page answers: one table from output format to renderer, a time limit, paging and errors.
 
-A page computes its data once (in a worker thread, under `Settings.query_timeout`) and hands it
+A page computes its data once (`compute`: under `Settings.query_timeout`) and hands it
 to `respond`, which picks the renderer the request asked for: `.json` / `.csv` suffix,
 `?format=`, or the `Accept` header. Adding a format is adding a row to `RENDERERS`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import dataclasses
 import io
@@ -19,12 +18,14 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Query
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import Request
 
 from policekg.api.errors import ApiError
 from policekg.api.negotiation import VARY, choose
+from policekg.api.query_exec import PageJob, TheStore
+from policekg.api.query_pool import NotShippable, ThreadRunner
+from policekg.api.sparql import query_runner
 from policekg.api.templating import templates
 from policekg.api.urls import (compare_url, graph_url, page_url, raw_path, report_name, split_suffix, twin_url,
                                with_params)
@@ -50,21 +51,26 @@ class PageError(ApiError):
         super().__init__(message)
         self.status = status
 
+    def __reduce__(self) -> tuple:  # raised in a query worker, it travels back pickled
+        return PageError, (self.status, str(self))
+
 
 async def compute(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run `fn` in a worker thread; stop waiting after `Settings.query_timeout` seconds.
+    """Run `fn(*args, **kwargs)` where it is stopped at `Settings.query_timeout` (503, saying so).
 
-    Oxigraph cannot cancel a running query, so the thread finishes in the background, but the user
-    gets an answer (503, saying so) instead of a page that never loads.
+    A module-level function with picklable arguments runs in a query worker (the app's store among
+    the arguments becomes the worker's read-only view), which is killed at the limit. Anything else
+    (a closure, an open file, a method of the store) runs in a thread: the user gets the 503 at the
+    limit, but Oxigraph cannot cancel a running query, so the thread finishes in the background.
     """
     timeout = request.app.state.settings.query_timeout
+    store = request.app.state.store
+    job = PageJob(fn, tuple(TheStore() if a is store else a for a in args), kwargs)
     try:
-        return await asyncio.wait_for(run_in_threadpool(fn, *args, **kwargs), timeout=timeout)
-    except asyncio.TimeoutError as err:
-        log.warning("%s stopped after %g s (its query thread runs on)", request.url.path, timeout)
-        raise PageError(503, f"This page took longer than {timeout:g} s to compute and was stopped. "
-                             "Narrow it down (a longer search text, a smaller page) or ask the SPARQL "
-                             "endpoint with a LIMIT.") from err
+        try:
+            return await query_runner(request).run(job, timeout)
+        except NotShippable:
+            return await ThreadRunner(store, timeout).run(job)
     except browse.NotFound as err:  # a LookupError of kg, not the HTTP NotFound of api.errors
         raise PageError(404, str(err)) from err
     except QueryError as err:

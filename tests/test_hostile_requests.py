@@ -57,6 +57,13 @@ def test_deep_queries_are_400_and_no_worker_dies(server: str, query: str) -> Non
     assert alive(server)
 
 
+def test_a_deep_query_drawn_as_a_graph_is_400(server: str) -> None:
+    resp = httpx.get(f"{server}/graph/query", params={"query": "CONSTRUCT WHERE { " + "{ " * 3000 + "}" * 3000
+                                                      + " }"})
+    assert resp.status_code == 400 and "nested too deeply" in resp.text
+    assert alive(server)
+
+
 def test_ordinary_nesting_still_runs(server: str) -> None:
     resp = httpx.get(f"{server}/sparql", params={"query": nested(20).replace("*", "(1 AS ?x)")},
                      headers={"Accept": "application/json"})

@@ -89,7 +89,8 @@ class Worker:
 
     def __init__(self, store_path: Path, memory_mb: int) -> None:
         self.proc = subprocess.Popen([sys.executable, "-m", "policekg.api.query_worker", str(store_path),
-                                      str(memory_mb)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                                      str(memory_mb), str(os.getpid())], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE)
         self._jobs = Connection(os.dup(self.proc.stdin.fileno()), readable=False)
         self._replies = Connection(os.dup(self.proc.stdout.fileno()), writable=False)
         self.proc.stdin.close()

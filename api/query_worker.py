@@ -128,11 +128,11 @@ def _packed(result: Reply) -> bytes:
 
 
 def main() -> None:
-    """`python -m policekg.api.query_worker STORE_DIR MEMORY_MB`: stdin carries jobs, the original
-    stdout replies."""
+    """`python -m policekg.api.query_worker STORE_DIR MEMORY_MB SERVER_PID`: stdin carries jobs, the
+    original stdout replies."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s[%(process)d]: %(message)s")
     limit_memory(int(sys.argv[2]))
-    die_with_parent()
+    die_with_parent(int(sys.argv[3]))
     reply_fd = os.dup(1)
     os.dup2(2, 1)  # stray prints must not corrupt the reply stream
     sys.stdout = sys.stderr

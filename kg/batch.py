@@ -123,11 +123,12 @@ def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = Non
         progress.advance(outcome)
         if isinstance(outcome, Stored) and len(result.stored) % _FLUSH_EVERY == 0:
             store.ox.flush()
-    if result.stored:
-        # Imported here: the spawned extraction workers import this module and need no networkx.
-        from policekg.kg.analysis import refresh_analysis
+    # Every run, even one that stored nothing: a run killed during the analysis left it missing or
+    # stale, and refreshing is two small queries when it is current.
+    # Imported here: the spawned extraction workers import this module and need no networkx.
+    from policekg.kg.analysis import refresh_analysis
 
-        refresh_analysis(store)
+    refresh_analysis(store)
     result.seconds = time.monotonic() - started
     return result
 
@@ -170,7 +171,8 @@ def _extract_all(tasks: list[_Task], jobs: int) -> Iterator[tuple[_Task, Extract
     futures: dict[int, Future] = {}
     done = 0
     try:
-        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=_start_worker) as pool:
+        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=_start_worker,
+                                 initargs=(os.getpid(),)) as pool:
             # A bounded window, not pool.map: finished graphs wait in memory only until written.
             for i, task in enumerate(tasks):
                 for j in range(len(futures) + done, min(i + window, len(tasks))):
@@ -187,11 +189,11 @@ def _extract_all(tasks: list[_Task], jobs: int) -> Iterator[tuple[_Task, Extract
 _WORKER_EXTRACTOR: Extractor | None = None
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     """Build the worker's one Extractor (the spaCy pipeline and lexicons) before its first file, and
     end with the ingest that started it, even a killed one."""
     global _WORKER_EXTRACTOR
-    die_with_parent()
+    die_with_parent(parent)
     _WORKER_EXTRACTOR = Extractor()
 
 

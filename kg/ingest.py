@@ -186,7 +186,8 @@ def extract_report(extractor: Extractor, path: Path, overrides: dict[str, Any],
     loaded = load(path) if data is None else load_bytes(data)
     extraction = extractor(loaded.text, **{**loaded.meta, **overrides})
     graph = report_graph(extraction)
-    return Extracted(path, graph, len(extraction.text), loaded.format, extraction.warnings)
+    warnings = [*loaded.warnings, *extraction.warnings]
+    return Extracted(path, graph, len(extraction.text), loaded.format, warnings)
 
 
 # -- storing -------------------------------------------------------------------------------------

@@ -17,9 +17,9 @@ import threading
 _POLL_SECONDS = 0.5
 
 
-def die_with_parent() -> None:
-    """Exit this process (status 1) as soon as the process that started it is gone."""
-    parent = os.getppid()
+def die_with_parent(parent: int) -> None:
+    """Exit this process (status 1) as soon as `parent`, the pid of the process that started it (told
+    by that process: by the time a child asks, its parent may be gone already), is gone."""
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -3,7 +3,6 @@ killed `ingest --jobs 2`, a run killed during the analysis. The files are writte
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import subprocess
@@ -45,14 +44,15 @@ def test_a_few_bad_bytes_are_replaced_and_named_and_a_gbk_file_is_still_gbk() ->
     broken = text.encode().replace("普法".encode(), b"\xff\xfe\xfd", 1)
     loaded = load_bytes(broken)
     assert "\ufffd" in loaded.text and loaded.encoding == "utf-8"
-    line = text[: text.index("普法")].count("\n") + 1
-    assert loaded.warnings and f"line {line} (byte {text.encode().index('普法'.encode())})" in loaded.warnings[0]
+    line, byte = text[: text.index("普法")].count("\n") + 1, text.encode().index("普法".encode())
+    assert loaded.warnings and f"line {line} (byte {byte})" in loaded.warnings[0]
     assert load_bytes(text.encode("gb18030")).encoding == "gb18030"
 
 
 def test_one_batch_stores_the_mended_file_and_fails_only_the_bomb(tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
-    good.write_bytes(small_report("余姚市公安局", "开展普法宣传。").encode().replace("宣传".encode(), b"\xff", 1))
+    text = small_report("余姚市公安局", "开展普法宣传。")
+    good.write_bytes(text.encode().replace("宣传".encode(), b"\xff", 1))
     bomb = zip_bomb(tmp_path / "bomb.docx")
     with GraphStore(tmp_path / "store") as store:
         result = ingest_batch(store, [bomb, good], jobs=1)

@@ -96,7 +96,8 @@ class Limits:
         if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
             await _answer(send, 204, b"", SECURITY_HEADERS | _preflight_headers(scope, headers))
             return
-        if int(headers.get("content-length") or 0) > self.max_body:
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body:  # the server rejects a malformed one
             await _answer(send, 413, (str(too_large(self.max_body)) + "\n").encode(), extra)
             return
         head = scope["method"] == "HEAD"

@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 SAMPLE_REPORT = Path(str(files("policekg.kg") / "sample" / "000_01c10ac9e2f52e48.txt"))
 #: `report.pdf.json` beside `report.pdf` gives metadata the text does not state.
 SIDECAR_SUFFIX = ".json"
+#: Longest report text extracted: extraction memory grows with the text (about 1.4 GB per MB), and
+#: a real report is a few tens of thousands of characters; a longer text is refused, not extracted.
+MAX_REPORT_CHARS = 300_000
 #: What a sidecar or the command line may set, and the type each value must have.
 OVERRIDE_KEYS: dict[str, type | tuple[type, ...]] = {
     "issuer": str, "year": int, "title": str, "published": str, "source_url": str,
@@ -184,6 +187,9 @@ def extract_report(extractor: Extractor, path: Path, overrides: dict[str, Any],
     overrides given by the user win over it, and both win over what the text says.
     """
     loaded = load(path) if data is None else load_bytes(data)
+    if len(loaded.text) > MAX_REPORT_CHARS:
+        raise LoadError(f"the text has {len(loaded.text):,} characters, more than the {MAX_REPORT_CHARS:,} "
+                        "a report may have (is it several reports in one file?)")
     extraction = extractor(loaded.text, **{**loaded.meta, **overrides})
     graph = report_graph(extraction)
     warnings = [*loaded.warnings, *extraction.warnings]

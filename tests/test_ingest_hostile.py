@@ -17,6 +17,7 @@ from conftest import small_report
 
 from policekg.kg.analysis import ANALYSIS_GRAPH
 from policekg.kg.batch import ingest_batch
+from policekg.kg.ingest import MAX_REPORT_CHARS
 from policekg.kg.loaders import MAX_UNPACKED_BYTES, LoadError, load_bytes
 from policekg.kg.store import GraphStore
 
@@ -58,6 +59,15 @@ def test_one_batch_stores_the_mended_file_and_fails_only_the_bomb(tmp_path: Path
         result = ingest_batch(store, [bomb, good], jobs=1)
     assert [s.path for s in result.stored] == [good] and "not UTF-8" in result.stored[0].warnings[0]
     assert [f.path for f in result.failed] == [bomb] and "zip bomb" in result.failed[0].reason
+
+
+def test_a_text_longer_than_any_report_is_one_failed_file_not_a_memory_blowup(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    report = small_report("余姚市公安局", "开展普法宣传。")
+    huge.write_text(report * (MAX_REPORT_CHARS // len(report) + 1), encoding="utf-8")
+    with GraphStore(tmp_path / "store") as store:
+        result = ingest_batch(store, [huge], jobs=1)
+    assert not result.stored and "more than the 300,000" in result.failed[0].reason
 
 
 def test_a_missing_analysis_is_rebuilt_by_a_run_that_stores_nothing(tmp_path: Path) -> None:

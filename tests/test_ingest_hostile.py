@@ -50,15 +50,17 @@ def test_a_few_bad_bytes_are_replaced_and_named_and_a_gbk_file_is_still_gbk() ->
     assert load_bytes(text.encode("gb18030")).encoding == "gb18030"
 
 
-def test_one_batch_stores_the_mended_file_and_fails_only_the_bomb(tmp_path: Path) -> None:
+def test_one_batch_stores_the_mended_file_and_fails_only_the_bomb_and_the_unreadable(tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     text = small_report("余姚市公安局", "开展普法宣传。")
     good.write_bytes(text.encode().replace("宣传".encode(), b"\xff", 1))
     bomb = zip_bomb(tmp_path / "bomb.docx")
+    unreadable = Path("/proc/self/mem")  # a file whose read fails (EIO), even for root
     with GraphStore(tmp_path / "store") as store:
-        result = ingest_batch(store, [bomb, good], jobs=1)
+        result = ingest_batch(store, [bomb, unreadable, good], jobs=1)
     assert [s.path for s in result.stored] == [good] and "not UTF-8" in result.stored[0].warnings[0]
-    assert [f.path for f in result.failed] == [bomb] and "zip bomb" in result.failed[0].reason
+    reasons = {f.path: f.reason for f in result.failed}
+    assert "zip bomb" in reasons[bomb] and "cannot read the file" in reasons[unreadable]
 
 
 def test_a_text_longer_than_any_report_is_one_failed_file_not_a_memory_blowup(tmp_path: Path) -> None:

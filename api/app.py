@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from policekg.api import routes
+from policekg.api import limits, routes
 from policekg.api.errors import KG_ERRORS, ApiError, meaning
 from policekg.api.query_pool import runner_for
 from policekg.api.rendering import TEMPLATE_GLOBALS, error_response
@@ -48,6 +48,7 @@ def create_app(store: GraphStore, settings: Settings | None = None) -> FastAPI:
     for known in (ApiError, *KG_ERRORS):  # answered by the app, not re-raised to the server as bugs are
         app.add_exception_handler(known, answer_error)
     app.add_exception_handler(Exception, answer_error)
+    limits.install(app)
     return app
 
 

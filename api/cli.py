@@ -23,8 +23,7 @@ def serve(
              "[env POLICEKG_UPDATE_TOKEN; default: read-only]")] = None,
 ) -> None:
     """Serve the SPARQL endpoint and the pages; an empty store first gets the bundled sample report."""
-    import uvicorn
-
+    from policekg.api import serving
     from policekg.api.app import create_app
     from policekg.extract import Extractor
     from policekg.kg.ingest.report import ingest_file
@@ -39,7 +38,7 @@ def serve(
         stored = ingest_file(db, Extractor(), SAMPLE_REPORT)
         out.print(f"empty store: ingested the sample report → <{stored.graph}>", highlight=False)
     out.print(f"serving {config.store_path} on http://{config.host}:{config.port}/", highlight=False)
-    uvicorn.run(create_app(db, config), host=config.host, port=config.port, log_level="info")
+    serving.run(create_app(db, config), config)
 
 
 app = make_app()

@@ -58,6 +58,12 @@ class Unavailable(ApiError):
     status = 503
 
 
+class BadGateway(ApiError):
+    """A remote SPARQL service (SERVICE, when allowed) failed or could not be reached."""
+
+    status = 502
+
+
 class QueryFailed(ApiError):
     """A query worker died or failed for a reason of ours; logged where it happened."""
 

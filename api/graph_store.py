@@ -19,6 +19,7 @@ from policekg.api.auth import require_update_token
 from policekg.api.deps import get_settings, get_store
 from policekg.api.errors import BadRequest, NotAcceptable, NotFound, UnsupportedMediaType
 from policekg.api.negotiation import VARY, media_types, rank
+from policekg.api.parse_guard import check_rdf
 from policekg.api.request_params import absolute_iri, content_type
 from policekg.api.streaming import stream
 from policekg.kg.rdf.errors import FormatError
@@ -64,17 +65,28 @@ async def get_graph(request: Request) -> StreamingResponse:
 
 
 async def _body_triples(request: Request, iri: str) -> list[ox.Triple]:
-    """The request body parsed in its Content-Type (relative IRIs against `iri`; graphs flattened)."""
+    """The request body parsed in its Content-Type (relative IRIs against `iri`; graphs flattened),
+    measured first and parsed off the event loop."""
     ctype = content_type(request)
     try:
         fmt = rdf_format(ctype)
     except FormatError as err:
         raise UnsupportedMediaType(f"cannot read a body of type {ctype or '(none)'}: {err}") from err
     body = await request.body()
+    return await run_in_threadpool(_parse_body, body, fmt, iri, request.app.state.settings.max_depth)
+
+
+def _parse_body(body: bytes, fmt: RdfFormat, iri: str, max_depth: int) -> list[ox.Triple]:
+    check_rdf(body, fmt.name, max_depth)
     try:
         return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, fmt.ox, base_iri=iri)]
     except SyntaxError as err:
         raise BadRequest(f"the {fmt.name} body does not parse: {err}") from err
+
+
+def _as_graph(iri: str, triples: list[ox.Triple]) -> Graph:
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
+    return Graph(identifier=URIRef(iri)).parse(data=ntriples, format="nt")
 
 
 def _writable_target(request: Request) -> str:
@@ -88,8 +100,7 @@ def _writable_target(request: Request) -> str:
 async def put_graph(request: Request) -> Response:
     iri = _writable_target(request)
     store = get_store(request)
-    ntriples = ox.serialize(await _body_triples(request, iri), format=ox.RdfFormat.N_TRIPLES).decode()
-    graph = Graph(identifier=URIRef(iri)).parse(data=ntriples, format="nt")
+    graph = await run_in_threadpool(_as_graph, iri, await _body_triples(request, iri))
     existed = store.ox.contains_named_graph(ox.NamedNode(iri))
     await run_in_threadpool(store.replace_graph, URIRef(iri), graph)
     return Response(status_code=204 if existed else 201)

@@ -13,11 +13,14 @@ any iterable of triples.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
+from policekg.api.guardrails import names_dataset
+from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.formats import RDF_FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat
 from policekg.kg.rdf.iris import PREFIXES
 from policekg.kg.rdf.store import GraphStore
@@ -37,11 +40,36 @@ class Job:
 
 
 @dataclass(frozen=True)
+class UpdateCheck:
+    """An update to parse, not apply: a worker parses it first, so a parser crash kills a worker, not
+    the server that applies it."""
+
+    sparql: str
+
+
+class TheStore:
+    """Stands, in a PageJob's arguments, for the store of whoever runs the job (a worker's own view)."""
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """A page's computation, `fn(*args, **kwargs)`, sent to a worker so that it can be stopped at the
+    time limit; `fn` must be a module-level function and the arguments picklable."""
+
+    fn: Callable[..., Any]
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def run(self, store: GraphStore) -> Any:
+        return self.fn(*(store if isinstance(a, TheStore) else a for a in self.args), **self.kwargs)
+
+
+@dataclass(frozen=True)
 class Answer:
     body: bytes
     media_type: str
     truncated: bool = False
-    #: "solutions", "boolean" or "graph".
+    #: "solutions", "boolean", "graph" or "update" (checked, nothing to send).
     kind: str = "solutions"
 
 
@@ -60,7 +88,7 @@ class Unacceptable(Exception):
 def execute(store: GraphStore, job: Job) -> Answer:
     """Run `job` on `store`; QueryError for a malformed query, Unacceptable when no format fits."""
     result = store.ox_query(job.sparql, default_graphs=list(job.default_graphs),
-                            named_graphs=list(job.named_graphs))
+                            named_graphs=list(job.named_graphs), union=not names_dataset(job.sparql))
     if isinstance(result, ox.QueryTriples):
         return _graph_answer(result, _pick(job.rdf_formats, RDF_FORMATS, "graph"), job.row_limit)
     fmt = _pick(job.results_formats, RESULTS_FORMATS, "boolean" if isinstance(result, ox.QueryBoolean)
@@ -110,3 +138,17 @@ def _solutions_answer(solutions: ox.QuerySolutions, fmt: ResultsFormat, limit: i
     tsv = ("\n".join(lines) + "\n").encode()
     body = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt.ox)
     return Answer(body, fmt.media_type, capped.truncated)
+
+
+def check_update(store: GraphStore, check: UpdateCheck) -> Answer:
+    """Parse `check.sparql` on a read-only store: QueryError when it is malformed. A read-only store
+    refuses the write transaction before evaluating anything, so nothing runs and nothing is written."""
+    if not store.read_only:
+        raise ValueError("updates are checked on a read-only view, which cannot apply them")
+    try:
+        store.ox.update(check.sparql, prefixes=PREFIXES)
+    except SyntaxError as err:
+        raise QueryError(str(err)) from err
+    except (OSError, RuntimeError):  # parsed: the read-only store refused to start the write
+        pass
+    return Answer(b"", "text/plain", kind="update")

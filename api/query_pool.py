@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import pickle
+import signal
 import subprocess
 import sys
 from multiprocessing.connection import Connection
@@ -23,8 +25,8 @@ from pathlib import Path
 
 from fastapi.concurrency import run_in_threadpool
 
-from policekg.api.errors import BadRequest, NotAcceptable, QueryFailed, Unavailable
-from policekg.api.query_exec import Answer, Job
+from policekg.api.errors import ApiError, BadGateway, BadRequest, NotAcceptable, QueryFailed, Unavailable
+from policekg.api.query_exec import Answer, Job, PageJob, UpdateCheck
 from policekg.api.query_worker import Reply, reply
 from policekg.kg.config import Settings
 from policekg.kg.rdf.errors import QueryError
@@ -46,20 +48,49 @@ def unpack(result: Reply) -> Answer:
         raise NotAcceptable(str(payload))
     if status == "failed":
         raise BadRequest(f"the query could not be evaluated: {payload}")
+    if status == "remote":
+        raise BadGateway(f"a remote SERVICE failed: {payload}")
+    if status == "raised":
+        raise payload  # type: ignore[misc]
     raise QueryFailed(f"the query failed: {payload}")
 
 
-def _over_limit(timeout: float) -> Unavailable:
-    return Unavailable(f"the query ran longer than this server's {timeout:g} s limit and was stopped "
-                       "(POLICEKG_QUERY_TIMEOUT sets the limit)")
+#: What ran over its time limit, by the kind of job, and the setting that sets the limit.
+_OVER_LIMIT = {
+    Job: "the query ran longer than this server's {:g} s limit and was stopped (POLICEKG_QUERY_TIMEOUT "
+         "sets the limit)",
+    UpdateCheck: "the update could not be parsed within this server's {:g} s limit and was not applied "
+                 "(POLICEKG_UPDATE_TIMEOUT sets the limit)",
+    PageJob: "This page took longer than {:g} s to compute and was stopped. Narrow it down (a longer "
+             "search text, a smaller page, a filter) or ask the SPARQL endpoint with a LIMIT.",
+}
+
+
+def _over_limit(job: Job | UpdateCheck | PageJob, timeout: float) -> Unavailable:
+    return Unavailable(_OVER_LIMIT[type(job)].format(timeout))
+
+
+def _over_memory(megabytes: int) -> Unavailable:
+    return Unavailable(f"the query used more than {megabytes} MB, this server's limit for one query, and "
+                       "was stopped (POLICEKG_WORKER_MEMORY_MB sets the limit)")
+
+
+#: How a worker that died without replying ended when it hit its memory limit: Oxigraph (Rust) aborts
+#: when an allocation fails.
+_OUT_OF_MEMORY = frozenset({-signal.SIGABRT})
+
+
+class NotShippable(Exception):
+    """A job that cannot be sent to a worker (it holds a closure, an open file, the store itself)."""
 
 
 class Worker:
     """One worker process and the two ends of its pipe."""
 
-    def __init__(self, store_path: Path) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "policekg.api.query_worker", str(store_path)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    def __init__(self, store_path: Path, memory_mb: int) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "policekg.api.query_worker", str(store_path),
+                                      str(memory_mb), str(os.getpid())], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE)
         self._jobs = Connection(os.dup(self.proc.stdin.fileno()), readable=False)
         self._replies = Connection(os.dup(self.proc.stdout.fileno()), writable=False)
         self.proc.stdin.close()
@@ -72,9 +103,9 @@ class Worker:
         self._replies.recv()
         return self
 
-    async def ask(self, job: Job, timeout: float) -> Reply:
-        """Send a job and await the reply without blocking the loop; TimeoutError past `timeout`."""
-        self._jobs.send(job)
+    async def ask(self, job: bytes, timeout: float) -> Reply:
+        """Send a pickled job and await the reply without blocking the loop; TimeoutError past `timeout`."""
+        self._jobs.send_bytes(job)
         loop = asyncio.get_running_loop()
         ready = loop.create_future()
         fd = self._replies.fileno()
@@ -94,37 +125,63 @@ class Worker:
 
 
 class ProcessPool:
-    """`size` query workers over the store at `store_path`, started on first use."""
+    """`size` query workers over the store at `store_path`, started on first use, each allowed
+    `memory_mb` of memory."""
 
-    def __init__(self, store_path: Path, size: int, timeout: float) -> None:
+    def __init__(self, store_path: Path, size: int, timeout: float, memory_mb: int = 2048,
+                 update_timeout: float | None = None) -> None:
         self.store_path = store_path
         self.size = max(1, size)
         self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.update_timeout = timeout if update_timeout is None else update_timeout
         self.workers: set[Worker] = set()
         self._idle: asyncio.Queue[Worker] | None = None
         #: Workers being started: the loop keeps only weak references to tasks, so we hold them.
         self._starting: set[asyncio.Task[None]] = set()
 
-    async def run(self, job: Job) -> Answer:
+    async def check_update(self, update: str) -> None:
+        """Parse `update` in a worker (QueryError when malformed; a crash costs a worker, not the server)."""
+        await self.run(UpdateCheck(update), self.update_timeout)
+
+    async def run(self, job: Job | UpdateCheck | PageJob, timeout: float | None = None) -> Answer:
+        """The job's answer (for a PageJob: what its function returned); NotShippable when the job
+        cannot be pickled, before any worker is taken."""
+        timeout = self.timeout if timeout is None else timeout
+        try:
+            payload = pickle.dumps(job)
+        except (pickle.PicklingError, TypeError, AttributeError) as err:
+            raise NotShippable(str(err)) from err
         idle = self._started()
         try:
-            worker = await asyncio.wait_for(idle.get(), self.timeout)
+            worker = await asyncio.wait_for(idle.get(), timeout)
         except asyncio.TimeoutError:
-            raise Unavailable(f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
+            if isinstance(job, PageJob):  # a reader sees one wait, whatever it was spent on
+                raise _over_limit(job, timeout) from None
+            raise Unavailable(f"all {self.size} query workers stayed busy for {timeout:g} s; "
                               "try again later") from None
         try:
-            result = await worker.ask(job, self.timeout)
+            result = await worker.ask(payload, timeout)
         except asyncio.TimeoutError:
             self._replace(worker)
-            raise _over_limit(self.timeout) from None
+            raise _over_limit(job, timeout) from None
         except EOFError:
             self._replace(worker)
-            raise QueryFailed("the query worker died while running the query (see the server log)") from None
+            raise self._death(worker) from None
         except BaseException:  # died, or the request was cancelled mid-query: the worker is not reusable
             self._replace(worker)
             raise
+        if result[0] == "memory":
+            self._replace(worker)  # its heap may be fragmented past use; start afresh
+            raise _over_memory(self.memory_mb)
         idle.put_nowait(worker)
         return unpack(result)
+
+    def _death(self, worker: Worker) -> ApiError:
+        """What to answer for a worker that died mid-job (it has been reaped by `_replace`)."""
+        if worker.proc.returncode in _OUT_OF_MEMORY:
+            return _over_memory(self.memory_mb)
+        return QueryFailed("the query worker died while running the query (see the server log)")
 
     def _started(self) -> asyncio.Queue[Worker]:
         if self._idle is None:
@@ -137,7 +194,7 @@ class ProcessPool:
         """Start a worker; it joins the idle queue once it has opened the store."""
         async def start() -> None:
             try:
-                worker = await run_in_threadpool(lambda: Worker(self.store_path).wait_ready())
+                worker = await run_in_threadpool(lambda: Worker(self.store_path, self.memory_mb).wait_ready())
             except OSError:
                 log.exception("a query worker could not start; the pool is one smaller")
                 return
@@ -169,11 +226,15 @@ class ThreadRunner:
         self.store = store
         self.timeout = timeout
 
-    async def run(self, job: Job) -> Answer:
+    async def check_update(self, update: str) -> None:
+        """Nothing: an in-memory store has no process to parse in apart; the update's run parses it."""
+
+    async def run(self, job: Job | PageJob, timeout: float | None = None) -> Answer:
+        timeout = self.timeout if timeout is None else timeout
         try:
-            result = await asyncio.wait_for(run_in_threadpool(reply, self.store, job), self.timeout)
+            result = await asyncio.wait_for(run_in_threadpool(reply, self.store, job), timeout)
         except asyncio.TimeoutError:
-            raise _over_limit(self.timeout) from None
+            raise _over_limit(job, timeout) from None
         return unpack(result)
 
     def close(self) -> None:
@@ -184,4 +245,5 @@ def runner_for(store: GraphStore, settings: Settings) -> ProcessPool | ThreadRun
     """Worker processes for a store on disk, a thread for one in memory."""
     if store.path is None:
         return ThreadRunner(store, settings.query_timeout)
-    return ProcessPool(store.path, settings.query_workers, settings.query_timeout)
+    return ProcessPool(store.path, settings.query_workers, settings.query_timeout, settings.worker_memory_mb,
+                       settings.update_timeout)

@@ -16,32 +16,48 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
+import resource
 import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from policekg.api.query_exec import Job, Unacceptable, execute
+from policekg.api.guardrails import remote_operations
+from policekg.api.query_exec import Job, PageJob, Unacceptable, UpdateCheck, check_update, execute
 from policekg.kg.rdf.errors import QueryError
+from policekg.kg.lifeline import die_with_parent
 from policekg.kg.rdf.store import GraphStore
 
 log = logging.getLogger("policekg.api.query_worker")
 
 #: A worker's reply: ("ok", Answer) or (status word, message) with status word in
-#: "query" (malformed: 400), "unacceptable" (406), "io" (reading the store or a remote SERVICE failed: 500),
-#: "failed" (the query cannot be evaluated, e.g. an unbound SERVICE variable: 400) or "bug" (500).
+#: "query" (malformed: 400), "unacceptable" (406), "io" (reading the store failed: 500), "remote" (a query
+#: using SERVICE failed to read: 502, never retried), "memory" (over the worker's memory limit: 503),
+#: "failed" (the query cannot be evaluated, e.g. an unbound SERVICE variable: 400), "raised" (a page's
+#: computation raised the exception sent: raised again in the server) or "bug" (500).
 Reply = tuple[str, object]
 
 
-def reply(store: GraphStore, job: Job) -> Reply:
-    """Run a job and turn its outcome into a picklable reply; our bugs are logged here, with traceback."""
+def reply(store: GraphStore, job: Job | UpdateCheck | PageJob) -> Reply:
+    """Run a job and turn its outcome into a picklable reply; our bugs are logged here, with traceback.
+    A page's computation raises what it raises: the exception travels back to the page."""
+    if isinstance(job, PageJob):
+        try:
+            return "ok", job.run(store)
+        except MemoryError:
+            return "memory", "the page needed more memory than this server gives one computation"
+        except Exception as err:
+            return "raised", err
     try:
-        return "ok", execute(store, job)
+        return "ok", check_update(store, job) if isinstance(job, UpdateCheck) else execute(store, job)
     except QueryError as err:
         return "query", str(err)
     except Unacceptable as err:
         return "unacceptable", str(err)
+    except MemoryError:
+        return "memory", "the query needed more memory than this server gives one query"
     except OSError as err:
-        return "io", str(err)
+        return ("remote" if remote_operations(job.sparql) else "io"), str(err)
     except (RuntimeError, ValueError) as err:  # Oxigraph's other evaluation errors
         return "failed", str(err)
     except Exception:  # a process boundary: report the bug, keep serving
@@ -72,8 +88,9 @@ class Snapshot:
             self._stamp = stamp
         return self._store
 
-    def answer(self, job: Job) -> Reply:
-        """Reply to `job`; on a read error reopen once (a compaction may have moved files under us)."""
+    def answer(self, job: Job | UpdateCheck) -> Reply:
+        """Reply to `job`; on a read error of the store reopen once (a compaction may have moved files
+        under us). A failed SERVICE is not retried: the remote request need not be idempotent."""
         result = reply(self.store(), job)
         if result[0] == "io":
             result = reply(self.store(force=True), job)
@@ -90,12 +107,32 @@ def serve(path: Path, jobs: Connection, replies: Connection) -> None:
             job = jobs.recv()
         except EOFError:
             return
-        replies.send(snapshot.answer(job))
+        replies.send_bytes(_packed(snapshot.answer(job)))
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap what this process may allocate (RLIMIT_DATA: heap and private mappings, not the store's
+    mapped files). Past it Python raises MemoryError and Oxigraph aborts the process; the pool tells
+    the client which limit was hit."""
+    size = megabytes * 2**20
+    resource.setrlimit(resource.RLIMIT_DATA, (size, size))
+
+
+def _packed(result: Reply) -> bytes:
+    """`result` pickled, or a bug reply when it cannot be (a page's odd exception or return value)."""
+    try:
+        return pickle.dumps(result)
+    except Exception:
+        log.exception("a reply that cannot be sent: %.200r", result)
+        return pickle.dumps(("bug", "internal error (logged on the server)"))
 
 
 def main() -> None:
-    """`python -m policekg.api.query_worker STORE_DIR`: stdin carries jobs, the original stdout replies."""
+    """`python -m policekg.api.query_worker STORE_DIR MEMORY_MB SERVER_PID`: stdin carries jobs, the
+    original stdout replies."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s[%(process)d]: %(message)s")
+    limit_memory(int(sys.argv[2]))
+    die_with_parent(int(sys.argv[3]))
     reply_fd = os.dup(1)
     os.dup2(2, 1)  # stray prints must not corrupt the reply stream
     sys.stdout = sys.stderr

@@ -1,6 +1,6 @@
 """How every page answers: one table from output format to renderer, a time limit, paging and errors.
 
-A page computes what it shows once (in a worker thread, under `Settings.query_timeout`: `compute`),
+A page computes what it shows once (in a query worker process where it can be sent there, else a thread; under `Settings.query_timeout`: `compute`),
 as a `Listing` (a list: reports, search hits, comparisons) or a `Document` (one thing: the home page,
 a report, a graph), and hands it to `respond`, which renders it in the format the request asked for:
 `.json` / `.csv` suffix, `?format=`, or the `Accept` header (`wanted`). Adding a format is adding a row
@@ -9,7 +9,6 @@ to `RENDERERS`; RDF twins come from the one RDF format table (`kg.formats`).
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import dataclasses
 import io
@@ -21,14 +20,15 @@ from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 from fastapi import Query
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import Request
 
-from policekg.api.deps import get_settings
+from policekg.api.deps import get_query_runner, get_settings, get_store
 from policekg.api.drawing import LEGEND
 from policekg.api.errors import ApiError, BadRequest, NotAcceptable, NotFound, Unavailable
 from policekg.api.negotiation import VARY, choose
+from policekg.api.query_exec import PageJob, TheStore
+from policekg.api.query_pool import NotShippable, ThreadRunner
 from policekg.api.templating import templates
 from policekg.api.urls import (
     compare_url,
@@ -54,19 +54,20 @@ MAX_PAGE_SIZE = 500
 
 
 async def compute(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run `fn` in a worker thread; stop waiting after `Settings.query_timeout` seconds.
+    """Run `fn(*args, **kwargs)` where it is stopped at `Settings.query_timeout` (503, saying so).
 
-    Oxigraph cannot cancel a running query, so the thread finishes in the background, but the user
-    gets an answer (503, saying so) instead of a page that never loads.
+    A module-level function with picklable arguments runs in a query worker (the app's store among
+    the arguments becomes the worker's read-only view), which is killed at the limit. Anything else
+    (a closure, an open file, a method of the store) runs in a thread: the user gets the 503 at the
+    limit, but Oxigraph cannot cancel a running query, so the thread finishes in the background.
     """
     timeout = get_settings(request).query_timeout
+    store = get_store(request)
+    job = PageJob(fn, tuple(TheStore() if a is store else a for a in args), kwargs)
     try:
-        return await asyncio.wait_for(run_in_threadpool(fn, *args, **kwargs), timeout=timeout)
-    except asyncio.TimeoutError as err:
-        log.warning("%s stopped after %g s (its query thread runs on)", request.url.path, timeout)
-        raise Unavailable(f"This page took longer than {timeout:g} s to compute and was stopped. "
-                          "Narrow it down (a longer search text, a smaller page) or ask the SPARQL "
-                          "endpoint with a LIMIT.") from err
+        return await get_query_runner(request).run(job, timeout)
+    except NotShippable:
+        return await ThreadRunner(store, timeout).run(job)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from policekg.api.deps import get_query_runner, get_settings, get_store
 from policekg.api.errors import BadRequest, NotAcceptable, UnsupportedMediaType
 from policekg.api.guardrails import check_remote
 from policekg.api.negotiation import VARY, choose, media_types, names_explicitly, rank
+from policekg.api.parse_guard import check_sparql
 from policekg.api.query_exec import Job
 from policekg.api.request_params import absolute_iri, content_type
 from policekg.api.service_description import service_description
@@ -68,6 +69,7 @@ async def sparql_post(request: Request) -> Response:
     if ctype == QUERY_TYPE:
         return await answer_query(request, await _body_text(request), request.query_params)
     if ctype == UPDATE_TYPE:
+        require_update_token(request, request.app.state.settings)  # before reading a body nobody may send
         return await answer_update(request, await _body_text(request), request.query_params)
     if ctype not in (FORM_TYPE, "multipart/form-data"):
         raise UnsupportedMediaType(f"POST /sparql takes {QUERY_TYPE}, {UPDATE_TYPE} or {FORM_TYPE}, "
@@ -98,6 +100,7 @@ async def answer_query(request: Request, query: str, params: ImmutableMultiDict)
     if not fmt and _wants_page(request):
         return _page(request, query)
     check_remote(query, settings.allow_remote)
+    check_sparql(query, settings.max_depth)
     results, graphs = _acceptable(request.headers.get("accept"), fmt)
     job = Job(query, _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri"),
               tuple(f.name for f in results), tuple(f.name for f in graphs), settings.row_limit)
@@ -114,7 +117,7 @@ async def answer_update(request: Request, update: str, params: ImmutableMultiDic
     if "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise BadRequest("using-graph-uri / using-named-graph-uri are not supported; "
                          "name the graphs in the update itself (WITH, USING, GRAPH)")
-    await run_update(get_store(request), update, settings)
+    await run_update(get_store(request), update, settings, get_query_runner(request))
     return Response(status_code=204)
 
 

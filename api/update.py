@@ -1,17 +1,21 @@
 """SPARQL Update on the server's read-write store, for callers holding the update token.
 
-Updates run in the server process (the only one that may write), in a thread. Oxigraph applies one
-update request atomically. They have no time limit: a thread cannot be stopped, and only token
-holders can send them. The query workers notice the write and reopen their read-only views.
+An update is measured (`parse_guard`: too deep is a 400 before any parser sees it) and then parsed
+in a query worker process (`ProcessPool.check_update`, under `Settings.update_timeout`), so a text
+that crashes or stalls Oxigraph's parser costs a worker, not the server. Only then is it applied, in
+the server process (the only one that may write), in a thread; Oxigraph applies one update request
+atomically. The query workers notice the write and reopen their read-only views.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from fastapi.concurrency import run_in_threadpool
 
 from policekg.api.guardrails import check_remote
+from policekg.api.parse_guard import check_sparql
 from policekg.kg.config import Settings
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.iris import PREFIXES
@@ -20,9 +24,16 @@ from policekg.kg.rdf.store import GraphStore
 log = logging.getLogger(__name__)
 
 
-async def run_update(store: GraphStore, update: str, settings: Settings) -> None:
-    """Apply `update`; QueryError (400) when malformed, Refused (403) for LOAD / SERVICE when not allowed."""
+class UpdateChecker(Protocol):
+    async def check_update(self, update: str) -> None: ...
+
+
+async def run_update(store: GraphStore, update: str, settings: Settings, checker: UpdateChecker) -> None:
+    """Apply `update`; QueryError (400) when malformed, TooDeep (400) when nested past the limit,
+    Refused (403) for LOAD / SERVICE when not allowed, Unavailable (503) when its check ran too long."""
     check_remote(update, settings.allow_remote)
+    check_sparql(update, settings.max_depth, "update")
+    await checker.check_update(update)
 
     def apply() -> None:
         try:

@@ -26,6 +26,7 @@ from policekg.api import drawing
 from policekg.api.deps import get_query_runner, get_settings, get_store
 from policekg.api.errors import BadRequest, NotFound, TooLarge
 from policekg.api.guardrails import check_remote
+from policekg.api.parse_guard import check_sparql
 from policekg.api.query_exec import Job
 from policekg.api.rendering import CLASS_NAMES, PAGE_TYPES, Document, compute, curie, respond, wanted
 from policekg.api.templating import STATIC_DIR, templates
@@ -72,17 +73,8 @@ async def whole_graph(
     if unknown:
         raise BadRequest(f"unknown class {unknown[0]!r}; use one of {', '.join(KINDS)}")
 
-    def build() -> tuple[nx.Graph, dict[str, Metrics], list[str]]:
-        reports = [str(r) for r in store.report_graphs()]
-        missing = [r for r in report if r not in reports]
-        if missing:
-            raise BadRequest(f"no report <{missing[0]}> in the store")
-        g = (entity_graph if view == "entity" else cooccurrence_graph)(store, report or None)
-        if kind:
-            g = g.subgraph([n for n, d in g.nodes(data=True) if d["node"].kind in kind]).copy()
-        return g, current_metrics(store), reports
-
-    g, metrics, reports = await compute(request, build)
+    g, reports = await compute(request, _whole_graph, store, report, view, kind)
+    metrics = await compute(request, lambda: current_metrics(store))  # here: it may store a fresh analysis
     title = "实体关系图 Entity graph" if view == "entity" else "共现图 Named in the same measure"
     context = {
         "title": title,
@@ -105,13 +97,8 @@ async def neighbourhood(
 ) -> Response:
     iri = iri_for(raw_local_path(request, "/graph/entity/"))
 
-    def build() -> tuple[nx.MultiDiGraph, dict[str, Metrics]]:
-        g = entity_graph(store)
-        if iri not in g:
-            raise NotFound(f"no entity <{iri}> in the graph")
-        return nx.ego_graph(g, iri, radius=radius, undirected=True), current_metrics(store)
-
-    g, metrics = await compute(request, build)
+    g = await compute(request, _neighbourhood, store, iri, radius)
+    metrics = await compute(request, lambda: current_metrics(store))  # here: it may store a fresh analysis
     name = g.nodes[iri]["node"].label
     context = {"title": f"{name} · 关系图 Neighbourhood", "entity": {"label": name, "href": page_url(iri)},
                "radius": radius}
@@ -133,10 +120,32 @@ async def query_graph(
     return await _respond(request, g, metrics, colour, settings, context, template="graph_query.html")
 
 
+def _whole_graph(store: GraphStore, report: list[str], view: str,
+                 kind: list[str]) -> tuple[nx.Graph, list[str]]:
+    """The graph `/graph` draws and every report's IRI (computed in a query worker)."""
+    reports = [str(r) for r in store.report_graphs()]
+    missing = [r for r in report if r not in reports]
+    if missing:
+        raise BadRequest(f"no report <{missing[0]}> in the store")
+    g = (entity_graph if view == "entity" else cooccurrence_graph)(store, report or None)
+    if kind:
+        g = g.subgraph([n for n, d in g.nodes(data=True) if d["node"].kind in kind]).copy()
+    return g, reports
+
+
+def _neighbourhood(store: GraphStore, iri: str, radius: int) -> nx.MultiDiGraph:
+    """The entities within `radius` steps of `iri` (computed in a query worker)."""
+    g = entity_graph(store)
+    if iri not in g:
+        raise NotFound(f"no entity <{iri}> in the graph")
+    return nx.ego_graph(g, iri, radius=radius, undirected=True)
+
+
 async def _construct(request: Request, query: str, settings: Settings) -> Graph:
     """Run a user's CONSTRUCT as the SPARQL endpoint runs queries: no SERVICE / LOAD unless allowed,
     in a query worker that is stopped at the time limit, the answer capped at the row limit."""
     check_remote(query, settings.allow_remote)
+    check_sparql(query, settings.max_depth)
     answer = await get_query_runner(request).run(Job(query, rdf_formats=("nt",), row_limit=settings.row_limit))
     if answer.kind != "graph":
         raise BadRequest(

@@ -45,3 +45,13 @@ class Settings:
         default_factory=lambda: int(_env("GRAPH_LAYOUT_THRESHOLD", "300") or 300))
     #: Most nodes a graph page draws; a larger graph is refused with a message to filter it.
     graph_max_nodes: int = field(default_factory=lambda: int(_env("GRAPH_MAX_NODES", "6000") or 6000))
+    #: Largest request body the service reads, in bytes; a larger one is answered 413 before it is read.
+    max_body_bytes: int = field(default_factory=lambda: int(_env("MAX_BODY_BYTES", "") or 16 * 2**20))
+    #: Deepest nesting of brackets a query, an update or an RDF body may have (their parsers recurse).
+    max_depth: int = field(default_factory=lambda: int(_env("MAX_DEPTH", "") or 100))
+    #: Memory (MB) a query worker may allocate; one that needs more is killed and its query answered 503.
+    worker_memory_mb: int = field(default_factory=lambda: int(_env("WORKER_MEMORY_MB", "") or 2048))
+    #: Seconds an update's checks (parsing, in a worker process) may take before it is refused with a 503.
+    update_timeout: float = field(default_factory=lambda: float(_env("UPDATE_TIMEOUT", "") or 10))
+    #: Seconds the service waits for running requests after SIGTERM before it exits regardless.
+    shutdown_grace: float = field(default_factory=lambda: float(_env("SHUTDOWN_GRACE", "") or 3))

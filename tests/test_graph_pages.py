@@ -66,7 +66,7 @@ class Visit:
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.base = base
         self.response = self.page.goto(base + path)
-        self.page.wait_for_function("document.body.dataset.graphReady === 'true'", timeout=60_000)
+        self.page.wait_for_selector("body[data-graph-ready='true']", state="attached", timeout=60_000)
 
     def counts(self) -> tuple[int, int]:
         return tuple(self.page.evaluate("[policekgGraph.nodes.length, policekgGraph.edges.length]"))

@@ -31,6 +31,7 @@ from policekg.kg.ingest.loaders import LoadError, read_file
 from policekg.kg.ingest.outcomes import Extracted, Failed, Outcome, Skipped, Stored
 from policekg.kg.ingest.report import extract_report, store_report
 from policekg.kg.ingest.source_key import source_key, stored_keys
+from policekg.kg.lifeline import die_with_parent
 from policekg.kg.rdf.errors import StoreError
 from policekg.kg.rdf.store import GraphStore
 
@@ -115,11 +116,12 @@ def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = Non
         progress.advance(outcome)
         if isinstance(outcome, Stored) and len(result.stored) % _FLUSH_EVERY == 0:
             store.ox.flush()
-    if result.stored:
-        # Imported here: the spawned extraction workers import this module and need no networkx.
-        from policekg.kg.network.analysis import refresh_analysis
+    # Every run, even one that stored nothing: a run killed during the analysis left it missing or
+    # stale, and refreshing is two small queries when it is current.
+    # Imported here: the spawned extraction workers import this module and need no networkx.
+    from policekg.kg.network.analysis import refresh_analysis
 
-        refresh_analysis(store)
+    refresh_analysis(store)
     result.seconds = time.monotonic() - started
     return result
 
@@ -162,7 +164,8 @@ def _extract_all(tasks: list[_Task], jobs: int) -> Iterator[tuple[_Task, Extract
     futures: dict[int, Future] = {}
     done = 0
     try:
-        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=_start_worker) as pool:
+        with ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=_start_worker,
+                                 initargs=(os.getpid(),)) as pool:
             # A bounded window, not pool.map: finished graphs wait in memory only until written.
             for i, task in enumerate(tasks):
                 for j in range(len(futures) + done, min(i + window, len(tasks))):
@@ -179,9 +182,11 @@ def _extract_all(tasks: list[_Task], jobs: int) -> Iterator[tuple[_Task, Extract
 _WORKER_EXTRACTOR: Extractor | None = None
 
 
-def _start_worker() -> None:
-    """Build the worker's one Extractor (the spaCy pipeline and lexicons) before its first file."""
+def _start_worker(parent: int) -> None:
+    """Build the worker's one Extractor (the spaCy pipeline and lexicons) before its first file, and
+    end with the ingest that started it, even a killed one."""
     global _WORKER_EXTRACTOR
+    die_with_parent(parent)
     _WORKER_EXTRACTOR = Extractor()
 
 

@@ -31,6 +31,11 @@ _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctyp
                          re.IGNORECASE | re.DOTALL)
 _HTML_TAGS = re.compile(r"<(?:html|head|body|meta|title|div|p)[\s>/]", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.IGNORECASE)
+#: Most bytes an archive (.docx) may unpack to: a report's text is a few MB at most.
+MAX_UNPACKED_BYTES = 256 * 2**20
+#: Most invalid UTF-8 sequences a UTF-8 file may hold and still be read as UTF-8 (with U+FFFD).
+_MAX_BAD_BYTES = 64
+_NEWLINE = b"\n"
 #: GB2312 and GBK texts often hold characters only their superset GB18030 decodes.
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "hz", "euc-cn"}
 _CJK_BETWEEN_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]+(?=[\u3000-\u9fff\uff00-\uffef])")
@@ -54,6 +59,8 @@ class LoadedText:
     format: str  # "text", "html", "pdf" or "docx"
     encoding: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    #: What the reader had to mend (bytes that were not UTF-8, where), for the user to check.
+    warnings: list[str] = field(default_factory=list)
 
 
 def load(path: Path) -> LoadedText:
@@ -78,10 +85,10 @@ def load_bytes(data: bytes) -> LoadedText:
         return LoadedText(_pdf_text(data), "pdf")
     if kind == "docx":
         return LoadedText(_docx_text(data), "docx")
-    text, encoding = decode_text(data)
+    text, encoding, mended = decode_text(data)
     if looks_like_html(text):
         return _html(data, text, encoding)
-    return LoadedText(text, "text", encoding)
+    return LoadedText(text, "text", encoding, warnings=mended)
 
 
 def sniff_binary(data: bytes) -> str | None:
@@ -108,23 +115,47 @@ def _is_docx(data: bytes) -> bool:
         return False
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Text and its encoding: UTF-8 (with or without BOM) when it decodes, else what charset-normalizer finds."""
+def decode_text(data: bytes) -> tuple[str, str, list[str]]:
+    """Text, its encoding and what had to be mended: UTF-8 (with or without BOM) when it decodes, or
+    decodes but for a few bad bytes (read as U+FFFD, with a warning saying where), else what
+    charset-normalizer finds."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode(data, "utf-16"), "utf-16"
+        return _decode(data, "utf-16"), "utf-16", []
     if b"\x00" in data[:_SNIFF]:
         raise LoadError("binary data (NUL bytes), not text, HTML, PDF or .docx")
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    mended = _mended_utf8(data.removeprefix(b"\xef\xbb\xbf"))
+    if mended is not None:
+        return mended[0], "utf-8", mended[1]
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise LoadError("not text in any known encoding (binary data?)")
     encoding = "gb18030" if best.encoding.replace("_", "-") in _GB_FAMILY else best.encoding
-    return _decode(data, encoding), encoding
+    return _decode(data, encoding), encoding, []
+
+
+def _mended_utf8(data: bytes) -> tuple[str, list[str]] | None:
+    """UTF-8 text with each invalid sequence read as U+FFFD and a warning naming them, or None when
+    there are more than a few (one per thousand bytes, at least 4, at most 64): another encoding."""
+    allowed = min(_MAX_BAD_BYTES, max(4, len(data) // 1000))
+    parts: list[str] = []
+    bad: list[int] = []
+    pos = 0
+    while True:
+        try:
+            parts.append(data[pos:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as err:
+            if len(bad) == allowed:
+                return None
+            parts += [data[pos:pos + err.start].decode("utf-8"), "\ufffd"]
+            bad.append(pos + err.start)
+            pos += err.end
+    if not bad:
+        return parts[0], []
+    where = ", ".join(f"line {data.count(_NEWLINE, 0, at) + 1} (byte {at})" for at in bad)
+    return "".join(parts), [f"{len(bad)} byte sequence(s) are not UTF-8 and were read as \ufffd: {where}"]
 
 
 def _decode(data: bytes, encoding: str) -> str:
@@ -298,11 +329,25 @@ def _margins(lines: list[_Line]) -> tuple[float, float]:
 
 # -- Word ----------------------------------------------------------------------------------------
 
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse an archive that would unpack to more than `MAX_UNPACKED_BYTES` (a zip bomb). The sizes
+    its directory declares bound what Python's zipfile will inflate, so summing them is enough."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as err:
+        raise LoadError(f"a corrupt .docx (ZIP: {err})") from err
+    if total > MAX_UNPACKED_BYTES:
+        raise LoadError(f"a .docx that unpacks to {total / 2**20:.0f} MB, more than the "
+                        f"{MAX_UNPACKED_BYTES // 2**20} MB a report may (a zip bomb?)")
+
+
 def _docx_text(data: bytes) -> str:
     """The paragraphs and table rows of a .docx, in document order."""
     import docx
     from docx.table import Table
 
+    _check_unpacked_size(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as err:  # python-docx lets zip/XML errors of a broken file through as-is

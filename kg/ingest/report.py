@@ -14,12 +14,17 @@ from typing import Any
 from rdflib import RDF, Graph, Literal, URIRef
 
 from policekg.extract import Extractor
-from policekg.kg.ingest.loaders import load, load_bytes, read_file
+from policekg.kg.ingest.loaders import LoadError, load, load_bytes, read_file
 from policekg.kg.ingest.outcomes import Extracted, Stored
 from policekg.kg.ingest.source_key import source_key
 from policekg.kg.rdf.iris import PK
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.rdf.triples import report_graph
+
+
+#: Longest report text extracted: extraction memory grows with the text, and a real report is a few
+#: tens of thousands of characters; a longer text is refused, not extracted.
+MAX_REPORT_CHARS = 300_000
 
 
 def extract_report(extractor: Extractor, path: Path, overrides: dict[str, Any],
@@ -31,9 +36,13 @@ def extract_report(extractor: Extractor, path: Path, overrides: dict[str, Any],
     overrides given by the user win over it, and both win over what the text says.
     """
     loaded = load(path) if data is None else load_bytes(data)
+    if len(loaded.text) > MAX_REPORT_CHARS:
+        raise LoadError(f"the text has {len(loaded.text):,} characters, more than the {MAX_REPORT_CHARS:,} "
+                        "a report may have (is it several reports in one file?)")
     extraction = extractor(loaded.text, **{**loaded.meta, **overrides})
     graph = report_graph(extraction)
-    return Extracted(path, graph, len(extraction.text), loaded.format, extraction.warnings)
+    warnings = [*loaded.warnings, *extraction.warnings]
+    return Extracted(path, graph, len(extraction.text), loaded.format, warnings)
 
 
 def store_report(store: GraphStore, extracted: Extracted, key: str | None) -> Stored:

@@ -102,12 +102,15 @@ class GraphStore:
             raise QueryError(str(err)) from err
 
     def ox_query(self, sparql: str, *, default_graphs: list[str] | None = None,
-                 named_graphs: list[str] | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a query on Oxigraph directly; the default graph is the union unless graphs are given."""
+                 named_graphs: list[str] | None = None,
+                 union: bool = True) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a query on Oxigraph directly. Graphs given here are the dataset (as the SPARQL protocol's
+        parameters are); else the default graph is the union, unless `union=False` because the query
+        names its own dataset (FROM / FROM NAMED), which Oxigraph then honours."""
         kwargs: dict = {"prefixes": PREFIXES}
         if default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
+        elif union and not named_graphs:
             kwargs["use_default_graph_as_union"] = True
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]

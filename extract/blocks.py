@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from policekg.extract.doc_state import state
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
@@ -47,35 +49,26 @@ def clauses(text: str) -> list[str]:
 
 
 def doc_text(doc: Doc) -> str:
-    """The Doc's text, computed once per Doc and kept in `doc.user_data`.
-
-    spaCy rebuilds `Doc.text` from every token on each access (0.7 s for a 300 000-character report
-    with one token per character), so components read it through here.
-    """
-    text = doc.user_data.get("text")
-    if text is None:
-        text = doc.user_data["text"] = doc.text
-    return text
+    """The Doc's text as the pipeline keeps it (spaCy rebuilds `Doc.text` from every token on each access)."""
+    return state(doc).text
 
 
 def doc_paragraphs(doc: Doc) -> list[Block]:
     """The Doc's paragraphs (see `paragraphs`), split once per Doc for every component that reads them."""
-    blocks = doc.user_data.get("paragraphs")
-    if blocks is None:
-        blocks = doc.user_data["paragraphs"] = paragraphs(doc_text(doc))
-    return blocks
+    found = state(doc)
+    if found.paragraphs is None:
+        found.paragraphs = paragraphs(found.text)
+    return found.paragraphs
 
 
 def sentence_ends(doc: Doc) -> list[int]:
     """Offsets where the Doc's sentences end (the next one starts there), found once per Doc."""
-    ends = doc.user_data.get("sentence_ends")
-    if ends is None:
-        ends = doc.user_data["sentence_ends"] = [m.end() for m in SENTENCE_END.finditer(doc_text(doc))]
-    return ends
+    found = state(doc)
+    if found.sentence_ends is None:
+        found.sentence_ends = [m.end() for m in SENTENCE_END.finditer(found.text)]
+    return found.sentence_ends
 
 
 def warn(doc: Doc, message: str) -> None:
-    """Add a note for the user to the Doc's warnings (created here when the Doc came from `nlp(text)`)."""
-    if doc.user_data.get("warnings") is None:
-        doc.user_data["warnings"] = []
-    doc.user_data["warnings"].append(message)
+    """Add a note for the user to the Doc's warnings."""
+    state(doc).warnings.append(message)

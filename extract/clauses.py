@@ -11,6 +11,7 @@ from bisect import bisect_right
 from itertools import accumulate
 
 from policekg.extract.blocks import doc_text
+from policekg.extract.doc_state import state
 from policekg.extract.model import Mention
 from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
@@ -19,10 +20,10 @@ from spacy.tokens import Doc
 def sentences_of(doc: Doc) -> Sentences:
     """The Doc's `Sentences`, made once and shared by the components that cite sentences (names,
     figures and relations often cite the same one: it is stripped once)."""
-    sentences = doc.user_data.get("sentences")
-    if sentences is None:
-        sentences = doc.user_data["sentences"] = Sentences(doc)
-    return sentences
+    found = state(doc)
+    if found.sentences is None:
+        found.sentences = Sentences(doc)
+    return found.sentences
 
 
 class Sentences:
@@ -31,12 +32,11 @@ class Sentences:
 
     def __init__(self, doc: Doc) -> None:
         self.text = doc_text(doc)
-        starts = doc.user_data.get("sentence_starts")  # shared by the components that read sentences
-        if starts is None:
+        found = state(doc)
+        if found.sentence_starts is None:  # the sentences component did not run
             rows = doc.to_array([IDX, SENT_START]) if len(doc) else None
-            starts = doc.user_data["sentence_starts"] = (
-                rows[rows[:, 1] == 1, 0].tolist() if rows is not None else []) or [0]
-        self._starts = starts
+            found.sentence_starts = (rows[rows[:, 1] == 1, 0].tolist() if rows is not None else []) or [0]
+        starts = self._starts = found.sentence_starts
         self._ends = [*self._starts[1:], len(self.text)]
         self._stripped: list[str | None] = [None] * len(starts)  # many mentions share a sentence
         self._last = 0  # the sentence found last: mentions are mostly looked up in text order

@@ -1,27 +1,73 @@
-"""What the components leave on a Doc for the ones after them: one entry of `doc.user_data` each.
+"""What the components leave on a Doc for the ones after them: one typed `DocState` per Doc.
 
-spaCy's custom attributes (`doc._.meta`) keep their values in `doc.user_data` too, but every `doc._`
-access builds an `Underscore` object first: 1.3 µs, some thirty times per report, 4 % of an
-extraction. The components therefore read and write the entries directly, by the names below; the
-same names are registered as `Doc._` attributes over those entries, so a spaCy user's
-`nlp(text)._.entities` reads what the pipeline wrote.
+The state lives in `doc.user_data[STATE_KEY]` (so it travels with the Doc as spaCy's own extension
+values do) and every field has one writer, named beside it. Components read and write it through
+`state(doc)`, one dictionary look-up, rather than through `doc._`: every `doc._` access builds an
+`Underscore` object first (see benchmarks/RESULTS.md). The finished fields are also registered as `Doc._`
+attributes over the state, so a spaCy user's `nlp(text)._.entities` reads what the pipeline wrote.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc
 
-#: The entries, each written by one component (see `extract.pipeline`) and read by the later ones.
-NAMES = ("meta", "overrides", "sections", "entities", "observations", "relations", "warnings", "issuer_context")
+if TYPE_CHECKING:
+    from policekg.extract.blocks import Block
+    from policekg.extract.clauses import Sentences
+    from policekg.extract.issuer_context import IssuerContext
+    from policekg.extract.model import Entity, Observation, Relation, ReportMeta, Section
+
+#: The one `doc.user_data` entry our pipeline uses.
+STATE_KEY = "policekg"
+
+
+@dataclass(eq=False)
+class DocState:
+    """Everything the pipeline knows about one Doc; the comment on each field names its one writer."""
+
+    text: str  # `begin` (the Extractor), or `state` from `Doc.text` for a Doc made by `nlp(text)`
+    overrides: dict[str, Any] = field(default_factory=dict)  # `begin`: what the caller says wins over the text
+    warnings: list[str] = field(default_factory=list)  # appended to by every component through `blocks.warn`
+    meta: ReportMeta | None = None  # report_metadata
+    sections: list[Section] = field(default_factory=list)  # report_structure
+    #: entity_rules: every name found, as (kind, start char, end char, lexicon name); None until it runs
+    named: list[tuple[str, int, int, str]] | None = None
+    issuer_context: IssuerContext | None = None  # resolve_names: where the issuer stands (relations reads it)
+    entities: list[Entity] = field(default_factory=list)  # resolve_names
+    observations: list[Observation] = field(default_factory=list)  # observations
+    relations: list[Relation] = field(default_factory=list)  # relations
+    # -- what the text gives, found once on first use by the function named and shared by the components
+    paragraphs: list[Block] | None = None  # blocks.doc_paragraphs
+    sentence_ends: list[int] | None = None  # blocks.sentence_ends
+    sentence_starts: list[int] | None = None  # the sentences component (clauses.Sentences if it did not run)
+    sentences: Sentences | None = None  # clauses.sentences_of
+
+
+def begin(doc: Doc, text: str, overrides: dict[str, Any] | None = None) -> DocState:
+    """A fresh state for a Doc made from the normalised `text` (Doc.text is rebuilt from tokens on each
+    access: the components read this copy)."""
+    new = doc.user_data[STATE_KEY] = DocState(text, {k: v for k, v in (overrides or {}).items() if v is not None})
+    return new
+
+
+def state(doc: Doc) -> DocState:
+    """The Doc's state, begun here from `Doc.text` when the Doc did not come through the Extractor."""
+    found = doc.user_data.get(STATE_KEY)
+    return found if found is not None else begin(doc, doc.text)
+
+
+#: The fields a spaCy user reads (and a test may set) as `doc._.<name>`.
+VIEWS = ("meta", "overrides", "sections", "entities", "observations", "relations", "warnings", "issuer_context")
 
 
 def _view(name: str) -> dict[str, Any]:
-    return {"getter": lambda doc: doc.user_data.get(name),
-            "setter": lambda doc, value: doc.user_data.__setitem__(name, value)}
+    return {"getter": lambda doc: getattr(state(doc), name),
+            "setter": lambda doc, value: setattr(state(doc), name, value)}
 
 
-for _name in NAMES:
+for _name in VIEWS:
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, **_view(_name))

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from policekg.extract.lexicon import national_entries
 from policekg.extract.name_window import QUOTES
+from policekg.extract.overlaps import FAMILY
 from policekg.extract.patterns import compile_alternation
 
 _PAREN = re.compile(r"\([^()]*\)")
@@ -24,6 +26,12 @@ def strip_quotes(surface: str) -> str:
 def without_parentheses(name: str) -> str:
     """执法办案管理(分)中心 → 执法办案管理中心: how two spellings are compared, not a canonical name."""
     return _PAREN.sub("", name) if "(" in name else name
+
+
+def national_namer(rules: dict[str, Any]) -> Namer:
+    """The `Namer` over the national lexicon: every spelling of an entry maps to its canonical name."""
+    aliases = {(FAMILY[e.kind], s): e.name for e in national_entries() for s in e.spellings}
+    return Namer(rules, aliases)
 
 
 class Namer:

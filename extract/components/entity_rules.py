@@ -1,4 +1,4 @@
-"""`entity_rules`: finds every name the report uses and writes it to `doc.user_data["entity_spans"]`.
+"""`entity_rules`: finds every name the report uses and writes it to the Doc's state (`named`).
 
 Each is a plain (kind, start char, end char, lexicon name) tuple, not a spaCy `Span`: `resolve_names`
 reads them by character offset, and a `Span` per mention cost as much as one of the rules below. The
@@ -26,11 +26,12 @@ from typing import Any
 
 import numpy as np
 from policekg.extract.blocks import doc_text, warn
+from policekg.extract.doc_state import state
 from policekg.extract.issuer_context import LEVEL_WORDS, IssuerContext, issuer_context
 from policekg.extract.lexicon import Gazetteer, gazetteer, national_entries, police_departments
 from policekg.extract.name_window import QUOTES, NameWindow, letters
-from policekg.extract.names import Namer
-from policekg.extract.overlaps import FAMILY, Candidate, resolve_overlaps
+from policekg.extract.names import national_namer
+from policekg.extract.overlaps import Candidate, resolve_overlaps
 from policekg.extract.patterns import compile_alternation, finditer_at, finditer_near, load_patterns
 from policekg.extract.quotes import QuoteClassifier, find_quotes
 from policekg.extract.unquoted import UnquotedText
@@ -39,8 +40,6 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-#: Where the names found are left, as (kind, start char, end char, lexicon name) tuples.
-NAMED_KEY = "entity_spans"
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
 _QUOTE_MARK = re.compile(f"[{re.escape(QUOTES)}]")
 _LAST_PARENS = re.compile(r"\([^()]*\)$")
@@ -52,14 +51,8 @@ def make_entity_rules(nlp: Language, name: str) -> EntityRules:
     return EntityRules(nlp)
 
 
-def build_namer(rules: dict[str, Any]) -> Namer:
-    """The `Namer` over the national lexicon: every spelling of an entry maps to its canonical name."""
-    aliases = {(FAMILY[e.kind], s): e.name for e in national_entries() for s in e.spellings}
-    return Namer(rules, aliases)
-
-
 class EntityRules:
-    """Writes candidate entity mentions (kind, offsets, lexicon name) to `doc.user_data`."""
+    """Writes candidate entity mentions (kind, offsets, lexicon name) to the Doc's state."""
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
@@ -76,7 +69,7 @@ class EntityRules:
         self.verb_led_places = frozenset(name for name in [*self.gaz.places, *self.gaz.short_forms]
                                          if any(name[:n] in verbs for n in lengths))
         self.quotes = QuoteClassifier(r)
-        self.namer = build_namer(r)
+        self.namer = national_namer(r)
         # every word list as the tuple str.startswith/endswith take, made here once, not per report
         self.words: dict[str, tuple[str, ...]] = {
             key: tuple(value) for key, value in r.items() if isinstance(value, list) and all(
@@ -136,9 +129,8 @@ class EntityRules:
     def __call__(self, doc: Doc) -> Doc:
         """Collect candidates from every rule, settle their overlaps, write them as spans."""
         text = doc_text(doc)
-        meta = doc.user_data.get("meta")
+        meta = state(doc).meta
         ctx = issuer_context(meta.issuer, self.gaz) if meta and meta.issuer else None
-        doc.user_data["issuer_context"] = ctx  # resolve_names completes it when the province is unknown
         matches = self._lexicon_matches(doc)
         place_list = resolve_overlaps(list(self._places(text, matches, ctx)))
         places = {p.end: p for p in place_list}
@@ -148,7 +140,7 @@ class EntityRules:
                  *self._level_bodies(text, places), *self._org_heads(text, quotes, bureaus), *self._platforms(text),
                  *self._legal(text), *self._quoted(text, quotes), *self._program_shapes(text, places)]
         found = resolve_overlaps(found + list(self._repeats(text, found)) + list(self._listed_platforms(text, found)))
-        doc.user_data[NAMED_KEY] = _named(doc, text, found)
+        state(doc).named = _named(doc, text, found)
         self._warn_on_script(text, doc)
         return doc
 

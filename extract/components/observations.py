@@ -23,6 +23,7 @@ from typing import Any
 
 from policekg.extract.blocks import doc_text
 from policekg.extract.clauses import sentences_of
+from policekg.extract.doc_state import state
 from policekg.extract.indicators import IndicatorRules
 from policekg.extract.model import Mention, Observation
 from policekg.extract.numbers import NUMERAL_CHARS, parse_number
@@ -108,7 +109,7 @@ class Observations:
                 previous_end = match.end()
                 if new and text.startswith("(", previous_end):
                     parent = (previous_end, new[-1].indicator)
-        doc.user_data["observations"] = found
+        state(doc).observations = found
         return doc
 
     def _is_count(self, text: str, match: re.Match[str], start: int, quoted: _Stretches) -> bool:
@@ -223,15 +224,16 @@ class _Context:
     """What the document already knows that a figure points at: its measures and named entities."""
 
     def __init__(self, doc: Doc, text: str) -> None:
-        meta = doc.user_data.get("meta")
+        found = state(doc)
+        meta = found.meta
         self.sentences = sentences_of(doc)
         self.year: int | None = meta.year if meta and meta.year else None
-        all_measures = [m for s in doc.user_data.get("sections") or [] for m in s.measures]
+        all_measures = [m for s in found.sections for m in s.measures]
         measures = sorted((m.start, m.end, m.ordinal) for m in all_measures)
         self._planned = {m.ordinal for m in all_measures if m.status == "Planned"}
         self._measure_starts = [m[0] for m in measures]
         self._measures = measures
-        self._mentions = sorted(((m.start, m.end, e) for e in doc.user_data.get("entities") or [] if e.kind != "Place"
+        self._mentions = sorted(((m.start, m.end, e) for e in found.entities if e.kind != "Place"
                                  for m in e.mentions), key=itemgetter(0))
         self._mention_starts = [m[0] for m in self._mentions]
 

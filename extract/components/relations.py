@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 from policekg.extract.blocks import doc_text
 from policekg.extract.clauses import Clauses
+from policekg.extract.doc_state import state
 from policekg.extract.model import LEGAL_KINDS, Entity, Measure, Relation, entity_key, measure_key
 from policekg.extract.name_window import OPENING_QUOTES
 from policekg.extract.patterns import compile_alternation, load_patterns
@@ -94,10 +95,10 @@ class Relations:
         self.issuer_subject_followers = tuple(r["issuer_subject_followers"])
 
     def __call__(self, doc: Doc) -> Doc:
-        ctx = doc.user_data.get("issuer_context")
-        entities: list[Entity] = doc.user_data.get("entities") or []
+        found_on = state(doc)
+        ctx, entities = found_on.issuer_context, found_on.entities
         if ctx is None:
-            doc.user_data["relations"] = []
+            found_on.relations = []
             return doc
         self._doc_text = doc_text(doc)
         self._clauses = Clauses(doc, self.clause_end)
@@ -110,7 +111,7 @@ class Relations:
         self._starts = [o.start for o in occurrences]
         self._units_by_start = {o.start: o for o in reversed(occurrences) if o.kind == "PoliceUnit"}
         self._units_by_end = {o.end: o for o in occurrences if o.kind == "PoliceUnit"}
-        sections = doc.user_data.get("sections") or []
+        sections = found_on.sections
         measures = sorted((m for s in sections for m in s.measures), key=lambda m: m.start)
         found: dict[tuple[str, str, str], Stated] = {}
         by_units = list(self._unit_programs(occurrences))
@@ -118,7 +119,7 @@ class Relations:
         for rel in [*self._part_of(entities, ctx.parent_bureau), *self._by_measure(occurrences, measures),
                     *by_units, *unmeasured, *self._cooperation(occurrences)]:
             found.setdefault(rel[:3], rel)
-        doc.user_data["relations"] = [Relation(s, p, o, self._clauses.evidence(start, end))
+        found_on.relations = [Relation(s, p, o, self._clauses.evidence(start, end))
                            for s, p, o, start, end in found.values()]
         return doc
 

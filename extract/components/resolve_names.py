@@ -16,13 +16,13 @@ from typing import NamedTuple
 
 from policekg.extract.abbreviations import Abbreviations
 from policekg.extract.aliases import fold_aliases
-from policekg.extract.blocks import doc_text, warn
+from policekg.extract.blocks import warn
 from policekg.extract.clauses import sentences_of
-from policekg.extract.components.entity_rules import NAMED_KEY, build_namer
+from policekg.extract.doc_state import state
 from policekg.extract.issuer_context import COUNTY_WORDS, IssuerContext, issuer_context
 from policekg.extract.lexicon import gazetteer
 from policekg.extract.model import LEGAL_KINDS, Entity, Mention, entity_key
-from policekg.extract.names import Namer
+from policekg.extract.names import Namer, national_namer
 from policekg.extract.patterns import load_patterns
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -41,7 +41,7 @@ class ResolveNames:
 
     def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
         rules = load_patterns("entity_rules")
-        self.namer = build_namer(rules)
+        self.namer = national_namer(rules)
         self.full_stems: dict[str, str] = rules["department_full_stems"]
         self.app_suffixes: tuple[str, ...] = tuple(rules["app_suffixes"])
         self.platform_owner = re.compile(rules["platform_owner_re"])
@@ -49,18 +49,18 @@ class ResolveNames:
         self._branches: dict[str, Abbreviations] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        meta = doc.user_data.get("meta")
-        if not meta or not meta.issuer or NAMED_KEY not in doc.user_data:
-            doc.user_data["entities"] = []
+        found = state(doc)
+        meta = found.meta
+        if not meta or not meta.issuer or found.named is None:
+            found.entities = []
             return doc
-        text = doc_text(doc)
+        text = found.text
         new = tuple.__new__  # what Named(...) calls, without its Python-level __new__ per mention
-        spans = [new(Named, (kind, start, end, text[start:end], known))
-                 for kind, start, end, known in doc.user_data.get(NAMED_KEY, ())]
-        ctx = doc.user_data.get("issuer_context")
-        if ctx is None or ctx.province is None:  # the places the text names settle the province
+        spans = [new(Named, (kind, start, end, text[start:end], known)) for kind, start, end, known in found.named]
+        ctx = issuer_context(meta.issuer, self.gaz)
+        if ctx.province is None:  # the places the text names settle the province
             ctx = issuer_context(meta.issuer, self.gaz, [s.known or s.text for s in spans if s.kind == "Place"])
-        doc.user_data["issuer_context"] = ctx
+        found.issuer_context = ctx
         abbr = Abbreviations(ctx, self.gaz, self.full_stems)
         org_texts = {s.text for s in spans if s.kind in ("PoliceUnit", "GovernmentBody")}
         self._bodies_at = {s.start: s for s in spans if s.kind == "GovernmentBody"}
@@ -87,7 +87,7 @@ class ResolveNames:
                 branch = sentences.bounds(span.start)[0], self._branch_abbreviations(entity.name)
             entity.aliases.add(span.text)
             entity.mentions.append(Mention(span.start, span.end, span.text, sentences.at(span.start)))
-        doc.user_data["entities"] = fold_aliases(list(by_key.values()), self.app_suffixes)
+        found.entities = fold_aliases(list(by_key.values()), self.app_suffixes)
         if abbr.unresolved:
             warn(doc,
                  f"kept as written, the place they belong to is unknown from the issuer {ctx.issuer}: "

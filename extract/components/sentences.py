@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from policekg.extract.blocks import sentence_ends
+from policekg.extract.doc_state import state
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -39,5 +40,5 @@ class Sentences:
         flags = np.full((len(doc), 1), _NOT_A_START, dtype=np.uint64)
         flags[starts] = 1
         doc.from_array([SENT_START], flags)
-        doc.user_data["sentence_starts"] = token_starts[starts].tolist()  # ends increase: no repeats
+        state(doc).sentence_starts = token_starts[starts].tolist()  # ends increase: no repeats
         return doc

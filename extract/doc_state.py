@@ -59,8 +59,10 @@ def state(doc: Doc) -> DocState:
     return found if found is not None else begin(doc, doc.text)
 
 
-#: The fields a spaCy user reads (and a test may set) as `doc._.<name>`.
-VIEWS = ("meta", "overrides", "sections", "entities", "observations", "relations", "warnings", "issuer_context")
+#: The fields a spaCy user reads (and a test may set) as `doc._.<name>`; the factories' `requires` and
+#: `assigns` name them too, so `nlp.analyze_pipes()` checks the components' order.
+VIEWS = ("meta", "overrides", "sections", "named", "entities", "observations", "relations", "warnings",
+         "issuer_context")
 
 
 def _view(name: str) -> dict[str, Any]:

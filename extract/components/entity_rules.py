@@ -46,7 +46,7 @@ _LAST_PARENS = re.compile(r"\([^()]*\)$")
 _LEVEL_NEAR_START = re.compile(f"^.{{0,2}}?(?=[{LEVEL_WORDS}])")
 
 
-@Language.factory("entity_rules")
+@Language.factory("entity_rules", requires=["doc._.meta"], assigns=["doc._.named"])
 def make_entity_rules(nlp: Language, name: str) -> EntityRules:
     return EntityRules(nlp)
 

@@ -48,7 +48,11 @@ def _units(p: dict[str, Any]) -> str:
     return "|".join([plain, *(f"{re.escape(u)}(?!{g})" for u, g in guards.items())])
 
 
-@Language.factory("observations")
+@Language.factory(
+    "observations",
+    requires=["doc._.meta", "doc._.sections", "doc._.entities", "token.is_sent_start"],
+    assigns=["doc._.observations"],
+)
 def make_observations(nlp: Language, name: str) -> Observations:
     return Observations()
 

@@ -31,7 +31,7 @@ _MAX_FURNITURE_CHARS = 30
 _MAX_TITLE_CHARS = 80
 
 
-@Language.factory("report_metadata")
+@Language.factory("report_metadata", assigns=["doc._.meta"])
 def make_report_metadata(nlp: Language, name: str) -> ReportMetadata:
     return ReportMetadata()
 

@@ -31,7 +31,7 @@ _SIGNATURE_CHARS = 20  # a signature line: the bureau's name or a date
 _CUE_SENTENCE_STOP = re.compile(r"[。:]")  # a cue sentence ends at its 。 or at the : before a list
 
 
-@Language.factory("report_structure")
+@Language.factory("report_structure", requires=["doc._.meta"], assigns=["doc._.sections"])
 def make_report_structure(nlp: Language, name: str) -> ReportStructure:
     return ReportStructure()
 

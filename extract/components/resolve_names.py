@@ -11,6 +11,7 @@ Finally short spellings are folded into the long name they abbreviate (共享平
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -28,7 +29,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 
-@Language.factory("resolve_names")
+@Language.factory(
+    "resolve_names",
+    requires=["doc._.meta", "doc._.named", "token.is_sent_start"],
+    assigns=["doc._.entities", "doc._.issuer_context"],
+)
 def make_resolve_names(nlp: Language, name: str) -> ResolveNames:
     return ResolveNames()
 
@@ -46,7 +51,6 @@ class ResolveNames:
         self.app_suffixes: tuple[str, ...] = tuple(rules["app_suffixes"])
         self.platform_owner = re.compile(rules["platform_owner_re"])
         self.gaz = gazetteer()
-        self._branches: dict[str, Abbreviations] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         found = state(doc)
@@ -62,10 +66,8 @@ class ResolveNames:
             ctx = issuer_context(meta.issuer, self.gaz, [s.known or s.text for s in spans if s.kind == "Place"])
         found.issuer_context = ctx
         abbr = Abbreviations(ctx, self.gaz, self.full_stems)
-        org_texts = {s.text for s in spans if s.kind in ("PoliceUnit", "GovernmentBody")}
-        self._bodies_at = {s.start: s for s in spans if s.kind == "GovernmentBody"}
-        self._owned = _owned_units(spans, abbr)
-        self._branches = {}  # per report: a batch of thousands would otherwise keep every branch seen
+        report = _Report(abbr, {s.text for s in spans if s.kind in ("PoliceUnit", "GovernmentBody")},
+                         {s.start: s for s in spans if s.kind == "GovernmentBody"}, _owned_units(spans, abbr))
         sentences = sentences_of(doc)
         by_key: dict[str, Entity] = {}
         seen: dict[tuple[str, str, str], Entity | None] = {}  # a name repeats: resolve it once
@@ -79,12 +81,12 @@ class ResolveNames:
             elif surface in seen and span.kind != "Platform":  # a platform's name depends on its owner
                 entity = seen[surface]
             else:
-                named = self._name(span, abbr, org_texts, spans)
+                named = self._name(span, report)
                 entity = seen[surface] = None if named is None else _entity(by_key, span.kind, *named)
             if entity is None:
                 continue
             if entity.kind == "PoliceUnit" and entity.parent is None and ctx.is_branch(entity.name):
-                branch = sentences.bounds(span.start)[0], self._branch_abbreviations(entity.name)
+                branch = sentences.bounds(span.start)[0], self._branch_abbreviations(entity.name, report)
             entity.aliases.add(span.text)
             entity.mentions.append(Mention(span.start, span.end, span.text, sentences.at(span.start)))
         found.entities = fold_aliases(list(by_key.values()), self.app_suffixes)
@@ -94,23 +96,22 @@ class ResolveNames:
                  + "、".join(sorted(abbr.unresolved)))
         return doc
 
-    def _branch_abbreviations(self, branch: str) -> Abbreviations:
+    def _branch_abbreviations(self, branch: str, report: _Report) -> Abbreviations:
         """Abbreviations as the branch's own report reads them (区 = its district)."""
-        if branch not in self._branches:
-            self._branches[branch] = Abbreviations(issuer_context(branch, self.gaz), self.gaz, self.full_stems)
-        return self._branches[branch]
+        if branch not in report.branches:
+            report.branches[branch] = Abbreviations(issuer_context(branch, self.gaz), self.gaz, self.full_stems)
+        return report.branches[branch]
 
-    def _name(self, span: Named, abbr: Abbreviations, org_texts: set[str],
-              spans: list[Named]) -> tuple[str, str | None] | None:
+    def _name(self, span: Named, report: _Report) -> tuple[str, str | None] | None:
         """(canonical name, parent) of one span, or None when it names nothing in this context."""
-        kind, text, known = span.kind, span.text, span.known
+        kind, text, known, abbr = span.kind, span.text, span.known, report.abbr
         assert self.namer is not None
         if kind == "PoliceUnit":
             if known:
                 return known, None
             named = abbr.police(text)
-            if named and named[1] == abbr.ctx.issuer and text in self._owned:
-                return named[0], self._owned[text]
+            if named and named[1] == abbr.ctx.issuer and text in report.owned:
+                return named[0], report.owned[text]
             return named
         if kind == "GovernmentBody":
             return known or abbr.body(text), None
@@ -120,9 +121,9 @@ class ResolveNames:
             return known or self.namer.legal(text), None
         if kind == "Program":
             return known or self.namer.program(text), None
-        name = known or self.namer.platform(text, is_body=self.namer.without_app(text) in org_texts)
+        name = known or self.namer.platform(text, is_body=self.namer.without_app(text) in report.org_texts)
         name = self._issuers_own(name, abbr.ctx)
-        return _qualify_platform(name, span, self._bodies_at.get(span.start), abbr), None
+        return _qualify_platform(name, span, report.bodies_at.get(span.start), abbr), None
 
     def _issuers_own(self, name: str, ctx: IssuerContext) -> str:
         """市局门户网站 → 梧州市公安局门户网站: a platform named after the issuer by a short name is the
@@ -133,6 +134,18 @@ class ResolveNames:
         level = owner.group("level")
         own = level == ctx.level if level else owner.group() != "分局" or ctx.issuer.endswith("分局")
         return ctx.issuer + name[owner.end():] if own else name
+
+
+@dataclass
+class _Report:
+    """What naming one report's spans looks up, made per report and dropped with it (the component
+    keeps only its rules: a batch of thousands of reports would otherwise keep every branch seen)."""
+
+    abbr: Abbreviations
+    org_texts: set[str]  # the surface texts of units and bodies: a platform named like one is the body's
+    bodies_at: dict[int, Named]  # a body by where it starts: the owner a platform's name may begin with
+    owned: dict[str, str]  # a unit written after a bureau → the bureau (`_owned_units`)
+    branches: dict[str, Abbreviations] = field(default_factory=dict)  # see `_branch_abbreviations`
 
 
 class Named(NamedTuple):

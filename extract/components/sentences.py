@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 _NOT_A_START = np.iinfo(np.uint64).max
 
 
-@Language.factory("sentences")
+@Language.factory("sentences", assigns=["token.is_sent_start"])
 def make_sentences(nlp: Language, name: str) -> Sentences:
     return Sentences()
 

@@ -32,7 +32,13 @@ from policekg.extract.lexicon import Gazetteer, gazetteer, national_entries, pol
 from policekg.extract.name_window import QUOTES, NameWindow, letters
 from policekg.extract.names import national_namer
 from policekg.extract.overlaps import Candidate, resolve_overlaps
-from policekg.extract.patterns import compile_alternation, finditer_at, finditer_near, load_patterns
+from policekg.extract.patterns import (
+    compile_alternation,
+    finditer_at,
+    finditer_near,
+    load_patterns,
+    load_rules,
+)
 from policekg.extract.quotes import QuoteClassifier, find_quotes
 from policekg.extract.unquoted import UnquotedText
 from spacy.attrs import IDX, LENGTH
@@ -76,9 +82,9 @@ class EntityRules:
                 isinstance(word, str) for word in value)}
         self.center_blocked = self.words["center_blocked_after"]
         self.generic_prefixes = self.words["generic_level_prefixes"]
-        self.anchor_words = {key: self.words[f"{key}_anchor_words"] for key in ("bureau", "court", "congress")}
         self.class_endings = self.words["class_body_endings"]
-        self.heads = {kind: frozenset(r[f"{kind}_heads"]) for kind in ("unit", "center", "committee", "group")}
+        self.heads = {"unit": frozenset(r["unit_heads"]), "center": frozenset(r["center_heads"]),
+                      "committee": frozenset(r["committee_heads"]), "group": frozenset(r["group_heads"])}
         self.known_platforms = frozenset(s for e in national_entries() if e.kind == "Platform" for s in e.spellings)
         self._build_lexicon_matcher()
         self._compile_patterns(r)
@@ -119,7 +125,20 @@ class EntityRules:
         self.re["place_kinds"] = re.compile(f"(?:{compile_alternation(r['place_generic_bodies'])})+$")
         self.re["platform_head"] = re.compile(compile_alternation(list(r["platform_heads"])))
         self.re["platform_end"] = re.compile(f"(?:{compile_alternation(list(r['platform_heads']))})$")
-        self.re["programs"] = [(p, re.compile(p.get("re") or p["anchor_re"])) for p in r["program_patterns"]]
+        #: bodies named by a head word with a level word or owner mark before it: (the head word's regex,
+        #: the words it starts with, the regex read on the text before it)
+        self.anchored = {
+            "bureau": (self.re["bureau_anchor_re"], self.words["bureau_anchor_words"], self.re["bureau_prefix_re"]),
+            "court": (self.re["court_anchor_re"], self.words["court_anchor_words"], self.re["court_prefix_re"]),
+            "congress": (self.re["congress_anchor_re"], self.words["congress_anchor_words"],
+                         self.re["congress_prefix_re"]),
+        }
+        #: bodies named by a level word, each regex tried only on a text holding its word
+        self.level_bodies = tuple((self.re[key], r[required]) for key, required in (
+            ("party_committee_re", "party_committee_re_requires"),
+            ("rule_of_law_office_re", "rule_of_law_office_re_requires"),
+            ("government_re", "government_re_requires"), ("department_re", "department_re_requires")))
+        self.programs = [(p, re.compile(p.re or p.anchor_re)) for p in load_rules("entity_rules").program_patterns]
         heads = sorted(((h, kind) for kind, hs in r["legal_heads"].items() for h in hs), key=lambda x: -len(x[0]))
         self.legal_heads = {}
         for head, kind in heads:  # a head listed under two kinds: the first listed
@@ -218,10 +237,10 @@ class EntityRules:
     # -- organisations --------------------------------------------------------------------------
 
     def _anchored(self, text: str, key: str) -> Iterator[tuple[int, int, int | None, re.Match]]:
-        """(start, end, level position, prefix match) of each head word of `key` with the level word or
-        owner mark just before it (`{key}_anchor_re`, then `{key}_prefix_re` on the text before it)."""
-        prefix = self.re[f"{key}_prefix_re"]
-        for m in finditer_at(self.re[f"{key}_anchor_re"], text, self.anchor_words[key]):
+        """(start, end, level position, prefix match) of each head word of `key` (bureau, court,
+        congress) with the level word or owner mark just before it (see `self.anchored`)."""
+        anchor, words, prefix = self.anchored[key]
+        for m in finditer_at(anchor, text, words):
             lo = max(0, m.start() - 6)
             p = prefix.search(text, lo, m.start())
             level = p.start("level") if p and p.group("level") else None
@@ -259,10 +278,10 @@ class EntityRules:
         yield from found
 
     def _level_bodies(self, text: str, places: dict[int, Candidate]) -> Iterator[Candidate]:
-        for key in ("party_committee_re", "rule_of_law_office_re", "government_re", "department_re"):
-            if self.rules[f"{key}_requires"] not in text:
+        for regex, required in self.level_bodies:
+            if required not in text:
                 continue
-            for m in self.re[key].finditer(text):
+            for m in regex.finditer(text):
                 yield self._with_place(places, m.start(), m.end(), m.start("level"), "GovernmentBody")
         for key in ("court", "congress"):
             for start, end, level, _ in self._anchored(text, key):
@@ -429,41 +448,40 @@ class EntityRules:
 
     def _program_shapes(self, text: str, places: dict[int, Candidate]) -> Iterator[Candidate]:
         bad = self.words["not_program_words"]
-        for pattern, regex in self.re["programs"]:
-            required = pattern.get("requires", "")
+        for pattern, regex in self.programs:
+            required = pattern.requires
             if required not in text:
                 continue
-            found = finditer_near(regex, text, required, pattern["reach"]) if "reach" in pattern \
+            found = finditer_near(regex, text, required, pattern.reach) if pattern.reach is not None \
                 else regex.finditer(text)
             for m in found:
-                if pattern.get("window"):
+                if pattern.window:
                     start = self.window.start(text, m.start())
-                    if pattern.get("after_places"):  # 宁波市 + 网络安全宣传周: the place holds it
+                    if pattern.after_places:  # 宁波市 + 网络安全宣传周: the place holds it
                         start = max([start, *(i for i in range(start, m.start()) if i in places)])
-                    if "follows" in pattern and not text.endswith(tuple(pattern["follows"]), 0, m.start()):
+                    if pattern.follows is not None and not text.endswith(pattern.follows, 0, m.start()):
                         continue  # 临泽县公安局 + 2024年…工作要点: a bureau's yearly plan
-                    if pattern.get("after_units"):  # 郭家店派出所 + 老乔说事调解室: the station runs it
+                    if pattern.after_units:  # 郭家店派出所 + 老乔说事调解室: the station runs it
                         start += self._inner_unit_end(text[start:m.start()])
                     body = text[start:m.start()]
-                    if pattern.get("min_body", 2) <= len(body) <= pattern.get("max_body", len(body)) \
-                            and body not in pattern.get("bad_bodies", ()) \
-                            and re.search(pattern.get("body_re", ""), body):
-                        campaign = pattern.get("drop_head")
-                        head = self.re["campaign_head_re"].search(m.group()) if campaign else None
+                    if pattern.min_body <= len(body) <= (len(body) if pattern.max_body is None else pattern.max_body) \
+                            and body not in pattern.bad_bodies and re.search(pattern.body_re, body):
+                        head = self.re["campaign_head_re"].search(m.group()) if pattern.drop_head else None
                         end = m.end() - len(head.group()) if head else m.end()  # 反电诈(专项行动)
-                        yield Candidate(start, end, pattern.get("kind", "Program"), "pattern")
+                        yield Candidate(start, end, pattern.kind, "pattern")
                     continue
-                start = m.start() - pattern["before"] if "before" in pattern else m.start("name")
-                if pattern.get("after_place"):
+                before = pattern.before
+                start = m.start() - before if before is not None else m.start("name")
+                if pattern.after_place:
                     start = self._place_before(text, m.start(), places)
-                elif text[start:m.start()] in pattern.get("modifiers", ()):  # 行刑 + 反向衔接
-                    named = max(start - pattern["before"], self.window.start(text, start))
-                    start = named if start - named == pattern["before"] else -1
-                body = text[max(0, start):m.start()] if "before" in pattern else ""
+                elif text[start:m.start()] in pattern.modifiers:  # 行刑 + 反向衔接
+                    named = max(start - before, self.window.start(text, start))
+                    start = named if start - named == before else -1
+                body = text[max(0, start):m.start()] if before is not None else ""
                 if start < 0 or (body and not _CJK_RUN.fullmatch(body)):
                     continue
                 if not text.startswith(bad, start):
-                    yield Candidate(start, m.end(), pattern.get("kind", "Program"), "pattern")
+                    yield Candidate(start, m.end(), pattern.kind, "pattern")
 
     def _place_before(self, text: str, end: int, places: dict[int, Candidate]) -> int:
         """Where the place name ending at `end` starts (浦江经验: a county without its 县; a place the

@@ -7,15 +7,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from policekg.extract.doc_state import state
+from policekg.extract.marks import CLAUSE_END, SENTENCE_END
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 _LINE = re.compile(r"[^\s][^\n]*")  # from a line's first visible character to its end
-#: What ends a sentence in a normalised report: stops (NFKC keeps 。 and folds ！？； to ASCII) and line ends,
-#: with the closing quotes and spaces that follow them.
-SENTENCE_END = re.compile(r"[。!?;\n][”’\"」』)]*\s*")
-_CLAUSE_END = re.compile(r"[,，。;；:：!！?？]")
+
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ def paragraphs(text: str) -> list[Block]:
 
 def clauses(text: str) -> list[str]:
     """The clauses of a sentence, split at Chinese and ASCII commas, stops and semicolons."""
-    return [c.strip() for c in _CLAUSE_END.split(text) if c.strip()]
+    return [c.strip() for c in CLAUSE_END.split(text) if c.strip()]
 
 
 def doc_text(doc: Doc) -> str:

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from policekg.extract.lexicon import national_entries
-from policekg.extract.name_window import QUOTES
+from policekg.extract.marks import NAME_QUOTE_PAIRS, QUOTES
 from policekg.extract.overlaps import FAMILY
 from policekg.extract.patterns import compile_alternation
 
@@ -48,7 +48,8 @@ class Namer:
         self._law_prefixes = tuple(rules["law_prefixes"])
         self._app_suffixes = tuple(rules["app_suffixes"])
         heads = compile_alternation(rules["quoted_platform_heads"])
-        self._quoted_platform = re.compile(f"[“\"「『]([^”\"」』]+)[”\"」』](?:{heads})")
+        opening, closing = re.escape("".join(NAME_QUOTE_PAIRS)), re.escape("".join(dict.fromkeys(NAME_QUOTE_PAIRS.values())))
+        self._quoted_platform = re.compile(f"[{opening}]([^{closing}]+)[{closing}](?:{heads})")
         self._aliases = aliases  # (kind family, spelling) -> canonical lexicon name
 
     def lexicon(self, family: str, name: str) -> str | None:

@@ -14,10 +14,11 @@ from functools import lru_cache
 from itertools import groupby
 from typing import Any, NamedTuple
 
+from policekg.extract.marks import DOUBLE_QUOTES
 from policekg.extract.patterns import compile_alternation
 
 _CHINESE = re.compile("[\u4e00-\u9fff]")
-_SPACES_AND_QUOTES = re.compile(r"[\s“”\"]")
+_SPACES_AND_QUOTES = re.compile(f"[\\s{DOUBLE_QUOTES}]")
 
 
 class Quote(NamedTuple):

@@ -27,9 +27,10 @@ from typing import Any
 import numpy as np
 from policekg.extract.blocks import doc_text, warn
 from policekg.extract.doc_state import state
-from policekg.extract.issuer_context import LEVEL_WORDS, IssuerContext, issuer_context
+from policekg.extract.issuer_context import IssuerContext, issuer_context
 from policekg.extract.lexicon import Gazetteer, gazetteer, national_entries, police_departments
-from policekg.extract.name_window import QUOTES, NameWindow, letters
+from policekg.extract.marks import LEVEL_WORDS, QUOTES
+from policekg.extract.name_window import NameWindow, letters
 from policekg.extract.names import national_namer
 from policekg.extract.overlaps import Candidate, resolve_overlaps
 from policekg.extract.patterns import (

@@ -30,8 +30,8 @@ from policekg.extract.blocks import doc_text
 from policekg.extract.clauses import Clauses
 from policekg.extract.doc_state import state
 from policekg.extract.issuer_context import IssuerContext
+from policekg.extract.marks import OPENING_QUOTES
 from policekg.extract.model import LEGAL_KINDS, Entity, Measure, Relation, Section, entity_key, measure_key
-from policekg.extract.name_window import OPENING_QUOTES
 from policekg.extract.patterns import compile_alternation, load_patterns
 from spacy.language import Language
 from spacy.tokens import Doc

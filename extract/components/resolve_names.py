@@ -20,8 +20,9 @@ from policekg.extract.aliases import fold_aliases
 from policekg.extract.blocks import warn
 from policekg.extract.clauses import sentences_of
 from policekg.extract.doc_state import state
-from policekg.extract.issuer_context import COUNTY_WORDS, IssuerContext, issuer_context
+from policekg.extract.issuer_context import IssuerContext, issuer_context
 from policekg.extract.lexicon import gazetteer
+from policekg.extract.marks import COUNTY_WORDS
 from policekg.extract.model import LEGAL_KINDS, Entity, Mention, entity_key
 from policekg.extract.names import Namer, national_namer
 from policekg.extract.patterns import load_patterns

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from spacy.tokens import Doc
 
 if TYPE_CHECKING:
-    from policekg.extract.blocks import Block
-    from policekg.extract.clauses import Sentences
-    from policekg.extract.issuer_context import IssuerContext
     from policekg.extract.model import Entity, Observation, Relation, ReportMeta, Section
+    from policekg.extract.names.issuer_context import IssuerContext
+    from policekg.extract.text.blocks import Block
+    from policekg.extract.text.clauses import Sentences
 
 #: The one `doc.user_data` entry our pipeline uses.
 STATE_KEY = "policekg"

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from policekg.extract.errors import ExtractionError
-from policekg.extract.indicators import IndicatorRules
+from policekg.extract.figures.indicators import IndicatorRules
 from policekg.extract.model import ENTITY_KINDS, LEGAL_KINDS, Extraction
 from policekg.extract.patterns import load_patterns
 from policekg.extract.pipeline import Extractor

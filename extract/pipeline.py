@@ -27,13 +27,20 @@ from dataclasses import replace
 from typing import Any
 
 import spacy
-from policekg.extract import components  # noqa: F401  (registers the factories)
-from policekg.extract.blocks import doc_text
-from policekg.extract.char_tokenizer import CharTokenizer
 from policekg.extract.doc_state import begin, state
 from policekg.extract.errors import ExtractionError
+
+# importing a component's module registers its factory
+from policekg.extract.figures import observations  # noqa: F401
+from policekg.extract.metadata import report_metadata  # noqa: F401
 from policekg.extract.model import Extraction, ReportMeta
+from policekg.extract.names import entity_rules, resolve_names  # noqa: F401
 from policekg.extract.normalize import normalize
+from policekg.extract.relations import relations  # noqa: F401
+from policekg.extract.structure import report_structure  # noqa: F401
+from policekg.extract.text import sentences  # noqa: F401
+from policekg.extract.text.blocks import doc_text
+from policekg.extract.text.char_tokenizer import CharTokenizer
 from spacy.language import Language
 from spacy.tokens import Doc
 

@@ -14,8 +14,8 @@ from functools import lru_cache
 from itertools import groupby
 from typing import Any, NamedTuple
 
-from policekg.extract.marks import DOUBLE_QUOTES
 from policekg.extract.patterns import compile_alternation
+from policekg.extract.text.marks import DOUBLE_QUOTES
 
 _CHINESE = re.compile("[\u4e00-\u9fff]")
 _SPACES_AND_QUOTES = re.compile(f"[\\s{DOUBLE_QUOTES}]")

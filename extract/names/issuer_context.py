@@ -14,8 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from policekg.extract.lexicon import Gazetteer
-from policekg.extract.marks import RANK
+from policekg.extract.names.lexicon import Gazetteer
+from policekg.extract.text.marks import RANK
 
 _BRANCH = re.compile(r"^(?P<city>[\u4e00-\u9fff]+?市)公安局(?P<place>[\u4e00-\u9fff]+?)分局$")
 _BUREAU = re.compile(r"^(?P<place>[\u4e00-\u9fff]+?(?:自治区|自治州|自治县|省|市|县|区|州|旗|盟))"

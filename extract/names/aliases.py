@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from policekg.extract.model import Entity
-from policekg.extract.names import without_parentheses
+from policekg.extract.names.canonical import without_parentheses
 from policekg.schema.vocabulary import ENTITY_CLASSES
 
 #: The kinds whose short spellings fold into a long name: the report's own coinages (the program and

@@ -7,7 +7,7 @@ units are measure words), ordinals and codes (第一, 2.0, 12·4), numbers insid
 (“八个多跨制度”, 《…十条措施》) and one-character Chinese numerals that are part of names (三项制度,
 办案一件事) unless a counting word (共, 累计) comes before them.
 
-Each figure gets its indicator phrase (see `extract.indicators`), its period (the report year unless
+Each figure gets its indicator phrase (see `extract.figures.indicators`), its period (the report year unless
 the sentence says 截至2022年12月20日 or names another year), the measure whose paragraph holds it, and
 `about`: the entities (from `resolve_names`, which runs first) named in the figure's clause. A figure in
 a planned measure is for the year after the report's unless its sentence says otherwise.
@@ -21,13 +21,13 @@ import re
 from operator import itemgetter
 from typing import Any
 
-from policekg.extract.blocks import doc_text
-from policekg.extract.clauses import sentences_of
 from policekg.extract.doc_state import state
-from policekg.extract.indicators import IndicatorRules
+from policekg.extract.figures.indicators import IndicatorRules
 from policekg.extract.model import Mention, Observation
-from policekg.extract.numbers import NUMERAL_CHARS, parse_number
 from policekg.extract.patterns import compile_alternation, load_patterns
+from policekg.extract.text.blocks import doc_text
+from policekg.extract.text.clauses import sentences_of
+from policekg.extract.text.numbers import NUMERAL_CHARS, parse_number
 from spacy.language import Language
 from spacy.tokens import Doc
 

@@ -2,7 +2,7 @@
 
 The same program or law named in two reports must become one node, so quote marks, a generic suffix
 (“一村一辅警”工作机制 → 一村一辅警), the 中华人民共和国 prefix of a law and the APP of an app are dropped
-here. What depends on the issuer (市局 → 慈溪市公安局) is `extract.components.resolve_names`' job.
+here. What depends on the issuer (市局 → 慈溪市公安局) is `extract.names.resolve_names`' job.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from policekg.extract.lexicon import national_entries
-from policekg.extract.marks import NAME_QUOTE_PAIRS, QUOTES
-from policekg.extract.overlaps import FAMILY
+from policekg.extract.names.lexicon import national_entries
+from policekg.extract.names.overlaps import FAMILY
 from policekg.extract.patterns import compile_alternation
+from policekg.extract.text.marks import NAME_QUOTE_PAIRS, QUOTES
 
 _PAREN = re.compile(r"\([^()]*\)")
 _NO_QUOTES = str.maketrans("", "", QUOTES + "《》")

@@ -10,9 +10,9 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 
-from policekg.extract.blocks import doc_text
 from policekg.extract.doc_state import state
 from policekg.extract.model import Mention
+from policekg.extract.text.blocks import doc_text
 from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import accumulate
 
-from policekg.extract.marks import DOUBLE_QUOTES
+from policekg.extract.text.marks import DOUBLE_QUOTES
 
 #: The marks a name may carry inside it.
 _MARK = re.compile(f"[{DOUBLE_QUOTES}]")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from policekg.extract.doc_state import state
-from policekg.extract.marks import CLAUSE_END, SENTENCE_END
+from policekg.extract.text.marks import CLAUSE_END, SENTENCE_END
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

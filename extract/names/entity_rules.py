@@ -7,13 +7,13 @@ Names are found four ways, all driven by data in `schema/`:
 
 - lexicon: national names and places (`schema/lexicon/`), matched with a `PhraseMatcher`;
 - head words: a unit, body or platform is a run of characters ending in 派出所/大队/中心/平台/系统…,
-  starting after the nearest verb or function word (`extract.name_window`);
+  starting after the nearest verb or function word (`extract.names.name_window`);
 - level words: 市局, 市委, 县政府, 区检察院, 市卫生健康局 (a one-character level and a body word),
   taking the place in front of them when there is one (宁波市 + 检察院);
-- quotes and program shapes: quoted phrases that pass `extract.quotes`, 《titles》 with a legal head
+- quotes and program shapes: quoted phrases that pass `extract.names.quotes`, 《titles》 with a legal head
   word, AB衔接, 一X一Y, X+Y, …经验, …2.0, …负面清单.
 
-Overlaps are settled by `extract.overlaps.resolve_overlaps` (longest match wins within a family).
+Overlaps are settled by `extract.names.overlaps.resolve_overlaps` (longest match wins within a family).
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
-from policekg.extract.blocks import doc_text, warn
 from policekg.extract.doc_state import state
-from policekg.extract.issuer_context import IssuerContext, issuer_context
-from policekg.extract.lexicon import Gazetteer, gazetteer, national_entries, police_departments
-from policekg.extract.marks import LEVEL_WORDS, QUOTES
-from policekg.extract.name_window import NameWindow, letters
-from policekg.extract.names import national_namer
-from policekg.extract.overlaps import Candidate, resolve_overlaps
+from policekg.extract.names.canonical import national_namer
+from policekg.extract.names.issuer_context import IssuerContext, issuer_context
+from policekg.extract.names.lexicon import Gazetteer, gazetteer, national_entries, police_departments
+from policekg.extract.names.name_window import NameWindow, letters
+from policekg.extract.names.overlaps import Candidate, resolve_overlaps
+from policekg.extract.names.quotes import QuoteClassifier, find_quotes
+from policekg.extract.names.unquoted import UnquotedText
 from policekg.extract.patterns import (
     compile_alternation,
     finditer_at,
@@ -40,8 +40,8 @@ from policekg.extract.patterns import (
     load_patterns,
     load_rules,
 )
-from policekg.extract.quotes import QuoteClassifier, find_quotes
-from policekg.extract.unquoted import UnquotedText
+from policekg.extract.text.blocks import doc_text, warn
+from policekg.extract.text.marks import LEVEL_WORDS, QUOTES
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher

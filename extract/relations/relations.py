@@ -26,13 +26,13 @@ from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from policekg.extract.blocks import doc_text
-from policekg.extract.clauses import Clauses
 from policekg.extract.doc_state import state
-from policekg.extract.issuer_context import IssuerContext
-from policekg.extract.marks import OPENING_QUOTES
 from policekg.extract.model import LEGAL_KINDS, Entity, Measure, Relation, Section, entity_key, measure_key
+from policekg.extract.names.issuer_context import IssuerContext
 from policekg.extract.patterns import compile_alternation, load_patterns
+from policekg.extract.text.blocks import doc_text
+from policekg.extract.text.clauses import Clauses
+from policekg.extract.text.marks import OPENING_QUOTES
 from spacy.language import Language
 from spacy.tokens import Doc
 

@@ -1,11 +1,11 @@
 """`resolve_names`: turns the names `entity_rules` found into `Entity` objects with canonical names.
 
 Every span becomes a mention of one entity. The canonical name depends on the kind: programs, laws
-and platforms are named by their words alone (`extract.names`), organisations in the context of the
-issuer (`extract.abbreviations`: 市局 → the issuer, 市委 → 中共慈溪市委), places by the gazetteer.
+and platforms are named by their words alone (`extract.names.canonical`), organisations in the context of the
+issuer (`extract.names.abbreviations`: 市局 → the issuer, 市委 → 中共慈溪市委), places by the gazetteer.
 A local unit (周巷派出所) gets the issuer as `parent`, which puts the issuer into its IRI.
 Finally short spellings are folded into the long name they abbreviate (共享平台 → 宁波电子证明共享核查
-平台, 无证办 → 无证件(证明)办事) when exactly one candidate fits (`extract.aliases`).
+平台, 无证办 → 无证件(证明)办事) when exactly one candidate fits (`extract.names.aliases`).
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import NamedTuple
 
-from policekg.extract.abbreviations import Abbreviations
-from policekg.extract.aliases import fold_aliases
-from policekg.extract.blocks import warn
-from policekg.extract.clauses import sentences_of
 from policekg.extract.doc_state import state
-from policekg.extract.issuer_context import IssuerContext, issuer_context
-from policekg.extract.lexicon import gazetteer
-from policekg.extract.marks import COUNTY_WORDS
 from policekg.extract.model import LEGAL_KINDS, Entity, Mention, entity_key
-from policekg.extract.names import Namer, national_namer
+from policekg.extract.names.abbreviations import Abbreviations
+from policekg.extract.names.aliases import fold_aliases
+from policekg.extract.names.canonical import Namer, national_namer
+from policekg.extract.names.issuer_context import IssuerContext, issuer_context
+from policekg.extract.names.lexicon import gazetteer
 from policekg.extract.patterns import load_patterns
+from policekg.extract.text.blocks import warn
+from policekg.extract.text.clauses import sentences_of
+from policekg.extract.text.marks import COUNTY_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 

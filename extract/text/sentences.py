@@ -12,8 +12,8 @@ back from the token arrays).
 from __future__ import annotations
 
 import numpy as np
-from policekg.extract.blocks import sentence_ends
 from policekg.extract.doc_state import state
+from policekg.extract.text.blocks import sentence_ends
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc

@@ -17,11 +17,11 @@ import re
 from datetime import date
 from typing import Any
 
-from policekg.extract.blocks import Block, doc_paragraphs, warn
 from policekg.extract.doc_state import state
 from policekg.extract.model import ReportMeta
-from policekg.extract.numbers import chinese_to_int
 from policekg.extract.patterns import compile_alternation, load_patterns
+from policekg.extract.text.blocks import Block, doc_paragraphs, warn
+from policekg.extract.text.numbers import chinese_to_int
 from spacy.language import Language
 from spacy.tokens import Doc
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from policekg.extract.marks import QUOTE_PAIRS, QUOTES
+from policekg.extract.text.marks import QUOTE_PAIRS, QUOTES
 
 
 class NameWindow:

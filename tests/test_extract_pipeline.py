@@ -4,6 +4,7 @@ everything on the Doc in one typed state, and start only from rule files that ma
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Callable
 from typing import Any
@@ -14,7 +15,8 @@ from conftest import small_report
 from policekg.extract import Extractor, patterns
 from policekg.extract.doc_state import STATE_KEY, DocState
 from policekg.extract.errors import PatternFileError
-from policekg.extract.pattern_schema import SCHEMAS
+from policekg.extract.names.programs import ANCHOR_RULES, WINDOW_RULES, Site, after_place
+from policekg.extract.pattern_schema import SCHEMAS, ProgramPattern
 from policekg.extract.patterns import check_rules, load_rules
 from policekg.extract.pipeline import COMPONENTS, build_nlp
 
@@ -98,3 +100,20 @@ def test_a_mistyped_rule_key_stops_the_pipeline_at_start_up(monkeypatch: pytest.
     finally:
         patterns.load_rules.cache_clear()
         patterns.load_patterns.cache_clear()
+
+
+def test_every_program_pattern_option_has_a_named_rule() -> None:
+    """An option added to `ProgramPattern` without a rule in the tables would be read by nothing."""
+    read_by_shapes = {"name", "re", "anchor_re", "requires", "reach", "before", "window", "kind", "min_body",
+                      "max_body", "bad_bodies", "body_re", "drop_head"}
+    ruled = {option for option, _ in (*WINDOW_RULES, *ANCHOR_RULES)}
+    assert {f.name for f in dataclasses.fields(ProgramPattern)} - read_by_shapes == ruled
+
+
+def test_a_program_shape_rule_reads_one_option(extractor: Extractor) -> None:
+    """`after_place`: 浦江经验 is named after its county (a county without its 县), 办理经验 after nothing."""
+    shapes = extractor.nlp.get_pipe("entity_rules").program_shapes
+    (experience, regex), = [(p, r) for p, r in shapes.patterns if p.name == "experience"]
+    for text, start in (("推广浦江经验。", 2), ("总结办理经验。", -1)):
+        site = Site(text, regex.search(text), {})
+        assert after_place(shapes, experience, site, 0) == start

@@ -11,7 +11,7 @@ Names are found four ways, all driven by data in `schema/`:
 - level words: 市局, 市委, 县政府, 区检察院, 市卫生健康局 (a one-character level and a body word),
   taking the place in front of them when there is one (宁波市 + 检察院);
 - quotes and program shapes: quoted phrases that pass `extract.names.quotes`, 《titles》 with a legal head
-  word, AB衔接, 一X一Y, X+Y, …经验, …2.0, …负面清单.
+  word, and program shapes (AB衔接, 一X一Y, X+Y, …经验, …2.0, …负面清单: `extract.names.programs`).
 
 Overlaps are settled by `extract.names.overlaps.resolve_overlaps` (longest match wins within a family).
 """
@@ -31,12 +31,12 @@ from policekg.extract.names.issuer_context import IssuerContext, issuer_context
 from policekg.extract.names.lexicon import Gazetteer, gazetteer, national_entries, police_departments
 from policekg.extract.names.name_window import NameWindow, letters
 from policekg.extract.names.overlaps import Candidate, resolve_overlaps
+from policekg.extract.names.programs import ProgramShapes
 from policekg.extract.names.quotes import QuoteClassifier, find_quotes
 from policekg.extract.names.unquoted import UnquotedText
 from policekg.extract.patterns import (
     compile_alternation,
     finditer_at,
-    finditer_near,
     load_patterns,
     load_rules,
 )
@@ -139,7 +139,9 @@ class EntityRules:
             ("party_committee_re", "party_committee_re_requires"),
             ("rule_of_law_office_re", "rule_of_law_office_re_requires"),
             ("government_re", "government_re_requires"), ("department_re", "department_re_requires")))
-        self.programs = [(p, re.compile(p.re or p.anchor_re)) for p in load_rules("entity_rules").program_patterns]
+        self.program_shapes = ProgramShapes(
+            load_rules("entity_rules").program_patterns, self.window, self.gaz, self._inner_unit_end,
+            self.re["campaign_head_re"], self.words["not_program_words"], self.words["place_suffixes"])
         heads = sorted(((h, kind) for kind, hs in r["legal_heads"].items() for h in hs), key=lambda x: -len(x[0]))
         self.legal_heads = {}
         for head, kind in heads:  # a head listed under two kinds: the first listed
@@ -158,7 +160,7 @@ class EntityRules:
         bureaus = list(self._bureaus(text, places))
         found = [*self._lexicon(text, matches), *place_list, *self._local_places(text), *bureaus,
                  *self._level_bodies(text, places), *self._org_heads(text, quotes, bureaus), *self._platforms(text),
-                 *self._legal(text), *self._quoted(text, quotes), *self._program_shapes(text, places)]
+                 *self._legal(text), *self._quoted(text, quotes), *self.program_shapes(text, places)]
         found = resolve_overlaps(found + list(self._repeats(text, found)) + list(self._listed_platforms(text, found)))
         state(doc).named = _named(doc, text, found)
         self._warn_on_script(text, doc)
@@ -446,54 +448,6 @@ class EntityRules:
         for q, kind in zip(quotes, self.quotes.classify(text, quotes, self.known_platforms)):
             if kind:
                 yield Candidate(q.inner_start, q.inner_end, kind, "quote", quoted=True)
-
-    def _program_shapes(self, text: str, places: dict[int, Candidate]) -> Iterator[Candidate]:
-        bad = self.words["not_program_words"]
-        for pattern, regex in self.programs:
-            required = pattern.requires
-            if required not in text:
-                continue
-            found = finditer_near(regex, text, required, pattern.reach) if pattern.reach is not None \
-                else regex.finditer(text)
-            for m in found:
-                if pattern.window:
-                    start = self.window.start(text, m.start())
-                    if pattern.after_places:  # 宁波市 + 网络安全宣传周: the place holds it
-                        start = max([start, *(i for i in range(start, m.start()) if i in places)])
-                    if pattern.follows is not None and not text.endswith(pattern.follows, 0, m.start()):
-                        continue  # 临泽县公安局 + 2024年…工作要点: a bureau's yearly plan
-                    if pattern.after_units:  # 郭家店派出所 + 老乔说事调解室: the station runs it
-                        start += self._inner_unit_end(text[start:m.start()])
-                    body = text[start:m.start()]
-                    if pattern.min_body <= len(body) <= (len(body) if pattern.max_body is None else pattern.max_body) \
-                            and body not in pattern.bad_bodies and re.search(pattern.body_re, body):
-                        head = self.re["campaign_head_re"].search(m.group()) if pattern.drop_head else None
-                        end = m.end() - len(head.group()) if head else m.end()  # 反电诈(专项行动)
-                        yield Candidate(start, end, pattern.kind, "pattern")
-                    continue
-                before = pattern.before
-                start = m.start() - before if before is not None else m.start("name")
-                if pattern.after_place:
-                    start = self._place_before(text, m.start(), places)
-                elif text[start:m.start()] in pattern.modifiers:  # 行刑 + 反向衔接
-                    named = max(start - before, self.window.start(text, start))
-                    start = named if start - named == before else -1
-                body = text[max(0, start):m.start()] if before is not None else ""
-                if start < 0 or (body and not _CJK_RUN.fullmatch(body)):
-                    continue
-                if not text.startswith(bad, start):
-                    yield Candidate(start, m.end(), pattern.kind, "pattern")
-
-    def _place_before(self, text: str, end: int, places: dict[int, Candidate]) -> int:
-        """Where the place name ending at `end` starts (浦江经验: a county without its 县; a place the
-        text names), or -1: a work model is named after where it began, not after a verb or a noun
-        (办理经验, 调解工作室经验 name no model)."""
-        if end in places:
-            return places[end].start
-        body = text[max(0, end - 2):end]
-        if any(self.gaz.lookup(body + suffix) for suffix in self.rules["place_suffixes"]):
-            return end - 2
-        return -1
 
     def _repeats(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
         """Later mentions of a program already named (两法衔接 after “两法衔接”, 办案“一件事”); the

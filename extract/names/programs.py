@@ -1,6 +1,8 @@
-"""Programs written without quotes, found by their shape (AB衔接, 一X一Y, X+Y, …经验, …2.0, …行动).
+"""Programs: quoted phrases the quote classifier accepts, later mentions of a program already named, and
+programs written without quotes, found by their shape (AB衔接, 一X一Y, X+Y, …经验, …2.0, …行动).
 
-The shapes are data: `program_patterns` in `schema/patterns/entity_rules.json`, each a regex with
+`ProgramFinders` is a finder of `entity_rules` (mixed into `EntityRules`, which compiles the rules they
+share). The shapes are data: `program_patterns` in `schema/patterns/entity_rules.json`, each a regex with
 options (`pattern_schema.ProgramPattern`). A pattern reads a name one of two ways. With `window` the
 name runs left from the matched head word to the nearest stop word (`NameWindow`); otherwise the match
 holds the name (the group `name` of `re`), or `before` characters in front of its `anchor_re`.
@@ -14,13 +16,53 @@ import re
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from policekg.extract.names.canonical import Namer
 from policekg.extract.names.lexicon import Gazetteer
 from policekg.extract.names.name_window import NameWindow
 from policekg.extract.names.overlaps import Candidate
+from policekg.extract.names.quotes import QuoteClassifier
+from policekg.extract.names.unquoted import UnquotedText
 from policekg.extract.pattern_schema import ProgramPattern
 from policekg.extract.patterns import finditer_near
+from policekg.extract.text.marks import QUOTES
 
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
+_QUOTE_MARK = re.compile(f"[{re.escape(QUOTES)}]")
+
+
+class ProgramFinders:
+    """The `program` family's finders (quoted phrases are programs or platforms: the classifier says)."""
+
+    # made once by `EntityRules.initialize`
+    quotes: QuoteClassifier
+    known_platforms: frozenset[str]  # the national lexicon's platform spellings
+    namer: Namer
+
+    def _quoted(self, text: str, quotes: list) -> Iterator[Candidate]:
+        for q, kind in zip(quotes, self.quotes.classify(text, quotes, self.known_platforms)):
+            if kind:
+                yield Candidate(q.inner_start, q.inner_end, kind, "quote", quoted=True)
+
+    def _repeats(self, text: str, found: list[Candidate]) -> Iterator[Candidate]:
+        """Later mentions of a program already named (两法衔接 after “两法衔接”, 办案“一件事”); the
+        lexicon's programs are matched everywhere already. A stretch some rule already calls a program
+        is left out: a pattern match ranks last, so it could only lose to that one (see `overlaps`)."""
+        programs = {(c.start, c.end) for c in found if c.kind == "Program"}
+        surfaces = {text[c.start:c.end] for c in found if c.kind == "Program" and c.source != "lexicon"}
+        names = {self.namer.program(surface) for surface in surfaces}
+        unquoted = UnquotedText(text) if names else None
+        for name in names:
+            if len(name) < 3:
+                continue
+            for start, end in unquoted.find_all(name):
+                # 办案“一件事”: the closing mark too
+                end += text[end:end + 1] in ("”", "\"") and "“" in text[start:end]
+                if (start, end) not in programs:
+                    yield Candidate(start, end, "Program", "pattern", quoted=_is_quoted(text, start, end))
+
+
+def _is_quoted(text: str, start: int, end: int) -> bool:
+    return _QUOTE_MARK.search(text, max(0, start - 1), end + 1) is not None
 
 
 class Site(NamedTuple):

@@ -1,4 +1,5 @@
-"""What the components leave on a Doc for the ones after them: one typed `DocState` per Doc.
+"""What the components leave on a Doc for the ones after them: one typed `DocState` per Doc, and the
+accessors that find what the text gives (paragraphs, sentences) once per Doc.
 
 The state lives in `doc.user_data[STATE_KEY]` (so it travels with the Doc as spaCy's own extension
 values do) and every field has one writer, named beside it. Components read and write it through
@@ -12,13 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from policekg.extract.text.blocks import Block, paragraphs
+from policekg.extract.text.clauses import Sentences
+from policekg.extract.text.marks import SENTENCE_END
+from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
 if TYPE_CHECKING:
     from policekg.extract.model import Entity, Observation, Relation, ReportMeta, Section
     from policekg.extract.names.issuer_context import IssuerContext
-    from policekg.extract.text.blocks import Block
-    from policekg.extract.text.clauses import Sentences
 
 #: The one `doc.user_data` entry our pipeline uses.
 STATE_KEY = "policekg"
@@ -40,10 +43,10 @@ class DocState:
     observations: list[Observation] = field(default_factory=list)  # observations
     relations: list[Relation] = field(default_factory=list)  # relations
     # -- what the text gives, found once on first use by the function named and shared by the components
-    paragraphs: list[Block] | None = None  # blocks.doc_paragraphs
-    sentence_ends: list[int] | None = None  # blocks.sentence_ends
-    sentence_starts: list[int] | None = None  # the sentences component (clauses.Sentences if it did not run)
-    sentences: Sentences | None = None  # clauses.sentences_of
+    paragraphs: list[Block] | None = None  # doc_paragraphs
+    sentence_ends: list[int] | None = None  # sentence_ends
+    sentence_starts: list[int] | None = None  # the sentences component (sentences_of if it did not run)
+    sentences: Sentences | None = None  # sentences_of
 
 
 def begin(doc: Doc, text: str, overrides: dict[str, Any] | None = None) -> DocState:
@@ -57,6 +60,44 @@ def state(doc: Doc) -> DocState:
     """The Doc's state, begun here from `Doc.text` when the Doc did not come through the Extractor."""
     found = doc.user_data.get(STATE_KEY)
     return found if found is not None else begin(doc, doc.text)
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text as the pipeline keeps it (spaCy rebuilds `Doc.text` from every token on each access)."""
+    return state(doc).text
+
+
+def doc_paragraphs(doc: Doc) -> list[Block]:
+    """The Doc's paragraphs (`blocks.paragraphs`), split once per Doc for every component that reads them."""
+    found = state(doc)
+    if found.paragraphs is None:
+        found.paragraphs = paragraphs(found.text)
+    return found.paragraphs
+
+
+def sentence_ends(doc: Doc) -> list[int]:
+    """Offsets where the Doc's sentences end (the next one starts there), found once per Doc."""
+    found = state(doc)
+    if found.sentence_ends is None:
+        found.sentence_ends = [m.end() for m in SENTENCE_END.finditer(found.text)]
+    return found.sentence_ends
+
+
+def sentences_of(doc: Doc) -> Sentences:
+    """The Doc's `Sentences`, made once and shared by the components that cite sentences (names,
+    figures and relations often cite the same one: it is stripped once)."""
+    found = state(doc)
+    if found.sentences is None:
+        if found.sentence_starts is None:  # the sentences component did not run: read `doc.sents`' starts
+            rows = doc.to_array([IDX, SENT_START]) if len(doc) else None
+            found.sentence_starts = (rows[rows[:, 1] == 1, 0].tolist() if rows is not None else []) or [0]
+        found.sentences = Sentences(found.text, found.sentence_starts)
+    return found.sentences
+
+
+def warn(doc: Doc, message: str) -> None:
+    """Add a note for the user to the Doc's warnings."""
+    state(doc).warnings.append(message)
 
 
 #: The fields a spaCy user reads (and a test may set) as `doc._.<name>`; the factories' `requires` and

@@ -27,7 +27,7 @@ from dataclasses import replace
 from typing import Any
 
 import spacy
-from policekg.extract.doc_state import begin, state
+from policekg.extract.doc_state import begin, doc_text, state
 from policekg.extract.errors import ExtractionError
 
 # importing a component's module registers its factory
@@ -39,7 +39,6 @@ from policekg.extract.normalize import normalize
 from policekg.extract.relations import relations  # noqa: F401
 from policekg.extract.structure import report_structure  # noqa: F401
 from policekg.extract.text import sentences  # noqa: F401
-from policekg.extract.text.blocks import doc_text
 from policekg.extract.text.char_tokenizer import CharTokenizer
 from spacy.language import Language
 from spacy.tokens import Doc

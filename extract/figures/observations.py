@@ -21,12 +21,10 @@ import re
 from operator import itemgetter
 from typing import Any
 
-from policekg.extract.doc_state import state
+from policekg.extract.doc_state import doc_text, sentences_of, state
 from policekg.extract.figures.indicators import IndicatorRules
 from policekg.extract.model import Mention, Observation
 from policekg.extract.patterns import compile_alternation, load_patterns
-from policekg.extract.text.blocks import doc_text
-from policekg.extract.text.clauses import sentences_of
 from policekg.extract.text.numbers import NUMERAL_CHARS, parse_number
 from spacy.language import Language
 from spacy.tokens import Doc

@@ -17,10 +17,10 @@ import re
 from datetime import date
 from typing import Any
 
-from policekg.extract.doc_state import state
+from policekg.extract.doc_state import doc_paragraphs, state, warn
 from policekg.extract.model import ReportMeta
 from policekg.extract.patterns import compile_alternation, load_patterns
-from policekg.extract.text.blocks import Block, doc_paragraphs, warn
+from policekg.extract.text.blocks import Block
 from policekg.extract.text.numbers import chinese_to_int
 from spacy.language import Language
 from spacy.tokens import Doc

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from policekg.extract.doc_state import state
+from policekg.extract.doc_state import doc_text, state, warn
 from policekg.extract.names.canonical import national_namer
 from policekg.extract.names.issuer_context import issuer_context
 from policekg.extract.names.legal import LegalFinders
@@ -41,7 +41,6 @@ from policekg.extract.patterns import (
     load_patterns,
     load_rules,
 )
-from policekg.extract.text.blocks import doc_text, warn
 from policekg.extract.text.marks import LEVEL_WORDS
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language

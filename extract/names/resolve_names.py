@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import NamedTuple
 
-from policekg.extract.doc_state import state
+from policekg.extract.doc_state import sentences_of, state, warn
 from policekg.extract.model import LEGAL_KINDS, Entity, Mention, entity_key
 from policekg.extract.names.abbreviations import Abbreviations
 from policekg.extract.names.aliases import fold_aliases
@@ -23,8 +23,6 @@ from policekg.extract.names.canonical import Namer, national_namer
 from policekg.extract.names.issuer_context import IssuerContext, issuer_context
 from policekg.extract.names.lexicon import gazetteer
 from policekg.extract.patterns import load_patterns
-from policekg.extract.text.blocks import warn
-from policekg.extract.text.clauses import sentences_of
 from policekg.extract.text.marks import COUNTY_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc

@@ -26,11 +26,10 @@ from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from policekg.extract.doc_state import state
+from policekg.extract.doc_state import doc_text, sentences_of, state
 from policekg.extract.model import LEGAL_KINDS, Entity, Measure, Relation, Section, entity_key, measure_key
 from policekg.extract.names.issuer_context import IssuerContext
 from policekg.extract.patterns import compile_alternation, load_patterns
-from policekg.extract.text.blocks import doc_text
 from policekg.extract.text.clauses import Clauses
 from policekg.extract.text.marks import OPENING_QUOTES
 from spacy.language import Language
@@ -114,7 +113,7 @@ class _Reading:
         self.r = rules
         self.entities = entities
         self._doc_text = doc_text(doc)
-        self._clauses = Clauses(doc, rules.clause_end)
+        self._clauses = Clauses(self._doc_text, sentences_of(doc), rules.clause_end)
         self._issuer = entity_key("PoliceUnit", ctx.issuer)
         self._ctx = ctx
         occurrences = _occurrences(entities)

@@ -18,11 +18,11 @@ import re
 from collections import Counter
 from typing import Any
 
-from policekg.extract.doc_state import state
+from policekg.extract.doc_state import doc_paragraphs, state, warn
 from policekg.extract.model import Measure, Section
 from policekg.extract.patterns import load_patterns
 from policekg.extract.structure.numbering import Numbering, Style
-from policekg.extract.text.blocks import Block, clauses, doc_paragraphs, warn
+from policekg.extract.text.blocks import Block, clauses
 from spacy.language import Language
 from spacy.tokens import Doc
 

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from policekg.extract.doc_state import state
-from policekg.extract.text.marks import CLAUSE_END, SENTENCE_END
-
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
+from policekg.extract.text.marks import CLAUSE_END
 
 _LINE = re.compile(r"[^\s][^\n]*")  # from a line's first visible character to its end
 
@@ -44,29 +39,3 @@ def paragraphs(text: str) -> list[Block]:
 def clauses(text: str) -> list[str]:
     """The clauses of a sentence, split at Chinese and ASCII commas, stops and semicolons."""
     return [c.strip() for c in CLAUSE_END.split(text) if c.strip()]
-
-
-def doc_text(doc: Doc) -> str:
-    """The Doc's text as the pipeline keeps it (spaCy rebuilds `Doc.text` from every token on each access)."""
-    return state(doc).text
-
-
-def doc_paragraphs(doc: Doc) -> list[Block]:
-    """The Doc's paragraphs (see `paragraphs`), split once per Doc for every component that reads them."""
-    found = state(doc)
-    if found.paragraphs is None:
-        found.paragraphs = paragraphs(found.text)
-    return found.paragraphs
-
-
-def sentence_ends(doc: Doc) -> list[int]:
-    """Offsets where the Doc's sentences end (the next one starts there), found once per Doc."""
-    found = state(doc)
-    if found.sentence_ends is None:
-        found.sentence_ends = [m.end() for m in SENTENCE_END.finditer(found.text)]
-    return found.sentence_ends
-
-
-def warn(doc: Doc, message: str) -> None:
-    """Add a note for the user to the Doc's warnings."""
-    state(doc).warnings.append(message)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import spacy
 from policekg.extract import ExtractionError, Extractor
+from policekg.extract.doc_state import begin
 from policekg.extract.normalize import normalize
 from policekg.extract.pipeline import to_extraction
 from policekg.kg.sample import SAMPLE_REPORT
@@ -96,7 +97,7 @@ def breakdown(extractor: Extractor, docs: list[str]) -> dict[str, float]:
         start = time.process_time()
         doc = extractor.nlp.make_doc(text)
         seconds["tokenizer"] += time.process_time() - start
-        doc.user_data["text"], doc.user_data["overrides"], doc.user_data["warnings"] = text, {}, []
+        begin(doc, text)
         for name, proc in extractor.nlp.pipeline:
             start = time.process_time()
             doc = proc(doc)

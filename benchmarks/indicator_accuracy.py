@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from policekg.extract.indicator_norm import Reading, read_indicator
-from policekg.extract.numbers import parse_number
+from policekg.extract.figures.indicator_norm import Reading, read_indicator
+from policekg.extract.text.numbers import parse_number
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from indicator_accuracy import GOLD, annotated_reports, nfkc
 from policekg.extract import Extractor
-from policekg.extract.indicator_norm import read_indicator
+from policekg.extract.figures.indicator_norm import read_indicator
 from policekg.extract.model import Extraction, Observation
 
 #: The ten quantities of issue 13 and the canonical indicators (with their narrower ones) each covers.

@@ -15,13 +15,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-EntityKind = Literal[
-    "PoliceUnit", "GovernmentBody", "Program", "Law", "Regulation", "PolicyDocument", "Platform", "Place"
-]
-ENTITY_KINDS: tuple[str, ...] = (
-    "PoliceUnit", "GovernmentBody", "Program", "Law", "Regulation", "PolicyDocument", "Platform", "Place",
-)
-LEGAL_KINDS: tuple[str, ...] = ("Law", "Regulation", "PolicyDocument")
+from policekg.schema import vocabulary
+
+#: The kinds an `Entity` may have: the vocabulary's extracted classes, in its order.
+ENTITY_KINDS: tuple[str, ...] = vocabulary.EXTRACTED_KINDS
+#: The legal ones (Law, Regulation, PolicyDocument), grouped as LegalInstrument.
+LEGAL_KINDS: tuple[str, ...] = vocabulary.LEGAL_KINDS
 Status = Literal["Done", "Problem", "Planned"]
 RelationName = Literal["partOf", "implements", "performedBy", "basedOn", "usesPlatform", "cooperatesWith",
                        "locatedIn"]
@@ -32,7 +31,7 @@ class Mention:
     """One occurrence of a name (or a figure) in the text, with the sentence around it.
 
     Made once per mention, figure and relation's evidence (tens of thousands a megabyte), so a plain
-    slotted class: a frozen dataclass sets each field through `object.__setattr__` (3-4x the time).
+    slotted class: a frozen dataclass sets each field through `object.__setattr__`.
     """
 
     start: int

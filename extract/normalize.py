@@ -59,8 +59,7 @@ def _foldable_class() -> str:
     return "[" + "".join(re.escape(ch) for ch in [*bmp, *_DROP]) + "\U00010000-\U0010FFFF]"
 
 
-#: Built once at import (about 10 ms): scanning for the few characters to fold is twice as fast as
-#: translating every character.
+#: Built once at import: scanning for the few characters to fold is faster than translating every character.
 _FOLDABLE = re.compile(_foldable_class())
 
 

@@ -1,18 +1,20 @@
 """The extraction pipeline: a blank `zh` spaCy pipeline assembled from our registered components.
 
-Each component reads the `Doc` and writes its findings back onto it, into `doc.user_data` (the
-entries of `extract.doc_state`, readable as `doc._.meta` and so on too); `Extractor` runs them and copies the result into the plain `Extraction` that `kg/`
-consumes. The order matters: names are resolved before figures and relations point at them.
+Each component reads the `Doc` and writes its findings back onto it, into the Doc's one `DocState`
+(`extract.doc_state`; the finished fields are readable as `doc._.meta` and so on too); `Extractor`
+runs them and copies the result into the plain `Extraction` that `kg/` consumes. The order matters:
+names are resolved before figures and relations point at them. Each factory declares what it reads
+and writes (`requires`/`assigns`), so `nlp.analyze_pipes()` checks the order.
 
-| component         | writes                                                        |
-| ----------------- | ------------------------------------------------------------- |
-| `sentences`       | `doc.sents` (Chinese sentence ends)                           |
-| `report_metadata` | `doc._.meta` (a `ReportMeta`, or None when issuer/year unknown) |
-| `report_structure`| `doc._.sections` (list of `Section` with their `Measure`s)     |
-| `entity_rules`    | `doc.user_data["entity_spans"]` ((kind, start, end, name) tuples) |
-| `resolve_names`   | `doc._.entities` (list of `Entity`, canonical names)           |
-| `observations`    | `doc._.observations` (list of `Observation`)                   |
-| `relations`       | `doc._.relations` (list of `Relation`)                         |
+| component         | writes                                                              |
+| ----------------- | ------------------------------------------------------------------- |
+| `sentences`       | `doc.sents` (Chinese sentence ends)                                 |
+| `report_metadata` | `doc._.meta` (a `ReportMeta`, or None when issuer/year unknown)     |
+| `report_structure`| `doc._.sections` (list of `Section` with their `Measure`s)          |
+| `entity_rules`    | the state's `named` ((kind, start, end, lexicon name) tuples)       |
+| `resolve_names`   | `doc._.entities` (list of `Entity`, canonical names), `doc._.issuer_context` |
+| `observations`    | `doc._.observations` (list of `Observation`)                        |
+| `relations`       | `doc._.relations` (list of `Relation`)                              |
 
 Every component may append a human-readable note to the `warnings` entry about what it could not
 recognise; they reach the user with the extraction.
@@ -25,13 +27,19 @@ from dataclasses import replace
 from typing import Any
 
 import spacy
-from policekg.extract import components  # noqa: F401  (registers the factories)
-from policekg.extract import doc_state  # noqa: F401  (registers the Doc._ views)
-from policekg.extract.blocks import doc_text
-from policekg.extract.char_tokenizer import CharTokenizer
+from policekg.extract.doc_state import begin, doc_text, state
 from policekg.extract.errors import ExtractionError
+
+# importing a component's module registers its factory
+from policekg.extract.figures import observations  # noqa: F401
+from policekg.extract.metadata import report_metadata  # noqa: F401
 from policekg.extract.model import Extraction, ReportMeta
+from policekg.extract.names import entity_rules, resolve_names  # noqa: F401
 from policekg.extract.normalize import normalize
+from policekg.extract.relations import relations  # noqa: F401
+from policekg.extract.structure import report_structure  # noqa: F401
+from policekg.extract.text import sentences  # noqa: F401
+from policekg.extract.text.char_tokenizer import CharTokenizer
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -71,9 +79,7 @@ class Extractor:
         if len(text) > MAX_CHARS:
             raise ExtractionError(f"the text has {len(text):,} characters; at most {MAX_CHARS:,} are accepted")
         doc = self.nlp.make_doc(text)
-        doc.user_data["text"] = text  # see blocks.doc_text: Doc.text is rebuilt from tokens on each access
-        doc.user_data["overrides"] = {k: v for k, v in overrides.items() if v is not None}
-        doc.user_data["warnings"] = []
+        begin(doc, text, overrides)
         for _, proc in self.nlp.pipeline:
             doc = proc(doc)
         return to_extraction(doc)
@@ -81,7 +87,8 @@ class Extractor:
 
 def to_extraction(doc: Doc) -> Extraction:
     """The plain result of a Doc the whole pipeline has run over (raises `ExtractionError` as above)."""
-    meta: ReportMeta | None = doc.user_data.get("meta")
+    found = state(doc)
+    meta: ReportMeta | None = found.meta
     if meta is None or not meta.issuer:
         raise ExtractionError("no issuing bureau found in the title or the body; give it with --issuer")
     if not meta.year:
@@ -90,9 +97,9 @@ def to_extraction(doc: Doc) -> Extraction:
         text=doc_text(doc),
         meta=replace(meta),
         sha256=hashlib.sha256(doc_text(doc).encode("utf-8")).hexdigest(),
-        sections=doc.user_data.get("sections") or [],
-        entities=doc.user_data.get("entities") or [],
-        observations=doc.user_data.get("observations") or [],
-        relations=doc.user_data.get("relations") or [],
-        warnings=doc.user_data.get("warnings") or [],
+        sections=found.sections,
+        entities=found.entities,
+        observations=found.observations,
+        relations=found.relations,
+        warnings=found.warnings,
     )

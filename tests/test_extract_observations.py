@@ -164,6 +164,6 @@ def test_things_that_are_not_figures(extractor: Extractor, text: str) -> None:
     ("十二", 12), ("三百零五", 305), ("一万二千", 12000), ("万", 10000), ("一亿五千万", 150_000_000), ("二〇二二", 2022),
 ])
 def test_chinese_numerals(numeral: str, value: int) -> None:
-    from policekg.extract.numbers import chinese_to_int
+    from policekg.extract.text.numbers import chinese_to_int
 
     assert chinese_to_int(numeral) == value

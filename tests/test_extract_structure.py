@@ -149,7 +149,7 @@ def test_traditional_characters_are_read_as_written(extractor: Extractor) -> Non
                                   "𠀀 字\t 😀 a"])
 def test_char_tokenizer_builds_the_same_doc_as_spacys_zh_tokenizer(text: str) -> None:
     import spacy
-    from policekg.extract.char_tokenizer import CharTokenizer
+    from policekg.extract.text.char_tokenizer import CharTokenizer
 
     nlp = spacy.blank("zh")
     assert [t.text_with_ws for t in CharTokenizer(nlp.vocab)(text)] == [t.text_with_ws for t in nlp.make_doc(text)]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA
-from policekg.extract.indicator_norm import canonical, is_fragment, lexicon, read_indicator
+from policekg.extract.figures.indicator_norm import canonical, is_fragment, lexicon, read_indicator
 from policekg.kg.rdf.iris import PK
 from rdflib import RDF, RDFS, SKOS, Literal, URIRef
 from test_schema import OBS, _errors, _with

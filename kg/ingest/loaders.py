@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from policekg.extract.page_header import page_header
+from policekg.extract.metadata.page_header import page_header
 
 #: Bytes looked at to decide a format.
 _SNIFF = 4096

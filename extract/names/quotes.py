@@ -15,9 +15,10 @@ from itertools import groupby
 from typing import Any, NamedTuple
 
 from policekg.extract.patterns import compile_alternation
+from policekg.extract.text.marks import DOUBLE_QUOTES
 
 _CHINESE = re.compile("[\u4e00-\u9fff]")
-_SPACES_AND_QUOTES = re.compile(r"[\s“”\"]")
+_SPACES_AND_QUOTES = re.compile(f"[\\s{DOUBLE_QUOTES}]")
 
 
 class Quote(NamedTuple):

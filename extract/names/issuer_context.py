@@ -14,7 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from policekg.extract.lexicon import Gazetteer
+from policekg.extract.names.lexicon import Gazetteer
+from policekg.extract.text.marks import RANK
 
 _BRANCH = re.compile(r"^(?P<city>[\u4e00-\u9fff]+?市)公安局(?P<place>[\u4e00-\u9fff]+?)分局$")
 _BUREAU = re.compile(r"^(?P<place>[\u4e00-\u9fff]+?(?:自治区|自治州|自治县|省|市|县|区|州|旗|盟))"
@@ -22,12 +23,6 @@ _BUREAU = re.compile(r"^(?P<place>[\u4e00-\u9fff]+?(?:自治区|自治州|自治
 #: The level word a report uses for its own place (市局, 县委, 旗政府, 州局, 盟委), by the place's suffix.
 _LEVEL_OF_SUFFIX = {"省": "省", "自治区": "省", "市": "市", "县": "县", "自治县": "县", "旗": "旗",
                     "区": "区", "州": "州", "自治州": "州", "盟": "盟"}
-#: How high each level word stands: a province, a prefecture (市, 州, 盟), a county (县, 区, 旗).
-RANK = {"省": 0, "自治区": 0, "市": 1, "州": 1, "盟": 1, "县": 2, "区": 2, "旗": 2}
-#: The one-character level words bodies are named with (市委, 旗政府, 州局): every rule takes them from here.
-LEVEL_WORDS = "".join(word for word in RANK if len(word) == 1)
-#: The county-rank ones: a body named with one of them lies below a city issuer.
-COUNTY_WORDS = "".join(word for word in LEVEL_WORDS if RANK[word] == 2)
 _SUFFIXES_LONGEST_FIRST = sorted(_LEVEL_OF_SUFFIX, key=len, reverse=True)  # 自治县 before 县
 
 

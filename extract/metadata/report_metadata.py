@@ -17,10 +17,11 @@ import re
 from datetime import date
 from typing import Any
 
-from policekg.extract.blocks import Block, doc_paragraphs, warn
+from policekg.extract.doc_state import doc_paragraphs, state, warn
 from policekg.extract.model import ReportMeta
-from policekg.extract.numbers import chinese_to_int
 from policekg.extract.patterns import compile_alternation, load_patterns
+from policekg.extract.text.blocks import Block
+from policekg.extract.text.numbers import chinese_to_int
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -30,7 +31,7 @@ _MAX_FURNITURE_CHARS = 30
 _MAX_TITLE_CHARS = 80
 
 
-@Language.factory("report_metadata")
+@Language.factory("report_metadata", assigns=["doc._.meta"])
 def make_report_metadata(nlp: Language, name: str) -> ReportMetadata:
     return ReportMetadata()
 
@@ -67,7 +68,7 @@ class ReportMetadata:
         header, body = self._split_header(doc_paragraphs(doc))
         title = self._title(header)
         header_text = "\n".join(b.text for b in header)
-        overrides = doc.user_data.get("overrides") or {}
+        overrides = state(doc).overrides
         published = _as_date(overrides.get("published")) or self._published(header_text, body)
         year = overrides.get("year") or self._year(title, body)
         if not year and published:
@@ -84,7 +85,7 @@ class ReportMetadata:
         for missing, what in ((not meta.issuer, "issuing bureau"), (not meta.year, "report year")):
             if missing:
                 warn(doc, f"metadata: no {what} found in a title line or the opening text")
-        doc.user_data["meta"] = meta
+        state(doc).meta = meta
         return doc
 
     def _split_header(self, blocks: list[Block]) -> tuple[list[Block], list[Block]]:

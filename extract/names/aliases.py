@@ -15,9 +15,13 @@ from __future__ import annotations
 import re
 
 from policekg.extract.model import Entity
-from policekg.extract.names import without_parentheses
+from policekg.extract.names.canonical import without_parentheses
+from policekg.schema.vocabulary import ENTITY_CLASSES
 
-FOLDED_KINDS = ("Program", "Platform", "PoliceUnit")
+#: The kinds whose short spellings fold into a long name: the report's own coinages (the program and
+#: platform families) and the units that may belong to a bureau (the vocabulary's `local` classes).
+FOLDED_KINDS: tuple[str, ...] = tuple(c.name for c in ENTITY_CLASSES
+                                      if c.extracted and (c.family in ("program", "platform") or c.local))
 _MODIFIER_END = "化"
 _MODIFIER = re.compile(f"[\u4e00-\u9fff]{{2}}{_MODIFIER_END}")
 MAX_RATIO = 0.7

@@ -10,32 +10,16 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 
-from policekg.extract.blocks import doc_text
 from policekg.extract.model import Mention
-from spacy.attrs import IDX, SENT_START
-from spacy.tokens import Doc
-
-
-def sentences_of(doc: Doc) -> Sentences:
-    """The Doc's `Sentences`, made once and shared by the components that cite sentences (names,
-    figures and relations often cite the same one: it is stripped once)."""
-    sentences = doc.user_data.get("sentences")
-    if sentences is None:
-        sentences = doc.user_data["sentences"] = Sentences(doc)
-    return sentences
 
 
 class Sentences:
     """The sentences `doc.sents` holds, as character bounds read in one go from the token arrays
     (iterating `doc.sents` builds a Python object per token: the slowest part of a long report)."""
 
-    def __init__(self, doc: Doc) -> None:
-        self.text = doc_text(doc)
-        starts = doc.user_data.get("sentence_starts")  # shared by the components that read sentences
-        if starts is None:
-            rows = doc.to_array([IDX, SENT_START]) if len(doc) else None
-            starts = doc.user_data["sentence_starts"] = (
-                rows[rows[:, 1] == 1, 0].tolist() if rows is not None else []) or [0]
+    def __init__(self, text: str, starts: list[int]) -> None:
+        """`starts`: where each sentence starts, in order, the first at 0 (`doc_state.sentences_of`)."""
+        self.text = text
         self._starts = starts
         self._ends = [*self._starts[1:], len(self.text)]
         self._stripped: list[str | None] = [None] * len(starts)  # many mentions share a sentence
@@ -64,11 +48,11 @@ class Sentences:
 class Clauses:
     """Clause and sentence bounds of one document, found once and looked up by offset."""
 
-    def __init__(self, doc: Doc, clause_end: re.Pattern[str]) -> None:
+    def __init__(self, text: str, sentences: Sentences, clause_end: re.Pattern[str]) -> None:
         """`clause_end` matches a clause's closing mark, inside one group (the whole pattern)."""
         if clause_end.groups != 1:
             raise ValueError(f"the clause end pattern {clause_end.pattern!r} must be one group")
-        self.text = doc_text(doc)
+        self.text = text
         # every second piece of the split is a mark: the running lengths around it are where a clause's
         # words end and where the next clause starts (in C; a Match object per clause cost as much as the
         # relation rules that read them)
@@ -76,7 +60,7 @@ class Clauses:
         self._starts = [0, *edges[1::2]]
         self._ends = edges[0::2]  # the last clause has no mark: it ends with the text
         self._trimmed: dict[int, tuple[int, int]] = {}  # the relation rules ask about a clause many times
-        self.sentences = sentences_of(doc)
+        self.sentences = sentences
 
     def clause(self, offset: int) -> tuple[int, int]:
         """(start, end) of the clause holding `offset`, without its closing mark or leading spaces."""

@@ -26,11 +26,12 @@ from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from policekg.extract.blocks import doc_text
-from policekg.extract.clauses import Clauses
-from policekg.extract.model import LEGAL_KINDS, Entity, Measure, Relation, entity_key, measure_key
-from policekg.extract.name_window import OPENING_QUOTES
+from policekg.extract.doc_state import doc_text, sentences_of, state
+from policekg.extract.model import LEGAL_KINDS, Entity, Measure, Relation, Section, entity_key, measure_key
+from policekg.extract.names.issuer_context import IssuerContext
 from policekg.extract.patterns import compile_alternation, load_patterns
+from policekg.extract.text.clauses import Clauses
+from policekg.extract.text.marks import OPENING_QUOTES
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -66,7 +67,11 @@ class Stated(NamedTuple):
     end: int | None = None
 
 
-@Language.factory("relations")
+@Language.factory(
+    "relations",
+    requires=["doc._.issuer_context", "doc._.entities", "doc._.sections", "token.is_sent_start"],
+    assigns=["doc._.relations"],
+)
 def make_relations(nlp: Language, name: str) -> Relations:
     return Relations()
 
@@ -94,13 +99,21 @@ class Relations:
         self.issuer_subject_followers = tuple(r["issuer_subject_followers"])
 
     def __call__(self, doc: Doc) -> Doc:
-        ctx = doc.user_data.get("issuer_context")
-        entities: list[Entity] = doc.user_data.get("entities") or []
-        if ctx is None:
-            doc.user_data["relations"] = []
-            return doc
+        found = state(doc)
+        ctx = found.issuer_context
+        found.relations = [] if ctx is None else _Reading(self, doc, ctx, found.entities).relations(found.sections)
+        return doc
+
+
+class _Reading:
+    """One document read for relations: what the rules look up in it, found once per document (the
+    component itself keeps only the compiled rules, so it holds nothing of a report after reading it)."""
+
+    def __init__(self, rules: Relations, doc: Doc, ctx: IssuerContext, entities: list[Entity]) -> None:
+        self.r = rules
+        self.entities = entities
         self._doc_text = doc_text(doc)
-        self._clauses = Clauses(doc, self.clause_end)
+        self._clauses = Clauses(self._doc_text, sentences_of(doc), rules.clause_end)
         self._issuer = entity_key("PoliceUnit", ctx.issuer)
         self._ctx = ctx
         occurrences = _occurrences(entities)
@@ -110,20 +123,20 @@ class Relations:
         self._starts = [o.start for o in occurrences]
         self._units_by_start = {o.start: o for o in reversed(occurrences) if o.kind == "PoliceUnit"}
         self._units_by_end = {o.end: o for o in occurrences if o.kind == "PoliceUnit"}
-        sections = doc.user_data.get("sections") or []
+
+    def relations(self, sections: list[Section]) -> list[Relation]:
+        """Every relation stated, each once, with the evidence of its first statement."""
+        occurrences, entities = self._occurrences, self.entities
         measures = sorted((m for s in sections for m in s.measures), key=lambda m: m.start)
         found: dict[tuple[str, str, str], Stated] = {}
         by_units = list(self._unit_programs(occurrences))
         unmeasured = [] if measures else list(self._issuer_programs(occurrences, {r.object for r in by_units}))
-        for rel in [*self._part_of(entities, ctx.parent_bureau), *self._by_measure(occurrences, measures),
+        for rel in [*self._part_of(entities, self._ctx.parent_bureau), *self._by_measure(occurrences, measures),
                     *by_units, *unmeasured, *self._cooperation(occurrences)]:
             found.setdefault(rel[:3], rel)
-        doc.user_data["relations"] = [Relation(s, p, o, self._clauses.evidence(start, end))
-                           for s, p, o, start, end in found.values()]
-        return doc
+        return [Relation(s, p, o, self._clauses.evidence(start, end)) for s, p, o, start, end in found.values()]
 
     # -- helpers --------------------------------------------------------------------------------------
-
 
     def _is_own_unit(self, e: Entity) -> bool:
         return e.kind == "PoliceUnit" and (e.parent is not None or e.key == self._issuer or self._is_branch(e))
@@ -149,8 +162,8 @@ class Relations:
     def _at_clause_start(self, o: Occurrence) -> bool:
         """Whether `o` opens its clause, alone or in a list of units (簇桥派出所、红牌楼派出所组织…)."""
         start, _ = self._clauses.clause(o.start)
-        cursor = self.markers.match(self._doc_text, start).end()
-        joiners = self.joiners
+        cursor = self.r.markers.match(self._doc_text, start).end()
+        joiners = self.r.joiners
         for p in self._between(cursor, o.start):
             if p.kind != "PoliceUnit":
                 continue
@@ -206,14 +219,14 @@ class Relations:
     def _rests_on(self, o: Occurrence) -> bool:
         """根据/依据/严格落实/深入贯彻《…》: a trigger earlier in the clause, not one of studying (学习贯彻)."""
         before = self._clause_text_before(o)
-        studied = self.studied
-        return any(not before[:m.start()].endswith(studied) for m in self.based_on.finditer(before))
+        studied = self.r.studied
+        return any(not before[:m.start()].endswith(studied) for m in self.r.based_on.finditer(before))
 
     def _as_occasion(self, o: Occurrence) -> bool:
         start, end = self._clauses.clause(o.start)
         spans = self._occasions.get(start)
         if spans is None:  # a clause names several things
-            spans = self._occasions[start] = [m.span() for m in self.occasion.finditer(self._doc_text, start, end)]
+            spans = self._occasions[start] = [m.span() for m in self.r.occasion.finditer(self._doc_text, start, end)]
         for a, b in spans:
             if a <= o.start and o.end <= b:
                 return True
@@ -241,37 +254,37 @@ class Relations:
                    for p in self._occurrences[i:bisect_left(self._starts, o.start)])
 
     def _passive(self, o: Occurrence) -> bool:
-        return self.rules["passive_marker"] in self._clause_text_before(o)
+        return self.r.rules["passive_marker"] in self._clause_text_before(o)
 
     def _performs(self, o: Occurrence) -> bool:
         text = self._doc_text
         if self._owns_next(o):
             return False
         after = text[o.end:o.end + 4]
-        if after.startswith(self.actor_followers):
+        if after.startswith(self.r.actor_followers):
             return True
         if self._is_exemplar(o):
             return True
-        if self.party_subject.match(text, o.end):  # 县局党委书记、局长切实履行…: the bureau's leadership acts
+        if self.r.party_subject.match(text, o.end):  # 县局党委书记、局长切实履行…: the bureau's leadership acts
             return self._at_clause_start(o)
         end = self._list_end(o)
         predicate = text[end:end + 4]
-        if predicate.startswith(self.not_subject_followers) or not predicate or predicate[0] in ",;。:":
+        if predicate.startswith(self.r.not_subject_followers) or not predicate or predicate[0] in ",;。:":
             return False
-        if o.key == self._issuer and not after.startswith(self.issuer_subject_followers):
+        if o.key == self._issuer and not after.startswith(self.r.issuer_subject_followers):
             return False
         return self._at_clause_start(o)
 
     def _is_exemplar(self, o: Occurrence) -> bool:
         """以城关派出所、红城派出所为试点: `o` is in the list of units between 以 and 为试点 (the measure's
         example, so it acts in the measure)."""
-        text, joiner = self._doc_text, self.rules["exemplar_joiner"]
+        text, joiner = self._doc_text, self.r.rules["exemplar_joiner"]
         start, end = o.start, o.end
         while text[start - 1:start] == joiner and (previous := self._units_by_end.get(start - 1)) is not None:
             start = previous.start
         while text[end:end + 1] == joiner and (following := self._units_by_start.get(end + 1)) is not None:
             end = following.end
-        return text[start - 1:start] == self.rules["exemplar_lead"] and self.exemplar_end.match(text, end) is not None
+        return text[start - 1:start] == self.r.rules["exemplar_lead"] and self.r.exemplar_end.match(text, end) is not None
 
     def _list_end(self, o: Occurrence) -> int:
         """Where the run of units that `o` starts or belongs to ends (西陵区分局、夷陵区分局执法办案管理中心
@@ -283,7 +296,7 @@ class Relations:
             if p.kind != "PoliceUnit":
                 continue
             gap = self._doc_text[end:p.start]
-            if gap and gap not in self.joiners:
+            if gap and gap not in self.r.joiners:
                 break
             end = p.end
         return end
@@ -339,8 +352,8 @@ class Relations:
         """联合市委网信办、市卫生健康局…: 联合/会同, then only bodies and list marks up to `o`."""
         start, _ = self._clauses.clause(o.start)
         before = self._doc_text[start:o.start]
-        joiners = self.joiners
-        for lead in self.rules["cooperation_leads"]:
+        joiners = self.r.joiners
+        for lead in self.r.rules["cooperation_leads"]:
             pos = before.rfind(lead)
             if pos < 0:
                 continue
@@ -356,11 +369,11 @@ class Relations:
         """与县市场监督管理局建立…协作机制: 与 right before the body (or before the list it ends:
         与县人民法院、县综治中心建立联动机制), joint work later in the clause."""
         before = self._doc_text[o.start - 1:o.start]
-        if before in self.rules["list_joiners"]:
+        if before in self.r.rules["list_joiners"]:
             previous = [p for p in self._between(o.start - 40, o.start - 1) if p.end == o.start - 1
                         and p.kind in ("GovernmentBody", "PoliceUnit")]
             return bool(previous) and self._partnered(previous[-1])
-        if before not in self.rules["cooperation_partners"]:
+        if before not in self.r.rules["cooperation_partners"]:
             return False
         _, end = self._clauses.clause(o.start)
-        return bool(self.coop_words.search(self._doc_text, o.end, end))
+        return bool(self.r.coop_words.search(self._doc_text, o.end, end))

@@ -7,7 +7,7 @@ units are measure words), ordinals and codes (第一, 2.0, 12·4), numbers insid
 (“八个多跨制度”, 《…十条措施》) and one-character Chinese numerals that are part of names (三项制度,
 办案一件事) unless a counting word (共, 累计) comes before them.
 
-Each figure gets its indicator phrase (see `extract.indicators`), its period (the report year unless
+Each figure gets its indicator phrase (see `extract.figures.indicators`), its period (the report year unless
 the sentence says 截至2022年12月20日 or names another year), the measure whose paragraph holds it, and
 `about`: the entities (from `resolve_names`, which runs first) named in the figure's clause. A figure in
 a planned measure is for the year after the report's unless its sentence says otherwise.
@@ -21,12 +21,11 @@ import re
 from operator import itemgetter
 from typing import Any
 
-from policekg.extract.blocks import doc_text
-from policekg.extract.clauses import sentences_of
-from policekg.extract.indicators import IndicatorRules
+from policekg.extract.doc_state import doc_text, sentences_of, state
+from policekg.extract.figures.indicators import IndicatorRules
 from policekg.extract.model import Mention, Observation
-from policekg.extract.numbers import NUMERAL_CHARS, parse_number
 from policekg.extract.patterns import compile_alternation, load_patterns
+from policekg.extract.text.numbers import NUMERAL_CHARS, parse_number
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -47,7 +46,11 @@ def _units(p: dict[str, Any]) -> str:
     return "|".join([plain, *(f"{re.escape(u)}(?!{g})" for u, g in guards.items())])
 
 
-@Language.factory("observations")
+@Language.factory(
+    "observations",
+    requires=["doc._.meta", "doc._.sections", "doc._.entities", "token.is_sent_start"],
+    assigns=["doc._.observations"],
+)
 def make_observations(nlp: Language, name: str) -> Observations:
     return Observations()
 
@@ -108,7 +111,7 @@ class Observations:
                 previous_end = match.end()
                 if new and text.startswith("(", previous_end):
                     parent = (previous_end, new[-1].indicator)
-        doc.user_data["observations"] = found
+        state(doc).observations = found
         return doc
 
     def _is_count(self, text: str, match: re.Match[str], start: int, quoted: _Stretches) -> bool:
@@ -223,15 +226,16 @@ class _Context:
     """What the document already knows that a figure points at: its measures and named entities."""
 
     def __init__(self, doc: Doc, text: str) -> None:
-        meta = doc.user_data.get("meta")
+        found = state(doc)
+        meta = found.meta
         self.sentences = sentences_of(doc)
         self.year: int | None = meta.year if meta and meta.year else None
-        all_measures = [m for s in doc.user_data.get("sections") or [] for m in s.measures]
+        all_measures = [m for s in found.sections for m in s.measures]
         measures = sorted((m.start, m.end, m.ordinal) for m in all_measures)
         self._planned = {m.ordinal for m in all_measures if m.status == "Planned"}
         self._measure_starts = [m[0] for m in measures]
         self._measures = measures
-        self._mentions = sorted(((m.start, m.end, e) for e in doc.user_data.get("entities") or [] if e.kind != "Place"
+        self._mentions = sorted(((m.start, m.end, e) for e in found.entities if e.kind != "Place"
                                  for m in e.mentions), key=itemgetter(0))
         self._mention_starts = [m[0] for m in self._mentions]
 

@@ -2,7 +2,7 @@
 
 The same program or law named in two reports must become one node, so quote marks, a generic suffix
 (“一村一辅警”工作机制 → 一村一辅警), the 中华人民共和国 prefix of a law and the APP of an app are dropped
-here. What depends on the issuer (市局 → 慈溪市公安局) is `extract.components.resolve_names`' job.
+here. What depends on the issuer (市局 → 慈溪市公安局) is `extract.names.resolve_names`' job.
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from policekg.extract.name_window import QUOTES
+from policekg.extract.names.lexicon import national_entries
+from policekg.extract.names.overlaps import FAMILY
 from policekg.extract.patterns import compile_alternation
+from policekg.extract.text.marks import NAME_QUOTE_PAIRS, QUOTES
 
 _PAREN = re.compile(r"\([^()]*\)")
 _NO_QUOTES = str.maketrans("", "", QUOTES + "《》")
@@ -24,6 +26,12 @@ def strip_quotes(surface: str) -> str:
 def without_parentheses(name: str) -> str:
     """执法办案管理(分)中心 → 执法办案管理中心: how two spellings are compared, not a canonical name."""
     return _PAREN.sub("", name) if "(" in name else name
+
+
+def national_namer(rules: dict[str, Any]) -> Namer:
+    """The `Namer` over the national lexicon: every spelling of an entry maps to its canonical name."""
+    aliases = {(FAMILY[e.kind], s): e.name for e in national_entries() for s in e.spellings}
+    return Namer(rules, aliases)
 
 
 class Namer:
@@ -40,7 +48,8 @@ class Namer:
         self._law_prefixes = tuple(rules["law_prefixes"])
         self._app_suffixes = tuple(rules["app_suffixes"])
         heads = compile_alternation(rules["quoted_platform_heads"])
-        self._quoted_platform = re.compile(f"[“\"「『]([^”\"」』]+)[”\"」』](?:{heads})")
+        opening, closing = re.escape("".join(NAME_QUOTE_PAIRS)), re.escape("".join(dict.fromkeys(NAME_QUOTE_PAIRS.values())))
+        self._quoted_platform = re.compile(f"[{opening}]([^{closing}]+)[{closing}](?:{heads})")
         self._aliases = aliases  # (kind family, spelling) -> canonical lexicon name
 
     def lexicon(self, family: str, name: str) -> str | None:

@@ -1,34 +1,38 @@
 """`resolve_names`: turns the names `entity_rules` found into `Entity` objects with canonical names.
 
 Every span becomes a mention of one entity. The canonical name depends on the kind: programs, laws
-and platforms are named by their words alone (`extract.names`), organisations in the context of the
-issuer (`extract.abbreviations`: 市局 → the issuer, 市委 → 中共慈溪市委), places by the gazetteer.
+and platforms are named by their words alone (`extract.names.canonical`), organisations in the context of the
+issuer (`extract.names.abbreviations`: 市局 → the issuer, 市委 → 中共慈溪市委), places by the gazetteer.
 A local unit (周巷派出所) gets the issuer as `parent`, which puts the issuer into its IRI.
 Finally short spellings are folded into the long name they abbreviate (共享平台 → 宁波电子证明共享核查
-平台, 无证办 → 无证件(证明)办事) when exactly one candidate fits (`extract.aliases`).
+平台, 无证办 → 无证件(证明)办事) when exactly one candidate fits (`extract.names.aliases`).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import NamedTuple
 
-from policekg.extract.abbreviations import Abbreviations
-from policekg.extract.aliases import fold_aliases
-from policekg.extract.blocks import doc_text, warn
-from policekg.extract.clauses import sentences_of
-from policekg.extract.components.entity_rules import NAMED_KEY, build_namer
-from policekg.extract.issuer_context import COUNTY_WORDS, IssuerContext, issuer_context
-from policekg.extract.lexicon import gazetteer
+from policekg.extract.doc_state import sentences_of, state, warn
 from policekg.extract.model import LEGAL_KINDS, Entity, Mention, entity_key
-from policekg.extract.names import Namer
+from policekg.extract.names.abbreviations import Abbreviations
+from policekg.extract.names.aliases import fold_aliases
+from policekg.extract.names.canonical import Namer, national_namer
+from policekg.extract.names.issuer_context import IssuerContext, issuer_context
+from policekg.extract.names.lexicon import gazetteer
 from policekg.extract.patterns import load_patterns
+from policekg.extract.text.marks import COUNTY_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
 
-@Language.factory("resolve_names")
+@Language.factory(
+    "resolve_names",
+    requires=["doc._.meta", "doc._.named", "token.is_sent_start"],
+    assigns=["doc._.entities", "doc._.issuer_context"],
+)
 def make_resolve_names(nlp: Language, name: str) -> ResolveNames:
     return ResolveNames()
 
@@ -41,31 +45,28 @@ class ResolveNames:
 
     def initialize(self, get_examples=None, nlp: Language | None = None) -> None:
         rules = load_patterns("entity_rules")
-        self.namer = build_namer(rules)
+        self.namer = national_namer(rules)
         self.full_stems: dict[str, str] = rules["department_full_stems"]
         self.app_suffixes: tuple[str, ...] = tuple(rules["app_suffixes"])
         self.platform_owner = re.compile(rules["platform_owner_re"])
         self.gaz = gazetteer()
-        self._branches: dict[str, Abbreviations] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        meta = doc.user_data.get("meta")
-        if not meta or not meta.issuer or NAMED_KEY not in doc.user_data:
-            doc.user_data["entities"] = []
+        found = state(doc)
+        meta = found.meta
+        if not meta or not meta.issuer or found.named is None:
+            found.entities = []
             return doc
-        text = doc_text(doc)
+        text = found.text
         new = tuple.__new__  # what Named(...) calls, without its Python-level __new__ per mention
-        spans = [new(Named, (kind, start, end, text[start:end], known))
-                 for kind, start, end, known in doc.user_data.get(NAMED_KEY, ())]
-        ctx = doc.user_data.get("issuer_context")
-        if ctx is None or ctx.province is None:  # the places the text names settle the province
+        spans = [new(Named, (kind, start, end, text[start:end], known)) for kind, start, end, known in found.named]
+        ctx = issuer_context(meta.issuer, self.gaz)
+        if ctx.province is None:  # the places the text names settle the province
             ctx = issuer_context(meta.issuer, self.gaz, [s.known or s.text for s in spans if s.kind == "Place"])
-        doc.user_data["issuer_context"] = ctx
+        found.issuer_context = ctx
         abbr = Abbreviations(ctx, self.gaz, self.full_stems)
-        org_texts = {s.text for s in spans if s.kind in ("PoliceUnit", "GovernmentBody")}
-        self._bodies_at = {s.start: s for s in spans if s.kind == "GovernmentBody"}
-        self._owned = _owned_units(spans, abbr)
-        self._branches = {}  # per report: a batch of thousands would otherwise keep every branch seen
+        report = _Report(abbr, {s.text for s in spans if s.kind in ("PoliceUnit", "GovernmentBody")},
+                         {s.start: s for s in spans if s.kind == "GovernmentBody"}, _owned_units(spans, abbr))
         sentences = sentences_of(doc)
         by_key: dict[str, Entity] = {}
         seen: dict[tuple[str, str, str], Entity | None] = {}  # a name repeats: resolve it once
@@ -79,38 +80,37 @@ class ResolveNames:
             elif surface in seen and span.kind != "Platform":  # a platform's name depends on its owner
                 entity = seen[surface]
             else:
-                named = self._name(span, abbr, org_texts, spans)
+                named = self._name(span, report)
                 entity = seen[surface] = None if named is None else _entity(by_key, span.kind, *named)
             if entity is None:
                 continue
             if entity.kind == "PoliceUnit" and entity.parent is None and ctx.is_branch(entity.name):
-                branch = sentences.bounds(span.start)[0], self._branch_abbreviations(entity.name)
+                branch = sentences.bounds(span.start)[0], self._branch_abbreviations(entity.name, report)
             entity.aliases.add(span.text)
             entity.mentions.append(Mention(span.start, span.end, span.text, sentences.at(span.start)))
-        doc.user_data["entities"] = fold_aliases(list(by_key.values()), self.app_suffixes)
+        found.entities = fold_aliases(list(by_key.values()), self.app_suffixes)
         if abbr.unresolved:
             warn(doc,
                  f"kept as written, the place they belong to is unknown from the issuer {ctx.issuer}: "
                  + "、".join(sorted(abbr.unresolved)))
         return doc
 
-    def _branch_abbreviations(self, branch: str) -> Abbreviations:
+    def _branch_abbreviations(self, branch: str, report: _Report) -> Abbreviations:
         """Abbreviations as the branch's own report reads them (区 = its district)."""
-        if branch not in self._branches:
-            self._branches[branch] = Abbreviations(issuer_context(branch, self.gaz), self.gaz, self.full_stems)
-        return self._branches[branch]
+        if branch not in report.branches:
+            report.branches[branch] = Abbreviations(issuer_context(branch, self.gaz), self.gaz, self.full_stems)
+        return report.branches[branch]
 
-    def _name(self, span: Named, abbr: Abbreviations, org_texts: set[str],
-              spans: list[Named]) -> tuple[str, str | None] | None:
+    def _name(self, span: Named, report: _Report) -> tuple[str, str | None] | None:
         """(canonical name, parent) of one span, or None when it names nothing in this context."""
-        kind, text, known = span.kind, span.text, span.known
+        kind, text, known, abbr = span.kind, span.text, span.known, report.abbr
         assert self.namer is not None
         if kind == "PoliceUnit":
             if known:
                 return known, None
             named = abbr.police(text)
-            if named and named[1] == abbr.ctx.issuer and text in self._owned:
-                return named[0], self._owned[text]
+            if named and named[1] == abbr.ctx.issuer and text in report.owned:
+                return named[0], report.owned[text]
             return named
         if kind == "GovernmentBody":
             return known or abbr.body(text), None
@@ -120,9 +120,9 @@ class ResolveNames:
             return known or self.namer.legal(text), None
         if kind == "Program":
             return known or self.namer.program(text), None
-        name = known or self.namer.platform(text, is_body=self.namer.without_app(text) in org_texts)
+        name = known or self.namer.platform(text, is_body=self.namer.without_app(text) in report.org_texts)
         name = self._issuers_own(name, abbr.ctx)
-        return _qualify_platform(name, span, self._bodies_at.get(span.start), abbr), None
+        return _qualify_platform(name, span, report.bodies_at.get(span.start), abbr), None
 
     def _issuers_own(self, name: str, ctx: IssuerContext) -> str:
         """市局门户网站 → 梧州市公安局门户网站: a platform named after the issuer by a short name is the
@@ -133,6 +133,18 @@ class ResolveNames:
         level = owner.group("level")
         own = level == ctx.level if level else owner.group() != "分局" or ctx.issuer.endswith("分局")
         return ctx.issuer + name[owner.end():] if own else name
+
+
+@dataclass
+class _Report:
+    """What naming one report's spans looks up, made per report and dropped with it (the component
+    keeps only its rules: a batch of thousands of reports would otherwise keep every branch seen)."""
+
+    abbr: Abbreviations
+    org_texts: set[str]  # the surface texts of units and bodies: a platform named like one is the body's
+    bodies_at: dict[int, Named]  # a body by where it starts: the owner a platform's name may begin with
+    owned: dict[str, str]  # a unit written after a bureau → the bureau (`_owned_units`)
+    branches: dict[str, Abbreviations] = field(default_factory=dict)  # see `_branch_abbreviations`
 
 
 class Named(NamedTuple):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from policekg.extract.issuer_context import LEVEL_WORDS, RANK, IssuerContext
-from policekg.extract.lexicon import Gazetteer
+from policekg.extract.names.issuer_context import IssuerContext
+from policekg.extract.names.lexicon import Gazetteer
+from policekg.extract.text.marks import LEVEL_WORDS, RANK
 
 _LEVELS = LEVEL_WORDS + "镇乡"
 _PARTY = re.compile(r"^(?P<where>.*?)委(?P<dept>.*)$")

@@ -2,17 +2,17 @@
 
 spaCy's rule sentencizer looks at tokens only, and the blank `zh` tokenizer folds line breaks into the
 whitespace after a token, so a heading line (一、坚持党的全面领导) ran on into the next paragraph. Here
-one regex over the text finds every sentence end (`blocks.sentence_ends`: 。!?; and line breaks, after
+one regex over the text finds every sentence end (`doc_state.sentence_ends`: 。!?; and line breaks, after
 NFKC folding) and the token starting right after each becomes a sentence start, set in one array
 operation. The offsets stay on the Doc for the components that want sentences as character spans:
-the ends (`blocks.sentence_ends`) and the starts (`clauses.Sentences`, which would otherwise read them
+the ends (`doc_state.sentence_ends`) and the starts (`doc_state.sentences_of`, which would otherwise read them
 back from the token arrays).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from policekg.extract.blocks import sentence_ends
+from policekg.extract.doc_state import sentence_ends, state
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 _NOT_A_START = np.iinfo(np.uint64).max
 
 
-@Language.factory("sentences")
+@Language.factory("sentences", assigns=["token.is_sent_start"])
 def make_sentences(nlp: Language, name: str) -> Sentences:
     return Sentences()
 
@@ -39,5 +39,5 @@ class Sentences:
         flags = np.full((len(doc), 1), _NOT_A_START, dtype=np.uint64)
         flags[starts] = 1
         doc.from_array([SENT_START], flags)
-        doc.user_data["sentence_starts"] = token_starts[starts].tolist()  # ends increase: no repeats
+        state(doc).sentence_starts = token_starts[starts].tolist()  # ends increase: no repeats
         return doc

@@ -1,13 +1,13 @@
 """One token per character, in linear time: the blank `zh` tokenizer's output without its cost.
 
 spaCy's Chinese tokenizer in character mode aligns its characters to the text with
-`util.get_words_and_spaces`, which slices the rest of the text once per character: quadratic, about
-25 s for a 1 MB report and hours for 2 MB. This tokenizer builds the very same `Doc` (a token per
+`util.get_words_and_spaces`, which slices the rest of the text once per character: quadratic (see
+benchmarks/RESULTS.md). This tokenizer builds the very same `Doc` (a token per
 non-space character, one following space folded into it, any other whitespace run a token of its own)
 from one pass over the whitespace runs.
 
 The words reach `Doc` as string-store hashes, not strings: for a string `Doc` hashes it and checks the
-string store twice, per character, which was two thirds of the tokenizer's time. The hashes of the
+string store twice, per character. The hashes of the
 characters are looked up all at once in a table indexed by code point (the Basic Multilingual Plane,
 filled as characters are first seen), so no Python code runs per character.
 """

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from policekg.extract.blocks import Block
+from policekg.extract.text.blocks import Block
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import NamedTuple
 
-FAMILY = {"PoliceUnit": "org", "GovernmentBody": "org", "Law": "legal", "Regulation": "legal",
-          "PolicyDocument": "legal", "Program": "program", "Platform": "platform", "Place": "place"}
+from policekg.schema.vocabulary import ENTITY_CLASSES
+
+FAMILY: dict[str, str] = {c.name: c.family for c in ENTITY_CLASSES if c.extracted}
 SOURCE_RANK = {"lexicon": 0, "quote": 1, "pattern": 2}
 _END = itemgetter(1)
 

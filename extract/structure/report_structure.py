@@ -18,10 +18,11 @@ import re
 from collections import Counter
 from typing import Any
 
-from policekg.extract.blocks import Block, clauses, doc_paragraphs, warn
+from policekg.extract.doc_state import doc_paragraphs, state, warn
 from policekg.extract.model import Measure, Section
-from policekg.extract.numbering import Numbering, Style
 from policekg.extract.patterns import load_patterns
+from policekg.extract.structure.numbering import Numbering, Style
+from policekg.extract.text.blocks import Block, clauses
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -30,7 +31,7 @@ _SIGNATURE_CHARS = 20  # a signature line: the bureau's name or a date
 _CUE_SENTENCE_STOP = re.compile(r"[。:]")  # a cue sentence ends at its 。 or at the : before a list
 
 
-@Language.factory("report_structure")
+@Language.factory("report_structure", requires=["doc._.meta"], assigns=["doc._.sections"])
 def make_report_structure(nlp: Language, name: str) -> ReportStructure:
     return ReportStructure()
 
@@ -55,13 +56,13 @@ class ReportStructure:
     def __call__(self, doc: Doc) -> Doc:
         if self._numbering is None:
             self.initialize()
-        meta = doc.user_data.get("meta")
+        meta = state(doc).meta
         year = meta.year if meta and meta.year else None
         blocks = self._without_closing(doc_paragraphs(doc))
         styles = [self._numbering.style_of(b.text) for b in blocks]
         sections, heads = self._numbered_sections(blocks, styles, 1)
         sections = self._cut_tail(sections, blocks, styles, heads, year)
-        doc.user_data["sections"] = sections
+        state(doc).sections = sections
         if not sections:
             warn(doc, "structure: no numbered sections (一、/(一)/1.), problems or plans recognised")
         for status, part in (("Problem", "problems (存在的问题…)"), ("Planned", "plans (下一步…)")):

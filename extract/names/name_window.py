@@ -11,9 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-QUOTES = "“”\"「」『』‘’"
-#: The marks that open a quote (the ASCII one opens and closes).
-OPENING_QUOTES = "“\"「『‘"
+from policekg.extract.text.marks import QUOTE_PAIRS, QUOTES
 
 
 class NameWindow:
@@ -72,6 +70,10 @@ class NameWindow:
         return end == 0 or any(window[max(0, end - n):end] in self._stops for n in self._lengths)
 
 
+#: The mark that closes each opening quote or bracket.
+_CLOSING = {**QUOTE_PAIRS, "(": ")"}
+
+
 def letters(s: str) -> int:
     """The length of `s` without its quote marks: a quoted name is as long as its words."""
     return sum(1 for c in s if c not in QUOTES)
@@ -79,6 +81,5 @@ def letters(s: str) -> int:
 
 def _balanced(s: str) -> bool:
     """Whether the opening quote or bracket at the start of `s` is closed inside it."""
-    closing = {"“": "”", "「": "」", "『": "』", "‘": "’", "(": ")", "\"": "\""}
-    close = closing.get(s[0])
+    close = _CLOSING.get(s[0])
     return bool(close) and close in s[1:]

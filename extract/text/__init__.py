@@ -1,0 +1,1 @@
+"""Text: normalised characters, one token each, paragraphs, sentences, clauses, marks and numerals."""

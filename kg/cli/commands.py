@@ -39,21 +39,23 @@ def ingest(
     reported and the rest go in; the exit code is 1 when any file failed.
     """
     from policekg.kg.ingest.batch import ingest_batch
-    from policekg.kg.ingest.files import check_overrides, collect_paths
+    from policekg.kg.ingest.files import check_overrides, collect_paths, ignored_summary
     from policekg.kg.ingest.progress import LineProgress, TerminalProgress, summary_tables
 
     given = check_overrides({"issuer": issuer, "year": year}, "--issuer/--year")
-    files, missing = collect_paths(paths)
+    collected = collect_paths(paths)
+    if collected.ignored:
+        err.print(f"skipped {ignored_summary(collected.ignored)}: not reports", highlight=False, markup=False)
     with open_store(store, write=True) as db:
         progress = TerminalProgress(err) if err.is_terminal else LineProgress(sys.stdout, sys.stderr)
         try:
-            result = ingest_batch(db, files, jobs=jobs, overrides=given, force=force, progress=progress)
+            result = ingest_batch(db, collected.files, jobs=jobs, overrides=given, force=force, progress=progress)
         finally:
             progress.stop()
-        for m in missing:
+        for m in collected.missing:
             result.add(m)
             progress.advance(m)
-        for table in summary_tables(result, db.stats()["classes"]):
+        for table in summary_tables(result, db.stats()["classes"], collected.ignored):
             out.print(table, highlight=False)
     if result.failed:
         raise typer.Exit(1)

@@ -31,6 +31,7 @@ from policekg.api.errors import ApiError, BadRequest, NotAcceptable, NotFound, U
 from policekg.api.negotiation import VARY, choose
 from policekg.api.templating import templates
 from policekg.api.urls import (
+    bureau_url,
     compare_url,
     graph_url,
     page_url,
@@ -336,7 +337,7 @@ STATUS_NAMES: dict[str, str] = {s.name: f"{s.zh} {s.en}" for s in STATUSES}
 #: What every template may use, set on the template environment by `create_app`.
 TEMPLATE_GLOBALS: dict[str, Any] = {
     "page_url": page_url, "graph_url": graph_url, "compare_url": compare_url, "report_name": report_name,
-    "twin_url": twin_url, "with_params": with_params, "curie": curie,
+    "twin_url": twin_url, "with_params": with_params, "curie": curie, "bureau_url": bureau_url,
     "CLASS_NAMES": CLASS_NAMES, "STATUS_NAMES": STATUS_NAMES, "LISTED_CLASSES": SEARCHED,
     "LEGEND_CLASSES": LEGEND, "EXPORTS": EXPORTS,
 }

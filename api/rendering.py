@@ -261,9 +261,15 @@ def page_data(request: Request, page: Page) -> dict[str, Any]:
             "prev": with_params(request, page=page.page - 1) if page.page > 1 else None}
 
 
+#: Opens every CSV download: without it Excel reads UTF-8 as the local code page (mojibake in Chinese).
+CSV_BOM = "\ufeff"
+
+
 def render_csv(rows: list[dict[str, Any]], filename: str) -> Response:
-    """A CSV file of flat rows; list cells are joined with `; `, link dicts become their labels."""
-    out = io.StringIO()
+    """A CSV file of flat rows, starting with a byte-order mark (`CSV_BOM`); list cells are joined with
+    `; `, link dicts become their labels."""
+    out = io.StringIO(CSV_BOM)
+    out.seek(len(CSV_BOM))
     columns = list(rows[0]) if rows else []
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()

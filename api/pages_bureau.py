@@ -37,10 +37,10 @@ async def bureau(request: Request, path: str, store: GraphStore = Depends(get_st
 def profile_rows(profile: BureauProfile) -> list[dict[str, Any]]:
     """The profile as one table: a row per program and year (new / continued / dropped), then a row per
     indicator and year (the value the chart shows)."""
-    rows = [{"what": "program", "year": y.year, "name": n.label, "status": status, "value": None, "unit": None,
-             "iri": n.iri}
+    rows = [{"what": "program", "year": y.year, "name": n.label, "status": status, "value": None,
+             "unit": None, "iri": n.iri}
             for y in profile.programs for status in _PROGRAM_STATUS for n in getattr(y, status)]
-    rows += [{"what": "figure", "year": p.year, "name": s.label, "status": None, "value": p.value, "unit": s.unit,
-              "iri": s.indicator}
+    rows += [{"what": "figure", "year": p.year, "name": s.label, "status": None, "value": p.value,
+              "unit": s.unit, "iri": s.indicator}
              for s in profile.series for p in s.points]
     return rows

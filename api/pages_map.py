@@ -42,5 +42,6 @@ def map_rows(found: ProvinceMap) -> list[dict[str, Any]]:
     rows = [{"province": c.province, "bureaus": c.bureaus, "reports": c.reports, "names": c.names}
             for c in found.provinces]
     if found.unplaced:
-        rows.append({"province": None, "bureaus": len(found.unplaced), "reports": None, "names": found.unplaced})
+        rows.append({"province": None, "bureaus": len(found.unplaced), "reports": None,
+                     "names": found.unplaced})
     return rows

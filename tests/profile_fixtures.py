@@ -12,9 +12,9 @@ from graph_fixtures import _mention
 
 from policekg.extract import Extractor
 from policekg.extract.model import Entity, entity_key
+from policekg.kg.ingest.report import ingest_file
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.rdf.triples import report_graph
-from policekg.kg.ingest.report import ingest_file
 from policekg.kg.sample import SAMPLE_REPORT
 
 DATA = Path(__file__).parent / "data"

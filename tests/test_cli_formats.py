@@ -38,7 +38,8 @@ def test_similar_bureaus_as_csv_json_and_a_piped_table(store: str) -> None:
 
 
 def test_centrality_communities_and_path_as_json(store: str) -> None:
-    central = json.loads(run_policekg("analyze", "centrality", "--store", store, "--top", "5", "-f", "json").stdout)
+    central = json.loads(run_policekg("analyze", "centrality", "--store", store, "--top", "5",
+                                      "-f", "json").stdout)
     assert [r["rank"] for r in central] == [1, 2, 3, 4, 5]
     assert [r["pagerank"] for r in central] == sorted((r["pagerank"] for r in central), reverse=True)
     groups = json.loads(run_policekg("analyze", "communities", "--store", store, "-f", "json").stdout)

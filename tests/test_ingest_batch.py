@@ -66,7 +66,8 @@ def make_corpus(folder: Path) -> Path:
     write_gb18030((DATA / "102_wuhou_district_2023.txt").read_text(encoding="utf-8"), folder / "wuhou_2023")
     write_corrupt_pdf(folder / "web" / "broken_download.pdf")
     write_binary(folder / "photo")  # no extension: tried, and its content says why it is no report
-    (folder / "yichang_2022.gold.json").write_text(json.dumps(gold("103_yichang_city_2022")), encoding="utf-8")
+    annotation = json.dumps(gold("103_yichang_city_2022"))
+    (folder / "yichang_2022.gold.json").write_text(annotation, encoding="utf-8")  # no report: left out
     (folder / "anonymous.txt").write_text("一、加强执法监督\n全年调解矛盾纠纷12起。\n", encoding="utf-8")
     return folder
 
@@ -207,7 +208,8 @@ def test_paths_are_files_folders_and_globs_each_once(first) -> None:
                                folder / "nothing_here.txt", str(folder / "*.none")])
     assert [p.name for p in collected.files] == ["broken_download.pdf", "cixi_2022.html", "yichang_2022.txt"]
     assert collect_paths([folder]).ignored == {".json": 1}  # the gold annotation beside its report
-    assert [(m.path.name, m.reason) for m in collected.missing] == [("nothing_here.txt", "no such file or folder"),
+    assert [(m.path.name, m.reason) for m in collected.missing] == [
+        ("nothing_here.txt", "no such file or folder"),
                                                           ("*.none", "the pattern matches no file")]
 
 

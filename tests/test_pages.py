@@ -94,7 +94,8 @@ def test_search_groups_by_class_with_counts_and_pages(browse_server: str) -> Non
     only = get(browse_server, "/search.json", params={"q": "公安", "class": one_class, "size": 500}).json()
     assert {h["class"] for h in only["items"]} == {one_class}
     assert only["total"] == everything["counts"][one_class]
-    rows = list(csv.DictReader(io.StringIO(get(browse_server, "/search.csv", params={"q": "公安"}).content.decode("utf-8-sig"))))
+    found = get(browse_server, "/search.csv", params={"q": "公安"})
+    rows = list(csv.DictReader(io.StringIO(found.content.decode("utf-8-sig"))))
     assert [r["iri"] for r in rows] == [h["iri"] for h in everything["items"]]
 
 
@@ -213,7 +214,8 @@ def test_report_shows_sections_and_measures_with_their_status(browse_server: str
 
 def test_report_figures_come_as_a_table_and_as_csv(browse_server: str) -> None:
     data = get(browse_server, SEED_REPORT + ".json").json()
-    rows = list(csv.DictReader(io.StringIO(get(browse_server, SEED_REPORT + ".csv").content.decode("utf-8-sig"))))
+    table = get(browse_server, SEED_REPORT + ".csv").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(table)))
     assert len(rows) == len(data["figures"]) > 0
     assert {r["obs"] for r in rows} == {f["obs"] for f in data["figures"]}
     page = parse_html(get(browse_server, SEED_REPORT).content)

@@ -81,13 +81,13 @@ def test_hostile_names_stay_text_in_the_profile_and_the_map(watched: Watched) ->
     chart = page.locator("#bureau-charts [data-series='0']")
     chart.locator("svg").wait_for()
     assert "</script>纠纷" in page.locator("#bureau-charts figcaption").first.inner_text()
-    page.evaluate(f"""() => echarts.getInstanceByDom(document.querySelector("[data-series='0']"))
-                              .dispatchAction({{type: 'showTip', seriesIndex: 0, dataIndex: 0}})""")
+    page.evaluate("""() => echarts.getInstanceByDom(document.querySelector("[data-series='0']"))
+                             .dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: 0})""")
     assert page.get_by_role("link", name=PAYLOAD_PROGRAM, exact=True).count() == 1
     page.goto("/map/program/" + quote(PAYLOAD_PROGRAM, safe=""))
     page.locator("#province-map svg path").first.wait_for()
-    page.evaluate(f"""() => echarts.getInstanceByDom(document.getElementById('province-map'))
-                              .dispatchAction({{type: 'showTip', seriesIndex: 0, name: '浙江'}})""")
+    page.evaluate("""() => echarts.getInstanceByDom(document.getElementById('province-map'))
+                             .dispatchAction({type: 'showTip', seriesIndex: 0, name: '浙江'})""")
     assert PAYLOAD_PROGRAM in page.locator("h1").inner_text()
     assert page.locator("main img, main script").count() == 0
     assert page.evaluate("() => document.querySelectorAll('img').length") == 0

@@ -83,6 +83,7 @@ def test_comparison_pages_carry_the_map(profile_server: str) -> None:
         assert 'data-geometry="/static/vendor/china/provinces.json"' in page
         assert '<script src="/static/province_map.js"></script>' in page
     geometry = httpx.get(f"{profile_server}/static/vendor/china/provinces.json")
-    assert geometry.status_code == 200 and "浙江" in {f["properties"]["name"] for f in geometry.json()["features"]}
+    assert geometry.status_code == 200
+    assert "浙江" in {f["properties"]["name"] for f in geometry.json()["features"]}
     hostile = httpx.get(f"{profile_server}/map/program/{PAYLOAD_PROGRAM}").text
     assert "&lt;img src=x onerror=alert(1)&gt;" in hostile and "<img src=x" not in hostile

@@ -122,7 +122,8 @@ def path(
     if fmt != "table":
         emit(("from", "relation", "to", "sentences", "reports"),
              ((_label(nodes, st.source), short_predicate(st.predicate), _label(nodes, st.target),
-               [ev["sentence"] for ev in st.evidence], [ev["report"] for ev in st.evidence]) for st in steps), fmt)
+               [ev["sentence"] for ev in st.evidence], [ev["report"] for ev in st.evidence])
+              for st in steps), fmt)
         return
     for step in steps:
         out.print(

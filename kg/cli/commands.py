@@ -50,7 +50,8 @@ def ingest(
     with open_store(store, write=True) as db:
         progress = TerminalProgress(err) if err.is_terminal else LineProgress(sys.stdout, sys.stderr)
         try:
-            result = ingest_batch(db, collected.files, jobs=jobs, overrides=given, force=force, progress=progress)
+            result = ingest_batch(db, collected.files, jobs=jobs, overrides=given, force=force,
+                                  progress=progress)
         finally:
             progress.stop()
         for m in collected.missing:

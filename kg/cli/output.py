@@ -32,7 +32,8 @@ def check_format(fmt: str) -> None:
         fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def emit(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, *, title: str | None = None) -> None:
+def emit(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, *,
+         title: str | None = None) -> None:
     """Print `rows` (one value per column; a list value is a list of names) in `fmt`."""
     rows = list(rows)
     if fmt == "json":

@@ -157,9 +157,9 @@ def bureau_profile(store: GraphStore, name: str) -> BureauProfile:
         for shared in peer.shared:
             shared.label = label.get(shared.iri)
         peer.shared.sort(key=lambda n: (n.label or "", n.iri))
-    return BureauProfile(iri, name, locality, reports, sorted({r.year for r in reports if r.year is not None}),
-                         program_years(by_year, label), _series(figures, year_of, label),
-                         _sub_units(units, year_of, label), peers)
+    years = sorted({r.year for r in reports if r.year is not None})
+    return BureauProfile(iri, name, locality, reports, years, program_years(by_year, label),
+                         _series(figures, year_of, label), _sub_units(units, year_of, label), peers)
 
 
 def program_years(by_year: dict[int, set[str]], label: dict[str, str | None]) -> list[ProgramYear]:
@@ -178,7 +178,8 @@ def program_years(by_year: dict[int, set[str]], label: dict[str, str | None]) ->
     return result
 
 
-def _series(figures: list[dict], year_of: dict[str, int | None], label: dict[str, str | None]) -> list[Series]:
+def _series(figures: list[dict], year_of: dict[str, int | None],
+            label: dict[str, str | None]) -> list[Series]:
     """One series per indicator: per year the first figure its reports give; most years first."""
     points: dict[str, dict[int, Point]] = defaultdict(dict)
     units: dict[str, str] = {}
@@ -192,11 +193,13 @@ def _series(figures: list[dict], year_of: dict[str, int | None], label: dict[str
             points[f["indicator"]][year] = Point(year, f["value"], 1, f["report"])
         else:
             got.figures += 1
-    found = [Series(ind, label.get(ind), units.get(ind), [by[y] for y in sorted(by)]) for ind, by in points.items()]
+    found = [Series(ind, label.get(ind), units.get(ind), [by[y] for y in sorted(by)])
+             for ind, by in points.items()]
     return sorted(found, key=lambda s: (-len(s.points), s.label or "", s.indicator))
 
 
-def _sub_units(units: list[dict], year_of: dict[str, int | None], label: dict[str, str | None]) -> list[SubUnit]:
+def _sub_units(units: list[dict], year_of: dict[str, int | None],
+               label: dict[str, str | None]) -> list[SubUnit]:
     """The units inside the bureau, those named in the most years first."""
     years: dict[str, set[int]] = {}
     for u in units:

@@ -75,3 +75,9 @@ def test_validate_shows_a_line_per_graph_when_piped(store: str) -> None:
     assert {fields[1] for fields in lines} == {f"<{report_iri(b, y)}>" for b, y in (
         (CIXI, 2021), (CIXI, 2022), ("文成县公安局", 2021), ("隆德县公安局", 2024), ("余姚市公安局", 2023))}
     assert "5 report graphs checked" in done.stdout
+
+
+def test_a_piped_query_table_keeps_wide_chinese_rows_whole(store: str) -> None:
+    long_a, long_b = "慈溪市公安局周巷派出所" * 4, "矛盾纠纷多元化解机制" * 4  # 88 and 80 columns wide
+    table = run_policekg("query", f'SELECT ("{long_a}" AS ?a) ("{long_b}" AS ?b) WHERE {{}}', "--store", store)
+    assert long_a in table.stdout and long_b in table.stdout and "…" not in table.stdout

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from policekg.kg.cli.analyze import analyze
 from policekg.kg.cli.common import StoreOpt, err, fail, open_store, out, progress, report_ref
+from policekg.kg.cli.output import table_console
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -136,7 +137,7 @@ def _print_table(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) 
     for row in rows:
         table.add_row(*(_cell(t) for t in row))
         count += 1
-    out.print(table, highlight=False)
+    table_console().print(table, highlight=False)
     out.print(f"{count} rows", highlight=False)
 
 

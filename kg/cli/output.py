@@ -47,8 +47,12 @@ def emit(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, *,
         table = Table(*columns, title=title)
         for row in rows:
             table.add_row(*(_text(v) for v in row))
-        console = out if out.is_terminal else Console(width=_PIPED_WIDTH, soft_wrap=True)
-        console.print(table, highlight=False)
+        table_console().print(table, highlight=False)
+
+
+def table_console() -> Console:
+    """Where tables go: the terminal, or, piped, a console as wide as the widest table."""
+    return out if out.is_terminal else Console(width=_PIPED_WIDTH, soft_wrap=True)
 
 
 def _text(value: Any) -> str:

@@ -31,6 +31,7 @@ from policekg.api.query_exec import PageJob, TheStore
 from policekg.api.query_pool import NotShippable, ThreadRunner
 from policekg.api.templating import templates
 from policekg.api.urls import (
+    bureau_url,
     compare_url,
     graph_url,
     page_url,
@@ -261,9 +262,15 @@ def page_data(request: Request, page: Page) -> dict[str, Any]:
             "prev": with_params(request, page=page.page - 1) if page.page > 1 else None}
 
 
+#: Opens every CSV download: without it Excel reads UTF-8 as the local code page (mojibake in Chinese).
+CSV_BOM = "\ufeff"
+
+
 def render_csv(rows: list[dict[str, Any]], filename: str) -> Response:
-    """A CSV file of flat rows; list cells are joined with `; `, link dicts become their labels."""
-    out = io.StringIO()
+    """A CSV file of flat rows, starting with a byte-order mark (`CSV_BOM`); list cells are joined with
+    `; `, link dicts become their labels."""
+    out = io.StringIO(CSV_BOM)
+    out.seek(len(CSV_BOM))
     columns = list(rows[0]) if rows else []
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
@@ -337,7 +344,7 @@ STATUS_NAMES: dict[str, str] = {s.name: f"{s.zh} {s.en}" for s in STATUSES}
 #: What every template may use, set on the template environment by `create_app`.
 TEMPLATE_GLOBALS: dict[str, Any] = {
     "page_url": page_url, "graph_url": graph_url, "compare_url": compare_url, "report_name": report_name,
-    "twin_url": twin_url, "with_params": with_params, "curie": curie,
+    "twin_url": twin_url, "with_params": with_params, "curie": curie, "bureau_url": bureau_url,
     "CLASS_NAMES": CLASS_NAMES, "STATUS_NAMES": STATUS_NAMES, "LISTED_CLASSES": SEARCHED,
     "LEGEND_CLASSES": LEGEND, "EXPORTS": EXPORTS,
 }

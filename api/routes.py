@@ -18,9 +18,11 @@ from starlette.requests import Request
 from policekg.api import (
     export,
     graph_store,
+    pages_bureau,
     pages_compare,
     pages_entity,
     pages_home,
+    pages_map,
     pages_report,
     pages_search,
     sparql,
@@ -76,6 +78,10 @@ ROUTES: tuple[Route, ...] = (
           "Programs and indicators named in several reports", suffixed=True),
     Route(("GET",), "/compare/{path:path}", pages_compare.compare_one, LIST,
           "One program or indicator across reports"),
+    Route(("GET",), "/bureau/{path:path}", pages_bureau.bureau, LIST,
+          "A bureau over the years: reports, programs, figures, sub-units, peers in its province"),
+    Route(("GET",), "/map/{path:path}", pages_map.province_map_page, LIST,
+          "Bureaus naming a program or reporting an indicator, by province (the map's data)"),
     # the graph pages
     Route(("GET",), "/graph/assets/{name}", viz.asset, ("js", "css"), "vis-network's script and stylesheet",
           listed=False),

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from policekg.kg.rdf.iris import PKR, local_path, segment, unsegment
 
 _REPORT_PARTS = 3  # report/{issuer}/{year}
+_BUREAU_PARTS = 2  # unit/{name}: a bureau; a sub-unit has three parts
 
 
 def page_url(iri: str | None) -> str | None:
@@ -48,6 +49,13 @@ def compare_url(iri: str, cls: str | None) -> str | None:
     if not local or cls not in ("Program", "Indicator"):
         return None
     return f"/compare/{local}"
+
+
+def bureau_url(iri: str | None) -> str | None:
+    """The profile of a bureau (`pkr:unit/慈溪市公安局` → `/bureau/慈溪市公安局`); None for a sub-unit."""
+    local = local_path(iri) if iri else None
+    parts = local.split("/") if local else []
+    return f"/bureau/{parts[1]}" if len(parts) == _BUREAU_PARTS and parts[0] == "unit" else None
 
 
 def twin_url(url: str, suffix: str) -> str:

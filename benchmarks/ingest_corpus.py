@@ -129,7 +129,7 @@ def child(corpus: Path, store_path: Path, jobs: int) -> None:
         analysis["seconds"] = time.perf_counter() - started
 
     analysis_module.refresh_analysis = timed_refresh
-    files, _ = collect_paths([corpus])
+    files = collect_paths([corpus]).files
     store = GraphStore(store_path)
     started = time.perf_counter()
     result = batch.ingest_batch(store, files, jobs=jobs)

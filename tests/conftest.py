@@ -200,3 +200,18 @@ def graph_store_path(tmp_path_factory: pytest.TempPathFactory, extractor: Extrac
     del store
     gc.collect()  # rdflib's reference cycles keep Oxigraph's lock until collected
     return path
+
+
+@pytest.fixture(scope="session")
+def profile_store_path(tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Path:
+    """The store of the bureau profile and province map tests (`profile_fixtures`); read-only use."""
+    from profile_fixtures import build_profile_store
+
+    return build_profile_store(tmp_path_factory.mktemp("profile-store") / "store", extractor)
+
+
+@pytest.fixture(scope="session")
+def profile_server(profile_store_path: Path) -> Iterator[str]:
+    """Base URL of a real `policekg serve` over the profile store (read-only use only)."""
+    with serving(profile_store_path) as server:
+        yield server.base

@@ -65,7 +65,9 @@ def make_corpus(folder: Path) -> Path:
     shutil.copy(DATA / "103_yichang_city_2022.txt", folder / "yichang_2022.txt")
     write_gb18030((DATA / "102_wuhou_district_2023.txt").read_text(encoding="utf-8"), folder / "wuhou_2023")
     write_corrupt_pdf(folder / "web" / "broken_download.pdf")
-    write_binary(folder / "photo.jpg")
+    write_binary(folder / "photo")  # no extension: tried, and its content says why it is no report
+    annotation = json.dumps(gold("103_yichang_city_2022"))
+    (folder / "yichang_2022.gold.json").write_text(annotation, encoding="utf-8")  # no report: left out
     (folder / "anonymous.txt").write_text("一、加强执法监督\n全年调解矛盾纠纷12起。\n", encoding="utf-8")
     return folder
 
@@ -78,10 +80,10 @@ def opened(store_path: Path) -> Iterator[GraphStore]:
 
 
 def run(store_path: Path, paths: list[Path], **options) -> BatchResult:
-    files, missing = collect_paths(paths)
-    assert not missing
+    collected = collect_paths(paths)
+    assert not collected.missing
     with opened(store_path) as store:
-        return ingest_batch(store, files, **options)
+        return ingest_batch(store, collected.files, **options)
 
 
 def reports(store_path: Path) -> set[URIRef]:
@@ -143,9 +145,9 @@ def test_good_files_go_in_and_each_bad_one_is_reported_with_its_reason(first) ->
     _, store, result = first
     assert {s.graph for s in result.stored} == REPORTS
     failed = {f.path.name: f.reason for f in result.failed}
-    assert set(failed) == {"broken_download.pdf", "photo.jpg", "anonymous.txt"}
+    assert set(failed) == {"broken_download.pdf", "photo", "anonymous.txt"}
     assert "corrupt PDF" in failed["broken_download.pdf"]
-    assert "binary data" in failed["photo.jpg"]
+    assert "binary data" in failed["photo"]
     assert "no issuing bureau" in failed["anonymous.txt"]
     assert reports(store) == REPORTS
     formats = {s.path.name: s.format for s in result.stored}
@@ -202,10 +204,12 @@ def test_two_chengguan_stations_of_different_bureaus_stay_two(first) -> None:
 
 def test_paths_are_files_folders_and_globs_each_once(first) -> None:
     folder, _, _ = first
-    files, missing = collect_paths([folder / "web", str(folder / "**" / "*.html"), folder / "yichang_2022.txt",
-                                    folder / "nothing_here.txt", str(folder / "*.none")])
-    assert [p.name for p in files] == ["broken_download.pdf", "cixi_2022.html", "yichang_2022.txt"]
-    assert [(m.path.name, m.reason) for m in missing] == [("nothing_here.txt", "no such file or folder"),
+    collected = collect_paths([folder / "web", str(folder / "**" / "*.html"), folder / "yichang_2022.txt",
+                               folder / "nothing_here.txt", str(folder / "*.none")])
+    assert [p.name for p in collected.files] == ["broken_download.pdf", "cixi_2022.html", "yichang_2022.txt"]
+    assert collect_paths([folder]).ignored == {".json": 1}  # the gold annotation beside its report
+    assert [(m.path.name, m.reason) for m in collected.missing] == [
+        ("nothing_here.txt", "no such file or folder"),
                                                           ("*.none", "the pattern matches no file")]
 
 
@@ -269,7 +273,8 @@ def test_sidecar_supplies_what_the_text_lacks_and_is_part_of_the_key(tmp_path: P
     report.write_text("一、加强执法监督\n(一)推行警调衔接工作。全年通过警调衔接调解矛盾纠纷12起。\n", encoding="utf-8")
     sidecar = folder / "notice.txt.json"
     sidecar.write_text(json.dumps({"issuer": "泾源县公安局", "year": 2025}), encoding="utf-8")
-    assert collect_paths(sorted(folder.glob("*"))) == ([report], [])  # a shell's `ingest side/*`
+    collected = collect_paths(sorted(folder.glob("*")))  # a shell's `ingest side/*`
+    assert (collected.files, collected.missing, collected.ignored) == ([report], [], {})
     store = tmp_path / "store"
     result = run(store, [folder], jobs=1)
     assert [s.graph for s in result.stored] == [report_iri("泾源县公安局", 2025)]
@@ -288,10 +293,10 @@ def test_cli_ingest_is_line_oriented_when_piped_and_remove_deletes_one_report(fi
     folder, _, _ = first
     store = tmp_path / "store"
     done = policekg("ingest", str(folder / "yichang_2022.txt"), str(folder / "longde_2024.docx"),
-                    str(folder / "photo.jpg"), str(tmp_path / "missing.txt"), "--store", str(store), "-j", "1")
+                    str(folder / "photo"), str(tmp_path / "missing.txt"), "--store", str(store), "-j", "1")
     assert done.returncode == 1, done.stderr
     assert f"stored\t{folder / 'yichang_2022.txt'}\t<{YICHANG_R}>" in done.stdout, done.stderr
-    assert f"failed\t{folder / 'photo.jpg'}\tbinary data" in done.stderr
+    assert f"failed\t{folder / 'photo'}\tbinary data" in done.stderr
     assert f"failed\t{tmp_path / 'missing.txt'}\tno such file or folder" in done.stderr
     assert "skipped (unchanged)" in done.stdout and "pk:Report" in done.stdout
     assert "\r" not in done.stderr  # no progress bar when piped

@@ -94,7 +94,8 @@ def test_search_groups_by_class_with_counts_and_pages(browse_server: str) -> Non
     only = get(browse_server, "/search.json", params={"q": "公安", "class": one_class, "size": 500}).json()
     assert {h["class"] for h in only["items"]} == {one_class}
     assert only["total"] == everything["counts"][one_class]
-    rows = list(csv.DictReader(io.StringIO(get(browse_server, "/search.csv", params={"q": "公安"}).text)))
+    found = get(browse_server, "/search.csv", params={"q": "公安"})
+    rows = list(csv.DictReader(io.StringIO(found.content.decode("utf-8-sig"))))
     assert [r["iri"] for r in rows] == [h["iri"] for h in everything["items"]]
 
 
@@ -213,7 +214,8 @@ def test_report_shows_sections_and_measures_with_their_status(browse_server: str
 
 def test_report_figures_come_as_a_table_and_as_csv(browse_server: str) -> None:
     data = get(browse_server, SEED_REPORT + ".json").json()
-    rows = list(csv.DictReader(io.StringIO(get(browse_server, SEED_REPORT + ".csv").text)))
+    table = get(browse_server, SEED_REPORT + ".csv").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(table)))
     assert len(rows) == len(data["figures"]) > 0
     assert {r["obs"] for r in rows} == {f["obs"] for f in data["figures"]}
     page = parse_html(get(browse_server, SEED_REPORT).content)
@@ -282,7 +284,7 @@ def test_a_program_compares_across_bureaus(browse_server: str) -> None:
     assert len({r["issuer"] for r in data["items"]}) == program["bureaus"]
     first = get(browse_server, url + ".json", params={"size": 1}).json()
     assert first["items"] == data["items"][:1] and first["pages"] == program["reports"] and first["next"]
-    rows = list(csv.DictReader(io.StringIO(get(browse_server, url + ".csv").text)))
+    rows = list(csv.DictReader(io.StringIO(get(browse_server, url + ".csv").content.decode("utf-8-sig"))))
     assert {r["bureau"] for r in rows} == {r["issuer_label"] for r in data["items"]}
     page = parse_html(get(browse_server, url, params={"size": 1}).content)
     assert len(page.find(".//table[@class='compare']/tbody").findall("tr")) == 1
@@ -298,7 +300,7 @@ def test_an_indicator_compares_across_reports(browse_server: str) -> None:
     cells = [f for row in data["items"] for figs in row["values"].values() for f in figs]
     assert len({f["report"] for f in cells}) == shared[0]["reports"]
     assert len(cells) == shared[0]["figures"]
-    rows = list(csv.DictReader(io.StringIO(get(browse_server, url + ".csv").text)))
+    rows = list(csv.DictReader(io.StringIO(get(browse_server, url + ".csv").content.decode("utf-8-sig"))))
     assert sorted(r["obs"] for r in rows) == sorted(f["obs"] for f in cells)
 
 
@@ -317,7 +319,7 @@ def test_reports_list_pages_and_exports(browse_server: str) -> None:
     exported = get(browse_server, "/reports", params={"format": "csv"})
     assert exported.headers["content-type"].startswith("text/csv") and exported.headers["vary"] == "Accept"
     assert get(browse_server, "/reports", headers={"Accept": "application/json"}).json()["total"] == 5
-    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert [r["report"] for r in rows] == [r["report"] for r in full["items"]]
     assert get(browse_server, "/reports", params={"size": 100000}).status_code == 422
 
@@ -376,7 +378,7 @@ def test_report_local_things_say_whose_report_they_are_in() -> None:
 
 def test_csv_cells_from_reports_cannot_run_as_formulas() -> None:
     rows = [{"label": '=HYPERLINK("http://evil")', "about": [{"label": "@SUM(A1)"}], "value": -3}]
-    cells = next(csv.DictReader(io.StringIO(render_csv(rows, "x").body.decode())))
+    cells = next(csv.DictReader(io.StringIO(render_csv(rows, "x").body.decode("utf-8-sig"))))
     assert cells == {"label": '\'=HYPERLINK("http://evil")', "about": "'@SUM(A1)", "value": "-3"}
 
 

@@ -16,10 +16,12 @@ import typer
 from rich.table import Table
 
 from policekg.kg.cli.analyze import analyze
-from policekg.kg.cli.common import StoreOpt, err, fail, open_store, out, report_ref
+from policekg.kg.cli.common import StoreOpt, err, fail, open_store, out, progress, report_ref
+from policekg.kg.cli.output import table_console
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
+    from rdflib import URIRef
 
 
 def ingest(
@@ -39,24 +41,40 @@ def ingest(
     reported and the rest go in; the exit code is 1 when any file failed.
     """
     from policekg.kg.ingest.batch import ingest_batch
-    from policekg.kg.ingest.files import check_overrides, collect_paths
+    from policekg.kg.ingest.files import check_overrides, collect_paths, ignored_summary
     from policekg.kg.ingest.progress import LineProgress, TerminalProgress, summary_tables
 
     given = check_overrides({"issuer": issuer, "year": year}, "--issuer/--year")
-    files, missing = collect_paths(paths)
+    collected = collect_paths(paths)
+    if collected.ignored:
+        err.print(f"skipped {ignored_summary(collected.ignored)}: not reports", highlight=False, markup=False)
     with open_store(store, write=True) as db:
         progress = TerminalProgress(err) if err.is_terminal else LineProgress(sys.stdout, sys.stderr)
         try:
-            result = ingest_batch(db, files, jobs=jobs, overrides=given, force=force, progress=progress)
+            result = ingest_batch(db, collected.files, jobs=jobs, overrides=given, force=force,
+                                  progress=progress)
         finally:
             progress.stop()
-        for m in missing:
+        for m in collected.missing:
             result.add(m)
             progress.advance(m)
-        for table in summary_tables(result, db.stats()["classes"]):
+        for table in summary_tables(result, db.stats()["classes"], collected.ignored):
             out.print(table, highlight=False)
     if result.failed:
         raise typer.Exit(1)
+
+
+ReportOpt = Annotated[str | None, typer.Option(help="Only this report: ISSUER/YEAR (慈溪市公安局/2022) or its IRI")]
+
+
+def _report_option(text: str | None) -> URIRef | None:
+    """The report a `--graph` option names (None without one); one line and exit 1 when it names none."""
+    if text is None:
+        return None
+    try:
+        return report_ref(text)
+    except ValueError as e:
+        fail(str(e))
 
 
 def remove(
@@ -66,10 +84,7 @@ def remove(
     """Delete one report's named graph and nothing else (what other reports say stays)."""
     from policekg.kg.network.analysis import refresh_analysis
 
-    try:
-        iri = report_ref(report)
-    except ValueError as e:
-        fail(str(e))
+    iri = _report_option(report)
     with open_store(store, write=True) as db:
         if not db.has_report(iri):  # the analysis or ontology graph is no report
             fail(f"no report graph <{iri}> in the store")
@@ -122,28 +137,27 @@ def _print_table(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) 
     for row in rows:
         table.add_row(*(_cell(t) for t in row))
         count += 1
-    out.print(table, highlight=False)
+    table_console().print(table, highlight=False)
     out.print(f"{count} rows", highlight=False)
 
 
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="ttl, trig, nt, nq, jsonld or xml")] = "trig",
-    graph: Annotated[str | None, typer.Option(help="Only this report graph (its IRI)")] = None,
+    graph: ReportOpt = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout)")] = None,
     store: StoreOpt = None,
 ) -> None:
     """Write the whole dataset, or one report's graph, as RDF. TriG and N-Quads keep the named graphs."""
-    from rdflib import URIRef
-
     from policekg.kg.rdf.formats import rdf_format
 
     fmt = rdf_format(format)
+    iri = _report_option(graph)
     with open_store(store, write=False) as db:
-        if graph is not None and not db.has_report(graph):
-            fail(f"no report graph <{graph}> in the store")
+        if iri is not None and not db.has_report(iri):
+            fail(f"no report graph <{iri}> in the store")
         target = output.open("wb") if output else sys.stdout.buffer
         try:
-            db.export(fmt, target, URIRef(graph) if graph else None)
+            db.export(fmt, target, iri)
         finally:
             if output:
                 target.close()
@@ -163,16 +177,18 @@ def stats(store: StoreOpt = None) -> None:
 
 def validate(
     store: StoreOpt = None,
-    graph: Annotated[str | None, typer.Option(help="Only this report graph (its IRI)")] = None,
+    graph: ReportOpt = None,
 ) -> None:
-    """Check every report graph (or one) against the SHACL shapes; exit 1 if any violation is found."""
-    from rdflib import URIRef
+    """Check every report graph (or one) against the SHACL shapes; exit 1 if any violation is found.
 
+    A bar on a terminal; piped, one line per graph on stderr (`validated`, graph, results)."""
     from policekg.kg.rdf.validate import validate as run_validation
 
+    iri = _report_option(graph)
     with open_store(store, write=False) as db:
-        results = run_validation(db, URIRef(graph) if graph else None)
-        checked = 1 if graph else len(db.report_graphs())
+        checked = 1 if iri is not None else len(db.report_graphs())
+        with progress(checked, "validated") as advance:
+            results = run_validation(db, iri, done=lambda g, n: advance(f"<{g}>", f"{n} results"))
     for result in results:
         out.print(str(result), highlight=False, markup=False)
     violations = sum(r.severity == "Violation" for r in results)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -64,6 +66,21 @@ def fail(message: str) -> None:
     """Stop the command with `error: message` on stderr and exit code 1."""
     err.print(Text.assemble(("error:", "red"), " ", message), highlight=False)
     raise typer.Exit(1)
+
+
+@contextmanager
+def progress(total: int, verb: str) -> Iterator[Callable[[str, str], None]]:
+    """`advance(item, note)` for a long run over `total` items: a bar on a terminal (stderr), one
+    tab-separated line per item (`verb`, item, note) on stderr when piped, so stdout stays the answer."""
+    if not err.is_terminal:
+        yield lambda item, note: print(verb, item, note, sep="\t", file=sys.stderr, flush=True)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn(verb), BarColumn(bar_width=20), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task(verb, total=total)
+        yield lambda item, note: bar.advance(task)
 
 
 def report_ref(text: str) -> URIRef:

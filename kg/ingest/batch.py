@@ -26,7 +26,7 @@ from typing import Any, Protocol
 from rdflib import URIRef
 
 from policekg.extract import ExtractionError, Extractor
-from policekg.kg.ingest.files import read_sidecar
+from policekg.kg.ingest.files import metadata_warnings, read_sidecar
 from policekg.kg.ingest.loaders import LoadError, read_file
 from policekg.kg.ingest.outcomes import Extracted, Failed, Outcome, Skipped, Stored
 from policekg.kg.ingest.report import extract_report, store_report
@@ -198,7 +198,9 @@ def _extract_in_worker(task: _Task) -> Extracted | Failed:
 def _extract(extractor: Extractor, task: _Task) -> Extracted | Failed:
     """One file's graph, or why not. A crash of the extractor on one file is that file's failure."""
     try:
-        return extract_report(extractor, task.path, task.overrides)
+        extracted = extract_report(extractor, task.path, task.overrides)
+        extracted.warnings.extend(metadata_warnings(str(extracted.graph.identifier)))
+        return extracted
     except (LoadError, ExtractionError) as err:
         return Failed(task.path, str(err))
     except Exception as err:  # a bug on one odd file must not cost the user the rest of the batch

@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from policekg.kg.ingest.batch import BatchResult
+from policekg.kg.ingest.files import ignored_summary
 from policekg.kg.ingest.outcomes import Failed, Outcome, Skipped, Stored
 
 
@@ -94,8 +95,10 @@ class LineProgress:
         print("\t".join(str(f) for f in fields if f != ""), file=stream, flush=True)
 
 
-def summary_tables(result: BatchResult, store_classes: dict[str, int]) -> list[Table]:
-    """The run in two tables: files by outcome, and nodes per class (this run's reports, whole store)."""
+def summary_tables(result: BatchResult, store_classes: dict[str, int],
+                   ignored: Counter | None = None) -> list[Table]:
+    """The run in two tables: files by outcome (and those left out as no reports, by extension), and
+    nodes per class (this run's reports, whole store)."""
     files = Table("files", "count", title=f"ingest: {result.seconds:.1f} s, {result.chars:,} characters, "
                                            f"{result.triples:,} triples")
     replaced = sum(1 for s in result.stored if s.replaced)
@@ -103,6 +106,8 @@ def summary_tables(result: BatchResult, store_classes: dict[str, int]) -> list[T
     files.add_row("replaced", str(replaced))
     files.add_row("skipped (unchanged)", str(len(result.skipped)))
     files.add_row("failed", str(len(result.failed)), style="red" if result.failed else None)
+    if ignored:
+        files.add_row(f"skipped, not reports ({ignored_summary(ignored)})", str(sum(ignored.values())))
     run: Counter = Counter()
     for stored in result.stored:
         run.update(stored.classes)

@@ -14,6 +14,7 @@ ontology in ourselves, because pyshacl's own mixing (`ont_graph`) fails on an Ox
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -71,8 +72,12 @@ def validate_graph(data: Graph, graph: URIRef | None = None) -> list[Violation]:
     return _validate_ntriples(data.serialize(format="nt", encoding="utf-8"), graph)
 
 
-def validate(store: GraphStore, graph: URIRef | None = None) -> list[Violation]:
-    """Validate one report graph of the store, or all of them; raises StoreError for an unknown graph."""
+def validate(store: GraphStore, graph: URIRef | None = None,
+             done: Callable[[URIRef, int], None] | None = None) -> list[Violation]:
+    """Validate one report graph of the store, or all of them; raises StoreError for an unknown graph.
+
+    `done(graph, results)` is called after each graph (a long run shows its progress with it).
+    """
     graphs = store.report_graphs()
     if graph is not None:
         if URIRef(str(graph)) not in graphs:
@@ -84,6 +89,8 @@ def validate(store: GraphStore, graph: URIRef | None = None) -> list[Violation]:
         found = _validate_ntriples(data, iri)
         log.info("validated %s: %d results", iri, len(found))
         violations.extend(found)
+        if done is not None:
+            done(iri, len(found))
     return violations
 
 

@@ -1,19 +1,26 @@
 """The store: an rdflib `Dataset` over the oxrdflib "Oxigraph" store, on disk or in memory.
 
 One named graph per report (its IRI is the report's IRI), so a report is replaced or removed alone.
-Queries see the union of all graphs as their default graph; `GRAPH ?g` still separates them.
+The store's own default graph is kept as the RDF merge of all the named graphs, each distinct triple
+once, and queries see it as their default graph; `GRAPH ?g` still separates the reports. Oxigraph 0.5
+can make the union of the named graphs the default graph itself, but its union repeats a triple once
+per graph holding it (oxigraph#1919): counts overcount and joins on shared entities grow with the
+square of the number of reports. So every write below changes a named graph and the merge together,
+in one transaction; a triple leaves the merge only when no named graph holds it any more.
 
 Two ways in, on purpose:
 - `query()` goes through rdflib (handy rdflib terms for the CLI, analysis and notebooks). It always
   passes the query *string*: oxrdflib hands strings to Oxigraph but silently falls back to rdflib's
   slow engine for a prepared `Query` object.
 - `ox` is the pyoxigraph store itself, for hot paths (the SPARQL endpoint, exports) that should let
-  Oxigraph serialise its own answers instead of converting every row to rdflib terms and back.
+  Oxigraph serialise its own answers instead of converting every row to rdflib terms and back. Write
+  through the methods here, not `ox`, or the default graph falls out of step with the named graphs.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
@@ -29,6 +36,20 @@ from policekg.kg.iris import PREFIXES, named_graph
 log = logging.getLogger(__name__)
 
 _REPORT_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?g a pk:Report } } ORDER BY ?g"
+#: Where a replacement waits, written but not yet merged, until the one update that swaps it in.
+_STAGING = "urn:policekg:staging"
+#: Take out of the merge the triples of graph %(g)s that no other named graph holds.
+_UNMERGE = """DELETE { ?s ?p ?o } WHERE { GRAPH %(g)s { ?s ?p ?o }
+  FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } FILTER (?other != %(g)s) } }"""
+#: Swap the staged graph in for %(g)s: unmerge the old triples, move, merge the new ones.
+_SWAP = _UNMERGE + f""" ;
+MOVE SILENT <{_STAGING}> TO %(g)s ;
+INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH %(g)s {{ ?s ?p ?o }} }}"""
+#: Make the default graph the merge of the named graphs again, whatever wrote to them.
+_REMERGE = """DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;
+INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"""
+
+Triples = Graph | Iterable[ox.Triple]
 
 
 class GraphStore:
@@ -38,7 +59,7 @@ class GraphStore:
         self.path = Path(path) if path is not None else None
         self._ox = _open(self.path, read_only)
         self.read_only = read_only
-        self.dataset = Dataset(store=OxigraphStore(store=self._ox), default_union=True)
+        self.dataset = Dataset(store=OxigraphStore(store=self._ox), default_union=False)
         for prefix, iri in PREFIXES.items():
             self.dataset.bind(prefix, iri)
 
@@ -65,25 +86,55 @@ class GraphStore:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def replace_graph(self, iri: URIRef, graph: Graph) -> None:
-        """Put `graph` in the named graph `iri`, replacing what was there, in one transaction.
+    def replace_graph(self, iri: URIRef | str, triples: Triples) -> None:
+        """Put `triples` in the named graph `iri`, replacing what was there, and keep the merge in step.
 
-        Oxigraph runs one SPARQL update atomically, so a reader never sees the graph half-written
-        and a failure leaves the old graph in place.
+        One transaction for a new graph; for an existing one the new triples are staged first, then
+        one update swaps them in. Either way a reader never sees the graph half-written, and a
+        failure leaves the old graph (and the merge) as they were.
         """
         self._writable()
-        body = graph.serialize(format="nt")
-        self._ox.update(f"DROP SILENT GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}")
-        log.info("stored %s (%d triples)", iri, len(graph))
+        graph = ox.NamedNode(str(iri))
+        triples = _ox_triples(triples)
+        if not self._ox.contains_named_graph(graph):
+            self._ox.extend(_quads(triples, graph, ox.DefaultGraph()))
+        else:
+            staging = ox.NamedNode(_STAGING)
+            self._ox.remove_graph(staging)  # what a crash between the two steps may have left
+            self._ox.extend(_quads(triples, staging))
+            self._ox.update(_SWAP % {"g": graph})
+        log.info("stored %s (%d triples)", iri, len(triples))
 
-    def remove_graph(self, iri: URIRef) -> bool:
-        """Delete one named graph; True when it existed."""
+    def add_to_graph(self, iri: URIRef | str, triples: Triples) -> None:
+        """Add `triples` to the named graph `iri` (and to the merge), in one transaction."""
+        self._writable()
+        self._ox.extend(_quads(_ox_triples(triples), ox.NamedNode(str(iri)), ox.DefaultGraph()))
+
+    def remove_graph(self, iri: URIRef | str) -> bool:
+        """Delete one named graph, and from the merge what no other graph holds; True when it existed."""
         self._writable()
         node = ox.NamedNode(str(iri))
         if not self._ox.contains_named_graph(node):
             return False
-        self._ox.remove_graph(node)
+        self._ox.update(_UNMERGE % {"g": node} + f" ; DROP GRAPH {node}")
         return True
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update from outside (the endpoint), then rebuild the merge, in one transaction.
+
+        An update may write any graph, so the merge is rebuilt from all of them: a scan of the whole
+        store, acceptable for an administrator's write but not for ingest, which uses the methods above.
+        """
+        self._writable()
+        try:
+            self._ox.update(f"{sparql.rstrip().rstrip(';')}\n;\n{_REMERGE}", prefixes=PREFIXES)
+        except SyntaxError as err:
+            raise QueryError(str(err)) from err
+
+    def remerge(self) -> None:
+        """Rebuild the default graph from the named graphs (after `ox.bulk_load` of N-Quads, say)."""
+        self._writable()
+        self._ox.update(_REMERGE)
 
     def _writable(self) -> None:
         if self.read_only:
@@ -100,12 +151,10 @@ class GraphStore:
 
     def ox_query(self, sparql: str, *, default_graphs: list[str] | None = None,
                  named_graphs: list[str] | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a query on Oxigraph directly; the default graph is the union unless graphs are given."""
+        """Run a query on Oxigraph directly; the default graph is the merge unless graphs are given."""
         kwargs: dict = {"prefixes": PREFIXES}
         if default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            kwargs["use_default_graph_as_union"] = True
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
@@ -133,21 +182,22 @@ class GraphStore:
         return g
 
     def __len__(self) -> int:
-        """Number of quads in the whole dataset."""
-        return len(self._ox)
+        """Number of distinct triples: the size of the default graph, the merge of every graph."""
+        return int(next(iter(self.ox_query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
 
     def export(self, fmt: RdfFormat, out: IO[bytes], graph: URIRef | None = None) -> None:
         """Write one graph, or the whole dataset, to `out` in `fmt`.
 
-        Quad formats (TriG, N-Quads) keep the named graphs; triple formats get the union.
+        Quad formats (TriG, N-Quads) keep the named graphs (the merge is derived from them, so it is
+        left out); triple formats get the merge.
         """
         if graph is not None:
             self._ox.dump(out, fmt.ox, from_graph=ox.NamedNode(str(graph)), prefixes=PREFIXES)
         elif fmt.quads:
-            self._ox.dump(out, fmt.ox, prefixes=PREFIXES)
+            named = (q for q in self._ox if not isinstance(q.graph_name, ox.DefaultGraph))
+            ox.serialize(named, out, fmt.ox, prefixes=PREFIXES)
         else:
-            triples = self.ox_query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-            ox.serialize(triples, out, fmt.ox, prefixes=PREFIXES)
+            self._ox.dump(out, fmt.ox, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
 
     def stats(self) -> dict[str, object]:
         """Triples, reports and entities per class: what `policekg stats` and the home page show."""
@@ -158,6 +208,18 @@ class GraphStore:
                 " GROUP BY ?c ORDER BY ?c")
         }
         return {"triples": len(self), "reports": len(self.report_graphs()), "classes": per_class}
+
+
+def _ox_triples(triples: Triples) -> list[ox.Triple]:
+    """Triples as pyoxigraph terms; an rdflib Graph (analysis results, tests) goes through N-Triples."""
+    if isinstance(triples, Graph):
+        return [ox.Triple(q.subject, q.predicate, q.object)
+                for q in ox.parse(triples.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)]
+    return list(triples)
+
+
+def _quads(triples: list[ox.Triple], *graphs: ox.NamedNode | ox.DefaultGraph) -> list[ox.Quad]:
+    return [ox.Quad(t.subject, t.predicate, t.object, g) for g in graphs for t in triples]
 
 
 def _open(path: Path | None, read_only: bool) -> ox.Store:

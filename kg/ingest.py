@@ -25,12 +25,14 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
 from policekg.extract import Extractor
 from policekg.kg.iris import PK, PKR, report_iri
 from policekg.kg.loaders import LoadError, load, load_bytes, read_file
 from policekg.kg.store import GraphStore
-from policekg.kg.triples import report_graph
-from rdflib import RDF, Graph, Literal, URIRef
+from policekg.kg.triples import P, report_triples
+from rdflib import URIRef
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +80,17 @@ class Failed:
 
 @dataclass
 class Extracted:
-    """A file turned into its report graph, not yet stored (what a worker process hands back)."""
+    """A file turned into its report's triples, not yet stored (what a worker process hands back).
+
+    The triples travel as N-Triples bytes: pickling pyoxigraph terms from a worker costs more than
+    building them, and Oxigraph reads N-Triples in one call.
+    """
 
     path: Path
-    graph: Graph
+    graph: URIRef
+    ntriples: bytes
+    triples: int
+    classes: Counter
     chars: int
     format: str
     warnings: list[str]
@@ -185,28 +194,31 @@ def extract_report(extractor: Extractor, path: Path, overrides: dict[str, Any],
     """
     loaded = load(path) if data is None else load_bytes(data)
     extraction = extractor(loaded.text, **{**loaded.meta, **overrides})
-    graph = report_graph(extraction)
-    return Extracted(path, graph, len(extraction.text), loaded.format, extraction.warnings)
+    triples = report_triples(extraction)
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return Extracted(path, report_iri(extraction.meta.issuer, extraction.meta.year), ntriples, len(triples),
+                     class_counts(triples), len(extraction.text), loaded.format, extraction.warnings)
 
 
 # -- storing -------------------------------------------------------------------------------------
 
 def store_report(store: GraphStore, extracted: Extracted, key: str | None) -> Stored:
     """Swap the report's graph in (one transaction), recording the source key."""
-    graph = extracted.graph
-    iri = URIRef(graph.identifier)
+    iri, ntriples, count = extracted.graph, extracted.ntriples, extracted.triples
     if key:
-        graph.add((iri, PK.sourceSha256, Literal(key)))
+        source = ox.Triple(ox.NamedNode(str(iri)), P.sourceSha256, ox.Literal(key))
+        ntriples, count = ntriples + ox.serialize([source], format=ox.RdfFormat.N_TRIPLES), count + 1
     replaced = store.has_report(iri)
-    store.replace_graph(iri, graph)
-    return Stored(extracted.path, iri, len(graph), extracted.chars, extracted.format, bool(replaced),
-                  class_counts(graph), extracted.warnings)
+    store.replace_graph(iri, ntriples)
+    return Stored(extracted.path, iri, count, extracted.chars, extracted.format, replaced, extracted.classes,
+                  extracted.warnings)
 
 
-def class_counts(graph: Graph) -> Counter:
-    """Nodes per pk: class in one report graph (`PoliceUnit`: 12, …)."""
+def class_counts(triples: list[ox.Triple]) -> Counter:
+    """Nodes per pk: class in one report's triples (`PoliceUnit`: 12, …)."""
     prefix = str(PK)
-    return Counter(str(cls)[len(prefix):] for cls in graph.objects(None, RDF.type) if str(cls).startswith(prefix))
+    return Counter(t.object.value[len(prefix):] for t in triples
+                   if t.predicate == P.type and t.object.value.startswith(prefix))
 
 
 def stored_keys(store: GraphStore) -> dict[str, URIRef]:

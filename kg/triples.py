@@ -1,9 +1,13 @@
 """An `Extraction` as RDF: the one place that decides which triples a report produces.
 
 Every triple of a report goes into the report's own named graph, entities included, so the graph
-stands alone: it can be replaced or removed without touching another report, and the union of all
+stands alone: it can be replaced or removed without touching another report, and the merge of all
 graphs is what queries see. Relations are asserted directly (`s pk:implements o`) and also reified
 as an `rdf:Statement` carrying the evidence sentence, so every edge can say why it exists.
+
+The triples are pyoxigraph terms, built straight for the store: an rdflib Graph in between cost more
+than the extraction itself. `report_graph` gives the same triples as an rdflib Graph for the few
+callers that want one.
 """
 
 from __future__ import annotations
@@ -11,162 +15,12 @@ from __future__ import annotations
 from datetime import date
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from policekg.extract.model import LEGAL_KINDS, Extraction, Mention
 from policekg.kg.iris import PK, entity_iri, named_graph, report_iri, report_part_iri
 
-
-def _zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
-
-
-def _int(n: int) -> Literal:
-    return Literal(n, datatype=XSD.integer)
-
-
-class ReportGraph:
-    """Builds the named graph of one report; `build()` returns it."""
-
-    def __init__(self, ex: Extraction) -> None:
-        self.ex = ex
-        self.iri = report_iri(ex.meta.issuer, ex.meta.year)
-        self.g = named_graph(self.iri)
-        self.keys: dict[str, URIRef] = {}
-
-    def build(self) -> Graph:
-        self._report()
-        self._entities()
-        self._structure()
-        self._observations()
-        self._relations()
-        return self.g
-
-    def _report(self) -> None:
-        m, g, r = self.ex.meta, self.g, self.iri
-        title = m.title or f"{m.issuer}{m.year}年法治政府建设工作情况"
-        g.add((r, RDF.type, PK.Report))
-        g.add((r, RDFS.label, _zh(title)))
-        g.add((r, DCTERMS.title, _zh(title)))
-        g.add((r, PK.year, _int(m.year)))
-        issuer = entity_iri("PoliceUnit", m.issuer)
-        g.add((r, DCTERMS.publisher, issuer))
-        g.add((issuer, RDF.type, PK.PoliceUnit))
-        g.add((issuer, RDFS.label, _zh(m.issuer)))
-        g.add((issuer, PK.mentionedIn, r))
-        if isinstance(m.published, date):
-            g.add((r, DCTERMS.issued, Literal(m.published, datatype=XSD.date)))
-        if m.source_url:
-            g.add((r, PK.sourceURL, Literal(m.source_url, datatype=XSD.anyURI)))
-        if m.source_name:
-            g.add((r, PK.sourceName, _zh(m.source_name)))
-        g.add((r, PK.sha256, Literal(self.ex.sha256)))
-        g.add((r, PK.fullText, _zh(self.ex.text)))
-
-    def _entities(self) -> None:
-        g = self.g
-        for ent in self.ex.entities:
-            e = entity_iri(ent.kind, ent.name, ent.parent)
-            self.keys[ent.key] = e
-            g.add((e, RDF.type, PK[ent.kind]))
-            if ent.kind in LEGAL_KINDS:
-                g.add((e, RDF.type, PK.LegalInstrument))
-            g.add((e, RDFS.label, _zh(ent.name)))
-            for alias in sorted(ent.aliases - {ent.name}):
-                g.add((e, SKOS.altLabel, _zh(alias)))
-            g.add((e, PK.mentionedIn, self.iri))
-            for mention in ent.mentions:
-                n = self._mention(mention)
-                g.add((n, PK.mentionOf, e))
-
-    def _mention(self, mention: Mention) -> URIRef:
-        """The Mention node for a span of text (shared by entity mentions and evidence)."""
-        n = report_part_iri(self.iri, "mention", f"{mention.start}-{mention.end}")
-        g = self.g
-        g.add((n, RDF.type, PK.Mention))
-        g.add((n, PK.inReport, self.iri))
-        g.add((n, PK.start, _int(mention.start)))
-        g.add((n, PK.end, _int(mention.end)))
-        g.add((n, PK.text, _zh(mention.text)))
-        g.add((n, PK.sentence, _zh(mention.sentence)))
-        return n
-
-    def _structure(self) -> None:
-        g, r = self.g, self.iri
-        for section in self.ex.sections:
-            s = report_part_iri(r, "section", section.ordinal)
-            g.add((r, PK.hasSection, s))
-            self._part(s, PK.Section, section.title, section.ordinal, section.status, section.start, section.end)
-            for measure in section.measures:
-                m = report_part_iri(r, "measure", measure.ordinal)
-                self.keys[f"measure:{measure.ordinal}"] = m
-                g.add((s, PK.hasMeasure, m))
-                self._part(m, PK.Measure, measure.title, measure.ordinal.rsplit("-", 1)[-1],
-                           measure.status, measure.start, measure.end)
-
-    def _part(self, node: URIRef, cls: URIRef, title: str, ordinal: str, status: str, start: int,
-              end: int) -> None:
-        g = self.g
-        g.add((node, RDF.type, cls))
-        g.add((node, RDFS.label, _zh(title)))
-        g.add((node, PK.ordinal, _int(int(ordinal))))
-        g.add((node, PK.status, PK[status]))
-        g.add((node, PK.start, _int(start)))
-        g.add((node, PK.end, _int(end)))
-        g.add((node, PK.inReport, self.iri))
-
-    def _observations(self) -> None:
-        g, r = self.g, self.iri
-        for i, obs in enumerate(self.ex.observations, start=1):
-            o = report_part_iri(r, "observation", str(i))
-            ind = entity_iri("Indicator", obs.indicator)
-            g.add((o, RDF.type, PK.Observation))
-            g.add((o, PK.indicator, ind))
-            g.add((o, PK.value, Literal(obs.value, datatype=XSD.decimal)))
-            g.add((o, PK.unit, Literal(obs.unit)))
-            g.add((o, PK.approximate, Literal(obs.approximate)))
-            period_type = XSD.gYear if len(obs.period) == 4 else XSD.date
-            g.add((o, PK.period, Literal(obs.period, datatype=period_type)))
-            g.add((o, PK.evidence, self._mention(obs.mention)))
-            g.add((o, PK.inReport, r))
-            for key in obs.about:
-                if key in self.keys:
-                    g.add((o, PK.about, self.keys[key]))
-            if obs.measure and f"measure:{obs.measure}" in self.keys:
-                g.add((self.keys[f"measure:{obs.measure}"], PK.hasObservation, o))
-            g.add((ind, RDF.type, PK.Indicator))
-            g.add((ind, RDFS.label, _zh(obs.indicator)))
-            g.add((ind, PK.unit, Literal(obs.unit)))
-            if obs.indicator_text != obs.indicator:
-                g.add((ind, SKOS.altLabel, _zh(obs.indicator_text)))
-
-    def _relations(self) -> None:
-        g, r = self.g, self.iri
-        for i, rel in enumerate(self.ex.relations, start=1):
-            s, o = self.keys.get(rel.subject), self.keys.get(rel.object)
-            if s is None or o is None:
-                continue
-            p = PK[rel.predicate]
-            g.add((s, p, o))
-            st = report_part_iri(r, "relation", str(i))
-            g.add((st, RDF.type, RDF.Statement))
-            g.add((st, RDF.subject, s))
-            g.add((st, RDF.predicate, p))
-            g.add((st, RDF.object, o))
-            g.add((st, PK.evidence, self._mention(rel.evidence)))
-            g.add((st, PK.inReport, r))
-
-
-def report_graph(ex: Extraction) -> Graph:
-    """The named graph of one report (its identifier is the report IRI)."""
-    return ReportGraph(ex).build()
-
-
-# -- the same triples as pyoxigraph terms, built straight for the store ---------------------------
-
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Every predicate and class the builder writes, made once (`P.label`, `P.Report`, …).
 _TERMS = {
     **{name: f"{PK}{name}" for name in (
@@ -174,13 +28,13 @@ _TERMS = {
         "Indicator",
         "year", "mentionedIn", "sourceURL", "sourceName", "sha256", "fullText", "mentionOf", "inReport",
         "start", "end", "text", "sentence", "hasSection", "hasMeasure", "ordinal", "status", "indicator",
-        "value", "unit", "approximate", "period", "evidence", "about", "hasObservation")},
-    "type": f"{_RDF}type", "Statement": f"{_RDF}Statement", "subject": f"{_RDF}subject",
-    "predicate": f"{_RDF}predicate", "object": f"{_RDF}object", "label": str(RDFS.label),
+        "value", "unit", "approximate", "period", "evidence", "about", "hasObservation", "sourceSha256")},
+    **{name: str(RDF[name]) for name in ("type", "Statement", "subject", "predicate", "object")},
+    "label": str(RDFS.label),
     "altLabel": str(SKOS.altLabel), "title": str(DCTERMS.title), "publisher": str(DCTERMS.publisher),
     "issued": str(DCTERMS.issued),
 }
-_DT = {name: ox.NamedNode(_XSD + name)
+_DT = {name: ox.NamedNode(str(XSD[name]))
        for name in ("integer", "decimal", "date", "gYear", "anyURI", "boolean")}
 
 
@@ -350,3 +204,9 @@ class ReportTriples:
 def report_triples(ex: Extraction) -> list[ox.Triple]:
     """The triples of one report's named graph (its IRI is `report_iri(issuer, year)`), each once."""
     return ReportTriples(ex).build()
+
+
+def report_graph(ex: Extraction) -> Graph:
+    """The same triples as an rdflib Graph named by the report IRI (validation, tests, notebooks)."""
+    graph = named_graph(report_iri(ex.meta.issuer, ex.meta.year))
+    return graph.parse(data=ox.serialize(report_triples(ex), format=ox.RdfFormat.N_TRIPLES), format="nt")

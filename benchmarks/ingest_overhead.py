@@ -72,8 +72,8 @@ def main() -> None:
         tables = sum(f.stat().st_size for f in store.glob("*.sst"))  # the rest is mostly the write-ahead log
     (ew, ec), (iw, ic) = best["extract"], best["ingest"]
     print(f"{len(paths)} reports | extractor alone {ew:.2f} s wall, {ec:.2f} s CPU"
-          f" | ingest -j 1 {iw:.2f} s wall, {ic:.2f} s CPU | ratio {iw / ew:.2f} wall, {ic / ec:.2f} CPU | store {size / 2**20:.1f} MB"
-          f" ({tables / 2**20:.1f} MB in tables)")
+          f" | ingest -j 1 {iw:.2f} s wall, {ic:.2f} s CPU | ratio {iw / ew:.2f} wall, {ic / ec:.2f} CPU"
+          f" | store {size / 2**20:.1f} MB ({tables / 2**20:.1f} MB in tables)")
 
 
 def _fastest(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:

@@ -20,6 +20,8 @@ Two ways in, on purpose:
 from __future__ import annotations
 
 import logging
+import os
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
@@ -31,11 +33,13 @@ from rdflib.query import Result
 
 from policekg.kg.errors import QueryError, StoreError
 from policekg.kg.formats import RdfFormat
-from policekg.kg.iris import PREFIXES, named_graph
+from policekg.kg.iris import ANALYSIS_GRAPH, PREFIXES, named_graph
 
 log = logging.getLogger(__name__)
 
 _REPORT_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?g a pk:Report } } ORDER BY ?g"
+#: A file beside RocksDB's own holding the store's generation (see `GraphStore.generation`).
+GENERATION_FILE = "policekg.generation"
 #: Where a replacement waits, written but not yet merged, until the one update that swaps it in.
 _STAGING = "urn:policekg:staging"
 #: Take out of the merge the triples of graph %(g)s that no other named graph holds.
@@ -61,6 +65,9 @@ class GraphStore:
         self.path = Path(path) if path is not None else None
         self._ox = _open(self.path, read_only)
         self.read_only = read_only
+        self._generation: str | None = None
+        if not read_only and self.generation is None:
+            self._bump()
         self.dataset = Dataset(store=OxigraphStore(store=self._ox), default_union=False)
         for prefix, iri in PREFIXES.items():
             self.dataset.bind(prefix, iri)
@@ -96,6 +103,7 @@ class GraphStore:
         failure leaves the old graph (and the merge) as they were.
         """
         self._writable()
+        self._bump(iri)
         graph = ox.NamedNode(str(iri))
         ntriples = _ntriples(triples)
         if not self._ox.contains_named_graph(graph):
@@ -110,6 +118,7 @@ class GraphStore:
     def add_to_graph(self, iri: URIRef | str, triples: Triples) -> None:
         """Add `triples` to the named graph `iri` (and to the merge), in one transaction."""
         self._writable()
+        self._bump(iri)
         self._ox.load(_in_graph_and_merge(_ntriples(triples), ox.NamedNode(str(iri))), ox.RdfFormat.N_QUADS)
 
     def remove_graph(self, iri: URIRef | str) -> bool:
@@ -118,6 +127,7 @@ class GraphStore:
         node = ox.NamedNode(str(iri))
         if not self._ox.contains_named_graph(node):
             return False
+        self._bump(iri)
         self._ox.update(_UNMERGE % {"g": node} + f" ; DROP GRAPH {node}")
         return True
 
@@ -128,6 +138,7 @@ class GraphStore:
         store, acceptable for an administrator's write but not for ingest, which uses the methods above.
         """
         self._writable()
+        self._bump()
         try:
             self._ox.update(f"{sparql.rstrip().rstrip(';')}\n;\n{_REMERGE}", prefixes=PREFIXES)
         except SyntaxError as err:
@@ -136,7 +147,36 @@ class GraphStore:
     def remerge(self) -> None:
         """Rebuild the default graph from the named graphs (after `ox.bulk_load` of N-Quads, say)."""
         self._writable()
+        self._bump()
         self._ox.update(_REMERGE)
+
+    @property
+    def generation(self) -> str | None:
+        """A token that changes with every write of a named graph other than the analysis graph.
+
+        What the analysis checks to know whether its results still describe the reports, without
+        reading them: one small file beside the store (an attribute for a store in memory), written
+        before each write, so a write that fails half-way still makes the results stale. None for a
+        store written by an older version and opened read-only.
+        """
+        if self.path is None:
+            return self._generation
+        try:
+            return (self.path / GENERATION_FILE).read_text(encoding="ascii").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _bump(self, iri: URIRef | str | None = None) -> None:
+        """A new generation, unless `iri` is the analysis graph (results must not make themselves stale)."""
+        if iri is not None and str(iri) == str(ANALYSIS_GRAPH):
+            return
+        token = uuid.uuid4().hex
+        if self.path is None:
+            self._generation = token
+            return
+        scratch = self.path / f"{GENERATION_FILE}.new"
+        scratch.write_text(token, encoding="ascii")
+        os.replace(scratch, self.path / GENERATION_FILE)  # readers see the old token or the new one
 
     def _writable(self) -> None:
         if self.read_only:

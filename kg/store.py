@@ -98,9 +98,10 @@ class GraphStore:
     def replace_graph(self, iri: URIRef | str, triples: Triples) -> None:
         """Put `triples` in the named graph `iri`, replacing what was there, and keep the merge in step.
 
-        One transaction for a new graph; for an existing one the new triples are staged first, then
-        one update swaps them in. Either way a reader never sees the graph half-written, and a
-        failure leaves the old graph (and the merge) as they were.
+        One transaction for a new graph; for an existing one the new triples are staged first (a
+        graph of their own, which only `GRAPH ?g` can see, until the swap), then one update swaps them
+        in. Either way a reader never sees the graph half-written, and a failure leaves the old graph
+        (and the merge) as they were.
         """
         self._writable()
         self._bump(iri)

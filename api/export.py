@@ -1,7 +1,8 @@
 """/export: the whole dataset or one report's graph as an RDF file download, streamed.
 
 The same function as `policekg export` (GraphStore.export), so the download and the CLI's file are
-the same bytes. TriG and N-Quads keep the named graphs; triple formats get the union.
+the same bytes. TriG and N-Quads keep the named graphs; triple formats get their merge (each distinct
+triple once).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The SPARQL 1.1 Graph Store HTTP Protocol at /rdf-graphs: `?graph=IRI` or `?default`.
 
 GET (anyone): the graph in any RDF format, negotiated like /sparql or named by `format`, streamed.
-`?default` is the union of all graphs, as in queries. PUT (replace), POST (add) and DELETE need the
-update token; they write named graphs only (the default graph is a view of the named ones).
+`?default` is the merge of all graphs (each distinct triple once), as in queries. PUT (replace), POST
+(add) and DELETE need the update token; they write named graphs only, and the store keeps the default
+graph their merge.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pyoxigraph as ox
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from policekg.api.auth import require_update_token
 from policekg.api.deps import get_settings, get_store
@@ -84,25 +85,20 @@ def _parse_body(body: bytes, fmt: RdfFormat, iri: str, max_depth: int) -> list[o
         raise BadRequest(f"the {fmt.name} body does not parse: {err}") from err
 
 
-def _as_graph(iri: str, triples: list[ox.Triple]) -> Graph:
-    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
-    return Graph(identifier=URIRef(iri)).parse(data=ntriples, format="nt")
-
-
 def _writable_target(request: Request) -> str:
     require_update_token(request, get_settings(request))
     iri = _target(request)
     if iri is None:
-        raise BadRequest("the default graph is the union of the named graphs; write to ?graph=<IRI>")
+        raise BadRequest("the default graph is the merge of the named graphs; write to ?graph=<IRI>")
     return iri
 
 
 async def put_graph(request: Request) -> Response:
     iri = _writable_target(request)
     store = get_store(request)
-    graph = await run_in_threadpool(_as_graph, iri, await _body_triples(request, iri))
+    triples = await _body_triples(request, iri)
     existed = store.ox.contains_named_graph(ox.NamedNode(iri))
-    await run_in_threadpool(store.replace_graph, URIRef(iri), graph)
+    await run_in_threadpool(store.replace_graph, iri, triples)
     return Response(status_code=204 if existed else 201)
 
 
@@ -110,9 +106,9 @@ async def post_graph(request: Request) -> Response:
     iri = _writable_target(request)
     store = get_store(request)
     node = ox.NamedNode(iri)
-    quads = [ox.Quad(t.subject, t.predicate, t.object, node) for t in await _body_triples(request, iri)]
+    triples = await _body_triples(request, iri)
     existed = store.ox.contains_named_graph(node)
-    await run_in_threadpool(store.ox.extend, quads)
+    await run_in_threadpool(store.add_to_graph, iri, triples)
     return Response(status_code=204 if existed else 201)
 
 

@@ -62,8 +62,3 @@ def check_remote(sparql: str, allow_remote: bool) -> None:
         names = " and ".join(sorted(found))
         raise Refused(f"{names} would make this server fetch remote URLs, which it does not do; "
                       "start it with POLICEKG_ALLOW_REMOTE=1 to allow it")
-
-
-def names_dataset(sparql: str) -> bool:
-    """Whether a query names its own dataset (FROM or FROM NAMED), which then replaces the union."""
-    return any(m.lastgroup == "word" and m.group().upper() == "FROM" for m in _TOKEN.finditer(sparql))

@@ -19,7 +19,6 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from policekg.api.guardrails import names_dataset
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.formats import RDF_FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat
 from policekg.kg.rdf.iris import PREFIXES
@@ -88,7 +87,7 @@ class Unacceptable(Exception):
 def execute(store: GraphStore, job: Job) -> Answer:
     """Run `job` on `store`; QueryError for a malformed query, Unacceptable when no format fits."""
     result = store.ox_query(job.sparql, default_graphs=list(job.default_graphs),
-                            named_graphs=list(job.named_graphs), union=not names_dataset(job.sparql))
+                            named_graphs=list(job.named_graphs))
     if isinstance(result, ox.QueryTriples):
         return _graph_answer(result, _pick(job.rdf_formats, RDF_FORMATS, "graph"), job.row_limit)
     fmt = _pick(job.results_formats, RESULTS_FORMATS, "boolean" if isinstance(result, ox.QueryBoolean)

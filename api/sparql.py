@@ -1,13 +1,15 @@
 """The SPARQL 1.1 Protocol endpoint, /sparql: queries for everyone, updates for holders of the token.
 
 - Query by GET `?query=`, POST form (`query=`) or POST `application/sparql-query`; `default-graph-uri`
-  and `named-graph-uri` choose the dataset, otherwise the default graph is the union of all graphs.
+  and `named-graph-uri` choose the dataset, otherwise the default graph is the merge of all graphs
+  (each distinct triple once).
 - Answers in the format the `format` parameter names, else the best the Accept header allows
   (`kg.formats` is the table); 406 when none fits. curl's `*/*` gets SPARQL JSON or Turtle; a browser
   (Accept naming text/html first) gets the query page with the query filled in and its answer shown.
 - GET without a query: the service description (Turtle for `*/*`) or, for browsers, the query page.
-- Update by POST form (`update=`) or `application/sparql-update`, only with the update token. Its
-  WHERE clauses read the store's own default graph, not the union: name graphs with GRAPH / WITH.
+- Update by POST form (`update=`) or `application/sparql-update`, only with the update token. It
+  writes named graphs (GRAPH / WITH); the store then rebuilds the default graph, their merge, in the same
+  transaction (`GraphStore.update`).
 
 Queries run in the app's `query_pool` (time limit, off the event loop), after the SERVICE / LOAD guardrail.
 """

@@ -1,10 +1,9 @@
 """Example queries offered on the query page: the questions researchers ask of the graph.
 
 Data, kept apart from the page code; a test runs each against the seed store and expects rows.
-They name no particular report or bureau, so they answer on any dataset. Joins of triples that many
-report graphs share (a program's type and label) happen inside `GRAPH ?r { }`: Oxigraph 0.5's union
-default graph repeats a shared triple once per graph (oxigraph/oxigraph#1919, fixed upstream for 0.6),
-so over the union such a join grows with the square of the number of reports; per graph it is one row.
+They name no particular report or bureau, so they answer on any dataset. Questions asked per report
+(who in this report runs which program) match inside `GRAPH ?r { }`; the default graph is the merge of
+the reports, each distinct triple once, for questions about the whole collection.
 """
 
 from __future__ import annotations

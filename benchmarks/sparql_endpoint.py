@@ -96,7 +96,8 @@ def load_stores(workdir: Path, data: Path) -> tuple[Path, Path]:
         shutil.rmtree(d, ignore_errors=True)
     store = GraphStore(ours)
     store.ox.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-    log.info("policekg store: %d quads", len(store))
+    store.remerge()  # the bulk load filled the named graphs only: derive the default graph, their merge
+    log.info("policekg store: %d distinct triples", len(store))
     store.close()
     subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(bare), "--file", str(data)], check=True,
                    capture_output=True)

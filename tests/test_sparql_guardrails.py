@@ -209,7 +209,7 @@ def test_in_memory_stores_get_the_503_at_the_limit_too() -> None:
     from policekg.kg.rdf.store import GraphStore
 
     store = GraphStore()
-    store.ox.update("INSERT DATA { GRAPH <http://g> { "
+    store.update("INSERT DATA { GRAPH <http://g> { "
                     + " ".join(f"<http://s/{i}> <http://p> {i} ." for i in range(200)) + " } }")
     runner = ThreadRunner(store, timeout=0.1)
     started = time.monotonic()

@@ -81,8 +81,8 @@ def test_browsers_name_html_and_curl_does_not() -> None:
 
 def test_row_cap_cuts_and_flags_and_keeps_every_term_exact() -> None:
     store = GraphStore()
-    store.ox.update(r'INSERT DATA { GRAPH <http://g> { <http://a> <http://p> "tab\there\nnew \"q\""@zh, 1, '
-                    r'2.50, "2022"^^<http://www.w3.org/2001/XMLSchema#gYear>, <http://b> . } }')
+    store.update(r'INSERT DATA { GRAPH <http://g> { <http://a> <http://p> "tab\there\nnew \"q\""@zh, 1, '
+                 r'2.50, "2022"^^<http://www.w3.org/2001/XMLSchema#gYear>, <http://b> . } }')
     query = "SELECT ?o WHERE { ?s ?p ?o } ORDER BY STR(?o)"
     full = execute(store, Job(query, row_limit=100))
     assert not full.truncated

@@ -66,3 +66,23 @@ def test_has_report_names_report_graphs_only(store: GraphStore, seed_extraction:
     store.replace_graph(other, Graph().add((other, PK.computedAt, Literal("now"))))
     assert store.has_report(str(graph.identifier))
     assert not store.has_report(str(other)) and not store.has_report("not an IRI> } ASK {")
+
+
+def test_every_write_but_the_analysis_changes_the_generation(tmp_path, seed_extraction: Extraction) -> None:
+    from policekg.kg.rdf.iris import ANALYSIS_GRAPH
+
+    db = GraphStore(tmp_path / "store")
+    seen = [db.generation]
+    graph = report_graph(seed_extraction)
+    for write in (lambda: db.replace_graph(graph.identifier, graph),
+                  lambda: db.replace_graph(graph.identifier, graph),
+                  lambda: db.add_to_graph("http://example.org/g", graph),
+                  lambda: db.update("DROP GRAPH <http://example.org/g>"),
+                  lambda: db.remove_graph(graph.identifier)):
+        write()
+        seen.append(db.generation)
+    assert None not in seen and len(set(seen)) == len(seen)
+    db.replace_graph(ANALYSIS_GRAPH, Graph().add((ANALYSIS_GRAPH, PK.computedAt, Literal("now"))))
+    assert not db.remove_graph(graph.identifier) and db.generation == seen[-1]
+    db.close()
+    assert GraphStore(tmp_path / "store", read_only=True).generation == seen[-1]  # kept on disk

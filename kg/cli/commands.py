@@ -94,7 +94,7 @@ def remove(
 
 
 def query(
-    sparql: Annotated[str, typer.Argument(help="A SPARQL query (the default graph is the union of all reports)")],
+    sparql: Annotated[str, typer.Argument(help="A SPARQL query (the default graph is the merge of all reports)")],
     store: StoreOpt = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or tsv")] = "table",
 ) -> None:

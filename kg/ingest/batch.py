@@ -199,7 +199,7 @@ def _extract(extractor: Extractor, task: _Task) -> Extracted | Failed:
     """One file's graph, or why not. A crash of the extractor on one file is that file's failure."""
     try:
         extracted = extract_report(extractor, task.path, task.overrides)
-        extracted.warnings.extend(metadata_warnings(str(extracted.graph.identifier)))
+        extracted.warnings.extend(metadata_warnings(str(extracted.graph)))
         return extracted
     except (LoadError, ExtractionError) as err:
         return Failed(task.path, str(err))
@@ -210,7 +210,7 @@ def _extract(extractor: Extractor, task: _Task) -> Extracted | Failed:
 
 def _write(store: GraphStore, extracted: Extracted, key: str, written: dict[URIRef, Path]) -> Stored | Failed:
     """Store one report, unless another file of this batch already was the same report."""
-    iri = URIRef(extracted.graph.identifier)
+    iri = extracted.graph
     if iri in written:
         return Failed(extracted.path, f"the same report <{iri}> as {written[iri]} in this batch: keep one file, "
                                       f"or give this one its issuer and year in a sidecar")

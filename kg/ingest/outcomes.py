@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 
 @dataclass
@@ -42,10 +42,17 @@ class Failed:
 
 @dataclass
 class Extracted:
-    """A file turned into its report graph, not yet stored (what a worker process hands back)."""
+    """A file turned into its report's triples, not yet stored (what a worker process hands back).
+
+    The triples travel as N-Triples bytes: pickling pyoxigraph terms from a worker costs more than
+    building them, and Oxigraph reads N-Triples in one call.
+    """
 
     path: Path
-    graph: Graph
+    graph: URIRef
+    ntriples: bytes
+    triples: int
+    classes: Counter
     chars: int
     format: str
     warnings: list[str]

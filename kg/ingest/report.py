@@ -11,15 +11,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, Graph, Literal, URIRef
+import pyoxigraph as ox
 
 from policekg.extract import Extractor
 from policekg.kg.ingest.loaders import LoadError, load, load_bytes, read_file
 from policekg.kg.ingest.outcomes import Extracted, Stored
 from policekg.kg.ingest.source_key import source_key
-from policekg.kg.rdf.iris import PK
+from policekg.kg.rdf.iris import PK, report_iri
 from policekg.kg.rdf.store import GraphStore
-from policekg.kg.rdf.triples import report_graph
+from policekg.kg.rdf.triples import P, report_triples
 
 
 #: Longest report text extracted: extraction memory grows with the text, and a real report is a few
@@ -40,27 +40,30 @@ def extract_report(extractor: Extractor, path: Path, overrides: dict[str, Any],
         raise LoadError(f"the text has {len(loaded.text):,} characters, more than the {MAX_REPORT_CHARS:,} "
                         "a report may have (is it several reports in one file?)")
     extraction = extractor(loaded.text, **{**loaded.meta, **overrides})
-    graph = report_graph(extraction)
+    triples = report_triples(extraction)
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     warnings = [*loaded.warnings, *extraction.warnings]
-    return Extracted(path, graph, len(extraction.text), loaded.format, warnings)
+    return Extracted(path, report_iri(extraction.meta.issuer, extraction.meta.year), ntriples, len(triples),
+                     class_counts(triples), len(extraction.text), loaded.format, warnings)
 
 
 def store_report(store: GraphStore, extracted: Extracted, key: str | None) -> Stored:
     """Swap the report's graph in (one transaction), recording the source key."""
-    graph = extracted.graph
-    iri = URIRef(graph.identifier)
+    iri, ntriples, count = extracted.graph, extracted.ntriples, extracted.triples
     if key:
-        graph.add((iri, PK.sourceSha256, Literal(key)))
+        source = ox.Triple(ox.NamedNode(str(iri)), P.sourceSha256, ox.Literal(key))
+        ntriples, count = ntriples + ox.serialize([source], format=ox.RdfFormat.N_TRIPLES), count + 1
     replaced = store.has_report(iri)
-    store.replace_graph(iri, graph)
-    return Stored(extracted.path, iri, len(graph), extracted.chars, extracted.format, bool(replaced),
-                  class_counts(graph), extracted.warnings)
+    store.replace_graph(iri, ntriples)
+    return Stored(extracted.path, iri, count, extracted.chars, extracted.format, replaced, extracted.classes,
+                  extracted.warnings)
 
 
-def class_counts(graph: Graph) -> Counter:
-    """Nodes per pk: class in one report graph (`PoliceUnit`: 12, …)."""
+def class_counts(triples: list[ox.Triple]) -> Counter:
+    """Nodes per pk: class in one report's triples (`PoliceUnit`: 12, …)."""
     prefix = str(PK)
-    return Counter(str(cls)[len(prefix):] for cls in graph.objects(None, RDF.type) if str(cls).startswith(prefix))
+    return Counter(t.object.value[len(prefix):] for t in triples
+                   if t.predicate == P.type and t.object.value.startswith(prefix))
 
 
 def ingest_file(store: GraphStore, extractor: Extractor, path: Path, **overrides: Any) -> Stored:

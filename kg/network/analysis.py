@@ -2,14 +2,13 @@
 
 Results are written back as triples in their own named graph (`ANALYSIS_GRAPH`: `pk:pagerank`,
 `pk:betweenness`, `pk:degree`, `pk:community`), so SPARQL can sort and filter by them. The graph
-also records a digest of what it was computed from (every report graph's IRI, `pk:sha256` and
-triple count: a re-ingest by a better extractor changes the triples, not the text), and
-`refresh_analysis` recomputes only when that digest no longer matches the store.
+also records what it was computed from: the store's generation, which every write of a report
+changes (a re-ingest by a better extractor changes the triples, not the text), so checking it reads
+no report; `refresh_analysis` recomputes only when it no longer matches the store.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import logging
 from dataclasses import dataclass, field
@@ -33,9 +32,6 @@ EXACT_BETWEENNESS_LIMIT = 500
 #: … this many (the ranking of the central nodes holds; cost in benchmarks/RESULTS.md).
 BETWEENNESS_PIVOTS = 50
 
-_INPUTS = """
-SELECT ?r ?h (COUNT(*) AS ?n) WHERE { GRAPH ?r { ?r a pk:Report ; pk:sha256 ?h . ?s ?p ?o } }
-GROUP BY ?r ?h ORDER BY ?r"""
 _STORED_DIGEST = f"SELECT ?d WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{ <{ANALYSIS_GRAPH}> pk:inputDigest ?d }} }}"
 _STORED_METRICS = f"""
 SELECT ?e ?pr ?b ?d ?c WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{
@@ -154,11 +150,9 @@ def resolve(nodes: dict[str, Node], name: str) -> str:
 
 # -- results as triples ------------------------------------------------------------------------
 
-def input_digest(store: GraphStore) -> tuple[str, list[URIRef]]:
-    """A digest of every report graph (IRI, text digest, triple count), and the reports it covers."""
-    rows = [(r["r"].value, r["h"].value, r["n"].value) for r in store.ox_query(_INPUTS)]
-    digest = hashlib.sha256("\n".join(" ".join(row) for row in rows).encode()).hexdigest()
-    return digest, [URIRef(r[0]) for r in rows]
+def input_digest(store: GraphStore) -> tuple[str | None, list[URIRef]]:
+    """The store's generation (None when unknown: recompute), and the reports the results cover."""
+    return store.generation, store.report_graphs()
 
 
 def results_graph(metrics: dict[str, Metrics], digest: str, reports: list[URIRef]) -> Graph:
@@ -188,13 +182,13 @@ def _stored_digest(store: GraphStore) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _recompute(store: GraphStore, digest: str, reports: list[URIRef]) -> dict[str, Metrics]:
+def _recompute(store: GraphStore, digest: str | None, reports: list[URIRef]) -> dict[str, Metrics]:
     """Compute the figures and, when the store is writable, replace the analysis graph with them."""
     metrics = analyse(entity_graph(store))
     if store.read_only:
         log.warning("analysis is out of date but the store is read-only: computed, not stored")
     else:
-        store.replace_graph(ANALYSIS_GRAPH, results_graph(metrics, digest, reports))
+        store.replace_graph(ANALYSIS_GRAPH, results_graph(metrics, digest or "", reports))  # writable: known
     return metrics
 
 
@@ -205,7 +199,7 @@ def refresh_analysis(store: GraphStore, *, force: bool = False) -> bool:
     call it. Returns True when it recomputed and stored new results.
     """
     digest, reports = input_digest(store)
-    if (_stored_digest(store) == digest and not force) or store.read_only:
+    if (digest is not None and _stored_digest(store) == digest and not force) or store.read_only:
         return False
     _recompute(store, digest, reports)
     return True
@@ -215,7 +209,7 @@ def current_metrics(store: GraphStore) -> dict[str, Metrics]:
     """The figures of every entity: read from the analysis graph when it is up to date, else
     recomputed (and stored, unless another process holds the store and it is open read-only)."""
     digest, reports = input_digest(store)
-    if _stored_digest(store) != digest:
+    if digest is None or _stored_digest(store) != digest:
         return _recompute(store, digest, reports)
     return {
         row["e"].value: Metrics(int(row["d"].value), float(row["b"].value), float(row["pr"].value),

@@ -1,19 +1,28 @@
 """The store: an rdflib `Dataset` over the oxrdflib "Oxigraph" store, on disk or in memory.
 
 One named graph per report (its IRI is the report's IRI), so a report is replaced or removed alone.
-Queries see the union of all graphs as their default graph; `GRAPH ?g` still separates them.
+The store's own default graph is kept as the RDF merge of all the named graphs, each distinct triple
+once, and queries see it as their default graph; `GRAPH ?g` still separates the reports. Oxigraph 0.5
+can make the union of the named graphs the default graph itself, but its union repeats a triple once
+per graph holding it (oxigraph#1919): counts overcount and joins on shared entities grow with the
+square of the number of reports. So every write below changes a named graph and the merge together,
+in one transaction; a triple leaves the merge only when no named graph holds it any more.
 
 Two ways in, on purpose:
 - `query()` goes through rdflib (a CONSTRUCT answer as an rdflib graph, for the network views). It always
   passes the query *string*: oxrdflib hands strings to Oxigraph but silently falls back to rdflib's
   slow engine for a prepared `Query` object.
 - `ox` is the pyoxigraph store itself, for hot paths (the SPARQL endpoint, exports) that should let
-  Oxigraph serialise its own answers instead of converting every row to rdflib terms and back.
+  Oxigraph serialise its own answers instead of converting every row to rdflib terms and back. Write
+  through the methods here, not `ox`, or the default graph falls out of step with the named graphs.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -24,7 +33,7 @@ from rdflib.query import Result
 
 from policekg.kg.rdf.errors import QueryError, StoreError
 from policekg.kg.rdf.formats import RdfFormat
-from policekg.kg.rdf.iris import PREFIXES, named_graph
+from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PREFIXES, named_graph
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -32,6 +41,24 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _REPORT_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?g a pk:Report } } ORDER BY ?g"
+#: A file beside RocksDB's own holding the store's generation (see `GraphStore.generation`).
+GENERATION_FILE = "policekg.generation"
+#: Where a replacement waits, written but not yet merged, until the one update that swaps it in.
+_STAGING = "urn:policekg:staging"
+#: Take out of the merge the triples of graph %(g)s that no other named graph holds.
+_UNMERGE = """DELETE { ?s ?p ?o } WHERE { GRAPH %(g)s { ?s ?p ?o }
+  FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } FILTER (?other != %(g)s) } }"""
+#: Swap the staged graph in for %(g)s: unmerge the old triples, move, merge the new ones.
+_SWAP = _UNMERGE + f""" ;
+MOVE SILENT <{_STAGING}> TO %(g)s ;
+INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH %(g)s {{ ?s ?p ?o }} }}"""
+#: Make the default graph the merge of the named graphs again, whatever wrote to them.
+_REMERGE = """DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;
+INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"""
+
+#: What the write methods take: N-Triples bytes (what ingest's workers hand over), pyoxigraph triples
+#: (the Graph Store Protocol) or an rdflib Graph (analysis results, tests).
+Triples = bytes | Iterable[ox.Triple] | Graph
 
 
 class GraphStore:
@@ -41,7 +68,10 @@ class GraphStore:
         self.path = Path(path) if path is not None else None
         self._ox = _open(self.path, read_only)
         self.read_only = read_only
-        self.dataset = Dataset(store=OxigraphStore(store=self._ox), default_union=True)
+        self._generation: str | None = None
+        if not read_only and self.generation is None:
+            self._bump()
+        self.dataset = Dataset(store=OxigraphStore(store=self._ox), default_union=False)
         for prefix, iri in PREFIXES.items():
             self.dataset.bind(prefix, iri)
 
@@ -68,25 +98,89 @@ class GraphStore:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def replace_graph(self, iri: URIRef, graph: Graph) -> None:
-        """Put `graph` in the named graph `iri`, replacing what was there, in one transaction.
+    def replace_graph(self, iri: URIRef | str, triples: Triples) -> None:
+        """Put `triples` in the named graph `iri`, replacing what was there, and keep the merge in step.
 
-        Oxigraph runs one SPARQL update atomically, so a reader never sees the graph half-written
-        and a failure leaves the old graph in place.
+        One transaction for a new graph; for an existing one the new triples are staged first (a
+        graph of their own, which only `GRAPH ?g` can see, until the swap), then one update swaps them
+        in. Either way a reader never sees the graph half-written, and a failure leaves the old graph
+        (and the merge) as they were.
         """
         self._writable()
-        body = graph.serialize(format="nt")
-        self._ox.update(f"DROP SILENT GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}")
-        log.info("stored %s (%d triples)", iri, len(graph))
+        self._bump(iri)
+        graph = ox.NamedNode(str(iri))
+        ntriples = _ntriples(triples)
+        if not self._ox.contains_named_graph(graph):
+            self._ox.load(_in_graph_and_merge(ntriples, graph), ox.RdfFormat.N_QUADS)
+        else:
+            staging = ox.NamedNode(_STAGING)
+            self._ox.remove_graph(staging)  # what a crash between the two steps may have left
+            self._ox.load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=staging)
+            self._ox.update(_SWAP % {"g": graph})
+        log.info("stored %s (%d triples)", iri, ntriples.count(b"\n"))
 
-    def remove_graph(self, iri: URIRef) -> bool:
-        """Delete one named graph; True when it existed."""
+    def add_to_graph(self, iri: URIRef | str, triples: Triples) -> None:
+        """Add `triples` to the named graph `iri` (and to the merge), in one transaction."""
+        self._writable()
+        self._bump(iri)
+        self._ox.load(_in_graph_and_merge(_ntriples(triples), ox.NamedNode(str(iri))), ox.RdfFormat.N_QUADS)
+
+    def remove_graph(self, iri: URIRef | str) -> bool:
+        """Delete one named graph, and from the merge what no other graph holds; True when it existed."""
         self._writable()
         node = ox.NamedNode(str(iri))
         if not self._ox.contains_named_graph(node):
             return False
-        self._ox.remove_graph(node)
+        self._bump(iri)
+        self._ox.update(_UNMERGE % {"g": node} + f" ; DROP GRAPH {node}")
         return True
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update from outside (the endpoint), then rebuild the merge, in one transaction.
+
+        An update may write any graph, so the merge is rebuilt from all of them: a scan of the whole
+        store, acceptable for an administrator's write but not for ingest, which uses the methods above.
+        """
+        self._writable()
+        self._bump()
+        try:
+            self._ox.update(f"{sparql.rstrip().rstrip(';')}\n;\n{_REMERGE}", prefixes=PREFIXES)
+        except SyntaxError as err:
+            raise QueryError(str(err)) from err
+
+    def remerge(self) -> None:
+        """Rebuild the default graph from the named graphs (after `ox.bulk_load` of N-Quads, say)."""
+        self._writable()
+        self._bump()
+        self._ox.update(_REMERGE)
+
+    @property
+    def generation(self) -> str | None:
+        """A token that changes with every write of a named graph other than the analysis graph.
+
+        What the analysis checks to know whether its results still describe the reports, without
+        reading them: one small file beside the store (an attribute for a store in memory), written
+        before each write, so a write that fails half-way still makes the results stale. None for a
+        store written by an older version and opened read-only.
+        """
+        if self.path is None:
+            return self._generation
+        try:
+            return (self.path / GENERATION_FILE).read_text(encoding="ascii").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _bump(self, iri: URIRef | str | None = None) -> None:
+        """A new generation, unless `iri` is the analysis graph (results must not make themselves stale)."""
+        if iri is not None and str(iri) == str(ANALYSIS_GRAPH):
+            return
+        token = uuid.uuid4().hex
+        if self.path is None:
+            self._generation = token
+            return
+        scratch = self.path / f"{GENERATION_FILE}.new"
+        scratch.write_text(token, encoding="ascii")
+        os.replace(scratch, self.path / GENERATION_FILE)  # readers see the old token or the new one
 
     def _writable(self) -> None:
         if self.read_only:
@@ -102,16 +196,11 @@ class GraphStore:
             raise QueryError(str(err)) from err
 
     def ox_query(self, sparql: str, *, default_graphs: list[str] | None = None,
-                 named_graphs: list[str] | None = None,
-                 union: bool = True) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a query on Oxigraph directly. Graphs given here are the dataset (as the SPARQL protocol's
-        parameters are); else the default graph is the union, unless `union=False` because the query
-        names its own dataset (FROM / FROM NAMED), which Oxigraph then honours."""
+                 named_graphs: list[str] | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a query on Oxigraph directly; the default graph is the merge unless graphs are given."""
         kwargs: dict = {"prefixes": PREFIXES}
         if default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        elif union and not named_graphs:
-            kwargs["use_default_graph_as_union"] = True
         if named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
@@ -139,21 +228,22 @@ class GraphStore:
         return g
 
     def __len__(self) -> int:
-        """Number of quads in the whole dataset."""
-        return len(self._ox)
+        """Number of distinct triples: the size of the default graph, the merge of every graph."""
+        return int(next(iter(self.ox_query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
 
     def export(self, fmt: RdfFormat, out: IO[bytes], graph: URIRef | None = None) -> None:
         """Write one graph, or the whole dataset, to `out` in `fmt`.
 
-        Quad formats (TriG, N-Quads) keep the named graphs; triple formats get the union.
+        Quad formats (TriG, N-Quads) keep the named graphs (the merge is derived from them, so it is
+        left out); triple formats get the merge.
         """
         if graph is not None:
             self._ox.dump(out, fmt.ox, from_graph=ox.NamedNode(str(graph)), prefixes=PREFIXES)
         elif fmt.quads:
-            self._ox.dump(out, fmt.ox, prefixes=PREFIXES)
+            named = (q for q in self._ox if not isinstance(q.graph_name, ox.DefaultGraph))
+            ox.serialize(named, out, fmt.ox, prefixes=PREFIXES)
         else:
-            triples = self.ox_query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-            ox.serialize(triples, out, fmt.ox, prefixes=PREFIXES)
+            self._ox.dump(out, fmt.ox, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
 
     def stats(self) -> dict[str, object]:
         """Triples, reports and entities per class: what `policekg stats` and the home page show."""
@@ -164,6 +254,20 @@ class GraphStore:
                 " GROUP BY ?c ORDER BY ?c")
         }
         return {"triples": len(self), "reports": len(self.report_graphs()), "classes": per_class}
+
+
+def _ntriples(triples: Triples) -> bytes:
+    """Triples as N-Triples, one triple a line (a literal's line breaks are escaped)."""
+    if isinstance(triples, bytes):
+        return triples
+    if isinstance(triples, Graph):
+        return triples.serialize(format="nt", encoding="utf-8")
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def _in_graph_and_merge(ntriples: bytes, graph: ox.NamedNode) -> bytes:
+    """N-Quads putting every triple in `graph` and in the default graph: one load, one transaction."""
+    return ntriples.replace(b" .\n", f" {graph} .\n".encode()) + ntriples
 
 
 def _open(path: Path | None, read_only: bool) -> ox.Store:

@@ -1,162 +1,212 @@
 """An `Extraction` as RDF: the one place that decides which triples a report produces.
 
 Every triple of a report goes into the report's own named graph, entities included, so the graph
-stands alone: it can be replaced or removed without touching another report, and the union of all
+stands alone: it can be replaced or removed without touching another report, and the merge of all
 graphs is what queries see. Relations are asserted directly (`s pk:implements o`) and also reified
 as an `rdf:Statement` carrying the evidence sentence, so every edge can say why it exists.
+
+The triples are pyoxigraph terms, built straight for the store: an rdflib Graph in between cost more
+than the extraction itself. `report_graph` gives the same triples as an rdflib Graph for the few
+callers that want one.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from policekg.extract.model import LEGAL_KINDS, Extraction, Mention
 from policekg.kg.rdf.iris import PK, entity_iri, named_graph, report_iri, report_part_iri
 
+#: Every predicate and class the builder writes, made once (`P.label`, `P.Report`, …).
+_TERMS = {
+    **{name: f"{PK}{name}" for name in (
+        "Report", "PoliceUnit", "LegalInstrument", "Mention", "Section", "Measure", "Observation",
+        "Indicator",
+        "year", "mentionedIn", "sourceURL", "sourceName", "sha256", "fullText", "mentionOf", "inReport",
+        "start", "end", "text", "sentence", "hasSection", "hasMeasure", "ordinal", "status", "indicator",
+        "value", "unit", "approximate", "period", "evidence", "about", "hasObservation", "sourceSha256")},
+    **{name: str(RDF[name]) for name in ("type", "Statement", "subject", "predicate", "object")},
+    "label": str(RDFS.label),
+    "altLabel": str(SKOS.altLabel), "title": str(DCTERMS.title), "publisher": str(DCTERMS.publisher),
+    "issued": str(DCTERMS.issued),
+}
+_DT = {name: ox.NamedNode(str(XSD[name]))
+       for name in ("integer", "decimal", "date", "gYear", "anyURI", "boolean")}
 
-def _zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+
+class _Terms:
+    """Attribute access to the nodes of `_TERMS` (`P.label`), each a pyoxigraph NamedNode."""
+
+    def __init__(self, iris: dict[str, str]) -> None:
+        self.__dict__.update({name: ox.NamedNode(iri) for name, iri in iris.items()})
+
+    def __getattr__(self, name: str) -> ox.NamedNode:  # a relation or status named by the extraction
+        node = ox.NamedNode(f"{PK}{name}")
+        setattr(self, name, node)
+        return node
 
 
-def _int(n: int) -> Literal:
-    return Literal(n, datatype=XSD.integer)
+P = _Terms(_TERMS)
 
 
-class ReportGraph:
-    """Builds the named graph of one report; `build()` returns it."""
+def _ozh(text: str) -> ox.Literal:
+    return ox.Literal(text, language="zh")
+
+
+def _oint(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=_DT["integer"])
+
+
+def _node(iri: URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+class ReportTriples:
+    """Builds the triples of one report as pyoxigraph terms; `build()` returns them, each once, in order."""
 
     def __init__(self, ex: Extraction) -> None:
         self.ex = ex
         self.iri = report_iri(ex.meta.issuer, ex.meta.year)
-        self.g = named_graph(self.iri)
-        self.keys: dict[str, URIRef] = {}
+        self.r = _node(self.iri)
+        self.out: dict[ox.Triple, None] = {}
+        self.keys: dict[str, ox.NamedNode] = {}
 
-    def build(self) -> Graph:
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+        self.out[ox.Triple(s, p, o)] = None
+
+    def build(self) -> list[ox.Triple]:
         self._report()
         self._entities()
         self._structure()
         self._observations()
         self._relations()
-        return self.g
+        return list(self.out)
 
     def _report(self) -> None:
-        m, g, r = self.ex.meta, self.g, self.iri
-        title = m.title or f"{m.issuer}{m.year}年法治政府建设工作情况"
-        g.add((r, RDF.type, PK.Report))
-        g.add((r, RDFS.label, _zh(title)))
-        g.add((r, DCTERMS.title, _zh(title)))
-        g.add((r, PK.year, _int(m.year)))
-        issuer = entity_iri("PoliceUnit", m.issuer)
-        g.add((r, DCTERMS.publisher, issuer))
-        g.add((issuer, RDF.type, PK.PoliceUnit))
-        g.add((issuer, RDFS.label, _zh(m.issuer)))
-        g.add((issuer, PK.mentionedIn, r))
+        m, add, r = self.ex.meta, self.add, self.r
+        title = _ozh(m.title or f"{m.issuer}{m.year}年法治政府建设工作情况")
+        add(r, P.type, P.Report)
+        add(r, P.label, title)
+        add(r, P.title, title)
+        add(r, P.year, _oint(m.year))
+        issuer = _node(entity_iri("PoliceUnit", m.issuer))
+        add(r, P.publisher, issuer)
+        add(issuer, P.type, P.PoliceUnit)
+        add(issuer, P.label, _ozh(m.issuer))
+        add(issuer, P.mentionedIn, r)
         if isinstance(m.published, date):
-            g.add((r, DCTERMS.issued, Literal(m.published, datatype=XSD.date)))
+            add(r, P.issued, ox.Literal(m.published.isoformat(), datatype=_DT["date"]))
         if m.source_url:
-            g.add((r, PK.sourceURL, Literal(m.source_url, datatype=XSD.anyURI)))
+            add(r, P.sourceURL, ox.Literal(m.source_url, datatype=_DT["anyURI"]))
         if m.source_name:
-            g.add((r, PK.sourceName, _zh(m.source_name)))
-        g.add((r, PK.sha256, Literal(self.ex.sha256)))
-        g.add((r, PK.fullText, _zh(self.ex.text)))
+            add(r, P.sourceName, _ozh(m.source_name))
+        add(r, P.sha256, ox.Literal(self.ex.sha256))
+        add(r, P.fullText, _ozh(self.ex.text))
 
     def _entities(self) -> None:
-        g = self.g
+        add = self.add
         for ent in self.ex.entities:
-            e = entity_iri(ent.kind, ent.name, ent.parent)
+            e = _node(entity_iri(ent.kind, ent.name, ent.parent))
             self.keys[ent.key] = e
-            g.add((e, RDF.type, PK[ent.kind]))
+            add(e, P.type, getattr(P, ent.kind))
             if ent.kind in LEGAL_KINDS:
-                g.add((e, RDF.type, PK.LegalInstrument))
-            g.add((e, RDFS.label, _zh(ent.name)))
+                add(e, P.type, P.LegalInstrument)
+            add(e, P.label, _ozh(ent.name))
             for alias in sorted(ent.aliases - {ent.name}):
-                g.add((e, SKOS.altLabel, _zh(alias)))
-            g.add((e, PK.mentionedIn, self.iri))
+                add(e, P.altLabel, _ozh(alias))
+            add(e, P.mentionedIn, self.r)
             for mention in ent.mentions:
-                n = self._mention(mention)
-                g.add((n, PK.mentionOf, e))
+                add(self._mention(mention), P.mentionOf, e)
 
-    def _mention(self, mention: Mention) -> URIRef:
+    def _mention(self, mention: Mention) -> ox.NamedNode:
         """The Mention node for a span of text (shared by entity mentions and evidence)."""
-        n = report_part_iri(self.iri, "mention", f"{mention.start}-{mention.end}")
-        g = self.g
-        g.add((n, RDF.type, PK.Mention))
-        g.add((n, PK.inReport, self.iri))
-        g.add((n, PK.start, _int(mention.start)))
-        g.add((n, PK.end, _int(mention.end)))
-        g.add((n, PK.text, _zh(mention.text)))
-        g.add((n, PK.sentence, _zh(mention.sentence)))
+        n = _node(report_part_iri(self.iri, "mention", f"{mention.start}-{mention.end}"))
+        add = self.add
+        add(n, P.type, P.Mention)
+        add(n, P.inReport, self.r)
+        add(n, P.start, _oint(mention.start))
+        add(n, P.end, _oint(mention.end))
+        add(n, P.text, _ozh(mention.text))
+        add(n, P.sentence, _ozh(mention.sentence))
         return n
 
     def _structure(self) -> None:
-        g, r = self.g, self.iri
         for section in self.ex.sections:
-            s = report_part_iri(r, "section", section.ordinal)
-            g.add((r, PK.hasSection, s))
-            self._part(s, PK.Section, section.title, section.ordinal, section.status, section.start, section.end)
+            s = _node(report_part_iri(self.iri, "section", section.ordinal))
+            self.add(self.r, P.hasSection, s)
+            self._part(s, P.Section, section.title, section.ordinal, section.status, section.start,
+                       section.end)
             for measure in section.measures:
-                m = report_part_iri(r, "measure", measure.ordinal)
+                m = _node(report_part_iri(self.iri, "measure", measure.ordinal))
                 self.keys[f"measure:{measure.ordinal}"] = m
-                g.add((s, PK.hasMeasure, m))
-                self._part(m, PK.Measure, measure.title, measure.ordinal.rsplit("-", 1)[-1],
+                self.add(s, P.hasMeasure, m)
+                self._part(m, P.Measure, measure.title, measure.ordinal.rsplit("-", 1)[-1],
                            measure.status, measure.start, measure.end)
 
-    def _part(self, node: URIRef, cls: URIRef, title: str, ordinal: str, status: str, start: int,
+    def _part(self, node: ox.NamedNode, cls: ox.NamedNode, title: str, ordinal: str, status: str, start: int,
               end: int) -> None:
-        g = self.g
-        g.add((node, RDF.type, cls))
-        g.add((node, RDFS.label, _zh(title)))
-        g.add((node, PK.ordinal, _int(int(ordinal))))
-        g.add((node, PK.status, PK[status]))
-        g.add((node, PK.start, _int(start)))
-        g.add((node, PK.end, _int(end)))
-        g.add((node, PK.inReport, self.iri))
+        add = self.add
+        add(node, P.type, cls)
+        add(node, P.label, _ozh(title))
+        add(node, P.ordinal, _oint(int(ordinal)))
+        add(node, P.status, getattr(P, status))
+        add(node, P.start, _oint(start))
+        add(node, P.end, _oint(end))
+        add(node, P.inReport, self.r)
 
     def _observations(self) -> None:
-        g, r = self.g, self.iri
+        add, r = self.add, self.r
         for i, obs in enumerate(self.ex.observations, start=1):
-            o = report_part_iri(r, "observation", str(i))
-            ind = entity_iri("Indicator", obs.indicator)
-            g.add((o, RDF.type, PK.Observation))
-            g.add((o, PK.indicator, ind))
-            g.add((o, PK.value, Literal(obs.value, datatype=XSD.decimal)))
-            g.add((o, PK.unit, Literal(obs.unit)))
-            g.add((o, PK.approximate, Literal(obs.approximate)))
-            period_type = XSD.gYear if len(obs.period) == 4 else XSD.date
-            g.add((o, PK.period, Literal(obs.period, datatype=period_type)))
-            g.add((o, PK.evidence, self._mention(obs.mention)))
-            g.add((o, PK.inReport, r))
+            o = _node(report_part_iri(self.iri, "observation", str(i)))
+            ind = _node(entity_iri("Indicator", obs.indicator))
+            unit = ox.Literal(obs.unit)
+            add(o, P.type, P.Observation)
+            add(o, P.indicator, ind)
+            add(o, P.value, ox.Literal(format(obs.value, "f"), datatype=_DT["decimal"]))  # never 1E+3
+            add(o, P.unit, unit)
+            add(o, P.approximate, ox.Literal("true" if obs.approximate else "false", datatype=_DT["boolean"]))
+            period_type = _DT["gYear"] if len(obs.period) == 4 else _DT["date"]
+            add(o, P.period, ox.Literal(obs.period, datatype=period_type))
+            add(o, P.evidence, self._mention(obs.mention))
+            add(o, P.inReport, r)
             for key in obs.about:
                 if key in self.keys:
-                    g.add((o, PK.about, self.keys[key]))
+                    add(o, P.about, self.keys[key])
             if obs.measure and f"measure:{obs.measure}" in self.keys:
-                g.add((self.keys[f"measure:{obs.measure}"], PK.hasObservation, o))
-            g.add((ind, RDF.type, PK.Indicator))
-            g.add((ind, RDFS.label, _zh(obs.indicator)))
-            g.add((ind, PK.unit, Literal(obs.unit)))
+                add(self.keys[f"measure:{obs.measure}"], P.hasObservation, o)
+            add(ind, P.type, P.Indicator)
+            add(ind, P.label, _ozh(obs.indicator))
+            add(ind, P.unit, unit)
             if obs.indicator_text != obs.indicator:
-                g.add((ind, SKOS.altLabel, _zh(obs.indicator_text)))
+                add(ind, P.altLabel, _ozh(obs.indicator_text))
 
     def _relations(self) -> None:
-        g, r = self.g, self.iri
+        add, r = self.add, self.r
         for i, rel in enumerate(self.ex.relations, start=1):
             s, o = self.keys.get(rel.subject), self.keys.get(rel.object)
             if s is None or o is None:
                 continue
-            p = PK[rel.predicate]
-            g.add((s, p, o))
-            st = report_part_iri(r, "relation", str(i))
-            g.add((st, RDF.type, RDF.Statement))
-            g.add((st, RDF.subject, s))
-            g.add((st, RDF.predicate, p))
-            g.add((st, RDF.object, o))
-            g.add((st, PK.evidence, self._mention(rel.evidence)))
-            g.add((st, PK.inReport, r))
+            p = getattr(P, rel.predicate)
+            add(s, p, o)
+            st = _node(report_part_iri(self.iri, "relation", str(i)))
+            add(st, P.type, P.Statement)
+            add(st, P.subject, s)
+            add(st, P.predicate, p)
+            add(st, P.object, o)
+            add(st, P.evidence, self._mention(rel.evidence))
+            add(st, P.inReport, r)
+
+
+def report_triples(ex: Extraction) -> list[ox.Triple]:
+    """The triples of one report's named graph (its IRI is `report_iri(issuer, year)`), each once."""
+    return ReportTriples(ex).build()
 
 
 def report_graph(ex: Extraction) -> Graph:
-    """The named graph of one report (its identifier is the report IRI)."""
-    return ReportGraph(ex).build()
+    """The same triples as an rdflib Graph named by the report IRI (validation, tests, notebooks)."""
+    graph = named_graph(report_iri(ex.meta.issuer, ex.meta.year))
+    return graph.parse(data=ox.serialize(report_triples(ex), format=ox.RdfFormat.N_TRIPLES), format="nt")

@@ -63,9 +63,8 @@ SELECT DISTINCT ?p ?o ?sentence ?report WHERE {
 def describe(store: GraphStore, iri: str) -> Description:
     """The resource `iri` as a page shows it; NotFound when the graph never names it.
 
-    Entity triples are repeated in every report graph naming the entity, and the union default
-    graph returns one copy per graph; so every query here is DISTINCT and names are looked up once
-    for all neighbours, never joined row by row (a program in 300 reports stays one query away).
+    Names are looked up once for all neighbours, never joined row by row (a program in 300 reports
+    stays one query away).
     """
     e = sparql_iri(iri)
     out, incoming = _links(store, e, "out"), _links(store, e, "in")
@@ -193,7 +192,7 @@ WHERE {
 
 def resource_graph(store: GraphStore, iri: str) -> list[ox.Triple]:
     """The resource's triples, the triples pointing at it and its neighbours' labels (a CBD with inlinks)."""
-    # A set: the union default graph repeats an entity's triples once per report graph holding them.
+    # A set: the parts of the description (links out, links in, neighbours' labels) may overlap.
     triples = set(store.ox_query(_CBD % {"e": sparql_iri(iri)}))
     if not triples:
         raise NotFound(f"the graph holds nothing about <{iri}>")

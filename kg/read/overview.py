@@ -60,8 +60,7 @@ def overview(store: GraphStore, top: int = 10) -> Overview:
     )
 
 
-# Everything about a report is read inside its own graph: an issuer's label, repeated in each of its
-# reports' graphs, would otherwise come back once per graph in the union default graph.
+# Everything about a report is read inside its own graph, so each row is that report's own statement.
 _REPORTS = """
 SELECT ?report ?title ?year ?issued ?issuer ?issuer_label WHERE {
   GRAPH ?report { ?report a pk:Report . OPTIONAL { ?report rdfs:label ?title }

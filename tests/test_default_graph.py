@@ -1,0 +1,130 @@
+"""The default graph is the RDF merge of the report graphs: each distinct triple once (issue 14).
+
+Oxigraph's own union default graph repeats a triple once per graph holding it (oxigraph#1919), so the
+truth here is computed apart, in rdflib, from the set of triples the named graphs hold; and every
+write (ingest, replace, remove, SPARQL Update) must leave the store's default graph equal to that set.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from conftest import DATA
+from policekg.extract import Extractor
+from policekg.kg.cli.common import report_ref
+from policekg.kg.ingest.report import ingest_file
+from policekg.kg.sample import SAMPLE_REPORT
+from policekg.kg.rdf.iris import PREFIXES
+from policekg.kg.rdf.store import GraphStore
+
+PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+PROGRAMS = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a pk:Program }"
+IMPLEMENTS = ("SELECT ?l (COUNT(?m) AS ?n) WHERE { ?m pk:implements ?p . ?p rdfs:label ?l } "
+              "GROUP BY ?l ORDER BY DESC(?n) ?l")
+#: Reports that share bureaus, programs and indicators with the seed (and the seed again as 2021).
+SHARING = ("101_longde_county_2024", "104_wencheng_county_2021", "103_yichang_city_2022")
+
+
+@pytest.fixture
+def store(tmp_path: Path, extractor: Extractor) -> GraphStore:
+    db = GraphStore(tmp_path / "store")
+    ingest_file(db, extractor, SAMPLE_REPORT)
+    ingest_file(db, extractor, SAMPLE_REPORT, year=2021)
+    for name in SHARING:
+        gold = json.loads((DATA / f"{name}.gold.json").read_text(encoding="utf-8"))
+        ingest_file(db, extractor, DATA / f"{name}.txt", issuer=gold["issuer"], year=gold["year"])
+    yield db
+    db.close()
+
+
+def _triples(quads) -> set[tuple]:
+    return {(q.subject, q.predicate, q.object) for q in quads}
+
+
+def named_merge(store: GraphStore) -> set[tuple]:
+    """The set of triples the named graphs hold, read graph by graph."""
+    return _triples(q for q in store.ox if not isinstance(q.graph_name, ox.DefaultGraph))
+
+
+def default_graph(store: GraphStore) -> set[tuple]:
+    return _triples(store.ox.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def truth(store: GraphStore, query: str) -> list[tuple[str, ...]]:
+    """The answer over one graph holding each distinct triple once, by rdflib's own engine."""
+    merged = Graph()
+    triples = [ox.Triple(*t) for t in named_merge(store)]
+    merged.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return [tuple(str(v) for v in row) for row in merged.query(PROLOGUE + query)]
+
+
+def answer(store: GraphStore, query: str, **kwargs) -> list[tuple[str, ...]]:
+    solutions = store.ox.query(PROLOGUE + query, **kwargs)
+    return [tuple(s[v].value for v in solutions.variables) for s in solutions]
+
+
+def test_counts_and_joins_over_the_default_graph_are_the_truth(store: GraphStore) -> None:
+    assert default_graph(store) == named_merge(store)
+    for query in (PROGRAMS, IMPLEMENTS):
+        expected = truth(store, query)
+        assert expected and answer(store, query) == expected
+        assert [tuple(str(v) for v in row) for row in store.query(query)] == expected  # through rdflib too
+    # The reports do share what is counted: Oxigraph's union default graph overcounts it.
+    union = answer(store, PROGRAMS, use_default_graph_as_union=True)
+    assert int(union[0][0]) > int(truth(store, PROGRAMS)[0][0])
+
+
+def test_graph_clause_still_separates_the_reports(store: GraphStore) -> None:
+    per_report = answer(store, "SELECT ?r (COUNT(?p) AS ?n) WHERE { GRAPH ?r { ?r a pk:Report . "
+                               "?p a pk:Program } } GROUP BY ?r ORDER BY ?r")
+    assert len(per_report) == 2 + len(SHARING)
+    for report, n in per_report:
+        one = store.graph(report)
+        assert int(n) == len(set(one.query(PROLOGUE + "SELECT ?p WHERE { ?p a pk:Program }")))
+
+
+def test_replacing_or_removing_a_report_keeps_what_the_others_hold(store: GraphStore,
+                                                                    extractor: Extractor) -> None:
+    seed_2021 = report_ref("慈溪市公安局/2021")
+    shared = _triples(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(seed_2021))))
+    assert store.remove_graph(seed_2021)
+    assert default_graph(store) == named_merge(store)
+    assert shared - default_graph(store), "the 2021 copy's own triples (its report node) left the merge"
+    assert len(shared & default_graph(store)) > 100, "what the 2022 seed holds too stayed"
+    # A replacement holding less: the merge loses only what no other graph holds.
+    longde = store.report_graphs()[0]
+    kept = Graph(identifier=longde)
+    for triple in list(store.graph(longde))[::2]:
+        kept.add(triple)
+    store.replace_graph(longde, kept)
+    assert _triples(store.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(longde)))) == \
+        _triples(ox.parse(kept.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES))
+    assert default_graph(store) == named_merge(store)
+    assert not any(g.value.startswith("urn:policekg:") for g in store.ox.named_graphs())  # no staging left
+    ingest_file(store, extractor, SAMPLE_REPORT, year=2021)
+    assert default_graph(store) == named_merge(store)
+    assert answer(store, IMPLEMENTS) == truth(store, IMPLEMENTS)
+
+
+def test_a_sparql_update_keeps_the_merge(store: GraphStore) -> None:
+    seed, seed_2021 = (ox.NamedNode(str(report_ref(r))) for r in ("慈溪市公安局/2022", "慈溪市公安局/2021"))
+
+    def holders(q: ox.Quad) -> set:
+        found = store.ox.quads_for_pattern(q.subject, q.predicate, q.object)
+        return {h.graph_name for h in found} - {ox.DefaultGraph()}
+
+    label = ox.NamedNode(PREFIXES["rdfs"] + "label")
+    both = next(q for q in store.ox.quads_for_pattern(None, label, None, seed_2021)
+                if holders(q) == {seed, seed_2021})
+    pattern = f"{both.subject} rdfs:label ?l"
+    store.update(f"DELETE {{ GRAPH {seed_2021} {{ {pattern} }} }} "
+                 f"WHERE {{ GRAPH {seed_2021} {{ {pattern} }} }}")
+    assert answer(store, f"SELECT ?l WHERE {{ {pattern} }}")  # the 2022 graph still holds it
+    store.update(f"DELETE WHERE {{ GRAPH {seed} {{ {pattern} }} }} ;")
+    assert not answer(store, f"SELECT ?l WHERE {{ {pattern} }}")
+    assert default_graph(store) == named_merge(store)

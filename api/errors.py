@@ -11,7 +11,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from policekg.kg.rdf.errors import FormatError, QueryError, StoreError
+from policekg.kg.rdf.errors import FormatError, QueryError, RemoteError, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,12 @@ async def _store_error(request: Request, err: StoreError) -> PlainTextResponse:
     return _text(500, "the store could not be used; the server log says why")
 
 
+async def _remote_error(request: Request, err: RemoteError) -> Response:
+    """The SPARQL server behind the store is down (503) or failed (502): the client may retry later."""
+    log.warning("%s %s: %s", request.method, request.url.path, err)
+    return _answer(request, err.status, str(err))
+
+
 async def _bug(request: Request, err: Exception) -> PlainTextResponse:
     log.exception("%s %s failed", request.method, request.url.path, exc_info=err)
     return _text(500, "internal error (logged on the server)")
@@ -104,4 +110,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(QueryError, _client_error)
     app.add_exception_handler(FormatError, _client_error)
     app.add_exception_handler(StoreError, _store_error)
+    app.add_exception_handler(RemoteError, _remote_error)
     app.add_exception_handler(Exception, _bug)

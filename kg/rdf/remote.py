@@ -13,7 +13,9 @@ nothing here names an engine. Three graphs of our own sit beside the report grap
 - `CATALOGUE_GRAPH` lists our named graphs (`<g> a sd:NamedGraph`), written in the same request. A
   query that names graphs (`GRAPH …`) gets exactly these as its named graphs (`named-graph-uri`): the
   protocol leaves the named graphs empty when only a default graph is given (Oxigraph) or takes every
-  graph on the server (Virtuoso), and neither is the dataset the embedded store answers over.
+  graph on the server (Virtuoso), and neither is the dataset the embedded store answers over. Graphs a
+  query names by IRI (`GRAPH <g>`) join them: Virtuoso 7.2 takes `GRAPH <g>` of a graph not among the
+  named graphs for an empty pattern, which matches once (an ASK of a report that is not there is true).
 
 A query's text is parsed here first (by Oxigraph, on an empty store), so a malformed query gets the
 same message, with its position, as on the embedded store, and the answer's kind picks what to ask for.
@@ -71,6 +73,8 @@ _RESULTS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
 _GRAPHS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
            "text/turtle": ox.RdfFormat.TURTLE}
 _NAMES_GRAPHS = re.compile(r"\bGRAPH\b", re.IGNORECASE)
+#: A graph named by IRI or prefixed name after GRAPH.
+_GRAPH_IRI = re.compile(r"\bGRAPH\s*(?:<([^>\s]*)>|([A-Za-z][\w.-]*)?:([^\s{]*))", re.IGNORECASE)
 _HAS_DATASET = re.compile(r"\bFROM\b", re.IGNORECASE)
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}> " for p, iri in PREFIXES.items())
 
@@ -170,7 +174,7 @@ class RemoteStore:
             return {}
         dataset = {"default-graph-uri": list(default or [MERGE_GRAPH])}
         if named or _NAMES_GRAPHS.search(sparql):
-            dataset["named-graph-uri"] = list(named or self.catalogue())
+            dataset["named-graph-uri"] = list(named or sorted({*self.catalogue(), *_graphs_named(sparql)}))
         return dataset
 
     def catalogue(self) -> list[str]:
@@ -264,6 +268,15 @@ def _kind(sparql: str) -> str:
     except SyntaxError as err:
         raise QueryError(str(err)) from err
     return "graph" if isinstance(answer, ox.QueryTriples) else "results"
+
+
+def _graphs_named(sparql: str) -> set[str]:
+    """The IRIs of the graphs a query names after GRAPH (prefixed names expanded with our prefixes)."""
+    found = set()
+    for iri, prefix, local in _GRAPH_IRI.findall(sparql):
+        if iri or (prefix or "") in PREFIXES:
+            found.add(iri or PREFIXES[prefix] + local)
+    return found
 
 
 def _as_query_triples(quads: Iterable[ox.Quad]) -> ox.QueryTriples:

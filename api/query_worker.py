@@ -21,7 +21,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from policekg.api.query_exec import Job, Unacceptable, execute
-from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.errors import QueryError, RemoteError
 from policekg.kg.rdf.store import GraphStore
 
 log = logging.getLogger("policekg.api.query_worker")
@@ -42,6 +42,8 @@ def reply(store: GraphStore, job: Job) -> Reply:
         return "unacceptable", str(err)
     except OSError as err:
         return "io", str(err)
+    except RemoteError:  # a SPARQL server as the store (in a thread, never a worker): the app answers 502/503
+        raise
     except (RuntimeError, ValueError) as err:  # Oxigraph's other evaluation errors
         return "failed", str(err)
     except Exception:  # a process boundary: report the bug, keep serving

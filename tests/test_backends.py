@@ -26,12 +26,12 @@ from backends import SparqlServer, start_oxigraph, start_virtuoso
 from conftest import free_port, small_report
 from fastapi.testclient import TestClient
 from rdflib import Graph
+from typing_extensions import Self
 
 from policekg.api.app import create_app
 from policekg.extract import Extractor
 from policekg.kg.config import Settings
 from policekg.kg.rdf.errors import QueryError, RemoteError, RemoteUnavailable
-from policekg.kg.rdf.formats import RdfFormat
 from policekg.kg.rdf.iris import PREFIXES
 from policekg.kg.rdf.remote import CATALOGUE_GRAPH, MERGE_GRAPH, RemoteStore
 from policekg.kg.rdf.sparql_client import Endpoints
@@ -187,9 +187,9 @@ def test_pages_read_the_same_on_every_backend(store, graphs) -> None:
     put(store, graphs, "a", "b")
     reference = GraphStore()
     put(reference, graphs, "a", "b")
-    pages = ["/reports.json", "/search.json?q=%E6%9E%AB%E6%A1%A5", "/compare.json",
-             "/sparql?query=SELECT%20DISTINCT%20%3Fl%20WHERE%20%7B%3Fp%20a%20pk%3AProgram%20%3B%20rdfs%3Alabel"
-             "%20%3Fl%7D%20ORDER%20BY%20%3Fl&format=json"]
+    labels = ("/sparql?query=SELECT%20DISTINCT%20%3Fl%20WHERE%20%7B%3Fp%20a%20pk%3AProgram%20%3B%20rdfs%3Alabel"
+              "%20%3Fl%7D%20ORDER%20BY%20%3Fl&format=json")
+    pages = ["/reports.json", "/search.json?q=%E6%9E%AB%E6%A1%A5", "/compare.json", labels]
     with TestClient(create_app(store, Settings(store_path=None))) as ours, \
             TestClient(create_app(reference, Settings(store_path=None))) as embedded:
         for page in pages:
@@ -211,3 +211,153 @@ def _export(store: GraphStore | RemoteStore, fmt: str, graph: str | None = None)
 
 def _ox_triples(graph: Graph) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)]
+
+
+# -- what only a server can get wrong -----------------------------------------------------------
+
+def test_default_graph_holds_each_distinct_triple_once(server, graphs) -> None:
+    """Plain counts over shared triples are the truth, not once per report; a foreign graph stays out."""
+    with remote_store(server) as store:
+        put(store, graphs, "a", "b")
+        for sparql in ["SELECT (COUNT(?p) AS ?n) WHERE { ?p a pk:Program }",
+                       "SELECT ?l (COUNT(?m) AS ?n) WHERE { ?m pk:implements ?p . ?p rdfs:label ?l } GROUP BY ?l",
+                       "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"]:
+            assert rows(store, sparql) == truth(graphs, ("a", "b"), sparql), sparql
+        assert len(store) == len(truth(graphs, ("a", "b"), "SELECT * WHERE { ?s ?p ?o }"))
+        assert not store.ox_query("ASK { <http://example.org/x> ?p ?o }")
+        assert FOREIGN not in per_graph(store)
+        assert not store.has_report(FOREIGN)
+
+
+def test_the_servers_time_limit_stops_a_query(server, graphs) -> None:
+    with remote_store(server) as store:
+        put(store, graphs, "a", "b")
+        with pytest.raises(RemoteUnavailable, match="time limit"):
+            store.ox_query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+
+
+def test_a_rejected_write_leaves_the_report_as_it_was(server, graphs) -> None:
+    with remote_store(server) as store:
+        put(store, graphs, "a", "b")
+        before = per_graph(store), len(store)
+        with pytest.raises((QueryError, RemoteError)):
+            store.replace_graph(A, b"<https://w3id.org/policekg/id/x> <not an IRI> .\n")
+        assert (per_graph(store), len(store)) == before
+
+
+def test_a_server_that_is_down_is_named_and_answered_503() -> None:
+    down = f"http://127.0.0.1:{free_port()}/sparql"
+    with RemoteStore(Endpoints(down, down), query_timeout=5) as store:
+        with pytest.raises(RemoteUnavailable, match="cannot reach the SPARQL server at .* is it running"):
+            store.report_graphs()
+        with TestClient(create_app(store, Settings(store_path=None))) as client:
+            for page in ["/sparql?query=ASK%7B%7D", "/reports", "/export?format=nt&graph=" + A]:
+                answer = client.get(page)
+                assert answer.status_code == 503 and "cannot reach the SPARQL server" in answer.text, page
+    proc = _policekg("stats", env={"POLICEKG_STORE": down})
+    assert proc.returncode == 1
+    message = f"error: cannot reach the SPARQL server at {down}: [Errno 111] Connection refused; is it running?"
+    assert proc.stderr.strip().splitlines() == [message]
+
+
+def test_a_server_answering_errors_is_answered_502() -> None:
+    with _FailingAfter(None, 0) as proxy, \
+            RemoteStore(Endpoints(proxy.query, proxy.update), query_timeout=5) as store, \
+            TestClient(create_app(store, Settings(store_path=None))) as client:
+        answer = client.get("/reports")
+        assert answer.status_code == 502 and "answered 500" in answer.text
+
+
+@pytest.mark.parametrize("name", SERVERS)
+def test_cli_on_a_server(name: str, sparql_servers, tmp_path: Path) -> None:
+    """ingest (analysis included), stats, query, remove: the commands a user runs, on the server."""
+    server = sparql_servers[name]
+    emptied(remote_store(server)).close()
+    files = _report_files(tmp_path, "a", "b")
+    env = server.env()
+    proc = _policekg("ingest", "--jobs", "1", *map(str, files), env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert [line.split("\t")[0] for line in proc.stdout.splitlines() if "\t" in line] == ["stored", "stored"]
+    stats = _policekg("stats", env=env).stdout
+    assert "reports" in stats and " 2 " in stats
+    count = _policekg("query", "--format", "csv", "SELECT (COUNT(?p) AS ?n) WHERE { ?p a pk:Program }", env=env)
+    assert count.stdout.split() == ["n", "4"]  # 枫桥经验 in both reports counts once
+    assert _policekg("remove", "温州市公安局/2023", env=env).returncode == 0
+    assert _policekg("query", "--format", "csv", "SELECT ?g WHERE { GRAPH ?g { ?g a pk:Report } }",
+                     env=env).stdout.split() == ["g", A]
+
+
+def test_ingest_into_a_server_failing_midway_says_what_did_not_go_in(sparql_servers, tmp_path: Path) -> None:
+    """The server fails after the first report's write: that report is wholly in, the others wholly
+    out, and each is named as failed with the server's message."""
+    server = sparql_servers["oxigraph"]
+    emptied(remote_store(server)).close()
+    files = _report_files(tmp_path, "a", "b")
+    with _FailingAfter(server, 1) as proxy:
+        env = {"POLICEKG_STORE": proxy.query, "POLICEKG_UPDATE_URL": proxy.update}
+        proc = _policekg("ingest", "--jobs", "1", *map(str, files), env=env)
+    assert proc.returncode == 1
+    assert f"stored\t{files[0]}" in proc.stdout
+    assert f"failed\t{files[1]}\tcould not be stored: the SPARQL server at {proxy.update} answered 500" in proc.stderr
+    with remote_store(server) as store:
+        assert [str(g) for g in store.report_graphs()] == [A]
+        assert per_graph(store)[A] > 0 and B not in per_graph(store)
+
+
+class _FailingAfter:
+    """A real HTTP server in front of `upstream`: it passes queries and the first `updates` update
+    requests on, then answers every request 500, as a server failing midway does."""
+
+    def __init__(self, upstream: SparqlServer | None, updates: int) -> None:
+        self.upstream, self.left = upstream, updates
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                is_update = self.path == "/update"
+                if outer.upstream is None or (is_update and outer.left <= 0) or outer.left < 0:
+                    outer.left = -1  # down for good
+                    return self._reply(500, "text/plain", b"internal error: the disk is full")
+                outer.left -= is_update
+                target = outer.upstream.update if is_update else outer.upstream.query
+                answer = httpx.post(target, content=body, headers={k: v for k, v in self.headers.items()
+                                                                   if k.lower() in ("content-type", "accept")})
+                self._reply(answer.status_code, answer.headers.get("content-type", ""), answer.content)
+
+            def _reply(self, status: int, content_type: str, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        base = f"http://127.0.0.1:{self.http.server_address[1]}"
+        self.query, self.update = f"{base}/query", f"{base}/update"
+
+    def __enter__(self) -> Self:
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+
+
+def _report_files(folder: Path, *names: str) -> list[Path]:
+    paths = []
+    for name in names:
+        path = folder / f"{name}.txt"
+        path.write_text(TEXTS[name], encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _policekg(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("POLICEKG_")}
+    return subprocess.run([sys.executable, "-m", "policekg.api", *args], capture_output=True, text=True,
+                          timeout=300, env={**clean, **env}, check=False)

@@ -152,7 +152,13 @@ class RemoteStore:
         try:
             if kind == "graph":
                 return _as_query_triples(ox.parse(body, _GRAPHS.get(content_type, ox.RdfFormat.N_TRIPLES)))
-            return ox.parse_query_results(body, _RESULTS.get(content_type, ox.QueryResultsFormat.JSON))
+            fmt = _RESULTS.get(content_type, ox.QueryResultsFormat.JSON)
+            answer = ox.parse_query_results(body, fmt)
+            if isinstance(answer, ox.QuerySolutions):  # read once to the end: rows are parsed lazily, and
+                for _ in answer:  # an answer cut off by the server's time limit (Oxigraph) shows only there
+                    pass
+                answer = ox.parse_query_results(body, fmt)
+            return answer
         except (SyntaxError, ValueError) as err:
             raise broken_answer(self.endpoints.query, body, err) from err
 

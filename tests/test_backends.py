@@ -361,3 +361,21 @@ def _policekg(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("POLICEKG_")}
     return subprocess.run([sys.executable, "-m", "policekg.api", *args], capture_output=True, text=True,
                           timeout=300, env={**clean, **env}, check=False)
+
+
+def test_the_service_writes_through_to_the_server(server, graphs) -> None:
+    """Graph Store PUT / POST / DELETE and SPARQL Update on the service keep the merge in step."""
+    nt = {"Content-Type": "application/n-triples", "Authorization": "Bearer T"}
+    with remote_store(server) as store, \
+            TestClient(create_app(store, Settings(store_path=None, update_token="T"))) as client:
+        body = graphs["b"].serialize(format="nt", encoding="utf-8")
+        assert client.put("/rdf-graphs", params={"graph": B}, content=body, headers=nt).status_code == 201
+        note = b"<http://example.org/n> <http://www.w3.org/2000/01/rdf-schema#comment> \"note\" .\n"
+        assert client.post("/rdf-graphs", params={"graph": B}, content=note, headers=nt).status_code == 204
+        update = {"update": f'DELETE DATA {{ GRAPH <{B}> {{ <http://example.org/n> rdfs:comment "note" }} }}'}
+        assert client.post("/sparql", data=update, headers={"Authorization": "Bearer T"}).status_code in (200, 204)
+        classes = "SELECT DISTINCT ?c WHERE { ?e a ?c }"
+        assert rows(store, classes) == truth(graphs, ("b",), classes)
+        assert len(store) == len(graphs["b"])
+        assert client.delete("/rdf-graphs", params={"graph": B}, headers=nt).status_code == 204
+        assert store.catalogue() == [] and len(store) == 0

@@ -236,6 +236,18 @@ class _OxFacade:
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         return (ox.NamedNode(g) for g in self._store.catalogue())
 
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads to their named graphs, one update request a graph (the Graph Store's POST)."""
+        by_graph: dict[str, list[ox.Triple]] = {}
+        for quad in quads:
+            by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)
+        for graph, triples in by_graph.items():
+            self._store.add_to_graph(graph, triples)
+
+    def update(self, sparql: str, *, prefixes: dict[str, str] | None = None) -> None:
+        """A SPARQL Update from the endpoint, the merge rebuilt after it (our prefixes are always known)."""
+        self._store.update(sparql)
+
     def dump(self, output: IO[bytes] | None = None, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES, *,
              from_graph: ox.NamedNode, prefixes: dict[str, str] | None = None) -> bytes | None:
         """One graph in `format` (read through the Graph Store endpoint when there is one)."""

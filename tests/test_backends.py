@@ -379,3 +379,11 @@ def test_the_service_writes_through_to_the_server(server, graphs) -> None:
         assert len(store) == len(graphs["b"])
         assert client.delete("/rdf-graphs", params={"graph": B}, headers=nt).status_code == 204
         assert store.catalogue() == [] and len(store) == 0
+
+
+def test_graphs_read_through_the_graph_store_endpoint(server, graphs) -> None:
+    with remote_store(server) as plain, remote_store(server, gsp=server.gsp) as gsp:
+        put(plain, graphs, "a", "b")
+        assert set(_ox_triples(gsp.graph(A))) == set(_ox_triples(plain.graph(A))) == set(_ox_triples(graphs["a"]))
+        assert {q.triple for q in ox.parse(_export(gsp, "nq"), ox.RdfFormat.N_QUADS)} == \
+            {t for n in ("a", "b") for t in _ox_triples(graphs[n])}

@@ -304,25 +304,44 @@ def test_ingest_into_a_server_failing_midway_says_what_did_not_go_in(sparql_serv
         assert per_graph(store)[A] > 0 and B not in per_graph(store)
 
 
+def test_a_write_failing_on_the_server_leaves_the_report_wholly_out(server, graphs) -> None:
+    """The server took (some of) the write and then failed: the report is taken out, the others and the
+    merge are as if it had never been written."""
+    with _FailingAfter(server, 1, lost=True) as proxy, \
+            RemoteStore(Endpoints(proxy.query, proxy.update), query_timeout=30) as through:
+        put(through, graphs, "a")
+        with pytest.raises(RemoteError, match="answered 500.*was taken out of the store"):
+            put(through, graphs, "b")
+    with remote_store(server) as store:
+        assert [str(g) for g in store.report_graphs()] == [A]
+        assert per_graph(store) == {A: len(graphs["a"])}
+        assert len(store) == len(graphs["a"])
+
+
 class _FailingAfter:
     """A real HTTP server in front of `upstream`: it passes queries and the first `updates` update
-    requests on, then answers every request 500, as a server failing midway does."""
+    requests on, then answers every request 500, as a server failing midway does. With `lost`, the
+    next update reaches the server and only its answer is a 500 (a write done, or half done, that
+    failed), and the server works on."""
 
-    def __init__(self, upstream: SparqlServer | None, updates: int) -> None:
-        self.upstream, self.left = upstream, updates
+    def __init__(self, upstream: SparqlServer | None, updates: int, *, lost: bool = False) -> None:
+        self.upstream, self.left, self.lost = upstream, updates, lost
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 is_update = self.path == "/update"
-                if outer.upstream is None or (is_update and outer.left <= 0) or outer.left < 0:
+                failing = outer.upstream is None or (is_update and outer.left <= 0) or outer.left < 0
+                if failing and not outer.lost:
                     outer.left = -1  # down for good
                     return self._reply(500, "text/plain", b"internal error: the disk is full")
                 outer.left -= is_update
                 target = outer.upstream.update if is_update else outer.upstream.query
-                answer = httpx.post(target, content=body, headers={k: v for k, v in self.headers.items()
-                                                                   if k.lower() in ("content-type", "accept")})
+                answer = httpx.post(target, content=body, auth=outer.upstream.auth(), headers={
+                    k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")})
+                if outer.lost and is_update and outer.left == -1:  # the one update whose answer is lost
+                    return self._reply(500, "text/plain", b"internal error: the disk is full")
                 self._reply(answer.status_code, answer.headers.get("content-type", ""), answer.content)
 
             def _reply(self, status: int, content_type: str, body: bytes) -> None:

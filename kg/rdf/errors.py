@@ -24,3 +24,7 @@ class RemoteUnavailable(RemoteError):
     """The SPARQL server cannot be reached, or the query ran over its time limit there."""
 
     status = 503
+
+
+class RemoteUnreachable(RemoteUnavailable):
+    """No connection to the SPARQL server: nothing was sent."""

@@ -9,7 +9,9 @@ nothing here names an engine. Three graphs of our own sit beside the report grap
   the server (other datasets included) with a triple repeated once per graph holding it, Oxigraph's is
   a graph of its own (its `--union-default-graph` repeats triples too, oxigraph#1919), and `FROM` with
   several graphs repeats them on both. Every write changes a report graph and the merge in ONE update
-  request, which the server runs as one transaction: a report is wholly in or wholly out;
+  request. Oxigraph runs it as one transaction; Virtuoso 7.2 keeps the operations that ran before one
+  failed. So when a write that reached the server fails, the graph is taken out (and the merge pruned):
+  a report is wholly in or wholly out, whatever the server;
 - `CATALOGUE_GRAPH` lists our named graphs (`<g> a sd:NamedGraph`), written in the same request. A
   query that names graphs (`GRAPH …`) gets exactly these as its named graphs (`named-graph-uri`): the
   protocol leaves the named graphs empty when only a default graph is given (Oxigraph) or takes every
@@ -33,7 +35,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.query import Result
 
-from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.errors import QueryError, RemoteError, RemoteUnreachable
 from policekg.kg.rdf.formats import RdfFormat
 from policekg.kg.rdf.iris import PREFIXES, SD, named_graph
 from policekg.kg.rdf.sparql_client import Endpoints, SparqlClient, broken_answer
@@ -62,6 +64,11 @@ _REMOVE = _UNMERGE + f" ;\nDROP SILENT GRAPH %(g)s ;\nDELETE DATA {{ GRAPH {_C} 
 #: Make the merge the merge of the catalogued graphs again, whatever wrote to them.
 _REMERGE = f"""DROP SILENT GRAPH {_M} ;
 INSERT {{ GRAPH {_M} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_C} {{ ?g a {_NAMED} }} GRAPH ?g {{ ?s ?p ?o }} }}"""
+#: After a failed write: graph %(g)s out, and out of the merge whatever no catalogued graph holds.
+_TAKE_OUT = f"""DROP SILENT GRAPH %(g)s ;
+DELETE DATA {{ GRAPH {_C} {{ %(g)s a {_NAMED} }} }} ;
+DELETE {{ GRAPH {_M} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_M} {{ ?s ?p ?o }}
+  FILTER NOT EXISTS {{ GRAPH {_C} {{ ?g a {_NAMED} }} GRAPH ?g {{ ?s ?p ?o }} }} }}"""
 _CATALOGUE = f"SELECT ?g WHERE {{ GRAPH {_C} {{ ?g a {_NAMED} }} }} ORDER BY ?g"
 
 #: What the query endpoint is asked for, by the kind of answer (N-Triples: every server writes it).
@@ -116,19 +123,34 @@ class RemoteStore:
     def replace_graph(self, iri: URIRef | str, triples: Triples) -> None:
         """Put `triples` in the named graph `iri` in place of what was there, the merge kept in step."""
         body = _ntriples(triples)
-        self._client.update(_REPLACE % {"g": _node(iri), "body": body.decode()})
+        self._write(iri, _REPLACE % {"g": _node(iri), "body": body.decode()})
         log.info("stored %s (%d triples)", iri, body.count(b"\n"))
 
     def add_to_graph(self, iri: URIRef | str, triples: Triples) -> None:
         """Add `triples` to the named graph `iri` (and to the merge)."""
-        self._client.update(_ADD % {"g": _node(iri), "body": _ntriples(triples).decode()})
+        self._write(iri, _ADD % {"g": _node(iri), "body": _ntriples(triples).decode()})
 
     def remove_graph(self, iri: URIRef | str) -> bool:
         """Delete one named graph, and from the merge what no other graph holds; True when it existed."""
         if not self._ox.contains_named_graph(ox.NamedNode(str(iri))):
             return False
-        self._client.update(_REMOVE % {"g": _node(iri)})
+        self._write(iri, _REMOVE % {"g": _node(iri)})
         return True
+
+    def _write(self, iri: URIRef | str, update: str) -> None:
+        """Send one write; when it reached the server and failed, take graph `iri` out (see the module
+        docstring) and say so, or say that it may be partly written when even that fails."""
+        try:
+            self._client.update(update)
+        except RemoteUnreachable:
+            raise  # nothing was sent
+        except RemoteError as err:
+            try:
+                self._client.update(_TAKE_OUT % {"g": _node(iri)})
+            except RemoteError as again:
+                raise RemoteError(f"{err}; <{iri}> may be partly written ({again}): write it again, "
+                                  "or remove it, once the server works") from err
+            raise type(err)(f"{err}; <{iri}> was taken out of the store, write it again") from err
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update, then rebuild the merge from the catalogued graphs, in one request.

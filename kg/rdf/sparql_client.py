@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from policekg.kg.rdf.errors import QueryError, RemoteError, RemoteUnavailable
+from policekg.kg.rdf.errors import QueryError, RemoteError, RemoteUnavailable, RemoteUnreachable
 
 #: Words in an error answer that mean the server stopped the query at its own time limit.
 _TIMEOUT_MARKERS = ("S1T00", "timed out", "timeout", "cancelled")
@@ -99,6 +99,9 @@ class SparqlClient:
                     body += chunk
                     if time.monotonic() > deadline:  # closing the stream cancels the request
                         raise RemoteUnavailable(f"the SPARQL server at {url} did not answer within {limit:g} s")
+        except (httpx.ConnectError, httpx.ConnectTimeout) as err:
+            raise RemoteUnreachable(f"cannot reach the SPARQL server at {url}: {err or type(err).__name__}; "
+                                    "is it running?") from err
         except httpx.TimeoutException as err:
             raise RemoteUnavailable(f"the SPARQL server at {url} did not answer within {limit:g} s "
                                     f"({type(err).__name__})") from err

@@ -251,7 +251,7 @@ def test_a_server_that_is_down_is_named_and_answered_503() -> None:
         with pytest.raises(RemoteUnavailable, match="cannot reach the SPARQL server at .* is it running"):
             store.report_graphs()
         with TestClient(create_app(store, Settings(store_path=None))) as client:
-            for page in ["/sparql?query=ASK%7B%7D", "/reports", "/export?format=nt&graph=" + A]:
+            for page in ["/sparql?query=ASK%7B%7D", "/reports", "/export?format=nt", "/export?graph=" + A]:
                 answer = client.get(page)
                 assert answer.status_code == 503 and "cannot reach the SPARQL server" in answer.text, page
     proc = _policekg("stats", env={"POLICEKG_STORE": down})

@@ -34,10 +34,13 @@ from policekg.kg.sample import SAMPLE_REPORT
 SEED_REPORT = "report/慈溪市公安局/2022"
 QUERIES = {
     "count programs (default graph)": "SELECT (COUNT(?p) AS ?n) WHERE { ?p a pk:Program }",
-    "programs by reports naming them": "SELECT ?l (COUNT(DISTINCT ?r) AS ?n) WHERE { GRAPH ?r { ?m pk:implements ?p } "
-                                       "?p rdfs:label ?l } GROUP BY ?l ORDER BY DESC(?n) LIMIT 10",
-    "one report's measures": "SELECT ?m WHERE { GRAPH <https://w3id.org/policekg/id/report/局7/2022> "
-                             "{ ?m a pk:Measure } }",
+    "programs by reports naming them": (
+        "SELECT ?l (COUNT(DISTINCT ?r) AS ?n) WHERE { GRAPH ?r { ?m pk:implements ?p } "
+        "?p rdfs:label ?l } GROUP BY ?l ORDER BY DESC(?n) LIMIT 10"
+    ),
+    "one report's measures": (
+        "SELECT ?m WHERE { GRAPH <https://w3id.org/policekg/id/report/局7/2022> { ?m a pk:Measure } }"
+    ),
     "report graphs": "SELECT ?g WHERE { GRAPH ?g { ?g a pk:Report } } ORDER BY ?g",
 }
 
@@ -47,8 +50,10 @@ def copies(n: int) -> list[tuple[str, bytes]]:
     seed = report_graph(Extractor()(SAMPLE_REPORT.read_text(encoding="utf-8")))
     nt = seed.serialize(format="nt", encoding="utf-8")
     base = str(seed.identifier).removesuffix(SEED_REPORT)
-    return [(f"{base}report/局{i}/2022", nt.replace(SEED_REPORT.encode(), f"report/局{i}/2022".encode()))
-            for i in range(n)]
+    return [
+        (f"{base}report/局{i}/2022", nt.replace(SEED_REPORT.encode(), f"report/局{i}/2022".encode()))
+        for i in range(n)
+    ]
 
 
 def measure(store: GraphStore | RemoteStore, reports: list[tuple[str, bytes]], runs: int) -> dict:
@@ -94,8 +99,10 @@ def main() -> None:
         work = Path(tmp)
         with GraphStore(work / "embedded") as store:
             results["embedded"] = measure(store, reports, args.runs)
-        for name, start in [("oxigraph server", lambda d: start_oxigraph(d, free_port())),
-                            ("virtuoso", lambda d: start_virtuoso(d, free_port(), free_port()))]:
+        for name, start in [
+            ("oxigraph server", lambda d: start_oxigraph(d, free_port())),
+            ("virtuoso", lambda d: start_virtuoso(d, free_port(), free_port())),
+        ]:
             (work / name).mkdir()
             server = start(work / name)
             try:
@@ -110,7 +117,10 @@ def main() -> None:
     print("\n| query | " + " | ".join(f"{n} p50 / p95 ms (rows)" for n in results) + " |")
     print("| --- |" + " ---: |" * len(results))
     for q in QUERIES:
-        cells = [f"{r['queries'][q][0]:.1f} / {r['queries'][q][1]:.1f} ({r['queries'][q][2]})" for r in results.values()]
+        cells = [
+            f"{r['queries'][q][0]:.1f} / {r['queries'][q][1]:.1f} ({r['queries'][q][2]})"
+            for r in results.values()
+        ]
         print(f"| {q} | " + " | ".join(cells) + " |")
 
 

@@ -36,7 +36,8 @@ def _store_env() -> str:
 class Settings:
     """What a deployment can change. `store_path=None` means an in-memory store (tests, notebooks)."""
 
-    store_path: Path | None = field(default_factory=lambda: None if is_url(_store_env()) else Path(_store_env()))
+    store_path: Path | None = field(
+        default_factory=lambda: None if is_url(_store_env()) else Path(_store_env()))
     #: A SPARQL server's query endpoint to use as the store instead of a directory (`--store URL`).
     store_url: str | None = field(default_factory=lambda: _store_env() if is_url(_store_env()) else None)
     #: Its SPARQL Update endpoint where the server keeps it apart (default: the query endpoint).

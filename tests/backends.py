@@ -109,8 +109,16 @@ def oxigraph_binary() -> str:
 
 
 def start_oxigraph(workdir: Path, port: int) -> SparqlServer:
-    cmd = [oxigraph_binary(), "serve", "--location", str(workdir / "db"), "--bind", f"127.0.0.1:{port}",
-           "--timeout-s", str(SERVER_TIME_LIMIT)]
+    cmd = [
+        oxigraph_binary(),
+        "serve",
+        "--location",
+        str(workdir / "db"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--timeout-s",
+        str(SERVER_TIME_LIMIT),
+    ]
     base = f"http://127.0.0.1:{port}"
     proc = _spawn(cmd, workdir, workdir / "oxigraph.log")
     server = SparqlServer("oxigraph", f"{base}/query", f"{base}/update", f"{base}/store", None, None, proc)
@@ -121,12 +129,20 @@ def start_virtuoso(workdir: Path, sql_port: int, http_port: int) -> SparqlServer
     if not Path(VIRTUOSO).exists():
         raise RuntimeError(f"no {VIRTUOSO}: apt-get install virtuoso-opensource (.ci/run does)")
     ini = workdir / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(dir=workdir, sql_port=sql_port, http_port=http_port,
-                                       limit=SERVER_TIME_LIMIT))
+    ini.write_text(
+        VIRTUOSO_INI.format(dir=workdir, sql_port=sql_port, http_port=http_port, limit=SERVER_TIME_LIMIT)
+    )
     proc = _spawn([VIRTUOSO, "+configfile", str(ini), "+foreground"], workdir, workdir / "virtuoso.out")
     base = f"http://127.0.0.1:{http_port}"
-    server = SparqlServer("virtuoso", f"{base}/sparql", f"{base}/sparql-auth", f"{base}/sparql-graph-crud-auth",
-                          "dba", "dba", proc)
+    server = SparqlServer(
+        "virtuoso",
+        f"{base}/sparql",
+        f"{base}/sparql-auth",
+        f"{base}/sparql-graph-crud-auth",
+        "dba",
+        "dba",
+        proc,
+    )
     return _wait(server, workdir / "virtuoso.log")
 
 

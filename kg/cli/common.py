@@ -30,7 +30,8 @@ StoreOpt = Annotated[str | None, typer.Option(
     "--store", help="Store directory, or a SPARQL server's query endpoint (http://…) [env POLICEKG_STORE; "
                     "default ./policekg-data]")]
 UpdateUrlOpt = Annotated[str | None, typer.Option(
-    "--update-url", help="The server's SPARQL Update endpoint when not the query endpoint [env POLICEKG_UPDATE_URL]")]
+    "--update-url",
+    help="The server's SPARQL Update endpoint when not the query endpoint [env POLICEKG_UPDATE_URL]")]
 GspUrlOpt = Annotated[str | None, typer.Option(
     "--gsp-url", help="The server's Graph Store Protocol endpoint [env POLICEKG_GSP_URL]")]
 

@@ -12,8 +12,13 @@ from policekg.kg.rdf.store import GraphStore
 def open_store(settings: Settings, *, write: bool) -> GraphStore | RemoteStore:
     """The store `settings` name. On disk, readers fall back to read-only when a server holds the lock."""
     if settings.store_url:
-        endpoints = Endpoints(settings.store_url, settings.update_url or settings.store_url, settings.gsp_url,
-                              settings.store_user, settings.store_password)
+        endpoints = Endpoints(
+            settings.store_url,
+            settings.update_url or settings.store_url,
+            settings.gsp_url,
+            settings.store_user,
+            settings.store_password,
+        )
         return RemoteStore(endpoints, query_timeout=settings.query_timeout)
     path = settings.store_path
     try:

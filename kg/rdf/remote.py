@@ -53,12 +53,15 @@ _M, _C = f"<{MERGE_GRAPH}>", f"<{CATALOGUE_GRAPH}>"
 
 #: Take out of the merge the triples of graph %(g)s that no other of our graphs holds.
 _UNMERGE = f"""DELETE {{ GRAPH {_M} {{ ?s ?p ?o }} }} WHERE {{ GRAPH %(g)s {{ ?s ?p ?o }}
-  FILTER NOT EXISTS {{ GRAPH {_C} {{ ?other a {_NAMED} }} GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != %(g)s) }} }}"""
+  FILTER NOT EXISTS {{ GRAPH {_C} {{ ?other a {_NAMED} }} GRAPH ?other {{ ?s ?p ?o }}
+                      FILTER (?other != %(g)s) }} }}"""
 #: Add graph %(g)s to the merge and to the catalogue.
 _MERGE_IN = f"""INSERT {{ GRAPH {_M} {{ ?s ?p ?o }} }} WHERE {{ GRAPH %(g)s {{ ?s ?p ?o }} }} ;
 INSERT DATA {{ GRAPH {_C} {{ %(g)s a {_NAMED} }} }}"""
 #: Put %(body)s (N-Triples) in graph %(g)s in place of what was there, the merge kept in step.
-_REPLACE = _UNMERGE + " ;\nDROP SILENT GRAPH %(g)s ;\nINSERT DATA { GRAPH %(g)s { %(body)s } } ;\n" + _MERGE_IN
+_REPLACE = (
+    _UNMERGE + " ;\nDROP SILENT GRAPH %(g)s ;\nINSERT DATA { GRAPH %(g)s { %(body)s } } ;\n" + _MERGE_IN
+)
 _ADD = "INSERT DATA { GRAPH %(g)s { %(body)s } } ;\n" + _MERGE_IN
 _REMOVE = _UNMERGE + f" ;\nDROP SILENT GRAPH %(g)s ;\nDELETE DATA {{ GRAPH {_C} {{ %(g)s a {_NAMED} }} }}"
 #: Make the merge the merge of the catalogued graphs again, whatever wrote to them.
@@ -72,13 +75,20 @@ DELETE {{ GRAPH {_M} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_M} {{ ?s ?p ?o }}
 _CATALOGUE = f"SELECT ?g WHERE {{ GRAPH {_C} {{ ?g a {_NAMED} }} }} ORDER BY ?g"
 
 #: What the query endpoint is asked for, by the kind of answer (N-Triples: every server writes it).
-_ACCEPT = {"graph": "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8",
-           "results": "application/sparql-results+json, application/sparql-results+xml;q=0.9"}
-_RESULTS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
-            "application/json": ox.QueryResultsFormat.JSON,
-            "application/sparql-results+xml": ox.QueryResultsFormat.XML}
-_GRAPHS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
-           "text/turtle": ox.RdfFormat.TURTLE}
+_ACCEPT = {
+    "graph": "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8",
+    "results": "application/sparql-results+json, application/sparql-results+xml;q=0.9",
+}
+_RESULTS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+}
+_GRAPHS = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+}
 _NAMES_GRAPHS = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 #: A graph named by IRI or prefixed name after GRAPH.
 _GRAPH_IRI = re.compile(r"\bGRAPH\s*(?:<([^>\s]*)>|([A-Za-z][\w.-]*)?:([^\s{]*))", re.IGNORECASE)
@@ -148,8 +158,10 @@ class RemoteStore:
             try:
                 self._client.update(_TAKE_OUT % {"g": _node(iri)})
             except RemoteError as again:
-                raise RemoteError(f"{err}; <{iri}> may be partly written ({again}): write it again, "
-                                  "or remove it, once the server works") from err
+                raise RemoteError(
+                    f"{err}; <{iri}> may be partly written ({again}): write it again, "
+                    "or remove it, once the server works"
+                ) from err
             raise type(err)(f"{err}; <{iri}> was taken out of the store, write it again") from err
 
     def update(self, sparql: str) -> None:
@@ -165,12 +177,14 @@ class RemoteStore:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def ox_query(self, sparql: str, *, default_graphs: list[str] | None = None,
-                 named_graphs: list[str] | None = None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    def ox_query(
+        self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a query on the server; the answer as pyoxigraph gives it for the embedded store."""
         kind = _kind(sparql)
-        content_type, body = self._client.query(f"{_PROLOGUE}\n{sparql}", _ACCEPT[kind],
-                                                self._dataset(sparql, default_graphs, named_graphs))
+        content_type, body = self._client.query(
+            f"{_PROLOGUE}\n{sparql}", _ACCEPT[kind], self._dataset(sparql, default_graphs, named_graphs)
+        )
         try:
             if kind == "graph":
                 return _as_query_triples(ox.parse(body, _GRAPHS.get(content_type, ox.RdfFormat.N_TRIPLES)))
@@ -189,11 +203,15 @@ class RemoteStore:
         answer = self.ox_query(sparql)
         if isinstance(answer, ox.QueryTriples):
             result = Result("CONSTRUCT")
-            result.graph = Graph().parse(data=ox.serialize(answer, format=ox.RdfFormat.N_TRIPLES), format="nt")
+            result.graph = Graph().parse(
+                data=ox.serialize(answer, format=ox.RdfFormat.N_TRIPLES), format="nt"
+            )
             return result
         return Result.parse(io.BytesIO(answer.serialize(format=ox.QueryResultsFormat.JSON)), format="json")
 
-    def _dataset(self, sparql: str, default: list[str] | None, named: list[str] | None) -> dict[str, list[str]]:
+    def _dataset(
+        self, sparql: str, default: list[str] | None, named: list[str] | None
+    ) -> dict[str, list[str]]:
         """The protocol's dataset parameters: the merge (or the graphs asked for) and our named graphs.
 
         A query with its own FROM / FROM NAMED keeps them (the protocol's parameters would override them).
@@ -216,8 +234,9 @@ class RemoteStore:
 
     def graph(self, iri: URIRef) -> Graph:
         """A copy of one named graph as an in-memory rdflib Graph (for validation and analysis)."""
-        return named_graph(iri).parse(data=self._ox.dump(format=ox.RdfFormat.N_TRIPLES,
-                                                         from_graph=ox.NamedNode(str(iri))), format="nt")
+        return named_graph(iri).parse(
+            data=self._ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(iri))), format="nt"
+        )
 
     def __len__(self) -> int:
         """Number of distinct triples: the size of the merge."""
@@ -231,8 +250,11 @@ class RemoteStore:
         if graph is not None:
             triples: Iterable = self._graph_triples(str(graph))
         elif fmt.quads:
-            triples = (ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
-                       for g in self.catalogue() for t in self._graph_triples(g))
+            triples = (
+                ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+                for g in self.catalogue()
+                for t in self._graph_triples(g)
+            )
         else:
             triples = self._graph_triples(MERGE_GRAPH)
         ox.serialize(triples, out, fmt.ox, prefixes=PREFIXES)
@@ -270,8 +292,14 @@ class _OxFacade:
         """A SPARQL Update from the endpoint, the merge rebuilt after it (our prefixes are always known)."""
         self._store.update(sparql)
 
-    def dump(self, output: IO[bytes] | None = None, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES, *,
-             from_graph: ox.NamedNode, prefixes: dict[str, str] | None = None) -> bytes | None:
+    def dump(
+        self,
+        output: IO[bytes] | None = None,
+        format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES,
+        *,
+        from_graph: ox.NamedNode,
+        prefixes: dict[str, str] | None = None,
+    ) -> bytes | None:
         """One graph in `format` (read through the Graph Store endpoint when there is one)."""
         client = self._store._client
         if client.endpoints.gsp:
@@ -302,7 +330,7 @@ _PARSER = ox.Store()  # empty, never written: parsing a query on it costs nothin
 
 
 def _kind(sparql: str) -> str:
-    """"graph" for CONSTRUCT / DESCRIBE, "results" for SELECT / ASK; QueryError when malformed."""
+    """ "graph" for CONSTRUCT / DESCRIBE, "results" for SELECT / ASK; QueryError when malformed."""
     try:
         answer = _PARSER.query(sparql, prefixes=PREFIXES)
     except SyntaxError as err:

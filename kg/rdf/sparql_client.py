@@ -79,8 +79,14 @@ class SparqlClient:
 
     def update(self, sparql: str) -> None:
         """POST one update request: the server runs it as one transaction."""
-        self._send("POST", self.endpoints.update, self.write_timeout, "*/*",
-                   content=sparql.encode(), headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+        self._send(
+            "POST",
+            self.endpoints.update,
+            self.write_timeout,
+            "*/*",
+            content=sparql.encode(),
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+        )
 
     def get_graph(self, iri: str, accept: str) -> tuple[str, bytes]:
         """GET one graph from the Graph Store Protocol endpoint (only when one is configured)."""
@@ -98,16 +104,21 @@ class SparqlClient:
                 for chunk in response.iter_bytes():
                     body += chunk
                     if time.monotonic() > deadline:  # closing the stream cancels the request
-                        raise RemoteUnavailable(f"the SPARQL server at {url} did not answer within {limit:g} s")
+                        raise RemoteUnavailable(
+                            f"the SPARQL server at {url} did not answer within {limit:g} s"
+                        )
         except (httpx.ConnectError, httpx.ConnectTimeout) as err:
-            raise RemoteUnreachable(f"cannot reach the SPARQL server at {url}: {err or type(err).__name__}; "
-                                    "is it running?") from err
+            raise RemoteUnreachable(
+                f"cannot reach the SPARQL server at {url}: {err or type(err).__name__}; is it running?"
+            ) from err
         except httpx.TimeoutException as err:
-            raise RemoteUnavailable(f"the SPARQL server at {url} did not answer within {limit:g} s "
-                                    f"({type(err).__name__})") from err
+            raise RemoteUnavailable(
+                f"the SPARQL server at {url} did not answer within {limit:g} s ({type(err).__name__})"
+            ) from err
         except httpx.TransportError as err:
-            raise RemoteUnavailable(f"cannot reach the SPARQL server at {url}: {err or type(err).__name__}; "
-                                    "is it running?") from err
+            raise RemoteUnavailable(
+                f"cannot reach the SPARQL server at {url}: {err or type(err).__name__}; is it running?"
+            ) from err
         return _checked(url, response, bytes(body))
 
 
@@ -117,16 +128,20 @@ def _checked(url: str, response: httpx.Response, body: bytes) -> tuple[str, byte
     message = body.decode("utf-8", "replace").strip()[:_MESSAGE_CHARS]
     if status < 300:
         if response.headers.get("x-sql-state"):  # Virtuoso's "anytime" answer: cut at its time limit
-            raise RemoteUnavailable(f"the SPARQL server at {url} stopped the query at its time limit "
-                                    f"and sent a partial answer ({response.headers.get('x-sql-message', '')})")
+            raise RemoteUnavailable(
+                f"the SPARQL server at {url} stopped the query at its time limit "
+                f"and sent a partial answer ({response.headers.get('x-sql-message', '')})"
+            )
         return response.headers.get("content-type", "").split(";")[0].strip().lower(), body
     if any(marker.lower() in message.lower() for marker in _TIMEOUT_MARKERS):
         raise RemoteUnavailable(f"the SPARQL server at {url} stopped the query at its time limit: {message}")
     if status == 400:
         raise QueryError(f"the SPARQL server rejected the request: {message}")
     if status in (401, 403):
-        raise RemoteError(f"the SPARQL server at {url} refused us ({status}); give an account allowed to "
-                          "write with POLICEKG_STORE_USER / POLICEKG_STORE_PASSWORD")
+        raise RemoteError(
+            f"the SPARQL server at {url} refused us ({status}); give an account allowed to "
+            "write with POLICEKG_STORE_USER / POLICEKG_STORE_PASSWORD"
+        )
     if status == 404:
         raise RemoteError(f"{url} is no SPARQL endpoint (404); check --store / --update-url / --gsp-url")
     raise RemoteError(f"the SPARQL server at {url} answered {status}: {message}")

@@ -510,3 +510,18 @@ def _when_up(url: str, proc: subprocess.Popen, log: Path) -> httpx.Response:
         except httpx.TransportError:
             time.sleep(0.5)
     raise AssertionError(f"serve did not answer: {log.read_text(errors='replace')}")
+
+
+def test_the_generation_changes_with_every_report_write_and_not_with_the_analysis(server, graphs) -> None:
+    from policekg.kg.rdf.iris import ANALYSIS_GRAPH
+
+    with remote_store(server) as store:
+        assert store.generation is None
+        seen = []
+        for write in (lambda: put(store, graphs, "a"), lambda: put(store, graphs, "b"),
+                      lambda: store.remove_graph(B)):
+            write()
+            seen.append(store.generation)
+        assert None not in seen and len(set(seen)) == 3
+        store.replace_graph(ANALYSIS_GRAPH, graphs["b"])
+        assert store.generation == seen[-1]

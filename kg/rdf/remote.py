@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import uuid
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING
 
@@ -37,7 +38,7 @@ from rdflib.query import Result
 
 from policekg.kg.rdf.errors import QueryError, RemoteError, RemoteUnreachable
 from policekg.kg.rdf.formats import RdfFormat
-from policekg.kg.rdf.iris import PREFIXES, SD, named_graph
+from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PREFIXES, SD, named_graph
 from policekg.kg.rdf.sparql_client import Endpoints, SparqlClient, broken_answer
 from policekg.kg.rdf.store import GraphStore
 
@@ -48,6 +49,7 @@ log = logging.getLogger(__name__)
 
 MERGE_GRAPH = "urn:policekg:merge"
 CATALOGUE_GRAPH = "urn:policekg:graphs"
+GENERATION = "urn:policekg:generation"
 _NAMED = f"<{SD}NamedGraph>"
 _M, _C = f"<{MERGE_GRAPH}>", f"<{CATALOGUE_GRAPH}>"
 
@@ -72,6 +74,11 @@ _TAKE_OUT = f"""DROP SILENT GRAPH %(g)s ;
 DELETE DATA {{ GRAPH {_C} {{ %(g)s a {_NAMED} }} }} ;
 DELETE {{ GRAPH {_M} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_M} {{ ?s ?p ?o }}
   FILTER NOT EXISTS {{ GRAPH {_C} {{ ?g a {_NAMED} }} GRAPH ?g {{ ?s ?p ?o }} }} }}"""
+#: A new generation token %(token)s (see `RemoteStore.generation`), kept in the catalogue graph.
+_BUMP = f"""DELETE WHERE {{ GRAPH {_C} {{ {_C} <{GENERATION}> ?token }} }} ;
+INSERT DATA {{ GRAPH {_C} {{ {_C} <{GENERATION}> "%(token)s" }} }} ;
+"""
+_GENERATION = f"SELECT ?token WHERE {{ GRAPH {_C} {{ {_C} <{GENERATION}> ?token }} }}"
 _CATALOGUE = f"SELECT ?g WHERE {{ GRAPH {_C} {{ ?g a {_NAMED} }} }} ORDER BY ?g"
 
 #: What the query endpoint is asked for, by the kind of answer (N-Triples: every server writes it).
@@ -150,6 +157,8 @@ class RemoteStore:
     def _write(self, iri: URIRef | str, update: str) -> None:
         """Send one write; when it reached the server and failed, take graph `iri` out (see the module
         docstring) and say so, or say that it may be partly written when even that fails."""
+        if str(iri) != str(ANALYSIS_GRAPH):  # results must not make themselves stale
+            update = _BUMP % {"token": uuid.uuid4().hex} + update
         try:
             self._client.update(update)
         except RemoteUnreachable:
@@ -169,11 +178,20 @@ class RemoteStore:
 
         Its WHERE clauses read the server's own default graph: name graphs with GRAPH / WITH.
         """
-        self._client.update(f"{_PROLOGUE}\n{sparql.rstrip().rstrip(';')}\n;\n{_REMERGE}")
+        bump = _BUMP % {"token": uuid.uuid4().hex}
+        self._client.update(f"{_PROLOGUE}\n{bump}{sparql.rstrip().rstrip(';')}\n;\n{_REMERGE}")
 
     def remerge(self) -> None:
         """Rebuild the merge from the catalogued graphs."""
-        self._client.update(_REMERGE)
+        self._client.update(_BUMP % {"token": uuid.uuid4().hex} + _REMERGE)
+
+    @property
+    def generation(self) -> str | None:
+        """A token that changes with every write of a graph other than the analysis graph, written in
+        the same request, before the write: what the analysis checks to know whether its results are
+        stale (as `GraphStore.generation`, issue 14). None before the first write."""
+        found = [row["token"].value for row in self.ox_query(_GENERATION, named_graphs=[CATALOGUE_GRAPH])]
+        return found[0] if found else None
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from policekg.kg.cli.commands import make_app
-from policekg.kg.cli.common import StoreOpt, open_store, out, run, settings
+from policekg.kg.cli.common import GspUrlOpt, StoreOpt, UpdateUrlOpt, open_store, out, run, settings
 
 
 def serve(
@@ -21,6 +21,8 @@ def serve(
     update_token: Annotated[str | None, typer.Option(
         help="Allow SPARQL Update and Graph Store writes with 'Authorization: Bearer <token>' "
              "[env POLICEKG_UPDATE_TOKEN; default: read-only]")] = None,
+    update_url: UpdateUrlOpt = None,
+    gsp_url: GspUrlOpt = None,
 ) -> None:
     """Serve the SPARQL endpoint and the pages; an empty store first gets the bundled sample report."""
     from policekg.api import serving
@@ -29,15 +31,16 @@ def serve(
     from policekg.kg.ingest.report import ingest_file
     from policekg.kg.sample import SAMPLE_REPORT
 
-    config = settings(store)
+    config = settings(store, update_url, gsp_url)
     config.host = host or config.host
     config.port = port or config.port
     config.update_token = update_token or config.update_token
-    db = open_store(store, write=True)
+    db = open_store(store, write=True, update_url=update_url, gsp_url=gsp_url)
     if not db.report_graphs():
         stored = ingest_file(db, Extractor(), SAMPLE_REPORT)
         out.print(f"empty store: ingested the sample report → <{stored.graph}>", highlight=False)
-    out.print(f"serving {config.store_path} on http://{config.host}:{config.port}/", highlight=False)
+    where = config.store_url or config.store_path
+    out.print(f"serving {where} on http://{config.host}:{config.port}/", highlight=False)
     serving.run(create_app(db, config), config)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from policekg.kg.read.sparql import NotFound as NoSuchThing
-from policekg.kg.rdf.errors import FormatError, QueryError, StoreError
+from policekg.kg.rdf.errors import FormatError, QueryError, RemoteError, RemoteUnavailable, StoreError
 
 
 class ApiError(Exception):
@@ -87,6 +87,8 @@ KG_ERRORS: dict[type[Exception], Meaning] = {
     QueryError: Meaning(400),  # a malformed query or update: the parser's message, with its position
     FormatError: Meaning(400),  # a format nobody knows
     NoSuchThing: Meaning(404),  # a page of something the graph does not hold
+    RemoteUnavailable: Meaning(503),  # the SPARQL server behind the store is down or ran over its limit
+    RemoteError: Meaning(502),  # it answered an error or a broken answer
     StoreError: Meaning(500, "the store could not be used; the server log says why"),
 }
 BUG = Meaning(500, "internal error (logged on the server)")

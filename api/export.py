@@ -27,6 +27,8 @@ async def export(format: str = Query("trig", description="ttl, trig, nt, nq, jso
     target = URIRef(graph) if graph else None
     if target is not None and not store.has_report(target):
         raise NotFound(f"no report graph <{graph}> in the store")
+    if target is None:  # one cheap read before the first byte: a store that cannot be read (a SPARQL
+        store.has_report(PKR)  # server down) fails here with its status, not in the middle of a download
     return StreamingResponse(stream(lambda out: store.export(fmt, out, target)), media_type=fmt.media_type,
                              headers={"Content-Disposition": content_disposition(download_name(target, fmt))})
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from policekg.api.guardrails import remote_operations
 from policekg.api.query_exec import Job, PageJob, Unacceptable, UpdateCheck, check_update, execute
-from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.errors import QueryError, RemoteError
 from policekg.kg.lifeline import die_with_parent
 from policekg.kg.rdf.store import GraphStore
 
@@ -58,6 +58,8 @@ def reply(store: GraphStore, job: Job | UpdateCheck | PageJob) -> Reply:
         return "memory", "the query needed more memory than this server gives one query"
     except OSError as err:
         return ("remote" if remote_operations(job.sparql) else "io"), str(err)
+    except RemoteError:  # a SPARQL server as the store (in a thread, never a worker): the app answers 502/503
+        raise
     except (RuntimeError, ValueError) as err:  # Oxigraph's other evaluation errors
         return "failed", str(err)
     except Exception:  # a process boundary: report the bug, keep serving

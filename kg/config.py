@@ -23,11 +23,30 @@ def _env_bool(name: str) -> bool:
     return (_env(name, "") or "").lower() in {"1", "true", "yes", "on"}
 
 
+def is_url(store: str) -> bool:
+    """Whether a `--store` value names a SPARQL server's query endpoint rather than a directory."""
+    return store.startswith(("http://", "https://"))
+
+
+def _store_env() -> str:
+    return _env("STORE", "policekg-data") or "policekg-data"
+
+
 @dataclass
 class Settings:
     """What a deployment can change. `store_path=None` means an in-memory store (tests, notebooks)."""
 
-    store_path: Path | None = field(default_factory=lambda: Path(_env("STORE", "policekg-data")))
+    store_path: Path | None = field(
+        default_factory=lambda: None if is_url(_store_env()) else Path(_store_env()))
+    #: A SPARQL server's query endpoint to use as the store instead of a directory (`--store URL`).
+    store_url: str | None = field(default_factory=lambda: _store_env() if is_url(_store_env()) else None)
+    #: Its SPARQL Update endpoint where the server keeps it apart (default: the query endpoint).
+    update_url: str | None = field(default_factory=lambda: _env("UPDATE_URL"))
+    #: Its Graph Store Protocol endpoint, read for whole graphs when given (else CONSTRUCT queries).
+    gsp_url: str | None = field(default_factory=lambda: _env("GSP_URL"))
+    #: Credentials for the server's update endpoint (HTTP Basic or Digest, as the server asks).
+    store_user: str | None = field(default_factory=lambda: _env("STORE_USER"))
+    store_password: str | None = field(default_factory=lambda: _env("STORE_PASSWORD"))
     host: str = field(default_factory=lambda: _env("HOST", "127.0.0.1") or "127.0.0.1")
     port: int = field(default_factory=lambda: int(_env("PORT", "8000") or 8000))
     #: Seconds a SPARQL query may run before it is stopped and answered 503.

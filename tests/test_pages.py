@@ -28,7 +28,7 @@ from policekg.api.rendering import render_csv
 from policekg.api.urls import raw_local_path, report_name
 from policekg.extract.normalize import normalize
 from policekg.kg.read.sparql import NotFound as NoSuchThing
-from policekg.kg.rdf.errors import FormatError, QueryError, StoreError
+from policekg.kg.rdf.errors import FormatError, QueryError, RemoteError, RemoteUnavailable, StoreError
 from policekg.kg.sample import SAMPLE_REPORT
 from policekg.kg.rdf.iris import PKR
 from policekg.schema.vocabulary import ENTITY_CLASSES, STATUSES, tints_css
@@ -402,4 +402,7 @@ def test_every_error_has_one_status() -> None:
     assert meaning(NoSuchThing("no such program")).status == 404
     store = meaning(StoreError("/data/store is locked by process 42"))
     assert store.status == 500 and "locked" not in store.public
-    assert meaning(KeyError("oops")) is BUG and set(KG_ERRORS) == {QueryError, FormatError, NoSuchThing, StoreError}
+    assert meaning(RemoteUnavailable("cannot reach the SPARQL server")).status == 503
+    assert meaning(RemoteError("the SPARQL server answered 500")).status == 502
+    assert meaning(KeyError("oops")) is BUG
+    assert set(KG_ERRORS) == {QueryError, FormatError, NoSuchThing, RemoteUnavailable, RemoteError, StoreError}

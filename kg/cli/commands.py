@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from policekg.kg.cli.analyze import analyze
-from policekg.kg.cli.common import StoreOpt, err, fail, open_store, out, progress, report_ref
+from policekg.kg.cli.common import GspUrlOpt, StoreOpt, UpdateUrlOpt, err, fail, open_store, out, progress, report_ref
 from policekg.kg.cli.output import table_console
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ def ingest(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1,
                                              help="Extraction processes (default: one per core)")] = None,
     force: Annotated[bool, typer.Option(help="Re-extract files stored unchanged (after an upgrade)")] = False,
+    update_url: UpdateUrlOpt = None,
+    gsp_url: GspUrlOpt = None,
 ) -> None:
     """Extract every report and store each as its own named graph.
 
@@ -48,7 +50,7 @@ def ingest(
     collected = collect_paths(paths)
     if collected.ignored:
         err.print(f"skipped {ignored_summary(collected.ignored)}: not reports", highlight=False, markup=False)
-    with open_store(store, write=True) as db:
+    with open_store(store, write=True, update_url=update_url, gsp_url=gsp_url) as db:
         progress = TerminalProgress(err) if err.is_terminal else LineProgress(sys.stdout, sys.stderr)
         try:
             result = ingest_batch(db, collected.files, jobs=jobs, overrides=given, force=force,
@@ -80,12 +82,13 @@ def _report_option(text: str | None) -> URIRef | None:
 def remove(
     report: Annotated[str, typer.Argument(help="The report: its IRI, or ISSUER/YEAR (慈溪市公安局/2022)")],
     store: StoreOpt = None,
+    update_url: UpdateUrlOpt = None,
 ) -> None:
     """Delete one report's named graph and nothing else (what other reports say stays)."""
     from policekg.kg.network.analysis import refresh_analysis
 
     iri = _report_option(report)
-    with open_store(store, write=True) as db:
+    with open_store(store, write=True, update_url=update_url) as db:
         if not db.has_report(iri):  # the analysis or ontology graph is no report
             fail(f"no report graph <{iri}> in the store")
         db.remove_graph(iri)

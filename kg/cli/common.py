@@ -22,13 +22,20 @@ from policekg.kg.config import Settings
 if TYPE_CHECKING:
     from rdflib import URIRef
 
+    from policekg.kg.rdf.remote import RemoteStore
     from policekg.kg.rdf.store import GraphStore
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-StoreOpt = Annotated[Path | None, typer.Option("--store", help="Store directory [env POLICEKG_STORE; "
-                                                                   "default ./policekg-data]")]
+StoreOpt = Annotated[str | None, typer.Option(
+    "--store", help="Store directory, or a SPARQL server's query endpoint (http://…) [env POLICEKG_STORE; "
+                    "default ./policekg-data]")]
+UpdateUrlOpt = Annotated[str | None, typer.Option(
+    "--update-url",
+    help="The server's SPARQL Update endpoint when not the query endpoint [env POLICEKG_UPDATE_URL]")]
+GspUrlOpt = Annotated[str | None, typer.Option(
+    "--gsp-url", help="The server's Graph Store Protocol endpoint [env POLICEKG_GSP_URL]")]
 
 #: Our error types, by module: a command's error of one of them is one line and exit code 1. By name,
 #: so the CLI need not import every module to recognise its errors (an error of a module never
@@ -40,26 +47,26 @@ USER_ERRORS: dict[str, tuple[str, ...]] = {
 }
 
 
-def settings(store: Path | None) -> Settings:
-    """The settings of this run: the environment's, with `--store` winning."""
+def settings(store: str | None, update_url: str | None = None, gsp_url: str | None = None) -> Settings:
+    """The settings of this run: the environment's, with the options given winning."""
+    from policekg.kg.config import is_url
+
     found = Settings()
     if store is not None:
-        found.store_path = store
+        found.store_url = store if is_url(store) else None
+        found.store_path = None if is_url(store) else Path(store)
+    found.update_url = update_url or found.update_url
+    found.gsp_url = gsp_url or found.gsp_url
     return found
 
 
-def open_store(store: Path | None, *, write: bool) -> GraphStore:
-    """The store for a command; readers fall back to read-only when a server holds the lock."""
-    from policekg.kg.rdf.errors import StoreError
-    from policekg.kg.rdf.store import GraphStore
+def open_store(store: str | None, *, write: bool, update_url: str | None = None,
+               gsp_url: str | None = None) -> GraphStore | RemoteStore:
+    """The store for a command: a directory (readers fall back to read-only when a server holds the
+    lock) or a SPARQL server."""
+    from policekg.kg.rdf.open import open_store as open_settings
 
-    path = settings(store).store_path
-    try:
-        return GraphStore(path)
-    except StoreError:
-        if write or path is None or not path.exists():
-            raise
-        return GraphStore(path, read_only=True)
+    return open_settings(settings(store, update_url, gsp_url), write=write)
 
 
 def fail(message: str) -> None:

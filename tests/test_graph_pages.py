@@ -71,24 +71,25 @@ class Visit:
     def counts(self) -> tuple[int, int]:
         return tuple(self.page.evaluate("[policekgGraph.nodes.length, policekgGraph.edges.length]"))
 
-    def click_node(self, iri: str) -> str:
-        """Click where the node is drawn; returns the info panel's text."""
-        box = self.page.locator("#graph").bounding_box()
-        x, y = self.page.evaluate("""(id) => { const n = policekgGraph.network;
-            const p = n.canvasToDOM(n.getPositions([id])[id]); return [p.x, p.y]; }""", iri)
+    def click_at(self, canvas_point_js: str, arg: object) -> str:
+        """Click the page pixel of a point given in the network's canvas coordinates.
+
+        `canvasToDOM` answers in pixels from the canvas's corner, not the container's (the container
+        has a border): clicking a pixel off near a hub, where edges run a pixel apart, picks another edge.
+        """
+        box = self.page.locator("#graph canvas").bounding_box()
+        x, y = self.page.evaluate(f"""(arg) => {{ const n = policekgGraph.network;
+            const p = n.canvasToDOM(({canvas_point_js})(n, arg)); return [p.x, p.y]; }}""", arg)
         self.page.mouse.click(box["x"] + x, box["y"] + y)
         return self.page.locator("#graph-info").inner_text()
 
+    def click_node(self, iri: str) -> str:
+        """Click where the node is drawn; returns the info panel's text."""
+        return self.click_at("(n, id) => n.getPositions([id])[id]", iri)
+
     def click_edge(self, edge_id: str) -> str:
         """Click the middle of an edge as drawn (on its curve); returns the info panel's text."""
-        box = self.page.locator("#graph").bounding_box()
-        x, y = self.page.evaluate(
-            """(id) => { const n = policekgGraph.network;
-            const p = n.canvasToDOM(n.body.edges[id].edgeType.getPoint(0.5)); return [p.x, p.y]; }""",
-            edge_id,
-        )
-        self.page.mouse.click(box["x"] + x, box["y"] + y)
-        return self.page.locator("#graph-info").inner_text()
+        return self.click_at("(n, id) => n.body.edges[id].edgeType.getPoint(0.5)", edge_id)
 
     def settle(self) -> None:
         """Wait until every image on the page has loaded or failed (an `onerror` payload runs then)."""

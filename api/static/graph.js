@@ -126,10 +126,52 @@
     panel.appendChild(evidenceList(edge.evidence));
   }
 
+  // vis-network selects the edge whose centre line is nearest in canvas units (10 of them: a few pixels
+  // when zoomed out), whatever is painted under the pointer: near a hub, where edges run a pixel apart,
+  // that is often another edge. We pick what is drawn at the pointer: an edge label, else the topmost
+  // edge whose stroke covers the pixel, else the nearest edge within a few screen pixels.
+  const PICK_PX = 4;
+
+  function edgeAt(pointer) {
+    const body = network.body;
+    const scale = network.getScale();
+    const p = network.DOMtoCanvas(pointer);
+    const order = body.edgeIndices.map(function (id) { return body.edges[id]; })
+      .filter(function (e) { return e.connected; }).reverse();  // drawn last = on top = first here
+    const label = order.find(function (e) {
+      return e.getItemsOnPoint(p).some(function (item) { return item.labelId !== undefined; });
+    });
+    if (label) return label.id;
+    let nearest = null;
+    let best = PICK_PX;
+    for (const e of order) {
+      const d = scale * e.edgeType.getDistanceToEdge(e.from.x, e.from.y, e.to.x, e.to.y, p.x, p.y);
+      if (d <= Math.max(0.5, scale * e.options.width / 2)) return e.id;
+      if (d < best) { nearest = e.id; best = d; }
+    }
+    return nearest;
+  }
+
+  function pick(pointer) {
+    let node = network.getNodeAt(pointer);
+    if (node === undefined) {  // a dot's name is drawn under it: clicking the name picks the node
+      const p = network.DOMtoCanvas(pointer);
+      node = network.body.nodeIndices.slice().reverse().find(function (id) {
+        return network.body.nodes[id].getItemsOnPoint(p).length > 0;
+      });
+    }
+    if (node !== undefined) return { nodes: [node], edges: [] };
+    const edge = edgeAt(pointer);
+    return { nodes: [], edges: edge === null ? [] : [edge] };
+  }
+
   network.on("click", function (params) {
-    if (params.nodes.length) showNode(params.nodes[0]);
-    else if (params.edges.length) showEdge(params.edges[0]);
+    const chosen = pick(params.pointer.DOM);
+    network.setSelection(chosen, { unselectAll: true, highlightEdges: false });
+    if (chosen.nodes.length) showNode(chosen.nodes[0]);
+    else if (chosen.edges.length) showEdge(chosen.edges[0]);
   });
+  state.pick = pick;
   state.showNode = showNode;
   state.showEdge = showEdge;
 })();

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
+from scipy import sparse
 
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.iris import PK, local_path
@@ -89,6 +90,19 @@ SELECT DISTINCT ?m ?title ?r ?e WHERE {
     UNION { ?m ?p ?e . VALUES ?p { %s } }
     ?e a ?c . VALUES ?c { %s }
   }
+  %s
+}"""
+
+_NAMING_REPORTS = """
+SELECT ?r ?b (SAMPLE(?sentence) AS ?s) WHERE {
+  GRAPH ?r { VALUES ?e { %s } ?e pk:mentionedIn ?r . ?r a pk:Report ; dcterms:publisher ?b .
+             OPTIONAL { ?n pk:mentionOf ?e ; pk:sentence ?sentence } }
+} GROUP BY ?r ?b"""
+
+_SHARED = """
+SELECT DISTINCT ?b ?bl ?prog ?pl WHERE {
+  GRAPH ?r { ?r a pk:Report ; dcterms:publisher ?b . ?b rdfs:label ?bl .
+             ?prog a pk:Program ; pk:mentionedIn ?r ; rdfs:label ?pl . }
   %s
 }"""
 
@@ -288,3 +302,94 @@ def _node_from(result: Graph, iri: str) -> Node:
     types = sorted(str(t)[len(PK):] for t in result.objects(ref, RDF.type) if str(t).startswith(str(PK)))
     name = str(label) if label is not None else iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
     return Node(iri, types[0] if types else "Thing", name)
+
+
+# -- the neighbourhood of one entity ------------------------------------------------------------------
+
+def naming_reports(store: GraphStore, iris: list[str]) -> dict[str, tuple[str, str | None]]:
+    """Report → (its issuer, a sentence naming one of `iris`) for every report that names one of them."""
+    rows = store.ox_query(_NAMING_REPORTS % " ".join(sparql_iri(i) for i in iris))
+    return {row["r"].value: (row["b"].value, row["s"].value if row["s"] else None) for row in rows}
+
+
+def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1) -> nx.MultiDiGraph:
+    """The entities within `radius` steps of `iri`, read from the reports that name them.
+
+    Every bureau whose report names the entity is in it: where that report states no relation between
+    them, an edge `entity pk:mentionedIn bureau` (with a sentence naming the entity) says so. Only the
+    reports naming the centre (then, for radius 2, its neighbours) are read, never the whole store.
+    KeyError when no report names `iri`.
+    """
+    own = naming_reports(store, [iri])
+    if not own:
+        raise KeyError(iri)
+    found = own
+    for step in range(1, radius + 1):
+        g = entity_graph(store, sorted(found))
+        _add_issuers(g, iri, own)
+        ego = nx.ego_graph(g, iri, radius=step, undirected=True)
+        if step < radius:
+            found = naming_reports(store, sorted(ego))
+    return ego
+
+
+def _add_issuers(g: nx.MultiDiGraph, iri: str, found: dict[str, tuple[str, str | None]]) -> None:
+    """An edge `iri pk:mentionedIn issuer` for each naming report whose issuer states no relation with it."""
+    mentioned = str(PK.mentionedIn)
+    for report, (issuer, sentence) in sorted(found.items()):
+        stated = [k for a, b in ((issuer, iri), (iri, issuer)) for k in g.get_edge_data(a, b) or {}
+                  if k != mentioned]
+        if issuer == iri or stated:
+            continue
+        if not g.has_edge(iri, issuer, key=mentioned):
+            g.add_edge(iri, issuer, key=mentioned, predicate=mentioned, evidence=[])
+        g[iri][issuer][mentioned]["evidence"].append({"sentence": sentence or "", "report": report})
+
+
+# -- what is shared across reports -------------------------------------------------------------------
+
+#: How many bureaus an edge of the shared view names (the rest are counted, not listed).
+LISTED_BUREAUS = 12
+
+
+@dataclass
+class SharedView:
+    """Programs linked by the bureaus whose reports name both, and what was folded away."""
+
+    graph: nx.Graph
+    #: How many programs only one bureau names (the report-local long tail) were left out.
+    folded: int
+
+
+def shared_graph(store: GraphStore, reports: list[str] | None = None, *, everything: bool = False) -> SharedView:
+    """Programs, each tied to every other program a bureau's reports name too.
+
+    Node attribute `reach` = the number of bureaus naming the program; edge `weight` = the number of
+    bureaus naming both, `bureaus` = (IRI, name) of the first `LISTED_BUREAUS` of them by IRI. Unless `everything`,
+    programs and pairs only one bureau names are folded away: what is left is what reports share.
+    The pair counts are one sparse product (bureaus × programs)ᵀ(bureaus × programs).
+    """
+    rows = store.ox_query(_SHARED % _reports_filter(reports))
+    pairs = {(row["b"].value, row["prog"].value): (row["bl"].value, row["pl"].value) for row in rows}
+    bureaus = sorted({b for b, _ in pairs})
+    programs = sorted({p for _, p in pairs})
+    b_at = {b: i for i, b in enumerate(bureaus)}
+    p_at = {p: i for i, p in enumerate(programs)}
+    incidence = sparse.csr_matrix(
+        ([1] * len(pairs), ([b_at[b] for b, _ in pairs], [p_at[p] for _, p in pairs])),
+        shape=(len(bureaus), len(programs)), dtype=int)
+    reach = incidence.sum(axis=0).A1
+    least = 1 if everything else 2
+    kept = [i for i in range(len(programs)) if reach[i] >= least]
+    g = nx.Graph()
+    labels = {name: label for (b, p), labelled in pairs.items() for name, label in zip((b, p), labelled)}
+    for i in kept:
+        g.add_node(programs[i], node=Node(programs[i], "Program", labels[programs[i]]), reach=int(reach[i]))
+    co = sparse.triu(incidence[:, kept].T @ incidence[:, kept], k=1).tocoo()
+    by_column = incidence[:, kept].tocsc()
+    for i, j, w in zip(co.row, co.col, co.data):
+        if w >= least:
+            both = sorted(set(by_column[:, i].indices) & set(by_column[:, j].indices))
+            g.add_edge(programs[kept[i]], programs[kept[j]], weight=int(w),
+                       bureaus=[(bureaus[b], labels[bureaus[b]]) for b in both[:LISTED_BUREAUS]])
+    return SharedView(g, len(programs) - len(kept))

@@ -217,11 +217,20 @@
   function find(query) {
     const q = query.trim().toLowerCase();
     if (!q) return [];
-    return nodes.getIds().filter(function (id) {
+    // the best match first: a name equal to the query, then one starting with it, then one containing it
+    const rank = function (id) {
       const info = data.info.nodes[id];
-      const words = info ? [info.label].concat(info.aliases) : [String(nodes.get(id).label)];
-      return words.some(function (w) { return String(w).toLowerCase().indexOf(q) >= 0; });
-    });
+      const words = (info ? [info.label].concat(info.aliases) : [nodes.get(id).label]).map(function (w) {
+        return String(w).toLowerCase();
+      });
+      return Math.min.apply(null, words.map(function (w) {
+        return w === q ? 0 : w.indexOf(q) === 0 ? 1 : w.indexOf(q) > 0 ? 2 : 3;
+      }));
+    };
+    return nodes.getIds().map(function (id) { return [rank(id), id]; })
+      .filter(function (r) { return r[0] < 3; })
+      .sort(function (a, b) { return a[0] - b[0]; })
+      .map(function (r) { return r[1]; });
   }
 
   function search(query) {

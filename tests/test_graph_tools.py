@@ -1,0 +1,124 @@
+"""The graph overview and the tools on every graph page, in a real server and Debian chromium.
+
+The store is the one `test_graph_pages` uses (four gold reports and a hostile one). What the page
+draws is compared with the networkx views computed on a copy of the store; every check is on what is
+drawn or downloaded, after the page says it is ready or the action says it is done.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import httpx
+import pytest
+
+from policekg.api.urls import graph_url
+from policekg.kg.network.views import neighbourhood_graph, shared_graph
+from policekg.kg.rdf.iris import entity_iri
+
+from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM
+from test_graph_pages import Visit, browser, server, store  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+FENGQIAO = str(entity_iri("Program", "枫桥经验"))
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def view_nodes(store) -> list[str]:
+    return list(shared_graph(store).graph)
+
+
+def tool(visit: Visit, action: str) -> None:
+    visit.page.locator(f".graph-tools [data-action='{action}']").click()
+
+
+def download(visit: Visit, action: str, tmp_path: Path) -> Path:
+    with visit.page.expect_download() as info:
+        tool(visit, action)
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
+
+
+def test_overview_shows_programs_reports_share_sized_by_reach(browser, server, store, tmp_path):
+    view = shared_graph(store)
+    everything = shared_graph(store, everything=True)
+    assert 0 < len(view.graph) < len(everything.graph) and view.folded == len(everything.graph) - len(view.graph)
+    assert all(reach >= 2 for _, reach in view.graph.nodes(data="reach"))
+    visit = Visit(browser, server, "/graph")
+    assert visit.counts() == (len(view.graph), view.graph.number_of_edges())
+    sizes = visit.page.evaluate("Object.fromEntries(policekgGraph.nodes.map(n => [n.id, n.size]))")
+    widest = max(view.graph.nodes(data="reach"), key=lambda n: (n[1], n[0]))[0]
+    assert widest == FENGQIAO and sizes[widest] == max(sizes.values())
+    assert f"{view.folded} programs only one bureau names" in visit.page.locator("main").inner_text()
+    text = visit.click_node(FENGQIAO)
+    assert "枫桥经验" in text and "Bureaus naming it\n4" in text
+    visit.check_clean(tmp_path, "overview")
+    whole = Visit(browser, server, "/graph?all=1")
+    assert whole.counts() == (len(everything.graph), everything.graph.number_of_edges())
+    whole.check_clean(tmp_path, "overview-all")
+
+
+def test_search_focuses_expand_adds_and_hide_removes(browser, server, store, tmp_path):
+    visit = Visit(browser, server, "/graph")
+    visit.page.locator(".graph-search input").fill("枫桥")
+    visit.page.locator(".graph-search button").click()
+    found = {n for n in view_nodes(store) if "枫桥" in n}
+    assert set(visit.page.evaluate("policekgGraph.network.getSelectedNodes()")) == found and len(found) > 1
+    visit.page.locator(".graph-search input").fill("枫桥经验")
+    visit.page.locator(".graph-search button").click()
+    assert visit.page.evaluate("policekgGraph.network.getSelectedNodes()")[0] == FENGQIAO
+    assert visit.page.locator("#graph-info h2").inner_text() == "枫桥经验"
+    centre = visit.page.evaluate("""(id) => { const n = policekgGraph.network;
+        const p = n.canvasToDOM(n.getPositions([id])[id]); const c = n.canvas.frame.canvas;
+        return [p.x - c.clientWidth / 2, p.y - c.clientHeight / 2]; }""", FENGQIAO)
+    assert all(abs(d) < 1 for d in centre), centre  # focused: in the middle of the canvas
+    before = set(visit.page.evaluate("policekgGraph.nodes.getIds()"))
+    tool(visit, "expand")
+    visit.page.wait_for_function("document.body.dataset.graphExpanded !== undefined")
+    after = set(visit.page.evaluate("policekgGraph.nodes.getIds()"))
+    assert after == before | set(neighbourhood_graph(store, FENGQIAO)) and after > before
+    visit.click_node(FENGQIAO)
+    nodes, edges = visit.counts()
+    touching = visit.page.evaluate("(id) => policekgGraph.network.getConnectedEdges(id).length", FENGQIAO)
+    tool(visit, "hide")
+    assert visit.counts() == (nodes - 1, edges - touching) and touching > 0
+    assert FENGQIAO not in visit.page.evaluate("policekgGraph.nodes.getIds()")
+    visit.check_clean(tmp_path, "tools")
+
+
+def test_png_and_svg_export_what_is_drawn(browser, server, tmp_path):
+    visit = Visit(browser, server, "/graph")
+    png = download(visit, "png", tmp_path).read_bytes()
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    box = visit.page.locator("#graph canvas").bounding_box()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and (width, height) == (int(box["width"]), int(box["height"]))
+    svg = ET.parse(download(visit, "svg", tmp_path)).getroot()
+    nodes, edges = visit.counts()
+    labels = visit.page.evaluate("policekgGraph.nodes.map(n => n.label)")
+    assert len(svg.findall(f".//{SVG}circle")) == nodes and len(svg.findall(f".//{SVG}line")) == edges
+    assert sorted(t.text for t in svg.iter(f"{SVG}text")) == sorted(labels)
+    visit.check_clean(tmp_path, "export")
+
+
+def test_injected_label_stays_text_in_search_panel_and_svg(browser, server, tmp_path):
+    visit = Visit(browser, server, "/graph?all=1")
+    visit.page.locator(".graph-search input").fill(IMG_PAYLOAD)
+    visit.page.locator(".graph-search button").click()
+    assert visit.page.locator("#graph-info h2").inner_text() == INJECTION_PROGRAM
+    svg_path = download(visit, "svg", tmp_path)
+    svg = ET.parse(svg_path).getroot()
+    assert INJECTION_PROGRAM in [t.text for t in svg.iter(f"{SVG}text")]
+    assert "<img" not in svg_path.read_text(encoding="utf-8")
+    visit.settle()
+    assert visit.page.locator("main img, #graph-info img").count() == 0
+    visit.check_clean(tmp_path, "tools-injection")
+
+
+def test_a_programs_neighbourhood_has_every_bureau_naming_it(server, store):
+    named_by = {row["b"].value for row in store.ox_query(
+        f"SELECT ?b WHERE {{ GRAPH ?r {{ <{FENGQIAO}> pk:mentionedIn ?r . ?r dcterms:publisher ?b }} }}")}
+    data = httpx.get(server + graph_url(FENGQIAO), params={"format": "json"}, timeout=60).json()
+    drawn = {n["id"] for n in data["nodes"]}
+    assert len(named_by) >= 4 and named_by <= drawn

@@ -1,6 +1,8 @@
 """The interactive graph pages: `/graph`, `/graph/entity/{path}`, `/graph/query`.
 
-Each page draws a networkx view (`kg.graphviews`) with vis-network, built through pyvis
+`/graph` opens on what reports share (`kg.network.views.shared_graph`: programs linked by the bureaus
+naming both, with its own communities); the entity and co-occurrence views stay a click away. Each page
+draws a networkx view (`kg.network.views`) with vis-network, built through pyvis
 (`drawing`), inside our own template: pyvis's template pulls Bootstrap from a CDN and inserts
 the heading and node titles as raw HTML. Everything a click shows (class, names, aliases, evidence
 sentences, links to the entity pages) travels with the page as JSON escaped for a `<script>`

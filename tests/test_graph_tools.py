@@ -18,11 +18,14 @@ from policekg.kg.network.views import neighbourhood_graph, shared_graph
 from policekg.kg.rdf.iris import entity_iri
 
 from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM
-from test_graph_pages import Visit, browser, server, store  # noqa: F401  (fixtures)
+import test_graph_pages as pages
+from test_graph_pages import Visit
 
 pytestmark = pytest.mark.browser
 FENGQIAO = str(entity_iri("Program", "枫桥经验"))
 SVG = "{http://www.w3.org/2000/svg}"
+# the same server, store and browser as the other graph pages
+browser, server, store = pages.browser, pages.server, pages.store
 
 
 def view_nodes(store) -> list[str]:

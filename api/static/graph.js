@@ -30,6 +30,10 @@
     network.once("afterDrawing", ready);
   }
 
+  document.querySelectorAll(".swatch[data-colour]").forEach(function (swatch) {
+    swatch.style.setProperty("--swatch", swatch.dataset.colour);
+  });
+
   function el(tag, text, cls) {
     const node = document.createElement(tag);
     if (text !== undefined && text !== null) node.textContent = String(text);
@@ -161,13 +165,7 @@
   }
 
   function pick(pointer) {
-    let node = network.getNodeAt(pointer);
-    if (node === undefined) {  // a dot's name is drawn under it: clicking the name picks the node
-      const p = network.DOMtoCanvas(pointer);
-      node = network.body.nodeIndices.slice().reverse().find(function (id) {
-        return network.body.nodes[id].getItemsOnPoint(p).length > 0;
-      });
-    }
+    const node = network.getNodeAt(pointer);  // vis-network: the topmost node drawn at the pointer
     if (node !== undefined) return { nodes: [node], edges: [] };
     const edge = edgeAt(pointer);
     return { nodes: [], edges: edge === null ? [] : [edge] };

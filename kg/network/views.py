@@ -100,11 +100,12 @@ SELECT ?r ?b (SAMPLE(?sentence) AS ?s) WHERE {
 } GROUP BY ?r ?b"""
 
 _SHARED = """
-SELECT DISTINCT ?b ?bl ?prog ?pl WHERE {
-  GRAPH ?r { ?r a pk:Report ; dcterms:publisher ?b . ?b rdfs:label ?bl .
-             ?prog a pk:Program ; pk:mentionedIn ?r ; rdfs:label ?pl . }
+SELECT DISTINCT ?b ?prog WHERE {
+  GRAPH ?r { ?r dcterms:publisher ?b . ?prog pk:mentionedIn ?r ; a pk:Program . }
   %s
 }"""
+
+_LABELS = "SELECT ?e (SAMPLE(?l) AS ?label) WHERE { VALUES ?e { %s } GRAPH ?g { ?e rdfs:label ?l } } GROUP BY ?e"
 
 _BUREAU_PROGRAMS = """
 SELECT ?b ?prog (COUNT(DISTINCT ?r) AS ?n) WHERE {
@@ -365,31 +366,46 @@ def shared_graph(store: GraphStore, reports: list[str] | None = None, *, everyth
     """Programs, each tied to every other program a bureau's reports name too.
 
     Node attribute `reach` = the number of bureaus naming the program; edge `weight` = the number of
-    bureaus naming both, `bureaus` = (IRI, name) of the first `LISTED_BUREAUS` of them by IRI. Unless `everything`,
-    programs and pairs only one bureau names are folded away: what is left is what reports share.
-    The pair counts are one sparse product (bureaus × programs)ᵀ(bureaus × programs).
+    bureaus naming both, `bureaus` = (IRI, name) of the first `LISTED_BUREAUS` of them by IRI. Unless
+    `everything`, programs and pairs only one bureau names are folded away: what is left is what reports
+    share. The pair counts are one sparse product (bureaus × programs)ᵀ(bureaus × programs); names are
+    read for what is kept only.
     """
-    rows = store.ox_query(_SHARED % _reports_filter(reports))
-    pairs = {(row["b"].value, row["prog"].value): (row["bl"].value, row["pl"].value) for row in rows}
+    bureaus, programs, incidence = _incidence(store.ox_query(_SHARED % _reports_filter(reports)))
+    reach = incidence.sum(axis=0).A1
+    least = 1 if everything else 2
+    kept = [i for i in range(len(programs)) if reach[i] >= least]
+    shared = incidence[:, kept].tocsc()
+    co = sparse.triu(shared.T @ shared, k=1).tocoo()
+    links = [(i, j, int(w), sorted(set(shared[:, i].indices) & set(shared[:, j].indices))[:LISTED_BUREAUS])
+             for i, j, w in zip(co.row, co.col, co.data) if w >= least]
+    named = {programs[i] for i in kept} | {bureaus[b] for *_, both in links for b in both}
+    labels = _labels(store, sorted(named))
+    g = nx.Graph()
+    for i in kept:
+        g.add_node(programs[i], node=Node(programs[i], "Program", labels[programs[i]]), reach=int(reach[i]))
+    for i, j, w, both in links:
+        g.add_edge(programs[kept[i]], programs[kept[j]], weight=w,
+                   bureaus=[(bureaus[b], labels[bureaus[b]]) for b in both])
+    return SharedView(g, len(programs) - len(kept))
+
+
+def _incidence(rows: object) -> tuple[list[str], list[str], sparse.csr_matrix]:
+    """Bureaus, programs, and the bureaus × programs 0/1 matrix of (bureau, program) rows."""
+    pairs = [(row["b"].value, row["prog"].value) for row in rows]
     bureaus = sorted({b for b, _ in pairs})
     programs = sorted({p for _, p in pairs})
     b_at = {b: i for i, b in enumerate(bureaus)}
     p_at = {p: i for i, p in enumerate(programs)}
-    incidence = sparse.csr_matrix(
-        ([1] * len(pairs), ([b_at[b] for b, _ in pairs], [p_at[p] for _, p in pairs])),
-        shape=(len(bureaus), len(programs)), dtype=int)
-    reach = incidence.sum(axis=0).A1
-    least = 1 if everything else 2
-    kept = [i for i in range(len(programs)) if reach[i] >= least]
-    g = nx.Graph()
-    labels = {name: label for (b, p), labelled in pairs.items() for name, label in zip((b, p), labelled)}
-    for i in kept:
-        g.add_node(programs[i], node=Node(programs[i], "Program", labels[programs[i]]), reach=int(reach[i]))
-    co = sparse.triu(incidence[:, kept].T @ incidence[:, kept], k=1).tocoo()
-    by_column = incidence[:, kept].tocsc()
-    for i, j, w in zip(co.row, co.col, co.data):
-        if w >= least:
-            both = sorted(set(by_column[:, i].indices) & set(by_column[:, j].indices))
-            g.add_edge(programs[kept[i]], programs[kept[j]], weight=int(w),
-                       bureaus=[(bureaus[b], labels[bureaus[b]]) for b in both[:LISTED_BUREAUS]])
-    return SharedView(g, len(programs) - len(kept))
+    matrix = sparse.csr_matrix(([1] * len(pairs), ([b_at[b] for b, _ in pairs], [p_at[p] for _, p in pairs])),
+                               shape=(len(bureaus), len(programs)), dtype=int)
+    return bureaus, programs, matrix
+
+
+def _labels(store: GraphStore, iris: list[str]) -> dict[str, str]:
+    """A name for each IRI (its `rdfs:label` in some report; the IRI when it has none)."""
+    found = {}
+    if iris:
+        query = _LABELS % " ".join(sparql_iri(i) for i in iris)
+        found = {row["e"].value: row["label"].value for row in store.ox_query(query)}
+    return {iri: found.get(iri, iri) for iri in iris}

@@ -99,11 +99,10 @@ SELECT ?r ?b (SAMPLE(?sentence) AS ?s) WHERE {
              OPTIONAL { ?n pk:mentionOf ?e ; pk:sentence ?sentence } }
 } GROUP BY ?r ?b"""
 
-_SHARED = """
-SELECT DISTINCT ?b ?prog WHERE {
-  GRAPH ?r { ?r dcterms:publisher ?b . ?prog pk:mentionedIn ?r ; a pk:Program . }
-  %s
-}"""
+# A program typed in a report graph is named by that report. Two plain scans joined in Python are
+# several times faster than the join in SPARQL (benchmarks/RESULTS.md, "The /graph overview at size").
+_REPORT_PROGRAMS = "SELECT ?r ?prog WHERE { GRAPH ?r { ?prog a pk:Program } %s }"
+_PUBLISHERS = "SELECT ?r ?b WHERE { GRAPH ?r { ?r a pk:Report ; dcterms:publisher ?b } %s }"
 
 _LABELS = "SELECT ?e (SAMPLE(?l) AS ?label) WHERE { VALUES ?e { %s } GRAPH ?g { ?e rdfs:label ?l } } GROUP BY ?e"
 
@@ -371,7 +370,11 @@ def shared_graph(store: GraphStore, reports: list[str] | None = None, *, everyth
     share. The pair counts are one sparse product (bureaus × programs)ᵀ(bureaus × programs); names are
     read for what is kept only.
     """
-    bureaus, programs, incidence = _incidence(store.ox_query(_SHARED % _reports_filter(reports)))
+    only = _reports_filter(reports)
+    publisher = {row["r"].value: row["b"].value for row in store.ox_query(_PUBLISHERS % only)}
+    named = {(publisher[row["r"].value], row["prog"].value) for row in store.ox_query(_REPORT_PROGRAMS % only)
+             if row["r"].value in publisher}
+    bureaus, programs, incidence = _incidence(named)
     reach = incidence.sum(axis=0).A1
     least = 1 if everything else 2
     kept = [i for i in range(len(programs)) if reach[i] >= least]
@@ -379,8 +382,7 @@ def shared_graph(store: GraphStore, reports: list[str] | None = None, *, everyth
     co = sparse.triu(shared.T @ shared, k=1).tocoo()
     links = [(i, j, int(w), sorted(set(shared[:, i].indices) & set(shared[:, j].indices))[:LISTED_BUREAUS])
              for i, j, w in zip(co.row, co.col, co.data) if w >= least]
-    named = {programs[i] for i in kept} | {bureaus[b] for *_, both in links for b in both}
-    labels = _labels(store, sorted(named))
+    labels = _labels(store, sorted({programs[i] for i in kept} | {bureaus[b] for *_, both in links for b in both}))
     g = nx.Graph()
     for i in kept:
         g.add_node(programs[i], node=Node(programs[i], "Program", labels[programs[i]]), reach=int(reach[i]))
@@ -390,9 +392,9 @@ def shared_graph(store: GraphStore, reports: list[str] | None = None, *, everyth
     return SharedView(g, len(programs) - len(kept))
 
 
-def _incidence(rows: object) -> tuple[list[str], list[str], sparse.csr_matrix]:
-    """Bureaus, programs, and the bureaus × programs 0/1 matrix of (bureau, program) rows."""
-    pairs = [(row["b"].value, row["prog"].value) for row in rows]
+def _incidence(named: set[tuple[str, str]]) -> tuple[list[str], list[str], sparse.csr_matrix]:
+    """Bureaus, programs, and the bureaus × programs 0/1 matrix of the (bureau, program) pairs."""
+    pairs = sorted(named)
     bureaus = sorted({b for b, _ in pairs})
     programs = sorted({p for _, p in pairs})
     b_at = {b: i for i, b in enumerate(bureaus)}

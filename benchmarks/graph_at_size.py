@@ -110,6 +110,10 @@ def browser_seconds(store_path: Path, path: str = "/graph?view=entity", click: b
             page.goto(base + path, timeout=300_000)
             page.wait_for_function("document.body.dataset.graphReady === 'true'", timeout=300_000)
             seconds = time.perf_counter() - start
+            phases = page.evaluate("""() => { const t = performance.getEntriesByType("navigation")[0];
+                return [t.responseStart, t.responseEnd, t.domContentLoadedEventEnd, performance.now()]; }""")
+            print("in the page (ms): first byte {:.0f}, last byte {:.0f}, DOM ready {:.0f}, drawn {:.0f}"
+                  .format(*phases))
             if click:
                 x, y, top = page.evaluate(CLICK_TOP_NODE)
                 page.mouse.click(x, y)

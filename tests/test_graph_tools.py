@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
 
 from policekg.api.urls import graph_url
-from policekg.kg.network.views import neighbourhood_graph, shared_graph
-from policekg.kg.rdf.iris import entity_iri
+from policekg.kg.network.views import cooccurrence_graph, neighbourhood_graph, shared_graph
+from policekg.kg.rdf.iris import entity_iri, report_iri
 
 from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM
 import test_graph_pages as pages
@@ -125,3 +126,36 @@ def test_a_programs_neighbourhood_has_every_bureau_naming_it(server, store):
     data = httpx.get(server + graph_url(FENGQIAO), params={"format": "json"}, timeout=60).json()
     drawn = {n["id"] for n in data["nodes"]}
     assert len(named_by) >= 4 and named_by <= drawn
+
+
+# A point 20 screen pixels off an edge's middle, on the side where no other edge or node is within 8 pixels.
+BESIDE = """([a, b]) => { const n = policekgGraph.network;
+    const id = policekgGraph.edges.get({ filter: e => (e.from === a && e.to === b) || (e.from === b && e.to === a) })[0].id;
+    const e = n.body.edges[id], s = n.getScale(), p = e.edgeType.getPoint(0.5);
+    const p0 = e.edgeType.getPoint(0.49), p1 = e.edgeType.getPoint(0.51), len = Math.hypot(p1.x - p0.x, p1.y - p0.y);
+    const clear = q => n.getNodeAt(n.canvasToDOM(q)) === undefined && n.body.edgeIndices.every(k => k === id ||
+        s * n.body.edges[k].edgeType.getDistanceToEdge(n.body.edges[k].from.x, n.body.edges[k].from.y,
+                                                       n.body.edges[k].to.x, n.body.edges[k].to.y, q.x, q.y) > 8);
+    const sides = [1, -1].map(sign => ({ x: p.x - sign * (p1.y - p0.y) / len * 20 / s,
+                                         y: p.y + sign * (p1.x - p0.x) / len * 20 / s }));
+    const q = sides.find(clear);
+    return q && { id: id, point: q, vis: n.getEdgeAt(n.canvasToDOM(q)) }; }"""
+
+
+def test_a_click_beside_an_edge_selects_nothing(browser, server, store, tmp_path):
+    """vis-network alone selects an edge up to 10 canvas units away (30 pixels at 3×); nothing is drawn there."""
+    report = str(report_iri("慈溪市公安局", 2022))
+    g = cooccurrence_graph(store, [report])
+    visit = Visit(browser, server, f"/graph?view=cooccurrence&report={quote(report)}")
+    visit.page.evaluate("policekgGraph.network.moveTo({ scale: 3, animation: false })")
+    for a, b in sorted(g.edges()):
+        visit.page.evaluate("([a, b]) => policekgGraph.network.focus(a, { scale: 3, animation: false })", [a, b])
+        found = visit.page.evaluate(BESIDE, [a, b])
+        if found and found["vis"] == found["id"]:
+            break
+    else:
+        pytest.fail("no edge with a clear point beside it that vis-network would pick")
+    text = visit.click_at("(n, q) => q", found["point"])
+    assert visit.page.evaluate("policekgGraph.network.getSelectedEdges()") == []
+    assert text.startswith("点击节点或连线")
+    visit.check_clean(tmp_path, "beside")

@@ -1,4 +1,4 @@
-"""A networkx view as a pyvis `Network`: colours and shapes by class, size by PageRank, a layout.
+"""A networkx view as a pyvis `Network`: colours and shapes by class, size by reach or PageRank, a layout.
 
 Shared by the graph pages (`viz`) and the notebook. Names and sentences from reports are untrusted: they
 go into node and edge *labels* only (vis-network draws labels on a canvas, as text), never into

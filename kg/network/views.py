@@ -1,6 +1,6 @@
 """networkx views of the store: the graphs the analyses and the graph pages are computed on.
 
-Three views a reader of the reports understands:
+Views a reader of the reports understands:
 - the entity graph: units, bodies, programs, laws, platforms and places, with one typed edge per
   relation the reports state. Most relations have a *measure* as subject (a measure implements a
   program); measures are report-local, so such an edge is drawn from whoever performs the measure
@@ -8,6 +8,10 @@ Three views a reader of the reports understands:
 - the co-occurrence graph: two entities are tied when named in the same measure, weighted by how
   many measures name both.
 - the bureau × program bipartite graph across reports: which bureau's reports name which programs.
+- the shared view (the /graph overview): programs tied by the number of bureaus naming both, the
+  programs one bureau names folded away: what reports have in common, not one cluster per report.
+- the neighbourhood of one entity, read from the reports naming it, with every bureau whose report
+  names it (an entity named in a report may have no stated relation with its issuer).
 
 Every edge of the entity graph carries the evidence sentences of the statements behind it, so a
 path or a clicked edge can say why it exists. Nodes carry class, canonical name, aliases, reports.

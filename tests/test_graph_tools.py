@@ -139,11 +139,16 @@ BESIDE = """([a, b]) => { const n = policekgGraph.network;
     const sides = [1, -1].map(sign => ({ x: p.x - sign * (p1.y - p0.y) / len * 20 / s,
                                          y: p.y + sign * (p1.x - p0.x) / len * 20 / s }));
     const q = sides.find(clear);
-    return q && { id: id, point: q, vis: n.getEdgeAt(n.canvasToDOM(q)) }; }"""
+    // vis-network's own rule: the nearest centre line within 10 canvas units
+    const near = n.body.edgeIndices.map(k => [n.body.edges[k].edgeType.getDistanceToEdge(n.body.edges[k].from.x,
+        n.body.edges[k].from.y, n.body.edges[k].to.x, n.body.edges[k].to.y, q ? q.x : 0, q ? q.y : 0), k])
+        .filter(d => d[0] < 10).sort((x, y) => x[0] - y[0]);
+    return q && { id: id, point: q, vis: near.length ? near[0][1] : null }; }"""
 
 
 def test_a_click_beside_an_edge_selects_nothing(browser, server, store, tmp_path):
-    """vis-network alone selects an edge up to 10 canvas units away (30 pixels at 3×); nothing is drawn there."""
+    """vis-network alone selects the nearest edge up to 10 canvas units away (30 pixels at 3×) and
+    highlights it on hover; nothing is drawn there, so nothing is selected or hovered."""
     report = str(report_iri("慈溪市公安局", 2022))
     g = cooccurrence_graph(store, [report])
     visit = Visit(browser, server, f"/graph?view=cooccurrence&report={quote(report)}")
@@ -155,6 +160,11 @@ def test_a_click_beside_an_edge_selects_nothing(browser, server, store, tmp_path
             break
     else:
         pytest.fail("no edge with a clear point beside it that vis-network would pick")
+    box = visit.page.locator("#graph canvas").bounding_box()
+    x, y = visit.page.evaluate("(q) => { const p = policekgGraph.network.canvasToDOM(q); return [p.x, p.y]; }",
+                               found["point"])
+    visit.page.mouse.move(box["x"] + x, box["y"] + y)
+    assert visit.page.evaluate("Object.keys(policekgGraph.network.selectionHandler.hoverObj.edges)") == []
     text = visit.click_at("(n, q) => q", found["point"])
     assert visit.page.evaluate("policekgGraph.network.getSelectedEdges()") == []
     assert text.startswith("点击节点或连线")

@@ -138,10 +138,11 @@
     panel.appendChild(evidenceList(edge.evidence));
   }
 
-  // vis-network selects the edge whose centre line is nearest in canvas units (10 of them: a few pixels
-  // when zoomed out), whatever is painted under the pointer: near a hub, where edges run a pixel apart,
-  // that is often another edge. We pick what is drawn at the pointer: an edge label, else the topmost
-  // edge whose stroke covers the pixel, else the nearest edge within a few screen pixels.
+  // vis-network takes the edge whose centre line is nearest in canvas units (10 of them: a few pixels
+  // when zoomed out, 30 at 3×), whatever is painted under the pointer: near a hub, where edges run a
+  // pixel apart, that is often another edge. Its selection handler asks `getEdgeAt` on click and on
+  // hover; ours answers with what is drawn at the pointer: an edge label, else the topmost edge whose
+  // stroke covers the pixel, else the nearest edge within a few screen pixels, else none.
   const PICK_PX = 4;
 
   function edgeAt(pointer) {
@@ -164,20 +165,16 @@
     return nearest;
   }
 
-  function pick(pointer) {
-    const node = network.getNodeAt(pointer);  // vis-network: the topmost node drawn at the pointer
-    if (node !== undefined) return { nodes: [node], edges: [] };
-    const edge = edgeAt(pointer);
-    return { nodes: [], edges: edge === null ? [] : [edge] };
-  }
+  network.selectionHandler.getEdgeAt = function (pointer, returnEdge) {
+    const id = edgeAt(pointer);
+    if (id === null) return undefined;
+    return returnEdge === false ? id : network.body.edges[id];
+  };
 
   network.on("click", function (params) {
-    const chosen = pick(params.pointer.DOM);
-    network.setSelection(chosen, { unselectAll: true, highlightEdges: false });
-    if (chosen.nodes.length) showNode(chosen.nodes[0]);
-    else if (chosen.edges.length) showEdge(chosen.edges[0]);
+    if (params.nodes.length) showNode(params.nodes[0]);
+    else if (params.edges.length) showEdge(params.edges[0]);
   });
-  state.pick = pick;
   state.showNode = showNode;
   state.showEdge = showEdge;
 

@@ -89,6 +89,18 @@ def test_search_focuses_expand_adds_and_hide_removes(browser, server, store, tmp
     tool(visit, "hide")
     assert visit.counts() == (nodes - 1, edges - touching) and touching > 0
     assert FENGQIAO not in visit.page.evaluate("policekgGraph.nodes.getIds()")
+    scale = visit.page.evaluate("policekgGraph.network.getScale()")
+    tool(visit, "zoom-in")
+    assert visit.page.evaluate("policekgGraph.network.getScale()") == pytest.approx(scale * 1.25)
+    tool(visit, "zoom-out")
+    assert visit.page.evaluate("policekgGraph.network.getScale()") == pytest.approx(scale)
+    offscreen = """() => { const n = policekgGraph.network, c = n.canvas.frame.canvas;
+        return Object.values(n.getPositions()).map(p => n.canvasToDOM(p))
+            .filter(p => p.x < 0 || p.y < 0 || p.x > c.clientWidth || p.y > c.clientHeight).length; }"""
+    visit.page.evaluate("policekgGraph.network.moveTo({ scale: 4, animation: false })")
+    assert visit.page.evaluate(offscreen) > 0
+    tool(visit, "fit")
+    assert visit.page.evaluate(offscreen) == 0  # every node, the added ones too, is on screen after "fit"
     visit.check_clean(tmp_path, "tools")
 
 

@@ -1,4 +1,4 @@
-"""A networkx view as a pyvis `Network`: colours and shapes by class, size by PageRank, a layout.
+"""A networkx view as a pyvis `Network`: colours and shapes by class, size by reach or PageRank, a layout.
 
 Shared by the graph pages (`viz`) and the notebook. Names and sentences from reports are untrusted: they
 go into node and edge *labels* only (vis-network draws labels on a canvas, as text), never into
@@ -11,7 +11,9 @@ graph of thousands of nodes opens still and usable.
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections.abc import Iterator
 
 import networkx as nx
 from pyvis.network import Network
@@ -44,9 +46,22 @@ def node_colour(cls: str, metrics: Metrics | None, by_community: bool) -> str:
     return STYLE.get(cls, STYLE["Thing"])[0]
 
 
+def edges(g: nx.Graph) -> Iterator[tuple[str, str, str, dict]]:
+    """(id, source, target, data) of every edge. The id is a digest of the edge itself (source, predicate,
+    target; either order when undirected), so the same edge has the same id on every page and in every
+    JSON twin: a page can add a neighbourhood it fetched to what it draws without doubling edges."""
+    triples = g.edges(keys=True, data=True) if g.is_multigraph() else ((s, o, "", d) for s, o, d in g.edges(data=True))
+    for s, o, key, data in triples:
+        ends = (s, o) if g.is_directed() else tuple(sorted((s, o)))
+        digest = hashlib.blake2b("\n".join((ends[0], str(key), ends[1])).encode(), digest_size=8).hexdigest()
+        yield f"e{digest}", s, o, data
+
+
 def _sizes(g: nx.Graph, metrics: dict[str, Metrics]) -> dict[str, float]:
-    """Area grows with PageRank, relative to the largest in view; nodes without figures are smallest."""
-    ranks = {iri: metrics[iri].pagerank for iri in g if iri in metrics}
+    """Area grows with the node's `reach` when the view has one (the bureaus naming it), else with its
+    PageRank, relative to the largest in view; nodes without figures are smallest."""
+    ranks = {iri: float(d["reach"]) for iri, d in g.nodes(data=True) if "reach" in d}
+    ranks = ranks or {iri: metrics[iri].pagerank for iri in g if iri in metrics}
     top = max(ranks.values(), default=0) or 1
     return {iri: MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt(ranks.get(iri, 0) / top) for iri in g}
 
@@ -110,8 +125,7 @@ def network(g: nx.Graph, metrics: dict[str, Metrics], *, by_community: bool = Fa
             layout_threshold: int = 300) -> Network:
     """The pyvis network of a view whose nodes carry a `node` (`graphviews.Node`).
 
-    Node ids are IRIs; edge ids are `e0`, `e1`, … in the order of `g.edges`, so the page can look up
-    the evidence of a clicked edge.
+    Node ids are IRIs; edge ids come from `edges`, so the page can look up the evidence of a clicked edge.
     """
     at_size = len(g) > layout_threshold
     # Always a directed pyvis network: its undirected one checks every edge against all others (O(m²)).
@@ -124,8 +138,8 @@ def network(g: nx.Graph, metrics: dict[str, Metrics], *, by_community: bool = Fa
         extra = {"x": where[iri][0], "y": where[iri][1]} if at_size else {}
         net.add_node(iri, label=node.label, shape=STYLE.get(node.cls, STYLE["Thing"])[1], size=sizes[iri],
                      color=node_colour(node.cls, metrics.get(iri), by_community), **extra)
-    for n, (s, o, data) in enumerate(g.edges(data=True)):
+    for eid, s, o, data in edges(g):
         label = short_predicate(data["predicate"]) if "predicate" in data else str(data.get("weight", ""))
-        net.add_edge(s, o, id=f"e{n}", label=label, width=1 + math.log2(data.get("weight", 1)))
+        net.add_edge(s, o, id=eid, label=label, width=1 + math.log2(data.get("weight", 1)))
     return net
 

@@ -86,7 +86,8 @@ ROUTES: tuple[Route, ...] = (
     Route(("GET",), "/graph/assets/{name}", viz.asset, ("js", "css"), "vis-network's script and stylesheet",
           listed=False),
     Route(("GET",), "/graph", viz.whole_graph, PAGE,
-          "The entity graph of all reports, filterable by class and report"),
+          "What reports share (programs linked by the bureaus naming both); the entity and "
+          "co-occurrence graphs as other views, filterable by class and report"),
     Route(("GET",), "/graph/entity/{path:path}", viz.neighbourhood, PAGE,
           "The neighbourhood of one entity (radius 1 or 2)"),
     Route(("GET",), "/graph/query", viz.query_graph, PAGE, "Any CONSTRUCT result drawn as a graph"),

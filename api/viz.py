@@ -1,6 +1,8 @@
 """The interactive graph pages: `/graph`, `/graph/entity/{path}`, `/graph/query`.
 
-Each page draws a networkx view (`kg.graphviews`) with vis-network, built through pyvis
+`/graph` opens on what reports share (`kg.network.views.shared_graph`: programs linked by the bureaus
+naming both, with its own communities); the entity and co-occurrence views stay a click away. Each page
+draws a networkx view (`kg.network.views`) with vis-network, built through pyvis
 (`drawing`), inside our own template: pyvis's template pulls Bootstrap from a CDN and inserts
 the heading and node titles as raw HTML. Everything a click shows (class, names, aliases, evidence
 sentences, links to the entity pages) travels with the page as JSON escaped for a `<script>`
@@ -31,9 +33,16 @@ from policekg.api.query_exec import Job
 from policekg.api.rendering import CLASS_NAMES, PAGE_TYPES, Document, compute, curie, respond, wanted
 from policekg.api.templating import STATIC_DIR, templates
 from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path, report_name
-from policekg.kg.network.analysis import Metrics, current_metrics
 from policekg.kg.config import Settings
-from policekg.kg.network.views import Node, construct_view, cooccurrence_graph, entity_graph
+from policekg.kg.network.analysis import Metrics, analyse, current_metrics
+from policekg.kg.network.views import (
+    Node,
+    construct_view,
+    cooccurrence_graph,
+    entity_graph,
+    neighbourhood_graph,
+    shared_graph,
+)
 from policekg.kg.rdf.store import GraphStore
 from policekg.schema.vocabulary import BY_NAME, tints_css
 
@@ -41,6 +50,11 @@ VIS_DIR = Path(str(files("pyvis"))) / "lib" / "vis-9.1.2"
 ASSETS = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
 #: The class filter: IRI kind segment → the class it keeps (the classes a graph legend lists).
 KINDS = {BY_NAME[cls].segment: cls for cls in drawing.LEGEND}
+VIEW_TITLES = {
+    "shared": "共有项目 Programs reports share",
+    "entity": "实体关系图 Entity graph",
+    "cooccurrence": "共现图 Named in the same measure",
+}
 EXAMPLE_QUERY = """PREFIX pk: <https://w3id.org/policekg/ontology#>
 CONSTRUCT { ?unit pk:implements ?program . ?program rdfs:label ?name }
 WHERE { ?unit pk:implements ?program . ?program rdfs:label ?name }"""
@@ -62,10 +76,12 @@ async def whole_graph(
         "class", pattern="^(class|community)$", description="colour nodes by class or community"
     ),
     view: str = Query(
-        "entity",
-        pattern="^(entity|cooccurrence)$",
-        description="entity: stated relations; cooccurrence: named in the same measure",
+        "shared",
+        pattern="^(shared|entity|cooccurrence)$",
+        description="shared: programs linked by the bureaus naming both; entity: stated relations; "
+                    "cooccurrence: named in the same measure",
     ),
+    everything: bool = Query(False, alias="all", description="shared view: keep what one bureau names"),
     store: GraphStore = Depends(get_store),
     settings: Settings = Depends(get_settings),
 ) -> Response:
@@ -73,11 +89,14 @@ async def whole_graph(
     if unknown:
         raise BadRequest(f"unknown class {unknown[0]!r}; use one of {', '.join(KINDS)}")
 
-    g, reports = await compute(request, _whole_graph, store, report, view, kind)
-    metrics = await compute(request, lambda: current_metrics(store))  # here: it may store a fresh analysis
-    title = "实体关系图 Entity graph" if view == "entity" else "共现图 Named in the same measure"
+    g, reports, folded, own = await compute(request, _whole_graph, store, report, view, kind, everything)
+    # the shared view's communities and centrality are its own, not the per-report entity graph's; the
+    # stored analysis is read here, in the server, which may store a fresh one
+    metrics = own if own is not None else await compute(request, lambda: current_metrics(store))
     context = {
-        "title": title,
+        "title": VIEW_TITLES[view],
+        "folded": folded,
+        "everything": everything,
         "kinds": KINDS,
         "chosen": set(kind),
         "reports": [(r, report_name(r) or r) for r in reports],
@@ -120,25 +139,31 @@ async def query_graph(
     return await _respond(request, g, metrics, colour, settings, context, template="graph_query.html")
 
 
-def _whole_graph(store: GraphStore, report: list[str], view: str,
-                 kind: list[str]) -> tuple[nx.Graph, list[str]]:
-    """The graph `/graph` draws and every report's IRI (computed in a query worker)."""
+def _whole_graph(store: GraphStore, report: list[str], view: str, kind: list[str], everything: bool,
+                 ) -> tuple[nx.Graph, list[str], int | None, dict[str, Metrics] | None]:
+    """The graph `/graph` draws, every report's IRI, how many nodes the shared view folded away and that
+    view's own analysis (computed in a query worker)."""
     reports = [str(r) for r in store.report_graphs()]
     missing = [r for r in report if r not in reports]
     if missing:
         raise BadRequest(f"no report <{missing[0]}> in the store")
-    g = (entity_graph if view == "entity" else cooccurrence_graph)(store, report or None)
+    folded = None
+    if view == "shared":
+        shared = shared_graph(store, report or None, everything=everything)
+        g, folded = shared.graph, shared.folded
+    else:
+        g = (entity_graph if view == "entity" else cooccurrence_graph)(store, report or None)
     if kind:
         g = g.subgraph([n for n, d in g.nodes(data=True) if d["node"].kind in kind]).copy()
-    return g, reports
+    return g, reports, folded, analyse(g) if view == "shared" else None
 
 
 def _neighbourhood(store: GraphStore, iri: str, radius: int) -> nx.MultiDiGraph:
-    """The entities within `radius` steps of `iri` (computed in a query worker)."""
-    g = entity_graph(store)
-    if iri not in g:
-        raise NotFound(f"no entity <{iri}> in the graph")
-    return nx.ego_graph(g, iri, radius=radius, undirected=True)
+    """The entities within `radius` steps of `iri`, read from the reports naming it (in a query worker)."""
+    try:
+        return neighbourhood_graph(store, iri, radius)
+    except KeyError:
+        raise NotFound(f"no report names <{iri}>") from None
 
 
 async def _construct(request: Request, query: str, settings: Settings) -> Graph:
@@ -201,16 +226,15 @@ def payload(g: nx.MultiDiGraph, metrics: dict[str, Metrics], by_community: bool,
     nodes = {iri: data["node"] for iri, data in g.nodes(data=True)}
     edges: dict[str, dict] = {}
     touching: dict[str, list[dict]] = {iri: [] for iri in nodes}
-    for n, (s, o, data) in enumerate(g.edges(data=True)):
-        predicate = (
-            curie(data["predicate"]) if "predicate" in data else f"同一举措 same measure ×{data['weight']}"
-        )
-        edge = {"predicate": predicate, "source": _link(nodes[s]), "target": _link(nodes[o]),
-                "evidence": [_evidence(ev) for ev in data.get("evidence", [])]}
-        edges[f"e{n}"] = edge
-        touching[s].append({"edge": f"e{n}", "other": edge["target"], "forward": True})
-        touching[o].append({"edge": f"e{n}", "other": edge["source"], "forward": not g.is_directed()})
-    info = {iri: _node_info(node, metrics.get(iri), touching[iri]) for iri, node in nodes.items()}
+    for eid, s, o, data in drawing.edges(g):
+        edge = {"predicate": _relation(data), "source": _link(nodes[s]), "target": _link(nodes[o]),
+                "evidence": [_evidence(ev) for ev in data.get("evidence", [])],
+                "bureaus": [{"label": label, "href": page_url(b)} for b, label in data.get("bureaus", [])]}
+        edges[eid] = edge
+        touching[s].append({"edge": eid, "other": edge["target"], "forward": True})
+        touching[o].append({"edge": eid, "other": edge["source"], "forward": not g.is_directed()})
+    info = {iri: _node_info(node, metrics.get(iri), touching[iri], g.nodes[iri].get("reach"))
+            for iri, node in nodes.items()}
     return {
         "nodes": net.nodes,
         "edges": net.edges,
@@ -218,6 +242,15 @@ def payload(g: nx.MultiDiGraph, metrics: dict[str, Metrics], by_community: bool,
         "info": {"nodes": info, "edges": edges},
         "physics": net.options["physics"]["enabled"],
     }
+
+
+def _relation(data: dict) -> str:
+    """What an edge says: a stated relation, a count of shared measures, or of bureaus naming both."""
+    if "predicate" in data:
+        return curie(data["predicate"])
+    if "bureaus" in data:
+        return f"{data['weight']} 个单位同时提及 named together by {data['weight']} bureaus"
+    return f"同一举措 same measure ×{data['weight']}"
 
 
 def _link(node: Node) -> dict:
@@ -231,8 +264,9 @@ def _evidence(ev: dict) -> dict:
     }
 
 
-def _node_info(node: Node, m: Metrics | None, touching: list[dict]) -> dict:
+def _node_info(node: Node, m: Metrics | None, touching: list[dict], reach: int | None) -> dict:
     return {
+        "reach": reach,
         "label": node.label, "cls": node.cls, "class_name": CLASS_NAMES.get(node.cls, node.cls),
         "iri": node.iri, "href": page_url(node.iri), "graph": graph_url(node.iri), "aliases": node.aliases,
         "reports": [{"label": report_name(r) or r, "href": page_url(r)} for r in node.reports],

@@ -8,9 +8,12 @@ run on one machine:
   every graph page and analysis pays;
 - the analysis (`refresh_analysis`: centrality, Louvain, written back as triples);
 - the page data at size (`viz.payload`: pyvis network plus the server-side spring layout);
-- the whole page in headless chromium: request to a drawn, clickable graph (`graphReady`).
+- the whole page in headless chromium: request to a drawn, clickable graph (`graphReady`);
+- with `--overview`, the /graph overview instead (programs the reports share): the view, the page
+  data, and in chromium request → drawn → its largest node clicked.
 
-Run: `.venv/bin/python benchmarks/graph_at_size.py --reports 40` (≈5,000 entities).
+Run: `.venv/bin/python benchmarks/graph_at_size.py --reports 40` (≈5,000 entities), or
+`… --reports 2000 --per-report 40 --overview`.
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from policekg.api.viz import payload  # noqa: E402
 from policekg.extract.model import (  # noqa: E402
     Entity, Extraction, Measure, Mention, Relation, ReportMeta, Section)
-from policekg.kg.network.analysis import current_metrics, refresh_analysis  # noqa: E402
-from policekg.kg.network.views import entity_graph  # noqa: E402
+from policekg.kg.network.analysis import analyse, current_metrics, refresh_analysis  # noqa: E402
+from policekg.kg.network.views import entity_graph, shared_graph  # noqa: E402
 from policekg.kg.rdf.store import GraphStore  # noqa: E402
 from policekg.kg.rdf.triples import report_graph  # noqa: E402
 
@@ -80,7 +83,13 @@ def timed(fn, *args):
     return result, time.perf_counter() - start
 
 
-def browser_seconds(store_path: Path) -> float:
+CLICK_TOP_NODE = """() => { const n = policekgGraph.network; n.canvas.frame.canvas.scrollIntoView();
+    const top = policekgGraph.nodes.max("size").id; const p = n.canvasToDOM(n.getPositions([top])[top]);
+    const c = n.canvas.frame.canvas.getBoundingClientRect(); return [c.x + p.x, c.y + p.y, top]; }"""
+
+
+def browser_seconds(store_path: Path, path: str = "/graph?view=entity", click: bool = False) -> tuple[float, float]:
+    """Seconds from the request to a drawn graph, and (when `click`) to the panel of its largest node."""
     from playwright.sync_api import sync_playwright
 
     proc, base = start_server(store_path)
@@ -98,25 +107,57 @@ def browser_seconds(store_path: Path) -> float:
             )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             start = time.perf_counter()
-            page.goto(f"{base}/graph", timeout=300_000)
+            page.goto(base + path, timeout=300_000)
             page.wait_for_function("document.body.dataset.graphReady === 'true'", timeout=300_000)
             seconds = time.perf_counter() - start
+            phases = page.evaluate("""() => { const t = performance.getEntriesByType("navigation")[0];
+                return [t.responseStart, t.responseEnd, t.domContentLoadedEventEnd, performance.now()]; }""")
+            print("in the page (ms): first byte {:.0f}, last byte {:.0f}, DOM ready {:.0f}, drawn {:.0f}"
+                  .format(*phases))
+            if click:
+                x, y, top = page.evaluate(CLICK_TOP_NODE)
+                page.mouse.click(x, y)
+                page.wait_for_function("(top) => policekgGraph.network.getSelectedNodes()[0] === top", arg=top)
+            clicked = time.perf_counter() - start
             browser.close()
-        return seconds
+        return seconds, clicked
     finally:
         stop_server(proc)
+
+
+def overview(workdir: Path, store: GraphStore, reports: int) -> None:
+    """The /graph overview (programs the reports share): server view, then request → drawn → clicked."""
+    view, build = timed(shared_graph, store)
+    g = view.graph
+    data, page = timed(payload, g, analyse(g), False, 300)
+    store.close()
+    del store
+    gc.collect()
+    drawn, clicked = browser_seconds(workdir / "store", "/graph", click=True)
+    print(f"overview of {reports} reports: {len(g)} programs, {g.number_of_edges()} edges, {view.folded} folded")
+    print("| step | seconds |\n| --- | ---: |")
+    for step, s in [("shared view from the store", build), ("page data: metrics + pyvis", page),
+                    ("chromium: request → drawn overview", drawn),
+                    ("chromium: request → largest node clicked, panel shown", clicked)]:
+        print(f"| {step} | {s:.2f} |")
+    assert len(data["nodes"]) == len(g)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=40)
     parser.add_argument("--per-report", type=int, default=130)
+    parser.add_argument("--overview", action="store_true", help="measure the /graph overview only")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="policekg-bench-"))
     store = GraphStore(workdir / "store")
     for n in range(args.reports):
         graph = report_graph(synthetic_report(n, args.per_report))
         store.replace_graph(graph.identifier, graph)
+    if args.overview:
+        overview(workdir, store, args.reports)
+        shutil.rmtree(workdir)
+        return
     g, base = timed(entity_graph, store)
     _, analysis = timed(refresh_analysis, store)
     data, page = timed(payload, g, current_metrics(store), False, 300)
@@ -124,7 +165,7 @@ def main() -> None:
     store.close()
     del store, g
     gc.collect()  # a closed GraphStore keeps the lock until rdflib's cycles are collected
-    seconds = browser_seconds(workdir / "store")
+    seconds, _ = browser_seconds(workdir / "store")
     print(f"{nodes} nodes, {edges} edges, {args.reports} reports")
     print("| step | seconds | × baseline |\n| --- | ---: | ---: |")
     for step, s in [

@@ -71,24 +71,25 @@ class Visit:
     def counts(self) -> tuple[int, int]:
         return tuple(self.page.evaluate("[policekgGraph.nodes.length, policekgGraph.edges.length]"))
 
-    def click_node(self, iri: str) -> str:
-        """Click where the node is drawn; returns the info panel's text."""
-        box = self.page.locator("#graph").bounding_box()
-        x, y = self.page.evaluate("""(id) => { const n = policekgGraph.network;
-            const p = n.canvasToDOM(n.getPositions([id])[id]); return [p.x, p.y]; }""", iri)
+    def click_at(self, canvas_point_js: str, arg: object) -> str:
+        """Click the page pixel of a point given in the network's canvas coordinates.
+
+        `canvasToDOM` answers in pixels from the canvas's corner, not the container's (the container
+        has a border): clicking a pixel off near a hub, where edges run a pixel apart, picks another edge.
+        """
+        box = self.page.locator("#graph canvas").bounding_box()
+        x, y = self.page.evaluate(f"""(arg) => {{ const n = policekgGraph.network;
+            const p = n.canvasToDOM(({canvas_point_js})(n, arg)); return [p.x, p.y]; }}""", arg)
         self.page.mouse.click(box["x"] + x, box["y"] + y)
         return self.page.locator("#graph-info").inner_text()
 
+    def click_node(self, iri: str) -> str:
+        """Click where the node is drawn; returns the info panel's text."""
+        return self.click_at("(n, id) => n.getPositions([id])[id]", iri)
+
     def click_edge(self, edge_id: str) -> str:
         """Click the middle of an edge as drawn (on its curve); returns the info panel's text."""
-        box = self.page.locator("#graph").bounding_box()
-        x, y = self.page.evaluate(
-            """(id) => { const n = policekgGraph.network;
-            const p = n.canvasToDOM(n.body.edges[id].edgeType.getPoint(0.5)); return [p.x, p.y]; }""",
-            edge_id,
-        )
-        self.page.mouse.click(box["x"] + x, box["y"] + y)
-        return self.page.locator("#graph-info").inner_text()
+        return self.click_at("(n, id) => n.body.edges[id].edgeType.getPoint(0.5)", edge_id)
 
     def settle(self) -> None:
         """Wait until every image on the page has loaded or failed (an `onerror` payload runs then)."""
@@ -107,7 +108,7 @@ class Visit:
 
 def test_whole_graph_offline_matches_the_networkx_view(browser, server, store, tmp_path):
     g = entity_graph(store)
-    visit = Visit(browser, server, "/graph")
+    visit = Visit(browser, server, "/graph?view=entity")
     assert visit.counts() == (len(g), g.number_of_edges())
     # below the threshold physics laid the graph out, then stopped: nothing moves any more
     assert visit.page.evaluate("policekgGraph.network.physics.options.enabled") is False
@@ -126,7 +127,7 @@ def test_filters_by_class_and_report_and_colours_by_community(browser, server, s
     g = entity_graph(store, [str(report)])
     kept = [n for n, d in g.nodes(data=True) if d["node"].kind in ("unit", "program")]
     sub = g.subgraph(kept)
-    path = f"/graph?class=unit&class=program&colour=community&report={quote(str(report))}"
+    path = f"/graph?view=entity&class=unit&class=program&colour=community&report={quote(str(report))}"
     visit = Visit(browser, server, path)
     assert visit.counts() == (len(sub), sub.number_of_edges())
     assert 0 < len(sub) < len(entity_graph(store))
@@ -197,7 +198,7 @@ def test_injected_markup_shows_as_text_and_never_runs(browser, server, store, tm
     visit.settle()
     assert visit.page.locator("#graph-info img, main img").count() == 0
     visit.check_clean(tmp_path, "injection")
-    whole = Visit(browser, server, "/graph?report=" + quote(str(report_iri("恶意市公安局", 2023))))
+    whole = Visit(browser, server, "/graph?view=entity&report=" + quote(str(report_iri("恶意市公安局", 2023))))
     whole.click_node(iri)
     whole.check_clean(tmp_path, "injection-whole")
 
@@ -216,10 +217,10 @@ def test_at_size_positions_come_from_the_server_and_physics_is_off(
     env = {"POLICEKG_GRAPH_LAYOUT_THRESHOLD": "50"}
     with serving(copy_of(graph_store_path, tmp_path), env=env) as running:
         base = running.base
-        data = httpx.get(f"{base}/graph", params={"format": "json"}, timeout=60).json()
+        data = httpx.get(f"{base}/graph", params={"format": "json", "view": "entity"}, timeout=60).json()
         assert data["physics"] is False and data["options"]["physics"]["enabled"] is False
         assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
-        visit = Visit(browser, base, "/graph")
+        visit = Visit(browser, base, "/graph?view=entity")
         assert (
             visit.counts()
             == (len(data["nodes"]), len(data["edges"]))

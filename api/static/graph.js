@@ -2,7 +2,8 @@
  *
  * Report text is untrusted: every name and sentence is put on screen with textContent, links only
  * ever point at our own pages (paths starting with "/"), and nothing is ever assigned to innerHTML.
- * The data arrives as JSON in <script type="application/json" id="graph-data">.
+ * The data arrives as JSON in <script type="application/json" id="graph-data"> (data, never run), and
+ * a node's neighbourhood as the JSON twin of its neighbourhood page; there is no inline script.
  */
 (function () {
   "use strict";
@@ -28,6 +29,10 @@
   } else {
     network.once("afterDrawing", ready);
   }
+
+  document.querySelectorAll(".swatch[data-colour]").forEach(function (swatch) {
+    swatch.style.setProperty("--swatch", swatch.dataset.colour);
+  });
 
   function el(tag, text, cls) {
     const node = document.createElement(tag);
@@ -67,7 +72,7 @@
     const list = el("ul", null, "graph-evidence");
     evidence.forEach(function (ev) {
       const li = el("li");
-      li.appendChild(el("blockquote", ev.sentence, "evidence"));
+      if (ev.sentence) li.appendChild(el("blockquote", ev.sentence, "evidence"));
       li.appendChild(document.createTextNode("— "));
       li.appendChild(link(ev.report));
       list.appendChild(li);
@@ -86,6 +91,7 @@
     row(dl, "类别 Class", info.cls);
     row(dl, "别名 Aliases", info.aliases.join("、"));
     row(dl, "报告 Reports", info.reports.length ? links(info.reports) : null);
+    row(dl, "提及单位 Bureaus naming it", info.reach);
     if (info.metrics) {
       row(dl, "度 Degree", info.metrics.degree);
       row(dl, "PageRank", info.metrics.pagerank);
@@ -122,9 +128,48 @@
     head.appendChild(document.createTextNode(" —" + edge.predicate + "→ "));
     head.appendChild(link(edge.target));
     panel.appendChild(head);
+    const bureaus = edge.bureaus || [];
+    if (bureaus.length) {
+      panel.appendChild(el("h3", "同时提及二者的单位 Bureaus naming both"));
+      panel.appendChild(links(bureaus));
+      return;
+    }
     panel.appendChild(el("h3", edge.evidence.length ? "依据 Evidence" : "无依据句 No evidence sentence"));
     panel.appendChild(evidenceList(edge.evidence));
   }
+
+  // vis-network takes the edge whose centre line is nearest in canvas units (10 of them: a few pixels
+  // when zoomed out, 30 at 3×), whatever is painted under the pointer: near a hub, where edges run a
+  // pixel apart, that is often another edge. Its selection handler asks `getEdgeAt` on click and on
+  // hover; ours answers with what is drawn at the pointer: an edge label, else the topmost edge whose
+  // stroke covers the pixel, else the nearest edge within a few screen pixels, else none.
+  const PICK_PX = 4;
+
+  function edgeAt(pointer) {
+    const body = network.body;
+    const scale = network.getScale();
+    const p = network.DOMtoCanvas(pointer);
+    const order = body.edgeIndices.map(function (id) { return body.edges[id]; })
+      .filter(function (e) { return e.connected; }).reverse();  // drawn last = on top = first here
+    const label = order.find(function (e) {
+      return e.getItemsOnPoint(p).some(function (item) { return item.labelId !== undefined; });
+    });
+    if (label) return label.id;
+    let nearest = null;
+    let best = PICK_PX;
+    for (const e of order) {
+      const d = scale * e.edgeType.getDistanceToEdge(e.from.x, e.from.y, e.to.x, e.to.y, p.x, p.y);
+      if (d <= Math.max(0.5, scale * e.options.width / 2)) return e.id;
+      if (d < best) { nearest = e.id; best = d; }
+    }
+    return nearest;
+  }
+
+  network.selectionHandler.getEdgeAt = function (pointer, returnEdge) {
+    const id = edgeAt(pointer);
+    if (id === null) return undefined;
+    return returnEdge === false ? id : network.body.edges[id];
+  };
 
   network.on("click", function (params) {
     if (params.nodes.length) showNode(params.nodes[0]);
@@ -132,4 +177,211 @@
   });
   state.showNode = showNode;
   state.showEdge = showEdge;
+
+  // -- tools: find, expand, hide, fit, zoom, export ----------------------------------------------------
+  const tools = document.querySelector(".graph-tools");
+  const status = tools ? tools.querySelector(".graph-status") : null;
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  let selected = null;
+
+  function say(text) { if (status) status.textContent = text; }
+
+  function select(id) {
+    selected = id;
+    if (!tools) return;
+    tools.querySelectorAll("[data-action=expand], [data-action=hide]").forEach(function (b) {
+      b.disabled = id === null;
+    });
+  }
+  network.on("click", function () {
+    const chosen = network.getSelectedNodes();
+    select(chosen.length ? chosen[0] : null);
+  });
+
+  function names() {
+    const list = document.getElementById("graph-names");
+    if (!list) return;
+    list.replaceChildren();
+    nodes.forEach(function (n) {
+      const option = document.createElement("option");
+      option.value = String(n.label);
+      list.appendChild(option);
+    });
+  }
+
+  function find(query) {
+    const q = query.trim().toLowerCase();
+    if (!q) return [];
+    // the best match first: a name equal to the query, then one starting with it, then one containing it
+    const rank = function (id) {
+      const info = data.info.nodes[id];
+      const words = (info ? [info.label].concat(info.aliases) : [nodes.get(id).label]).map(function (w) {
+        return String(w).toLowerCase();
+      });
+      return Math.min.apply(null, words.map(function (w) {
+        return w === q ? 0 : w.indexOf(q) === 0 ? 1 : w.indexOf(q) > 0 ? 2 : 3;
+      }));
+    };
+    return nodes.getIds().map(function (id) { return [rank(id), id]; })
+      .filter(function (r) { return r[0] < 3; })
+      .sort(function (a, b) { return a[0] - b[0]; })
+      .map(function (r) { return r[1]; });
+  }
+
+  function search(query) {
+    const found = find(query);
+    network.selectNodes(found, false);
+    if (!found.length) { say("没有找到 nothing found: " + query); select(null); return; }
+    network.focus(found[0], { scale: Math.max(network.getScale(), 1.2), animation: false });
+    showNode(found[0]);
+    select(found[0]);
+    say(found.length + " 个匹配 found");
+  }
+
+  function around(centre, count) {
+    const c = network.getPositions([centre])[centre] || { x: 0, y: 0 };
+    return function (i) {
+      const angle = (2 * Math.PI * i) / Math.max(count, 1);
+      return { x: c.x + 160 * Math.cos(angle), y: c.y + 160 * Math.sin(angle) };
+    };
+  }
+
+  function merge(more, centre) {
+    const fresh = more.nodes.filter(function (n) { return !nodes.get(n.id); });
+    const place = around(centre, fresh.length);
+    nodes.add(fresh.map(function (n, i) { return Object.assign({}, n, place(i)); }));
+    edges.add(more.edges.filter(function (e) { return !edges.get(e.id); }));
+    Object.assign(data.info.edges, more.info.edges);
+    Object.keys(more.info.nodes).forEach(function (id) {
+      if (!data.info.nodes[id]) data.info.nodes[id] = more.info.nodes[id];
+    });
+    names();
+    return fresh.length;
+  }
+
+  function expand(id) {
+    const info = data.info.nodes[id];
+    if (!info || !info.graph) { say("无法展开 this node has no neighbourhood page"); return; }
+    const url = new URL(info.graph, window.location.href);
+    url.searchParams.set("format", "json");
+    say("展开中 fetching…");
+    fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (!r.ok) throw new Error(r.status + " " + r.statusText);
+        return r.json();
+      })
+      .then(function (more) {
+        const added = merge(more, id);
+        say("加入 " + added + " 个节点 added " + added + " nodes");
+        document.body.dataset.graphExpanded = String(added);
+      })
+      .catch(function (err) { say("展开失败 could not expand: " + err.message); });
+  }
+
+  function hide(id) {
+    edges.remove(network.getConnectedEdges(id));
+    nodes.remove(id);
+    select(null);
+    names();
+    say("已隐藏 hidden: " + (data.info.nodes[id] ? data.info.nodes[id].label : id));
+  }
+
+  function download(href, name) {
+    const a = document.createElement("a");
+    a.href = href;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  function png() {
+    const source = container.querySelector("canvas");
+    const copy = document.createElement("canvas");
+    copy.width = source.width;
+    copy.height = source.height;
+    const ctx = copy.getContext("2d");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, copy.width, copy.height);
+    ctx.drawImage(source, 0, 0);
+    download(copy.toDataURL("image/png"), "graph.png");
+  }
+
+  function svgElement(tag, attrs, text) {
+    const node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+    if (text !== undefined) node.textContent = String(text);
+    return node;
+  }
+
+  function colourOf(n) {
+    const c = n.color;
+    return typeof c === "string" ? c : (c && c.background) || "#9aa3b5";
+  }
+
+  // The SVG is built from the network's positions: straight edges, round nodes, every name as text.
+  function svg() {
+    const at = network.getPositions();
+    const ids = Object.keys(at);
+    const xs = ids.map(function (id) { return at[id].x; });
+    const ys = ids.map(function (id) { return at[id].y; });
+    const pad = 80;
+    const left = Math.min.apply(null, xs.concat([0])) - pad;
+    const top = Math.min.apply(null, ys.concat([0])) - pad;
+    const width = Math.max.apply(null, xs.concat([0])) + pad - left;
+    const height = Math.max.apply(null, ys.concat([0])) + pad - top;
+    const root = svgElement("svg", { xmlns: SVG_NS, viewBox: [left, top, width, height].join(" "),
+                                     width: Math.round(width), height: Math.round(height),
+                                     "font-family": "sans-serif" });
+    root.appendChild(svgElement("rect", { x: left, y: top, width: width, height: height, fill: "#fff" }));
+    const lines = svgElement("g", { stroke: "#9aa3b5", "stroke-opacity": 0.8 });
+    edges.forEach(function (e) {
+      const a = at[e.from];
+      const b = at[e.to];
+      if (!a || !b) return;
+      lines.appendChild(svgElement("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, "stroke-width": e.width || 1 }));
+    });
+    root.appendChild(lines);
+    const circles = svgElement("g", { "font-size": 14, "text-anchor": "middle" });
+    ids.forEach(function (id) {
+      const n = nodes.get(id);
+      const r = n.size || 10;
+      const g = svgElement("g", { "data-id": id });
+      g.appendChild(svgElement("circle", { cx: at[id].x, cy: at[id].y, r: r, fill: colourOf(n) }));
+      g.appendChild(svgElement("text", { x: at[id].x, y: at[id].y + r + 16 }, n.label));
+      circles.appendChild(g);
+    });
+    root.appendChild(circles);
+    const text = new XMLSerializer().serializeToString(root);
+    const url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
+    download(url, "graph.svg");
+    setTimeout(function () { URL.revokeObjectURL(url); }, 0);
+  }
+
+  const ACTIONS = {
+    expand: function () { if (selected !== null) expand(selected); },
+    hide: function () { if (selected !== null) hide(selected); },
+    fit: function () { network.fit({ animation: false }); },
+    "zoom-in": function () { network.moveTo({ scale: network.getScale() * 1.25, animation: false }); },
+    "zoom-out": function () { network.moveTo({ scale: network.getScale() / 1.25, animation: false }); },
+    png: png,
+    svg: svg,
+  };
+
+  if (tools) {
+    tools.addEventListener("click", function (event) {
+      const button = event.target.closest("button[data-action]");
+      if (!button || !ACTIONS[button.dataset.action]) return;
+      event.preventDefault();
+      ACTIONS[button.dataset.action]();
+    });
+    tools.querySelector("form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      search(event.target.elements.q.value);
+    });
+    names();
+  }
+  state.search = search;
+  state.expand = expand;
+  state.hide = hide;
 })();

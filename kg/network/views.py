@@ -1,6 +1,6 @@
 """networkx views of the store: the graphs the analyses and the graph pages are computed on.
 
-Three views a reader of the reports understands:
+Views a reader of the reports understands:
 - the entity graph: units, bodies, programs, laws, platforms and places, with one typed edge per
   relation the reports state. Most relations have a *measure* as subject (a measure implements a
   program); measures are report-local, so such an edge is drawn from whoever performs the measure
@@ -8,6 +8,10 @@ Three views a reader of the reports understands:
 - the co-occurrence graph: two entities are tied when named in the same measure, weighted by how
   many measures name both.
 - the bureau × program bipartite graph across reports: which bureau's reports name which programs.
+- the shared view (the /graph overview): programs tied by the number of bureaus naming both, the
+  programs one bureau names folded away: what reports have in common, not one cluster per report.
+- the neighbourhood of one entity, read from the reports naming it, with every bureau whose report
+  names it (an entity named in a report may have no stated relation with its issuer).
 
 Every edge of the entity graph carries the evidence sentences of the statements behind it, so a
 path or a clicked edge can say why it exists. Nodes carry class, canonical name, aliases, reports.
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
+from scipy import sparse
 
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.iris import PK, local_path
@@ -91,6 +96,19 @@ SELECT DISTINCT ?m ?title ?r ?e WHERE {
   }
   %s
 }"""
+
+_NAMING_REPORTS = """
+SELECT ?r ?b (SAMPLE(?sentence) AS ?s) WHERE {
+  GRAPH ?r { VALUES ?e { %s } ?e pk:mentionedIn ?r . ?r a pk:Report ; dcterms:publisher ?b .
+             OPTIONAL { ?n pk:mentionOf ?e ; pk:sentence ?sentence } }
+} GROUP BY ?r ?b"""
+
+# A program typed in a report graph is named by that report. Two plain scans joined in Python are
+# several times faster than the join in SPARQL (benchmarks/RESULTS.md, "The /graph overview at size").
+_REPORT_PROGRAMS = "SELECT ?r ?prog WHERE { GRAPH ?r { ?prog a pk:Program } %s }"
+_PUBLISHERS = "SELECT ?r ?b WHERE { GRAPH ?r { ?r a pk:Report ; dcterms:publisher ?b } %s }"
+
+_LABELS = "SELECT ?e (SAMPLE(?l) AS ?label) WHERE { VALUES ?e { %s } GRAPH ?g { ?e rdfs:label ?l } } GROUP BY ?e"
 
 _BUREAU_PROGRAMS = """
 SELECT ?b ?prog (COUNT(DISTINCT ?r) AS ?n) WHERE {
@@ -288,3 +306,112 @@ def _node_from(result: Graph, iri: str) -> Node:
     types = sorted(str(t)[len(PK):] for t in result.objects(ref, RDF.type) if str(t).startswith(str(PK)))
     name = str(label) if label is not None else iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
     return Node(iri, types[0] if types else "Thing", name)
+
+
+# -- the neighbourhood of one entity ------------------------------------------------------------------
+
+def naming_reports(store: GraphStore, iris: list[str]) -> dict[str, tuple[str, str | None]]:
+    """Report → (its issuer, a sentence naming one of `iris`) for every report that names one of them."""
+    rows = store.ox_query(_NAMING_REPORTS % " ".join(sparql_iri(i) for i in iris))
+    return {row["r"].value: (row["b"].value, row["s"].value if row["s"] else None) for row in rows}
+
+
+def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1) -> nx.MultiDiGraph:
+    """The entities within `radius` steps of `iri`, read from the reports that name them.
+
+    Every bureau whose report names the entity is in it: where that report states no relation between
+    them, an edge `entity pk:mentionedIn bureau` (with a sentence naming the entity) says so. Only the
+    reports naming the centre (then, for radius 2, its neighbours) are read, never the whole store.
+    KeyError when no report names `iri`.
+    """
+    own = naming_reports(store, [iri])
+    if not own:
+        raise KeyError(iri)
+    found = own
+    for step in range(1, radius + 1):
+        g = entity_graph(store, sorted(found))
+        _add_issuers(g, iri, own)
+        ego = nx.ego_graph(g, iri, radius=step, undirected=True)
+        if step < radius:
+            found = naming_reports(store, sorted(ego))
+    return ego
+
+
+def _add_issuers(g: nx.MultiDiGraph, iri: str, found: dict[str, tuple[str, str | None]]) -> None:
+    """An edge `iri pk:mentionedIn issuer` for each naming report whose issuer states no relation with it."""
+    mentioned = str(PK.mentionedIn)
+    for report, (issuer, sentence) in sorted(found.items()):
+        stated = [k for a, b in ((issuer, iri), (iri, issuer)) for k in g.get_edge_data(a, b) or {}
+                  if k != mentioned]
+        if issuer == iri or stated:
+            continue
+        if not g.has_edge(iri, issuer, key=mentioned):
+            g.add_edge(iri, issuer, key=mentioned, predicate=mentioned, evidence=[])
+        g[iri][issuer][mentioned]["evidence"].append({"sentence": sentence or "", "report": report})
+
+
+# -- what is shared across reports -------------------------------------------------------------------
+
+#: How many bureaus an edge of the shared view names (the rest are counted, not listed).
+LISTED_BUREAUS = 12
+
+
+@dataclass
+class SharedView:
+    """Programs linked by the bureaus whose reports name both, and what was folded away."""
+
+    graph: nx.Graph
+    #: How many programs only one bureau names (the report-local long tail) were left out.
+    folded: int
+
+
+def shared_graph(store: GraphStore, reports: list[str] | None = None, *, everything: bool = False) -> SharedView:
+    """Programs, each tied to every other program a bureau's reports name too.
+
+    Node attribute `reach` = the number of bureaus naming the program; edge `weight` = the number of
+    bureaus naming both, `bureaus` = (IRI, name) of the first `LISTED_BUREAUS` of them by IRI. Unless
+    `everything`, programs and pairs only one bureau names are folded away: what is left is what reports
+    share. The pair counts are one sparse product (bureaus × programs)ᵀ(bureaus × programs); names are
+    read for what is kept only.
+    """
+    only = _reports_filter(reports)
+    publisher = {row["r"].value: row["b"].value for row in store.ox_query(_PUBLISHERS % only)}
+    named = {(publisher[row["r"].value], row["prog"].value) for row in store.ox_query(_REPORT_PROGRAMS % only)
+             if row["r"].value in publisher}
+    bureaus, programs, incidence = _incidence(named)
+    reach = incidence.sum(axis=0).A1
+    least = 1 if everything else 2
+    kept = [i for i in range(len(programs)) if reach[i] >= least]
+    shared = incidence[:, kept].tocsc()
+    co = sparse.triu(shared.T @ shared, k=1).tocoo()
+    links = [(i, j, int(w), sorted(set(shared[:, i].indices) & set(shared[:, j].indices))[:LISTED_BUREAUS])
+             for i, j, w in zip(co.row, co.col, co.data) if w >= least]
+    labels = _labels(store, sorted({programs[i] for i in kept} | {bureaus[b] for *_, both in links for b in both}))
+    g = nx.Graph()
+    for i in kept:
+        g.add_node(programs[i], node=Node(programs[i], "Program", labels[programs[i]]), reach=int(reach[i]))
+    for i, j, w, both in links:
+        g.add_edge(programs[kept[i]], programs[kept[j]], weight=w,
+                   bureaus=[(bureaus[b], labels[bureaus[b]]) for b in both])
+    return SharedView(g, len(programs) - len(kept))
+
+
+def _incidence(named: set[tuple[str, str]]) -> tuple[list[str], list[str], sparse.csr_matrix]:
+    """Bureaus, programs, and the bureaus × programs 0/1 matrix of the (bureau, program) pairs."""
+    pairs = sorted(named)
+    bureaus = sorted({b for b, _ in pairs})
+    programs = sorted({p for _, p in pairs})
+    b_at = {b: i for i, b in enumerate(bureaus)}
+    p_at = {p: i for i, p in enumerate(programs)}
+    matrix = sparse.csr_matrix(([1] * len(pairs), ([b_at[b] for b, _ in pairs], [p_at[p] for _, p in pairs])),
+                               shape=(len(bureaus), len(programs)), dtype=int)
+    return bureaus, programs, matrix
+
+
+def _labels(store: GraphStore, iris: list[str]) -> dict[str, str]:
+    """A name for each IRI (its `rdfs:label` in some report; the IRI when it has none)."""
+    found = {}
+    if iris:
+        query = _LABELS % " ".join(sparql_iri(i) for i in iris)
+        found = {row["e"].value: row["label"].value for row in store.ox_query(query)}
+    return {iri: found.get(iri, iri) for iri in iris}

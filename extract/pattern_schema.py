@@ -145,6 +145,8 @@ class EntityRulesFile:
     script_sample_chars: int
     max_place_body: int
     group_heads: tuple[str, ...]
+    own_office_leaders: tuple[str, ...]
+    joint_office_leaders: tuple[str, ...]
     not_program_starts: tuple[str, ...]
     not_program_re: str
     slogan_chain_item_re: str

@@ -1,0 +1,64 @@
+"""Shapes of units, bodies and platforms that published reports use and our own golds rarely did (issue 12):
+each test is a short text written for it, in the genre, never a real report's words."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import small_report
+from policekg.extract import Extraction, Extractor
+
+
+def _kinds(extraction: Extraction) -> dict[str, str]:
+    """Every name and alias found, with its class."""
+    return {n: e.kind for e in extraction.entities for n in {e.name, *e.aliases}}
+
+
+def _names(extractor: Extractor, issuer: str, text: str) -> dict[str, str]:
+    return _kinds(extractor(small_report(issuer, text)))
+
+
+@pytest.mark.parametrize("text", [
+    "全力保障派出所开展夜间巡逻。",
+    "因地制宜制作派出所宣传展板。",
+    "始终坚持分局党委统一领导。",
+    "局长办公会议专题研究分局执法工作。",
+    "副局长王某兼任办公室主任。",
+    "领导小组下设办公室,负责日常工作。",
+    "有效支撑派出所基础工作。",
+    "将线索推送至城南派出所处理。",
+])
+def test_the_verb_before_a_head_word_is_not_part_of_the_name(extractor: Extractor, text: str) -> None:
+    """A verb or title before 派出所/分局/办公室 ends the text before the name; what is left is a bare head
+    (a class or the issuer itself), which names nothing new."""
+    names = _names(extractor, "青禾县公安局", text)
+    glued = {n for n in names if n.endswith(("派出所", "分局", "办公室")) and n not in ("城南派出所",)}
+    assert not glued, glued
+    if "城南派出所" in text:
+        assert names.get("城南派出所") == "PoliceUnit"
+
+
+def test_leading_groups_committees_and_their_offices_are_no_units(extractor: Extractor) -> None:
+    text = ("调整法治建设工作领导小组,领导小组办公室设在法制大队;县局执法监督管理委员会按月研判,"
+            "配合县禁毒工作领导小组开展排查。")
+    names = _names(extractor, "青禾县公安局", text)
+    assert names.get("法制大队") == "PoliceUnit"
+    assert not {n for n in names if n.endswith(("领导小组", "领导小组办公室", "管理委员会"))}, names
+
+
+def test_short_centers_of_a_bureau_are_its_units(extractor: Extractor) -> None:
+    """情指中心, 侦查中心 and 基础管控中心 are named after what they do, like 执法办案管理中心."""
+    names = _names(extractor, "青禾市公安局", "推进情指中心、侦查中心、基础管控中心实体化运行。")
+    assert {names.get(n) for n in ("情指中心", "侦查中心", "基础管控中心")} == {"PoliceUnit"}
+
+
+def test_an_office_the_bureau_sets_up_is_its_unit_a_joint_one_is_not(extractor: Extractor) -> None:
+    text = "成立涉企服务办公室,与县检察院联合设立侦查监督与协作配合办公室。"
+    names = _names(extractor, "青禾县公安局", text)
+    assert names.get("涉企服务办公室") == "PoliceUnit"
+    assert names.get("侦查监督与协作配合办公室") == "GovernmentBody"
+
+
+def test_a_counted_center_is_a_class_not_a_body(extractor: Extractor) -> None:
+    names = _names(extractor, "青禾市公安局", "全市9个政务服务中心设立公安窗口,市政务服务中心实现一窗通办。")
+    assert not {n for n in names if n == "政务服务中心"}
+    assert any(n.endswith("政务服务中心") and n != "政务服务中心" for n in names)

@@ -147,6 +147,11 @@ class EntityRulesFile:
     group_heads: tuple[str, ...]
     own_office_leaders: tuple[str, ...]
     joint_office_leaders: tuple[str, ...]
+    central_office_re: str
+    partner_body_re: str
+    university_heads: tuple[str, ...]
+    university_blocked_after: tuple[str, ...]
+    university_bad_bodies: tuple[str, ...]
     not_program_starts: tuple[str, ...]
     not_program_re: str
     slogan_chain_item_re: str

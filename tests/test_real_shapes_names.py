@@ -62,3 +62,22 @@ def test_a_counted_center_is_a_class_not_a_body(extractor: Extractor) -> None:
     names = _names(extractor, "青禾市公安局", "全市9个政务服务中心设立公安窗口,市政务服务中心实现一窗通办。")
     assert not {n for n in names if n == "政务服务中心"}
     assert any(n.endswith("政务服务中心") and n != "政务服务中心" for n in names)
+
+
+def test_central_offices_as_issuers_but_not_inside_words(extractor: Extractor) -> None:
+    """中办/国办 issue documents; 集中办理 and 全国办理 hold the same characters and name nobody."""
+    text = "根据中办、国办印发的《关于加强法治建设的意见》,推行集中办理和全国办理。"
+    names = _names(extractor, "青禾县公安局", text)
+    assert names.get("中办") == "GovernmentBody" and names.get("国办") == "GovernmentBody"
+    assert not {n for n in names if n in ("中办理", "国办理") or n.endswith("办理")}
+    names = _names(extractor, "青禾县公安局", "刑事案件集中办案率达到九成,户籍业务实现全国办理。")
+    assert "中办" not in names and "国办" not in names
+
+
+def test_a_bare_bureau_of_justice_among_partners_and_universities(extractor: Extractor) -> None:
+    text = ("会同县委政法委和司法局推进调解,邀请西川大学法学院、东岭理工大学专家授课,"
+            "组织大学生志愿者和老年大学学员。")
+    names = _names(extractor, "青禾县公安局", text)
+    assert any(n.endswith("司法局") and names[n] == "GovernmentBody" for n in names)
+    assert names.get("西川大学法学院") == "GovernmentBody" and names.get("东岭理工大学") == "GovernmentBody"
+    assert not {n for n in names if n.endswith(("大学生", "老年大学"))}

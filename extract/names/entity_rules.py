@@ -80,7 +80,8 @@ class EntityRules(PlaceFinders, OrganisationFinders, PlatformFinders, LegalFinde
         self.generic_prefixes = self.words["generic_level_prefixes"]
         self.class_endings = self.words["class_body_endings"]
         self.heads = {"unit": frozenset(r["unit_heads"]), "center": frozenset(r["center_heads"]),
-                      "committee": frozenset(r["committee_heads"]), "office": frozenset(r["office_heads"])}
+                      "committee": frozenset(r["committee_heads"]),
+                      "office": frozenset(r["office_heads"])}
         self.known_platforms = frozenset(s for e in national_entries() if e.kind == "Platform" for s in e.spellings)
         self._build_lexicon_matcher()
         self._compile_patterns(r)
@@ -110,6 +111,7 @@ class EntityRules(PlaceFinders, OrganisationFinders, PlatformFinders, LegalFinde
             firsts=re.escape("".join(sorted({s[0] for s in r["department_stems"]})))))
         self.re["org_head"] = re.compile(compile_alternation(
             r["unit_heads"] + r["center_heads"] + r["committee_heads"] + r["office_heads"] + r["body_heads"]))
+        self.re["university_head"] = re.compile(compile_alternation(r["university_heads"]))
         self.re["unit_count_before"] = re.compile(f"(?:{r['unit_count_re']})$")
         self.re["inner_unit"] = re.compile(f"(?:{compile_alternation(r['unit_heads'])})(?=.)")
         self.re["unit_descriptors"] = re.compile(compile_alternation(r["unit_descriptor_bodies"]))

@@ -84,6 +84,22 @@ class OrganisationFinders:
         for key in ("court", "congress"):
             for start, end, level, _ in self._anchored(text, key):
                 yield self._with_place(places, start, end, level, "GovernmentBody")
+        yield from self._short_bodies(text)
+
+    def _short_bodies(self, text: str) -> Iterator[Candidate]:
+        """Bodies named without the level or head word the rules above need: 中办/国办 as issuers, a bare
+        司法局 among partners, and universities named before 大学/学院."""
+        for key in ("central_office_re", "partner_body_re"):
+            for m in self.re[key].finditer(text):
+                yield Candidate(m.start(), m.end(), "GovernmentBody", "pattern")
+        for m in self.re["university_head"].finditer(text):
+            if text.startswith(self.words["university_blocked_after"], m.end()):
+                continue
+            start = self.window.start(text, m.start())
+            body = text[start:m.start()]
+            if len(body) >= 2 and not body.startswith(self.generic_prefixes) \
+                    and not body.endswith(self.words["university_bad_bodies"]):
+                yield Candidate(start, m.end(), "GovernmentBody", "pattern")
 
     def _org_heads(self, text: str, quotes: list, bureaus: list[Candidate]) -> Iterator[Candidate]:
         """派出所/大队/中心/委员会/办公室 with the name before them; a bureau or an issuer alias at the

@@ -61,6 +61,7 @@ class EntityRulesFile:
     conjunction_min_rest: int
     conjunction_name_ends: tuple[str, ...]
     allowed_before_de: str
+    stops_kept_before_head: tuple[str, ...]
     year_prefix_re: str
     generic_level_prefixes: tuple[str, ...]
     unit_heads: tuple[str, ...]
@@ -152,6 +153,9 @@ class EntityRulesFile:
     university_heads: tuple[str, ...]
     university_blocked_after: tuple[str, ...]
     university_bad_bodies: tuple[str, ...]
+    bare_platforms: tuple[str, ...]
+    platform_brand_re: str
+    platform_descriptor_min: int
     not_program_starts: tuple[str, ...]
     not_program_re: str
     slogan_chain_item_re: str

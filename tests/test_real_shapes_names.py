@@ -81,3 +81,30 @@ def test_a_bare_bureau_of_justice_among_partners_and_universities(extractor: Ext
     assert any(n.endswith("司法局") and names[n] == "GovernmentBody" for n in names)
     assert names.get("西川大学法学院") == "GovernmentBody" and names.get("东岭理工大学") == "GovernmentBody"
     assert not {n for n in names if n.endswith(("大学生", "老年大学"))}
+
+
+def test_channels_named_bare_and_models_are_platforms(extractor: Extractor) -> None:
+    text = ("依托公安内网和微信公众号推送学法资料,在大厅布设户政自助一体机,运用综合“一体机”办理证件,"
+            "研发“清风”涉诈资金预警模型,引入AI大模型技术。")
+    names = _names(extractor, "青禾县公安局", text)
+    platforms = ("微信公众号", "户政自助一体机", "一体机", "涉诈资金预警模型")
+    assert {names.get(n) for n in platforms} == {"Platform"}
+    assert not {n for n in names if n.endswith("大模型") or n.startswith(("布设", "引入"))}, names
+
+
+def test_a_quoted_brand_before_a_descriptor_leaves_the_descriptor_as_the_name(extractor: Extractor) -> None:
+    """“X”+ descriptor + head: the descriptor names the platform and the brand is no program; a brand with
+    a bare head (“青禾通”APP) stays the name; a brand and another platform joined by 和 are two."""
+    text = ("上线“雏鹰”青少年违法犯罪预警管控平台,推广“青禾通”APP,用好“平安码”和大数据流调平台,"
+            "建成“线上+线下”融合学习平台。")
+    extraction = extractor(small_report("青禾县公安局", text))
+    names = _kinds(extraction)
+    assert names.get("青少年违法犯罪预警管控平台") == "Platform"
+    assert names.get("融合学习平台") == "Platform" and names.get("大数据流调平台") == "Platform"
+    assert names.get("青禾通") == "Platform"
+    assert not {n for n in names if n in ("雏鹰", "线上+线下") or n.startswith("和")}, names
+
+
+def test_use_before_the_head_word_is_part_of_the_name(extractor: Extractor) -> None:
+    names = _names(extractor, "青禾县公安局", "建成智慧执法应用平台,应用执法办案系统办理案件。")
+    assert names.get("智慧执法应用平台") == "Platform" and names.get("执法办案系统") == "Platform"

@@ -158,6 +158,8 @@ class EntityRules(PlaceFinders, OrganisationFinders, PlatformFinders, LegalFinde
         found = [*self._lexicon(text, matches), *place_list, *self._local_places(text), *bureaus,
                  *self._level_bodies(text, places), *self._org_heads(text, quotes, bureaus), *self._platforms(text),
                  *self._legal(text), *self._quoted(text, quotes), *self.program_shapes(text, places)]
+        branded = self._branded(text, found)
+        found = [c for c in found if c.kind != "Program" or (c.start, c.end) not in branded]
         found = resolve_overlaps(found + list(self._repeats(text, found)) + list(self._listed_platforms(text, found)))
         state(doc).named = _named(doc, text, found)
         self._warn_on_script(text, doc)

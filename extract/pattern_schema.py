@@ -245,6 +245,8 @@ class ReportMetadataFile:
     title_words: tuple[str, ...]
     year: str
     chinese_year: str
+    breadcrumb: str
+    sentence_end: str
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,20 @@ def test_a_quoted_brand_before_a_descriptor_leaves_the_descriptor_as_the_name(ex
 def test_use_before_the_head_word_is_part_of_the_name(extractor: Extractor) -> None:
     names = _names(extractor, "青禾县公安局", "建成智慧执法应用平台,应用执法办案系统办理案件。")
     assert names.get("智慧执法应用平台") == "Platform" and names.get("执法办案系统") == "Platform"
+
+
+def test_the_issuer_named_in_full_only_inside_a_document_title(extractor: Extractor) -> None:
+    """No title line; the body says 市公安局 and 我局, and the full name is only in 《…实施方案》."""
+    text = ("2023年,市公安局坚持以法治思想为指导,在省公安厅指导下,我局制定《青禾市公安局营商环境提升行动"
+            "实施方案》,推行首问负责制。")
+    extraction = extractor(text)
+    assert (extraction.meta.issuer, extraction.meta.year) == ("青禾市公安局", 2023)
+    issuer = next(e for e in extraction.entities if e.name == "青禾市公安局")
+    assert {"市公安局", "我局"} <= {m.text for m in issuer.mentions}
+
+
+def test_the_issuer_without_its_city_is_the_issuer(extractor: Extractor) -> None:
+    """天津市滨海新区公安局 writes itself 滨海新区公安局: one unit, not a second one."""
+    text = "天津市滨海新区公安局2024年法治政府建设工作情况\n\n2024年,滨海新区公安局坚持依法行政。"
+    units = [e for e in extractor(text).entities if e.kind == "PoliceUnit"]
+    assert [u.name for u in units] == ["天津市滨海新区公安局"]

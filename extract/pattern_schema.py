@@ -156,6 +156,7 @@ class EntityRulesFile:
     bare_platforms: tuple[str, ...]
     platform_brand_re: str
     platform_descriptor_min: int
+    platform_generic_body_max: int
     not_program_starts: tuple[str, ...]
     not_program_re: str
     slogan_chain_item_re: str

@@ -125,3 +125,16 @@ def test_the_issuer_without_its_city_is_the_issuer(extractor: Extractor) -> None
     text = "天津市滨海新区公安局2024年法治政府建设工作情况\n\n2024年,滨海新区公安局坚持依法行政。"
     units = [e for e in extractor(text).entities if e.kind == "PoliceUnit"]
     assert [u.name for u in units] == ["天津市滨海新区公安局"]
+
+
+def test_a_long_platform_name_may_open_with_a_class_word(extractor: Extractor) -> None:
+    text = "建成禁毒“青鸟”基层毒情研判应用平台,部分民警运用执法办案信息系统,基层平台运行平稳。"
+    names = _names(extractor, "青禾县公安局", text)
+    assert names.get("基层毒情研判应用平台") == "Platform" and names.get("执法办案信息系统") == "Platform"
+    assert "基层平台" not in names and not {n for n in names if n.startswith("部分")}
+
+
+def test_a_rule_of_law_office_named_in_full(extractor: Extractor) -> None:
+    names = _names(extractor, "青禾县公安局", "配合依法治县办公室开展督察。")
+    assert names.get("依法治县办公室") == "GovernmentBody" or any(
+        n.endswith("依法治县办公室") and k == "GovernmentBody" for n, k in names.items())

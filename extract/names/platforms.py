@@ -37,8 +37,8 @@ class PlatformFinders:
             body = text[start:m.start()]
             if not letters(body) and m.group() in bare:  # 通过公安内网和微信公众号推送: a channel named bare
                 yield Candidate(m.start(), m.end(), "Platform", "lexicon", m.group())
-            if letters(body) < min_body[m.group()] or body.endswith(bad_end) \
-                    or body.startswith(self.generic_prefixes):
+            if letters(body) < min_body[m.group()] or body.endswith(bad_end) or body.startswith(
+                    self.generic_prefixes) and letters(body) <= r["platform_generic_body_max"]:
                 continue
             yield Candidate(start, m.end(), "Platform", "pattern")
 

@@ -138,3 +138,10 @@ def test_a_rule_of_law_office_named_in_full(extractor: Extractor) -> None:
     names = _names(extractor, "青禾县公安局", "配合依法治县办公室开展督察。")
     assert names.get("依法治县办公室") == "GovernmentBody" or any(
         n.endswith("依法治县办公室") and k == "GovernmentBody" for n, k in names.items())
+
+
+def test_a_body_named_only_as_a_titles_author_is_no_body(extractor: Extractor) -> None:
+    text = "落实《中共青禾县委全面依法治县委员会2023年工作要点》,配合县委政法委开展督察。"
+    names = _names(extractor, "青禾县公安局", text)
+    assert any(n.endswith("县委政法委") for n in names)
+    assert not {n for n in names if n.endswith("委员会")}, names

@@ -76,11 +76,15 @@ class OrganisationFinders:
         yield from found
 
     def _level_bodies(self, text: str, places: dict[int, Candidate]) -> Iterator[Candidate]:
+        """Bodies named with a level word; one named only as the author inside a document's title
+        (《中共某区委全面依法治区委员会关于…》) is the title's words, not a body the report deals with."""
+        titles = self._titles(text)
         for regex, required in self.level_bodies:
             if required not in text:
                 continue
             for m in regex.finditer(text):
-                yield self._with_place(places, m.start(), m.end(), m.start("level"), "GovernmentBody")
+                if not _inside(titles, m.start()):
+                    yield self._with_place(places, m.start(), m.end(), m.start("level"), "GovernmentBody")
         for key in ("court", "congress"):
             for start, end, level, _ in self._anchored(text, key):
                 yield self._with_place(places, start, end, level, "GovernmentBody")
@@ -101,6 +105,10 @@ class OrganisationFinders:
                     and not body.endswith(self.words["university_bad_bodies"]):
                 yield Candidate(start, m.end(), "GovernmentBody", "pattern")
 
+    def _titles(self, text: str) -> list[tuple[int, int]]:
+        """The spans of the 《titles》 in `text`."""
+        return [m.span() for m in self.re["title_re"].finditer(text)] if "《" in text else []
+
     def _org_heads(self, text: str, quotes: list, bureaus: list[Candidate]) -> Iterator[Candidate]:
         """派出所/大队/中心/委员会/办公室 with the name before them; a bureau or an issuer alias at the
         start of that name (市局执法监督管理委员会, 夷陵区分局执法办案管理中心) is its owner, not its name."""
@@ -110,6 +118,7 @@ class OrganisationFinders:
             if b.end > owners.get(b.start, b).end or b.start not in owners:
                 owners[b.start] = b
         starts = [q.inner_start for q in quotes]
+        titles = self._titles(text)
         for m in self.re["org_head"].finditer(text):
             head = m.group()
             i = bisect_right(starts, m.start()) - 1
@@ -122,6 +131,8 @@ class OrganisationFinders:
             owned = self._owner_body_end(head, body)
             start, body = start + owned, body[owned:]
             kind = self._org_kind(head, body, text[m.end():m.end() + 2], text[max(0, start - 4):start])
+            if kind == "GovernmentBody" and _inside(titles, m.start()):
+                continue  # a title's author (see `_level_bodies`)
             if not kind or body.startswith(self.generic_prefixes) or any(map(str.isdigit, body)) \
                     or self._names_a_class(text, body, m.end()) or self._names_a_class_before(text, start) \
                     or self.re["unit_count_before"].search(text, max(0, start - 4), start):
@@ -190,3 +201,7 @@ class OrganisationFinders:
         if police and head == "委员会":
             return None
         return "PoliceUnit" if police else "GovernmentBody"
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a < pos < b for a, b in spans)

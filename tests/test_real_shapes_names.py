@@ -145,3 +145,10 @@ def test_a_body_named_only_as_a_titles_author_is_no_body(extractor: Extractor) -
     names = _names(extractor, "青禾县公安局", text)
     assert any(n.endswith("县委政法委") for n in names)
     assert not {n for n in names if n.endswith("委员会")}, names
+
+
+def test_national_channels_and_a_government_website(extractor: Extractor) -> None:
+    text = "通过学习强国、公安内网专栏组织学法,在县人民政府网站公开执法信息。"
+    names = _names(extractor, "青禾县公安局", text)
+    assert names.get("学习强国") == "Platform" and names.get("公安内网") == "Platform"
+    assert any(n.endswith("人民政府网站") and k == "Platform" for n, k in names.items()), names

@@ -6,6 +6,9 @@ folded with Unicode NFKC *one character at a time* and kept only when it stays o
 keeps its length, and an offset counted in a viewer that shows the raw file is still (nearly) right.
 The exceptions are deliberate: a BOM and zero-width characters are dropped, CRLF / CR become LF, and the
 enclosed numerals ㈠ ⑴ ① expand (㈠ → (一)) because they are how some reports number their sections.
+Text copied from a web page brings two more: a space between two Chinese characters in a line of prose
+(坚持 依法行政) is layout, never a word break Chinese writes, and is dropped so names and indicators read
+whole; a list marker opening a line (•, ·, ●) becomes a space, so it joins no name and no indicator.
 
 Traditional characters are NOT converted to simplified ones (NFKC does not, and a conversion table
 would change names); compatibility ideographs (U+F900…) do fold to their unified form.
@@ -23,6 +26,12 @@ _EXPAND_RANGES = ((0x2460, 0x24FF), (0x3200, 0x325F))
 #: NFKC would turn these into several characters we do not want (… → ..., ‥ → ..).
 _KEEP = frozenset("…‥")
 _LINE_ENDS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+#: Spaces of a page's layout inside Chinese text (after NFKC: the ideographic space is a space by then).
+_SPACE_IN_CHINESE = re.compile(r'([\u4e00-\u9fff“”《》、,。]) +(?=[\u4e00-\u9fff“”《》"])')
+#: A line of prose: one with a comma or a stop (a page's field line, 信息名称 XX公安局, keeps its spaces).
+_PROSE_LINE = re.compile(r"(?m)^[^\n]*?[,。;][^\n]*")
+#: A web page's list marker at the start of a line.
+_LIST_MARKER = re.compile(r"(?m)^([ \t]*)[•·●◆▪■◇►▶](?=[ \t]*\S)")
 
 
 def _expands(ch: str) -> bool:
@@ -72,4 +81,9 @@ def normalize(text: str) -> str:
     text = _LINE_ENDS.sub("\n", text)
     for ch in set(_FOLDABLE.findall(text)):
         text = text.replace(ch, _TABLE[ord(ch)])
-    return text
+    text = _LIST_MARKER.sub(r"\1 ", text)
+    return _PROSE_LINE.sub(_close_spaces, text)
+
+
+def _close_spaces(line: re.Match[str]) -> str:
+    return _SPACE_IN_CHINESE.sub(r"\1", line.group())

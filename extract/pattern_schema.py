@@ -61,6 +61,7 @@ class EntityRulesFile:
     conjunction_min_rest: int
     conjunction_name_ends: tuple[str, ...]
     allowed_before_de: str
+    stops_kept_before_head: tuple[str, ...]
     year_prefix_re: str
     generic_level_prefixes: tuple[str, ...]
     unit_heads: tuple[str, ...]
@@ -145,6 +146,17 @@ class EntityRulesFile:
     script_sample_chars: int
     max_place_body: int
     group_heads: tuple[str, ...]
+    own_office_leaders: tuple[str, ...]
+    joint_office_leaders: tuple[str, ...]
+    central_office_re: str
+    partner_body_re: str
+    university_heads: tuple[str, ...]
+    university_blocked_after: tuple[str, ...]
+    university_bad_bodies: tuple[str, ...]
+    bare_platforms: tuple[str, ...]
+    platform_brand_re: str
+    platform_descriptor_min: int
+    platform_generic_body_max: int
     not_program_starts: tuple[str, ...]
     not_program_re: str
     slogan_chain_item_re: str
@@ -234,6 +246,8 @@ class ReportMetadataFile:
     title_words: tuple[str, ...]
     year: str
     chinese_year: str
+    breadcrumb: str
+    sentence_end: str
 
 
 @dataclass(frozen=True)

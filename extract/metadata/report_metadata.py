@@ -60,6 +60,8 @@ class ReportMetadata:
             "title_words": tuple(p["title_words"]),
             "year": re.compile(p["year"]),
             "chinese_year": re.compile(p["chinese_year"]),
+            "breadcrumb": re.compile(p["breadcrumb"]),
+            "sentence_end": re.compile(p["sentence_end"]),
         }
 
     def __call__(self, doc: Doc) -> Doc:
@@ -85,6 +87,7 @@ class ReportMetadata:
         for missing, what in ((not meta.issuer, "issuing bureau"), (not meta.year, "report year")):
             if missing:
                 warn(doc, f"metadata: no {what} found in a title line or the opening text")
+        self._warn_if_cut_off(doc, body)
         state(doc).meta = meta
         return doc
 
@@ -106,8 +109,19 @@ class ReportMetadata:
         return blocks[:n], blocks[n:]
 
     def _is_page_data(self, text: str) -> bool:
-        return bool(self._rules["header_field"].search(text)
+        return bool(self._rules["header_field"].search(text) or self._rules["breadcrumb"].match(text)
                     or (len(text) <= _MAX_FURNITURE_CHARS and self._rules["header_key"].search(text)))
+
+    def _warn_if_cut_off(self, doc: Doc, body: list[Block]) -> None:
+        """Say so when the text stops mid-sentence (a page copied in part): what it held is extracted, the
+        rest of the report is not there. The page's furniture after the article (打印本页 关闭窗口) and
+        a closing date are skipped; a short last line is a signature, not a cut."""
+        date_line = self._rules["date"].match
+        lines = [b.text for b in body if not self._is_page_data(b.text) and not date_line(b.text)]
+        last = lines[-1].strip() if lines else ""
+        if len(last) > _MAX_FURNITURE_CHARS and not self._rules["sentence_end"].search(last):
+            warn(doc, f"text: it stops mid-sentence («…{last[-12:]}»); the rest of the report is missing, "
+                      "so its later sections, figures and names were not read")
 
     def _looks_like_title(self, block: Block, following: list[Block]) -> bool:
         text = block.text

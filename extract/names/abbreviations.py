@@ -17,6 +17,8 @@ _LEVELS = LEVEL_WORDS + "镇乡"
 _PARTY = re.compile(r"^(?P<where>.*?)委(?P<dept>.*)$")
 _COURT = re.compile(r"^(?P<where>.*?)(?:(?P<mid>中级)(?:人民)?(?P<head>法院)|(?:人民)?(?P<other>检察院|法院)|(?P<short>中院))$")
 _GOVERNMENT = re.compile(r"^(?P<where>.*?)(?:人民)?政府$")
+#: A school's place word is part of its own name (江西理工大学 is no body of 江西省): kept as written.
+_SCHOOL = re.compile(r"(?:大学|学院)")
 _CONGRESS = re.compile(r"^(?P<where>.*?)(?P<head>人大常委会|人大|政协)$")
 _BUREAU_ALIAS = re.compile(f"^(?P<level>自治区|[{LEVEL_WORDS}])(?:公安)?(?P<head>厅|局)$")
 _BRANCH_ALIAS = re.compile(r"^(?:区)?(?:公安)?分局$")
@@ -103,6 +105,8 @@ class Abbreviations:
 
     def body(self, surface: str) -> str:
         """The official name of a government body: 市委 → 中共慈溪市委, 区法院 → 成都市武侯区人民法院."""
+        if _SCHOOL.search(surface):
+            return surface
         prefix, rest = self.split_place(surface)
         where = self.place_of(prefix)
         if where is None:

@@ -80,7 +80,8 @@ class EntityRules(PlaceFinders, OrganisationFinders, PlatformFinders, LegalFinde
         self.generic_prefixes = self.words["generic_level_prefixes"]
         self.class_endings = self.words["class_body_endings"]
         self.heads = {"unit": frozenset(r["unit_heads"]), "center": frozenset(r["center_heads"]),
-                      "committee": frozenset(r["committee_heads"]), "group": frozenset(r["group_heads"])}
+                      "committee": frozenset(r["committee_heads"]),
+                      "office": frozenset(r["office_heads"])}
         self.known_platforms = frozenset(s for e in national_entries() if e.kind == "Platform" for s in e.spellings)
         self._build_lexicon_matcher()
         self._compile_patterns(r)
@@ -109,8 +110,9 @@ class EntityRules(PlaceFinders, OrganisationFinders, PlatformFinders, LegalFinde
             generic=compile_alternation(r["department_generic_words"]),
             firsts=re.escape("".join(sorted({s[0] for s in r["department_stems"]})))))
         self.re["org_head"] = re.compile(compile_alternation(
-            r["unit_heads"] + r["center_heads"] + r["committee_heads"] + r["office_heads"] + r["body_heads"]
-            + r["group_heads"]))
+            r["unit_heads"] + r["center_heads"] + r["committee_heads"] + r["office_heads"] + r["body_heads"]))
+        self.re["university_head"] = re.compile(compile_alternation(r["university_heads"]))
+        self.re["unit_count_before"] = re.compile(f"(?:{r['unit_count_re']})$")
         self.re["inner_unit"] = re.compile(f"(?:{compile_alternation(r['unit_heads'])})(?=.)")
         self.re["unit_descriptors"] = re.compile(compile_alternation(r["unit_descriptor_bodies"]))
         self.re["police_words"] = re.compile(compile_alternation(r["police_words"]))
@@ -156,6 +158,8 @@ class EntityRules(PlaceFinders, OrganisationFinders, PlatformFinders, LegalFinde
         found = [*self._lexicon(text, matches), *place_list, *self._local_places(text), *bureaus,
                  *self._level_bodies(text, places), *self._org_heads(text, quotes, bureaus), *self._platforms(text),
                  *self._legal(text), *self._quoted(text, quotes), *self.program_shapes(text, places)]
+        branded = self._branded(text, found)
+        found = [c for c in found if c.kind != "Program" or (c.start, c.end) not in branded]
         found = resolve_overlaps(found + list(self._repeats(text, found)) + list(self._listed_platforms(text, found)))
         state(doc).named = _named(doc, text, found)
         self._warn_on_script(text, doc)

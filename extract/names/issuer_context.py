@@ -42,6 +42,7 @@ class IssuerContext:
     prefecture: str | None = None
     province: str | None = None
     parent_bureau: str | None = None
+    local_place: str | None = None  # the place without the city or province written before it
 
     def place_at(self, level: str) -> str | None:
         """The place a level word (省/自治区, 市/州/盟, 县/区/旗) points at from this issuer, if known."""
@@ -58,8 +59,8 @@ class IssuerContext:
         """Every way the report may write the issuer in full (慈溪市公安局; 玄武分局, 玄武区分局).
         Asked once per police unit mentioned: made once per context."""
         names = {self.issuer}
-        if self.place:
-            names |= {self.place + "公安局", self.place + "分局", self.place + "公安分局"}
+        for place in filter(None, (self.place, self.local_place)):  # 滨海新区公安局 for 天津市滨海新区公安局
+            names |= {place + "公安局", place + "分局", place + "公安分局"}
         if self.parent_bureau and self.issuer.startswith(self.parent_bureau):
             names.add(self.issuer[len(self.parent_bureau):])
         return frozenset(names)
@@ -94,7 +95,17 @@ def issuer_context(issuer: str, gaz: Gazetteer, text_places: list[str] = ()) -> 
     qualified = prefecture + place if known and known.level == "county" and place.endswith("区") and prefecture \
         else place
     province = (known.province if known else None) or _province_from_text(text_places, gaz)
-    return IssuerContext(issuer, place, qualified, _LEVEL_OF_SUFFIX[suffix], prefecture, province)
+    return IssuerContext(issuer, place, qualified, _LEVEL_OF_SUFFIX[suffix], prefecture, province,
+                         local_place=_local_place(place, gaz))
+
+
+def _local_place(place: str, gaz: Gazetteer) -> str | None:
+    """滨海新区 for 天津市滨海新区: a place written after the known place it lies in, which reports
+    often leave out when they name the issuer again."""
+    for n in range(len(place) - 3, 1, -1):
+        if place[:n] in gaz.places:
+            return place[n:]
+    return None
 
 
 def _district(name: str, gaz: Gazetteer) -> str:

@@ -28,6 +28,7 @@ class NameWindow:
         self._stop_ends = frozenset(w[-1] for w in self._stops if w)  # most characters end no stop word
         self._lengths = sorted({len(w) for w in self._stops}, reverse=True)
         self._de_after = rules["allowed_before_de"]
+        self._head_compounds = frozenset(rules["stops_kept_before_head"])
         self._conjunctions = set(rules["conjunctions"])
         self._conjunction_min_rest = rules["conjunction_min_rest"]
         self._name_ends = tuple(rules["conjunction_name_ends"] + list(rules["platform_heads"]) + [
@@ -58,6 +59,8 @@ class NameWindow:
                     continue
                 if word == "的" and window[end - 2:end - 1] == self._de_after:
                     continue
+                if end == len(window) and word in self._head_compounds:
+                    continue  # 智治应用|平台: 应用 before the head word is part of the name
                 if word in self._conjunctions and letters(window[end:]) >= self._conjunction_min_rest \
                         and not window[:end - 1].endswith(self._name_ends) and not self._stop_ends_at(window, end - 1):
                     continue  # 行政执法和刑事司法…平台 is one name; 执法办案中心和…系统 and 实现|与… join two

@@ -18,8 +18,6 @@ from policekg.extract.names.overlaps import Candidate
 from policekg.extract.patterns import finditer_at
 from policekg.extract.text.marks import LEVEL_WORDS
 
-_LEVEL_NEAR_START = re.compile(f"^.{{0,2}}?(?=[{LEVEL_WORDS}])")
-
 
 class OrganisationFinders:
     """The `org` family's finders (PoliceUnit, GovernmentBody)."""
@@ -78,14 +76,38 @@ class OrganisationFinders:
         yield from found
 
     def _level_bodies(self, text: str, places: dict[int, Candidate]) -> Iterator[Candidate]:
+        """Bodies named with a level word; one named only as the author inside a document's title
+        (《中共某区委全面依法治区委员会关于…》) is the title's words, not a body the report deals with."""
+        titles = self._titles(text)
         for regex, required in self.level_bodies:
             if required not in text:
                 continue
             for m in regex.finditer(text):
-                yield self._with_place(places, m.start(), m.end(), m.start("level"), "GovernmentBody")
+                if not _inside(titles, m.start()):
+                    yield self._with_place(places, m.start(), m.end(), m.start("level"), "GovernmentBody")
         for key in ("court", "congress"):
             for start, end, level, _ in self._anchored(text, key):
                 yield self._with_place(places, start, end, level, "GovernmentBody")
+        yield from self._short_bodies(text)
+
+    def _short_bodies(self, text: str) -> Iterator[Candidate]:
+        """Bodies named without the level or head word the rules above need: 中办/国办 as issuers, a bare
+        司法局 among partners, and universities named before 大学/学院."""
+        for key in ("central_office_re", "partner_body_re"):
+            for m in self.re[key].finditer(text):
+                yield Candidate(m.start(), m.end(), "GovernmentBody", "pattern")
+        for m in self.re["university_head"].finditer(text):
+            if text.startswith(self.words["university_blocked_after"], m.end()):
+                continue
+            start = self.window.start(text, m.start())
+            body = text[start:m.start()]
+            if len(body) >= 2 and not body.startswith(self.generic_prefixes) \
+                    and not body.endswith(self.words["university_bad_bodies"]):
+                yield Candidate(start, m.end(), "GovernmentBody", "pattern")
+
+    def _titles(self, text: str) -> list[tuple[int, int]]:
+        """The spans of the 《titles》 in `text`."""
+        return [m.span() for m in self.re["title_re"].finditer(text)] if "《" in text else []
 
     def _org_heads(self, text: str, quotes: list, bureaus: list[Candidate]) -> Iterator[Candidate]:
         """派出所/大队/中心/委员会/办公室 with the name before them; a bureau or an issuer alias at the
@@ -96,6 +118,7 @@ class OrganisationFinders:
             if b.end > owners.get(b.start, b).end or b.start not in owners:
                 owners[b.start] = b
         starts = [q.inner_start for q in quotes]
+        titles = self._titles(text)
         for m in self.re["org_head"].finditer(text):
             head = m.group()
             i = bisect_right(starts, m.start()) - 1
@@ -107,9 +130,12 @@ class OrganisationFinders:
             body = text[start:m.start()]
             owned = self._owner_body_end(head, body)
             start, body = start + owned, body[owned:]
-            kind = self._org_kind(head, body, text[m.end():m.end() + 2])
+            kind = self._org_kind(head, body, text[m.end():m.end() + 2], text[max(0, start - 4):start])
+            if kind == "GovernmentBody" and _inside(titles, m.start()):
+                continue  # a title's author (see `_level_bodies`)
             if not kind or body.startswith(self.generic_prefixes) or any(map(str.isdigit, body)) \
-                    or self._names_a_class(text, body, m.end()) or self._names_a_class_before(text, start):
+                    or self._names_a_class(text, body, m.end()) or self._names_a_class_before(text, start) \
+                    or self.re["unit_count_before"].search(text, max(0, start - 4), start):
                 continue
             alias = self.re["issuer_alias_prefix_re"].match(body)
             owner_end = self._bureau_owner_end(text, owners[start].end, m.start()) if start in owners \
@@ -122,11 +148,7 @@ class OrganisationFinders:
 
     def _owner_body_end(self, head: str, body: str) -> int:
         """Where a government body that owns the one named ends inside its name: 县检察院 before
-        侦查监督与协作配合办公室 (two bodies); for a leading group, the level that names its government
-        (配合|县扫黑除恶专项斗争领导小组)."""
-        if head in self.heads["group"]:
-            level = _LEVEL_NEAR_START.search(body)
-            return level.end() if level else 0
+        侦查监督与协作配合办公室 (two bodies)."""
         return max((body.rfind(w) + len(w) for w in self.rules["owner_body_ends"] if w in body), default=0)
 
     @staticmethod
@@ -155,18 +177,31 @@ class OrganisationFinders:
         """各县区公安局, 各区县公安分局: a class word (or a second level) before the name makes it a class."""
         return start > 0 and bool(self.re["class_prefix_re"].search(text, max(0, start - 4), start))
 
-    def _org_kind(self, head: str, body: str, after: str) -> str | None:
+    def _org_kind(self, head: str, body: str, after: str, before: str) -> str | None:
+        """The class of the unit or body named `body` + `head`, or None when it is none: a leading
+        group's office (法治建设领导小组办公室) and a bureau's own committee (执法监督管理委员会) are ways of
+        working, not units (the real set leaves them out); an office the report says was set up with no
+        owner named (成立服务企业办公室) is the bureau's own."""
         if head in self.heads["unit"]:
             return "PoliceUnit"
-        if head in self.heads["group"]:
-            owned_by_government = body[:1] in LEVEL_WORDS or body.startswith(("政府", "党委"))
-            alias = self.re["issuer_alias_prefix_re"].match(body)
-            return "GovernmentBody" if owned_by_government and not alias else "PoliceUnit"
         if head in self.heads["center"]:
             if after.startswith(self.center_blocked) or not self.re["center_words"].search(body):
                 return None
             if self.re["government_center"].search(body):
                 return "GovernmentBody"  # 社会治安综合治理中心 is the government's, 治安 or not
+        elif head in self.heads["office"]:
+            if body.endswith(self.words["group_heads"]):
+                return None
+            own = before.endswith(self.words["own_office_leaders"]) and body[:1] not in LEVEL_WORDS \
+                and not before.startswith(self.words["joint_office_leaders"])
+            return "PoliceUnit" if own else "GovernmentBody"
         elif head not in self.heads["committee"]:
-            return "GovernmentBody"  # 办公室, 司法所
-        return "PoliceUnit" if self.re["police_words"].search(body) else "GovernmentBody"
+            return "GovernmentBody"  # 司法所, 办事处
+        police = self.re["police_words"].search(body)
+        if police and head == "委员会":
+            return None
+        return "PoliceUnit" if police else "GovernmentBody"
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a < pos < b for a, b in spans)

@@ -134,7 +134,8 @@ def test_quote_classifier_reads_the_phrase_and_what_follows() -> None:
     kinds = _quote_kinds(text)
     assert kinds == {"一村一辅警": "Program", "清零": None, "涉疫": None, "双下降": None, "甬商": None,
                      "慈商": None, "12·4": None, "浙里办": "Platform", "天府通办": "Platform",
-                     "蓉易办": "Platform", "净网": "Program", "一站式": None, "四个意识": None, "两个维护": None,
+                     "蓉易办": "Platform", "净网": "Program", "一站式": None, "四个意识": "Program",
+                     "两个维护": "Program",
                      "八个多跨制度": "Program"}
 
 
@@ -254,11 +255,11 @@ def test_accounts_and_apps_used_as_tools_are_platforms_not_programs() -> None:
                      "e路护航": "Platform"}
 
 
-def test_slogans_named_days_and_people_are_not_programs() -> None:
+def test_slogan_lists_are_programs_but_named_days_and_people_are_not() -> None:
     text = ("倡导“快受理、快审核、快办结”,开展“法治宣传日”和“中国人民警察节”活动,“护苗护学”专项行动,“宪法宣传周”,"
             "评选“办案能手”")
     kinds = _quote_kinds(text)
-    assert kinds == {"快受理、快审核、快办结": None, "法治宣传日": None, "中国人民警察节": None,
+    assert kinds == {"快受理、快审核、快办结": "Program", "法治宣传日": None, "中国人民警察节": None,
                      "护苗护学": "Program", "宪法宣传周": "Program", "办案能手": None}
 
 

@@ -139,6 +139,8 @@ class EntityRulesFile:
     title_re: str
     legal_heads: dict[str, tuple[str, ...]]
     law_blocked_after: tuple[str, ...]
+    law_event_re: str
+    book_title_re: str
     law_prefixes: tuple[str, ...]
     place_short_blocklist: tuple[str, ...]
     own_place_words: dict[str, tuple[str, ...]]

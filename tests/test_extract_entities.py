@@ -276,12 +276,14 @@ def test_streets_squares_and_scenic_areas_are_places_but_kinds_of_them_are_not(e
     assert not {p for p in places if p.endswith(("小巷", "大街", "旅游景区", "城市广场"))}
 
 
-def test_a_law_named_inside_a_campaign_is_a_mention_of_the_law(extractor: Extractor) -> None:
-    text = "组织民警参加宪法宣誓,承办全省禁毒法宣传月,开展“宪法进万家”和“法润鸢都”主题宣传月活动。"
+def test_a_law_named_inside_an_event_or_a_book_is_no_citation_of_it(extractor: Extractor) -> None:
+    text = ("组织民警参加宪法宣誓,承办全省禁毒法宣传月,开展“宪法进万家”和“法润鸢都”主题宣传月活动,"
+            "在国家宪法日举办“宪法与潍坊”展览,发放《道路交通安全法释义与实务》,依据道路交通安全法查处违法。")
     names = _by_name(extractor(small_report("潍坊市公安局", text)))
-    assert names["宪法"].kind == "Law" and len(names["宪法"].mentions) == 2
-    assert names["禁毒法"].kind == "Law" and names["禁毒法宣传月"].kind == "Program"
-    assert "主题宣传月" not in names
+    assert [m.text for m in names["宪法"].mentions] == ["宪法"]  # the oath; not the day, the fair or the show
+    assert "禁毒法" not in names and names["禁毒法宣传月"].kind == "Program"
+    assert [m.text for m in names["道路交通安全法"].mentions] == ["道路交通安全法"]  # not inside the book
+    assert "主题宣传月" not in names and not any("释义" in n for n in names)
 
 
 def test_a_district_body_in_a_sentence_about_a_branch_is_the_branchs_district(extractor: Extractor) -> None:

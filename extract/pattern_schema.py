@@ -114,7 +114,7 @@ class EntityRulesFile:
     attitude_leaders: tuple[str, ...]
     counted_set_heads: tuple[str, ...]
     numbered_program_re: str
-    numbered_bad_endings: tuple[str, ...]
+    people_endings: tuple[str, ...]
     category_leaders: tuple[str, ...]
     coded_program_re: str
     coded_program_leaders: tuple[str, ...]

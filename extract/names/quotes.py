@@ -75,7 +75,7 @@ class QuoteClassifier:
         self._list_max = rules["program_list_max_chars"]
         self._outcome_item = re.compile(rules["outcome_item_re"])
         self._numbered = re.compile(rules["numbered_program_re"])
-        self._numbered_bad = tuple(rules["numbered_bad_endings"])
+        self._people = tuple(rules["people_endings"])
         self._category_lead = tuple(rules["category_leaders"])
         self._coded = re.compile(rules["coded_program_re"])
         self._coded_lead = tuple(rules["coded_program_leaders"])
@@ -132,16 +132,23 @@ class QuoteClassifier:
         parts = [part for part in _NUMERALS.split(phrase) if part]  # 两强化两提升 → 强化, 提升
         outcome = bool(parts) and all(part.endswith(self._not_end) for part in parts)  # “两降四升”
         numbered = self._numbered.match(phrase) and not self._not_shape.match(phrase) and not outcome \
-            and not phrase.endswith(self._numbered_bad) and not self._not_words.fullmatch(phrase) \
+            and not phrase.endswith(self._people) and not self._not_words.fullmatch(phrase) \
             and not self._qualifies.match(follower) and not self._platform_follow.match(follower)
         return "Program" if numbered else None
 
-    def _is_list(self, letters: str) -> bool:
-        """“进千企、解企忧、促发展”, “件件有回音,事事有着落”: two or more short items, split at 、 or a comma."""
+    def _list_kind(self, letters: str) -> str | None:
+        """“进千企、解企忧、促发展”, “件件有回音,事事有着落”: two or more short items (split at 、 or a
+        comma) are a slogan, principle or target the reports count as a program, unless every item exhorts
+        (“不听、不信、不转账”) or is an outcome (“零发案、零事故”). "" when `letters` is no such list."""
         items = _LIST_MARKS.split(letters)
-        return len(items) > 1 and len(letters) <= self._list_max and not _SENTENCE_MARKS.search(letters) \
-            and all(self._item_min <= len(item) <= self._item_max for item in items) \
-            and not all(self._outcome_item.search(item) for item in items)
+        if len(items) < 2 or len(letters) > self._list_max or _SENTENCE_MARKS.search(letters) \
+                or not all(self._item_min <= len(item) <= self._item_max for item in items) \
+                or self._not_words.search(letters):
+            return ""
+        if all(item.startswith(self._slogan_starts) for item in items) \
+                or all(self._outcome_item.search(item) for item in items):
+            return None
+        return "Program"
 
     def _kind(self, phrase: str, follower: str) -> str | None:
         letters = _SPACES_AND_QUOTES.sub("", phrase)
@@ -149,17 +156,15 @@ class QuoteClassifier:
             return "Platform"
         if self._qualifies.match(follower):
             return None
-        if self._is_list(letters) and not self._not_words.search(letters):
-            # a slogan, principle or target the reports count as a program, unless every item exhorts
-            exhorts = all(item.startswith(self._slogan_starts) for item in _LIST_MARKS.split(letters))
-            return None if exhorts else "Program"
+        if (listed := self._list_kind(letters)) != "":
+            return listed
         if self._not_follow.match(follower) or not self._max >= len(letters) >= 2:
             return None
         if self._needs_chinese and not _CHINESE.search(letters):
             return None
         if len(letters) < self._min and not self._short_ok.match(follower):
             return None
-        if letters.endswith(self._not_end):
+        if letters.endswith(self._not_end + self._people):
             return None
         if self._not_words.search(letters) or self._speech.search(phrase):
             return None

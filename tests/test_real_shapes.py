@@ -1,0 +1,84 @@
+"""The shapes real reports name programs and laws in (issue 12), each on a short text written for the test.
+
+The real development set (../shared/corpus/real) is scored by `policekg eval`; these texts are ours and
+only mimic its shapes: unquoted programs by their head word, numbered formulations, quoted lists and
+codes, one node for spellings that differ in dashes or a bracketed insertion, and laws inside events.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import small_report
+
+from policekg.extract import Extraction, Extractor
+from policekg.extract.names.quotes import QuoteClassifier, find_quotes
+from policekg.extract.patterns import load_patterns
+
+
+def _kinds(extraction: Extraction) -> dict[str, str]:
+    return {e.name: e.kind for e in extraction.entities}
+
+
+def _programs(extractor: Extractor, text: str, issuer: str = "某某县公安局") -> set[str]:
+    return {n for n, k in _kinds(extractor(small_report(issuer, text))).items() if k == "Program"}
+
+
+def _quote_kinds(text: str) -> dict[str, str | None]:
+    rules = load_patterns("entity_rules")
+    quotes = find_quotes(text, rules["quote_pairs"], rules["ascii_quote"])
+    return dict(zip((q.text for q in quotes), QuoteClassifier(rules).classify(text, quotes)))
+
+
+def test_numbered_formulations_are_programs_but_outcomes_people_and_periods_are_not() -> None:
+    text = ("坚持“三个一”牵引,落实“两提速三减少”,做到“五个到位”,树立“三个优先”理念,实现“三降两升”,"
+            "邀请“两代表一委员”,“十五五”期间,整治涉诈“两卡”,打造“三室联动”品牌")
+    assert _quote_kinds(text) == {"三个一": "Program", "两提速三减少": "Program", "五个到位": "Program",
+                                  "三个优先": "Program", "三降两升": None, "两代表一委员": None, "十五五": None,
+                                  "两卡": None, "三室联动": "Program"}
+
+
+def test_a_committees_code_is_a_program_but_a_hotline_is_not() -> None:
+    text = "贯彻市委“2468”具体部署,落实“357”工作,拨打“12345”热线,开展“110”宣传日活动"
+    assert _quote_kinds(text) == {"2468": "Program", "357": "Program", "12345": None, "110": None}
+
+
+def test_quoted_lists_are_programs_unless_they_exhort_report_outcomes_or_qualify_a_noun() -> None:
+    text = ("开展“访万户、解民忧、暖人心”活动,确保“事事有回应,件件有落实”,提醒群众“不转账、不汇款”,"
+            "实现“刑事案件零发生、安全事故零发生”,设置“办不好”投诉窗口,开设“5×8小时”便民警务站,"
+            "发挥“排头兵”作用,打造“学法讲堂篇”")
+    assert _quote_kinds(text) == {"访万户、解民忧、暖人心": "Program", "事事有回应,件件有落实": "Program",
+                                  "不转账、不汇款": None, "刑事案件零发生、安全事故零发生": None,
+                                  "办不好": None, "5×8小时": None, "排头兵": None, "学法讲堂篇": None}
+
+
+@pytest.mark.parametrize(("text", "program"), [
+    ("组织全体民警参加执法资格等级考试,12人通过高级执法资格考试。", "执法资格等级考试"),
+    ("鼓励民警报考国家统一法律职业资格考试。", "法律职业资格考试"),
+    ("将案件质量纳入执法质量考评。", "执法质量考评"),
+    ("扎实推进道路运输领域突出问题专项整治。", "道路运输领域突出问题专项整治"),
+    ("每月举办青山警务大讲堂,落实周三集中学习日制度。", "青山警务大讲堂"),
+    ("每月举办青山警务大讲堂,落实周三集中学习日制度。", "周三集中学习日"),
+    ("健全打击治理跨境赌博工作联席会议制度。", "打击治理跨境赌博工作联席会议"),
+    ("推动出入境证件办理服务改革落地。", "出入境证件办理服务改革"),
+    ("开展商标权保护行动。", "商标权保护"),
+])
+def test_unquoted_programs_are_found_by_their_head_word(extractor: Extractor, text: str, program: str) -> None:
+    assert program in _programs(extractor, text)
+
+
+def test_a_count_or_a_generic_verb_before_the_head_names_no_program(extractor: Extractor) -> None:
+    programs = _programs(extractor, "召开联席会议3次,开展三个专项整治,深化改革,持续推进专项整治。")
+    assert not {p for p in programs if p.endswith(("联席会议", "专项整治", "改革"))}
+
+
+def test_spellings_that_differ_in_dashes_or_an_insertion_are_one_node(extractor: Extractor) -> None:
+    first = _kinds(extractor(small_report("某某县公安局", "贯彻《法治政府建设实施纲要(2021—2025年)》,推行一村(社区)一辅警。")))
+    second = _kinds(extractor(small_report("某某市公安局", "贯彻《法治政府建设实施纲要(2021-2025)》,推行“一村一辅警”。")))
+    assert first.get("法治政府建设实施纲要(2021-2025年)") == second.get("法治政府建设实施纲要(2021-2025年)") \
+        == "PolicyDocument"
+    assert first.get("一村一辅警") == second.get("一村一辅警") == "Program"
+
+
+def test_a_different_period_stays_another_document(extractor: Extractor) -> None:
+    names = _kinds(extractor(small_report("某某县公安局", "对照《某某规划(2016—2020年)》和《某某规划(2021—2025年)》。")))
+    assert {"某某规划(2016-2020年)", "某某规划(2021-2025年)"} <= set(names)

@@ -24,6 +24,7 @@ class ProgramPattern:
     before: int | None = None
     modifiers: tuple[str, ...] = ()
     after_place: bool = False
+    place_inside: bool = False
     window: bool = False
     after_places: bool = False
     after_units: bool = False

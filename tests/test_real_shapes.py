@@ -82,3 +82,9 @@ def test_spellings_that_differ_in_dashes_or_an_insertion_are_one_node(extractor:
 def test_a_different_period_stays_another_document(extractor: Extractor) -> None:
     names = _kinds(extractor(small_report("某某县公安局", "对照《某某规划(2016—2020年)》和《某某规划(2021—2025年)》。")))
     assert {"某某规划(2016-2020年)", "某某规划(2021-2025年)"} <= set(names)
+
+
+def test_a_safe_place_campaign_names_a_place_and_a_direction_pair_names_no_linkage(extractor: Extractor) -> None:
+    programs = _programs(extractor, "推进平安海曙建设和平安小区建设,做到上下贯通、左右衔接,深化警调衔接。", "宁波市公安局")
+    assert "平安海曙建设" in programs and "警调衔接" in programs
+    assert not {p for p in programs if "小区" in p or "左右" in p}

@@ -19,7 +19,7 @@ _PAREN = re.compile(r"\([^()]*\)")
 #: 一村(社区)一辅警: a short insertion in brackets inside a program's name (not at its end)
 _INSERTION = re.compile(r"\([\u4e00-\u9fff]{1,4}\)(?=[\u4e00-\u9fff])")
 #: (2021—2025年), (2021-2025): a period in a title, however its dash is written and with or without 年
-_PERIOD = re.compile(r"\((\d{4})\s*[-—–~~至－]\s*(\d{4})年?\)")
+_PERIOD = re.compile(r"\((\d{4})\s*[-\u2010-\u2015~\uff5e\uff0d至]\s*(\d{4})年?\)")
 _NO_QUOTES = str.maketrans("", "", QUOTES + "《》")
 
 

@@ -88,3 +88,9 @@ def test_a_safe_place_campaign_names_a_place_and_a_direction_pair_names_no_linka
     programs = _programs(extractor, "推进平安海曙建设和平安小区建设,做到上下贯通、左右衔接,深化警调衔接。", "宁波市公安局")
     assert "平安海曙建设" in programs and "警调衔接" in programs
     assert not {p for p in programs if "小区" in p or "左右" in p}
+
+
+def test_a_program_named_inside_a_groups_name_is_no_mention_of_it(extractor: Extractor) -> None:
+    programs = _programs(extractor, "成立执法质量考评领导小组。")
+    assert "执法质量考评" not in programs
+    assert "执法质量考评" in _programs(extractor, "成立执法质量考评领导小组,开展执法质量考评。")

@@ -94,3 +94,12 @@ def test_a_program_named_inside_a_groups_name_is_no_mention_of_it(extractor: Ext
     programs = _programs(extractor, "成立执法质量考评领导小组。")
     assert "执法质量考评" not in programs
     assert "执法质量考评" in _programs(extractor, "成立执法质量考评领导小组,开展执法质量考评。")
+
+
+def test_task_tables_named_rules_and_a_bureaus_yearly_opinions_are_policy_documents(extractor: Extractor) -> None:
+    text = ("印发《某某县落实〈某某市法治建设规划(2021-2025年)〉任务分工表》和《夜间预约服务制》,"
+            "制定某某县公安局2024年度深化执法监督实施意见。")
+    names = _kinds(extractor(small_report("某某县公安局", text)))
+    assert names.get("某某县落实〈某某市法治建设规划(2021-2025年)〉任务分工表") == "PolicyDocument"
+    assert names.get("夜间预约服务制") == "PolicyDocument"
+    assert any(n.endswith("深化执法监督实施意见") and k == "PolicyDocument" for n, k in names.items())

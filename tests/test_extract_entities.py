@@ -134,8 +134,8 @@ def test_quote_classifier_reads_the_phrase_and_what_follows() -> None:
     kinds = _quote_kinds(text)
     assert kinds == {"一村一辅警": "Program", "清零": None, "涉疫": None, "双下降": None, "甬商": None,
                      "慈商": None, "12·4": None, "浙里办": "Platform", "天府通办": "Platform",
-                     "蓉易办": "Platform", "净网": "Program", "一站式": None, "四个意识": "Program",
-                     "两个维护": "Program",
+                     "蓉易办": "Platform", "净网": "Program", "一站式": None, "四个意识": "Formulation",
+                     "两个维护": "Formulation",
                      "八个多跨制度": "Program"}
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pytest
 from conftest import small_report
-
 from policekg.extract import Extraction, Extractor
 from policekg.extract.names.quotes import QuoteClassifier, find_quotes
 from policekg.extract.patterns import load_patterns
+from policekg.kg.rdf.iris import PK
+from policekg.kg.rdf.triples import report_graph
+from rdflib import RDF, RDFS, Literal
 
 
 def _kinds(extraction: Extraction) -> dict[str, str]:
@@ -29,12 +31,12 @@ def _quote_kinds(text: str) -> dict[str, str | None]:
     return dict(zip((q.text for q in quotes), QuoteClassifier(rules).classify(text, quotes)))
 
 
-def test_numbered_formulations_are_programs_but_outcomes_people_and_periods_are_not() -> None:
+def test_numbered_formulations_are_found_but_outcomes_people_and_periods_are_not() -> None:
     text = ("坚持“三个一”牵引,落实“两提速三减少”,做到“五个到位”,树立“三个优先”理念,实现“三降两升”,"
             "邀请“两代表一委员”,“十五五”期间,整治涉诈“两卡”,打造“三室联动”品牌")
-    assert _quote_kinds(text) == {"三个一": "Program", "两提速三减少": "Program", "五个到位": "Program",
-                                  "三个优先": "Program", "三降两升": None, "两代表一委员": None, "十五五": None,
-                                  "两卡": None, "三室联动": "Program"}
+    assert _quote_kinds(text) == {"三个一": "Formulation", "两提速三减少": "Formulation",
+                                  "五个到位": "Formulation", "三个优先": "Formulation", "三降两升": None,
+                                  "两代表一委员": None, "十五五": None, "两卡": None, "三室联动": "Program"}
 
 
 def test_a_committees_code_is_a_program_but_a_hotline_is_not() -> None:
@@ -103,3 +105,16 @@ def test_task_tables_named_rules_and_a_bureaus_yearly_opinions_are_policy_docume
     assert names.get("某某县落实〈某某市法治建设规划(2021-2025年)〉任务分工表") == "PolicyDocument"
     assert names.get("夜间预约服务制") == "PolicyDocument"
     assert any(n.endswith("深化执法监督实施意见") and k == "PolicyDocument" for n, k in names.items())
+
+
+def test_formulations_are_their_own_class_and_a_kind_of_program(extractor: Extractor) -> None:
+    text = "增强“四个意识”,落实“第一议题”制度,坚持“三个到位”,推行“一村一辅警”。"
+    names = _kinds(extractor(small_report("某某县公安局", text)))
+    assert names["四个意识"] == names["第一议题"] == names["三个到位"] == "Formulation"
+    assert names["一村一辅警"] == "Program"
+
+
+def test_a_formulation_is_typed_a_program_too_in_the_graph(extractor: Extractor) -> None:
+    graph = report_graph(extractor(small_report("某某县公安局", "增强“四个意识”。")))
+    node = graph.value(predicate=RDFS.label, object=Literal("四个意识", lang="zh"))
+    assert {PK.Formulation, PK.Program} <= set(graph.objects(node, RDF.type))

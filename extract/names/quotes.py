@@ -56,7 +56,7 @@ def _quoted_by(open_: str, close: str) -> re.Pattern[str]:
 
 
 class QuoteClassifier:
-    """Decides what a quoted phrase names: "Program", "Platform" or None."""
+    """Decides what a quoted phrase names: "Program", "Formulation", "Platform" or None."""
 
     def __init__(self, rules: dict[str, Any]) -> None:
         self._min = rules["program_min_chars"]
@@ -127,14 +127,19 @@ class QuoteClassifier:
         return "Program" if coded else None
 
     def _numbered_kind(self, phrase: str, follower: str) -> str | None:
-        """“四个一”, “两强化两提升”, 做到“三个到位”: a numbered formulation, whatever leads or follows it,
+        """“四个一”, “两强化两提升”, 做到“三个到位”: a numbered formulation (pk:Formulation, a kind of
+        program), whatever leads or follows it,
         unless it is a plan's period (“十四五”), an outcome (“两降四升”) or people, or qualifies a noun."""
         parts = [part for part in _NUMERALS.split(phrase) if part]  # 两强化两提升 → 强化, 提升
         outcome = bool(parts) and all(part.endswith(self._not_end) for part in parts)  # “两降四升”
         numbered = self._numbered.match(phrase) and not self._not_shape.match(phrase) and not outcome \
             and not phrase.endswith(self._people) and not self._not_words.fullmatch(phrase) \
             and not self._qualifies.match(follower) and not self._platform_follow.match(follower)
-        return "Program" if numbered else None
+        if not numbered:
+            return None
+        worked = phrase[-2:-1] == "联" or phrase.endswith(self._counted_heads) \
+            or follower.startswith(self._counted_heads) or set(_NUMERALS.findall(phrase)) == {"一"}
+        return "Program" if worked else "Formulation"  # “三室联动”, “三项制度”, “一村一辅警” are work; “四个一” is said
 
     def _list_kind(self, letters: str) -> str | None:
         """“进千企、解企忧、促发展”, “件件有回音,事事有着落”: two or more short items (split at 、 or a

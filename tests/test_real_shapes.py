@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import pytest
 from conftest import small_report
+from rdflib import RDF, RDFS, Literal
+
 from policekg.extract import Extraction, Extractor
 from policekg.extract.names.quotes import QuoteClassifier, find_quotes
 from policekg.extract.patterns import load_patterns
 from policekg.kg.rdf.iris import PK
 from policekg.kg.rdf.triples import report_graph
-from rdflib import RDF, RDFS, Literal
 
 
 def _kinds(extraction: Extraction) -> dict[str, str]:

@@ -23,7 +23,7 @@ from typing import Any
 
 from policekg.extract.errors import ExtractionError
 from policekg.extract.figures.indicators import IndicatorRules
-from policekg.extract.model import ENTITY_KINDS, LEGAL_KINDS, Extraction
+from policekg.extract.model import ENTITY_KINDS, Extraction
 from policekg.extract.patterns import load_patterns
 from policekg.extract.pipeline import Extractor
 from policekg.schema.vocabulary import BY_NAME
@@ -132,7 +132,7 @@ def _match(name: str, predicted: Iterable[Any], gold: Iterable[Any], same: Calla
 # -- entities ------------------------------------------------------------------------------------
 
 def _entity_class(kind: str) -> str:
-    return "LegalInstrument" if kind in LEGAL_KINDS else kind
+    return BY_NAME[kind].parent or kind  # a law is scored as a legal instrument, a formulation as a program
 
 
 def _entity_names(extraction: Extraction) -> dict[str, set[str]]:

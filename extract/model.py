@@ -21,6 +21,7 @@ from policekg.schema import vocabulary
 ENTITY_KINDS: tuple[str, ...] = vocabulary.EXTRACTED_KINDS
 #: The legal ones (Law, Regulation, PolicyDocument), grouped as LegalInstrument.
 LEGAL_KINDS: tuple[str, ...] = vocabulary.LEGAL_KINDS
+PROGRAM_KINDS: tuple[str, ...] = vocabulary.PROGRAM_KINDS
 Status = Literal["Done", "Problem", "Planned"]
 RelationName = Literal["partOf", "implements", "performedBy", "basedOn", "usesPlatform", "cooperatesWith",
                        "locatedIn"]

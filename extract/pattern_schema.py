@@ -24,6 +24,7 @@ class ProgramPattern:
     before: int | None = None
     modifiers: tuple[str, ...] = ()
     after_place: bool = False
+    place_inside: bool = False
     window: bool = False
     after_places: bool = False
     after_units: bool = False
@@ -108,13 +109,22 @@ class EntityRulesFile:
     short_program_followers: tuple[str, ...]
     not_program_followers: tuple[str, ...]
     not_program_endings: tuple[str, ...]
-    slogan_item_max_chars: int
     not_program_words: tuple[str, ...]
     not_program_prefix3: tuple[str, ...]
     speech_marks: tuple[str, ...]
     slogan_item_starts: tuple[str, ...]
     attitude_leaders: tuple[str, ...]
     counted_set_heads: tuple[str, ...]
+    numbered_program_re: str
+    people_endings: tuple[str, ...]
+    category_leaders: tuple[str, ...]
+    coded_program_re: str
+    coded_program_leaders: tuple[str, ...]
+    coded_program_followers: tuple[str, ...]
+    program_list_item_chars: tuple[int, int]
+    program_list_max_chars: int
+    outcome_item_re: str
+    qualified_noun_re: str
     platform_followers: tuple[str, ...]
     platform_leaders: tuple[str, ...]
     platform_usage_leaders: tuple[str, ...]
@@ -131,6 +141,8 @@ class EntityRulesFile:
     title_re: str
     legal_heads: dict[str, tuple[str, ...]]
     law_blocked_after: tuple[str, ...]
+    law_event_re: str
+    book_title_re: str
     law_prefixes: tuple[str, ...]
     place_short_blocklist: tuple[str, ...]
     own_place_words: dict[str, tuple[str, ...]]

@@ -32,6 +32,8 @@ ENTITY_CLASSES: tuple[EntityClass, ...] = (
     EntityClass("PoliceUnit", "unit", "org", "公安机关", "Police units", "#1f5fbf", "dot", "#cfe2ff", local=True),
     EntityClass("GovernmentBody", "body", "org", "其他机关", "Government bodies", "#7b4fb0", "diamond", "#e2d9f3"),
     EntityClass("Program", "program", "program", "工作机制", "Programs", "#e0661b", "triangle", "#ffe5b4"),
+    EntityClass("Formulation", "program", "program", "提法", "Formulations", "#b5451b", "triangle", "#ffe5b4",
+                parent="Program"),
     EntityClass("Law", "law", "legal", "法律", "Laws", "#2e8b57", "square", "#d1f0e0", parent="LegalInstrument"),
     EntityClass("Regulation", "law", "legal", "法规", "Regulations", "#2e8b57", "square", "#d1f0e0",
                 parent="LegalInstrument"),
@@ -50,6 +52,8 @@ BY_NAME: dict[str, EntityClass] = {c.name: c for c in ENTITY_CLASSES}
 
 #: The kinds the extractor names (`Entity.kind`), in the order it lists them.
 EXTRACTED_KINDS: tuple[str, ...] = tuple(c.name for c in ENTITY_CLASSES if c.extracted)
+#: The program and its subclass the formulation (四个意识), named and scored as programs.
+PROGRAM_KINDS: tuple[str, ...] = tuple(c.name for c in ENTITY_CLASSES if "Program" in (c.name, c.parent))
 #: The legal subclasses, which share an IRI segment and are grouped as LegalInstrument.
 LEGAL_KINDS: tuple[str, ...] = tuple(c.name for c in ENTITY_CLASSES if c.parent == "LegalInstrument")
 #: Classes as pages group them: a subclass appears under its parent.

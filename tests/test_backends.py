@@ -494,7 +494,7 @@ def test_serve_on_an_empty_server_ingests_the_sample_and_serves_it(
             headers={"Accept": "text/csv"},
             timeout=30,
         )
-        assert sparql.text.split() == ["n", "35"]  # the sample report names 35 programs
+        assert sparql.text.split() == ["n", "39"]  # the sample report names 39 programs (formulations too)
     finally:
         proc.terminate()
         proc.wait(timeout=30)

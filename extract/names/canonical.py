@@ -16,6 +16,10 @@ from policekg.extract.patterns import compile_alternation
 from policekg.extract.text.marks import NAME_QUOTE_PAIRS, QUOTES
 
 _PAREN = re.compile(r"\([^()]*\)")
+#: 一村(社区)一辅警: a short insertion in brackets inside a program's name (not at its end)
+_INSERTION = re.compile(r"\([\u4e00-\u9fff]{1,4}\)(?=[\u4e00-\u9fff])")
+#: (2021—2025年), (2021-2025): a period in a title, however its dash is written and with or without 年
+_PERIOD = re.compile(r"\((\d{4})\s*[-\u2010-\u2015~\uff5e\uff0d至]\s*(\d{4})年?\)")
 _NO_QUOTES = str.maketrans("", "", QUOTES + "《》")
 
 
@@ -60,6 +64,7 @@ class Namer:
         name = strip_quotes(surface)
         if known := self.lexicon("program", name):
             return known
+        name = _INSERTION.sub("", name) if "(" in name else name  # one node for 一村(社区)一辅警 and 一村一辅警
         name = self._year.sub("", name) or name
         for suffix in self._name_suffixes:
             name = name.removesuffix(suffix) if len(name) - len(suffix) >= self._min else name
@@ -74,8 +79,10 @@ class Namer:
         return self.lexicon("program", name) or name
 
     def legal(self, surface: str) -> str:
-        """《中华人民共和国行政复议法》 → 行政复议法."""
+        """《中华人民共和国行政复议法》 → 行政复议法; …纲要(2021—2025) → …纲要(2021-2025年), one node
+        for every way of writing the period."""
         name = strip_quotes(surface)
+        name = _PERIOD.sub(r"(\1-\2年)", name) if "(" in name else name
         for prefix in self._law_prefixes:
             name = name.removeprefix(prefix) if len(name) > len(prefix) + 1 else name
         return self.lexicon("legal", name) or name

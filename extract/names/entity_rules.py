@@ -184,15 +184,20 @@ class EntityRules(PlaceFinders, OrganisationFinders, PlatformFinders, LegalFinde
                 for match_id, start, end in self.lexicon(doc)]
 
     def _lexicon(self, text: str, matches: list[tuple[str, int, int]]) -> Iterator[Candidate]:
-        blocked = self.words["law_blocked_after"]
+        blocked, groups = self.words["law_blocked_after"], self.words["group_heads"]
+        books = [(m.start(), m.end()) for m in self.re["title_re"].finditer(text)
+                 if self.re["book_title_re"].search(m.group("title"))]
         for key, start, end in matches:
             if key.startswith("Department|"):
                 yield Candidate(start, end, "PoliceUnit", "pattern")  # named like any local unit
             if key not in self.lexicon_kind:
                 continue
             kind, name = self.lexicon_kind[key]
-            if kind == "Law" and text[end:end + 1].startswith(blocked):
-                continue
+            if kind == "Law" and (text[end:end + 1].startswith(blocked) or self.re["law_event_re"].match(text, end)
+                                  or any(a < start < b for a, b in books)):
+                continue  # 网络安全法治, 国家宪法日, 《…法释义》: no citation of the law
+            if kind == "Program" and text.startswith(groups, end):
+                continue  # 执法质量考评领导小组 names a group, not the evaluation
             yield Candidate(start, end, kind, "lexicon", name)
 
 

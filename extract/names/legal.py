@@ -28,6 +28,8 @@ class LegalFinders:
 
     def _legal(self, text: str) -> Iterator[Candidate]:
         for m in self.re["title_re"].finditer(text):
+            if self.re["book_title_re"].search(m.group("title")):
+                continue  # a book or study material
             head = self.re["legal_head"].search(_LAST_PARENS.sub("", m.group("title")))
             kind = self.legal_heads[head.group()] if head else None  # the longest head ends the title
             if kind:

@@ -116,7 +116,8 @@ class ProgramShapes:
         if rule is not None:
             start = rule(self, pattern, site, start)
         body = text[max(0, start):m.start()] if pattern.before is not None else ""
-        if start < 0 or (body and not _CJK_RUN.fullmatch(body)) or text.startswith(self.not_program_words, start):
+        if start < 0 or (body and not _CJK_RUN.fullmatch(body)) or text.startswith(self.not_program_words, start) \
+                or body in pattern.bad_bodies:
             return None
         return start, m.end()
 
@@ -163,6 +164,15 @@ def after_place(shapes: ProgramShapes, pattern: ProgramPattern, site: Site, star
     return end - 2 if any(shapes.gaz.lookup(body + suffix) for suffix in shapes.place_suffixes) else -1
 
 
+def place_inside(shapes: ProgramShapes, pattern: ProgramPattern, site: Site, start: int) -> int:
+    """平安增城建设: the group `place` must be a place the text names or the short form of a county,
+    town or village of the gazetteer (平安小区建设 is for no place)."""
+    m = site.match
+    body = m.group("place")
+    named = m.end("place") in site.places or any(shapes.gaz.lookup(body + suffix) for suffix in shapes.place_suffixes)
+    return start if named else -1
+
+
 def modifiers(shapes: ProgramShapes, pattern: ProgramPattern, site: Site, start: int) -> int:
     """行刑 + 反向衔接: a direction before the head takes `before` more characters in front of it."""
     if site.text[start:site.match.start()] not in pattern.modifiers:
@@ -176,4 +186,5 @@ Rule = Callable[[ProgramShapes, ProgramPattern, Site, int], int]
 WINDOW_RULES: tuple[tuple[str, Rule], ...] = (
     ("after_places", after_places), ("follows", follows), ("after_units", after_units))
 #: The other patterns' options: the first one a pattern has applies.
-ANCHOR_RULES: tuple[tuple[str, Rule], ...] = (("after_place", after_place), ("modifiers", modifiers))
+ANCHOR_RULES: tuple[tuple[str, Rule], ...] = (
+    ("after_place", after_place), ("place_inside", place_inside), ("modifiers", modifiers))

@@ -19,6 +19,9 @@ from policekg.extract.text.marks import DOUBLE_QUOTES
 
 _CHINESE = re.compile("[\u4e00-\u9fff]")
 _SPACES_AND_QUOTES = re.compile(f"[\\s{DOUBLE_QUOTES}]")
+_LIST_MARKS = re.compile("[、,,]")
+_SENTENCE_MARKS = re.compile("[。!?!?;;:]")
+_NUMERALS = re.compile("[一二两三四五六七八九十]+个?")
 
 
 class Quote(NamedTuple):
@@ -53,7 +56,7 @@ def _quoted_by(open_: str, close: str) -> re.Pattern[str]:
 
 
 class QuoteClassifier:
-    """Decides what a quoted phrase names: "Program", "Platform" or None."""
+    """Decides what a quoted phrase names: "Program", "Formulation", "Platform" or None."""
 
     def __init__(self, rules: dict[str, Any]) -> None:
         self._min = rules["program_min_chars"]
@@ -68,7 +71,16 @@ class QuoteClassifier:
         self._slogan_item = re.compile(rules["slogan_chain_item_re"])
         self._speech = re.compile(compile_alternation(rules["speech_marks"]))
         self._slogan_starts = tuple(rules["slogan_item_starts"])
-        self._slogan_item_max = rules["slogan_item_max_chars"]
+        self._item_min, self._item_max = rules["program_list_item_chars"]
+        self._list_max = rules["program_list_max_chars"]
+        self._outcome_item = re.compile(rules["outcome_item_re"])
+        self._numbered = re.compile(rules["numbered_program_re"])
+        self._people = tuple(rules["people_endings"])
+        self._category_lead = tuple(rules["category_leaders"])
+        self._coded = re.compile(rules["coded_program_re"])
+        self._coded_lead = tuple(rules["coded_program_leaders"])
+        self._coded_follow = tuple(rules["coded_program_followers"])
+        self._qualifies = re.compile(rules["qualified_noun_re"])
         self._platform_follow = re.compile(compile_alternation(rules["platform_followers"]))
         self._platform_content = tuple(rules["platform_content_heads"])
         self._chain_gaps = ("", *rules["quote_chain_joiners"])  # what may separate the quotes of one chain
@@ -93,7 +105,10 @@ class QuoteClassifier:
             attitude = before.endswith(self._attitude_lead) or len(chain) > 1 and all(
                 self._slogan_item.match(quotes[i].text) for i in chain)  # “掌上办”“就近办”
             for i in chain:
-                kinds[i] = "Platform" if led else None if attitude else self._kind(quotes[i].text, follower)
+                phrase = quotes[i].text
+                kinds[i] = "Platform" if led else self._coded_kind(phrase, before, follower) \
+                    or (None if before.endswith(self._category_lead) else self._numbered_kind(phrase, follower)) \
+                    or (None if attitude else self._kind(phrase, follower))
         return kinds
 
     def _chains(self, text: str, quotes: list[Quote]) -> list[list[int]]:
@@ -105,24 +120,59 @@ class QuoteClassifier:
                 chains.append([i])
         return chains
 
+    def _coded_kind(self, phrase: str, before: str, follower: str) -> str | None:
+        """省委“1310”具体部署: digits a committee issues or a plan follows name a program."""
+        coded = self._coded.match(phrase) and (before.endswith(self._coded_lead)
+                                               or follower.startswith(self._coded_follow))
+        return "Program" if coded else None
+
+    def _numbered_kind(self, phrase: str, follower: str) -> str | None:
+        """“四个一”, “两强化两提升”, 做到“三个到位”: a numbered formulation (pk:Formulation, a kind of
+        program), whatever leads or follows it,
+        unless it is a plan's period (“十四五”), an outcome (“两降四升”) or people, or qualifies a noun."""
+        parts = [part for part in _NUMERALS.split(phrase) if part]  # 两强化两提升 → 强化, 提升
+        outcome = bool(parts) and all(part.endswith(self._not_end) for part in parts)  # “两降四升”
+        numbered = self._numbered.match(phrase) and not self._not_shape.match(phrase) and not outcome \
+            and not phrase.endswith(self._people) and not self._not_words.fullmatch(phrase) \
+            and not self._qualifies.match(follower) and not self._platform_follow.match(follower)
+        if not numbered:
+            return None
+        worked = phrase[-2:-1] == "联" or phrase.endswith(self._counted_heads) \
+            or follower.startswith(self._counted_heads) or set(_NUMERALS.findall(phrase)) == {"一"}
+        return "Program" if worked else "Formulation"  # “三室联动”, “三项制度”, “一村一辅警” are work; “四个一” is said
+
+    def _list_kind(self, letters: str) -> str | None:
+        """“进千企、解企忧、促发展”, “件件有回音,事事有着落”: two or more short items (split at 、 or a
+        comma) are a slogan, principle or target the reports count as a program, unless every item exhorts
+        (“不听、不信、不转账”) or is an outcome (“零发案、零事故”). "" when `letters` is no such list."""
+        items = _LIST_MARKS.split(letters)
+        if len(items) < 2 or len(letters) > self._list_max or _SENTENCE_MARKS.search(letters) \
+                or not all(self._item_min <= len(item) <= self._item_max for item in items) \
+                or self._not_words.search(letters):
+            return ""
+        if all(item.startswith(self._slogan_starts) for item in items) \
+                or all(self._outcome_item.search(item) for item in items):
+            return None
+        return "Program"
+
     def _kind(self, phrase: str, follower: str) -> str | None:
         letters = _SPACES_AND_QUOTES.sub("", phrase)
         if self._platform_follow.match(follower) or letters.endswith(self._platform_content):
             return "Platform"
+        if self._qualifies.match(follower):
+            return None
+        if (listed := self._list_kind(letters)) != "":
+            return listed
         if self._not_follow.match(follower) or not self._max >= len(letters) >= 2:
             return None
         if self._needs_chinese and not _CHINESE.search(letters):
             return None
         if len(letters) < self._min and not self._short_ok.match(follower):
             return None
-        if letters.endswith(self._not_end):
+        if letters.endswith(self._not_end + self._people):
             return None
         if self._not_words.search(letters) or self._speech.search(phrase):
             return None
-        items = letters.split("、")
-        if len(items) > 1 and (all(item.startswith(self._slogan_starts) for item in items)
-                               or all(len(item) <= self._slogan_item_max for item in items)):
-            return None  # “不听、不信、不转账” exhorts, “网上办、掌上办” is a slogan; “不见面审批” is a reform
         if len(letters) == 3 and letters.startswith(self._not_prefix3) or letters.startswith(self._not_starts) \
                 or self._not_shape.match(letters):
             return None

@@ -16,7 +16,7 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from policekg.extract.doc_state import sentences_of, state, warn
-from policekg.extract.model import LEGAL_KINDS, Entity, Mention, entity_key
+from policekg.extract.model import LEGAL_KINDS, PROGRAM_KINDS, Entity, Mention, entity_key
 from policekg.extract.names.abbreviations import Abbreviations
 from policekg.extract.names.aliases import fold_aliases
 from policekg.extract.names.canonical import Namer, national_namer
@@ -118,7 +118,7 @@ class ResolveNames:
             return known or text, None
         if kind in LEGAL_KINDS:
             return known or self.namer.legal(text), None
-        if kind == "Program":
+        if kind in PROGRAM_KINDS:
             return known or self.namer.program(text), None
         name = known or self.namer.platform(text, is_body=self.namer.without_app(text) in report.org_texts)
         name = self._issuers_own(name, abbr.ctx)

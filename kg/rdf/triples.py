@@ -18,8 +18,9 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from policekg.extract.model import LEGAL_KINDS, Extraction, Mention
+from policekg.extract.model import Extraction, Mention
 from policekg.kg.rdf.iris import PK, entity_iri, named_graph, report_iri, report_part_iri
+from policekg.schema.vocabulary import BY_NAME
 
 #: Every predicate and class the builder writes, made once (`P.label`, `P.Report`, …).
 _TERMS = {
@@ -113,8 +114,8 @@ class ReportTriples:
             e = _node(entity_iri(ent.kind, ent.name, ent.parent))
             self.keys[ent.key] = e
             add(e, P.type, getattr(P, ent.kind))
-            if ent.kind in LEGAL_KINDS:
-                add(e, P.type, P.LegalInstrument)
+            if parent := BY_NAME[ent.kind].parent:
+                add(e, P.type, getattr(P, parent))  # a law is a legal instrument, a formulation a program
             add(e, P.label, _ozh(ent.name))
             for alias in sorted(ent.aliases - {ent.name}):
                 add(e, P.altLabel, _ozh(alias))

@@ -127,18 +127,37 @@ CATALOGUE: dict[str, str] = {
     "The figures": "数据明细", "By province": "按省份", "by province": "按省份", "map by province": "省份地图",
     "Drawing the map…": "地图加载中…", "Bureaus by province.": "按省份统计的单位数。", "Names": "单位名称",
     "Province unknown:": "省份不明:",
+    # SPARQL page
+    "Query the graph with SPARQL": "用 SPARQL 查询图谱",
+    "The endpoint is /sparql (SPARQL 1.1 Protocol: GET, POST form or application/sparql-query). The default "
+    "graph is the union of every report's graph; GRAPH ?g tells them apart. The prefixes below are "
+    "predefined.": "查询端点是 /sparql(SPARQL 1.1 协议:GET、POST 表单或 application/sparql-query)。"
+    "默认图是所有报告图的并集,用 GRAPH ?g 区分各份报告。下列前缀已预先定义。",
+    "Run": "运行", "Download as": "下载格式", "(show here)": "(在此显示)", "Examples": "示例", "Prefixes": "前缀",
+    # graph pages
+    "Neighbourhood of radius {n} of": "{n} 步邻域:", "radius {n}": "{n} 步", "whole graph": "全图",
+    "Classes": "类别", "Edges": "关系", "stated relations": "文中所述关系", "named in one measure": "同一举措",
+    "Colour": "着色", "by class": "按类别", "by community": "按社区", "Show": "显示", "Draw": "画图",
+    "Draw any CONSTRUCT result: resources are nodes, literals show on click.":
+        "画出任意 CONSTRUCT 查询的结果:资源为节点,字面值显示在详情中。",
+    "{nodes} nodes · {edges} edges": "{nodes} 个节点 · {edges} 条关系",
+    "laid out on the server (physics off)": "位置由服务器计算(物理模拟关闭)",
+    "Click a node or an edge: its class, names and the sentences behind it.": "点击节点或连线查看类别、名称与依据句。",
     # errors
     "Error {status}": "错误 {status}",
     # messages the static scripts show (JS_MESSAGES)
     "{n} charts": "{n} 个图表", "The charts' data could not be loaded: ": "图表数据无法加载:",
     "{n} provinces": "{n} 个省份", "; {n} bureaus without a known province": ";{n} 个单位省份不明",
-    "The map could not be loaded: ": "地图无法加载:", "{n} bureaus, {reports} reports": "{n} 个单位,{reports} 份报告",
+    "The map could not be loaded: ": "地图无法加载:", "year": "年份",
+    "{shown} / {all} bureaus (the most years reported)": "{shown} / {all} 个单位(报告年份最多的)",
+    "The chart's data could not be loaded: ": "图表数据无法加载:", "{n} bureaus, {reports} reports": "{n} 个单位,{reports} 份报告",
 }
 
 #: The messages static scripts show: written into every page in its language (`ui_text`), read by ui_text.js.
 JS_MESSAGES = ("{n} charts", "The charts' data could not be loaded: ", "{n} provinces",
                "; {n} bureaus without a known province", "The map could not be loaded: ",
-               "{n} bureaus, {reports} reports", "bureaus", ", ")
+               "{n} bureaus, {reports} reports", "bureaus", ", ", "year",
+               "{shown} / {all} bureaus (the most years reported)", "The chart's data could not be loaded: ")
 
 
 def language(request: Request | None) -> str:
@@ -196,6 +215,16 @@ def term_name(lang: str, iri: str | None) -> str:
                  if (kind, local) in _NAMES), "")
 
 
+#: How a title written in both languages is split: `各局下属单位 · Units of a bureau` (the SPARQL examples).
+BILINGUAL_SEPARATOR = " · "
+
+
+def one_language(lang: str, text: str) -> str:
+    """The half of a `中文 · English` title in `lang`; any other text as it is."""
+    zh, sep, en = text.partition(BILINGUAL_SEPARATOR)
+    return (zh if lang == "zh" else en) if sep else text
+
+
 def _in_language(fn: Callable[..., str]) -> Callable[..., str]:
     """`fn(lang, …)` as a template global that reads the language from the page's request.
 
@@ -230,6 +259,7 @@ def template_globals(curie: Callable[[str | None], str]) -> dict[str, Any]:
         "cls_name": _in_language(lambda lang, name: vocabulary_name(lang, "class", name)),
         "status_name": _in_language(lambda lang, name: vocabulary_name(lang, "status", name)),
         "term_name": _in_language(term_name),
+        "one_language": _in_language(one_language),
         "property_name": _in_language(lambda lang, iri: _property_name(lang, iri, curie)),
         "ui_text": _in_language(lambda lang: {m: translate(lang, m) for m in JS_MESSAGES}),
         "language_switch": pass_context(lambda ctx: _switch_link(ctx.get("lang") or language(ctx.get("request")),

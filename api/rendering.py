@@ -23,10 +23,10 @@ from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import Request
 
-from policekg.api.deps import get_query_runner, get_settings, get_store
-from policekg.api.drawing import LEGEND
 from policekg.api import i18n
 from policekg.api.accuracy import ACCURACY
+from policekg.api.deps import get_query_runner, get_settings, get_store
+from policekg.api.drawing import LEGEND
 from policekg.api.errors import ApiError, BadRequest, NotAcceptable, NotFound, Unavailable
 from policekg.api.negotiation import VARY, choose
 from policekg.api.query_exec import PageJob, TheStore

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from fastapi import Query
 from fastapi.responses import RedirectResponse
 from jinja2 import pass_context
+from markupsafe import Markup, escape
 from starlette.requests import Request
 
 from policekg.api.errors import BadRequest
@@ -117,7 +118,7 @@ CATALOGUE: dict[str, str] = {
     "New, continued and dropped: against the bureau's previous report year.": "新增、延续、未再提及:与该单位上一份报告的年份相比。",
     "Figures over the years": "历年数据", "Drawing the charts…": "图表加载中…", "chart": "图表",
     "The reports give no figures.": "报告中没有数据。", "Sub-units": "下属单位",
-    "Bureaus of the same level in {province}": "{province}同级单位", "Programs": "工作机制", "In common": "共同项目",
+    "Bureaus of the same level in {province}": "{province}同级单位", "In common": "共同项目",
     "No other bureau of this level in this province has a report in the store.": "库中没有同省同级的其他单位。",
     # compare, map
     "Indicators": "指标", "Name": "名称", "Nothing to compare yet.": "还没有可比较的内容。",
@@ -166,12 +167,21 @@ def language(request: Request | None) -> str:
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def translate(lang: str, msgid: str, **values: Any) -> str:
-    """`msgid` in `lang`, its placeholders filled; KeyError names a message the catalogue lacks."""
+def translate(lang: str, msgid: str, **values: Any) -> Markup:
+    """`msgid` in `lang`, its placeholders filled; KeyError names a message the catalogue lacks.
+
+    The message is our own text; the values are escaped unless they are markup already (`quoted`).
+    """
     if msgid not in CATALOGUE:
         raise KeyError(f"no translation of {msgid!r}: add it to api/i18n.py CATALOGUE")
-    text = msgid if lang == "en" else CATALOGUE[msgid]
+    text = Markup(escape(msgid if lang == "en" else CATALOGUE[msgid]))
     return text.format(**values) if values else text
+
+
+def quoted(text: Any) -> Markup:
+    """Text from the reports (names, sentences, units), marked as Chinese: an English page stays
+    English around it, and screen readers and fonts read it as Chinese."""
+    return Markup('<span lang="zh">{}</span>').format(text)
 
 
 def _ontology_labels() -> dict[str, dict[str, str]]:
@@ -261,7 +271,8 @@ def template_globals(curie: Callable[[str | None], str]) -> dict[str, Any]:
         "term_name": _in_language(term_name),
         "one_language": _in_language(one_language),
         "property_name": _in_language(lambda lang, iri: _property_name(lang, iri, curie)),
-        "ui_text": _in_language(lambda lang: {m: translate(lang, m) for m in JS_MESSAGES}),
+        "ui_text": _in_language(lambda lang: {m: str(translate(lang, m)) for m in JS_MESSAGES}),
+        "quoted": quoted,
         "language_switch": pass_context(lambda ctx: _switch_link(ctx.get("lang") or language(ctx.get("request")),
                                                                  ctx.get("request"))),
     }

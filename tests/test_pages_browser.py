@@ -101,7 +101,7 @@ def test_sparql_editor_runs_an_example_and_shows_rows(watched: Watched) -> None:
     page.goto("/sparql")
     page.locator("#yasgui .CodeMirror").wait_for()
     assert page.locator("#sparql-form").is_hidden()  # the plain form gave way to the editor
-    page.get_by_role("button", name="Programs by number of bureaus").click()
+    page.get_by_role("button", name="项目按涉及单位数排序").click()
     table = page.locator(".yasr table.dataTable")
     table.locator("tbody tr").nth(2).wait_for()
     assert [h.strip() for h in table.locator("thead th").all_inner_texts()][-3:] == ["program", "bureaus",

@@ -168,3 +168,36 @@ def test_accuracy_is_stated_where_extracted_data_is_shown(browse_server: str) ->
     for path in ("/report/慈溪市公安局/2022", "/id/program/一村一辅警", "/compare/program/一村一辅警",
                  "/bureau/慈溪市公安局"):
         assert numbers in visible_text(fetch(browse_server, path, "en").text), path
+
+
+# -- the switch in a browser ------------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_the_switch_is_remembered_across_reloads_and_pages(browse_server: str) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    from test_pages_browser import CHROMIUM_ARGS, Watched
+
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=browse_server)
+        watched = Watched(context.new_page(), browse_server)
+        page = watched.page
+        page.goto("/reports?page=1")
+        assert page.locator("html").get_attribute("lang") == "zh"
+        assert page.locator("header.site nav").inner_text().split()[:2] == ["搜索", "报告"]
+        page.locator("#lang-switch").click()
+        page.wait_for_url("**/reports?page=1")  # back on the same page
+        page.reload()
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator("header.site nav").inner_text().split()[:2] == ["Search", "Reports"]
+        page.get_by_role("link", name="Compare", exact=True).click()
+        page.wait_for_url("**/compare")
+        assert page.get_by_role("heading", level=1).inner_text() == "Compare across reports"
+        page.goto("/bureau/慈溪市公安局")  # the scripts' words too
+        playwright.expect(page.locator("#bureau-charts-status")).to_have_text(re.compile(r"^\d+ charts$"))
+        page.locator("#lang-switch").click()
+        page.wait_for_url("**/bureau/**")
+        assert page.locator("html").get_attribute("lang") == "zh"
+        context.close()
+        browser.close()
+    assert watched.problems == []  # no console error, and no request left 127.0.0.1

@@ -209,7 +209,8 @@ _PROPERTY_LABELS[PREFIXES["dcterms"] + "issued"] = {"zh": "发布日期", "en": 
 
 
 def vocabulary_name(lang: str, kind: str, name: str | None) -> str:
-    """A class, status, value or property named in `lang`; the name itself when nothing words it."""
+    """A class, status, value or property named in `lang`; the name itself when nothing words it
+    ("" for a property: the page shows its CURIE)."""
     if not name:
         return ""
     pair = _NAMES.get((kind, name))
@@ -220,7 +221,7 @@ def vocabulary_name(lang: str, kind: str, name: str | None) -> str:
 
 def term_name(lang: str, iri: str | None) -> str:
     """One of our vocabulary's individuals (`pk:Done`, `pk:AtLeast`) or classes named in `lang`; "" else."""
-    local = iri[len(_PK):] if iri and iri.startswith(_PK) else None
+    local = iri[len(_PK):] if isinstance(iri, str) and iri.startswith(_PK) else None
     return next((vocabulary_name(lang, kind, local) for kind in ("status", "value", "class")
                  if (kind, local) in _NAMES), "")
 
@@ -247,10 +248,6 @@ def _in_language(fn: Callable[..., str]) -> Callable[..., str]:
     return wrapped
 
 
-def _property_name(lang: str, iri: str | None, fallback: Callable[[str | None], str]) -> str:
-    return vocabulary_name(lang, "property", iri) or fallback(iri)
-
-
 def _switch_link(lang: str, request: Request | None) -> dict[str, str]:
     """The link to the other language, coming back to this page."""
     other = next(code for code in LANGUAGES if code != lang)
@@ -261,8 +258,8 @@ def _switch_link(lang: str, request: Request | None) -> dict[str, str]:
             "href": "/lang?" + urlencode({"to": other, "back": back})}
 
 
-def template_globals(curie: Callable[[str | None], str]) -> dict[str, Any]:
-    """What the templates use to speak the request's language (`curie` words an unknown property)."""
+def template_globals() -> dict[str, Any]:
+    """What the templates use to speak the request's language (set on the environment by `templating`)."""
     return {
         "t": _in_language(translate),
         "language": _in_language(lambda lang: lang),
@@ -270,7 +267,7 @@ def template_globals(curie: Callable[[str | None], str]) -> dict[str, Any]:
         "status_name": _in_language(lambda lang, name: vocabulary_name(lang, "status", name)),
         "term_name": _in_language(term_name),
         "one_language": _in_language(one_language),
-        "property_name": _in_language(lambda lang, iri: _property_name(lang, iri, curie)),
+        "property_name": _in_language(lambda lang, iri: vocabulary_name(lang, "property", iri)),
         "ui_text": _in_language(lambda lang: {m: str(translate(lang, m)) for m in JS_MESSAGES}),
         "quoted": quoted,
         "language_switch": pass_context(lambda ctx: _switch_link(ctx.get("lang") or language(ctx.get("request")),

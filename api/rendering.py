@@ -23,7 +23,6 @@ from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import Request
 
-from policekg.api import i18n
 from policekg.api.accuracy import ACCURACY
 from policekg.api.deps import get_query_runner, get_settings, get_store
 from policekg.api.drawing import LEGEND
@@ -350,11 +349,10 @@ ANALYSIS_PROPERTIES: tuple[str, ...] = tuple(PREFIXES["pk"] + p for p in ("pager
                                                                           "community"))
 
 #: What every template may use, set on the template environment by `create_app`; the words of the
-#: pages come in the request's language (`i18n`).
+#: pages are set by `templating` (`i18n`).
 TEMPLATE_GLOBALS: dict[str, Any] = {
     "page_url": page_url, "graph_url": graph_url, "compare_url": compare_url, "report_name": report_name,
     "twin_url": twin_url, "with_params": with_params, "curie": curie, "bureau_url": bureau_url,
     "LISTED_CLASSES": SEARCHED, "LEGEND_CLASSES": LEGEND, "EXPORTS": EXPORTS,
     "ANALYSIS_PROPERTIES": ANALYSIS_PROPERTIES, "ACCURACY": ACCURACY.as_percentages(),
-    **i18n.template_globals(curie),
 }

@@ -102,12 +102,14 @@ CATALOGUE: dict[str, str] = {
     "… and {n} more:": "… 另有 {n} 条:", "compare": "比较", "Reports that mention it": "提及它的报告",
     "in the text": "在原文中", "Report": "报告",
     "Network analysis": "网络分析",
-    "Computed on the network of all reports (entities linked by the relations above and by the measures "
-    "that name them together). PageRank: how central it is — high when many entities link to it, "
+    "Computed on the network of all reports: entities linked by the relations the reports state (a "
+    "measure's relation counts for the unit that carries it out, else for the bureau that published the "
+    "report). PageRank: how central it is — high when many entities link to it, "
     "and more so when they are central themselves. Betweenness: how often it lies on the shortest path "
     "between two others, a bridge between groups. Degree: how many distinct neighbours it has. "
     "Community: the group of closely linked entities it falls in.":
-        "在全部报告构成的网络上计算(实体之间由上面的关系、以及同一举措中共同出现相连)。"
+        "在全部报告构成的网络上计算:实体之间由报告所述的关系相连(举措的关系记在承办它的单位名下,"
+        "没有承办单位的记在发布报告的单位名下)。"
         "PageRank:中心程度,被越多实体关联、关联它的实体越中心,值越高。中介中心性:它位于另外两个实体之间"
         "最短路径上的频率,即连接不同群体的桥梁作用。度数:不同邻居的个数。社区:它所属的紧密关联实体群。",
     # bureau profile

@@ -225,7 +225,7 @@ def test_at_size_positions_come_from_the_server_and_physics_is_off(
             == (len(data["nodes"]), len(data["edges"]))
             == (len(entity_graph(store)), entity_graph(store).number_of_edges())
         )
-        assert "physics off" in visit.page.locator(".graph-summary").inner_text()
+        assert "物理模拟关闭" in visit.page.locator(".graph-summary").inner_text()
         visit.check_clean(tmp_path, "at-size")
 
 

@@ -239,13 +239,11 @@ def one_language(lang: str, text: str) -> str:
 
 
 def _in_language(fn: Callable[..., str]) -> Callable[..., str]:
-    """`fn(lang, …)` as a template global that reads the language from the page's request.
-
-    A page rendered without a request (a graph saved to a file) may set `lang` in its context.
-    """
+    """`fn(lang, …)` as a template global that reads the language from the page's request (a page
+    rendered without one, a graph saved to a file, is in Chinese)."""
     @pass_context
     def wrapped(ctx: Any, *args: Any, **kwargs: Any) -> str:
-        return fn(ctx.get("lang") or language(ctx.get("request")), *args, **kwargs)
+        return fn(language(ctx.get("request")), *args, **kwargs)
     wrapped.__doc__ = fn.__doc__
     return wrapped
 
@@ -272,8 +270,7 @@ def template_globals() -> dict[str, Any]:
         "property_name": _in_language(lambda lang, iri: vocabulary_name(lang, "property", iri)),
         "ui_text": _in_language(lambda lang: {m: str(translate(lang, m)) for m in JS_MESSAGES}),
         "quoted": quoted,
-        "language_switch": pass_context(lambda ctx: _switch_link(ctx.get("lang") or language(ctx.get("request")),
-                                                                 ctx.get("request"))),
+        "language_switch": pass_context(lambda ctx: _switch_link(language(ctx.get("request")), ctx.get("request"))),
     }
 
 

@@ -23,6 +23,7 @@ from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import Request
 
+from policekg.api.accuracy import ACCURACY
 from policekg.api.deps import get_query_runner, get_settings, get_store
 from policekg.api.drawing import LEGEND
 from policekg.api.errors import ApiError, BadRequest, NotAcceptable, NotFound, Unavailable
@@ -45,7 +46,7 @@ from policekg.kg.read.paging import Page
 from policekg.kg.rdf.formats import RDF_FORMATS
 from policekg.kg.rdf.iris import PREFIXES
 from policekg.kg.read.search import SEARCHED
-from policekg.schema.vocabulary import STATUSES, class_names
+from policekg.schema.vocabulary import class_names
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -245,9 +246,13 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+#: A page's words follow the language cookie, so caches keep one copy per language.
+HTML_VARY = {"Vary": f"{VARY['Vary']}, Cookie"}
+
+
 def render_html(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     return templates.TemplateResponse(request, template, {**context, "status": status}, status_code=status,
-                                      headers=VARY)
+                                      headers=HTML_VARY)
 
 
 def render_json(data: Any, status: int = 200) -> Response:
@@ -337,14 +342,17 @@ def curie(iri: str | None) -> str:
 _CURIE_NAMESPACES = sorted(((p, ns) for p, ns in PREFIXES.items() if p != "pkr"), key=lambda kv: -len(kv[1]))
 
 
-#: How classes and statuses are named on the pages (Chinese first: the data is Chinese).
+#: How the graph data names classes (both languages: the drawn graph is also saved as a file).
 CLASS_NAMES: dict[str, str] = class_names()
-STATUS_NAMES: dict[str, str] = {s.name: f"{s.zh} {s.en}" for s in STATUSES}
+#: The analysis' numbers, which entity pages show apart from what the reports say.
+ANALYSIS_PROPERTIES: tuple[str, ...] = tuple(PREFIXES["pk"] + p for p in ("pagerank", "betweenness", "degree",
+                                                                          "community"))
 
-#: What every template may use, set on the template environment by `create_app`.
+#: What every template may use, set on the template environment by `create_app`; the words of the
+#: pages are set by `templating` (`i18n`).
 TEMPLATE_GLOBALS: dict[str, Any] = {
     "page_url": page_url, "graph_url": graph_url, "compare_url": compare_url, "report_name": report_name,
     "twin_url": twin_url, "with_params": with_params, "curie": curie, "bureau_url": bureau_url,
-    "CLASS_NAMES": CLASS_NAMES, "STATUS_NAMES": STATUS_NAMES, "LISTED_CLASSES": SEARCHED,
-    "LEGEND_CLASSES": LEGEND, "EXPORTS": EXPORTS,
+    "LISTED_CLASSES": SEARCHED, "LEGEND_CLASSES": LEGEND, "EXPORTS": EXPORTS,
+    "ANALYSIS_PROPERTIES": ANALYSIS_PROPERTIES, "ACCURACY": ACCURACY.as_percentages(),
 }

@@ -18,6 +18,8 @@ from starlette.requests import Request
 from policekg.api import (
     export,
     graph_store,
+    i18n,
+    pages_about,
     pages_bureau,
     pages_compare,
     pages_entity,
@@ -69,6 +71,8 @@ ROUTES: tuple[Route, ...] = (
     # the pages people read, each with its machine-readable twins
     Route(("GET",), "/", pages_home.home, PAGE, "Home: what the graph holds"),
     Route(("GET",), "/reports", pages_home.reports, LIST, "All reports", suffixed=True),
+    Route(("GET",), "/about", pages_about.about, PAGE, "What the data is and how accurate"),
+    Route(("GET",), "/lang", i18n.switch, (), "Read the pages in Chinese or English (a cookie), back to a page"),
     Route(("GET",), "/search", pages_search.search_page, LIST, "Search names and aliases", suffixed=True),
     Route(("GET",), "/id/{path:path}", pages_entity.resource, PAGE + RDF,
           "A resource of the graph (Linked Data: HTML, RDF or JSON)"),

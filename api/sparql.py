@@ -31,6 +31,7 @@ from policekg.api.guardrails import check_remote
 from policekg.api.negotiation import VARY, choose, media_types, names_explicitly, rank
 from policekg.api.parse_guard import check_sparql
 from policekg.api.query_exec import Job
+from policekg.api.rendering import HTML_VARY
 from policekg.api.request_params import absolute_iri, content_type
 from policekg.api.service_description import service_description
 from policekg.api.sparql_page import page_context
@@ -176,4 +177,4 @@ def _describe(request: Request) -> Response:
 
 def _page(request: Request, query: str | None) -> Response:
     """The HTML query page; with `query`, the page shows it and runs it at once."""
-    return templates.TemplateResponse(request, "sparql.html", page_context(query), headers=VARY)
+    return templates.TemplateResponse(request, "sparql.html", page_context(query), headers=HTML_VARY)

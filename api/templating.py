@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
+from policekg.api import i18n
 from policekg.schema.vocabulary import tints_css
 
 API_DIR = Path(str(files("policekg.api")))
@@ -24,6 +25,9 @@ STATIC_DIR = API_DIR / "static"
 # Starlette 1.x takes no Jinja options, so the environment is built here: autoescape on for every
 # template, whatever its file name.
 templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(API_DIR / "templates"), autoescape=True))
+# The pages' words, in the request's language; here rather than in `create_app` because a graph page
+# is also rendered without an app (saved to a file, shown in a notebook), in Chinese.
+templates.env.globals.update(i18n.template_globals())
 
 
 async def tints() -> Response:

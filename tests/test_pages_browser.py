@@ -54,10 +54,10 @@ def watched(browser: Browser, browse_server: str) -> Iterator[Watched]:
 def test_search_program_follow_to_report_and_its_turtle(watched: Watched) -> None:
     page = watched.page
     page.goto("/")
-    page.get_by_role("searchbox", name="search text").fill("一村一辅警")
-    page.get_by_role("button", name="搜索 Search").click()
+    page.get_by_role("searchbox", name="搜索内容").fill("一村一辅警")
+    page.get_by_role("button", name="搜索", exact=True).click()
     page.wait_for_url("**/search?q=*")
-    page.locator("section.group", has_text="Programs").get_by_role("link", name="一村一辅警", exact=True).click()
+    page.locator("section.group", has_text="工作机制").get_by_role("link", name="一村一辅警", exact=True).click()
     page.wait_for_url("**/id/program/*")
     assert page.locator("h1").inner_text().startswith("一村一辅警")
     turtle_href = page.get_by_role("link", name="Turtle", exact=True).get_attribute("href")
@@ -101,7 +101,7 @@ def test_sparql_editor_runs_an_example_and_shows_rows(watched: Watched) -> None:
     page.goto("/sparql")
     page.locator("#yasgui .CodeMirror").wait_for()
     assert page.locator("#sparql-form").is_hidden()  # the plain form gave way to the editor
-    page.get_by_role("button", name="Programs by number of bureaus").click()
+    page.get_by_role("button", name="项目按涉及单位数排序").click()
     table = page.locator(".yasr table.dataTable")
     table.locator("tbody tr").nth(2).wait_for()
     assert [h.strip() for h in table.locator("thead th").all_inner_texts()][-3:] == ["program", "bureaus",
@@ -169,6 +169,6 @@ def test_indicator_comparison_draws_its_chart_from_the_json_twin(watched: Watche
     for bureau in bureaus:  # the legend, drawn on the next animation frame
         chart.locator("svg text", has_text=bureau).first.wait_for()
 
-    page.get_by_role("button", name="按单位 Across bureaus").click()
+    page.get_by_role("button", name="按单位").click()
     assert chart.get_attribute("data-view") == "bureaus"
     assert page.evaluate(series) == [[y, "bar"] for y in years]

@@ -63,7 +63,7 @@ def test_program_comparison_draws_the_province_map(watched: Watched) -> None:
     assert len(regions) == 34  # our names are the geometry's: no region added for an unknown name
     assert option["visualMap"][0]["max"] == 2
     assert box.locator("svg path").count() >= 34  # every province drawn, shaded or not
-    assert "2 个省份 provinces" in page.locator("#province-map-status").inner_text()
+    assert "2 个省份" in page.locator("#province-map-status").inner_text()
 
 
 def test_indicator_comparison_draws_the_map_beside_its_chart(watched: Watched) -> None:

@@ -38,9 +38,9 @@
         canvas.dataset.drawn = String(series.points.length);
         charts.push(chart);
       });
-      if (status) status.textContent = charts.length + " 个图表 charts";
+      if (status) status.textContent = window.policekgText("{n} charts", { n: charts.length });
       window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
     }).catch(function (err) {
-      if (status) status.textContent = "图表数据无法加载 The charts' data could not be loaded: " + err.message;
+      if (status) status.textContent = window.policekgText("The charts' data could not be loaded: ") + err.message;
     });
 })();

@@ -36,8 +36,9 @@
     rows = rows.slice(0, MAX_LINES);
     return {
       note: rows.length < data.items.length ?
-        rows.length + " / " + data.items.length + " 单位 bureaus (最多年份 the most years reported)" : "",
-      xAxis: { type: "category", data: data.years.map(String), name: "年份 year" },
+        window.policekgText("{shown} / {all} bureaus (the most years reported)",
+          { shown: rows.length, all: data.items.length }) : "",
+      xAxis: { type: "category", data: data.years.map(String), name: window.policekgText("year") },
       series: rows.map(function (row) {
         return { name: row.bureau, type: "line", connectNulls: true, symbolSize: 8,
                  data: data.years.map(function (y) { return value(row, y); }) };
@@ -86,6 +87,6 @@
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }).catch(function (err) {
-    if (status) status.textContent = "图表数据无法加载 The chart's data could not be loaded: " + err.message;
+    if (status) status.textContent = window.policekgText("The chart's data could not be loaded: ") + err.message;
   });
 })();

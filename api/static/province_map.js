@@ -7,6 +7,7 @@
   var box = document.getElementById("province-map");
   if (!box || !window.echarts) return;
   var status = document.getElementById("province-map-status");
+  var T = window.policekgText;
 
   function getJson(url) {
     return fetch(new URL(url, window.location.href).href, { headers: { Accept: "application/json" } })
@@ -19,7 +20,8 @@
   function tooltip(params) {
     var d = params.data;
     if (!d) return params.name + ": 0";
-    return params.name + ": " + d.value + " 单位 bureaus, " + d.reports + " 报告 reports\n" + d.names.join("、");
+    return params.name + ": " + T("{n} bureaus, {reports} reports", { n: d.value, reports: d.reports }) + "\n" +
+      d.names.join(T(", "));
   }
 
   Promise.all([getJson(box.dataset.geometry), getJson(box.dataset.source)]).then(function (got) {
@@ -32,7 +34,7 @@
     chart.setOption({
       animation: false,
       tooltip: { trigger: "item", renderMode: "richText", formatter: tooltip },
-      visualMap: { min: 0, max: most, text: ["单位 bureaus", ""], calculable: true, left: 8, bottom: 8,
+      visualMap: { min: 0, max: most, text: [T("bureaus"), ""], calculable: true, left: 8, bottom: 8,
                    inRange: { color: ["#eef4fb", "#08519c"] } },
       series: [{ name: got[1].label || "", type: "map", map: "china-provinces", roam: true,
                  emphasis: { label: { show: true } }, data: counts }]
@@ -40,11 +42,11 @@
     box.dataset.provinces = String(counts.length);
     var unplaced = got[1].unplaced.length;
     if (status) {
-      status.textContent = counts.length + " 个省份 provinces" +
-        (unplaced ? "；" + unplaced + " 个单位省份不明 bureaus without a known province" : "") + ".";
+      status.textContent = T("{n} provinces", { n: counts.length }) +
+        (unplaced ? T("; {n} bureaus without a known province", { n: unplaced }) : "");
     }
     window.addEventListener("resize", function () { chart.resize(); });
   }).catch(function (err) {
-    if (status) status.textContent = "地图无法加载 The map could not be loaded: " + err.message;
+    if (status) status.textContent = T("The map could not be loaded: ") + err.message;
   });
 })();

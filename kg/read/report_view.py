@@ -106,7 +106,8 @@ _FIGURES_IN = """
 SELECT ?obs ?indicator ?indicator_label ?value ?unit ?period ?approximate ?measure ?measure_label
        ?evidence ?sentence ?start ?about ?about_label WHERE {
   GRAPH %(r)s { ?obs a pk:Observation ; pk:indicator ?indicator ; pk:value ?value .
-    OPTIONAL { ?indicator rdfs:label ?indicator_label } OPTIONAL { ?obs pk:unit ?unit }
+    OPTIONAL { ?indicator rdfs:label ?indicator_label FILTER(LANG(?indicator_label) = "zh") }
+    OPTIONAL { ?obs pk:unit ?unit }
     OPTIONAL { ?obs pk:period ?period } OPTIONAL { ?obs pk:approximate ?approximate }
     OPTIONAL { ?measure pk:hasObservation ?obs OPTIONAL { ?measure rdfs:label ?measure_label } }
     OPTIONAL { ?obs pk:evidence ?ev . ?ev pk:text ?evidence ; pk:start ?start

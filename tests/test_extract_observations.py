@@ -145,12 +145,14 @@ def test_aspects_have_one_unit_with_or_without_the_classifier(extractor: Extract
 
 def test_labelled_figures_and_their_breakdown_in_parentheses(extractor: Extractor) -> None:
     """A data list (label:figure;…) is indicated by its labels; a figure in parentheses after another one
-    breaks that one down and carries its indicator (信访:12件(办结11件 → 信访办结)."""
+    breaks that one down and carries its indicator (信访:12件(办结11件 → 信访办结). A label that is only a
+    fragment (信访 alone: two letters) names no figure of its own, but still carries its breakdown."""
     extraction = extractor("【执法数据】办理行政案件:320起;办理刑事案件:85起(同比上升4.5%);"
                            "信访:12件(办结11件、转办1件)。", issuer="某某县公安局", year=2022)
     assert [(str(o.value), o.indicator) for o in extraction.observations] == [
         ("320", "administrative_cases"), ("85", "办理刑事案件"), ("4.5", "办理刑事案件"),
-        ("12", "信访"), ("11", "信访办结"), ("1", "信访转办")]
+        ("11", "信访办结"), ("1", "信访转办")]
+    assert [o.change for o in extraction.observations] == [None, None, "up", None, None]
 
 
 @pytest.mark.parametrize("text", [

@@ -23,7 +23,7 @@ from operator import itemgetter
 from typing import Any
 
 from policekg.extract.doc_state import doc_text, sentences_of, state
-from policekg.extract.figures.indicator_norm import is_fragment, lexicon, read_indicator
+from policekg.extract.figures.indicator_norm import is_fragment, read_indicator
 from policekg.extract.figures.indicators import IndicatorRules
 from policekg.extract.model import Mention, Observation
 from policekg.extract.patterns import compile_alternation, load_patterns
@@ -40,7 +40,6 @@ _MAX_CLAUSE = 40
 _MAX_RIGHT = 20
 _SHORT_INDICATOR = 2
 _HAS_DIGIT = re.compile(r"\d")
-_LETTERS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 #: What a figure can be about: the units and programs its sentence names (pk:about).
 _ABOUT_KINDS = ("PoliceUnit", "GovernmentBody", "Program", "Platform")
 
@@ -112,11 +111,11 @@ class Observations:
                 pre = approx_before.search(text, max(0, start - 4), start)
                 start = pre.start() if pre else start
             if self._is_count(text, match, start, quoted):
-                new = self._observations(text, match, start, previous_end, context, parent)
+                new, raw = self._observations(text, match, start, previous_end, context, parent)
                 found.extend(new)
                 previous_end = match.end()
-                if new and text.startswith("(", previous_end):
-                    parent = (previous_end, new[-1].indicator_text)
+                if raw and text.startswith("(", previous_end):
+                    parent = (previous_end, raw)
         state(doc).observations = found
         return doc
 
@@ -141,16 +140,18 @@ class Observations:
         return not quoted.strictly_inside(start)
 
     def _observations(self, text: str, match: re.Match[str], figure_start: int, previous_end: int,
-                      context: _Context, parent: tuple[int, str] | None) -> list[Observation]:
+                      context: _Context, parent: tuple[int, str] | None) -> tuple[list[Observation], str]:
+        """The figure's observations (one per listed item) and the phrase of the last, which a breakdown
+        in parentheses after it (信访:12件(办结11件) reads on from even when the figure itself is left out."""
         num, _, mult, _, unit, _ = match.groups()
         value = parse_number(num, mult or "")
         if value is None:
-            return []
+            return [], ""
         number_start = match.start()
         sent_lo, sent_hi = context.sentences.bounds(number_start)
         phrases, start, end = self._phrases(text, match, figure_start, max(sent_lo, previous_end), sent_hi, parent)
         if not phrases:
-            return []  # nothing around the figure says what it counts
+            return [], ""  # nothing around the figure says what it counts
         mention = Mention(start, end, text[start:end], context.sentences.at(number_start))
         measure, about = context.measure_at(number_start), context.entities_in(start, end)
         period = self._period(text, sent_lo, number_start, context.year_of(measure))
@@ -166,7 +167,7 @@ class Observations:
                 found.append(Observation(value, unit, indicator_text=raw, period=period, mention=mention,
                                          measure=measure, about=context.about(about, obs.pop("about_names")),
                                          **obs))
-        return found
+        return found, phrases[-1][0]
 
     def _phrases(self, text: str, match: re.Match[str], figure_start: int, lo: int, sent_hi: int,
                  parent: tuple[int, str] | None) -> tuple[list[tuple[str, str]], int, int]:
@@ -240,12 +241,12 @@ def _read(figure: _Figure, before: str, phrase: str, unit: str) -> dict[str, Any
 
     The quantity comes from `read_indicator` (canonical when the lexicon knows it). A quantity it does
     not know is named by the extractor's own phrase (组织学习, 信访办结: its labels and breakdowns) unless
-    that is a fragment (下降, 和, 县), and then by the reading's label (for a change, its base); when
-    neither names anything the figure says nothing comparable and is left out.
+    that is a fragment (下降, 和, 占比, 信访 alone), and then by the reading's label (for a change, its
+    base); when neither names anything the figure says nothing comparable and is left out.
     """
     r = read_indicator(before, unit, figure=figure.text, after=figure.after, sentence=figure.sentence,
                        planned=figure.planned)
-    label = r.label if r.indicator or r.change or not _names_something(phrase) else phrase
+    label = r.label if r.indicator or r.change or is_fragment(phrase) else phrase
     if label is None:
         return None
     period_words = tuple(w for w in r.period if not _HAS_DIGIT.search(w))
@@ -254,15 +255,6 @@ def _read(figure: _Figure, before: str, phrase: str, unit: str) -> dict[str, Any
             "target": r.target, "change": r.change.direction if r.change else None,
             "change_basis": r.change.basis if r.change else "", "scope": r.place,
             "qualifiers": r.qualifiers + period_words, "area": r.area, "about_names": r.about}
-
-
-def _names_something(phrase: str) -> bool:
-    """Whether the extractor's phrase can head a column: not a fragment, where a two-letter name (信访,
-    警情: the labels of a data list) is one, but a verb, change or bound word alone (下降, 办结) is not."""
-    if not is_fragment(phrase):
-        return True
-    lex = lexicon()
-    return len(_LETTERS.findall(phrase)) == 2 and phrase not in lex.fragments and not lex.change.search(phrase)
 
 
 class _Stretches:

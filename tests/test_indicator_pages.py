@@ -134,3 +134,12 @@ def test_the_index_lists_indicators_by_how_many_bureaus_report_them(server: str)
     assert bureaus == sorted(bureaus, reverse=True)
     first = items[0]
     assert first["canonical"] and first["bureaus"] == 2 and first["iri"] in (DISPUTES, THROUGH)
+
+
+def test_the_entity_and_report_pages_show_canonical_indicators(server: str) -> None:
+    for path in ("/id/indicator/disputes_resolved", "/id/indicator/disputes_resolved/警调衔接"):
+        assert "化解矛盾纠纷" in get(server, path).text
+    report = get(server, "/report/甲县公安局/2022").text
+    assert "化解矛盾纠纷" in report and "/indicator/下降" not in report
+    assert "≥1200" in report and "↓12" in report  # 1200余起; 同比下降12%
+    assert "≥5000起 <span class=\"muted\">目标 target</span>" in report  # 力争…5000起以上

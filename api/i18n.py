@@ -139,6 +139,8 @@ CATALOGUE: dict[str, str] = {
     "Run": "运行", "Download as": "下载格式", "(show here)": "(在此显示)", "Examples": "示例", "Prefixes": "前缀",
     # graph pages
     "Neighbourhood of radius {n} of": "{n} 步邻域:", "radius {n}": "{n} 步", "overview": "概览",
+    "target": "目标", "canonical indicator": "规范指标", "Broader:": "上位指标:", "Narrower, folded in:": "下位指标(已并入):",
+    "The results": "结果数据", "Changes": "变化", "Targets": "目标",
     "programs bureaus share": "共有项目", "with those one bureau names": "含仅一个单位提及的",
     "Classes": "类别", "Edges": "关系", "stated relations": "文中所述关系", "named in one measure": "同一举措",
     "Colour": "着色", "by class": "按类别", "by community": "按社区", "Show": "显示", "Draw": "画图",

@@ -46,7 +46,7 @@ from policekg.kg.read.paging import Page
 from policekg.kg.rdf.formats import RDF_FORMATS
 from policekg.kg.rdf.iris import PREFIXES
 from policekg.kg.read.search import SEARCHED
-from policekg.schema.vocabulary import class_names
+from policekg.schema.vocabulary import VALUE_SETS, class_names
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -355,4 +355,5 @@ TEMPLATE_GLOBALS: dict[str, Any] = {
     "twin_url": twin_url, "with_params": with_params, "curie": curie, "bureau_url": bureau_url,
     "LISTED_CLASSES": SEARCHED, "LEGEND_CLASSES": LEGEND, "EXPORTS": EXPORTS,
     "ANALYSIS_PROPERTIES": ANALYSIS_PROPERTIES, "ACCURACY": ACCURACY.as_percentages(),
+    "SIGNS": {v.name: v.sign for key in ("Bound", "ChangeDirection") for v in VALUE_SETS[key]},
 }

@@ -65,7 +65,7 @@ WHERE {
     ?r pk:year ?year ; dcterms:publisher ?b .
     ?b rdfs:label ?bureau .
     ?o pk:indicator ?i ; pk:value ?value .
-    ?i rdfs:label ?indicator .
+    ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
     OPTIONAL { ?o pk:unit ?unit }
   }
 }
@@ -109,7 +109,7 @@ WHERE {
     ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
     { ?m pk:implements ?p ; pk:hasObservation ?o } UNION { ?o pk:about ?p }
     ?p a pk:Program ; rdfs:label ?program .
-    ?o pk:indicator/rdfs:label ?indicator ; pk:value ?value .
+    ?o pk:indicator/rdfs:label ?indicator ; pk:value ?value . FILTER(LANG(?indicator) = "zh")
     OPTIONAL { ?o pk:unit ?unit }
   }
 }
@@ -123,13 +123,15 @@ GROUP BY ?law
 ORDER BY DESC(?reports) DESC(?bureaus) ?law
 LIMIT 100"""),
     Example("各局各年化解矛盾纠纷 · Disputes resolved by bureau and year", """\
-# every figure whose indicator names disputes (纠纷): resolved, mediated, success rates
-SELECT ?bureau ?year ?indicator ?value ?unit ?sentence
+# the canonical indicator and its narrower ones (through 警调衔接 …), results only (no targets, no changes)
+SELECT ?bureau ?year ?indicator ?bound ?value ?unit ?sentence
 WHERE {
   GRAPH ?r {
     ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
-    ?o pk:indicator/rdfs:label ?indicator ; pk:value ?value .
-    FILTER(CONTAINS(?indicator, "纠纷"))
+    ?o pk:indicator ?i ; pk:value ?value ; pk:target false ; pk:bound ?bound .
+    ?i skos:broader* <https://w3id.org/policekg/id/indicator/disputes_resolved> ; rdfs:label ?indicator .
+    FILTER(LANG(?indicator) = "zh")
+    FILTER NOT EXISTS { ?o pk:changeDirection ?change }
     OPTIONAL { ?o pk:unit ?unit }
     OPTIONAL { ?o pk:evidence/pk:sentence ?sentence }
   }
@@ -156,7 +158,7 @@ SELECT ?indicator (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?o) AS ?figur
        (MIN(?value) AS ?lowest) (MAX(?value) AS ?highest) (SAMPLE(?u) AS ?unit)
 WHERE {
   GRAPH ?r { ?r dcterms:publisher ?b . ?o pk:indicator/rdfs:label ?indicator ; pk:value ?value .
-             OPTIONAL { ?o pk:unit ?u } }
+             FILTER(LANG(?indicator) = "zh") OPTIONAL { ?o pk:unit ?u } }
 }
 GROUP BY ?indicator
 ORDER BY DESC(?bureaus) DESC(?figures) ?indicator

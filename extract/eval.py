@@ -169,9 +169,9 @@ def _observation_score(gold: dict[str, Any], extraction: Extraction) -> tuple[Sc
         key = _figure_key(o.value, o.unit, o.measure)
         candidates = open_gold.get(key)
         if not candidates:
-            spurious.append(f"{key} {o.indicator}")
+            spurious.append(f"{key} {o.label or o.indicator}")
             continue
-        similarity = [_indicator_similarity(o.indicator, g, rules) for g in candidates]
+        similarity = [_indicator_similarity(o.indicator_text or o.indicator, g, rules) for g in candidates]
         best = max(range(len(candidates)), key=similarity.__getitem__)
         agreed.append(similarity[best] >= _INDICATOR_DICE)
         candidates.pop(best)

@@ -99,9 +99,14 @@ class Section:
 class Observation:
     """One reported figure (2022年共办结矛盾纠纷822起).
 
-    `indicator` is the normalised phrase shared across reports; `indicator_text` is what this report
-    wrote. `period` is a year ("2022") or a date ("2022-12-20"). `measure` is the ordinal of the
-    measure whose paragraph holds the figure; `about` holds entity keys the figure counts.
+    `indicator` names what is counted, the same in every report: the canonical indicator's id
+    (`disputes_resolved`, `disputes_resolved/警调衔接`) when `canonical`, else the phrase as written,
+    never a fragment (下降, 和). `label` is its column heading; `indicator_text` is what this report wrote.
+    `period` is a year ("2022") or a date ("2022-12-20"). `measure` is the ordinal of the measure whose
+    paragraph holds the figure; `about` holds entity keys the figure counts. `bound` is exact, at_least,
+    about or at_most (`approximate` is bound != exact); `target` marks a figure in a plan; `change` is
+    up or down when the figure is a change of its indicator (`change_basis`: 同比, 较上年). `scope` (全旗),
+    `qualifiers` (累计, 全年) and `area` (涉网案件) are the words that narrow it, as written.
     """
 
     value: Decimal
@@ -113,6 +118,15 @@ class Observation:
     approximate: bool = False
     measure: str | None = None
     about: list[str] = field(default_factory=list)
+    label: str = ""
+    canonical: bool = False
+    bound: str = "exact"
+    target: bool = False
+    change: str | None = None
+    change_basis: str = ""
+    scope: tuple[str, ...] = ()
+    qualifiers: tuple[str, ...] = ()
+    area: str | None = None
 
 
 @dataclass

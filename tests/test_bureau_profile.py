@@ -45,7 +45,7 @@ def test_profile_of_a_bureau_over_two_years(store: GraphStore) -> None:
     assert {n.label for n in second.continued} == {"一村一辅警", "枫桥经验"}
     assert [n.label for n in second.dropped] == ["警保联动"]
     assert second.named == len(second.new) + len(second.continued) > 2
-    disputes = next(s for s in profile.series if s.label == "办结矛盾纠纷")
+    disputes = next(s for s in profile.series if s.label == "化解矛盾纠纷")  # disputes resolved, under its heading
     assert [(p.year, p.value) for p in disputes.points] == [(2021, Decimal(700)), (2022, Decimal(822))]
     counts = [len(s.points) for s in profile.series]
     assert counts == sorted(counts, reverse=True) and counts[0] == 2  # the series with most years first
@@ -81,7 +81,7 @@ def test_profile_page_and_its_twins(profile_server: str) -> None:
     rows = list(csv.DictReader(io.StringIO(raw.content.decode("utf-8-sig"))))
     assert {"what": "program", "year": "2022", "name": "警保联动", "status": "dropped"}.items() <= next(
         r for r in rows if r["name"] == "警保联动" and r["year"] == "2022").items()
-    disputes = {(r["year"], r["value"]) for r in rows if r["name"] == "办结矛盾纠纷"}
+    disputes = {(r["year"], r["value"]) for r in rows if r["name"] == "化解矛盾纠纷"}
     assert disputes == {("2021", "700"), ("2022", "822")}
 
 

@@ -38,7 +38,8 @@ def test_seed_values_multipliers_and_approximation(seed_extraction: Extraction) 
 
 def test_seed_indicator_strips_time_and_counting_words(seed_extraction: Extraction) -> None:
     (disputes,) = _find(seed_extraction, "822", "起")
-    assert (disputes.indicator, disputes.indicator_text) == ("办结矛盾纠纷", "2022年共办结矛盾纠纷")
+    assert (disputes.indicator, disputes.indicator_text) == ("disputes_resolved", "2022年共办结矛盾纠纷")
+    assert disputes.canonical and disputes.label == "化解矛盾纠纷"
     assert disputes.measure == "4-1" and disputes.period == "2022"
     assert seed_extraction.text[disputes.mention.start:disputes.mention.end] == disputes.mention.text
     assert "822起" in disputes.mention.sentence
@@ -72,17 +73,18 @@ def test_seed_counts_no_dates_versions_or_names(seed_extraction: Extraction) -> 
 
 def test_chinese_numerals_thousands_and_listed_rates(extractor: Extractor) -> None:
     extraction = extractor(SHORT_REPORT)
-    found = {(str(o.value), o.unit, o.approximate, o.indicator) for o in extraction.observations}
+    found = {(str(o.value), o.unit, o.bound, o.indicator) for o in extraction.observations}
     assert found == {
-        ("1203", "起", False, "办结矛盾纠纷"),
-        ("12", "次", False, "开展培训"),
-        ("30", "次", True, "组织学习"),
-        ("500", "人", True, "覆盖民警"),
-        ("100", "%", False, "参考率"),
-        ("100", "%", False, "通过率"),
-        ("20", "人", True, "执法资格考试通过人数"),
-        ("126000000", "元", False, "挽回损失"),
+        ("1203", "起", "exact", "disputes_resolved"),
+        ("12", "次", "exact", "training_sessions"),
+        ("30", "次", "at_least", "组织学习"),  # 三十余次
+        ("500", "人", "about", "覆盖民警"),  # 近500人
+        ("100", "%", "exact", "参考率"),
+        ("100", "%", "exact", "通过率"),
+        ("20", "人", "at_least", "officers_passed_enforcement_exam"),  # 不少于20人
+        ("126000000", "元", "exact", "money_recovered"),
     }
+    assert all(o.approximate == (o.bound != "exact") for o in extraction.observations)
     assert {o.measure for o in extraction.observations} == {"1-1", "1-2"}
     assert {o.period for o in extraction.observations} == {"2023"}
 
@@ -143,12 +145,14 @@ def test_aspects_have_one_unit_with_or_without_the_classifier(extractor: Extract
 
 def test_labelled_figures_and_their_breakdown_in_parentheses(extractor: Extractor) -> None:
     """A data list (label:figure;…) is indicated by its labels; a figure in parentheses after another one
-    breaks that one down and carries its indicator (信访:12件(办结11件 → 信访办结)."""
+    breaks that one down and carries its indicator (信访:12件(办结11件 → 信访办结). A label that is only a
+    fragment (信访 alone: two letters) names no figure of its own, but still carries its breakdown."""
     extraction = extractor("【执法数据】办理行政案件:320起;办理刑事案件:85起(同比上升4.5%);"
                            "信访:12件(办结11件、转办1件)。", issuer="某某县公安局", year=2022)
     assert [(str(o.value), o.indicator) for o in extraction.observations] == [
-        ("320", "办理行政案件"), ("85", "办理刑事案件"), ("4.5", "办理刑事案件同比上升"),
-        ("12", "信访"), ("11", "信访办结"), ("1", "信访转办")]
+        ("320", "administrative_cases"), ("85", "办理刑事案件"), ("4.5", "办理刑事案件"),
+        ("11", "信访办结"), ("1", "信访转办")]
+    assert [o.change for o in extraction.observations] == [None, None, "up", None, None]
 
 
 @pytest.mark.parametrize("text", [
@@ -167,3 +171,44 @@ def test_chinese_numerals(numeral: str, value: int) -> None:
     from policekg.extract.text.numbers import chinese_to_int
 
     assert chinese_to_int(numeral) == value
+
+
+#: A report written for these tests: a program in the phrase, bounds, a change and a target.
+INDICATOR_REPORT = ("某某县公安局2023年法治政府建设情况\n一、工作情况\n(一)化解纠纷。全县累计通过警调衔接成功调处矛盾纠纷"
+                    "1200余起,破获电信网络诈骗案件300起,同比下降12%,为群众挽回经济损失不到500万元,"
+                    "培训民警近800人次。\n二、2024年工作打算\n(一)深化执法。力争行政复议案件办结率达到95%以上。\n")
+
+
+def test_a_figure_gets_its_canonical_indicator_and_the_rest_of_its_phrase_goes_elsewhere(
+        extractor: Extractor) -> None:
+    """全县累计通过警调衔接成功调处矛盾纠纷1200余起: disputes resolved through 警调衔接 (narrower), at least
+    1200, the place and 累计 as scope and qualifier, and the program it is about."""
+    (disputes,) = _find(extractor(INDICATOR_REPORT), "1200", "起")
+    assert (disputes.indicator, disputes.canonical, disputes.bound) == ("disputes_resolved/警调衔接", True, "at_least")
+    assert (disputes.scope, disputes.qualifiers, disputes.about) == (("全县",), ("累计",), ["Program:警调衔接"])
+    assert disputes.approximate and not disputes.target
+
+
+def test_a_change_is_a_change_of_its_base_indicator_never_an_indicator_called_decline(
+        extractor: Extractor) -> None:
+    (decline,) = _find(extractor(INDICATOR_REPORT), "12", "%")
+    assert (decline.change, decline.change_basis, decline.canonical) == ("down", "同比", True)
+    assert decline.indicator == "fraud_cases_solved" and decline.indicator_text == "同比下降"
+
+
+def test_bounds_at_most_and_about_and_a_target_in_a_plan(extractor: Extractor) -> None:
+    extraction = extractor(INDICATOR_REPORT)
+    (money,) = _find(extraction, "5000000", "元")
+    (trained,) = _find(extraction, "800", "人次")
+    (rate,) = _find(extraction, "95", "%")
+    assert (money.indicator, money.bound, money.target) == ("money_recovered", "at_most", False)
+    assert (trained.bound, trained.approximate) == ("about", True)
+    assert (rate.bound, rate.target, rate.period) == ("at_least", True, "2024")
+    assert not any(o.target for o in extraction.observations if o.measure == "1-1")
+
+
+def test_no_figure_is_named_by_a_fragment(extractor: Extractor) -> None:
+    """A bare 同比上升 after a figure, or 和 before one, is never what a figure counts."""
+    text = "某某县公安局2023年工作\n一、执法\n(一)办案。受理治安案件和刑事案件共100起,同比上升5%,下降3起。\n"
+    labels = {o.label for o in extractor(text).observations}
+    assert labels and not labels & {"同比上升", "上升", "下降", "和", "共"}

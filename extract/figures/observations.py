@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
 from policekg.extract.doc_state import doc_text, sentences_of, state
+from policekg.extract.figures.indicator_norm import is_fragment, read_indicator
 from policekg.extract.figures.indicators import IndicatorRules
 from policekg.extract.model import Mention, Observation
 from policekg.extract.patterns import compile_alternation, load_patterns
@@ -37,6 +39,9 @@ _NUMBER = (f"(?P<num>[\\d{NUMERAL_CHARS}](?:(?<=\\d)\\d*(?:,\\d{{3}})*(?:\\.\\d+
 _MAX_CLAUSE = 40
 _MAX_RIGHT = 20
 _SHORT_INDICATOR = 2
+_HAS_DIGIT = re.compile(r"\d")
+#: What a figure can be about: the units and programs its sentence names (pk:about).
+_ABOUT_KINDS = ("PoliceUnit", "GovernmentBody", "Program", "Platform")
 
 
 def _units(p: dict[str, Any]) -> str:
@@ -106,11 +111,11 @@ class Observations:
                 pre = approx_before.search(text, max(0, start - 4), start)
                 start = pre.start() if pre else start
             if self._is_count(text, match, start, quoted):
-                new = self._observations(text, match, start, previous_end, context, parent)
+                new, raw = self._observations(text, match, start, previous_end, context, parent)
                 found.extend(new)
                 previous_end = match.end()
-                if new and text.startswith("(", previous_end):
-                    parent = (previous_end, new[-1].indicator)
+                if raw and text.startswith("(", previous_end):
+                    parent = (previous_end, raw)
         state(doc).observations = found
         return doc
 
@@ -135,23 +140,34 @@ class Observations:
         return not quoted.strictly_inside(start)
 
     def _observations(self, text: str, match: re.Match[str], figure_start: int, previous_end: int,
-                      context: _Context, parent: tuple[int, str] | None) -> list[Observation]:
-        num, a1, mult, a2, unit, a3 = match.groups()
+                      context: _Context, parent: tuple[int, str] | None) -> tuple[list[Observation], str]:
+        """The figure's observations (one per listed item) and the phrase of the last, which a breakdown
+        in parentheses after it (信访:12件(办结11件) reads on from even when the figure itself is left out."""
+        num, _, mult, _, unit, _ = match.groups()
         value = parse_number(num, mult or "")
         if value is None:
-            return []
+            return [], ""
         number_start = match.start()
         sent_lo, sent_hi = context.sentences.bounds(number_start)
         phrases, start, end = self._phrases(text, match, figure_start, max(sent_lo, previous_end), sent_hi, parent)
         if not phrases:
-            return []  # nothing around the figure says what it counts
+            return [], ""  # nothing around the figure says what it counts
         mention = Mention(start, end, text[start:end], context.sentences.at(number_start))
         measure, about = context.measure_at(number_start), context.entities_in(start, end)
         period = self._period(text, sent_lo, number_start, context.year_of(measure))
-        approximate = figure_start < number_start or bool(a1 or a2 or a3)
         unit = self._rules["unit_forms"].get(unit, unit)
-        return [Observation(value, unit, indicator, raw, period, mention, approximate, measure, about)
-                for raw, indicator in phrases]
+        after = text[match.end():min(sent_hi, match.end() + _MAX_RIGHT)]
+        figure = _Figure(text[figure_start:match.end()], after, mention.sentence, context.is_planned(measure))
+        listed = len(phrases) > 1
+        found = []
+        for raw, phrase in phrases:
+            before = raw if listed else text[max(sent_lo, previous_end):figure_start]
+            obs = _read(figure, before.lstrip("、,和及与 "), phrase, unit)
+            if obs is not None:
+                found.append(Observation(value, unit, indicator_text=raw, period=period, mention=mention,
+                                         measure=measure, about=context.about(about, obs.pop("about_names")),
+                                         **obs))
+        return found, phrases[-1][0]
 
     def _phrases(self, text: str, match: re.Match[str], figure_start: int, lo: int, sent_hi: int,
                  parent: tuple[int, str] | None) -> tuple[list[tuple[str, str]], int, int]:
@@ -210,6 +226,37 @@ class Observations:
         return str(year) if year else ""
 
 
+@dataclass(frozen=True)
+class _Figure:
+    """What `read_indicator` reads around a figure besides the words before it."""
+
+    text: str  # the figure as written, with its bound words (约2200余万元)
+    after: str
+    sentence: str
+    planned: bool
+
+
+def _read(figure: _Figure, before: str, phrase: str, unit: str) -> dict[str, Any] | None:
+    """The indicator fields of an Observation for one thing a figure counts; None when nothing names it.
+
+    The quantity comes from `read_indicator` (canonical when the lexicon knows it). A quantity it does
+    not know is named by the extractor's own phrase (组织学习, 信访办结: its labels and breakdowns) unless
+    that is a fragment (下降, 和, 占比, 信访 alone), and then by the reading's label (for a change, its
+    base); when neither names anything the figure says nothing comparable and is left out.
+    """
+    r = read_indicator(before, unit, figure=figure.text, after=figure.after, sentence=figure.sentence,
+                       planned=figure.planned)
+    label = r.label if r.indicator or r.change or is_fragment(phrase) else phrase
+    if label is None:
+        return None
+    period_words = tuple(w for w in r.period if not _HAS_DIGIT.search(w))
+    return {"indicator": r.indicator.id if r.indicator else label, "label": label,
+            "canonical": r.indicator is not None, "approximate": r.bound != "exact", "bound": r.bound,
+            "target": r.target, "change": r.change.direction if r.change else None,
+            "change_basis": r.change.basis if r.change else "", "scope": r.place,
+            "qualifiers": r.qualifiers + period_words, "area": r.area, "about_names": r.about}
+
+
 class _Stretches:
     """Sorted, non-overlapping (start, end) stretches of the text, asked whether an offset is inside one."""
 
@@ -238,6 +285,18 @@ class _Context:
         self._mentions = sorted(((m.start, m.end, e) for e in found.entities if e.kind != "Place"
                                  for m in e.mentions), key=itemgetter(0))
         self._mention_starts = [m[0] for m in self._mentions]
+        self._by_name = {name: e.key for e in found.entities if e.kind in _ABOUT_KINDS
+                         for name in sorted(e.aliases | {e.name}, key=len)}
+
+    def is_planned(self, measure: str | None) -> bool:
+        """Whether the figure is in a planned measure (a target, then)."""
+        return measure in self._planned
+
+    def about(self, keys: list[str], names: tuple[str, ...]) -> list[str]:
+        """The entity keys named in the figure's clause, then those of the program or unit names the
+        indicator reading found (警调衔接 in 通过警调衔接调处纠纷) that the extraction knows."""
+        resolved = [self._by_name[n] for n in names if n in self._by_name]
+        return keys + [k for k in dict.fromkeys(resolved) if k not in keys]
 
     def year_of(self, measure: str | None) -> int | None:
         """The year a figure is about when its sentence names none: next year's for a planned measure."""

@@ -67,6 +67,12 @@ def entity_iri(kind: str, name: str, parent: str | None = None) -> URIRef:
     return URIRef(f"{PKR}{KIND_SEGMENT[kind]}/{path}")
 
 
+def indicator_iri(indicator_id: str) -> str:
+    """A canonical indicator's IRI: `pkr:indicator/disputes_resolved`, and a narrower one derived through
+    a program one level down (`pkr:indicator/disputes_resolved/警调衔接`)."""
+    return f"{PKR}{KIND_SEGMENT['Indicator']}/" + "/".join(segment(part) for part in indicator_id.split("/"))
+
+
 def report_iri(issuer: str, year: int) -> URIRef:
     """The report's IRI, which is also the IRI of the named graph holding its triples."""
     return URIRef(f"{PKR}report/{segment(issuer)}/{year}")

@@ -18,21 +18,24 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from policekg.extract.model import Extraction, Mention
-from policekg.kg.rdf.iris import PK, entity_iri, named_graph, report_iri, report_part_iri
+from policekg.extract.figures.indicator_norm import Indicator, canonical
+from policekg.extract.model import Extraction, Mention, Observation
+from policekg.kg.rdf.iris import PK, entity_iri, indicator_iri, named_graph, report_iri, report_part_iri
 from policekg.schema.vocabulary import BY_NAME
 
 #: Every predicate and class the builder writes, made once (`P.label`, `P.Report`, …).
 _TERMS = {
     **{name: f"{PK}{name}" for name in (
         "Report", "PoliceUnit", "LegalInstrument", "Mention", "Section", "Measure", "Observation",
-        "Indicator",
+        "Indicator", "CanonicalIndicator",
         "year", "mentionedIn", "sourceURL", "sourceName", "sha256", "fullText", "mentionOf", "inReport",
         "start", "end", "text", "sentence", "hasSection", "hasMeasure", "ordinal", "status", "indicator",
-        "value", "unit", "approximate", "period", "evidence", "about", "hasObservation", "sourceSha256")},
+        "value", "unit", "approximate", "period", "evidence", "about", "hasObservation", "sourceSha256",
+        "quantityKind", "bound", "target", "changeDirection", "changeBasis", "scope", "qualifier", "area")},
     **{name: str(RDF[name]) for name in ("type", "Statement", "subject", "predicate", "object")},
     "label": str(RDFS.label),
-    "altLabel": str(SKOS.altLabel), "title": str(DCTERMS.title), "publisher": str(DCTERMS.publisher),
+    "altLabel": str(SKOS.altLabel), "broader": str(SKOS.broader),
+    "title": str(DCTERMS.title), "publisher": str(DCTERMS.publisher),
     "issued": str(DCTERMS.issued),
 }
 _DT = {name: ox.NamedNode(str(XSD[name]))
@@ -60,6 +63,15 @@ def _ozh(text: str) -> ox.Literal:
 
 def _oint(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=_DT["integer"])
+
+
+def _obool(flag: bool) -> ox.Literal:
+    return ox.Literal("true" if flag else "false", datatype=_DT["boolean"])
+
+
+#: The extraction's bound and change words → the ontology's individuals.
+_BOUNDS = {"exact": "Exact", "at_least": "AtLeast", "about": "About", "at_most": "AtMost"}
+_DIRECTIONS = {"up": "Increase", "down": "Decrease"}
 
 
 def _node(iri: URIRef) -> ox.NamedNode:
@@ -163,13 +175,22 @@ class ReportTriples:
         add, r = self.add, self.r
         for i, obs in enumerate(self.ex.observations, start=1):
             o = _node(report_part_iri(self.iri, "observation", str(i)))
-            ind = _node(entity_iri("Indicator", obs.indicator))
+            ind = self._indicator(obs)
             unit = ox.Literal(obs.unit)
             add(o, P.type, P.Observation)
             add(o, P.indicator, ind)
             add(o, P.value, ox.Literal(format(obs.value, "f"), datatype=_DT["decimal"]))  # never 1E+3
             add(o, P.unit, unit)
-            add(o, P.approximate, ox.Literal("true" if obs.approximate else "false", datatype=_DT["boolean"]))
+            add(o, P.approximate, _obool(obs.approximate))
+            add(o, P.bound, getattr(P, _BOUNDS[obs.bound]))
+            add(o, P.target, _obool(obs.target))
+            if obs.change:
+                add(o, P.changeDirection, getattr(P, _DIRECTIONS[obs.change]))
+            if obs.change_basis:
+                add(o, P.changeBasis, _ozh(obs.change_basis))
+            words = ((P.scope, obs.scope), (P.qualifier, obs.qualifiers), (P.area, (obs.area,)))
+            for prop, word in ((prop, w) for prop, ws in words for w in ws if w):
+                add(o, prop, _ozh(word))
             period_type = _DT["gYear"] if len(obs.period) == 4 else _DT["date"]
             add(o, P.period, ox.Literal(obs.period, datatype=period_type))
             add(o, P.evidence, self._mention(obs.mention))
@@ -179,11 +200,32 @@ class ReportTriples:
                     add(o, P.about, self.keys[key])
             if obs.measure and f"measure:{obs.measure}" in self.keys:
                 add(self.keys[f"measure:{obs.measure}"], P.hasObservation, o)
-            add(ind, P.type, P.Indicator)
-            add(ind, P.label, _ozh(obs.indicator))
             add(ind, P.unit, unit)
-            if obs.indicator_text != obs.indicator:
+            if obs.indicator_text != obs.label:
                 add(ind, P.altLabel, _ozh(obs.indicator_text))
+
+    def _indicator(self, obs: Observation) -> ox.NamedNode:
+        """The figure's indicator node: a canonical one with its headings, quantity kind and broader
+        indicator, or the phrase as written (a pk:Indicator only)."""
+        if not obs.canonical:
+            ind = _node(entity_iri("Indicator", obs.indicator))
+            self.add(ind, P.type, P.Indicator)
+            self.add(ind, P.label, _ozh(obs.label))
+            return ind
+        return self._canonical(canonical(obs.indicator))
+
+    def _canonical(self, found: Indicator) -> ox.NamedNode:
+        """A canonical indicator with its Chinese and English headings, its quantity kind and, described
+        the same way, the broader indicator it is a narrower kind of."""
+        ind = ox.NamedNode(indicator_iri(found.id))
+        for t in (P.Indicator, P.CanonicalIndicator):
+            self.add(ind, P.type, t)
+        self.add(ind, P.label, _ozh(found.zh))
+        self.add(ind, P.label, ox.Literal(found.en, language="en"))
+        self.add(ind, P.quantityKind, getattr(P, found.measure.capitalize()))
+        if found.broader:
+            self.add(ind, P.broader, self._canonical(canonical(found.broader)))
+        return ind
 
     def _relations(self) -> None:
         add, r = self.add, self.r

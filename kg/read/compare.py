@@ -6,10 +6,11 @@ below come from different named graphs joined on that node.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.iris import PK
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.describe import figures
 from policekg.kg.read.sparql import NotFound, names, rows, sparql_iri, status_name
@@ -30,6 +31,9 @@ _COMPARABLE = {
 }
 
 
+_CANONICAL = f"{PK}CanonicalIndicator"
+
+
 def comparable(store: GraphStore, cls: str) -> list[dict[str, Any]]:
     """Programs or indicators with how many reports, bureaus and years name them and how many figures."""
     if cls not in _COMPARABLE:
@@ -39,7 +43,8 @@ def comparable(store: GraphStore, cls: str) -> list[dict[str, Any]]:
     counts = {r["iri"]: r["figures"] for r in rows(store, _INDEX_FIGURES % {"figure": figure})}
     known = names(store, [r["iri"] for r in found])
     result = [{"iri": r["iri"], "label": known.get(r["iri"], (None, set()))[0], "reports": r["reports"],
-               "bureaus": r["bureaus"], "years": r["years"], "figures": counts.get(r["iri"], 0)}
+               "bureaus": r["bureaus"], "years": r["years"], "figures": counts.get(r["iri"], 0),
+               "canonical": _CANONICAL in known.get(r["iri"], (None, set()))[1]}
               for r in found]
     return sorted(result, key=lambda r: (-r["bureaus"], -r["reports"], -r["figures"], r["label"] or ""))
 
@@ -101,7 +106,12 @@ def program_across(store: GraphStore, iri: str) -> ProgramAcross:
 
 @dataclass
 class IndicatorAcross:
-    """One indicator: every figure, and the same figures as a bureau × year table."""
+    """One indicator: every figure, and its results as a bureau × year table.
+
+    Figures of its narrower indicators (disputes resolved through 警调衔接) are folded in and listed in
+    `narrower`; `table` holds results only: targets (`targets`) and changes (`changes`: 同比下降12% is
+    not a level) are kept apart, so no cell mixes a plan or a change with what was done.
+    """
 
     iri: str
     label: str | None
@@ -109,24 +119,50 @@ class IndicatorAcross:
     figures: list[dict[str, Any]]
     years: list[int]
     table: list[dict[str, Any]]
+    broader: dict[str, Any] | None = None
+    narrower: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
 
 _INDICATOR = """
-SELECT ?label ?unit WHERE { %(i)s a pk:Indicator . OPTIONAL { %(i)s rdfs:label ?label }
-  OPTIONAL { %(i)s pk:unit ?unit } } LIMIT 1
+SELECT ?label ?unit ?broader ?broader_label WHERE { %(i)s a pk:Indicator .
+  OPTIONAL { %(i)s rdfs:label ?label FILTER(LANG(?label) != "en") } OPTIONAL { %(i)s pk:unit ?unit }
+  OPTIONAL { %(i)s skos:broader ?broader
+    OPTIONAL { ?broader rdfs:label ?broader_label FILTER(LANG(?broader_label) = "zh") } }
+} LIMIT 1
+"""
+_NARROWER = """
+SELECT DISTINCT ?iri ?label WHERE { ?iri skos:broader %(i)s
+  OPTIONAL { ?iri rdfs:label ?label FILTER(LANG(?label) = "zh") } } ORDER BY ?label
 """
 
 
+def _kind(figure: dict[str, Any]) -> str:
+    """result, target or change: which part of the comparison a figure belongs to."""
+    return "target" if figure["target"] else "change" if figure["change"] else "result"
+
+
 def indicator_across(store: GraphStore, iri: str) -> IndicatorAcross:
-    """The indicator's figures in every report, and a pivot: one row per bureau, one column per year."""
-    head = rows(store, _INDICATOR % {"i": sparql_iri(iri)})
+    """The indicator's figures in every report (its narrower indicators' too), and a pivot of the results:
+    one row per bureau, one column per year."""
+    i = sparql_iri(iri)
+    head = rows(store, _INDICATOR % {"i": i})
     if not head:
         raise NotFound(f"no indicator <{iri}> in the store")
-    found = [f for f in figures(store, iri) if f["indicator"] == iri]
-    years = sorted({f["year"] for f in found if f["year"] is not None})
+    narrower = rows(store, _NARROWER % {"i": i})
+    found = []
+    for ind in [iri, *(n["iri"] for n in narrower)]:
+        found += [{**f, "kind": _kind(f)} for f in figures(store, ind) if f["indicator"] == ind]
+    for n in narrower:
+        n["figures"] = sum(f["indicator"] == n["iri"] for f in found)
+    results = [f for f in found if f["kind"] == "result"]
+    years = sorted({f["year"] for f in results if f["year"] is not None})
     table: dict[str, dict[str, Any]] = {}
-    for f in found:
+    for f in results:
         row = table.setdefault(f["issuer_label"] or "", {"bureau": f["issuer_label"], "values": {}})
         row["values"].setdefault(f["year"], []).append(f)
+    broader = {"iri": head[0]["broader"], "label": head[0]["broader_label"]} if head[0]["broader"] else None
+    apart = {kind: [f for f in found if f["kind"] == kind] for kind in ("target", "change")}
     return IndicatorAcross(iri, head[0]["label"], head[0]["unit"], found, years,
-                           [table[k] for k in sorted(table)])
+                           [table[k] for k in sorted(table)], broader, narrower, apart["target"], apart["change"])

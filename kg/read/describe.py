@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from policekg.kg.rdf.iris import PREFIXES
 from policekg.kg.rdf.store import GraphStore
-from policekg.kg.read.sparql import NotFound, main_class, names, py, rows, sparql_iri
+from policekg.kg.read.sparql import NotFound, main_class, names, py, rows, sparql_iri, status_name
 
 _RDF = PREFIXES["rdf"]
 _RDFS = PREFIXES["rdfs"]
@@ -143,12 +143,15 @@ SELECT DISTINCT ?obs ?report WHERE {
 }
 """
 _FIGURES = """
-SELECT ?obs ?indicator ?indicator_label ?value ?unit ?period ?approximate ?report ?title ?year
-       ?issuer ?issuer_label ?evidence ?sentence ?about ?about_label WHERE {
+SELECT ?obs ?indicator ?indicator_label ?value ?unit ?period ?approximate ?bound ?target ?change ?report
+       ?title ?year ?issuer ?issuer_label ?evidence ?sentence ?about ?about_label WHERE {
   VALUES (?obs ?report) { %s }
   GRAPH ?report {
     ?obs a pk:Observation ; pk:indicator ?indicator ; pk:value ?value ; pk:unit ?unit ; pk:period ?period ;
          pk:approximate ?approximate . ?indicator rdfs:label ?indicator_label .
+    FILTER(LANG(?indicator_label) = "zh")
+    OPTIONAL { ?obs pk:bound ?bound } OPTIONAL { ?obs pk:target ?target }
+    OPTIONAL { ?obs pk:changeDirection ?change }
     ?report rdfs:label ?title ; pk:year ?year ; dcterms:publisher ?issuer . ?issuer rdfs:label ?issuer_label .
     OPTIONAL { ?obs pk:evidence ?ev . ?ev pk:text ?evidence OPTIONAL { ?ev pk:sentence ?sentence } }
     OPTIONAL { ?obs pk:about ?about OPTIONAL { ?about rdfs:label ?about_label } } }
@@ -166,7 +169,8 @@ def figures(store: GraphStore, iri: str) -> list[dict[str, Any]]:
     found = [f"({s['obs']} {s['report']})" for s in store.ox_query(_FIGURES_OF % {"e": sparql_iri(iri)})]
     if not found:
         return []
-    return group_about(rows(store, _FIGURES % " ".join(found)))
+    return [{**f, "bound": status_name(f["bound"]), "change": status_name(f["change"])}
+            for f in group_about(rows(store, _FIGURES % " ".join(found)))]
 
 
 def group_about(found: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -99,15 +99,18 @@ def _sections(store: GraphStore, r: str) -> list[dict[str, Any]]:
 
 def figures_in(store: GraphStore, iri: str) -> list[dict[str, Any]]:
     """The figures of one report in text order, with their measure."""
-    return group_about(rows(store, _FIGURES_IN % {"r": sparql_iri(iri)}))
+    return [{**f, "bound": status_name(f["bound"]), "change": status_name(f["change"])}
+            for f in group_about(rows(store, _FIGURES_IN % {"r": sparql_iri(iri)}))]
 
 
 _FIGURES_IN = """
-SELECT ?obs ?indicator ?indicator_label ?value ?unit ?period ?approximate ?measure ?measure_label
-       ?evidence ?sentence ?start ?about ?about_label WHERE {
+SELECT ?obs ?indicator ?indicator_label ?value ?unit ?period ?approximate ?bound ?target ?change ?measure
+       ?measure_label ?evidence ?sentence ?start ?about ?about_label WHERE {
   GRAPH %(r)s { ?obs a pk:Observation ; pk:indicator ?indicator ; pk:value ?value .
-    OPTIONAL { ?indicator rdfs:label ?indicator_label } OPTIONAL { ?obs pk:unit ?unit }
+    OPTIONAL { ?indicator rdfs:label ?indicator_label FILTER(LANG(?indicator_label) = "zh") }
+    OPTIONAL { ?obs pk:unit ?unit }
     OPTIONAL { ?obs pk:period ?period } OPTIONAL { ?obs pk:approximate ?approximate }
+    OPTIONAL { ?obs pk:bound ?bound } OPTIONAL { ?obs pk:target ?target } OPTIONAL { ?obs pk:changeDirection ?change }
     OPTIONAL { ?measure pk:hasObservation ?obs OPTIONAL { ?measure rdfs:label ?measure_label } }
     OPTIONAL { ?obs pk:evidence ?ev . ?ev pk:text ?evidence ; pk:start ?start
                OPTIONAL { ?ev pk:sentence ?sentence } }

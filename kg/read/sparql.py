@@ -87,8 +87,9 @@ def main_class(types: list[str] | set[str]) -> str | None:
 _NAMES = """
 SELECT DISTINCT ?o ?label ?type WHERE {
   VALUES ?o { %s }
-  { ?o rdfs:label ?label } UNION { ?o a ?type }
-  UNION { ?o pk:indicator/rdfs:label ?ind ; pk:value ?val BIND(CONCAT(?ind, " ", STR(?val)) AS ?label) }
+  { ?o rdfs:label ?label FILTER(LANG(?label) != "en") } UNION { ?o a ?type }
+  UNION { ?o pk:indicator/rdfs:label ?ind ; pk:value ?val FILTER(LANG(?ind) != "en")
+          BIND(CONCAT(?ind, " ", STR(?val)) AS ?label) }
 }
 """
 

@@ -15,8 +15,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from policekg.api.rendering import LIST_TYPES, RDF_TYPES
 from policekg.api.routes import ROUTES, Route
-from policekg.kg.rdf.formats import RDF_FORMATS
+from policekg.kg.rdf.formats import RDF_FORMATS, RESULTS_FORMATS
 
 Schema = dict[str, Any]
 
@@ -35,15 +36,31 @@ def _param(name: str, description: str, schema: Schema = _TEXT, *, required: boo
     return param
 
 
-_FORMAT = _param("format", "The answer's format by name (overrides the Accept header): json, xml, csv, tsv, "
-                           "ttl, nt, nq, trig, jsonld, …")
+#: The name `?format=` gives each media type a route answers in.
+_FORMAT_NAMES = {**{f.media_type: f.name for f in RESULTS_FORMATS}, **{t: n for n, t in RDF_TYPES.items()},
+                 **{t: n for n, t in LIST_TYPES.items()}}
+
+
+def _format(route: Route) -> Schema:
+    """`?format=` with the names the route takes: the protocols give HTML to browsers by negotiation only."""
+    media_types = route.formats if route.page else tuple(t for t in route.formats if t != "text/html")
+    names = list(dict.fromkeys(_FORMAT_NAMES[t] for t in media_types))
+    return _param("format", "The answer's format by name (overrides the Accept header)",
+                  {"type": "string", "enum": names})
+
+
 _DATASET = [_param("default-graph-uri", "A graph whose merge is the query's default graph (repeatable)", _IRIS),
             _param("named-graph-uri", "A graph the query may name in GRAPH (repeatable)", _IRIS)]
-_GRAPH = [_param("graph", "The named graph's IRI", _IRI), _param("default", "The default graph (no value)")]
+_GRAPH = [_param("graph", "The named graph's IRI (or ?default)", _IRI),
+          _param("default", "The default graph, the merge of the named graphs (no value)")]
+#: Writes name a graph: the default graph is the merge of the named graphs, not written itself.
+_WRITE_GRAPH = [_param("graph", "The named graph's IRI", _IRI, required=True)]
 _FORM: Schema = {"type": "object", "properties": {
     "query": {**_TEXT, "description": "A SPARQL 1.1 query"},
     "update": {**_TEXT, "description": "A SPARQL 1.1 update (needs the update token)"},
-    "default-graph-uri": _IRIS, "named-graph-uri": _IRIS, "format": _TEXT}}
+    "default-graph-uri": _IRIS, "named-graph-uri": _IRIS},
+    "oneOf": [{"required": ["query"]}, {"required": ["update"]}]}
+_SPARQL_TEXT: Schema = {"type": "string", "minLength": 1}
 _TOKEN = [{"updateToken": []}]
 _RDF_BODY = {"required": True, "content": {f.media_type: {"schema": _TEXT} for f in RDF_FORMATS}}
 
@@ -51,18 +68,18 @@ _RDF_BODY = {"required": True, "content": {f.media_type: {"schema": _TEXT} for f
 _PROTOCOL: dict[tuple[str, str], Schema] = {
     ("GET", "/sparql"): {"parameters": [
         _param("query", "A SPARQL 1.1 query; without one, the service description (or the query page)"),
-        *_DATASET, _FORMAT]},
+        *_DATASET]},
     ("POST", "/sparql"): {
-        "parameters": [*_DATASET, _FORMAT],
+        "parameters": _DATASET,
         "requestBody": {"required": True, "content": {
-            "application/sparql-query": {"schema": _TEXT},
-            "application/sparql-update": {"schema": _TEXT},
+            "application/sparql-query": {"schema": _SPARQL_TEXT},
+            "application/sparql-update": {"schema": _SPARQL_TEXT},
             "application/x-www-form-urlencoded": {"schema": _FORM}}},
         "security": [{}, *_TOKEN]},  # a query needs nothing, an update the token
-    ("GET", "/rdf-graphs"): {"parameters": [*_GRAPH, _FORMAT]},
-    ("PUT", "/rdf-graphs"): {"parameters": _GRAPH, "requestBody": _RDF_BODY, "security": _TOKEN},
-    ("POST", "/rdf-graphs"): {"parameters": _GRAPH, "requestBody": _RDF_BODY, "security": _TOKEN},
-    ("DELETE", "/rdf-graphs"): {"parameters": _GRAPH, "security": _TOKEN},
+    ("GET", "/rdf-graphs"): {"parameters": _GRAPH},
+    ("PUT", "/rdf-graphs"): {"parameters": _WRITE_GRAPH, "requestBody": _RDF_BODY, "security": _TOKEN},
+    ("POST", "/rdf-graphs"): {"parameters": _WRITE_GRAPH, "requestBody": _RDF_BODY, "security": _TOKEN},
+    ("DELETE", "/rdf-graphs"): {"parameters": _WRITE_GRAPH, "security": _TOKEN},
 }
 
 #: What an error comes as: plain text on the protocols, the page (or its JSON twin) on pages.
@@ -95,8 +112,8 @@ def _operation(spec: Schema, route: Route, method: str) -> None:
     op = spec["paths"][_CONVERTER.sub(r"{\1}", route.path)][method.lower()]
     op["parameters"] = [p for p in op.get("parameters", []) if p["name"] != "suffix"]
     op.update(_PROTOCOL.get((method, route.path), {}))
-    if len(route.formats) > 1 and "format" not in {p["name"] for p in op["parameters"]}:
-        op["parameters"].append(_FORMAT)
+    if len(route.formats) > 1:  # FastAPI's own `format` parameter (/export) gets the names too
+        op["parameters"] = [p for p in op["parameters"] if p["name"] != "format"] + [_format(route)]
     op["responses"] = _responses(route, method)
 
 

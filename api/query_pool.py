@@ -4,7 +4,8 @@ On-disk stores (every `policekg serve`): a pool of worker processes (`query_work
 an idle worker; the event loop waits on the worker's pipe without blocking. When the limit passes,
 the worker is killed (SIGKILL: no CPU is spent on the query after the 503) and a fresh one is started
 in the background; the other workers keep answering. Requests wait for a free worker at most the
-same time limit.
+same time limit. A job running past a fraction of a second runs at a lower CPU priority, so short
+queries and pages are not slowed by a runaway one.
 
 In-memory stores (tests, notebooks) cannot be shared with another process, so their queries run in
 a thread: the caller still gets its 503 at the limit, but the thread runs the query to its end.

@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from policekg.api import limits, routes
+from policekg.api import limits, openapi, routes
 from policekg.api.errors import KG_ERRORS, ApiError, meaning
 from policekg.api.query_pool import runner_for
 from policekg.api.rendering import TEMPLATE_GLOBALS, error_response
@@ -49,6 +49,7 @@ def create_app(store: GraphStore, settings: Settings | None = None) -> FastAPI:
         app.add_exception_handler(known, answer_error)
     app.add_exception_handler(Exception, answer_error)
     limits.install(app)
+    openapi.install(app)
     return app
 
 

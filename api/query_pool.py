@@ -4,7 +4,8 @@ On-disk stores (every `policekg serve`): a pool of worker processes (`query_work
 an idle worker; the event loop waits on the worker's pipe without blocking. When the limit passes,
 the worker is killed (SIGKILL: no CPU is spent on the query after the 503) and a fresh one is started
 in the background; the other workers keep answering. Requests wait for a free worker at most the
-same time limit.
+same time limit. A job running past a fraction of a second runs at a lower CPU priority, so short
+queries and pages are not slowed by a runaway one.
 
 In-memory stores (tests, notebooks) cannot be shared with another process, so their queries run in
 a thread: the caller still gets its 503 at the limit, but the thread runs the query to its end.
@@ -35,6 +36,12 @@ from policekg.kg.rdf.store import GraphStore
 log = logging.getLogger(__name__)
 
 _STARTUP_SECONDS = 60
+#: A job still running after this long gives the CPU to the short ones: its worker is reniced to
+#: `_DEMOTED_NICE` (a runaway query or a heavy page must not slow every other user's small query down
+#: on a machine with fewer cores than workers). Its worker gets its priority back afterwards, or, where
+#: the process may not raise a priority again (no CAP_SYS_NICE), is replaced by a fresh one.
+_LONG_JOB_SECONDS = 0.2
+_DEMOTED_NICE = 15
 
 
 def unpack(result: Reply) -> Answer:
@@ -95,6 +102,7 @@ class Worker:
         self._replies = Connection(os.dup(self.proc.stdout.fileno()), writable=False)
         self.proc.stdin.close()
         self.proc.stdout.close()
+        self._nice = 0
 
     def wait_ready(self) -> Worker:
         """Block until the worker has opened the store (it says so first); OSError if it died."""
@@ -104,18 +112,39 @@ class Worker:
         return self
 
     async def ask(self, job: bytes, timeout: float) -> Reply:
-        """Send a pickled job and await the reply without blocking the loop; TimeoutError past `timeout`."""
+        """Send a pickled job and await the reply without blocking the loop; TimeoutError past `timeout`.
+        Past `_LONG_JOB_SECONDS` the worker runs at a lower priority (`demoted`)."""
         self._jobs.send_bytes(job)
         loop = asyncio.get_running_loop()
         ready = loop.create_future()
         fd = self._replies.fileno()
         loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+        demote = loop.call_later(_LONG_JOB_SECONDS, self._renice, _DEMOTED_NICE)
         try:
             await asyncio.wait_for(ready, timeout)
         finally:
+            demote.cancel()
             loop.remove_reader(fd)
             os.set_blocking(fd, True)  # uvloop leaves watched fds non-blocking; recv reads the whole reply
         return self._replies.recv()
+
+    @property
+    def demoted(self) -> bool:
+        return self._nice != 0
+
+    def restored(self) -> bool:
+        """Give a demoted worker its priority back; False when this process may not."""
+        return self._renice(0)
+
+    def _renice(self, nice: int) -> bool:
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.proc.pid, nice)
+        except PermissionError:
+            return False
+        except ProcessLookupError:  # it died; the pool notices on the pipe
+            return True
+        self._nice = nice
+        return True
 
     def kill(self) -> None:
         self.proc.kill()
@@ -174,7 +203,10 @@ class ProcessPool:
         if result[0] == "memory":
             self._replace(worker)  # its heap may be fragmented past use; start afresh
             raise _over_memory(self.memory_mb)
-        idle.put_nowait(worker)
+        if worker.demoted and not worker.restored():
+            self._replace(worker)  # a worker left at low priority would slow the next user's small query
+        else:
+            idle.put_nowait(worker)
         return unpack(result)
 
     def _death(self, worker: Worker) -> ApiError:

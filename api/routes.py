@@ -34,10 +34,11 @@ from policekg.api import (
 from policekg.api.rendering import LIST_TYPES, PAGE_TYPES, RDF_TYPES
 from policekg.kg.rdf.formats import RESULTS_FORMATS
 
-PAGE = tuple(PAGE_TYPES)
-LIST = tuple(LIST_TYPES)
-RDF = tuple(RDF_TYPES)
-SPARQL = tuple(dict.fromkeys(f.name for f in RESULTS_FORMATS))
+PAGE = tuple(PAGE_TYPES.values())
+LIST = tuple(LIST_TYPES.values())
+RDF = tuple(RDF_TYPES.values())
+SPARQL = tuple(dict.fromkeys(f.media_type for f in RESULTS_FORMATS))
+HTML = PAGE_TYPES["html"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Route:
     methods: tuple[str, ...]
     path: str
     endpoint: Callable
-    formats: tuple[str, ...]
+    formats: tuple[str, ...]  # the media types it answers in (the OpenAPI description's, `openapi`)
     summary: str
     page: bool = True  # errors come as a page; else as plain text
     suffixed: bool = False  # also at `{path}.{suffix}`: `/reports.csv`
@@ -56,7 +57,7 @@ class Route:
 
 ROUTES: tuple[Route, ...] = (
     # the SPARQL 1.1 protocols and the dataset download
-    Route(("GET",), "/sparql", sparql.sparql_get, SPARQL + RDF + ("html",),
+    Route(("GET",), "/sparql", sparql.sparql_get, SPARQL + RDF + (HTML,),
           "SPARQL query (GET), service description or query page", page=False),
     Route(("POST",), "/sparql", sparql.sparql_post, SPARQL + RDF,
           "SPARQL query or update (POST)", page=False),
@@ -87,7 +88,7 @@ ROUTES: tuple[Route, ...] = (
     Route(("GET",), "/map/{path:path}", pages_map.province_map_page, LIST,
           "Bureaus naming a program or reporting an indicator, by province (the map's data)"),
     # the graph pages
-    Route(("GET",), "/graph/assets/{name}", viz.asset, ("js", "css"), "vis-network's script and stylesheet",
+    Route(("GET",), "/graph/assets/{name}", viz.asset, ("text/javascript", "text/css"), "vis-network's script and stylesheet",
           listed=False),
     Route(("GET",), "/graph", viz.whole_graph, PAGE,
           "What reports share (programs linked by the bureaus naming both); the entity and "
@@ -96,7 +97,7 @@ ROUTES: tuple[Route, ...] = (
           "The neighbourhood of one entity (radius 1 or 2)"),
     Route(("GET",), "/graph/query", viz.query_graph, PAGE, "Any CONSTRUCT result drawn as a graph"),
     # written from the vocabulary table, beside the static files
-    Route(("GET",), "/static/tints.css", templating.tints, ("css",), "Class and status tints", page=False,
+    Route(("GET",), "/static/tints.css", templating.tints, ("text/css",), "Class and status tints", page=False,
           listed=False),
 )
 

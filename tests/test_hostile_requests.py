@@ -7,6 +7,7 @@ per query worker, remote SERVICE allowed (for the 502 test, against a local stub
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -275,3 +276,34 @@ def _ignore_errors(fn) -> None:
     except httpx.HTTPError:
         pass
 
+
+
+def test_a_long_query_yields_the_cpu_and_its_worker_is_restored(seed_store_path: Path, tmp_path: Path) -> None:
+    """A query past a fraction of a second runs at low priority (nice 15), so other users' small
+    queries get the cores first; its worker serves the next query at normal priority."""
+    env = {"POLICEKG_QUERY_TIMEOUT": "10", "POLICEKG_QUERY_WORKERS": "1"}
+    with serving(copy_of(seed_store_path, tmp_path), env=env) as running:
+        assert alive(running.base)  # the worker is up
+        runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        answers: list[httpx.Response] = []
+        sent = threading.Thread(target=lambda: answers.append(
+            httpx.get(f"{running.base}/sparql", params={"query": runaway}, timeout=60)))
+        sent.start()
+        seen: set[int] = set()
+        while sent.is_alive() and 15 not in seen:
+            seen |= {os.getpriority(os.PRIO_PROCESS, pid) for pid in _children(running.pid)}
+        sent.join()
+        assert 15 in seen and answers[0].status_code == 503
+        assert alive(running.base)
+        assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in _children(running.pid)} == {0}
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started, from any of its threads (workers start from a thread pool)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread that ended meanwhile
+            pass
+    return found

@@ -86,3 +86,26 @@ def test_every_write_but_the_analysis_changes_the_generation(tmp_path, seed_extr
     assert not db.remove_graph(graph.identifier) and db.generation == seen[-1]
     db.close()
     assert GraphStore(tmp_path / "store", read_only=True).generation == seen[-1]  # kept on disk
+
+
+def test_two_writes_at_once_each_change_the_generation(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server writes from several threads (two Graph Store PUTs at once): the second write's new
+    generation lands while the first is half-way through writing its own, and neither fails."""
+    import os
+
+    import policekg.kg.rdf.store as store_module
+
+    db = GraphStore(tmp_path / "store")
+    replace, tokens = os.replace, []
+
+    def interleaved(scratch, target):  # the first write is between its scratch file and its rename
+        monkeypatch.setattr(store_module.os, "replace", replace)
+        db.add_to_graph("http://example.org/b", Graph().add((PK.b, PK.p, Literal("b"))))
+        tokens.append(db.generation)
+        replace(scratch, target)
+
+    monkeypatch.setattr(store_module.os, "replace", interleaved)
+    db.add_to_graph("http://example.org/a", Graph().add((PK.a, PK.p, Literal("a"))))
+    assert tokens[0] is not None and db.generation not in (None, tokens[0])
+    assert sorted(p.name for p in (tmp_path / "store").glob("policekg.generation*")) == ["policekg.generation"]
+    db.close()

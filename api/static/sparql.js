@@ -23,6 +23,27 @@
     return name !== "class" && name !== "property";
   });
 
+  // YASR's table gets each cell's sort and search key by running the raw literal through DOMPurify,
+  // which parses it as HTML: a literal holding markup becomes elements (Chromium checks their event
+  // handler attributes against our CSP and reports them). The keys need the text only, so the table gets
+  // it HTML-escaped: DataTables decodes an entity-holding key back to text (through textContent).
+  function escapeText(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+  var TablePlugin = window.Yasgui.Yasr.plugins.table;
+  var tableColumns = TablePlugin.prototype.getColumns;
+  TablePlugin.prototype.getColumns = function () {
+    return tableColumns.call(this).map(function (column) {
+      var render = column.render;
+      column.render = function (data, type, row, meta) {
+        var key = type === "filter" || type === "sort" || !type;
+        return key && data && typeof data === "object" ? escapeText(data.value) : render(data, type, row, meta);
+      };
+      return column;
+    });
+  };
+
   // "Simple view" first: values without their @zh and ^^xsd:integer (the toggle brings them back)
   var tablePlugin = window.Yasgui.Yasr.defaults.plugins.table || {};
   tablePlugin.dynamicConfig = Object.assign({}, tablePlugin.dynamicConfig, { compact: true });

@@ -178,7 +178,8 @@ class GraphStore:
         if self.path is None:
             self._generation = token
             return
-        scratch = self.path / f"{GENERATION_FILE}.new"
+        # a scratch file of its own: two writes at once (two requests' threads) must not move each other's
+        scratch = self.path / f"{GENERATION_FILE}.{token}.new"
         scratch.write_text(token, encoding="ascii")
         os.replace(scratch, self.path / GENERATION_FILE)  # readers see the old token or the new one
 

@@ -9,6 +9,7 @@ from typing import Any
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.sparql import CLASS_ORDER, names, rows
+from policekg.schema.vocabulary import ENTITY_CLASSES
 
 
 @dataclass
@@ -51,7 +52,11 @@ def overview(store: GraphStore, top: int = 10) -> Overview:
     for r in report_rows:
         issuers.setdefault(r["issuer"], Bureau(r["issuer"], r["issuer_label"])).reports += 1
     order = {c: i for i, c in enumerate(CLASS_ORDER)}
-    classes = dict(sorted(stats["classes"].items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+    counts = dict(stats["classes"])
+    for c in ENTITY_CLASSES:  # a class listed on its own is not counted again under its parent
+        if c.own_group and c.name in counts and c.parent in counts:
+            counts[c.parent] -= counts[c.name]
+    classes = dict(sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
     return Overview(
         triples=int(stats["triples"]), reports=int(stats["reports"]), classes=classes,
         issuers=sorted(issuers.values(), key=lambda e: e.label or ""),

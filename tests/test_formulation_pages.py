@@ -47,6 +47,8 @@ def test_home_and_search_list_formulations_apart_from_programs(server: str) -> N
     for cls, found in listed.items():
         assert found["total"] == counts[cls], f"the home page counts {cls} as /search lists it"
         assert {h["class"] for h in found["items"]} == {cls}
+    central = {c["label"] for c in _json(server, "/")["central"]["Program"]}
+    assert central and not central & {"四个意识", "第一议题"}, "the home page's central programs are work programs"
     by_text = _json(server, "/search.json", q="四个意识")
     assert by_text["counts"] == {"Formulation": 1}
 
@@ -56,6 +58,8 @@ def test_an_entity_page_names_the_formulation_class_and_sparql_still_finds_a_pro
     assert _json(server, "/id/" + iri[len(PKR):] + ".json")["cls"] == "Formulation"
     page = httpx.get(server + "/id/" + iri[len(PKR):], timeout=30).text
     assert 'class="cls Formulation"' in page and 'class="cls Program"' not in page
+    compared = httpx.get(server + "/compare/" + iri[len(PKR):], timeout=30)
+    assert compared.status_code == 200 and "四个意识" in compared.text, "a formulation compares as a program"
     ask = f"PREFIX pk: <https://w3id.org/policekg/ontology#> ASK {{ <{iri}> a pk:Program }}"
     answer = httpx.get(f"{server}/sparql", params={"query": ask},
                        headers={"Accept": "application/sparql-results+json"}, timeout=30)

@@ -85,7 +85,7 @@ def list_reports(store: GraphStore) -> list[dict[str, Any]]:
 _CENTRAL = """
 SELECT ?iri ?reports ?mentions ?pagerank WHERE {
   { SELECT ?iri (COUNT(?report) AS ?reports) WHERE {
-      GRAPH ?report { ?iri a pk:%(cls)s ; pk:mentionedIn ?report } } GROUP BY ?iri }
+      GRAPH ?report { ?iri a pk:%(cls)s ; pk:mentionedIn ?report %(apart)s } } GROUP BY ?iri }
   OPTIONAL { SELECT ?iri (COUNT(?m) AS ?mentions) WHERE {
       GRAPH ?g { ?iri a pk:%(cls)s . ?m pk:mentionOf ?iri } } GROUP BY ?iri }
   OPTIONAL { ?iri pk:pagerank ?pagerank }
@@ -97,7 +97,9 @@ def central(store: GraphStore, cls: str, top: int) -> list[Central]:
     """The `top` entities of a class: by PageRank when the analysis has run, else by reports and mentions."""
     if cls not in CLASS_ORDER:
         raise QueryError(f"unknown class {cls!r}")
-    found = rows(store, _CENTRAL % {"cls": cls, "top": top})
+    apart = " ".join(f"FILTER NOT EXISTS {{ ?iri a pk:{c.name} }}"  # formulations are not central programs
+                     for c in ENTITY_CLASSES if c.own_group and c.parent == cls)
+    found = rows(store, _CENTRAL % {"cls": cls, "top": top, "apart": apart})
     known = names(store, [r["iri"] for r in found])
     return [Central(r["iri"], r["reports"], r["mentions"], r["pagerank"], known.get(r["iri"], (None, set()))[0])
             for r in found]

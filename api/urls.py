@@ -44,9 +44,9 @@ def graph_url(iri: str) -> str | None:
 
 
 def compare_url(iri: str, cls: str | None) -> str | None:
-    """The cross-report comparison of a program or an indicator."""
+    """The cross-report comparison of a program (a formulation is one) or an indicator."""
     local = local_path(iri)
-    if not local or cls not in ("Program", "Indicator"):
+    if not local or cls not in ("Program", "Formulation", "Indicator"):
         return None
     return f"/compare/{local}"
 

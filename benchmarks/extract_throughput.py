@@ -224,7 +224,8 @@ def record(section: str) -> None:
     if old is None:
         text = text.rstrip("\n") + "\n\n" + section
     else:
-        text = text[:old.start()] + _with_previous(section, old.group()) + text[old.end():]
+        new = _with_previous(section, old.group()).rstrip("\n") + "\n\n"  # a blank line before the next section
+        text = text[:old.start()] + new + text[old.end():]
     RESULTS.write_text(text, encoding="utf-8")
 
 

@@ -22,7 +22,8 @@ class EntityClass:
     colour: str  # node colour in graphs
     shape: str  # vis-network node shape
     tint: str  # background of badges and highlighted mentions
-    parent: str | None = None  # shown under this class in groupings (a law with the legal instruments)
+    parent: str | None = None  # its pk: superclass (rdfs:subClassOf), scored and drawn as the parent
+    own_group: bool = False  # pages list it as its own class, apart from its parent (提法 beside 工作机制)
     extracted: bool = True  # the extractor finds it as a name (Indicator and LegalInstrument are not)
     searchable: bool = True  # /search lists it
     local: bool = False  # an instance may belong to a bureau (its IRI carries the bureau)
@@ -33,7 +34,7 @@ ENTITY_CLASSES: tuple[EntityClass, ...] = (
     EntityClass("GovernmentBody", "body", "org", "其他机关", "Government bodies", "#7b4fb0", "diamond", "#e2d9f3"),
     EntityClass("Program", "program", "program", "工作机制", "Programs", "#e0661b", "triangle", "#ffe5b4"),
     EntityClass("Formulation", "program", "program", "提法", "Formulations", "#b5451b", "triangle", "#ffe5b4",
-                parent="Program"),
+                parent="Program", own_group=True),
     EntityClass("Law", "law", "legal", "法律", "Laws", "#2e8b57", "square", "#d1f0e0", parent="LegalInstrument"),
     EntityClass("Regulation", "law", "legal", "法规", "Regulations", "#2e8b57", "square", "#d1f0e0",
                 parent="LegalInstrument"),
@@ -56,8 +57,10 @@ EXTRACTED_KINDS: tuple[str, ...] = tuple(c.name for c in ENTITY_CLASSES if c.ext
 PROGRAM_KINDS: tuple[str, ...] = tuple(c.name for c in ENTITY_CLASSES if "Program" in (c.name, c.parent))
 #: The legal subclasses, which share an IRI segment and are grouped as LegalInstrument.
 LEGAL_KINDS: tuple[str, ...] = tuple(c.name for c in ENTITY_CLASSES if c.parent == "LegalInstrument")
-#: Classes as pages group them: a subclass appears under its parent.
-GROUPED_CLASSES: tuple[str, ...] = tuple(c.name for c in ENTITY_CLASSES if c.parent is None)
+#: Classes as pages group them: a subclass appears under its parent unless it is its own group.
+GROUPED_CLASSES: tuple[str, ...] = tuple(c.name for c in ENTITY_CLASSES if c.parent is None or c.own_group)
+#: Subclass → the class pages list it under (a law with the legal instruments); own groups are absent.
+PAGE_PARENT: dict[str, str] = {c.name: c.parent for c in ENTITY_CLASSES if c.parent and not c.own_group}
 #: IRI segment → the class a page or a filter means by it (`law` means every legal instrument).
 SEGMENT_CLASS: dict[str, str] = {c.segment: c.name for c in ENTITY_CLASSES if c.parent is None}
 

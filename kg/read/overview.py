@@ -9,6 +9,7 @@ from typing import Any
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.sparql import CLASS_ORDER, names, rows
+from policekg.schema.vocabulary import ENTITY_CLASSES
 
 
 @dataclass
@@ -51,7 +52,11 @@ def overview(store: GraphStore, top: int = 10) -> Overview:
     for r in report_rows:
         issuers.setdefault(r["issuer"], Bureau(r["issuer"], r["issuer_label"])).reports += 1
     order = {c: i for i, c in enumerate(CLASS_ORDER)}
-    classes = dict(sorted(stats["classes"].items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+    counts = dict(stats["classes"])
+    for c in ENTITY_CLASSES:  # a class listed on its own is not counted again under its parent
+        if c.own_group and c.name in counts and c.parent in counts:
+            counts[c.parent] -= counts[c.name]
+    classes = dict(sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
     return Overview(
         triples=int(stats["triples"]), reports=int(stats["reports"]), classes=classes,
         issuers=sorted(issuers.values(), key=lambda e: e.label or ""),
@@ -80,7 +85,7 @@ def list_reports(store: GraphStore) -> list[dict[str, Any]]:
 _CENTRAL = """
 SELECT ?iri ?reports ?mentions ?pagerank WHERE {
   { SELECT ?iri (COUNT(?report) AS ?reports) WHERE {
-      GRAPH ?report { ?iri a pk:%(cls)s ; pk:mentionedIn ?report } } GROUP BY ?iri }
+      GRAPH ?report { ?iri a pk:%(cls)s ; pk:mentionedIn ?report %(apart)s } } GROUP BY ?iri }
   OPTIONAL { SELECT ?iri (COUNT(?m) AS ?mentions) WHERE {
       GRAPH ?g { ?iri a pk:%(cls)s . ?m pk:mentionOf ?iri } } GROUP BY ?iri }
   OPTIONAL { ?iri pk:pagerank ?pagerank }
@@ -92,7 +97,9 @@ def central(store: GraphStore, cls: str, top: int) -> list[Central]:
     """The `top` entities of a class: by PageRank when the analysis has run, else by reports and mentions."""
     if cls not in CLASS_ORDER:
         raise QueryError(f"unknown class {cls!r}")
-    found = rows(store, _CENTRAL % {"cls": cls, "top": top})
+    apart = " ".join(f"FILTER NOT EXISTS {{ ?iri a pk:{c.name} }}"  # formulations are not central programs
+                     for c in ENTITY_CLASSES if c.own_group and c.parent == cls)
+    found = rows(store, _CENTRAL % {"cls": cls, "top": top, "apart": apart})
     known = names(store, [r["iri"] for r in found])
     return [Central(r["iri"], r["reports"], r["mentions"], r["pagerank"], known.get(r["iri"], (None, set()))[0])
             for r in found]

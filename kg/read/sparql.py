@@ -16,12 +16,10 @@ import pyoxigraph as ox
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.iris import PK, PREFIXES
 from policekg.kg.rdf.store import GraphStore
-from policekg.schema.vocabulary import ENTITY_CLASSES, GROUPED_CLASSES, REPORT_PARTS
+from policekg.schema.vocabulary import BY_NAME, GROUPED_CLASSES, PAGE_PARENT, REPORT_PARTS
 
 #: Classes in the order pages list them; an entity with several types is shown under the first.
 CLASS_ORDER: tuple[str, ...] = GROUPED_CLASSES + tuple(p.name for p in REPORT_PARTS)
-#: Subclasses shown under their parent class in groupings (a law is listed with the legal instruments).
-_PARENT_CLASS: dict[str, str] = {c.name: c.parent for c in ENTITY_CLASSES if c.parent}
 
 _XSD = PREFIXES["xsd"]
 _NUMERIC = {_XSD + "integer": int, _XSD + "int": int, _XSD + "long": int, _XSD + "decimal": Decimal}
@@ -79,7 +77,8 @@ def status_name(iri: str | None) -> str | None:
 
 def main_class(types: list[str] | set[str]) -> str | None:
     """The one class an entity is listed under, from all its `rdf:type`s (pk: names or full IRIs)."""
-    names = {_PARENT_CLASS.get(class_name(t), class_name(t)) for t in types}
+    names = {PAGE_PARENT.get(class_name(t), class_name(t)) for t in types}
+    names -= {BY_NAME[n].parent for n in names if n in BY_NAME}  # a formulation is not listed as a program
     return next((c for c in CLASS_ORDER if c in names), None)
 
 

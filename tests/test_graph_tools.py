@@ -55,9 +55,9 @@ def test_overview_shows_programs_reports_share_sized_by_reach(browser, server, s
     sizes = visit.page.evaluate("Object.fromEntries(policekgGraph.nodes.map(n => [n.id, n.size]))")
     widest = max(view.graph.nodes(data="reach"), key=lambda n: (n[1], n[0]))[0]
     assert widest == FENGQIAO and sizes[widest] == max(sizes.values())
-    assert f"{view.folded} programs only one bureau names" in visit.page.locator("main").inner_text()
+    assert f"已折叠 {view.folded} 个仅一个单位提及的项目" in visit.page.locator("main").inner_text()  # Chinese first
     text = visit.click_node(FENGQIAO)
-    assert "枫桥经验" in text and "Bureaus naming it\n4" in text
+    assert "枫桥经验" in text and "提及单位\n4" in text
     visit.check_clean(tmp_path, "overview")
     whole = Visit(browser, server, "/graph?all=1")
     assert whole.counts() == (len(everything.graph), everything.graph.number_of_edges())

@@ -149,6 +149,23 @@ CATALOGUE: dict[str, str] = {
     "{nodes} nodes · {edges} edges": "{nodes} 个节点 · {edges} 条关系",
     "laid out on the server (physics off)": "位置由服务器计算(物理模拟关闭)",
     "Click a node or an edge: its class, names and the sentences behind it.": "点击节点或连线查看类别、名称与依据句。",
+    "Programs reports share": "共有项目", "Entity graph": "实体关系图", "Named in the same measure": "共现图",
+    "{name} · Neighbourhood": "{name} · 关系图", "CONSTRUCT as a graph": "查询结果图", "CONSTRUCT query": "CONSTRUCT 查询",
+    "named together by {n} bureaus": "{n} 个单位同时提及", "same measure ×{n}": "同一举措 ×{n}",
+    "Community {n} · {name}": "社区 {n} · {name}", "other": "其他",
+    "Programs sized by how many bureaus name them, linked by how many bureaus name both; communities are "
+    "computed on this view.": "节点为项目,大小为提及它的单位数;两个项目之间的连线数为同时提及二者的单位数;社区按此图计算。",
+    "{n} programs only one bureau names are folded away:": "已折叠 {n} 个仅一个单位提及的项目:", "show them": "显示全部",
+    "graph tools": "图谱工具", "Find a node": "查找节点", "Find": "查找", "Expand": "展开", "Hide": "隐藏", "Fit": "适应",
+    "add the neighbours of the selected node": "加入所选节点的邻居", "hide the selected node": "隐藏所选节点",
+    "zoom in": "放大", "zoom out": "缩小",
+    # the graph's click panel and tools (graph.js, through JS_MESSAGES)
+    "Aliases": "别名", "Bureaus naming it": "提及单位", "Degree": "度数", "Betweenness": "中介中心性",
+    "Community": "社区", "Neighbourhood": "邻域图", "Relations and evidence": "关系与依据",
+    "Bureaus naming both": "同时提及二者的单位", "No evidence sentence": "无依据句", "nothing found: {q}": "没有找到:{q}",
+    "{n} found": "{n} 个匹配", "this node has no neighbourhood page": "无法展开:该节点没有邻域页",
+    "fetching…": "展开中…", "{n} nodes added": "加入 {n} 个节点", "could not expand: ": "展开失败:",
+    "hidden: {name}": "已隐藏:{name}",
     # errors
     "Error {status}": "错误 {status}",
     # messages the static scripts show (JS_MESSAGES)
@@ -163,7 +180,11 @@ CATALOGUE: dict[str, str] = {
 JS_MESSAGES = ("{n} charts", "The charts' data could not be loaded: ", "{n} provinces",
                "; {n} bureaus without a known province", "The map could not be loaded: ",
                "{n} bureaus, {reports} reports", "bureaus", ", ", "year",
-               "{shown} / {all} bureaus (the most years reported)", "The chart's data could not be loaded: ")
+               "{shown} / {all} bureaus (the most years reported)", "The chart's data could not be loaded: ",
+               "Name", "Class", "Aliases", "Reports", "Bureaus naming it", "Degree", "Betweenness", "Community",
+               "Entity page", "Neighbourhood", "Relations and evidence", "Bureaus naming both", "Evidence",
+               "No evidence sentence", "nothing found: {q}", "{n} found", "this node has no neighbourhood page",
+               "fetching…", "{n} nodes added", "could not expand: ", "hidden: {name}")
 
 
 def language(request: Request | None) -> str:

@@ -46,7 +46,7 @@ from policekg.kg.read.paging import Page
 from policekg.kg.rdf.formats import RDF_FORMATS
 from policekg.kg.rdf.iris import PREFIXES
 from policekg.kg.read.search import SEARCHED
-from policekg.schema.vocabulary import VALUE_SETS, class_names
+from policekg.schema.vocabulary import VALUE_SETS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -342,8 +342,6 @@ def curie(iri: str | None) -> str:
 _CURIE_NAMESPACES = sorted(((p, ns) for p, ns in PREFIXES.items() if p != "pkr"), key=lambda kv: -len(kv[1]))
 
 
-#: How the graph data names classes (both languages: the drawn graph is also saved as a file).
-CLASS_NAMES: dict[str, str] = class_names()
 #: The analysis' numbers, which entity pages show apart from what the reports say.
 ANALYSIS_PROPERTIES: tuple[str, ...] = tuple(PREFIXES["pk"] + p for p in ("pagerank", "betweenness", "degree",
                                                                           "community"))

@@ -28,9 +28,10 @@ from policekg.api import drawing
 from policekg.api.deps import get_query_runner, get_settings, get_store
 from policekg.api.errors import BadRequest, NotFound, TooLarge
 from policekg.api.guardrails import check_remote
+from policekg.api.i18n import DEFAULT_LANGUAGE, language, quoted, translate, vocabulary_name
 from policekg.api.parse_guard import check_sparql
 from policekg.api.query_exec import Job
-from policekg.api.rendering import CLASS_NAMES, PAGE_TYPES, Document, compute, curie, respond, wanted
+from policekg.api.rendering import PAGE_TYPES, Document, compute, curie, respond, wanted
 from policekg.api.templating import STATIC_DIR, templates
 from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path, report_name
 from policekg.kg.config import Settings
@@ -50,10 +51,11 @@ VIS_DIR = Path(str(files("pyvis"))) / "lib" / "vis-9.1.2"
 ASSETS = {"vis-network.min.js": "text/javascript", "vis-network.css": "text/css"}
 #: The class filter: IRI kind segment → the class it keeps (the classes a graph legend lists).
 KINDS = {BY_NAME[cls].segment: cls for cls in drawing.LEGEND}
+#: Each view's title: a message id of the catalogue (api/i18n.py), shown in the request's language.
 VIEW_TITLES = {
-    "shared": "共有项目 Programs reports share",
-    "entity": "实体关系图 Entity graph",
-    "cooccurrence": "共现图 Named in the same measure",
+    "shared": "Programs reports share",
+    "entity": "Entity graph",
+    "cooccurrence": "Named in the same measure",
 }
 EXAMPLE_QUERY = """PREFIX pk: <https://w3id.org/policekg/ontology#>
 CONSTRUCT { ?unit pk:implements ?program . ?program rdfs:label ?name }
@@ -94,7 +96,7 @@ async def whole_graph(
     # stored analysis is read here, in the server, which may store a fresh one
     metrics = own if own is not None else await compute(request, lambda: current_metrics(store))
     context = {
-        "title": VIEW_TITLES[view],
+        "title": translate(language(request), VIEW_TITLES[view]),
         "folded": folded,
         "everything": everything,
         "kinds": KINDS,
@@ -119,8 +121,10 @@ async def neighbourhood(
     g = await compute(request, _neighbourhood, store, iri, radius)
     metrics = await compute(request, lambda: current_metrics(store))  # here: it may store a fresh analysis
     name = g.nodes[iri]["node"].label
-    context = {"title": f"{name} · 关系图 Neighbourhood", "entity": {"label": name, "href": page_url(iri)},
-               "radius": radius}
+    lang = language(request)
+    context = {"title": translate(lang, "{name} · Neighbourhood", name=name),
+               "heading": translate(lang, "{name} · Neighbourhood", name=quoted(name)),
+               "entity": {"label": name, "href": page_url(iri)}, "radius": radius}
     return await _respond(request, g, metrics, colour, settings, context)
 
 
@@ -131,7 +135,7 @@ async def query_graph(
     store: GraphStore = Depends(get_store),
     settings: Settings = Depends(get_settings),
 ) -> Response:
-    context = {"title": "查询结果图 CONSTRUCT as a graph", "query": query or EXAMPLE_QUERY}
+    context = {"title": translate(language(request), "CONSTRUCT as a graph"), "query": query or EXAMPLE_QUERY}
     if not query.strip():
         return await respond(request, "html", Document("graph_query.html", {**context, "data": None}, None))
     result = await _construct(request, query, settings)
@@ -188,8 +192,10 @@ async def _respond(request: Request, g: nx.MultiDiGraph, metrics: dict[str, Metr
             "draws: filter it by class or report",
         )
     fmt = wanted(request, None, PAGE_TYPES)
-    data = await compute(request, payload, g, metrics, colour == "community", settings.graph_layout_threshold)
-    legend = _legend(g, metrics) if colour == "community" else _class_legend()
+    lang = language(request)
+    data = await compute(request, payload, g, metrics, colour == "community", settings.graph_layout_threshold,
+                         lang)
+    legend = _legend(g, metrics, lang) if colour == "community" else _class_legend(lang)
     page = {**context, "data": data, "colour": colour, "legend": legend,
             "at_size": len(g) > settings.graph_layout_threshold}
     return await respond(request, fmt, Document(template, page, data))
@@ -197,15 +203,19 @@ async def _respond(request: Request, g: nx.MultiDiGraph, metrics: dict[str, Metr
 
 def standalone_html(g: nx.Graph, metrics: dict[str, Metrics], title: str, *, by_community: bool = False,
                     layout_threshold: int = 300) -> str:
-    """A graph page as one self-contained HTML document (notebooks, files): scripts and styles inline."""
-    data = payload(g, metrics, by_community, layout_threshold)
-    legend = _legend(g, metrics) if by_community else _class_legend()
+    """A graph page as one self-contained HTML document (notebooks, files): scripts and styles inline.
+
+    With no request to choose a language, it speaks the default one, as a page without a cookie does."""
+    lang = DEFAULT_LANGUAGE
+    data = payload(g, metrics, by_community, layout_threshold, lang)
+    legend = _legend(g, metrics, lang) if by_community else _class_legend(lang)
     return templates.get_template("graph_standalone.html").render(
         title=title, data=data, legend=legend, at_size=len(g) > layout_threshold, request=None,
         styles={"site": _inline(STATIC_DIR / "style.css", "</style"), "tints": Markup(tints_css()),
                 "vis": _inline(VIS_DIR / "vis-network.css", "</style"),
                 "graph": _inline(STATIC_DIR / "graph.css", "</style")},
         scripts={"vis": _inline(VIS_DIR / "vis-network.min.js", "</script"),
+                 "ui_text": _inline(STATIC_DIR / "ui_text.js", "</script"),
                  "graph": _inline(STATIC_DIR / "graph.js", "</script")})
 
 
@@ -220,20 +230,21 @@ def _inline(path: Path, closing: str) -> Markup:
 
 # -- what the page script gets ---------------------------------------------------------------------
 
-def payload(g: nx.MultiDiGraph, metrics: dict[str, Metrics], by_community: bool, threshold: int) -> dict:
-    """vis nodes/edges/options (from pyvis) plus, per node and edge, what a click shows."""
+def payload(g: nx.MultiDiGraph, metrics: dict[str, Metrics], by_community: bool, threshold: int,
+            lang: str = DEFAULT_LANGUAGE) -> dict:
+    """vis nodes/edges/options (from pyvis) plus, per node and edge, what a click shows (in `lang`)."""
     net = drawing.network(g, metrics, by_community=by_community, layout_threshold=threshold)
     nodes = {iri: data["node"] for iri, data in g.nodes(data=True)}
     edges: dict[str, dict] = {}
     touching: dict[str, list[dict]] = {iri: [] for iri in nodes}
     for eid, s, o, data in drawing.edges(g):
-        edge = {"predicate": _relation(data), "source": _link(nodes[s]), "target": _link(nodes[o]),
+        edge = {"predicate": _relation(data, lang), "source": _link(nodes[s]), "target": _link(nodes[o]),
                 "evidence": [_evidence(ev) for ev in data.get("evidence", [])],
                 "bureaus": [{"label": label, "href": page_url(b)} for b, label in data.get("bureaus", [])]}
         edges[eid] = edge
         touching[s].append({"edge": eid, "other": edge["target"], "forward": True})
         touching[o].append({"edge": eid, "other": edge["source"], "forward": not g.is_directed()})
-    info = {iri: _node_info(node, metrics.get(iri), touching[iri], g.nodes[iri].get("reach"))
+    info = {iri: _node_info(node, metrics.get(iri), touching[iri], g.nodes[iri].get("reach"), lang)
             for iri, node in nodes.items()}
     return {
         "nodes": net.nodes,
@@ -244,13 +255,13 @@ def payload(g: nx.MultiDiGraph, metrics: dict[str, Metrics], by_community: bool,
     }
 
 
-def _relation(data: dict) -> str:
+def _relation(data: dict, lang: str) -> str:
     """What an edge says: a stated relation, a count of shared measures, or of bureaus naming both."""
     if "predicate" in data:
         return curie(data["predicate"])
     if "bureaus" in data:
-        return f"{data['weight']} 个单位同时提及 named together by {data['weight']} bureaus"
-    return f"同一举措 same measure ×{data['weight']}"
+        return str(translate(lang, "named together by {n} bureaus", n=data["weight"]))
+    return str(translate(lang, "same measure ×{n}", n=data["weight"]))
 
 
 def _link(node: Node) -> dict:
@@ -264,10 +275,10 @@ def _evidence(ev: dict) -> dict:
     }
 
 
-def _node_info(node: Node, m: Metrics | None, touching: list[dict], reach: int | None) -> dict:
+def _node_info(node: Node, m: Metrics | None, touching: list[dict], reach: int | None, lang: str) -> dict:
     return {
         "reach": reach,
-        "label": node.label, "cls": node.cls, "class_name": CLASS_NAMES.get(node.cls, node.cls),
+        "label": node.label, "cls": node.cls, "class_name": vocabulary_name(lang, "class", node.cls),
         "iri": node.iri, "href": page_url(node.iri), "graph": graph_url(node.iri), "aliases": node.aliases,
         "reports": [{"label": report_name(r) or r, "href": page_url(r)} for r in node.reports],
         "metrics": None if m is None else {"degree": m.degree, "pagerank": round(m.pagerank, 4),
@@ -277,20 +288,20 @@ def _node_info(node: Node, m: Metrics | None, touching: list[dict], reach: int |
     }
 
 
-def _class_legend() -> list[dict]:
+def _class_legend(lang: str) -> list[dict]:
     return [
-        {"name": CLASS_NAMES.get(cls, cls), "colour": drawing.STYLE[cls][0], "shape": drawing.STYLE[cls][1]}
+        {"name": vocabulary_name(lang, "class", cls), "colour": drawing.STYLE[cls][0], "shape": drawing.STYLE[cls][1]}
         for cls in drawing.LEGEND
     ]
 
 
-def _legend(g: nx.Graph, metrics: dict[str, Metrics]) -> list[dict]:
+def _legend(g: nx.Graph, metrics: dict[str, Metrics], lang: str) -> list[dict]:
     """One entry per coloured community in view, named by its most central member."""
     best: dict[int, tuple[float, str]] = {}
     for iri, data in g.nodes(data=True):
         m = metrics.get(iri)
         if m and m.community < len(drawing.COMMUNITY_COLOURS):
             best[m.community] = max(best.get(m.community, (-1.0, "")), (m.pagerank, data["node"].label))
-    entries = [{"name": f"社区 {c} · {label}", "colour": drawing.COMMUNITY_COLOURS[c], "shape": "dot"}
-               for c, (_, label) in sorted(best.items())]
-    return entries + [{"name": "其他 other", "colour": drawing.OTHER_COMMUNITY, "shape": "dot"}]
+    entries = [{"name": translate(lang, "Community {n} · {name}", n=c, name=quoted(label)),
+                "colour": drawing.COMMUNITY_COLOURS[c], "shape": "dot"} for c, (_, label) in sorted(best.items())]
+    return entries + [{"name": translate(lang, "other"), "colour": drawing.OTHER_COMMUNITY, "shape": "dot"}]

@@ -145,12 +145,6 @@ VALUE_SETS: dict[str, tuple[Value, ...]] = {
 }
 
 
-def class_names() -> dict[str, str]:
-    """Class → the name a page shows (Chinese first: the data is Chinese)."""
-    rows = [(c.name, c.zh, c.en) for c in ENTITY_CLASSES] + [(p.name, p.zh, p.en) for p in REPORT_PARTS]
-    return {name: f"{zh} {en}" for name, zh, en in rows}
-
-
 def tints_css() -> str:
     """The CSS that tints badges and highlighted mentions, one rule per class and status."""
     rules = [f".{c.name} {{ --c: {c.tint}; }}" for c in ENTITY_CLASSES]

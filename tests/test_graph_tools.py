@@ -7,6 +7,7 @@ drawn or downloaded, after the page says it is ready or the action says it is do
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import quote
@@ -14,6 +15,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from policekg.api.i18n import COOKIE
 from policekg.api.urls import graph_url
 from policekg.kg.network.views import cooccurrence_graph, neighbourhood_graph, shared_graph
 from policekg.kg.rdf.iris import entity_iri, report_iri
@@ -55,9 +57,16 @@ def test_overview_shows_programs_reports_share_sized_by_reach(browser, server, s
     sizes = visit.page.evaluate("Object.fromEntries(policekgGraph.nodes.map(n => [n.id, n.size]))")
     widest = max(view.graph.nodes(data="reach"), key=lambda n: (n[1], n[0]))[0]
     assert widest == FENGQIAO and sizes[widest] == max(sizes.values())
+    assert f"已折叠 {view.folded} 个仅一个单位提及的项目" in visit.page.locator("main").inner_text()  # Chinese first
+    text = visit.click_node(FENGQIAO)
+    assert "枫桥经验" in text and "提及单位\n4" in text
+    visit.page.context.add_cookies([{"name": COOKIE, "value": "en", "url": server}])  # the switch's cookie
+    visit.page.reload()
+    visit.page.wait_for_selector("body[data-graph-ready='true']", state="attached", timeout=60_000)
     assert f"{view.folded} programs only one bureau names" in visit.page.locator("main").inner_text()
     text = visit.click_node(FENGQIAO)
-    assert "枫桥经验" in text and "Bureaus naming it\n4" in text
+    terms = visit.page.locator("#graph-info dt, #graph-info h3").all_inner_texts()
+    assert "Bureaus naming it\n4" in text and not [t for t in terms if re.search(r"[\u4e00-\u9fff]", t)], terms
     visit.check_clean(tmp_path, "overview")
     whole = Visit(browser, server, "/graph?all=1")
     assert whole.counts() == (len(everything.graph), everything.graph.number_of_edges())

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -41,10 +40,6 @@ SAMPLES: dict[str, tuple[str, ...]] = {
     "/graph/query": ("/graph/query",),
     "/sparql": ("/sparql",),
 }
-#: Pages whose titles and legend are still written in both languages by `api/viz.py` (Python outside
-#: the templates); strict, so the mark must go when they are translated.
-BILINGUAL_VIZ = pytest.mark.xfail(strict=True, reason="api/viz.py writes graph titles and legend in both languages")
-KNOWN_BILINGUAL = {"/graph", "/graph/entity/program/一村一辅警", "/graph/query"}
 
 _WORD = re.compile(r"[A-Za-z]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -94,13 +89,7 @@ def test_every_page_route_has_a_sample() -> None:
     assert served - set(SAMPLES) == set(), "add a sample page for each new route that answers in HTML"
 
 
-def _walked() -> Iterator:
-    for path in (p for samples in SAMPLES.values() for p in samples):
-        marks = [BILINGUAL_VIZ] if path in KNOWN_BILINGUAL else []
-        yield pytest.param(path, marks=marks, id=path)
-
-
-@pytest.mark.parametrize("path", list(_walked()))
+@pytest.mark.parametrize("path", [p for samples in SAMPLES.values() for p in samples])
 def test_page_speaks_one_language(browse_server: str, path: str) -> None:
     for lang in i18n.LANGUAGES:
         response = fetch(browse_server, path, lang)

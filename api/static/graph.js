@@ -3,7 +3,8 @@
  * Report text is untrusted: every name and sentence is put on screen with textContent, links only
  * ever point at our own pages (paths starting with "/"), and nothing is ever assigned to innerHTML.
  * The data arrives as JSON in <script type="application/json" id="graph-data"> (data, never run), and
- * a node's neighbourhood as the JSON twin of its neighbourhood page; there is no inline script.
+ * a node's neighbourhood as the JSON twin of its neighbourhood page; there is no inline script. Its words
+ * come in the page's language from policekgText (ui_text.js).
  */
 (function () {
   "use strict";
@@ -62,7 +63,7 @@
   function links(items) {
     const span = el("span");
     items.forEach(function (item, i) {
-      if (i) span.appendChild(document.createTextNode("、"));
+      if (i) span.appendChild(document.createTextNode(policekgText(", ")));
       span.appendChild(link(item));
     });
     return span;
@@ -87,27 +88,27 @@
     panel.appendChild(el("h2", info.label));
     panel.appendChild(el("span", info.class_name, "cls " + info.cls));
     const dl = el("dl", null, "meta");
-    row(dl, "名称 Name", info.label);
-    row(dl, "类别 Class", info.cls);
-    row(dl, "别名 Aliases", info.aliases.join("、"));
-    row(dl, "报告 Reports", info.reports.length ? links(info.reports) : null);
-    row(dl, "提及单位 Bureaus naming it", info.reach);
+    row(dl, policekgText("Name"), info.label);
+    row(dl, policekgText("Class"), info.cls);
+    row(dl, policekgText("Aliases"), info.aliases.join(policekgText(", ")));
+    row(dl, policekgText("Reports"), info.reports.length ? links(info.reports) : null);
+    row(dl, policekgText("Bureaus naming it"), info.reach);
     if (info.metrics) {
-      row(dl, "度 Degree", info.metrics.degree);
+      row(dl, policekgText("Degree"), info.metrics.degree);
       row(dl, "PageRank", info.metrics.pagerank);
-      row(dl, "中介 Betweenness", info.metrics.betweenness);
-      row(dl, "社区 Community", info.metrics.community);
+      row(dl, policekgText("Betweenness"), info.metrics.betweenness);
+      row(dl, policekgText("Community"), info.metrics.community);
     }
     info.properties.forEach(function (p) { row(dl, p.predicate, p.value); });
     panel.appendChild(dl);
     const nav = el("p");
-    if (info.href) nav.appendChild(link({ label: "实体页面 Entity page", href: info.href }));
+    if (info.href) nav.appendChild(link({ label: policekgText("Entity page"), href: info.href }));
     if (info.graph) {
       nav.appendChild(document.createTextNode(" · "));
-      nav.appendChild(link({ label: "邻域图 Neighbourhood", href: info.graph }));
+      nav.appendChild(link({ label: policekgText("Neighbourhood"), href: info.graph }));
     }
     panel.appendChild(nav);
-    if (info.edges.length) panel.appendChild(el("h3", "关系与依据 Relations and evidence"));
+    if (info.edges.length) panel.appendChild(el("h3", policekgText("Relations and evidence")));
     info.edges.forEach(function (t) {
       const edge = data.info.edges[t.edge];
       const head = el("p", null, "graph-relation");
@@ -130,11 +131,12 @@
     panel.appendChild(head);
     const bureaus = edge.bureaus || [];
     if (bureaus.length) {
-      panel.appendChild(el("h3", "同时提及二者的单位 Bureaus naming both"));
+      panel.appendChild(el("h3", policekgText("Bureaus naming both")));
       panel.appendChild(links(bureaus));
       return;
     }
-    panel.appendChild(el("h3", edge.evidence.length ? "依据 Evidence" : "无依据句 No evidence sentence"));
+    const heading = edge.evidence.length ? "Evidence" : "No evidence sentence";
+    panel.appendChild(el("h3", policekgText(heading)));
     panel.appendChild(evidenceList(edge.evidence));
   }
 
@@ -231,11 +233,11 @@
   function search(query) {
     const found = find(query);
     network.selectNodes(found, false);
-    if (!found.length) { say("没有找到 nothing found: " + query); select(null); return; }
+    if (!found.length) { say(policekgText("nothing found: {q}", { q: query })); select(null); return; }
     network.focus(found[0], { scale: Math.max(network.getScale(), 1.2), animation: false });
     showNode(found[0]);
     select(found[0]);
-    say(found.length + " 个匹配 found");
+    say(policekgText("{n} found", { n: found.length }));
   }
 
   function around(centre, count) {
@@ -261,10 +263,10 @@
 
   function expand(id) {
     const info = data.info.nodes[id];
-    if (!info || !info.graph) { say("无法展开 this node has no neighbourhood page"); return; }
+    if (!info || !info.graph) { say(policekgText("this node has no neighbourhood page")); return; }
     const url = new URL(info.graph, window.location.href);
     url.searchParams.set("format", "json");
-    say("展开中 fetching…");
+    say(policekgText("fetching…"));
     fetch(url, { headers: { Accept: "application/json" } })
       .then(function (r) {
         if (!r.ok) throw new Error(r.status + " " + r.statusText);
@@ -272,10 +274,10 @@
       })
       .then(function (more) {
         const added = merge(more, id);
-        say("加入 " + added + " 个节点 added " + added + " nodes");
+        say(policekgText("{n} nodes added", { n: added }));
         document.body.dataset.graphExpanded = String(added);
       })
-      .catch(function (err) { say("展开失败 could not expand: " + err.message); });
+      .catch(function (err) { say(policekgText("could not expand: ") + err.message); });
   }
 
   function hide(id) {
@@ -283,7 +285,7 @@
     nodes.remove(id);
     select(null);
     names();
-    say("已隐藏 hidden: " + (data.info.nodes[id] ? data.info.nodes[id].label : id));
+    say(policekgText("hidden: {name}", { name: data.info.nodes[id] ? data.info.nodes[id].label : id }));
   }
 
   function download(href, name) {

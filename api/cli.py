@@ -40,8 +40,21 @@ def serve(
         stored = ingest_file(db, Extractor(), SAMPLE_REPORT)
         out.print(f"empty store: ingested the sample report → <{stored.graph}>", highlight=False)
     where = config.store_url or config.store_path
-    out.print(f"serving {where} on http://{config.host}:{config.port}/", highlight=False)
-    serving.run(create_app(db, config), config)
+    url = f"http://{_reachable(config.host)}:{config.port}/"
+    out.print(f"serving {where} on {url}", highlight=False)
+    announce = getattr(db, "announce", None)  # a store on disk says who holds it (a server store: no lock)
+    if announce is not None:
+        announce(url)
+    try:
+        serving.run(create_app(db, config), config)
+    finally:
+        if announce is not None:
+            db.withdraw()
+
+
+def _reachable(host: str) -> str:
+    """The host to name in a URL for a server listening on `host` (all interfaces: this machine)."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
 
 app = make_app()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,10 +68,12 @@ _KINDS: dict[str, type] = {"stored": Stored, "skipped": Skipped, "failed": Faile
 def outcome_json(outcome: Outcome, path: str) -> dict[str, Any]:
     """`outcome` as JSON, its file named `path` (the name the sender gave, not where the service kept it)."""
     kind = next(k for k, cls in _KINDS.items() if isinstance(outcome, cls))
-    fields = asdict(outcome)
+    fields = dict(vars(outcome))  # not `asdict`: it rebuilds a Counter from its items, counting pairs
     fields["path"] = path
     if fields.get("graph") is not None:
         fields["graph"] = str(fields["graph"])
+    if "classes" in fields:
+        fields["classes"] = dict(fields["classes"])
     return {"outcome": kind, **fields}
 
 

@@ -31,7 +31,7 @@ def _report(tmp_path: Path) -> Path:
 
 
 def test_ingest_and_remove_through_the_service(served: tuple[Path, str], tmp_path: Path) -> None:
-    store, base = served
+    _, base = served
     report = _report(tmp_path)
     before = httpx.get(f"{base}/reports.json").json()
     done = run_policekg("ingest", str(report), "--server", base, "--token", TOKEN)

@@ -4,7 +4,10 @@ POST /reports takes report files (multipart, each part named `file`; a `<name>.j
 is its sidecar) and the overrides `issuer`, `year`, `force` as form fields; DELETE /report/{issuer}/{year}
 removes one report. Both need the update token. The files go through the same batch as `policekg ingest`:
 extraction in worker processes (the server's own process keeps answering), the writes in a thread of
-this process, one batch at a time. The answer to a POST streams one JSON line per file as it is decided
+this process, one batch at a time. The analysis is not refreshed per request: after a write, one
+background thread brings it up to date, computing it in a worker process over a read-only view of the
+store and writing the results here (writes that come meanwhile are covered by the next round); until
+then pages show the previous figures. The answer to a POST streams one JSON line per file as it is decided
 (`kg.ingest.outcomes.outcome_json`), then a last line with the run's time and the store's counts, so the
 sender shows the same progress and summary as a local ingest. Pages and the query workers read the
 store as it now is: nothing to restart.
@@ -14,11 +17,14 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
+import os
 import queue
 import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +39,8 @@ from policekg.api.errors import BadRequest, NotFound
 from policekg.kg.ingest.files import SIDECAR_SUFFIX, check_overrides
 from policekg.kg.ingest.loaders import LoadError
 from policekg.kg.ingest.outcomes import Outcome, outcome_json
+from policekg.kg.lifeline import die_with_parent
+from policekg.kg.network import analysis
 from policekg.kg.rdf.iris import report_iri
 from policekg.kg.rdf.store import GraphStore
 
@@ -44,6 +52,7 @@ _WRITER = threading.Lock()
 #: Most parts one request may carry (files and sidecars); more are sent in several requests.
 MAX_PARTS = 1000
 _FIELDS = ("issuer", "year", "force")
+_DEFERRED = "the analysis is refreshed by the service in the background"
 _NDJSON = "application/x-ndjson"
 
 
@@ -125,9 +134,10 @@ def _run(store: GraphStore, folder: Path, names: dict[Path, str], overrides: dic
         try:
             with _WRITER:
                 result = ingest_batch(store, list(names), overrides=overrides, force=force,
-                                      progress=_Relay(lines, names), pool_min=1)
+                                      progress=_Relay(lines, names), pool_min=1, analysis=False)
                 counts = store.stats()
-            lines.put({"seconds": result.seconds, "classes": counts["classes"]})
+            _REFRESHER.kick(store)
+            lines.put({"seconds": result.seconds, "classes": counts["classes"], "note": _DEFERRED})
         except Exception as err:  # the sender must hear why its batch stopped
             log.exception("ingest of %d files sent to the service", len(names))
             lines.put({"error": f"the service failed while ingesting ({type(err).__name__}: {err})"})
@@ -154,11 +164,55 @@ async def delete_report(request: Request, path: str) -> JSONResponse:
 
 
 def _remove(store: GraphStore, iri: str) -> bool:
-    from policekg.kg.network.analysis import refresh_analysis
-
     with _WRITER:
         if not store.has_report(iri):
             return False
         store.remove_graph(iri)
-        refresh_analysis(store)
-        return True
+    _REFRESHER.kick(store)
+    return True
+
+
+class _Refresher:
+    """One thread bringing the analysis up to date after writes, never two rounds at once."""
+
+    def __init__(self) -> None:
+        self.wanted = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.store: GraphStore | None = None
+        self.guard = threading.Lock()
+
+    def kick(self, store: GraphStore) -> None:
+        """Ask for a round (after the one running, if any)."""
+        with self.guard:
+            self.store = store
+            self.wanted.set()
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._loop, name="policekg-analysis", daemon=True)
+                self.thread.start()
+
+    def _loop(self) -> None:
+        while self.wanted.wait(timeout=60):
+            self.wanted.clear()
+            try:
+                _refresh(self.store)
+            except Exception:  # the next write asks again; the pages show the previous figures meanwhile
+                log.exception("refreshing the analysis after a write")
+
+
+def _refresh(store: GraphStore) -> None:
+    """Compute the analysis of the store as it is now and store it, unless it is current."""
+    if analysis.is_current(store):
+        return
+    digest, reports = analysis.input_digest(store)
+    if store.path is None:  # a store in memory has no view another process could open
+        metrics = analysis.analyse(analysis.entity_graph(store))
+    else:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
+            metrics = pool.submit(analysis.metrics_of_view, str(store.path)).result()
+    with _WRITER:
+        analysis.store_results(store, metrics, digest, reports)
+    log.info("analysis refreshed for %d reports", len(reports))
+
+
+_REFRESHER = _Refresher()

@@ -5,11 +5,14 @@ store a service holds."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 from conftest import copy_of, run_policekg, serving, small_report
+
+from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PKR
 
 TOKEN = "s3cret-token"
 ISSUER = "测试市公安局"
@@ -40,6 +43,8 @@ def test_ingest_and_remove_through_the_service(served: tuple[Path, str], tmp_pat
     page = httpx.get(f"{base}/report/{ISSUER}/2023")
     assert page.status_code == 200 and ISSUER in page.text
     assert httpx.get(f"{base}/reports.json").json()["total"] == before["total"] + 1
+    assert "analysis is refreshed by the service in the background" in done.stderr
+    _wait_for_analysis_of(base, f"{PKR}report/{ISSUER}/2023")
     again = run_policekg("ingest", str(report), "--server", base, "--token", TOKEN)
     assert f"skipped\t{report}\tunchanged since it was stored" in again.stdout
     removed = run_policekg("remove", f"{ISSUER}/2023", "--server", base, "--token", TOKEN)
@@ -47,6 +52,18 @@ def test_ingest_and_remove_through_the_service(served: tuple[Path, str], tmp_pat
     assert httpx.get(f"{base}/report/{ISSUER}/2023").status_code == 404
     gone = run_policekg("remove", f"{ISSUER}/2023", "--server", base, "--token", TOKEN, check=False)
     assert gone.returncode == 1 and "no report graph" in gone.stderr
+
+
+def _wait_for_analysis_of(base: str, report: str) -> None:
+    """Wait (at most two minutes) until the service's background analysis covers `report`."""
+    ask = f"ASK {{ GRAPH <{ANALYSIS_GRAPH}> {{ <{ANALYSIS_GRAPH}> prov:wasDerivedFrom <{report}> }} }}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if httpx.get(f"{base}/sparql", params={"query": ask},
+                     headers={"Accept": "application/sparql-results+json"}).json()["boolean"]:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the analysis never came to cover <{report}>")
 
 
 def test_writes_need_the_token(served: tuple[Path, str], tmp_path: Path) -> None:

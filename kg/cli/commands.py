@@ -72,8 +72,9 @@ def ingest(
         if server:
             from policekg.kg.cli.remote_ingest import send_files
 
-            result, classes = send_files(server, token or settings(None).update_token, collected.files, given,
+            result, summary = send_files(server, token or settings(None).update_token, collected.files, given,
                                          force, progress)
+            classes = summary["classes"]
         else:
             result, classes = _ingest_here(store, update_url, gsp_url, collected.files, jobs, given, force,
                                            progress)
@@ -84,6 +85,8 @@ def ingest(
         progress.advance(m)
     for table in summary_tables(result, classes, collected.ignored):
         out.print(table, highlight=False)
+    if server and summary.get("note"):
+        err.print(summary["note"], highlight=False, markup=False)
     if result.failed:
         raise typer.Exit(1)
 

@@ -70,12 +70,13 @@ def _refused(server: str, response: httpx.Response) -> StoreError:
 
 
 def send_files(server: str, token: str | None, files: list[Path], overrides: dict[str, Any], force: bool,
-               progress: Progress) -> tuple[BatchResult, dict[str, int]]:
-    """Ingest `files` through the service at `server`: what happened to each, and the store's counts."""
+               progress: Progress) -> tuple[BatchResult, dict[str, Any]]:
+    """Ingest `files` through the service at `server`: what happened to each, and the service's last
+    summary (`classes`: the store's counts; `note`: what it does after the batch)."""
     headers = _headers(token)
     started = time.monotonic()
     result = BatchResult()
-    classes: dict[str, int] = {}
+    summary: dict[str, Any] = {"classes": {}}
     progress.start(len(files))
     form = {k: str(v) for k, v in overrides.items()} | ({"force": "true"} if force else {})
     url = server.rstrip("/") + "/reports"
@@ -85,15 +86,15 @@ def send_files(server: str, token: str | None, files: list[Path], overrides: dic
                 with client.stream("POST", url, files=_parts(group), data=form, headers=headers) as response:
                     if response.status_code != httpx.codes.OK:
                         raise _refused(server, response)
-                    classes = _read_lines(response.iter_lines(), result, progress) or classes
+                    summary = _read_lines(response.iter_lines(), result, progress)
     except httpx.HTTPError as err:
         raise StoreError(f"cannot reach the service at {server}: {err}") from err
     result.seconds = time.monotonic() - started
-    return result, classes
+    return result, summary
 
 
-def _read_lines(lines: Iterator[str], result: BatchResult, progress: Progress) -> dict[str, int]:
-    """Follow one answer: each outcome into `result` and `progress`; the store's counts at its end."""
+def _read_lines(lines: Iterator[str], result: BatchResult, progress: Progress) -> dict[str, Any]:
+    """Follow one answer: each outcome into `result` and `progress`; the summary at its end."""
     for line in lines:
         if not line.strip():
             continue
@@ -105,7 +106,7 @@ def _read_lines(lines: Iterator[str], result: BatchResult, progress: Progress) -
             result.add(outcome)
             progress.advance(outcome)
         elif "classes" in data:
-            return data["classes"]
+            return data
     raise StoreError("the service's answer ended before its summary (did the service stop?)")
 
 

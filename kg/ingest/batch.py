@@ -93,13 +93,14 @@ class _Task:
 
 def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = None,
                  overrides: dict[str, Any] | None = None, force: bool = False,
-                 progress: Progress | None = None, pool_min: int = _POOL_MIN_FILES) -> BatchResult:
+                 progress: Progress | None = None, pool_min: int = _POOL_MIN_FILES,
+                 analysis: bool = True) -> BatchResult:
     """Ingest `paths` into `store`: skip what is stored unchanged (unless `force`), extract the rest on
     `jobs` processes (default: one per core), write each report's graph as it arrives.
 
     `overrides` (issuer, year, …) apply to every file; a file's sidecar wins over them. From `pool_min`
     files on, extraction runs in worker processes (a server passes 1: its own process must stay free
-    to answer requests).
+    to answer requests). `analysis=False` leaves the analysis refresh to the caller (a service defers it).
     """
     started = time.monotonic()
     progress = progress or _Silent()
@@ -120,10 +121,11 @@ def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = Non
             store.ox.flush()
     # Every run, even one that stored nothing: a run killed during the analysis left it missing or
     # stale, and refreshing is two small queries when it is current.
-    # Imported here: the spawned extraction workers import this module and need no networkx.
-    from policekg.kg.network.analysis import refresh_analysis
+    if analysis:
+        # Imported here: the spawned extraction workers import this module and need no networkx.
+        from policekg.kg.network.analysis import refresh_analysis
 
-    refresh_analysis(store)
+        refresh_analysis(store)
     result.seconds = time.monotonic() - started
     return result
 

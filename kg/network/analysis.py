@@ -188,7 +188,7 @@ def _recompute(store: GraphStore, digest: str | None, reports: list[URIRef]) -> 
     if store.read_only:
         log.warning("analysis is out of date but the store is read-only: computed, not stored")
     else:
-        store.replace_graph(ANALYSIS_GRAPH, results_graph(metrics, digest or "", reports))  # writable: known
+        store_results(store, metrics, digest, reports)
     return metrics
 
 
@@ -203,6 +203,26 @@ def refresh_analysis(store: GraphStore, *, force: bool = False) -> bool:
         return False
     _recompute(store, digest, reports)
     return True
+
+
+def is_current(store: GraphStore) -> bool:
+    """Whether the stored results describe the reports as they are now."""
+    digest = store.generation
+    return digest is not None and _stored_digest(store) == digest
+
+
+def metrics_of_view(path: str) -> dict[str, Metrics]:
+    """The figures computed over a read-only view of the store at `path`: what a writer runs in another
+    process, so that its own (a service answering requests) stays free; it then stores them itself."""
+    with GraphStore(path, read_only=True) as view:
+        return analyse(entity_graph(view))
+
+
+def store_results(store: GraphStore, metrics: dict[str, Metrics], digest: str | None,
+                  reports: list[URIRef]) -> None:
+    """Replace the analysis graph with `metrics`, computed from the store at generation `digest`
+    (taken before computing: a write since then leaves the results stale, as they are)."""
+    store.replace_graph(ANALYSIS_GRAPH, results_graph(metrics, digest or "", reports))
 
 
 def current_metrics(store: GraphStore) -> dict[str, Metrics]:

@@ -279,10 +279,10 @@ class GraphStore:
         return counted
 
     def _analysis_stamp(self) -> str:
-        """What changes when the analysis graph is rewritten: the digest it records and its size."""
-        found = self.ox_query(f"SELECT ?d (COUNT(*) AS ?n) WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{ ?s ?p ?o "
-                              f"OPTIONAL {{ <{ANALYSIS_GRAPH}> pk:inputDigest ?d }} }} }} GROUP BY ?d")
-        return ";".join(f"{s['d'].value if s['d'] else ''}:{s['n'].value}" for s in found)
+        """What changes when the analysis graph is rewritten: the digest and the time it records."""
+        found = self.ox_query(f"SELECT ?d ?t WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{ <{ANALYSIS_GRAPH}> "
+                              "pk:inputDigest ?d ; prov:generatedAtTime ?t } }")
+        return ";".join(f"{s['d'].value}@{s['t'].value}" for s in found)
 
     def _cached_stats(self, key: str) -> dict[str, object] | None:
         if self.path is None or key.startswith("None/"):

@@ -266,12 +266,14 @@ class GraphStore:
         beside it (STATS_FILE), keyed by the generation and the analysis's own stamp (the analysis graph
         is in the merge but does not change the generation); any later reader gets it from there.
         """
+        if self.path is None:  # in memory, or a server's store (RemoteStore shares this method)
+            return count_stats(self)
         key = f"{self.generation}/{self._analysis_stamp()}"
         cached = self._cached_stats(key)
         if cached is not None:
             return cached
-        counted = self._count()
-        if self.path is not None and self.generation is not None:
+        counted = count_stats(self)
+        if self.generation is not None:
             try:
                 _write_atomically(self.path / STATS_FILE, json.dumps({"key": key, "stats": counted}))
             except OSError as err:  # a read-only directory: count again next time
@@ -285,7 +287,7 @@ class GraphStore:
         return ";".join(f"{s['d'].value}@{s['t'].value}" for s in found)
 
     def _cached_stats(self, key: str) -> dict[str, object] | None:
-        if self.path is None or key.startswith("None/"):
+        if key.startswith("None/"):
             return None
         try:
             kept = json.loads((self.path / STATS_FILE).read_text(encoding="utf-8"))
@@ -293,14 +295,16 @@ class GraphStore:
             return None
         return kept["stats"] if isinstance(kept, dict) and kept.get("key") == key else None
 
-    def _count(self) -> dict[str, object]:
-        per_class = {
-            s["c"].value.rsplit("#", 1)[-1]: int(s["n"].value)
-            for s in self.ox_query(
-                "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c FILTER(STRSTARTS(STR(?c), STR(pk:))) }"
-                " GROUP BY ?c ORDER BY ?c")
-        }
-        return {"triples": len(self), "reports": len(self.report_graphs()), "classes": per_class}
+
+def count_stats(store: GraphStore) -> dict[str, object]:
+    """Triples, reports and entities per class, counted over the whole store (what `stats` keeps)."""
+    per_class = {
+        s["c"].value.rsplit("#", 1)[-1]: int(s["n"].value)
+        for s in store.ox_query(
+            "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c FILTER(STRSTARTS(STR(?c), STR(pk:))) }"
+            " GROUP BY ?c ORDER BY ?c")
+    }
+    return {"triples": len(store), "reports": len(store.report_graphs()), "classes": per_class}
 
 def _ntriples(triples: Triples) -> bytes:
     """Triples as N-Triples, one triple a line (a literal's line breaks are escaped)."""

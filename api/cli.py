@@ -29,6 +29,7 @@ def serve(
     from policekg.api.app import create_app
     from policekg.extract import Extractor
     from policekg.kg.ingest.report import ingest_file
+    from policekg.kg.rdf.store import GraphStore
     from policekg.kg.sample import SAMPLE_REPORT
 
     config = settings(store, update_url, gsp_url)
@@ -42,13 +43,13 @@ def serve(
     where = config.store_url or config.store_path
     url = f"http://{_reachable(config.host)}:{config.port}/"
     out.print(f"serving {where} on {url}", highlight=False)
-    announce = getattr(db, "announce", None)  # a store on disk says who holds it (a server store: no lock)
-    if announce is not None:
-        announce(url)
+    on_disk = isinstance(db, GraphStore)  # a store on disk says who holds its lock; a server's store has none
+    if on_disk:
+        db.announce(url)
     try:
         serving.run(create_app(db, config), config)
     finally:
-        if announce is not None:
+        if on_disk:
             db.withdraw()
 
 

@@ -100,16 +100,21 @@ def test_a_store_held_by_the_service_names_it(served: tuple[Path, str], tmp_path
         assert len(lines) == 1 and f"{base}/" in lines[0] and "--server" in lines[0], proc.stderr
 
 
-def test_stats_are_counted_once_per_state_of_the_store(copy_store: Path, extractor, tmp_path: Path) -> None:
+def test_stats_and_home_page_are_counted_once_per_state_of_the_store(copy_store: Path, extractor,
+                                                                    tmp_path: Path) -> None:
     from policekg.kg.ingest.report import ingest_file
     from policekg.kg.network.analysis import refresh_analysis
     from policekg.kg.rdf.store import STATS_FILE, GraphStore, count_stats
+    from policekg.kg.read.overview import overview
 
     with GraphStore(copy_store) as store:
+        home = overview(store)
+        assert overview(store) is home  # kept for the state of the store
         first = store.stats()
         assert json.loads((copy_store / STATS_FILE).read_text())["stats"] == first
         ingest_file(store, extractor, _report(tmp_path))
         second = store.stats()
         assert second["reports"] == first["reports"] + 1 and second == count_stats(store)
+        assert overview(store).reports == home.reports + 1
         refresh_analysis(store, force=True)  # the analysis graph is in the merge but keeps the generation
         assert store.stats() == count_stats(store) != second

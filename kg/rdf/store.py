@@ -268,7 +268,7 @@ class GraphStore:
         """
         if self.path is None:  # in memory, or a server's store (RemoteStore shares this method)
             return count_stats(self)
-        key = f"{self.generation}/{self._analysis_stamp()}"
+        key = self.state()
         cached = self._cached_stats(key)
         if cached is not None:
             return cached
@@ -279,6 +279,11 @@ class GraphStore:
             except OSError as err:  # a read-only directory: count again next time
                 log.warning("cannot keep the store's counts beside it: %s", err)
         return counted
+
+    def state(self) -> str:
+        """A token for everything the store holds, the analysis included: what a cache of an answer
+        computed over the whole store is keyed by ("None/…" for a store of unknown generation)."""
+        return f"{self.generation}/{self._analysis_stamp()}"
 
     def _analysis_stamp(self) -> str:
         """What changes when the analysis graph is rewritten: the digest and the time it records."""

@@ -43,8 +43,23 @@ class Overview:
     central: dict[str, list[Central]]
 
 
+#: The last overview of each store on disk, with the store's state it describes: the home page reads
+#: every report and ranks every program, so it is computed once per state (per process) and reused.
+_KEPT: dict[str, tuple[str, Overview]] = {}
+
+
 def overview(store: GraphStore, top: int = 10) -> Overview:
-    """Counts, bureaus, years and the most central programs and units."""
+    """Counts, bureaus, years and the most central programs and units (kept per state of the store)."""
+    if store.path is None:  # in memory or on a server: no state token to key on
+        return _overview(store, top)
+    where, state = f"{store.path.resolve()}#{top}", store.state()
+    kept = _KEPT.get(where)
+    if kept is None or kept[0] != state or state.startswith("None/"):
+        kept = _KEPT[where] = (state, _overview(store, top))
+    return kept[1]
+
+
+def _overview(store: GraphStore, top: int) -> Overview:
     stats = store.stats()
     report_rows = list_reports(store)
     issuers: dict[str, Bureau] = {}

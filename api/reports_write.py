@@ -93,7 +93,8 @@ async def _save(parts: list[UploadFile], folder: Path) -> dict[Path, str]:
     """Write the parts under `folder`, each report in a folder of its own with its sidecar beside it;
     the report files saved, with the name each was sent under."""
     sent = [p.filename or "" for p in parts]
-    reports = {name for name in sent if not name.endswith(SIDECAR_SUFFIX) or name[: -len(SIDECAR_SUFFIX)] not in sent}
+    reports = {name for name in sent
+               if not name.endswith(SIDECAR_SUFFIX) or name[: -len(SIDECAR_SUFFIX)] not in sent}
     slots = {name: i for i, name in enumerate(dict.fromkeys(n for n in sent if n in reports))}
     names: dict[Path, str] = {}
     for part, name in zip(parts, sent, strict=True):
@@ -207,8 +208,8 @@ def _refresh(store: GraphStore) -> None:
     if store.path is None:  # a store in memory has no view another process could open
         metrics = analysis.analyse(analysis.entity_graph(store))
     else:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent,
-                                 initargs=(os.getpid(),)) as pool:
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(1, mp_context=spawn, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             metrics = pool.submit(analysis.metrics_of_view, str(store.path)).result()
     with _WRITER:
         analysis.store_results(store, metrics, digest, reports)

@@ -83,7 +83,8 @@ def _timed_one(base: str, path: str, params: dict, rounds: int) -> list[dict]:
     with httpx.Client(timeout=120) as client:
         for _ in range(rounds):
             started = time.perf_counter()
-            statuses.append(client.get(base + path, params=params or None, headers={"Accept": accept}).status_code)
+            answer = client.get(base + path, params=params or None, headers={"Accept": accept})
+            statuses.append(answer.status_code)
             times.append(time.perf_counter() - started)
     ordered = sorted(times)
     return [{"p50": statistics.median(ordered), "p95": ordered[round(0.95 * (len(ordered) - 1))],
@@ -100,7 +101,8 @@ def stats_in_process(store_path: Path) -> str:
         counted = time.perf_counter() - started
         started = time.perf_counter()
         store.stats()
-        return f"stats in process: counting {counted:.2f} s, kept counts {time.perf_counter() - started:.3f} s"
+        kept = time.perf_counter() - started
+        return f"stats in process: counting {counted:.2f} s, kept counts {kept:.3f} s"
 
 
 def main() -> None:
@@ -115,7 +117,8 @@ def main() -> None:
     if not args.reuse:
         started = time.perf_counter()
         formats = make_corpus(corpus, args.reports)
-        print(f"corpus: {args.reports} reports {formats} in {time.perf_counter() - started:.1f} s", flush=True)
+        seconds = time.perf_counter() - started
+        print(f"corpus: {args.reports} reports {formats} in {seconds:.1f} s", flush=True)
         row = measure(corpus, store, args.jobs)
         row["mb_per_report"] = _du_mb(store) / max(1, row["stored"])
         print(f"ingest --jobs {args.jobs}: {json.dumps(row, ensure_ascii=False)}", flush=True)

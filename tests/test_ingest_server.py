@@ -31,7 +31,8 @@ def _report(tmp_path: Path) -> Path:
     path = tmp_path / "new" / "report.txt"
     path.parent.mkdir()
     path.write_text(small_report(ISSUER, "推行“三项制度”。"), encoding="utf-8")
-    (path.parent / "report.txt.json").write_text(json.dumps({"issuer": ISSUER, "year": 2023}), encoding="utf-8")
+    sidecar = {"issuer": ISSUER, "year": 2023}
+    (path.parent / "report.txt.json").write_text(json.dumps(sidecar), encoding="utf-8")
     return path
 
 
@@ -73,7 +74,8 @@ def test_writes_need_the_token(served: tuple[Path, str], tmp_path: Path) -> None
     report = _report(tmp_path)
     files = {"file": ("report.txt", report.read_bytes())}
     assert _http.post(f"{base}/reports", files=files).status_code == 403
-    assert _http.post(f"{base}/reports", files=files, headers={"Authorization": "Bearer wrong"}).status_code == 403
+    wrong = {"Authorization": "Bearer wrong"}
+    assert _http.post(f"{base}/reports", files=files, headers=wrong).status_code == 403
     assert _http.delete(f"{base}/report/{ISSUER}/2023").status_code == 403
     refused = run_policekg("ingest", str(report), "--server", base, "--token", "wrong", check=False)
     assert refused.returncode == 1 and "403" in refused.stderr

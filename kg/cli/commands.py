@@ -127,7 +127,8 @@ def remove(
     if server:
         from policekg.kg.cli.remote_ingest import remove_report
 
-        out.print(f"removed <{remove_report(server, token or settings(None).update_token, iri)}>", highlight=False)
+        removed = remove_report(server, token or settings(None).update_token, iri)
+        out.print(f"removed <{removed}>", highlight=False)
         return
     from policekg.kg.network.analysis import refresh_analysis
 

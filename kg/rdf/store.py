@@ -359,6 +359,7 @@ def _locked(path: Path) -> str:
     """One line for a store another process holds: the service and `--server` when one announced itself."""
     url = service_url(path)
     if url is None:
-        return (f"the store at {path} is in use by another process (a policekg serve or ingest); wait for it or "
-                "stop it, or send the files to a running service with --server URL")
-    return f"the store at {path} is held by the policekg service at {url}: add --server {url} to write through it"
+        return (f"the store at {path} is in use by another process (a policekg serve or ingest); wait for "
+                "it or stop it, or send the files to a running service with --server URL")
+    return (f"the store at {path} is held by the policekg service at {url}: "
+            f"add --server {url} to write through it")

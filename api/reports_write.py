@@ -43,6 +43,7 @@ from policekg.kg.lifeline import die_with_parent
 from policekg.kg.network import analysis
 from policekg.kg.rdf.iris import report_iri
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.overview import keep_overview
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +214,7 @@ def _refresh(store: GraphStore) -> None:
             metrics = pool.submit(analysis.metrics_of_view, str(store.path)).result()
     with _WRITER:
         analysis.store_results(store, metrics, digest, reports)
+    keep_overview(store)  # off the request path: the home page then reads it
     log.info("analysis refreshed for %d reports", len(reports))
 
 

@@ -107,11 +107,15 @@ def test_stats_and_home_page_are_counted_once_per_state_of_the_store(copy_store:
     from policekg.kg.ingest.report import ingest_file
     from policekg.kg.network.analysis import refresh_analysis
     from policekg.kg.rdf.store import STATS_FILE, GraphStore, count_stats
-    from policekg.kg.read.overview import overview
+    from policekg.kg.read import overview as overview_module
+    from policekg.kg.read.overview import OVERVIEW_FILE, overview
 
     with GraphStore(copy_store) as store:
         home = overview(store)
-        assert overview(store) is home  # kept for the state of the store
+        assert json.loads((copy_store / OVERVIEW_FILE).read_text())["key"].startswith(store.state())
+        with pytest.MonkeyPatch.context() as patch:  # read back from what was kept for this state
+            patch.setattr(overview_module, "_overview", lambda *_: pytest.fail("the overview was computed again"))
+            assert overview(store) == home
         first = store.stats()
         assert json.loads((copy_store / STATS_FILE).read_text())["stats"] == first
         ingest_file(store, extractor, _report(tmp_path))

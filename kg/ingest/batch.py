@@ -124,8 +124,10 @@ def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = Non
     if analysis:
         # Imported here: the spawned extraction workers import this module and need no networkx.
         from policekg.kg.network.analysis import refresh_analysis
+        from policekg.kg.read.overview import keep_overview
 
         refresh_analysis(store)
+        keep_overview(store)  # the home page's reads of the whole store, done here once, not per visit
     result.seconds = time.monotonic() - started
     return result
 

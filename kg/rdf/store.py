@@ -184,7 +184,7 @@ class GraphStore:
         if self.path is None:
             self._generation = token
             return
-        _write_atomically(self.path / GENERATION_FILE, token)  # readers see the old token or the new one
+        write_atomically(self.path / GENERATION_FILE, token)  # readers see the old token or the new one
 
     def _writable(self) -> None:
         if self.read_only:
@@ -193,7 +193,7 @@ class GraphStore:
     def announce(self, url: str) -> None:
         """Say beside the store that this process serves it at `url` (see SERVICE_FILE)."""
         if self.path is not None:
-            _write_atomically(self.path / SERVICE_FILE, json.dumps({"pid": os.getpid(), "url": url}))
+            write_atomically(self.path / SERVICE_FILE, json.dumps({"pid": os.getpid(), "url": url}))
 
     def withdraw(self) -> None:
         """Take back `announce` (the service is stopping)."""
@@ -275,7 +275,7 @@ class GraphStore:
         counted = count_stats(self)
         if self.generation is not None:
             try:
-                _write_atomically(self.path / STATS_FILE, json.dumps({"key": key, "stats": counted}))
+                write_atomically(self.path / STATS_FILE, json.dumps({"key": key, "stats": counted}))
             except OSError as err:  # a read-only directory: count again next time
                 log.warning("cannot keep the store's counts beside it: %s", err)
         return counted
@@ -325,7 +325,8 @@ def _in_graph_and_merge(ntriples: bytes, graph: ox.NamedNode) -> bytes:
     return ntriples.replace(b" .\n", f" {graph} .\n".encode()) + ntriples
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` so that readers see the old content or the new, never half of it."""
     scratch = path.with_name(path.name + ".new")
     scratch.write_text(text, encoding="utf-8")
     os.replace(scratch, path)

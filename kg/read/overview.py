@@ -66,9 +66,11 @@ def overview(store: GraphStore, top: int = 10) -> Overview:
 
 def keep_overview(store: GraphStore, top: int = 10, state: str | None = None) -> Overview:
     """Compute the overview and keep it beside the store (when it can be written) for the pages."""
-    state = state or store.state()
+    if store.path is None:  # in memory or on a server (RemoteStore): nowhere to keep it
+        return _overview(store, top)
+    state = state or store.state()  # before counting: a write meanwhile leaves the kept overview stale
     fresh = _overview(store, top)
-    if store.path is not None and not state.startswith("None/"):
+    if not state.startswith("None/"):
         try:
             write_atomically(store.path / OVERVIEW_FILE,
                              json.dumps({"key": f"{state}#{top}", "overview": asdict(fresh)}, default=str))

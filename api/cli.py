@@ -29,6 +29,7 @@ def serve(
     from policekg.api.app import create_app
     from policekg.extract import Extractor
     from policekg.kg.ingest.report import ingest_file
+    from policekg.kg.rdf.store import GraphStore
     from policekg.kg.sample import SAMPLE_REPORT
 
     config = settings(store, update_url, gsp_url)
@@ -40,8 +41,21 @@ def serve(
         stored = ingest_file(db, Extractor(), SAMPLE_REPORT)
         out.print(f"empty store: ingested the sample report → <{stored.graph}>", highlight=False)
     where = config.store_url or config.store_path
-    out.print(f"serving {where} on http://{config.host}:{config.port}/", highlight=False)
-    serving.run(create_app(db, config), config)
+    url = f"http://{_reachable(config.host)}:{config.port}/"
+    out.print(f"serving {where} on {url}", highlight=False)
+    on_disk = isinstance(db, GraphStore)  # a store on disk says who holds its lock; a server's store has none
+    if on_disk:
+        db.announce(url)
+    try:
+        serving.run(create_app(db, config), config)
+    finally:
+        if on_disk:
+            db.withdraw()
+
+
+def _reachable(host: str) -> str:
+    """The host to name in a URL for a server listening on `host` (all interfaces: this machine)."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
 
 app = make_app()

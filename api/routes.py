@@ -27,6 +27,7 @@ from policekg.api import (
     pages_map,
     pages_report,
     pages_search,
+    reports_write,
     sparql,
     templating,
     viz,
@@ -68,6 +69,10 @@ ROUTES: tuple[Route, ...] = (
           page=False),
     Route(("DELETE",), "/rdf-graphs", graph_store.delete_graph, (), "Graph Store Protocol: delete a graph (token)",
           page=False),
+    Route(("POST",), "/reports", reports_write.post_reports, ("ndjson",),
+          "Ingest report files (multipart; token): one JSON line per file, then the summary", page=False),
+    Route(("DELETE",), "/report/{path:path}", reports_write.delete_report, ("json",),
+          "Remove the report ISSUER/YEAR (token)", page=False),
     Route(("GET",), "/export", export.export, RDF, "Download the dataset or one report graph", page=False),
     # the pages people read, each with its machine-readable twins
     Route(("GET",), "/", pages_home.home, PAGE, "Home: what the graph holds"),

@@ -16,12 +16,27 @@ import typer
 from rich.table import Table
 
 from policekg.kg.cli.analyze import analyze
-from policekg.kg.cli.common import GspUrlOpt, StoreOpt, UpdateUrlOpt, err, fail, open_store, out, progress, report_ref
+from policekg.kg.cli.common import (
+    GspUrlOpt,
+    ServerOpt,
+    StoreOpt,
+    TokenOpt,
+    UpdateUrlOpt,
+    err,
+    fail,
+    open_store,
+    out,
+    progress,
+    report_ref,
+    settings,
+)
 from policekg.kg.cli.output import table_console
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
     from rdflib import URIRef
+
+    from policekg.kg.ingest.batch import BatchResult, Progress
 
 
 def ingest(
@@ -36,13 +51,15 @@ def ingest(
     force: Annotated[bool, typer.Option(help="Re-extract files stored unchanged (after an upgrade)")] = False,
     update_url: UpdateUrlOpt = None,
     gsp_url: GspUrlOpt = None,
+    server: ServerOpt = None,
+    token: TokenOpt = None,
 ) -> None:
     """Extract every report and store each as its own named graph.
 
     Files already stored unchanged are skipped; a changed file replaces its report's graph. A bad file is
-    reported and the rest go in; the exit code is 1 when any file failed.
+    reported and the rest go in; the exit code is 1 when any file failed. With --server the files go to
+    that running service, which extracts and stores them (its pages show them at once).
     """
-    from policekg.kg.ingest.batch import ingest_batch
     from policekg.kg.ingest.files import check_overrides, collect_paths, ignored_summary
     from policekg.kg.ingest.progress import LineProgress, TerminalProgress, summary_tables
 
@@ -50,20 +67,38 @@ def ingest(
     collected = collect_paths(paths)
     if collected.ignored:
         err.print(f"skipped {ignored_summary(collected.ignored)}: not reports", highlight=False, markup=False)
-    with open_store(store, write=True, update_url=update_url, gsp_url=gsp_url) as db:
-        progress = TerminalProgress(err) if err.is_terminal else LineProgress(sys.stdout, sys.stderr)
-        try:
-            result = ingest_batch(db, collected.files, jobs=jobs, overrides=given, force=force,
-                                  progress=progress)
-        finally:
-            progress.stop()
-        for m in collected.missing:
-            result.add(m)
-            progress.advance(m)
-        for table in summary_tables(result, db.stats()["classes"], collected.ignored):
-            out.print(table, highlight=False)
+    progress = TerminalProgress(err) if err.is_terminal else LineProgress(sys.stdout, sys.stderr)
+    try:
+        if server:
+            from policekg.kg.cli.remote_ingest import send_files
+
+            result, summary = send_files(server, token or settings(None).update_token, collected.files, given,
+                                         force, progress)
+            classes = summary["classes"]
+        else:
+            result, classes = _ingest_here(store, update_url, gsp_url, collected.files, jobs, given, force,
+                                           progress)
+    finally:
+        progress.stop()
+    for m in collected.missing:
+        result.add(m)
+        progress.advance(m)
+    for table in summary_tables(result, classes, collected.ignored):
+        out.print(table, highlight=False)
+    if server and summary.get("note"):
+        err.print(summary["note"], highlight=False, markup=False)
     if result.failed:
         raise typer.Exit(1)
+
+
+def _ingest_here(store: str | None, update_url: str | None, gsp_url: str | None, files: list[Path],
+                 jobs: int | None, given: dict, force: bool, progress: Progress) -> tuple[BatchResult, dict]:
+    """A local ingest into the store this process opens: what happened, and the store's counts."""
+    from policekg.kg.ingest.batch import ingest_batch
+
+    with open_store(store, write=True, update_url=update_url, gsp_url=gsp_url) as db:
+        result = ingest_batch(db, files, jobs=jobs, overrides=given, force=force, progress=progress)
+        return result, db.stats()["classes"]
 
 
 ReportOpt = Annotated[str | None, typer.Option(help="Only this report: ISSUER/YEAR (慈溪市公安局/2022) or its IRI")]
@@ -83,11 +118,20 @@ def remove(
     report: Annotated[str, typer.Argument(help="The report: its IRI, or ISSUER/YEAR (慈溪市公安局/2022)")],
     store: StoreOpt = None,
     update_url: UpdateUrlOpt = None,
+    server: ServerOpt = None,
+    token: TokenOpt = None,
 ) -> None:
-    """Delete one report's named graph and nothing else (what other reports say stays)."""
+    """Delete one report's named graph and nothing else (what other reports say stays); with --server,
+    through that running service."""
+    iri = _report_option(report)
+    if server:
+        from policekg.kg.cli.remote_ingest import remove_report
+
+        removed = remove_report(server, token or settings(None).update_token, iri)
+        out.print(f"removed <{removed}>", highlight=False)
+        return
     from policekg.kg.network.analysis import refresh_analysis
 
-    iri = _report_option(report)
     with open_store(store, write=True, update_url=update_url) as db:
         if not db.has_report(iri):  # the analysis or ontology graph is no report
             fail(f"no report graph <{iri}> in the store")

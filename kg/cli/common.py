@@ -36,6 +36,11 @@ UpdateUrlOpt = Annotated[str | None, typer.Option(
     help="The server's SPARQL Update endpoint when not the query endpoint [env POLICEKG_UPDATE_URL]")]
 GspUrlOpt = Annotated[str | None, typer.Option(
     "--gsp-url", help="The server's Graph Store Protocol endpoint [env POLICEKG_GSP_URL]")]
+ServerOpt = Annotated[str | None, typer.Option(
+    "--server", help="A running `policekg serve` (http://host:port/) to send the write to: it is its store's "
+                     "one writer")]
+TokenOpt = Annotated[str | None, typer.Option(
+    "--token", help="The service's update token, with --server [env POLICEKG_UPDATE_TOKEN]")]
 
 #: Our error types, by module: a command's error of one of them is one line and exit code 1. By name,
 #: so the CLI need not import every module to recognise its errors (an error of a module never

@@ -93,11 +93,14 @@ class _Task:
 
 def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = None,
                  overrides: dict[str, Any] | None = None, force: bool = False,
-                 progress: Progress | None = None) -> BatchResult:
+                 progress: Progress | None = None, pool_min: int = _POOL_MIN_FILES,
+                 analysis: bool = True) -> BatchResult:
     """Ingest `paths` into `store`: skip what is stored unchanged (unless `force`), extract the rest on
     `jobs` processes (default: one per core), write each report's graph as it arrives.
 
-    `overrides` (issuer, year, …) apply to every file; a file's sidecar wins over them.
+    `overrides` (issuer, year, …) apply to every file; a file's sidecar wins over them. From `pool_min`
+    files on, extraction runs in worker processes (a server passes 1: its own process must stay free
+    to answer requests). `analysis=False` leaves the analysis refresh to the caller (a service defers it).
     """
     started = time.monotonic()
     progress = progress or _Silent()
@@ -110,7 +113,7 @@ def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = Non
     # A stored report whose file is skipped as unchanged still owns its graph in this batch: another
     # file that turns out to be the same report must not replace it (and be replaced back next run).
     written = {o.graph: o.path for o in early if isinstance(o, Skipped) and o.graph is not None}
-    for task, extracted in _extract_all(tasks, jobs or os.cpu_count() or 1):
+    for task, extracted in _extract_all(tasks, jobs or os.cpu_count() or 1, pool_min):
         outcome = extracted if isinstance(extracted, Failed) else _write(store, extracted, task.key, written)
         result.add(outcome)
         progress.advance(outcome)
@@ -118,10 +121,13 @@ def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = Non
             store.ox.flush()
     # Every run, even one that stored nothing: a run killed during the analysis left it missing or
     # stale, and refreshing is two small queries when it is current.
-    # Imported here: the spawned extraction workers import this module and need no networkx.
-    from policekg.kg.network.analysis import refresh_analysis
+    if analysis:
+        # Imported here: the spawned extraction workers import this module and need no networkx.
+        from policekg.kg.network.analysis import refresh_analysis
+        from policekg.kg.read.overview import keep_overview
 
-    refresh_analysis(store)
+        refresh_analysis(store)
+        keep_overview(store)  # the home page's reads of the whole store, done here once, not per visit
     result.seconds = time.monotonic() - started
     return result
 
@@ -149,11 +155,12 @@ def _plan(paths: list[Path], overrides: dict[str, Any],
     return tasks, early
 
 
-def _extract_all(tasks: list[_Task], jobs: int) -> Iterator[tuple[_Task, Extracted | Failed]]:
-    """Each task with its extraction, in input order; on `jobs` worker processes when it pays."""
+def _extract_all(tasks: list[_Task], jobs: int, pool_min: int) -> Iterator[tuple[_Task, Extracted | Failed]]:
+    """Each task with its extraction, in input order; on up to `jobs` worker processes from `pool_min`
+    tasks on (one job and a `pool_min` of 1: one worker process)."""
     if not tasks:
         return
-    if jobs <= 1 or len(tasks) < _POOL_MIN_FILES:
+    if len(tasks) < pool_min or (jobs <= 1 and pool_min > 1):
         extractor = Extractor()
         for task in tasks:
             yield task, _extract(extractor, task)

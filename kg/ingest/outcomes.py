@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import URIRef
 
@@ -59,3 +60,32 @@ class Extracted:
 
 
 Outcome = Stored | Skipped | Failed
+
+#: The word each outcome travels under between a service and the `ingest --server` that sent the files.
+_KINDS: dict[str, type] = {"stored": Stored, "skipped": Skipped, "failed": Failed}
+
+
+def outcome_json(outcome: Outcome, path: str) -> dict[str, Any]:
+    """`outcome` as JSON, its file named `path` (the name the sender gave, not where the service kept it)."""
+    kind = next(k for k, cls in _KINDS.items() if isinstance(outcome, cls))
+    fields = dict(vars(outcome))  # not `asdict`: it rebuilds a Counter from its items, counting pairs
+    fields["path"] = path
+    if fields.get("graph") is not None:
+        fields["graph"] = str(fields["graph"])
+    if "classes" in fields:
+        fields["classes"] = dict(fields["classes"])
+    return {"outcome": kind, **fields}
+
+
+def outcome_from_json(data: dict[str, Any]) -> Outcome:
+    """The outcome `outcome_json` wrote; ValueError when `data` is none."""
+    fields = dict(data)
+    cls = _KINDS.get(fields.pop("outcome", None))
+    if cls is None:
+        raise ValueError(f"not an ingest outcome: {data!r}")
+    fields["path"] = Path(fields["path"])
+    if fields.get("graph") is not None:
+        fields["graph"] = URIRef(fields["graph"])
+    if "classes" in fields:
+        fields["classes"] = Counter(fields["classes"])
+    return cls(**fields)

@@ -13,14 +13,14 @@ import itertools
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal
 
 import networkx as nx
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, XSD, URIRef
 from rdflib.namespace import PROV
 
 from policekg.kg.network.views import Node, entity_graph, simple_graph
-from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, PKR, named_graph, segment
+from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, PKR, segment
 from policekg.kg.rdf.store import GraphStore
 
 log = logging.getLogger(__name__)
@@ -155,26 +155,34 @@ def input_digest(store: GraphStore) -> tuple[str | None, list[URIRef]]:
     return store.generation, store.report_graphs()
 
 
-def results_graph(metrics: dict[str, Metrics], digest: str, reports: list[URIRef]) -> Graph:
-    """The analysis named graph: one set of figures per node, and what they were computed from."""
-    g = named_graph(ANALYSIS_GRAPH)
-    a = ANALYSIS_GRAPH
-    g.add((a, RDF.type, PROV.Entity))
-    g.add((a, PK.inputDigest, Literal(digest)))
-    g.add((a, PROV.generatedAtTime, Literal(datetime.now(timezone.utc), datatype=XSD.dateTime)))
-    for report in reports:
-        g.add((a, PROV.wasDerivedFrom, report))
+def results_triples(metrics: dict[str, Metrics], digest: str, reports: list[URIRef]) -> list[ox.Triple]:
+    """The analysis named graph: one set of figures per node, and what they were computed from. Built
+    as pyoxigraph terms: an rdflib Graph of a large store's figures cost more than computing them."""
+    a = ox.NamedNode(str(ANALYSIS_GRAPH))
+    stamp = datetime.now(timezone.utc).isoformat()
+    triples = [ox.Triple(a, _RDF_TYPE, _PROV_ENTITY), ox.Triple(a, _INPUT_DIGEST, ox.Literal(digest)),
+               ox.Triple(a, _GENERATED, ox.Literal(stamp, datatype=_XSD_DATETIME))]
+    triples += [ox.Triple(a, _DERIVED, ox.NamedNode(str(r))) for r in reports]
     for iri, m in metrics.items():
-        node = URIRef(iri)
-        g.add((node, PK.degree, Literal(m.degree, datatype=XSD.integer)))
-        g.add((node, PK.betweenness, _decimal(m.betweenness)))
-        g.add((node, PK.pagerank, _decimal(m.pagerank)))
-        g.add((node, PK.community, Literal(m.community, datatype=XSD.integer)))
-    return g
+        node = ox.NamedNode(iri)
+        triples += [ox.Triple(node, _DEGREE, ox.Literal(str(m.degree), datatype=_XSD_INTEGER)),
+                    ox.Triple(node, _BETWEENNESS, _decimal(m.betweenness)),
+                    ox.Triple(node, _PAGERANK, _decimal(m.pagerank)),
+                    ox.Triple(node, _COMMUNITY, ox.Literal(str(m.community), datatype=_XSD_INTEGER))]
+    return triples
 
 
-def _decimal(x: float) -> Literal:
-    return Literal(Decimal(f"{x:.8f}"), datatype=XSD.decimal)
+_RDF_TYPE, _PROV_ENTITY = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Entity))
+_INPUT_DIGEST, _GENERATED = ox.NamedNode(str(PK.inputDigest)), ox.NamedNode(str(PROV.generatedAtTime))
+_DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
+_DEGREE, _BETWEENNESS = ox.NamedNode(str(PK.degree)), ox.NamedNode(str(PK.betweenness))
+_PAGERANK, _COMMUNITY = ox.NamedNode(str(PK.pagerank)), ox.NamedNode(str(PK.community))
+_XSD_INTEGER, _XSD_DECIMAL = ox.NamedNode(str(XSD.integer)), ox.NamedNode(str(XSD.decimal))
+_XSD_DATETIME = ox.NamedNode(str(XSD.dateTime))
+
+
+def _decimal(x: float) -> ox.Literal:
+    return ox.Literal(f"{x:.8f}", datatype=_XSD_DECIMAL)
 
 
 def _stored_digest(store: GraphStore) -> str | None:
@@ -188,7 +196,7 @@ def _recompute(store: GraphStore, digest: str | None, reports: list[URIRef]) -> 
     if store.read_only:
         log.warning("analysis is out of date but the store is read-only: computed, not stored")
     else:
-        store.replace_graph(ANALYSIS_GRAPH, results_graph(metrics, digest or "", reports))  # writable: known
+        store_results(store, metrics, digest, reports)
     return metrics
 
 
@@ -203,6 +211,26 @@ def refresh_analysis(store: GraphStore, *, force: bool = False) -> bool:
         return False
     _recompute(store, digest, reports)
     return True
+
+
+def is_current(store: GraphStore) -> bool:
+    """Whether the stored results describe the reports as they are now."""
+    digest = store.generation
+    return digest is not None and _stored_digest(store) == digest
+
+
+def metrics_of_view(path: str) -> dict[str, Metrics]:
+    """The figures computed over a read-only view of the store at `path`: what a writer runs in another
+    process, so that its own (a service answering requests) stays free; it then stores them itself."""
+    with GraphStore(path, read_only=True) as view:
+        return analyse(entity_graph(view))
+
+
+def store_results(store: GraphStore, metrics: dict[str, Metrics], digest: str | None,
+                  reports: list[URIRef]) -> None:
+    """Replace the analysis graph with `metrics`, computed from the store at generation `digest`
+    (taken before computing: a write since then leaves the results stale, as they are)."""
+    store.replace_graph(ANALYSIS_GRAPH, results_triples(metrics, digest or "", reports))
 
 
 def current_metrics(store: GraphStore) -> dict[str, Metrics]:

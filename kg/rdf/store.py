@@ -19,6 +19,7 @@ Two ways in, on purpose:
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import uuid
@@ -43,6 +44,11 @@ log = logging.getLogger(__name__)
 _REPORT_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?g a pk:Report } } ORDER BY ?g"
 #: A file beside RocksDB's own holding the store's generation (see `GraphStore.generation`).
 GENERATION_FILE = "policekg.generation"
+#: A file beside the store naming the `policekg serve` holding it (`{"pid": …, "url": …}`), so that
+#: another process finding the store locked can say where to send its writes instead.
+SERVICE_FILE = "policekg.service"
+#: A file beside the store caching `stats()` for one generation (see `GraphStore.stats`).
+STATS_FILE = "policekg.stats.json"
 #: Where a replacement waits, written but not yet merged, until the one update that swaps it in.
 _STAGING = "urn:policekg:staging"
 #: Take out of the merge the triples of graph %(g)s that no other named graph holds.
@@ -178,14 +184,21 @@ class GraphStore:
         if self.path is None:
             self._generation = token
             return
-        # a scratch file of its own: two writes at once (two requests' threads) must not move each other's
-        scratch = self.path / f"{GENERATION_FILE}.{token}.new"
-        scratch.write_text(token, encoding="ascii")
-        os.replace(scratch, self.path / GENERATION_FILE)  # readers see the old token or the new one
+        write_atomically(self.path / GENERATION_FILE, token)  # readers see the old token or the new one
 
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.path} is open read-only (another process holds it)")
+
+    def announce(self, url: str) -> None:
+        """Say beside the store that this process serves it at `url` (see SERVICE_FILE)."""
+        if self.path is not None:
+            write_atomically(self.path / SERVICE_FILE, json.dumps({"pid": os.getpid(), "url": url}))
+
+    def withdraw(self) -> None:
+        """Take back `announce` (the service is stopping)."""
+        if self.path is not None:
+            (self.path / SERVICE_FILE).unlink(missing_ok=True)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -247,15 +260,56 @@ class GraphStore:
             self._ox.dump(out, fmt.ox, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
 
     def stats(self) -> dict[str, object]:
-        """Triples, reports and entities per class: what `policekg stats` and the home page show."""
-        per_class = {
-            s["c"].value.rsplit("#", 1)[-1]: int(s["n"].value)
-            for s in self.ox_query(
-                "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c FILTER(STRSTARTS(STR(?c), STR(pk:))) }"
-                " GROUP BY ?c ORDER BY ?c")
-        }
-        return {"triples": len(self), "reports": len(self.report_graphs()), "classes": per_class}
+        """Triples, reports and entities per class: what `policekg stats` and the home page show.
 
+        Counting scans the whole store, so the answer is counted once per state of the store and kept
+        beside it (STATS_FILE), keyed by the generation and the analysis's own stamp (the analysis graph
+        is in the merge but does not change the generation); any later reader gets it from there.
+        """
+        if self.path is None:  # in memory, or a server's store (RemoteStore shares this method)
+            return count_stats(self)
+        key = self.state()
+        cached = self._cached_stats(key)
+        if cached is not None:
+            return cached
+        counted = count_stats(self)
+        if self.generation is not None:
+            try:
+                write_atomically(self.path / STATS_FILE, json.dumps({"key": key, "stats": counted}))
+            except OSError as err:  # a read-only directory: count again next time
+                log.warning("cannot keep the store's counts beside it: %s", err)
+        return counted
+
+    def state(self) -> str:
+        """A token for everything the store holds, the analysis included: what a cache of an answer
+        computed over the whole store is keyed by ("None/…" for a store of unknown generation)."""
+        return f"{self.generation}/{self._analysis_stamp()}"
+
+    def _analysis_stamp(self) -> str:
+        """What changes when the analysis graph is rewritten: the digest and the time it records."""
+        found = self.ox_query(f"SELECT ?d ?t WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{ <{ANALYSIS_GRAPH}> "
+                              "pk:inputDigest ?d ; prov:generatedAtTime ?t } }")
+        return ";".join(f"{s['d'].value}@{s['t'].value}" for s in found)
+
+    def _cached_stats(self, key: str) -> dict[str, object] | None:
+        if key.startswith("None/"):
+            return None
+        try:
+            kept = json.loads((self.path / STATS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return kept["stats"] if isinstance(kept, dict) and kept.get("key") == key else None
+
+
+def count_stats(store: GraphStore) -> dict[str, object]:
+    """Triples, reports and entities per class, counted over the whole store (what `stats` keeps)."""
+    per_class = {
+        s["c"].value.rsplit("#", 1)[-1]: int(s["n"].value)
+        for s in store.ox_query(
+            "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c FILTER(STRSTARTS(STR(?c), STR(pk:))) }"
+            " GROUP BY ?c ORDER BY ?c")
+    }
+    return {"triples": len(store), "reports": len(store.report_graphs()), "classes": per_class}
 
 def _ntriples(triples: Triples) -> bytes:
     """Triples as N-Triples, one triple a line (a literal's line breaks are escaped)."""
@@ -271,6 +325,15 @@ def _in_graph_and_merge(ntriples: bytes, graph: ox.NamedNode) -> bytes:
     return ntriples.replace(b" .\n", f" {graph} .\n".encode()) + ntriples
 
 
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` so that readers see the old content or the new, never half of it. Each
+    write has a scratch file of its own: two writes at once (two requests' threads) must not move each
+    other's."""
+    scratch = path.with_name(f"{path.name}.{uuid.uuid4().hex}.new")
+    scratch.write_text(text, encoding="utf-8")
+    os.replace(scratch, path)
+
+
 def _open(path: Path | None, read_only: bool) -> ox.Store:
     if path is None:
         return ox.Store()
@@ -280,4 +343,26 @@ def _open(path: Path | None, read_only: bool) -> ox.Store:
         path.mkdir(parents=True, exist_ok=True)
         return ox.Store(str(path))
     except OSError as err:
+        if "LOCK" in str(err):
+            raise StoreError(_locked(path)) from err
         raise StoreError(f"cannot open the store at {path}: {err}") from err
+
+
+def service_url(path: Path) -> str | None:
+    """The URL of the running `policekg serve` that announced itself beside the store at `path`."""
+    try:
+        found = json.loads((path / SERVICE_FILE).read_text(encoding="utf-8"))
+        os.kill(int(found["pid"]), 0)  # the service is still running (a crashed one leaves its file)
+        return str(found["url"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _locked(path: Path) -> str:
+    """One line for a store another process holds: the service and `--server` when one announced itself."""
+    url = service_url(path)
+    if url is None:
+        return (f"the store at {path} is in use by another process (a policekg serve or ingest); wait for "
+                "it or stop it, or send the files to a running service with --server URL")
+    return (f"the store at {path} is held by the policekg service at {url}: "
+            f"add --server {url} to write through it")

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import logging
+from dataclasses import asdict, dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from policekg.kg.rdf.errors import QueryError
-from policekg.kg.rdf.store import GraphStore
+from policekg.kg.rdf.store import GraphStore, write_atomically
 from policekg.kg.read.sparql import CLASS_ORDER, names, rows
 from policekg.schema.vocabulary import ENTITY_CLASSES
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -44,8 +49,52 @@ class Overview:
     central: dict[str, list[Central]]
 
 
+#: Beside a store on disk: its last overview and the state of the store it describes. The home page reads
+#: every report and ranks every program, which takes longer than a page may at thousands of reports, so
+#: it is computed once per state, by the writer after each ingest (`keep_overview`) or by the first
+#: reader, and read from here by the pages.
+OVERVIEW_FILE = "policekg.overview.json"
+
+
 def overview(store: GraphStore, top: int = 10) -> Overview:
-    """Counts, bureaus, years and the most central programs and units."""
+    """Counts, bureaus, years and the most central programs and units (kept per state of the store)."""
+    if store.path is None:  # in memory or on a server: no directory to keep it in
+        return _overview(store, top)
+    state = store.state()
+    kept = _kept(store.path, f"{state}#{top}")
+    return kept if kept is not None else keep_overview(store, top, state)
+
+
+def keep_overview(store: GraphStore, top: int = 10, state: str | None = None) -> Overview:
+    """Compute the overview and keep it beside the store (when it can be written) for the pages."""
+    if store.path is None:  # in memory or on a server (RemoteStore): nowhere to keep it
+        return _overview(store, top)
+    state = state or store.state()  # before counting: a write meanwhile leaves the kept overview stale
+    fresh = _overview(store, top)
+    if not state.startswith("None/"):
+        try:
+            write_atomically(store.path / OVERVIEW_FILE,
+                             json.dumps({"key": f"{state}#{top}", "overview": asdict(fresh)}, default=str))
+        except OSError as err:
+            log.warning("cannot keep the overview beside the store: %s", err)
+    return fresh
+
+
+def _kept(path: Path, key: str) -> Overview | None:
+    try:
+        found = json.loads((path / OVERVIEW_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(found, dict) or found.get("key") != key:
+        return None
+    data = found["overview"]
+    return Overview(
+        data["triples"], data["reports"], data["classes"], [Bureau(**b) for b in data["issuers"]], data["years"],
+        {cls: [Central(**{**c, "pagerank": None if c["pagerank"] is None else Decimal(c["pagerank"])})
+               for c in rows] for cls, rows in data["central"].items()})
+
+
+def _overview(store: GraphStore, top: int) -> Overview:
     stats = store.stats()
     report_rows = list_reports(store)
     issuers: dict[str, Bureau] = {}

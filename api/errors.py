@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policekg.kg.read.sparql import NotFound as NoSuchThing
 from policekg.kg.rdf.errors import FormatError, QueryError, RemoteError, RemoteUnavailable, StoreError
+from policekg.kg.read.sparql import NotFound as NoSuchThing
 
 
 class ApiError(Exception):

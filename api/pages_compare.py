@@ -17,9 +17,9 @@ from policekg.api.deps import get_store
 from policekg.api.errors import NotFound
 from policekg.api.rendering import LIST_TYPES, Listing, Paging, compute, paging, respond, wanted
 from policekg.api.urls import iri_for, raw_local_path, split_suffix
-from policekg.kg.read.paging import Page, paginate
-from policekg.kg.read.compare import comparable, indicator_across, program_across
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.compare import comparable, indicator_across, program_across
+from policekg.kg.read.paging import Page, paginate
 
 
 async def compare_index(request: Request, suffix: str | None = None,

@@ -15,11 +15,11 @@ from starlette.requests import Request
 from policekg.api.deps import get_store
 from policekg.api.rendering import PAGE_TYPES, RDF_TYPES, VARY, Document, compute, respond, wanted
 from policekg.api.urls import iri_for, page_url, raw_local_path, split_suffix
-from policekg.kg.read.sparql import exists
-from policekg.kg.read.describe import describe, resource_graph
 from policekg.kg.rdf.formats import rdf_format
 from policekg.kg.rdf.iris import PREFIXES
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.describe import describe, resource_graph
+from policekg.kg.read.sparql import exists
 
 #: What a resource comes as: suffix → media type. RDF rows come from the one format table.
 RESOURCE_TYPES: dict[str, str] = {**PAGE_TYPES, **RDF_TYPES}

@@ -11,9 +11,9 @@ from starlette.requests import Request
 from policekg.api.deps import get_store
 from policekg.api.rendering import PAGE_TYPES, Document, Listing, Paging, compute, paging, respond, wanted
 from policekg.api.urls import page_url
+from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.overview import list_reports, overview
 from policekg.kg.read.paging import paginate
-from policekg.kg.rdf.store import GraphStore
 
 
 async def home(request: Request, store: GraphStore = Depends(get_store)) -> Response:

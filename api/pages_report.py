@@ -20,8 +20,8 @@ from policekg.api.highlight import highlight
 from policekg.api.rendering import LIST_TYPES, RDF_TYPES, VARY, Document, compute, respond, wanted
 from policekg.api.urls import iri_for, raw_local_path, split_suffix
 from policekg.kg.rdf.formats import rdf_format
-from policekg.kg.read.report_view import report_view
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.report_view import report_view
 
 REPORT_TYPES: dict[str, str] = {**LIST_TYPES, **RDF_TYPES}
 

@@ -12,9 +12,9 @@ from starlette.requests import Request
 from policekg.api.deps import get_store
 from policekg.api.errors import BadRequest
 from policekg.api.rendering import Document, Listing, Paging, paging, respond, wanted
+from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.paging import Page
 from policekg.kg.read.search import hit_row, search
-from policekg.kg.rdf.store import GraphStore
 
 
 async def search_page(request: Request, suffix: str | None = None,

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from policekg.api.accuracy import ACCURACY
 from policekg.api.deps import get_query_runner, get_settings, get_store
 from policekg.api.drawing import LEGEND
-from policekg.api.errors import ApiError, BadRequest, NotAcceptable, NotFound, Unavailable
+from policekg.api.errors import ApiError, BadRequest, NotAcceptable, NotFound
 from policekg.api.negotiation import VARY, choose
 from policekg.api.query_exec import PageJob, TheStore
 from policekg.api.query_pool import NotShippable, ThreadRunner
@@ -42,9 +42,9 @@ from policekg.api.urls import (
     twin_url,
     with_params,
 )
-from policekg.kg.read.paging import Page
 from policekg.kg.rdf.formats import RDF_FORMATS
 from policekg.kg.rdf.iris import PREFIXES
+from policekg.kg.read.paging import Page
 from policekg.kg.read.search import SEARCHED
 from policekg.schema.vocabulary import VALUE_SETS
 

@@ -27,11 +27,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from policekg.extract import Extractor
-from policekg.kg.read import compare, describe, overview, search, sparql
-from policekg.kg.sample import SAMPLE_REPORT
 from policekg.kg.rdf.iris import PK
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.rdf.triples import report_graph
+from policekg.kg.read import compare, describe, overview, search, sparql
+from policekg.kg.sample import SAMPLE_REPORT
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 REPORT_CLASS = ox.NamedNode(str(PK.Report))

@@ -19,9 +19,9 @@ from rdflib import RDF, Graph
 from rdflib.namespace import SH
 
 from policekg.extract import Extractor
-from policekg.kg.sample import SAMPLE_REPORT
 from policekg.kg.rdf.triples import report_graph
 from policekg.kg.rdf.validate import ontology_graph, shapes_graph, validate_graph
+from policekg.kg.sample import SAMPLE_REPORT
 
 ROOT = Path(__file__).resolve().parent.parent
 

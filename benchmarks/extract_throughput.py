@@ -32,6 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import spacy
+
 from policekg.extract import ExtractionError, Extractor
 from policekg.extract.doc_state import begin
 from policekg.extract.normalize import normalize

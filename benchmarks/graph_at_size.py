@@ -29,15 +29,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from policekg.api.viz import payload  # noqa: E402
-from policekg.extract.model import (  # noqa: E402
-    Entity, Extraction, Measure, Mention, Relation, ReportMeta, Section)
-from policekg.kg.network.analysis import analyse, current_metrics, refresh_analysis  # noqa: E402
-from policekg.kg.network.views import entity_graph, shared_graph  # noqa: E402
-from policekg.kg.rdf.store import GraphStore  # noqa: E402
-from policekg.kg.rdf.triples import report_graph  # noqa: E402
+from conftest import start_server, stop_server
 
-from conftest import start_server, stop_server  # noqa: E402
+from policekg.api.viz import payload
+from policekg.extract.model import Entity, Extraction, Measure, Mention, Relation, ReportMeta, Section
+from policekg.kg.network.analysis import analyse, current_metrics, refresh_analysis
+from policekg.kg.network.views import entity_graph, shared_graph
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.rdf.triples import report_graph
 
 NATIONAL = [f"全国工作机制{i}" for i in range(40)]
 PLATFORMS = [f"全国平台{i}" for i in range(15)]
@@ -47,7 +46,7 @@ def synthetic_report(n: int, per_report: int) -> Extraction:
     """One bureau's report: stations partOf the bureau, programs and platforms used by its measures."""
     issuer = f"第{n}市公安局"
     lines, entities, relations = [f"{issuer}2023年法治政府建设工作情况", "一、深化改革"], [], []
-    text_so_far = lambda: "\n".join(lines)  # noqa: E731
+    text_so_far = lambda: "\n".join(lines)
 
     def name(kind: str, label: str) -> str:
         at = len(text_so_far()) + 1

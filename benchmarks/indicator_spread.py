@@ -22,6 +22,7 @@ import json
 from decimal import Decimal
 
 from indicator_accuracy import GOLD, annotated_reports, is_fragment, nfkc
+
 from policekg.extract import Extractor
 from policekg.extract.figures.indicators import IndicatorRules
 from policekg.extract.model import Extraction, Observation

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from ingest_fixtures import write_docx, write_gb18030, write_html, write_pdf
+
 from policekg.extract.normalize import normalize
 
 DATA = ROOT / "tests" / "data"
@@ -115,9 +116,9 @@ def measure(corpus: Path, store: Path, jobs: int) -> dict[str, float]:
 
 def child(corpus: Path, store_path: Path, jobs: int) -> None:
     """Runs inside the measured process: ingest, then print the numbers as one JSON line."""
-    from policekg.kg.network import analysis as analysis_module
     from policekg.kg.ingest import batch
     from policekg.kg.ingest.files import collect_paths
+    from policekg.kg.network import analysis as analysis_module
     from policekg.kg.rdf.store import GraphStore
 
     analysis = {"seconds": 0.0}

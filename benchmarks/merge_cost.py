@@ -23,9 +23,10 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ingest_overhead import files
+
 from policekg.extract import Extractor
-from policekg.kg.rdf.iris import PREFIXES, report_iri
 from policekg.kg.ingest.loaders import load
+from policekg.kg.rdf.iris import PREFIXES, report_iri
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.rdf.triples import report_triples
 

@@ -32,12 +32,13 @@ from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
+from typing_extensions import Self
 
 from policekg.extract import Extraction, Extractor
-from policekg.kg.sample import SAMPLE_REPORT
 from policekg.kg.rdf.iris import PREFIXES
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.rdf.triples import report_graph
+from policekg.kg.sample import SAMPLE_REPORT
 
 log = logging.getLogger("bench")
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +64,7 @@ def variants(seed: Extraction, count: int) -> list[Extraction]:
         ex.meta.year = YEARS[i // len(CITIES) % len(YEARS)]
         ex.meta.title = None
         for obs in ex.observations:
-            obs.value = (obs.value * Decimal(rng.randint(50, 200)) / 100).quantize(Decimal("1"))
+            obs.value = (obs.value * Decimal(rng.randint(50, 200)) / 100).quantize(Decimal(1))
         out.append(ex)
     return out
 
@@ -130,24 +131,24 @@ def query_mix(store: GraphStore) -> dict[str, tuple[str, str]]:
         "lookup: entity by label":
             (f'SELECT ?e ?type ?r WHERE {{ GRAPH ?r {{ ?e rdfs:label "{program}"@zh ; a ?type }} }}', json),
         "aggregate: programs by bureaus":
-            ("SELECT ?program (COUNT(DISTINCT ?b) AS ?bureaus) WHERE { GRAPH ?r {"
+            (("SELECT ?program (COUNT(DISTINCT ?b) AS ?bureaus) WHERE { GRAPH ?r {"
              " ?p a pk:Program ; rdfs:label ?program . ?r dcterms:publisher ?b } }"
-             " GROUP BY ?program ORDER BY DESC(?bureaus) ?program LIMIT 20", json),
+             " GROUP BY ?program ORDER BY DESC(?bureaus) ?program LIMIT 20"), json),
         "aggregate: measures by year and status":
-            ("SELECT ?year ?status (COUNT(?m) AS ?n) WHERE {"
+            (("SELECT ?year ?status (COUNT(?m) AS ?n) WHERE {"
              " ?r pk:year ?year ; pk:hasSection ?s . ?s pk:hasMeasure ?m . ?m pk:status ?status }"
-             " GROUP BY ?year ?status ORDER BY ?year ?status", json),
+             " GROUP BY ?year ?status ORDER BY ?year ?status"), json),
         "path: a report's figures":
-            (f"SELECT ?o ?indicator ?value WHERE {{ GRAPH <{report}> {{"
+            ((f"SELECT ?o ?indicator ?value WHERE {{ GRAPH <{report}> {{"
              f" <{report}> pk:hasSection/pk:hasMeasure/pk:hasObservation ?o ."
-             " ?o pk:value ?value ; pk:indicator/rdfs:label ?indicator } } ORDER BY ?o", json),
+             " ?o pk:value ?value ; pk:indicator/rdfs:label ?indicator } } ORDER BY ?o"), json),
         "path: indicator across reports":
-            (f"SELECT ?o ?bureau ?year ?value WHERE {{ GRAPH ?r {{"
+            ((f"SELECT ?o ?bureau ?year ?value WHERE {{ GRAPH ?r {{"
              f" ?o pk:indicator <{indicator}> ; pk:value ?value ."
-             " ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau } } ORDER BY ?o", json),
+             " ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau } } ORDER BY ?o"), json),
         "filter: measures naming 执法":
-            ("SELECT ?m ?l WHERE { ?m a pk:Measure ; rdfs:label ?l"
-             ' FILTER(CONTAINS(?l, "执法")) } ORDER BY ?m LIMIT 50', json),
+            (("SELECT ?m ?l WHERE { ?m a pk:Measure ; rdfs:label ?l"
+             ' FILTER(CONTAINS(?l, "执法")) } ORDER BY ?m LIMIT 50'), json),
         "construct: one measure":
             (f"CONSTRUCT {{ <{measure}> ?p ?o }} WHERE {{ <{measure}> ?p ?o }}", ttl),
     }
@@ -175,7 +176,7 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}{self.path}"
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Self:
         self.log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-{self.port}.log", "wb")
         self.proc = subprocess.Popen(self.cmd, stdout=self.log, stderr=subprocess.STDOUT,
                                      env={**os.environ, **self.env})
@@ -283,9 +284,9 @@ def report(results: dict[str, dict], triples: int, reports: int, args: argparse.
     command = (f"benchmarks/sparql_endpoint.py --reports {reports} --seconds {args.seconds:g} "
                f"--rdflib-seconds {args.rdflib_seconds:g} --concurrency {args.concurrency}")
     lines = [START, "## SPARQL endpoint: policekg vs rdflib-endpoint vs `oxigraph serve`", "",
-             f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `{command}`: {triples:,} quads in "
+             (f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `{command}`: {triples:,} quads in "
              f"{reports} report graphs (the seed, varied), {len(ours['per_query'])} queries in the mix, "
-             f"{args.concurrency} client threads, one server at a time on the same 2 shared cores.", "",
+             f"{args.concurrency} client threads, one server at a time on the same 2 shared cores."), "",
              "| server | requests | errors | seconds | req/s | p50 ms | p95 ms |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, r in results.items():

@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from spacy.attrs import IDX, SENT_START
+from spacy.tokens import Doc
+
 from policekg.extract.text.blocks import Block, paragraphs
 from policekg.extract.text.clauses import Sentences
 from policekg.extract.text.marks import SENTENCE_END
-from spacy.attrs import IDX, SENT_START
-from spacy.tokens import Doc
 
 if TYPE_CHECKING:
     from policekg.extract.model import Entity, Observation, Relation, ReportMeta, Section

@@ -27,6 +27,9 @@ from dataclasses import replace
 from typing import Any
 
 import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from policekg.extract.doc_state import begin, doc_text, state
 from policekg.extract.errors import ExtractionError
 
@@ -40,8 +43,6 @@ from policekg.extract.relations import relations  # noqa: F401
 from policekg.extract.structure import report_structure  # noqa: F401
 from policekg.extract.text import sentences  # noqa: F401
 from policekg.extract.text.char_tokenizer import CharTokenizer
-from spacy.language import Language
-from spacy.tokens import Doc
 
 #: The longest text accepted, in characters (a blank `zh` Doc holds one token per character).
 MAX_CHARS = 20_000_000

@@ -9,19 +9,24 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import copy_of
+from graph_fixtures import memory_copy
 from rdflib import URIRef
 from typer.testing import CliRunner
 
-from policekg.kg.network import analysis
-from policekg.kg.network.analysis import AnalysisError, refresh_analysis, resolve, shortest_path, similar_bureaus
 from policekg.api.cli import app
-from policekg.kg.rdf.errors import QueryError
+from policekg.kg.network import analysis
+from policekg.kg.network.analysis import (
+    AnalysisError,
+    refresh_analysis,
+    resolve,
+    shortest_path,
+    similar_bureaus,
+)
 from policekg.kg.network.views import bureau_program_graph, cooccurrence_graph, entity_graph, entity_nodes
+from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK
 from policekg.kg.rdf.store import GraphStore
-
-from conftest import copy_of
-from graph_fixtures import memory_copy
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,13 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import Result
+from conftest import run_policekg as policekg
 from rdflib import Dataset, Graph
 from typer.testing import CliRunner
 
-from policekg.kg.sample import SAMPLE_REPORT
-from conftest import run_policekg as policekg
 from policekg.api.cli import app
 from policekg.kg.rdf.iris import report_iri
+from policekg.kg.sample import SAMPLE_REPORT
 
 SEED_GRAPH = str(report_iri("慈溪市公安局", 2022))
 ISSUER = "https://w3id.org/policekg/id/unit/慈溪市公安局"

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import DATA
 from rdflib import Graph
 
-from conftest import DATA
 from policekg.extract import Extractor
 from policekg.kg.cli.common import report_ref
 from policekg.kg.ingest.report import ingest_file
-from policekg.kg.sample import SAMPLE_REPORT
 from policekg.kg.rdf.iris import PREFIXES
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.sample import SAMPLE_REPORT
 
 PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 PROGRAMS = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a pk:Program }"

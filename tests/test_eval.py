@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, SEED_GOLD, run_policekg, small_report
+
 from policekg.extract import Extraction, Extractor
 from policekg.extract.eval import TARGETS, EvalInputError, EvalResult, evaluate, extract_for
 from policekg.extract.eval_folder import GoldFile, gold_files, max_matching, read_gold_file, score_file

@@ -7,16 +7,17 @@ import re
 
 import pytest
 from conftest import DATA, SEED_GOLD, small_report
+
 from policekg.extract import Extraction, Extractor
+from policekg.extract.model import Entity, Mention
 from policekg.extract.names.abbreviations import Abbreviations
 from policekg.extract.names.aliases import fold_aliases
 from policekg.extract.names.issuer_context import issuer_context
 from policekg.extract.names.lexicon import gazetteer, national_entries
-from policekg.extract.model import Entity, Mention
 from policekg.extract.names.overlaps import Candidate, resolve_overlaps
-from policekg.extract.patterns import finditer_near, load_patterns
 from policekg.extract.names.quotes import QuoteClassifier, find_quotes
 from policekg.extract.names.unquoted import UnquotedText
+from policekg.extract.patterns import finditer_near, load_patterns
 
 WUHOU = DATA / "102_wuhou_district_2023"
 

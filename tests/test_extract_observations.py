@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from policekg.extract import Extraction, Extractor
 from policekg.extract.model import Entity, Mention, Observation, ReportMeta
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import spacy
 from conftest import small_report
+
 from policekg.extract import Extractor, patterns
 from policekg.extract.doc_state import STATE_KEY, DocState
 from policekg.extract.errors import PatternFileError

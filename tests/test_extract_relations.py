@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import DATA, small_report
+
 from policekg.extract import Extraction, Extractor
 from policekg.extract.model import entity_key, measure_key
 

@@ -9,6 +9,7 @@ from itertools import pairwise
 
 import pytest
 from conftest import SEED_GOLD
+
 from policekg.extract import Extraction, ExtractionError, Extractor
 from policekg.extract.normalize import normalize
 
@@ -149,6 +150,7 @@ def test_traditional_characters_are_read_as_written(extractor: Extractor) -> Non
                                   "𠀀 字\t 😀 a"])
 def test_char_tokenizer_builds_the_same_doc_as_spacys_zh_tokenizer(text: str) -> None:
     import spacy
+
     from policekg.extract.text.char_tokenizer import CharTokenizer
 
     nlp = spacy.blank("zh")

@@ -14,14 +14,13 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from conftest import copy_of, serving
+from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM, SCRIPT_PAYLOAD, memory_copy
 
 from policekg.api.urls import graph_url
 from policekg.kg.network.views import cooccurrence_graph, entity_graph
 from policekg.kg.rdf.iris import PK, entity_iri, report_iri
 from policekg.kg.rdf.store import GraphStore
-
-from conftest import copy_of, serving
-from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM, SCRIPT_PAYLOAD, memory_copy
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 

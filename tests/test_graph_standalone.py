@@ -10,6 +10,7 @@ import json
 import re
 
 import networkx as nx
+
 from policekg.api.viz import standalone_html
 from policekg.kg.network.analysis import Metrics
 from policekg.kg.network.views import Node

@@ -14,15 +14,14 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+import test_graph_pages as pages
+from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM
+from test_graph_pages import Visit
 
 from policekg.api.i18n import COOKIE
 from policekg.api.urls import graph_url
 from policekg.kg.network.views import cooccurrence_graph, neighbourhood_graph, shared_graph
 from policekg.kg.rdf.iris import entity_iri, report_iri
-
-from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM
-import test_graph_pages as pages
-from test_graph_pages import Visit
 
 pytestmark = pytest.mark.browser
 FENGQIAO = str(entity_iri("Program", "枫桥经验"))

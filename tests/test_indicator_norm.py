@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA
-from policekg.extract.figures.indicator_norm import canonical, is_fragment, lexicon, read_indicator
-from policekg.kg.rdf.iris import PK
 from rdflib import RDF, RDFS, SKOS, Literal, URIRef
 from test_schema import OBS, _errors, _with
+
+from policekg.extract.figures.indicator_norm import canonical, is_fragment, lexicon, read_indicator
+from policekg.kg.rdf.iris import PK
 
 ROOT = Path(__file__).resolve().parent.parent
 LEXICON = json.loads((ROOT / "schema" / "lexicon" / "indicators.json").read_text(encoding="utf-8"))

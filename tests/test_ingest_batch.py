@@ -31,11 +31,12 @@ from ingest_fixtures import (
     write_html,
     write_pdf,
 )
+from rdflib import URIRef
+
 from policekg.kg.ingest.batch import BatchResult, ingest_batch
 from policekg.kg.ingest.files import collect_paths
 from policekg.kg.rdf.iris import entity_iri, report_iri
 from policekg.kg.rdf.store import GraphStore
-from rdflib import URIRef
 
 DATA = Path(__file__).parent / "data"
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")

@@ -20,9 +20,10 @@ from ingest_fixtures import (
     write_html,
     write_pdf,
 )
+
 from policekg.kg.ingest.files import read_sidecar
-from policekg.kg.ingest.source_key import source_key
 from policekg.kg.ingest.loaders import LoadError, load
+from policekg.kg.ingest.source_key import source_key
 
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 

@@ -15,10 +15,10 @@ import psutil
 import pytest
 from conftest import small_report
 
-from policekg.kg.network.analysis import ANALYSIS_GRAPH
 from policekg.kg.ingest.batch import ingest_batch
-from policekg.kg.ingest.report import MAX_REPORT_CHARS
 from policekg.kg.ingest.loaders import MAX_UNPACKED_BYTES, LoadError, load_bytes
+from policekg.kg.ingest.report import MAX_REPORT_CHARS
+from policekg.kg.network.analysis import ANALYSIS_GRAPH
 from policekg.kg.rdf.store import GraphStore
 
 
@@ -101,5 +101,5 @@ def test_a_killed_parallel_ingest_leaves_no_worker_processes(tmp_path: Path) -> 
     assert workers, "ingest started no worker processes"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    gone, alive = psutil.wait_procs(workers, timeout=60)
+    _gone, alive = psutil.wait_procs(workers, timeout=60)
     assert not alive, f"orphaned workers: {[p.pid for p in alive]}"

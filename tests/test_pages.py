@@ -27,10 +27,10 @@ from policekg.api.negotiation import choose
 from policekg.api.rendering import render_csv
 from policekg.api.urls import raw_local_path, report_name
 from policekg.extract.normalize import normalize
-from policekg.kg.read.sparql import NotFound as NoSuchThing
 from policekg.kg.rdf.errors import FormatError, QueryError, RemoteError, RemoteUnavailable, StoreError
-from policekg.kg.sample import SAMPLE_REPORT
 from policekg.kg.rdf.iris import PKR
+from policekg.kg.read.sparql import NotFound as NoSuchThing
+from policekg.kg.sample import SAMPLE_REPORT
 from policekg.schema.vocabulary import ENTITY_CLASSES, STATUSES, tints_css
 
 SEED_ISSUER = "慈溪市公安局"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import small_report
+
 from policekg.extract import Extraction, Extractor
 
 

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pyshacl
 import pytest
+from conftest import DATA, run_policekg
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from conftest import DATA, run_policekg
-from policekg.kg.sample import SAMPLE_REPORT
 from policekg.kg.rdf.iris import PK, entity_iri, report_iri, report_part_iri
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.rdf.triples import report_graph
 from policekg.kg.rdf.validate import Violation, ontology_graph, shapes_graph, validate, validate_graph
+from policekg.kg.sample import SAMPLE_REPORT
 
 #: Every pk: term of /work/shared/design/ontology.md (classes and properties tables) and of the extra
 #: terms TRIPLES.md adds. Kept as a list here because the design file lives outside the repository.
@@ -100,7 +100,7 @@ def good_report() -> Graph:
     g.add((INDICATOR, RDFS.label, _zh("办结纠纷")))
     g.add((INDICATOR, PK.unit, Literal("起")))
     for p, o in [(RDF.type, PK.Observation), (PK.indicator, INDICATOR),
-                 (PK.value, Literal(Decimal("12"), datatype=XSD.decimal)), (PK.unit, Literal("起")),
+                 (PK.value, Literal(Decimal(12), datatype=XSD.decimal)), (PK.unit, Literal("起")),
                  (PK.approximate, Literal(False)), (PK.period, Literal("2023", datatype=XSD.gYear)),
                  (PK.evidence, _mention(g, "共办结纠纷12起")), (PK.inReport, R), (PK.about, UNIT)]:
         g.add((OBS, p, o))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from policekg.extract import Extraction, Extractor
 from policekg.extract.normalize import normalize
 

@@ -22,14 +22,15 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from policekg.extract.doc_state import doc_text, sentences_of, state
 from policekg.extract.figures.indicator_norm import is_fragment, read_indicator
 from policekg.extract.figures.indicators import IndicatorRules
 from policekg.extract.model import Mention, Observation
 from policekg.extract.patterns import compile_alternation, load_patterns
 from policekg.extract.text.numbers import NUMERAL_CHARS, parse_number
-from spacy.language import Language
-from spacy.tokens import Doc
 
 #: A number in Arabic or Chinese numerals. Written so that it opens with one character class (the
 #: branch is chosen by a look-behind at that character): `re` then skips to the next digit or numeral

@@ -17,13 +17,14 @@ import re
 from datetime import date
 from typing import Any
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from policekg.extract.doc_state import doc_paragraphs, state, warn
 from policekg.extract.model import ReportMeta
 from policekg.extract.patterns import compile_alternation, load_patterns
 from policekg.extract.text.blocks import Block
 from policekg.extract.text.numbers import chinese_to_int
-from spacy.language import Language
-from spacy.tokens import Doc
 
 _CJK_RUN_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,24}$")
 _MAX_HEADER_LINES = 10

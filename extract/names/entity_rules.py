@@ -24,6 +24,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+from spacy.attrs import IDX, LENGTH
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
 from policekg.extract.doc_state import doc_text, state, warn
 from policekg.extract.names.canonical import national_namer
 from policekg.extract.names.issuer_context import issuer_context
@@ -42,10 +47,6 @@ from policekg.extract.patterns import (
     load_rules,
 )
 from policekg.extract.text.marks import LEVEL_WORDS
-from spacy.attrs import IDX, LENGTH
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
 
 
 @Language.factory("entity_rules", requires=["doc._.meta"], assigns=["doc._.named"])

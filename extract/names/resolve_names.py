@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import NamedTuple
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from policekg.extract.doc_state import sentences_of, state, warn
 from policekg.extract.model import LEGAL_KINDS, PROGRAM_KINDS, Entity, Mention, entity_key
 from policekg.extract.names.abbreviations import Abbreviations
@@ -24,8 +27,6 @@ from policekg.extract.names.issuer_context import IssuerContext, issuer_context
 from policekg.extract.names.lexicon import gazetteer
 from policekg.extract.patterns import load_patterns
 from policekg.extract.text.marks import COUNTY_WORDS
-from spacy.language import Language
-from spacy.tokens import Doc
 
 
 @Language.factory(

@@ -26,14 +26,15 @@ from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from policekg.extract.doc_state import doc_text, sentences_of, state
 from policekg.extract.model import LEGAL_KINDS, Entity, Measure, Relation, Section, entity_key, measure_key
 from policekg.extract.names.issuer_context import IssuerContext
 from policekg.extract.patterns import compile_alternation, load_patterns
 from policekg.extract.text.clauses import Clauses
 from policekg.extract.text.marks import OPENING_QUOTES
-from spacy.language import Language
-from spacy.tokens import Doc
 
 _START = itemgetter(1)  # Occurrence.start
 

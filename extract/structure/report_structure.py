@@ -18,13 +18,14 @@ import re
 from collections import Counter
 from typing import Any
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from policekg.extract.doc_state import doc_paragraphs, state, warn
 from policekg.extract.model import Measure, Section
 from policekg.extract.patterns import load_patterns
 from policekg.extract.structure.numbering import Numbering, Style
 from policekg.extract.text.blocks import Block, clauses
-from spacy.language import Language
-from spacy.tokens import Doc
 
 _MIN_TOP_HEADINGS = 2
 _SIGNATURE_CHARS = 20  # a signature line: the bureau's name or a date

@@ -12,10 +12,11 @@ back from the token arrays).
 from __future__ import annotations
 
 import numpy as np
-from policekg.extract.doc_state import sentence_ends, state
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from policekg.extract.doc_state import sentence_ends, state
 
 #: SENT_START's "not a sentence start" (-1) as the unsigned value `Doc.from_array` takes.
 _NOT_A_START = np.iinfo(np.uint64).max

@@ -21,7 +21,6 @@ from policekg.kg.rdf.iris import PK, report_iri
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.rdf.triples import P, report_triples
 
-
 #: Longest report text extracted: extraction memory grows with the text, and a real report is a few
 #: tens of thousands of characters; a longer text is refused, not extracted.
 MAX_REPORT_CHARS = 300_000

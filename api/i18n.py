@@ -133,9 +133,10 @@ CATALOGUE: dict[str, str] = {
     # SPARQL page
     "Query the graph with SPARQL": "用 SPARQL 查询图谱",
     "The endpoint is /sparql (SPARQL 1.1 Protocol: GET, POST form or application/sparql-query). The default "
-    "graph is the union of every report's graph; GRAPH ?g tells them apart. The prefixes below are "
-    "predefined.": "查询端点是 /sparql(SPARQL 1.1 协议:GET、POST 表单或 application/sparql-query)。"
-    "默认图是所有报告图的并集,用 GRAPH ?g 区分各份报告。下列前缀已预先定义。",
+    "graph is the merge of every report's graph (each distinct triple once); GRAPH ?g tells them apart. "
+    "The prefixes below are predefined.": "查询端点是 /sparql(SPARQL 1.1 协议:GET、POST 表单或 "
+    "application/sparql-query)。默认图是所有报告图的合并(相同的三元组只出现一次),用 GRAPH ?g 区分各份报告。"
+    "下列前缀已预先定义。",
     "Run": "运行", "Download as": "下载格式", "(show here)": "(在此显示)", "Examples": "示例", "Prefixes": "前缀",
     # graph pages
     "Neighbourhood of radius {n} of": "{n} 步邻域:", "radius {n}": "{n} 步", "overview": "概览",

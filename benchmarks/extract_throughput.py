@@ -10,8 +10,8 @@ tokenising the same raw documents in the same process; both sides count the same
 CPU seconds of this process (the machine is shared: wall-clock time would count other people's work).
 Both sides are warmed up on one copy of each report first (lexicons loaded, regexes compiled, every
 character already in the vocabulary), then timed in alternating rounds, and each keeps its fastest round:
-on a shared machine the noise only ever adds time, to either side. The target is extraction at ≥ 1/3 of
-the baseline's throughput, with peak memory (max RSS of this process) under 500 MB. `--record` writes the
+on a shared machine the noise only ever adds time, to either side. The floor is extraction at ≥ 0.2 M
+characters a second (issue 12: accuracy comes first; the ratio to the baseline is reported beside it), with peak memory (max RSS of this process) under 500 MB. `--record` writes the
 figures into the "Extraction throughput" section of benchmarks/RESULTS.md (other sections are left as
 they are).
 """
@@ -42,7 +42,7 @@ from policekg.kg.sample import SAMPLE_REPORT
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION = "## Extraction throughput"
-TARGET_RATIO = 1 / 3
+FLOOR_CPS = 200_000
 TARGET_PEAK_MB = 500
 _FULL_WIDTH = str.maketrans({**{chr(c): chr(c + 0xFEE0) for c in range(ord("0"), ord("9") + 1)},
                              ",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
@@ -167,7 +167,8 @@ def report_long(m: dict[str, float]) -> str:
 
 
 def report(m: dict) -> str:
-    ok_speed = "yes" if m["ratio"] >= TARGET_RATIO else "NO"
+    ok_speed = "yes" if m["extract_cps"] >= FLOOR_CPS else "NO"
+    limit = m["tokenizer_cps"] / FLOOR_CPS  # the most the steps may cost, in units of the baseline
     ok_mem = "yes" if m["peak_mb"] < TARGET_PEAK_MB else "NO"
     return "\n".join([
         SECTION,
@@ -182,7 +183,7 @@ def report(m: dict) -> str:
         "| what | characters / s | ratio to baseline | target | met |",
         "| --- | ---: | ---: | --- | --- |",
         f"| baseline: `spacy.blank(\"zh\")` tokenizer | {m['tokenizer_cps']:,.0f} | 1.00 | | |",
-        f"| full extractor (`Extractor()`) | {m['extract_cps']:,.0f} | {m['ratio']:.2f} | ≥ {TARGET_RATIO:.2f} | {ok_speed} |",
+        f"| full extractor (`Extractor()`) | {m['extract_cps']:,.0f} | {m['ratio']:.2f} | ≥ {FLOOR_CPS:,} / s | {ok_speed} |",
         f"| peak memory (max RSS) | {m['peak_mb']:.0f} MB | | < {TARGET_PEAK_MB} MB | {ok_mem} |",
         "",
         f"Documents refused (no issuer/year): {m['failures']:.0f}.",
@@ -193,15 +194,15 @@ def report(m: dict) -> str:
         "| --- | ---: |",
         *[f"| {name} | {share:.2f} |" for name, share in m["steps"].items()],
         "",
-        (f"To meet the target the steps must sum to at most {1 / TARGET_RATIO:.1f} × the baseline; they sum to "
-         f"{sum(m['steps'].values()):.2f} × (each step's fastest round).{_largest(m['steps'])}"),
+        (f"To stay above the floor the steps must sum to at most {limit:.1f} × the baseline; they sum to "
+         f"{sum(m['steps'].values()):.2f} × (each step's fastest round).{_largest(m['steps'], limit)}"),
         "",
     ])
 
 
-def _largest(steps: dict[str, float], count: int = 3) -> str:
-    """Where a cut would pay most, said when the target is missed."""
-    over = sum(steps.values()) - 1 / TARGET_RATIO
+def _largest(steps: dict[str, float], limit: float, count: int = 3) -> str:
+    """Where a cut would pay most, said when the floor is missed."""
+    over = sum(steps.values()) - limit
     if over <= 0:
         return ""
     top = sorted(steps.items(), key=lambda item: -item[1])[:count]

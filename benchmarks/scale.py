@@ -65,8 +65,10 @@ def resource_pages(base: str) -> list[str]:
     return pages
 
 
-def serve_and_time(store: Path, rounds: int) -> list[dict]:
-    with serving(store) as server:
+def serve_and_time(store: Path, rounds: int, *extra: str, env: dict[str, str] | None = None) -> list[dict]:
+    """p50/p95 per page and example query of `policekg serve` over `store` (or over the server that
+    `extra`, e.g. `--store URL`, and `env` name), with the times of the requests behind them."""
+    with serving(store, *extra, env=env) as server:
         pages = [(p, {}) for p in (*FIXED_PAGES, *resource_pages(server.base))]
         queries = [(f"/sparql {e.title.split(' · ')[-1]}", {"_path": "/sparql", "query": e.query})
                    for e in EXAMPLES]
@@ -86,9 +88,15 @@ def _timed_one(base: str, path: str, params: dict, rounds: int) -> list[dict]:
             answer = client.get(base + path, params=params or None, headers={"Accept": accept})
             statuses.append(answer.status_code)
             times.append(time.perf_counter() - started)
+    p50, p95 = p50_p95(times)
+    return [{"p50": p50, "p95": p95,
+             "not_200": sorted({s for s in statuses if s != 200}), "times": times}]
+
+
+def p50_p95(times: list[float]) -> tuple[float, float]:
+    """The median and the 95th percentile (nearest rank) of `times`."""
     ordered = sorted(times)
-    return [{"p50": statistics.median(ordered), "p95": ordered[round(0.95 * (len(ordered) - 1))],
-             "not_200": sorted({s for s in statuses if s != 200})}]
+    return statistics.median(ordered), ordered[round(0.95 * (len(ordered) - 1))]
 
 
 def stats_in_process(store_path: Path) -> str:

@@ -215,3 +215,42 @@ def profile_server(profile_store_path: Path) -> Iterator[str]:
     """Base URL of a real `policekg serve` over the profile store (read-only use only)."""
     with serving(profile_store_path) as server:
         yield server.base
+
+
+# -- the browser tests (Debian chromium) --------------------------------------------------------------
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's chromium, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page that records console errors, uncaught exceptions, dialogs and requests to other hosts."""
+
+    def __init__(self, page, base: str) -> None:
+        self.page, self.problems = page, []
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
+        page.on("request", lambda r: r.url.startswith(base) or self.problems.append(f"external: {r.url}"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"))
+
+
+@contextmanager
+def watching(browser, server: str) -> Iterator[Watched]:
+    """A watched page on `server`; whatever it recorded fails the test when it closes."""
+    context = browser.new_context(base_url=server)
+    watched = Watched(context.new_page(), server)
+    yield watched
+    context.close()
+    assert watched.problems == []

@@ -22,11 +22,6 @@ from policekg.kg.network.views import cooccurrence_graph, entity_graph
 from policekg.kg.rdf.iris import PK, entity_iri, report_iri
 from policekg.kg.rdf.store import GraphStore
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HOOK = """window.__xss = [];
 window.alert = function (m) { window.__xss.push(String(m)); };
 window.confirm = window.prompt = window.alert;"""
@@ -43,14 +38,6 @@ def server(graph_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 @pytest.fixture(scope="module")
 def store(graph_store_path: Path) -> GraphStore:
     return memory_copy(graph_store_path)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Visit:

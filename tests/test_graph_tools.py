@@ -27,7 +27,7 @@ pytestmark = pytest.mark.browser
 FENGQIAO = str(entity_iri("Program", "枫桥经验"))
 SVG = "{http://www.w3.org/2000/svg}"
 # the same server, store and browser as the other graph pages
-browser, server, store = pages.browser, pages.server, pages.store
+server, store = pages.server, pages.store
 
 
 def view_nodes(store) -> list[str]:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 import html5lib
 import httpx
 import pytest
+from conftest import watching
 
 from policekg.api import i18n
 from policekg.api.accuracy import ACCURACY
@@ -162,14 +163,10 @@ def test_accuracy_is_stated_where_extracted_data_is_shown(browse_server: str) ->
 # -- the switch in a browser ------------------------------------------------------------------------
 
 @pytest.mark.browser
-def test_the_switch_is_remembered_across_reloads_and_pages(browse_server: str) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    from test_pages_browser import CHROMIUM_ARGS, Watched
+def test_the_switch_is_remembered_across_reloads_and_pages(browser, browse_server: str) -> None:
+    from playwright.sync_api import expect
 
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=browse_server)
-        watched = Watched(context.new_page(), browse_server)
+    with watching(browser, browse_server) as watched:  # no console error, no request leaving 127.0.0.1
         page = watched.page
         page.goto("/reports?page=1")
         assert page.locator("html").get_attribute("lang") == "zh"
@@ -183,10 +180,7 @@ def test_the_switch_is_remembered_across_reloads_and_pages(browse_server: str) -
         page.wait_for_url("**/compare")
         assert page.get_by_role("heading", level=1).inner_text() == "Compare across reports"
         page.goto("/bureau/慈溪市公安局")  # the scripts' words too
-        playwright.expect(page.locator("#bureau-charts-status")).to_have_text(re.compile(r"^\d+ charts$"))
+        expect(page.locator("#bureau-charts-status")).to_have_text(re.compile(r"^\d+ charts$"))
         page.locator("#lang-switch").click()
         page.wait_for_url("**/bureau/**")
         assert page.locator("html").get_attribute("lang") == "zh"
-        context.close()
-        browser.close()
-    assert watched.problems == []  # no console error, and no request left 127.0.0.1

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from conftest import Watched, watching
+from playwright.sync_api import Browser, expect
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
@@ -18,37 +19,10 @@ from policekg.kg.rdf.iris import PKR
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-class Watched:
-    """A page that records console errors, uncaught exceptions, dialogs and requests to other hosts."""
-
-    def __init__(self, page: Page, base: str) -> None:
-        self.page, self.problems = page, []
-        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
-        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
-        page.on("request", lambda r: r.url.startswith(base) or self.problems.append(f"external: {r.url}"))
-        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"))
-
-
 @pytest.fixture
 def watched(browser: Browser, browse_server: str) -> Iterator[Watched]:
-    context = browser.new_context(base_url=browse_server)
-    watched = Watched(context.new_page(), browse_server)
-    yield watched
-    context.close()
-    assert watched.problems == []
+    with watching(browser, browse_server) as watched:
+        yield watched
 
 
 def test_search_program_follow_to_report_and_its_turtle(watched: Watched) -> None:

@@ -8,30 +8,19 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from conftest import Watched, watching
+from playwright.sync_api import Browser
 from profile_fixtures import PAYLOAD_PROGRAM
-from test_pages_browser import CHROMIUM_ARGS, Watched
 
 pytestmark = pytest.mark.browser
 
 OPTION = "sel => echarts.getInstanceByDom(document.querySelector(sel)).getOption()"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def watched(browser: Browser, profile_server: str) -> Iterator[Watched]:
-    context = browser.new_context(base_url=profile_server)
-    watched = Watched(context.new_page(), profile_server)
-    yield watched
-    context.close()
-    assert watched.problems == []
+    with watching(browser, profile_server) as watched:
+        yield watched
 
 
 def test_profile_draws_a_chart_per_indicator_from_its_json_twin(watched: Watched) -> None:

@@ -30,7 +30,7 @@ import logging
 import re
 import uuid
 from collections.abc import Iterable, Iterator
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -41,9 +41,6 @@ from policekg.kg.rdf.formats import RdfFormat
 from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PREFIXES, SD, named_graph
 from policekg.kg.rdf.sparql_client import Endpoints, SparqlClient, broken_answer
 from policekg.kg.rdf.store import GraphStore
-
-if TYPE_CHECKING:
-    from typing_extensions import Self
 
 log = logging.getLogger(__name__)
 
@@ -121,12 +118,6 @@ class RemoteStore:
     def ox(self) -> _OxFacade:
         """The few pyoxigraph `Store` methods callers use on `GraphStore.ox`, answered by the server."""
         return self._ox
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def close(self) -> None:
         """Close the connections (every write is already committed by its own request)."""
@@ -246,6 +237,8 @@ class RemoteStore:
         _, body = self._client.query(_CATALOGUE, _ACCEPT["results"], {})
         return [row["g"].value for row in ox.parse_query_results(body, ox.QueryResultsFormat.JSON)]
 
+    __enter__ = GraphStore.__enter__
+    __exit__ = GraphStore.__exit__
     report_graphs = GraphStore.report_graphs
     has_report = GraphStore.has_report
     stats = GraphStore.stats

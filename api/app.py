@@ -32,12 +32,12 @@ log = logging.getLogger(__name__)
 
 
 def create_app(store: GraphStore | Path, settings: Settings | None = None) -> FastAPI:
-    """An application serving `store`: the path of a store on disk, which the app's writer process
-    opens for writing (nobody else may hold it) while the app reads read-only views of it; or a store
-    in memory or on a SPARQL server, which the caller owns and closes."""
-    if isinstance(store, GraphStore) and store.path is not None:
-        raise ValueError("give the app the path of a store on disk: its writer process opens it for writing")
-    settings = settings or Settings(store_path=store if isinstance(store, Path) else None)
+    """An application serving `store`. Given the path of a store on disk (what `policekg serve` does),
+    the app's writer process opens it for writing (nobody else may hold it) and the app reads read-only
+    views of it. Given a store the caller holds and closes (in memory, on a SPARQL server, or on disk
+    in a notebook), the app reads it as it is and writes it in the calling process (`writer`)."""
+    path = store if isinstance(store, Path) else store.path
+    settings = settings or Settings(store_path=path)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

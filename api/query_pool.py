@@ -263,7 +263,9 @@ class ThreadRunner:
 
 
 def runner_for(store: GraphStore | Path, settings: Settings) -> ProcessPool | ThreadRunner:
-    """Worker processes for a store on disk (named by its path), a thread for any other."""
-    if not isinstance(store, Path):
+    """Worker processes for a store on disk (named by its path, or held open by the caller), a thread
+    for any other."""
+    path = store if isinstance(store, Path) else store.path
+    if path is None:
         return ThreadRunner(store, settings.query_timeout)
-    return ProcessPool(store, settings.query_workers, settings.query_timeout, settings.worker_memory_mb)
+    return ProcessPool(path, settings.query_workers, settings.query_timeout, settings.worker_memory_mb)

@@ -9,8 +9,9 @@ and the writer under `Settings.worker_memory_mb`: past either the writer is kill
 transaction is lost, so nothing is half-written), a fresh one is started, and the client gets a 503
 naming the limit. Writes wait for the writer at most the same time limit.
 
-In-memory stores (tests, notebooks) and SPARQL servers (whose own limits apply) are written in the
-calling thread, one write at a time, with no time limit: serve real data from disk.
+Stores the caller holds open (in memory for tests and notebooks, a SPARQL server whose own limits
+apply, a store on disk in a notebook) are written in the calling thread, one write at a time, with no
+time limit: serve real data with `policekg serve`.
 """
 
 from __future__ import annotations
@@ -226,7 +227,7 @@ Writer = WriterProcess | InProcessWriter
 
 
 def writer_for(store: GraphStore | Path, settings: Settings) -> Writer:
-    """A writer process for a store on disk (named by its path), the calling thread for any other."""
+    """A writer process for a store on disk named by its path, the calling thread for a store held open."""
     if isinstance(store, Path):
         return WriterProcess(store, settings.update_timeout, settings.worker_memory_mb)
     return InProcessWriter(store)

@@ -183,3 +183,10 @@ def _post_ignoring_errors(base: str, update: str) -> None:
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_the_about_page_states_the_limits_the_service_enforces(limited: Server) -> None:
+    page = _http.get(f"{limited.base}/about", cookies={"lang": "en"})
+    assert page.status_code == 200
+    assert f'Time a write may take (s)</th><td class="num">{LIMIT_S}</td>' in page.text
+    assert "POLICEKG_UPDATE_TIMEOUT" in page.text

@@ -21,8 +21,14 @@ Reader = Callable[[], GraphStore]
 
 
 def get_store(request: Request) -> GraphStore:
-    """The store to read, as it is now. Never write through it: writes go to `get_writer`."""
-    return get_reader(request)()
+    """The store to read, as it was when the request first asked: one view for the whole request, so
+    that what a page reads in several steps is consistent. Never write through it: writes go to
+    `get_writer`."""
+    try:
+        return request.state.store
+    except AttributeError:
+        request.state.store = store = get_reader(request)()
+        return store
 
 
 def get_reader(request: Request) -> Reader:

@@ -190,3 +190,7 @@ def test_the_about_page_states_the_limits_the_service_enforces(limited: Server) 
     assert page.status_code == 200
     assert f'Time a write may take (s)</th><td class="num">{LIMIT_S}</td>' in page.text
     assert "POLICEKG_UPDATE_TIMEOUT" in page.text
+
+
+def test_the_writer_runs_below_the_readers_priority(limited: Server) -> None:
+    assert os.getpriority(os.PRIO_PROCESS, writer_of(limited)) > os.getpriority(os.PRIO_PROCESS, limited.pid)

@@ -7,7 +7,8 @@ the server and its query workers read through read-only views (`store_view`). A 
 `Settings.update_timeout` (but a batch of reports, bounded by ingest's own limits, runs to its end)
 and the writer under `Settings.worker_memory_mb`: past either the writer is killed (its uncommitted
 transaction is lost, so nothing is half-written), a fresh one is started, and the client gets a 503
-naming the limit. Writes wait for the writer at most the same time limit.
+naming the limit. Writes wait for the writer at most the same time limit (a batch of reports waits
+for its turn, however long).
 
 Stores the caller holds open (in memory for tests and notebooks, a SPARQL server whose own limits
 apply, a store on disk in a notebook) are written in the calling thread, one write at a time, with no
@@ -122,7 +123,7 @@ class WriterProcess:
     def run(self, job: WriteJob, tell: Tell = _ignore) -> object:
         """Apply `job` in the writer (blocking: call it from a thread) and return what it returned;
         the error it raised, raised here; Unavailable (503) past the time or memory limit."""
-        if not self._turn.acquire(timeout=self.timeout):
+        if not self._turn.acquire(timeout=self.timeout if job.limited else -1):  # a batch waits its turn
             raise Unavailable(f"the store's writer stayed busy with other writes for {self.timeout:g} s; "
                               "try again later")
         try:

@@ -7,9 +7,9 @@ run by the store's writer process (`writer`; `IngestFiles`): extraction in worke
 the writes there, one batch or write at a time. The analysis is not refreshed per request: after a
 write, one background thread brings it up to date, computing it in a worker process over a read-only
 view of the store and sending the results to the writer (writes that come meanwhile are covered by
-the next round); until then pages show the previous figures. The answer to a POST streams one JSON line per file as it is decided
-(`kg.ingest.outcomes.outcome_json`), then a last line with the run's time and the store's counts, so the
-sender shows the same progress and summary as a local ingest. Pages and the query workers read the
+the next round); until then pages show the previous figures. The answer to a POST streams one JSON
+line per file as it is decided (`kg.ingest.outcomes.outcome_json`), then a last line with the run's
+time and the store's counts, so the sender shows the same progress and summary as a local ingest. Pages and the query workers read the
 store as it now is: nothing to restart.
 """
 

@@ -186,7 +186,8 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def test_the_about_page_states_the_limits_the_service_enforces(limited: Server) -> None:
-    page = _http.get(f"{limited.base}/about", cookies={"lang": "en"})
+    with httpx.Client(cookies={"lang": "en"}, timeout=120) as english:
+        page = english.get(f"{limited.base}/about")
     assert page.status_code == 200
     assert f'Time a write may take (s)</th><td class="num">{LIMIT_S}</td>' in page.text
     assert page.text.count("POLICEKG_UPDATE_TIMEOUT") == 1  # one table, in the page's body

@@ -36,15 +36,19 @@ class Update:
     limited: ClassVar[bool] = True
 
     def run(self, store: GraphStore, tell: Tell) -> None:
-        if store.path is not None:
-            _parse(store.path, self.sparql)
-        store.update(self.sparql)
+        try:
+            store.update(self.sparql)
+        except QueryError:
+            if store.path is not None:
+                _parse(store.path, self.sparql)
+            raise
 
 
 def _parse(path: Path, sparql: str) -> None:
-    """QueryError when `sparql` is malformed, with the parser's position in the client's own text
-    (`GraphStore.update` appends the merge's rebuild to it). Parsed on a read-only view of the store,
-    which refuses to start the write: nothing is evaluated."""
+    """QueryError with the parser's position in the client's own text, for an update that does not
+    parse once `GraphStore.update` has appended the merge's rebuild to it (an update cut short is
+    reported at the rebuild's position). Parsed on a read-only view of the store, which refuses to
+    start the write: nothing is evaluated."""
     with open_view(path) as view:
         try:
             view.ox.update(sparql, prefixes=PREFIXES)

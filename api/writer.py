@@ -37,6 +37,11 @@ from policekg.kg.rdf.store import GraphStore
 log = logging.getLogger(__name__)
 
 _STARTUP_SECONDS = 60
+#: The writer runs below the readers' priority from its first instruction (its start-up, after each
+#: kill, too): a write (a runaway update until its limit, a batch of reports and its extraction
+#: processes) must not slow other users' queries and pages on a machine with few cores. A write that
+#: contends with nothing runs at full speed all the same.
+_NICE = 10
 #: How a writer that died without replying ended when it hit its memory limit: Oxigraph (Rust) aborts
 #: when an allocation fails.
 _OUT_OF_MEMORY = frozenset({-signal.SIGABRT})
@@ -64,6 +69,7 @@ class _Process:
         self.proc = subprocess.Popen([sys.executable, "-m", "policekg.api.writer_process", str(store_path),
                                       str(memory_mb), str(os.getpid())], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE)
+        os.setpriority(os.PRIO_PROCESS, self.proc.pid, _NICE)  # lowering a priority is always allowed
         self.jobs = Connection(os.dup(self.proc.stdin.fileno()), readable=False)
         self.replies = Connection(os.dup(self.proc.stdout.fileno()), writable=False)
         self.proc.stdin.close()

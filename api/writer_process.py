@@ -30,11 +30,6 @@ from policekg.kg.rdf.store import GraphStore
 
 log = logging.getLogger("policekg.api.writer_process")
 
-#: The writer runs below the readers' priority: a write (a runaway update until its limit, a batch of
-#: reports and its extraction processes) must not slow other users' queries and pages on a machine
-#: with few cores. A write that contends with nothing runs at full speed all the same.
-_NICE = 10
-
 
 def _outcome(err: Exception) -> tuple[str, object]:
     """The reply for a job that raised `err`: the error itself, raised again in the server (which
@@ -75,7 +70,6 @@ def main() -> None:
     """`python -m policekg.api.writer_process STORE_DIR MEMORY_MB SERVER_PID`."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s[%(process)d]: %(message)s")
     limit_memory(int(sys.argv[2]))
-    os.nice(_NICE)
     die_with_parent(int(sys.argv[3]))
     reply_fd = os.dup(1)
     os.dup2(2, 1)  # stray prints must not corrupt the reply stream

@@ -115,12 +115,6 @@ class WriterProcess:
         self._current: _Process | None = None
         self._closed = False
 
-    @property
-    def pid(self) -> int | None:
-        """The running writer's process id (None before it starts and after it was killed)."""
-        current = self._current
-        return None if current is None else current.proc.pid
-
     def start(self) -> None:
         """Start the writer if none runs (it takes the store's lock; StoreError when another process holds it)."""
         with self._turn:
@@ -133,8 +127,16 @@ class WriterProcess:
             raise Unavailable(f"the store's writer stayed busy with other writes for {self.timeout:g} s; "
                               "try again later")
         try:
+            payload = pickle.dumps(job)
             current = self._running()
-            current.jobs.send_bytes(pickle.dumps(job))
+            if current.proc.poll() is not None:  # it died while idle (killed from outside): a new one takes it
+                self._forget(current)
+                current = self._running()
+            try:
+                current.jobs.send_bytes(payload)
+            except OSError:  # it died just now
+                self._replace(current)
+                raise self._death(current) from None
             return self._await(current, job, tell)
         finally:
             self._turn.release()
@@ -176,11 +178,14 @@ class WriterProcess:
     def _replace(self, current: _Process) -> None:
         """Kill `current` and start its successor in the background (the next write waits for it)."""
         log.warning("killing the store's writer process %d", current.proc.pid)
+        self._forget(current)
+        if not self._closed:
+            threading.Thread(target=self._restart, name="policekg-writer-start", daemon=True).start()
+
+    def _forget(self, current: _Process) -> None:
         current.kill()
         if self._current is current:
             self._current = None
-        if not self._closed:
-            threading.Thread(target=self._restart, name="policekg-writer-start", daemon=True).start()
 
     def _restart(self) -> None:
         try:
@@ -212,8 +217,6 @@ class WriterProcess:
 
 class InProcessWriter:
     """Stores in memory and SPARQL servers: jobs run in the calling thread, one at a time, unlimited."""
-
-    pid = None
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store

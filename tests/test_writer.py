@@ -195,3 +195,19 @@ def test_the_about_page_states_the_limits_the_service_enforces(limited: Server) 
 
 def test_the_writer_runs_below_the_readers_priority(limited: Server) -> None:
     assert os.getpriority(os.PRIO_PROCESS, writer_of(limited)) > os.getpriority(os.PRIO_PROCESS, limited.pid)
+
+
+def test_a_writer_killed_while_idle_is_replaced_for_the_next_write(limited: Server) -> None:
+    writer = writer_of(limited)
+    os.kill(writer, signal.SIGKILL)
+    while alive(writer) or _threads(writer) > 1:  # a zombie whose other threads still exit holds the pipe
+        time.sleep(0.05)
+    assert note_written(limited.base, "after an outside kill")
+    assert writer_of(limited) != writer
+
+
+def _threads(pid: int) -> int:
+    try:
+        return len(list(Path(f"/proc/{pid}/task").iterdir()))
+    except FileNotFoundError:  # reaped
+        return 0

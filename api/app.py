@@ -43,7 +43,7 @@ def create_app(store: GraphStore | Path, settings: Settings | None = None) -> Fa
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.query_runner = runner_for(store, settings)
         try:
-            await run_in_threadpool(app.state.writer.start)  # takes the store's lock now, or fails saying who has it
+            await run_in_threadpool(app.state.writer.start)  # takes the store's lock, or says who has it
             yield
         finally:
             app.state.writer.close()

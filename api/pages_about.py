@@ -15,7 +15,8 @@ from policekg.kg.config import Settings
 def limits(settings: Settings) -> dict[str, str]:
     """What the about page's table of limits shows, by setting."""
     return {"query_timeout": f"{settings.query_timeout:g}", "update_timeout": f"{settings.update_timeout:g}",
-            "worker_memory_mb": str(settings.worker_memory_mb), "max_body_bytes": str(settings.max_body_bytes),
+            "worker_memory_mb": str(settings.worker_memory_mb),
+            "max_body_bytes": str(settings.max_body_bytes),
             "max_depth": str(settings.max_depth), "row_limit": str(settings.row_limit)}
 
 

@@ -9,8 +9,8 @@ write, one background thread brings it up to date, computing it in a worker proc
 view of the store and sending the results to the writer (writes that come meanwhile are covered by
 the next round); until then pages show the previous figures. The answer to a POST streams one JSON
 line per file as it is decided (`kg.ingest.outcomes.outcome_json`), then a last line with the run's
-time and the store's counts, so the sender shows the same progress and summary as a local ingest. Pages and the query workers read the
-store as it now is: nothing to restart.
+time and the store's counts, so the sender shows the same progress and summary as a local ingest.
+Pages and the query workers read the store as it now is: nothing to restart.
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ async def post_reports(request: Request) -> StreamingResponse:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     batch = IngestFiles(names, overrides, force)
-    return StreamingResponse(_run(get_reader(request), get_writer(request), batch, folder), media_type=_NDJSON)
+    lines = _run(get_reader(request), get_writer(request), batch, folder)
+    return StreamingResponse(lines, media_type=_NDJSON)
 
 
 def _overrides(form: Any) -> tuple[dict[str, Any], bool]:

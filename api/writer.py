@@ -116,7 +116,8 @@ class WriterProcess:
         self._closed = False
 
     def start(self) -> None:
-        """Start the writer if none runs (it takes the store's lock; StoreError when another process holds it)."""
+        """Start the writer if none runs (it takes the store's lock; StoreError when another process
+        holds it)."""
         with self._turn:
             self._running()
 
@@ -129,7 +130,7 @@ class WriterProcess:
         try:
             payload = pickle.dumps(job)
             current = self._running()
-            if current.proc.poll() is not None:  # it died while idle (killed from outside): a new one takes it
+            if current.proc.poll() is not None:  # it died idle (killed from outside): a new one takes it
                 self._forget(current)
                 current = self._running()
             try:
@@ -147,8 +148,9 @@ class WriterProcess:
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
             if not current.replies.poll(left):
                 self._replace(current)
-                raise Unavailable(f"the write ran longer than this server's {self.timeout:g} s limit and was "
-                                  "stopped; nothing of it was stored (POLICEKG_UPDATE_TIMEOUT sets the limit)")
+                raise Unavailable(f"the write ran longer than this server's {self.timeout:g} s limit and "
+                                  "was stopped; nothing of it was stored (POLICEKG_UPDATE_TIMEOUT sets the "
+                                  "limit)")
             try:
                 status, payload = current.replies.recv()
             except (EOFError, OSError):
@@ -203,8 +205,9 @@ class WriterProcess:
                            "(see the server log)")
 
     def _over_memory(self) -> Unavailable:
-        return Unavailable(f"the write used more than {self.memory_mb} MB, this server's limit for its writer, "
-                           "and was stopped; nothing of it was stored (POLICEKG_WORKER_MEMORY_MB sets the limit)")
+        return Unavailable(f"the write used more than {self.memory_mb} MB, this server's limit for its "
+                           "writer, and was stopped; nothing of it was stored (POLICEKG_WORKER_MEMORY_MB "
+                           "sets the limit)")
 
     def close(self) -> None:
         """Kill the writer, whatever it is doing (the service is stopping); a waiting write gets a 503."""

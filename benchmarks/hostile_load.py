@@ -40,8 +40,8 @@ TOKEN = "hostile-load"
 def start(store: Path, port: int, limit: float) -> subprocess.Popen:
     env = {**os.environ, "POLICEKG_QUERY_TIMEOUT": str(limit), "POLICEKG_UPDATE_TIMEOUT": str(limit)}
     proc = subprocess.Popen([sys.executable, "-m", "policekg.api", "serve", "--store", str(store),
-                             "--port", str(port), "--update-token", TOKEN], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                             "--port", str(port), "--update-token", TOKEN], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:

@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from hostile_load import RUNAWAY_UPDATE, TOKEN, start
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
-INSERT = 'INSERT DATA {{ GRAPH <http://example.org/notes> {{ <http://example.org/n{i}> <http://example.org/says> "{i}" }} }}'
+INSERT = ('INSERT DATA {{ GRAPH <http://example.org/notes> {{ <http://example.org/n{i}> '
+          '<http://example.org/says> "{i}" }} }}')
 PUT = "<http://example.org/x> <http://example.org/n> {i} ."
 
 
@@ -99,12 +100,14 @@ def runaway(base: str, server: int) -> None:
             seen.append(status(pid, "VmRSS"))
             last[pid] = cpu_seconds(pid) or last[pid]  # the writer's last figure once it is gone
         time.sleep(0.1)
-    print(f"runaway update: {answer[0].status_code} after {time.monotonic() - began:.1f} s: {answer[0].text.strip()}")
+    took = time.monotonic() - began
+    print(f"runaway update: {answer[0].status_code} after {took:.1f} s: {answer[0].text.strip()}")
     print("| process | RSS before MB | peak RSS MB | CPU s during |")
     print("| --- | ---: | ---: | ---: |")
     for name, pid in processes.items():
         if pid is not None:
-            print(f"| {name} | {rss[pid][0] / 1024:.0f} | {max(rss[pid]) / 1024:.0f} | {last[pid] - cpu[pid]:.1f} |")
+            before, peak = rss[pid][0] / 1024, max(rss[pid]) / 1024
+            print(f"| {name} | {before:.0f} | {peak:.0f} | {last[pid] - cpu[pid]:.1f} |")
 
 
 def main() -> None:

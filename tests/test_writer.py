@@ -33,7 +33,8 @@ _http = httpx.Client(timeout=120)
 @pytest.fixture(scope="module")
 def limited(seed_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A service whose writes may run 2 s, with a parser depth guard too loose to protect the parser."""
-    env = {"POLICEKG_UPDATE_TIMEOUT": str(LIMIT_S), "POLICEKG_QUERY_WORKERS": "1", "POLICEKG_MAX_DEPTH": "100000"}
+    env = {"POLICEKG_UPDATE_TIMEOUT": str(LIMIT_S), "POLICEKG_QUERY_WORKERS": "1",
+           "POLICEKG_MAX_DEPTH": "100000"}
     with serving(copy_of(seed_store_path, tmp_path_factory.mktemp("writer")), "--update-token", TOKEN,
                  env=env) as server:
         yield server
@@ -84,10 +85,12 @@ def rss_kb(pid: int) -> int:
 
 def note_written(base: str, text: str) -> bool:
     """Write a small note through the service and read it back."""
-    insert = f'INSERT DATA {{ GRAPH <http://example.org/notes> {{ <http://example.org/a> <http://example.org/says> "{text}" }} }}'
-    assert _http.post(f"{base}/sparql", content=insert, headers=UPDATE).status_code == 204
-    ask = f'ASK {{ GRAPH <http://example.org/notes> {{ <http://example.org/a> <http://example.org/says> "{text}" }} }}'
-    return _http.get(f"{base}/sparql", params={"query": ask}, headers={"Accept": "application/json"}).json()["boolean"]
+    note = f'GRAPH <http://example.org/notes> {{ <http://example.org/a> <http://example.org/says> "{text}" }}'
+    written = _http.post(f"{base}/sparql", content=f"INSERT DATA {{ {note} }}", headers=UPDATE)
+    assert written.status_code == 204, written.text
+    asked = _http.get(f"{base}/sparql", params={"query": f"ASK {{ {note} }}"},
+                      headers={"Accept": "application/json"})
+    return asked.json()["boolean"]
 
 
 def test_writes_run_in_a_writer_process_the_server_does_not_hold_the_store(limited: Server) -> None:
@@ -119,7 +122,8 @@ def test_graph_store_writes_go_through_the_writer_and_pages_see_them_at_once(lim
     bad = _http.put(f"{limited.base}/rdf-graphs", params={"graph": graph}, content=b"<x> <y> .",
                     headers={**AUTH, "Content-Type": "text/turtle"})
     assert bad.status_code == 400 and "does not parse" in bad.text
-    assert _http.delete(f"{limited.base}/rdf-graphs", params={"graph": graph}, headers=AUTH).status_code == 204
+    deleted = _http.delete(f"{limited.base}/rdf-graphs", params={"graph": graph}, headers=AUTH)
+    assert deleted.status_code == 204
     assert _http.get(f"{limited.base}/rdf-graphs", params={"graph": graph}).status_code == 404
 
 
@@ -143,7 +147,8 @@ def test_an_update_that_crashes_the_parser_costs_the_writer_not_the_server(limit
 
 def test_a_growing_update_is_stopped_at_the_memory_limit_in_the_writer(seed_store_path: Path,
                                                                        tmp_path: Path) -> None:
-    env = {"POLICEKG_UPDATE_TIMEOUT": "600", "POLICEKG_WORKER_MEMORY_MB": "400", "POLICEKG_QUERY_WORKERS": "1"}
+    env = {"POLICEKG_UPDATE_TIMEOUT": "600", "POLICEKG_WORKER_MEMORY_MB": "400",
+           "POLICEKG_QUERY_WORKERS": "1"}
     with serving(copy_of(seed_store_path, tmp_path), "--update-token", TOKEN, env=env) as server:
         before, writer, server_kb = quads(server.base), writer_of(server), rss_kb(server.pid)
         resp = _http.post(f"{server.base}/sparql", content=GROWING, headers=UPDATE, timeout=600)

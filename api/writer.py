@@ -173,6 +173,9 @@ class WriterProcess:
         if self._current is None:
             started = _Process(self.store_path, self.memory_mb)
             started.wait_ready()
+            if self._closed:  # the service began stopping while it started
+                started.kill()
+                raise Unavailable("the service is stopping")
             self._current = started
             log.info("the store's writer process is %d", started.proc.pid)
         return self._current

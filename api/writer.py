@@ -196,7 +196,8 @@ class WriterProcess:
         try:
             self.start()
         except (OSError, ApiError):
-            log.exception("the store's writer could not be restarted; the next write tries again")
+            if not self._closed:
+                log.exception("the store's writer could not be restarted; the next write tries again")
 
     def _death(self, current: _Process) -> ApiError:
         """What to answer for a writer that died mid-write (it has been reaped)."""

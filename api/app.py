@@ -1,8 +1,9 @@
 """The FastAPI application: `create_app(store, settings)` makes it from the route map (`routes`).
 
-Here, and only here, the app gets what it holds (`app.state.store`, `.settings`, and for as long as it
-runs, `.query_runner`: the query workers), the templates their globals, and the one error handler.
-Routes read the app's state through `deps`.
+Here, and only here, the app gets what it holds (`app.state.read`: the store to read as it is now,
+`.writer`: where writes go, `.settings`, and for as long as it runs, `.query_runner`: the query
+workers), the templates their globals, and the one error handler. Routes read the app's state
+through `deps`.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -19,28 +22,37 @@ from policekg.api import limits, openapi, routes
 from policekg.api.errors import KG_ERRORS, ApiError, meaning
 from policekg.api.query_pool import runner_for
 from policekg.api.rendering import TEMPLATE_GLOBALS, error_response
+from policekg.api.store_view import Snapshot
 from policekg.api.templating import STATIC_DIR, templates
+from policekg.api.writer import writer_for
 from policekg.kg.config import Settings
 from policekg.kg.rdf.store import GraphStore
 
 log = logging.getLogger(__name__)
 
 
-def create_app(store: GraphStore, settings: Settings | None = None) -> FastAPI:
-    """An application serving `store`; the caller owns the store and closes it."""
-    settings = settings or Settings(store_path=store.path)
+def create_app(store: GraphStore | Path, settings: Settings | None = None) -> FastAPI:
+    """An application serving `store`. Given the path of a store on disk (what `policekg serve` does),
+    the app's writer process opens it for writing (nobody else may hold it) and the app reads read-only
+    views of it. Given a store the caller holds and closes (in memory, on a SPARQL server, or on disk
+    in a notebook), the app reads it as it is and writes it in the calling process (`writer`)."""
+    path = store if isinstance(store, Path) else store.path
+    settings = settings or Settings(store_path=path)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.query_runner = runner_for(store, settings)
         try:
+            await run_in_threadpool(app.state.writer.start)  # takes the store's lock, or says who has it
             yield
         finally:
+            app.state.writer.close()
             app.state.query_runner.close()
 
     app = FastAPI(title="policekg", description="A knowledge graph of police rule-of-law reports.",
                   lifespan=lifespan)
-    app.state.store = store
+    app.state.read = Snapshot(store).store if isinstance(store, Path) else lambda: store
+    app.state.writer = writer_for(store, settings)
     app.state.settings = settings
     templates.env.globals.update(TEMPLATE_GLOBALS)
     routes.mount(app)

@@ -46,8 +46,9 @@ def serve(
     on_disk = isinstance(db, GraphStore)  # a store on disk says who holds its lock; a server's store has none
     if on_disk:
         db.announce(url)
+        db.close()  # the service's writer process opens it again: the one process that writes it
     try:
-        serving.run(create_app(db, config), config)
+        serving.run(create_app(db.path if on_disk else db, config), config)
     finally:
         if on_disk:
             db.withdraw()

@@ -95,6 +95,16 @@ CATALOGUE: dict[str, str] = {
     "other, a figure when its value and unit match.":
         "用 policekg eval 在 {reports} 份不同单位、省份和年份的真实报告上测得,报告中的名称和数据由人工列出;"
         "两个名称互相包含即算找到,数据须数值与单位一致。",
+    "Limits of this service": "本服务的限制",
+    "A request over a limit is stopped and answered with a message naming the limit.":
+        "超出限制的请求会被停止,返回的消息指明所超的限制。",
+    "Limit": "限制", "Set by": "设置方式",
+    "Time a query or a page may take (s)": "查询或页面计算的时间上限(秒)",
+    "Time a write may take (s)": "一次写入(SPARQL 更新、图存储写入)的时间上限(秒)",
+    "Memory of one query worker or of the writer (MB)": "单个查询进程或写入进程的内存上限(MB)",
+    "Largest request body (bytes)": "请求体大小上限(字节)",
+    "Deepest nesting of a query, an update or an RDF body": "查询、更新或 RDF 请求体的最大嵌套深度",
+    "Most rows of a SELECT answer": "SELECT 结果的最大行数",
     # entity
     "Also called:": "简称/别名:", "Neighbourhood graph": "关系图", "Compare across reports": "跨报告比较",
     "Properties": "属性", "Links from here": "关系", "Links to here": "被关联",

@@ -19,7 +19,6 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.formats import RDF_FORMATS, RESULTS_FORMATS, RdfFormat, ResultsFormat
 from policekg.kg.rdf.iris import PREFIXES
 from policekg.kg.rdf.store import GraphStore
@@ -36,14 +35,6 @@ class Job:
     results_formats: tuple[str, ...] = ("json",)
     rdf_formats: tuple[str, ...] = ("ttl",)
     row_limit: int = 100_000
-
-
-@dataclass(frozen=True)
-class UpdateCheck:
-    """An update to parse, not apply: a worker parses it first, so a parser crash kills a worker, not
-    the server that applies it."""
-
-    sparql: str
 
 
 class TheStore:
@@ -137,17 +128,3 @@ def _solutions_answer(solutions: ox.QuerySolutions, fmt: ResultsFormat, limit: i
     tsv = ("\n".join(lines) + "\n").encode()
     body = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt.ox)
     return Answer(body, fmt.media_type, capped.truncated)
-
-
-def check_update(store: GraphStore, check: UpdateCheck) -> Answer:
-    """Parse `check.sparql` on a read-only store: QueryError when it is malformed. A read-only store
-    refuses the write transaction before evaluating anything, so nothing runs and nothing is written."""
-    if not store.read_only:
-        raise ValueError("updates are checked on a read-only view, which cannot apply them")
-    try:
-        store.ox.update(check.sparql, prefixes=PREFIXES)
-    except SyntaxError as err:
-        raise QueryError(str(err)) from err
-    except (OSError, RuntimeError):  # parsed: the read-only store refused to start the write
-        pass
-    return Answer(b"", "text/plain", kind="update")

@@ -27,7 +27,7 @@ from pathlib import Path
 from fastapi.concurrency import run_in_threadpool
 
 from policekg.api.errors import ApiError, BadGateway, BadRequest, NotAcceptable, QueryFailed, Unavailable
-from policekg.api.query_exec import Answer, Job, PageJob, UpdateCheck
+from policekg.api.query_exec import Answer, Job, PageJob
 from policekg.api.query_worker import Reply, reply
 from policekg.kg.config import Settings
 from policekg.kg.rdf.errors import QueryError
@@ -66,14 +66,12 @@ def unpack(result: Reply) -> Answer:
 _OVER_LIMIT = {
     Job: "the query ran longer than this server's {:g} s limit and was stopped (POLICEKG_QUERY_TIMEOUT "
          "sets the limit)",
-    UpdateCheck: "the update could not be parsed within this server's {:g} s limit and was not applied "
-                 "(POLICEKG_UPDATE_TIMEOUT sets the limit)",
     PageJob: "This page took longer than {:g} s to compute and was stopped. Narrow it down (a longer "
              "search text, a smaller page, a filter) or ask the SPARQL endpoint with a LIMIT.",
 }
 
 
-def _over_limit(job: Job | UpdateCheck | PageJob, timeout: float) -> Unavailable:
+def _over_limit(job: Job | PageJob, timeout: float) -> Unavailable:
     return Unavailable(_OVER_LIMIT[type(job)].format(timeout))
 
 
@@ -157,23 +155,17 @@ class ProcessPool:
     """`size` query workers over the store at `store_path`, started on first use, each allowed
     `memory_mb` of memory."""
 
-    def __init__(self, store_path: Path, size: int, timeout: float, memory_mb: int = 2048,
-                 update_timeout: float | None = None) -> None:
+    def __init__(self, store_path: Path, size: int, timeout: float, memory_mb: int = 2048) -> None:
         self.store_path = store_path
         self.size = max(1, size)
         self.timeout = timeout
         self.memory_mb = memory_mb
-        self.update_timeout = timeout if update_timeout is None else update_timeout
         self.workers: set[Worker] = set()
         self._idle: asyncio.Queue[Worker] | None = None
         #: Workers being started: the loop keeps only weak references to tasks, so we hold them.
         self._starting: set[asyncio.Task[None]] = set()
 
-    async def check_update(self, update: str) -> None:
-        """Parse `update` in a worker (QueryError when malformed; a crash costs a worker, not the server)."""
-        await self.run(UpdateCheck(update), self.update_timeout)
-
-    async def run(self, job: Job | UpdateCheck | PageJob, timeout: float | None = None) -> Answer:
+    async def run(self, job: Job | PageJob, timeout: float | None = None) -> Answer:
         """The job's answer (for a PageJob: what its function returned); NotShippable when the job
         cannot be pickled, before any worker is taken."""
         timeout = self.timeout if timeout is None else timeout
@@ -258,9 +250,6 @@ class ThreadRunner:
         self.store = store
         self.timeout = timeout
 
-    async def check_update(self, update: str) -> None:
-        """Nothing: an in-memory store has no process to parse in apart; the update's run parses it."""
-
     async def run(self, job: Job | PageJob, timeout: float | None = None) -> Answer:
         timeout = self.timeout if timeout is None else timeout
         try:
@@ -273,9 +262,10 @@ class ThreadRunner:
         pass
 
 
-def runner_for(store: GraphStore, settings: Settings) -> ProcessPool | ThreadRunner:
-    """Worker processes for a store on disk, a thread for one in memory."""
-    if store.path is None:
+def runner_for(store: GraphStore | Path, settings: Settings) -> ProcessPool | ThreadRunner:
+    """Worker processes for a store on disk (named by its path, or held open by the caller), a thread
+    for any other."""
+    path = store if isinstance(store, Path) else store.path
+    if path is None:
         return ThreadRunner(store, settings.query_timeout)
-    return ProcessPool(store.path, settings.query_workers, settings.query_timeout, settings.worker_memory_mb,
-                       settings.update_timeout)
+    return ProcessPool(path, settings.query_workers, settings.query_timeout, settings.worker_memory_mb)

@@ -5,11 +5,8 @@ limit can only be stopped by ending the process that runs it (`query_pool` does 
 talks to the server over its stdin/stdout with `multiprocessing.connection` framing (pickles);
 anything a library prints goes to stderr.
 
-It opens the store with `Store.read_only` while the server holds it read-write (RocksDB allows a
-read-only view beside the writer). That view is a snapshot taken at opening: it does not see later
-writes. So before every job the worker compares the store's write-ahead logs and manifest (names,
-sizes, times) with what it saw at opening and reopens when they changed: a few stat calls per query,
-and one reopen after each write, whoever made it (its cost: benchmarks/RESULTS.md).
+It reads a read-only view of the store (`store_view.Snapshot`) beside the service's one writer
+process, reopened before a job when someone has written the store since.
 """
 
 from __future__ import annotations
@@ -23,7 +20,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from policekg.api.guardrails import remote_operations
-from policekg.api.query_exec import Job, PageJob, Unacceptable, UpdateCheck, check_update, execute
+from policekg.api.query_exec import Job, PageJob, Unacceptable, execute
+from policekg.api.store_view import Snapshot
 from policekg.kg.lifeline import die_with_parent
 from policekg.kg.rdf.errors import QueryError, RemoteError
 from policekg.kg.rdf.store import GraphStore
@@ -38,7 +36,7 @@ log = logging.getLogger("policekg.api.query_worker")
 Reply = tuple[str, object]
 
 
-def reply(store: GraphStore, job: Job | UpdateCheck | PageJob) -> Reply:
+def reply(store: GraphStore, job: Job | PageJob) -> Reply:
     """Run a job and turn its outcome into a picklable reply; our bugs are logged here, with traceback.
     A page's computation raises what it raises: the exception travels back to the page."""
     if isinstance(job, PageJob):
@@ -49,7 +47,7 @@ def reply(store: GraphStore, job: Job | UpdateCheck | PageJob) -> Reply:
         except Exception as err:  # noqa: BLE001 (whatever a page raises is the page's answer)
             return "raised", err
     try:
-        return "ok", check_update(store, job) if isinstance(job, UpdateCheck) else execute(store, job)
+        return "ok", execute(store, job)
     except QueryError as err:
         return "query", str(err)
     except Unacceptable as err:
@@ -67,36 +65,13 @@ def reply(store: GraphStore, job: Job | UpdateCheck | PageJob) -> Reply:
         return "bug", "internal error (logged on the server)"
 
 
-def _stamp(path: Path) -> tuple:
-    """What changes when anyone writes the store: its write-ahead logs, manifest and CURRENT pointer."""
-    with os.scandir(path) as entries:
-        watched = [e for e in entries
-                   if e.name.endswith(".log") or e.name.startswith("MANIFEST") or e.name == "CURRENT"]
-        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in watched))
-
-
-class Snapshot:
-    """A read-only view of the store at `path`, reopened whenever someone has written it since."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._stamp: tuple | None = None
-        self._store: GraphStore | None = None
-
-    def store(self, *, force: bool = False) -> GraphStore:
-        stamp = _stamp(self.path)
-        if force or self._store is None or stamp != self._stamp:
-            self._store = GraphStore(self.path, read_only=True)
-            self._stamp = stamp
-        return self._store
-
-    def answer(self, job: Job | UpdateCheck) -> Reply:
-        """Reply to `job`; on a read error of the store reopen once (a compaction may have moved files
-        under us). A failed SERVICE is not retried: the remote request need not be idempotent."""
-        result = reply(self.store(), job)
-        if result[0] == "io":
-            result = reply(self.store(force=True), job)
-        return result
+def answer(snapshot: Snapshot, job: Job | PageJob) -> Reply:
+    """Reply to `job`; on a read error of the store reopen once (a compaction may have moved files
+    under us). A failed SERVICE is not retried: the remote request need not be idempotent."""
+    result = reply(snapshot.store(), job)
+    if result[0] == "io":
+        result = reply(snapshot.store(force=True), job)
+    return result
 
 
 def serve(path: Path, jobs: Connection, replies: Connection) -> None:
@@ -109,7 +84,7 @@ def serve(path: Path, jobs: Connection, replies: Connection) -> None:
             job = jobs.recv()
         except EOFError:
             return
-        replies.send_bytes(_packed(snapshot.answer(job)))
+        replies.send_bytes(_packed(answer(snapshot, job)))
 
 
 def limit_memory(megabytes: int) -> None:

@@ -2,15 +2,15 @@
 
 POST /reports takes report files (multipart, each part named `file`; a `<name>.json` part beside a file
 is its sidecar) and the overrides `issuer`, `year`, `force` as form fields; DELETE /report/{issuer}/{year}
-removes one report. Both need the update token. The files go through the same batch as `policekg ingest`:
-extraction in worker processes (the server's own process keeps answering), the writes in a thread of
-this process, one batch at a time. The analysis is not refreshed per request: after a write, one
-background thread brings it up to date, computing it in a worker process over a read-only view of the
-store and writing the results here (writes that come meanwhile are covered by the next round); until
-then pages show the previous figures. The answer to a POST streams one JSON line per file as it is decided
-(`kg.ingest.outcomes.outcome_json`), then a last line with the run's time and the store's counts, so the
-sender shows the same progress and summary as a local ingest. Pages and the query workers read the
-store as it now is: nothing to restart.
+removes one report. Both need the update token. The files go through the same batch as `policekg ingest`,
+run by the store's writer process (`writer`; `IngestFiles`): extraction in worker processes it starts,
+the writes there, one batch or write at a time. The analysis is not refreshed per request: after a
+write, one background thread brings it up to date, computing it in a worker process over a read-only
+view of the store and sending the results to the writer (writes that come meanwhile are covered by
+the next round); until then pages show the previous figures. The answer to a POST streams one JSON
+line per file as it is decided (`kg.ingest.outcomes.outcome_json`), then a last line with the run's
+time and the store's counts, so the sender shows the same progress and summary as a local ingest.
+Pages and the query workers read the store as it now is: nothing to restart.
 """
 
 from __future__ import annotations
@@ -25,31 +25,32 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
+from rdflib import URIRef
 from starlette.datastructures import UploadFile
 
 from policekg.api.auth import require_update_token
-from policekg.api.deps import get_settings, get_store
+from policekg.api.deps import Reader, get_reader, get_settings, get_writer
 from policekg.api.errors import BadRequest, NotFound
+from policekg.api.writer import Tell, Writer
 from policekg.kg.ingest.files import SIDECAR_SUFFIX, check_overrides
 from policekg.kg.ingest.loaders import LoadError
 from policekg.kg.ingest.outcomes import Outcome, outcome_json
 from policekg.kg.lifeline import die_with_parent
 from policekg.kg.network import analysis
+from policekg.kg.network.analysis import Metrics
 from policekg.kg.rdf.iris import report_iri
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.overview import keep_overview
 
 log = logging.getLogger(__name__)
 
-#: One batch or removal at a time: two writers interleaving would make each one's "unchanged" and
-#: "same report as" checks wrong.
-_WRITER = threading.Lock()
 #: Most parts one request may carry (files and sidecars); more are sent in several requests.
 MAX_PARTS = 1000
 _FIELDS = ("issuer", "year", "force")
@@ -71,7 +72,9 @@ async def post_reports(request: Request) -> StreamingResponse:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return StreamingResponse(_run(get_store(request), folder, names, overrides, force), media_type=_NDJSON)
+    batch = IngestFiles(names, overrides, force)
+    lines = _run(get_reader(request), get_writer(request), batch, folder)
+    return StreamingResponse(lines, media_type=_NDJSON)
 
 
 def _overrides(form: Any) -> tuple[dict[str, Any], bool]:
@@ -112,36 +115,51 @@ async def _save(parts: list[UploadFile], folder: Path) -> dict[Path, str]:
 
 
 class _Relay:
-    """The batch's progress, as JSON lines on a queue the answer reads."""
+    """The batch's progress, as JSON lines told to the server."""
 
-    def __init__(self, lines: queue.Queue, names: dict[Path, str]) -> None:
-        self.lines, self.names = lines, names
+    def __init__(self, tell: Tell, names: dict[Path, str]) -> None:
+        self.tell, self.names = tell, names
 
     def start(self, total: int) -> None:
-        self.lines.put({"total": total})
+        self.tell({"total": total})
 
     def advance(self, outcome: Outcome) -> None:
-        self.lines.put(outcome_json(outcome, self.names.get(outcome.path, str(outcome.path))))
+        self.tell(outcome_json(outcome, self.names.get(outcome.path, str(outcome.path))))
 
 
-def _run(store: GraphStore, folder: Path, names: dict[Path, str], overrides: dict[str, Any],
-         force: bool) -> Iterator[bytes]:
-    """The batch in a thread of its own, its lines yielded as they come (Starlette iterates this off
-    the event loop); the files are deleted when it ends, whether or not the sender still listens."""
-    from policekg.kg.ingest.batch import ingest_batch
+@dataclass(frozen=True)
+class IngestFiles:
+    """The saved files (with the names they were sent under), ingested in the writer (a `WriteJob`):
+    each file's outcome told as it is decided; the run's seconds and the store's counts returned.
+    Not stopped at the write time limit: a batch is bounded by ingest's own limits (text size,
+    archives) and may hold many files; two batches never interleave (the writer runs one job)."""
 
+    names: dict[Path, str]
+    overrides: dict[str, Any]
+    force: bool
+    limited: ClassVar[bool] = False
+
+    def run(self, store: GraphStore, tell: Tell) -> dict[str, object]:
+        from policekg.kg.ingest.batch import ingest_batch
+
+        result = ingest_batch(store, list(self.names), overrides=self.overrides, force=self.force,
+                              progress=_Relay(tell, self.names), pool_min=1, analysis=False)
+        return {"seconds": result.seconds, "classes": store.stats()["classes"]}
+
+
+def _run(read: Reader, writer: Writer, batch: IngestFiles, folder: Path) -> Iterator[bytes]:
+    """The batch sent to the writer from a thread of its own, its lines yielded as they come (Starlette
+    iterates this off the event loop); the files are deleted when it ends, whether or not the sender
+    still listens."""
     lines: queue.Queue = queue.Queue()
 
     def work() -> None:
         try:
-            with _WRITER:
-                result = ingest_batch(store, list(names), overrides=overrides, force=force,
-                                      progress=_Relay(lines, names), pool_min=1, analysis=False)
-                counts = store.stats()
-            _REFRESHER.kick(store)
-            lines.put({"seconds": result.seconds, "classes": counts["classes"], "note": _DEFERRED})
+            summary = writer.run(batch, lines.put)
+            _REFRESHER.kick(read, writer)
+            lines.put({**summary, "note": _DEFERRED})
         except Exception as err:  # the sender must hear why its batch stopped
-            log.exception("ingest of %d files sent to the service", len(names))
+            log.exception("ingest of %d files sent to the service", len(batch.names))
             lines.put({"error": f"the service failed while ingesting ({type(err).__name__}: {err})"})
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -159,19 +177,39 @@ async def delete_report(request: Request, path: str) -> JSONResponse:
     if not issuer or not year.isdigit():
         raise BadRequest(f"name the report as /report/ISSUER/YEAR, not /report/{path}")
     iri = report_iri(issuer, int(year))
-    store = get_store(request)
-    if not await run_in_threadpool(_remove, store, str(iri)):
+    writer = get_writer(request)
+    if not await run_in_threadpool(writer.run, RemoveReport(str(iri))):
         raise NotFound(f"no report graph <{iri}> in the store")
+    _REFRESHER.kick(get_reader(request), writer)
     return JSONResponse({"removed": str(iri)})
 
 
-def _remove(store: GraphStore, iri: str) -> bool:
-    with _WRITER:
-        if not store.has_report(iri):
+@dataclass(frozen=True)
+class RemoveReport:
+    """Remove one report's graph (and nothing else), in the writer; whether it was there."""
+
+    iri: str
+    limited: ClassVar[bool] = True
+
+    def run(self, store: GraphStore, tell: Tell) -> bool:
+        if not store.has_report(self.iri):
             return False
-        store.remove_graph(iri)
-    _REFRESHER.kick(store)
-    return True
+        store.remove_graph(self.iri)
+        return True
+
+
+@dataclass(frozen=True)
+class StoreAnalysis:
+    """The analysis results computed from the store at generation `digest`, stored by the writer. Not
+    stopped at the write time limit: their size is the store's, not a client's choice."""
+
+    metrics: dict[str, Metrics]
+    digest: str | None
+    reports: list[URIRef]
+    limited: ClassVar[bool] = False
+
+    def run(self, store: GraphStore, tell: Tell) -> None:
+        analysis.store_results(store, self.metrics, self.digest, self.reports)
 
 
 class _Refresher:
@@ -180,13 +218,13 @@ class _Refresher:
     def __init__(self) -> None:
         self.wanted = threading.Event()
         self.thread: threading.Thread | None = None
-        self.store: GraphStore | None = None
+        self.service: tuple[Reader, Writer] | None = None
         self.guard = threading.Lock()
 
-    def kick(self, store: GraphStore) -> None:
-        """Ask for a round (after the one running, if any)."""
+    def kick(self, read: Reader, writer: Writer) -> None:
+        """Ask for a round (after the one running, if any) on the store `read` reads and `writer` writes."""
         with self.guard:
-            self.store = store
+            self.service = read, writer
             self.wanted.set()
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._loop, name="policekg-analysis", daemon=True)
@@ -196,13 +234,14 @@ class _Refresher:
         while self.wanted.wait(timeout=60):
             self.wanted.clear()
             try:
-                _refresh(self.store)
+                _refresh(*self.service)
             except Exception:  # the next write asks again; the pages show the previous figures meanwhile
                 log.exception("refreshing the analysis after a write")
 
 
-def _refresh(store: GraphStore) -> None:
-    """Compute the analysis of the store as it is now and store it, unless it is current."""
+def _refresh(read: Reader, writer: Writer) -> None:
+    """Compute the analysis of the store as it is now and have the writer store it, unless it is current."""
+    store = read()
     if analysis.is_current(store):
         return
     digest, reports = analysis.input_digest(store)
@@ -212,9 +251,8 @@ def _refresh(store: GraphStore) -> None:
         spawn = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(1, mp_context=spawn, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             metrics = pool.submit(analysis.metrics_of_view, str(store.path)).result()
-    with _WRITER:
-        analysis.store_results(store, metrics, digest, reports)
-    keep_overview(store)  # off the request path: the home page then reads it
+    writer.run(StoreAnalysis(metrics, digest, reports))
+    keep_overview(read())  # off the request path, on the store with the results: the home page then reads it
     log.info("analysis refreshed for %d reports", len(reports))
 
 

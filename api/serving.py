@@ -1,10 +1,11 @@
 """Running the app under uvicorn so that SIGTERM stops it within `Settings.shutdown_grace` seconds.
 
-uvicorn's graceful shutdown waits for running requests; a SPARQL update or a page computation runs in
-a thread of this process that cannot be interrupted, and the interpreter waits for such threads at
-exit. So the first SIGTERM / SIGINT also arms a watchdog: if the process is still alive a little
-after the grace period, it exits at once (Oxigraph's write-ahead log keeps the store consistent; an
-update not yet committed is simply not applied). Query workers end with it (`kg.lifeline`).
+uvicorn's graceful shutdown waits for running requests, then the app's lifespan kills the store's
+writer and the query workers (a write not yet committed is simply not stored). A request may still
+wait in a thread of this process (on the writer's pipe, a page computed in a thread), and the
+interpreter waits for such threads at exit. So the first SIGTERM / SIGINT also arms a watchdog: if the
+process is still alive a little after the grace period, it exits at once. Child processes end with it
+whatever happens (`kg.lifeline`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class _Server(uvicorn.Server):
 
 
 def _exit_now(grace: float) -> None:
-    log.warning("still busy %g s after the stop signal (an update or a page): exiting now", grace)
+    log.warning("still busy %g s after the stop signal: exiting now", grace)
     logging.shutdown()
     os._exit(0)
 

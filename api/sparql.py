@@ -25,7 +25,7 @@ from fastapi.responses import Response
 from starlette.datastructures import ImmutableMultiDict
 
 from policekg.api.auth import require_update_token
-from policekg.api.deps import get_query_runner, get_settings, get_store
+from policekg.api.deps import get_query_runner, get_settings, get_store, get_writer
 from policekg.api.errors import BadRequest, NotAcceptable, UnsupportedMediaType
 from policekg.api.guardrails import check_remote
 from policekg.api.negotiation import VARY, choose, media_types, names_explicitly, rank
@@ -120,7 +120,7 @@ async def answer_update(request: Request, update: str, params: ImmutableMultiDic
     if "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise BadRequest("using-graph-uri / using-named-graph-uri are not supported; "
                          "name the graphs in the update itself (WITH, USING, GRAPH)")
-    await run_update(get_store(request), update, settings, get_query_runner(request))
+    await run_update(get_writer(request), update, settings)
     return Response(status_code=204)
 
 

@@ -5,7 +5,9 @@ A real `policekg serve` over the bundled sample (an empty store: `serve` ingests
 `--limit` seconds. Two users loop over a small SELECT and a small page; each phase lasts `--seconds`.
 Phase "quiet": the users alone. Phase "attacked": the same users while three attackers loop, one each
 sending a runaway query (a triple cross product, stopped at the limit), a query nested 3000 deep
-(refused before parsing) and the co-occurrence graph page.
+(refused before parsing) and the co-occurrence graph page. Phase "attacked + update": the same and a
+fourth attacker holding the update token, looping over a runaway update (a cross product inserted,
+stopped at the same limit in the store's writer process, which is then replaced).
 
 Run by hand:  .venv/bin/python benchmarks/hostile_load.py [--seconds 30] [--limit 3]
 Record the p95 figures in benchmarks/RESULTS.md.
@@ -30,13 +32,16 @@ import httpx
 SMALL_QUERY = "SELECT ?r WHERE { ?r a pk:Report } LIMIT 5"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 DEEP = "SELECT * WHERE { FILTER(" + "(" * 3000 + "1" + ")" * 3000 + ") }"
+RUNAWAY_UPDATE = ("INSERT { GRAPH <http://example.org/pairs> { ?a <http://example.org/with> ?d } } "
+                  "WHERE { GRAPH ?g { ?a ?b ?c } GRAPH ?h { ?d ?e ?f } GRAPH ?i { ?j ?k ?l } }")
+TOKEN = "hostile-load"
 
 
 def start(store: Path, port: int, limit: float) -> subprocess.Popen:
-    env = {**os.environ, "POLICEKG_QUERY_TIMEOUT": str(limit)}
+    env = {**os.environ, "POLICEKG_QUERY_TIMEOUT": str(limit), "POLICEKG_UPDATE_TIMEOUT": str(limit)}
     proc = subprocess.Popen([sys.executable, "-m", "policekg.api", "serve", "--store", str(store),
-                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                             "--port", str(port), "--update-token", TOKEN], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
@@ -58,7 +63,8 @@ def loop(until: float, ask: Callable[[httpx.Client], httpx.Response], times: lis
             statuses[status] += 1
 
 
-def phase(base: str, seconds: float, attacked: bool) -> dict[str, tuple[list[float], dict[int, int]]]:
+def phase(base: str, seconds: float, attacked: bool,
+          updating: bool = False) -> dict[str, tuple[list[float], dict[int, int]]]:
     users = {
         "small SELECT": lambda c: c.get(f"{base}/sparql", params={"query": SMALL_QUERY},
                                         headers={"Accept": "application/sparql-results+json"}),
@@ -69,6 +75,10 @@ def phase(base: str, seconds: float, attacked: bool) -> dict[str, tuple[list[flo
         "deep query": lambda c: c.get(f"{base}/sparql", params={"query": DEEP}),
         "cooccurrence page": lambda c: c.get(f"{base}/graph", params={"view": "cooccurrence"}),
     }
+    if updating:
+        attackers["runaway update"] = lambda c: c.post(
+            f"{base}/sparql", content=RUNAWAY_UPDATE,
+            headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/sparql-update"})
     until = time.monotonic() + seconds
     results: dict[str, tuple[list[float], dict[int, int]]] = {}
     threads = []
@@ -99,8 +109,9 @@ def main() -> None:
             phase(base, 5, False)  # warm-up: workers started, pages compiled
             print("| phase | client | requests | statuses | p50 ms | p95 ms |")
             print("| --- | --- | ---: | --- | ---: | ---: |")
-            for name, attacked in (("quiet", False), ("attacked", True)):
-                for client, (times, statuses) in phase(base, args.seconds, attacked).items():
+            for name, attacked, updating in (("quiet", False, False), ("attacked", True, False),
+                                             ("attacked + update", True, True)):
+                for client, (times, statuses) in phase(base, args.seconds, attacked, updating).items():
                     seen = ", ".join(f"{s}×{n}" for s, n in sorted(statuses.items()))
                     timed = f"{statistics.median(times):.0f} | {p95(times):.0f}" if times else "- | -"
                     print(f"| {name} | {client} | {sum(statuses.values())} | {seen} | {timed} |")

@@ -133,7 +133,7 @@ def child(corpus: Path, store_path: Path, jobs: int) -> None:
     files = collect_paths([corpus]).files
     store = GraphStore(store_path)
     started = time.perf_counter()
-    result = batch.ingest_batch(store, files, jobs=jobs)
+    result = batch.ingest_batch(store, files, jobs=jobs, bulk=True)  # as `policekg ingest` does
     seconds = time.perf_counter() - started
     store.close()
     print(json.dumps({

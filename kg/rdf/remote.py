@@ -134,6 +134,18 @@ class RemoteStore:
         self._write(iri, _REPLACE % {"g": _node(iri), "body": body.decode()})
         log.info("stored %s (%d triples)", iri, body.count(b"\n"))
 
+    def add_new_graphs(self, graphs: list[tuple[URIRef | str, bytes]]) -> None:
+        """New report graphs, one atomic request each (a server has no bulk load a client can undo)."""
+        for iri, ntriples in graphs:
+            self.replace_graph(iri, ntriples)
+
+    def compact(self) -> None:
+        """Nothing to do: a server compacts its own store."""
+
+    def replace_own_graph(self, iri: URIRef | str, triples: Triples) -> None:
+        """The analysis results: one atomic replace, as every graph on a server."""
+        self.replace_graph(iri, triples)
+
     def add_to_graph(self, iri: URIRef | str, triples: Triples) -> None:
         """Add `triples` to the named graph `iri` (and to the merge)."""
         self._write(iri, _ADD % {"g": _node(iri), "body": _ntriples(triples).decode()})

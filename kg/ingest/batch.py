@@ -227,7 +227,7 @@ class _Writer:
 
     def __init__(self, store: GraphStore, bulk: bool, written: dict[URIRef, Path]) -> None:
         self.store = store
-        self.bulk = bulk
+        self.bulk = bulk and store.bulk_loads
         # A stored report whose file is skipped as unchanged still owns its graph in this batch: another
         # file that turns out to be the same report must not replace it (and be replaced back next run).
         self.written = written

@@ -72,6 +72,9 @@ Triples = bytes | Iterable[ox.Triple] | Graph
 class GraphStore:
     """The dataset of all reports. `path=None` keeps it in memory (tests, notebooks)."""
 
+    #: Whether `add_new_graphs` can write a batch of reports in one bulk load.
+    bulk_loads = True
+
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self._ox = _open(self.path, read_only)

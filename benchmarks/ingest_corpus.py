@@ -140,6 +140,8 @@ def child(corpus: Path, store_path: Path, jobs: int) -> None:
         "files": len(files), "stored": len(result.stored), "skipped": len(result.skipped),
         "failed": len(result.failed), "triples": result.triples, "chars": result.chars, "seconds": seconds,
         "analysis_seconds": analysis["seconds"],
+        "cpu_seconds": sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                           for f in ("ru_utime", "ru_stime")),
         "parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "failures": [f"{f.path.name}: {f.reason}" for f in result.failed[:5]],

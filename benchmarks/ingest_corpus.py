@@ -133,13 +133,15 @@ def child(corpus: Path, store_path: Path, jobs: int) -> None:
     files = collect_paths([corpus]).files
     store = GraphStore(store_path)
     started = time.perf_counter()
-    result = batch.ingest_batch(store, files, jobs=jobs)
+    result = batch.ingest_batch(store, files, jobs=jobs, bulk=True)  # as `policekg ingest` does
     seconds = time.perf_counter() - started
     store.close()
     print(json.dumps({
         "files": len(files), "stored": len(result.stored), "skipped": len(result.skipped),
         "failed": len(result.failed), "triples": result.triples, "chars": result.chars, "seconds": seconds,
         "analysis_seconds": analysis["seconds"],
+        "cpu_seconds": sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                           for f in ("ru_utime", "ru_stime")),
         "parent_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "failures": [f"{f.path.name}: {f.reason}" for f in result.failed[:5]],

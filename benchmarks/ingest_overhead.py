@@ -66,7 +66,7 @@ def main() -> None:
         for _ in range(args.rounds):
             best["extract"] = _fastest(best["extract"], timed([sys.executable, "-c", EXTRACT_ONLY, *paths]))
             shutil.rmtree(store, ignore_errors=True)
-            ingest = [sys.executable, "-m", "policekg.kg", "ingest", "-j", "1", "--store", str(store), *paths]
+            ingest = [sys.executable, "-m", "policekg.api", "ingest", "-j", "1", "--store", str(store), *paths]
             best["ingest"] = _fastest(best["ingest"], timed(ingest))
         size = sum(f.stat().st_size for f in store.iterdir())
         tables = sum(f.stat().st_size for f in store.glob("*.sst"))  # the rest is mostly the write-ahead log

@@ -17,9 +17,10 @@ from rdflib import Graph
 
 from policekg.extract import Extractor
 from policekg.kg.cli.common import report_ref
-from policekg.kg.ingest.report import ingest_file
+from policekg.kg.ingest.report import extract_report, ingest_file
+from policekg.kg.rdf.errors import StoreError
 from policekg.kg.rdf.iris import PREFIXES
-from policekg.kg.rdf.store import GraphStore
+from policekg.kg.rdf.store import PENDING_FILE, GraphStore
 from policekg.kg.sample import SAMPLE_REPORT
 
 PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
@@ -128,3 +129,52 @@ def test_a_sparql_update_keeps_the_merge(store: GraphStore) -> None:
     store.update(f"DELETE WHERE {{ GRAPH {seed} {{ {pattern} }} }} ;")
     assert not answer(store, f"SELECT ?l WHERE {{ {pattern} }}")
     assert default_graph(store) == named_merge(store)
+
+
+def _extracted(extractor: Extractor, name: str) -> tuple[str, bytes]:
+    gold = json.loads((DATA / f"{name}.gold.json").read_text(encoding="utf-8"))
+    ex = extract_report(extractor, DATA / f"{name}.txt", {"issuer": gold["issuer"], "year": gold["year"] + 10})
+    return str(ex.graph), ex.ntriples
+
+
+def test_new_reports_written_in_one_bulk_load_keep_the_merge(store: GraphStore, extractor: Extractor) -> None:
+    before = set(store.report_graphs())
+    batch = [_extracted(extractor, name) for name in SHARING]
+    store.add_new_graphs(batch)
+    assert {str(g) for g in set(store.report_graphs()) - before} == {iri for iri, _ in batch}
+    assert default_graph(store) == named_merge(store)
+    assert answer(store, IMPLEMENTS) == truth(store, IMPLEMENTS)
+    with pytest.raises(StoreError, match="new graphs only"):
+        store.add_new_graphs(batch[:1])
+
+
+class _Interrupted:
+    """A store whose bulk load writes the first half of what it is given, then dies (a kill, say)."""
+
+    def __init__(self, real: ox.Store) -> None:
+        self.real = real
+
+    def __getattr__(self, name: str):
+        return getattr(self.real, name)
+
+    def bulk_load(self, data: bytes, fmt: ox.RdfFormat) -> None:
+        lines = data.splitlines(keepends=True)
+        self.real.bulk_load(b"".join(lines[: len(lines) // 2]), fmt)
+        raise KeyboardInterrupt
+
+
+def test_a_bulk_load_cut_short_is_undone_when_the_store_is_next_opened(store: GraphStore,
+                                                                        extractor: Extractor) -> None:
+    path, graphs, merge = store.path, set(store.report_graphs()), named_merge(store)
+    batch = [_extracted(extractor, name) for name in SHARING]
+    store._ox = _Interrupted(store._ox)
+    with pytest.raises(KeyboardInterrupt):
+        store.add_new_graphs(batch)
+    assert (path / PENDING_FILE).exists()
+    store._ox = store._ox.real
+    assert len(store.report_graphs()) > len(graphs), "half of the batch went in before the interruption"
+    store.close()
+    with GraphStore(path) as reopened:
+        assert set(reopened.report_graphs()) == graphs
+        assert default_graph(reopened) == named_merge(reopened) == merge
+        assert not (path / PENDING_FILE).exists()

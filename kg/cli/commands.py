@@ -97,7 +97,7 @@ def _ingest_here(store: str | None, update_url: str | None, gsp_url: str | None,
     from policekg.kg.ingest.batch import ingest_batch
 
     with open_store(store, write=True, update_url=update_url, gsp_url=gsp_url) as db:
-        result = ingest_batch(db, files, jobs=jobs, overrides=given, force=force, progress=progress)
+        result = ingest_batch(db, files, jobs=jobs, overrides=given, force=force, progress=progress, bulk=True)
         return result, db.stats()["classes"]
 
 

@@ -29,7 +29,7 @@ from policekg.extract import ExtractionError, Extractor
 from policekg.kg.ingest.files import metadata_warnings, read_sidecar
 from policekg.kg.ingest.loaders import LoadError, read_file
 from policekg.kg.ingest.outcomes import Extracted, Failed, Outcome, Skipped, Stored
-from policekg.kg.ingest.report import extract_report, store_report
+from policekg.kg.ingest.report import extract_report, keyed, store_report
 from policekg.kg.ingest.source_key import source_key, stored_keys
 from policekg.kg.lifeline import die_with_parent
 from policekg.kg.rdf.errors import StoreError
@@ -38,9 +38,12 @@ from policekg.kg.rdf.store import GraphStore
 log = logging.getLogger(__name__)
 
 #: Files handed to each worker ahead of the one being written: keeps workers busy, bounds memory.
+#: (The window also covers a whole bulk batch, see `_FLUSH_EVERY`: the workers go on extracting
+#: while this process writes one.)
 _AHEAD = 4
-#: Reports written between flushes of the store: RocksDB otherwise keeps every write in memory
-#: tables until they fill, which made a 1,000-report batch grow past 2 GB.
+#: Reports written between flushes of the store (RocksDB otherwise keeps every write in memory
+#: tables until they fill, which made a 1,000-report batch grow past 2 GB), and new reports written
+#: together in one bulk load.
 _FLUSH_EVERY = 25
 #: Fewer files than this are extracted in this process: starting a worker (imports, pipeline) costs
 #: about as much as extracting several reports.
@@ -94,13 +97,15 @@ class _Task:
 def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = None,
                  overrides: dict[str, Any] | None = None, force: bool = False,
                  progress: Progress | None = None, pool_min: int = _POOL_MIN_FILES,
-                 analysis: bool = True) -> BatchResult:
+                 analysis: bool = True, bulk: bool = False) -> BatchResult:
     """Ingest `paths` into `store`: skip what is stored unchanged (unless `force`), extract the rest on
     `jobs` processes (default: one per core), write each report's graph as it arrives.
 
     `overrides` (issuer, year, …) apply to every file; a file's sidecar wins over them. From `pool_min`
     files on, extraction runs in worker processes (a server passes 1: its own process must stay free
     to answer requests). `analysis=False` leaves the analysis refresh to the caller (a service defers it).
+    `bulk=True` writes new reports `_FLUSH_EVERY` at a time with the store's bulk load, for a caller no
+    one reads the store beside (the command line); replaced reports always go in one transaction each.
     """
     started = time.monotonic()
     progress = progress or _Silent()
@@ -110,15 +115,17 @@ def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = Non
     for outcome in early:
         result.add(outcome)
         progress.advance(outcome)
-    # A stored report whose file is skipped as unchanged still owns its graph in this batch: another
-    # file that turns out to be the same report must not replace it (and be replaced back next run).
-    written = {o.graph: o.path for o in early if isinstance(o, Skipped) and o.graph is not None}
+    writer = _Writer(store, bulk, {o.graph: o.path for o in early if isinstance(o, Skipped) and o.graph})
     for task, extracted in _extract_all(tasks, jobs or os.cpu_count() or 1, pool_min):
-        outcome = extracted if isinstance(extracted, Failed) else _write(store, extracted, task.key, written)
+        done = [extracted] if isinstance(extracted, Failed) else writer.write(extracted, task.key)
+        for outcome in done:
+            result.add(outcome)
+            progress.advance(outcome)
+    for outcome in writer.flush():
         result.add(outcome)
         progress.advance(outcome)
-        if isinstance(outcome, Stored) and len(result.stored) % _FLUSH_EVERY == 0:
-            store.ox.flush()
+    if writer.bulk_loaded:
+        store.compact()
     # Every run, even one that stored nothing: a run killed during the analysis left it missing or
     # stale, and refreshing is two small queries when it is current.
     if analysis:
@@ -167,7 +174,7 @@ def _extract_all(tasks: list[_Task], jobs: int, pool_min: int) -> Iterator[tuple
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process holding the store open
     log.info("extracting %d files on %d worker processes", len(tasks), min(jobs, len(tasks)))
-    window = _AHEAD * min(jobs, len(tasks))
+    window = _AHEAD * min(jobs, len(tasks)) + _FLUSH_EVERY
     futures: dict[int, Future] = {}
     done = 0
     try:
@@ -215,15 +222,51 @@ def _extract(extractor: Extractor, task: _Task) -> Extracted | Failed:
         return Failed(task.path, f"internal error while extracting ({type(err).__name__}: {err}); please report it")
 
 
-def _write(store: GraphStore, extracted: Extracted, key: str, written: dict[URIRef, Path]) -> Stored | Failed:
-    """Store one report, unless another file of this batch already was the same report."""
-    iri = extracted.graph
-    if iri in written:
-        return Failed(extracted.path, f"the same report <{iri}> as {written[iri]} in this batch: keep one file, "
-                                      f"or give this one its issuer and year in a sidecar")
-    try:
-        stored = store_report(store, extracted, key)
-    except (StoreError, OSError) as err:
-        return Failed(extracted.path, f"could not be stored: {err}")
-    written[iri] = extracted.path
-    return stored
+class _Writer:
+    """Writes the batch's reports in input order and says, once each is written, what became of it."""
+
+    def __init__(self, store: GraphStore, bulk: bool, written: dict[URIRef, Path]) -> None:
+        self.store = store
+        self.bulk = bulk and store.bulk_loads
+        # A stored report whose file is skipped as unchanged still owns its graph in this batch: another
+        # file that turns out to be the same report must not replace it (and be replaced back next run).
+        self.written = written
+        self.pending: list[tuple[bytes, Stored]] = []
+        self.since_flush = 0
+        self.bulk_loaded = False
+
+    def write(self, extracted: Extracted, key: str) -> list[Outcome]:
+        """Store one report (or keep it for the next bulk load): the outcomes now settled."""
+        iri = extracted.graph
+        if iri in self.written:
+            return [Failed(extracted.path, f"the same report <{iri}> as {self.written[iri]} in this batch: keep one "
+                                           f"file, or give this one its issuer and year in a sidecar")]
+        self.written[iri] = extracted.path
+        if self.bulk and not self.store.has_report(iri):
+            self.pending.append(keyed(extracted, key, replaced=False))
+            return self.flush() if len(self.pending) >= _FLUSH_EVERY else []
+        done = self.flush()
+        try:
+            done.append(store_report(self.store, extracted, key))
+        except (StoreError, OSError) as err:
+            del self.written[iri]
+            return [*done, Failed(extracted.path, f"could not be stored: {err}")]
+        self.since_flush += 1
+        if self.since_flush >= _FLUSH_EVERY:
+            self.store.ox.flush()
+            self.since_flush = 0
+        return done
+
+    def flush(self) -> list[Outcome]:
+        """Write the reports kept for a bulk load, all or none."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return []
+        try:
+            self.store.add_new_graphs([(stored.graph, ntriples) for ntriples, stored in pending])
+        except (StoreError, OSError) as err:
+            for _, stored in pending:
+                del self.written[stored.graph]
+            return [Failed(stored.path, f"could not be stored: {err}") for _, stored in pending]
+        self.bulk_loaded = True
+        return [stored for _, stored in pending]

@@ -48,14 +48,21 @@ def extract_report(extractor: Extractor, path: Path, overrides: dict[str, Any],
 
 def store_report(store: GraphStore, extracted: Extracted, key: str | None) -> Stored:
     """Swap the report's graph in (one transaction), recording the source key."""
+    replaced = store.has_report(extracted.graph)
+    ntriples, stored = keyed(extracted, key, replaced)
+    store.replace_graph(extracted.graph, ntriples)
+    return stored
+
+
+def keyed(extracted: Extracted, key: str | None, replaced: bool) -> tuple[bytes, Stored]:
+    """The report's N-Triples with its source key (what tells the next run the file is unchanged), and
+    what storing them will have done."""
     iri, ntriples, count = extracted.graph, extracted.ntriples, extracted.triples
     if key:
         source = ox.Triple(ox.NamedNode(str(iri)), P.sourceSha256, ox.Literal(key))
         ntriples, count = ntriples + ox.serialize([source], format=ox.RdfFormat.N_TRIPLES), count + 1
-    replaced = store.has_report(iri)
-    store.replace_graph(iri, ntriples)
-    return Stored(extracted.path, iri, count, extracted.chars, extracted.format, replaced, extracted.classes,
-                  extracted.warnings)
+    return ntriples, Stored(extracted.path, iri, count, extracted.chars, extracted.format, replaced,
+                            extracted.classes, extracted.warnings)
 
 
 def class_counts(triples: list[ox.Triple]) -> Counter:

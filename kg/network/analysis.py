@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import RDF, XSD, URIRef
 from rdflib.namespace import PROV
 
-from policekg.kg.network.views import Node, entity_graph, simple_graph
+from policekg.kg.network.views import Node, entity_structure, simple_graph
 from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, PKR, segment
 from policekg.kg.rdf.store import GraphStore
 
@@ -192,7 +192,7 @@ def _stored_digest(store: GraphStore) -> str | None:
 
 def _recompute(store: GraphStore, digest: str | None, reports: list[URIRef]) -> dict[str, Metrics]:
     """Compute the figures and, when the store is writable, replace the analysis graph with them."""
-    metrics = analyse(entity_graph(store))
+    metrics = analyse(entity_structure(store))
     if store.read_only:
         log.warning("analysis is out of date but the store is read-only: computed, not stored")
     else:
@@ -223,14 +223,14 @@ def metrics_of_view(path: str) -> dict[str, Metrics]:
     """The figures computed over a read-only view of the store at `path`: what a writer runs in another
     process, so that its own (a service answering requests) stays free; it then stores them itself."""
     with GraphStore(path, read_only=True) as view:
-        return analyse(entity_graph(view))
+        return analyse(entity_structure(view))
 
 
 def store_results(store: GraphStore, metrics: dict[str, Metrics], digest: str | None,
                   reports: list[URIRef]) -> None:
     """Replace the analysis graph with `metrics`, computed from the store at generation `digest`
     (taken before computing: a write since then leaves the results stale, as they are)."""
-    store.replace_graph(ANALYSIS_GRAPH, results_triples(metrics, digest or "", reports))
+    store.replace_own_graph(ANALYSIS_GRAPH, results_triples(metrics, digest or "", reports))
 
 
 def current_metrics(store: GraphStore) -> dict[str, Metrics]:

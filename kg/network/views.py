@@ -58,7 +58,7 @@ _PROJECT = f"""
 """
 
 _ENTITY_EDGES = """
-CONSTRUCT { ?s ?p ?o } WHERE {
+SELECT DISTINCT ?s ?p ?o WHERE {
   GRAPH ?r { ?x ?p ?o . VALUES ?p { %s } %s }
   %s
 }"""
@@ -83,6 +83,8 @@ SELECT DISTINCT ?e ?c ?label ?r WHERE {
   ?r a pk:Report .
   %s
 }"""
+
+_ENTITY_IRIS = "SELECT DISTINCT ?e WHERE { GRAPH ?r { ?e a ?c . VALUES ?c { %s } } %s }"
 
 _ALIASES = "SELECT DISTINCT ?e ?alt WHERE { ?e skos:altLabel ?alt ; a ?c . VALUES ?c { %s } }"
 
@@ -209,16 +211,27 @@ def _to_multidigraph(graph: Graph) -> nx.MultiDiGraph:
     )
 
 
+def entity_structure(store: GraphStore, reports: list[str] | None = None) -> nx.MultiDiGraph:
+    """The entity graph's nodes and edges alone (edge key and `predicate`: the relation's IRI): all
+    the analysis reads, without the names and evidence sentences `entity_graph` adds for pages,
+    which cost several times as much to read as the structure."""
+    only = _reports_filter(reports)
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(sorted(row["e"].value for row in store.ox_query(_ENTITY_IRIS % (_CLASS_VALUES, only))))
+    edges = sorted((s.value, p.value, o.value)
+                   for s, p, o in store.ox_query(_ENTITY_EDGES % (_RELATION_VALUES, _PROJECT, only)))
+    g.add_edges_from((s, o, p, {"predicate": p}) for s, p, o in edges)  # sorted: the same graph every run
+    return g
+
+
 def entity_graph(store: GraphStore, reports: list[str] | None = None) -> nx.MultiDiGraph:
     """The entity graph (see the module docstring); node attribute `node` holds a `Node`.
 
     Entities no relation touches are still nodes (degree 0): they were named, and filters by class
     or report should show them.
     """
-    query = _ENTITY_EDGES % (_RELATION_VALUES, _PROJECT, _reports_filter(reports))
-    g = _to_multidigraph(construct(store, query))
+    g = entity_structure(store, reports)
     nodes = entity_nodes(store, reports)
-    g.add_nodes_from(nodes)
     evidence = _evidence(store, reports)
     for s, o, key, data in g.edges(keys=True, data=True):
         data["evidence"] = evidence.get((s, key, o), [])

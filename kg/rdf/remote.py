@@ -108,6 +108,8 @@ class RemoteStore:
 
     path = None
     read_only = False
+    #: No bulk load a client could undo: every report goes in one atomic request of its own.
+    bulk_loads = False
 
     def __init__(self, endpoints: Endpoints, *, query_timeout: float, write_timeout: float = 300.0) -> None:
         self.endpoints = endpoints
@@ -133,6 +135,10 @@ class RemoteStore:
         body = _ntriples(triples)
         self._write(iri, _REPLACE % {"g": _node(iri), "body": body.decode()})
         log.info("stored %s (%d triples)", iri, body.count(b"\n"))
+
+    def replace_own_graph(self, iri: URIRef | str, triples: Triples) -> None:
+        """The analysis results: one atomic replace, as every graph on a server."""
+        self.replace_graph(iri, triples)
 
     def add_to_graph(self, iri: URIRef | str, triples: Triples) -> None:
         """Add `triples` to the named graph `iri` (and to the merge)."""

@@ -1,9 +1,15 @@
 """Example queries offered on the query page: the questions researchers ask of the graph.
 
-Data, kept apart from the page code; a test runs each against the seed store and expects rows.
-They name no particular report or bureau, so they answer on any dataset. Questions asked per report
-(who in this report runs which program) match inside `GRAPH ?r { }`; the default graph is the merge of
-the reports, each distinct triple once, for questions about the whole collection.
+Data, kept apart from the page code; tests run each against a store of several reports, expect rows,
+and compare them with a plain reference query and across the embedded store, Oxigraph server and
+Virtuoso. They name no particular report, so they answer on any dataset; a question about one program,
+indicator or bureau names it by its exact label (change the label to ask about another), which is also
+what lets the engine start from it instead of scanning every report.
+
+How they read the graph, as users should: the default graph is the merge of the reports, each distinct
+triple once, so facts about a report (its year, its publisher) and questions about the whole collection
+read it directly; what one report says (its mentions, figures, measures) matches inside `GRAPH ?r { }`,
+which keeps each report apart. Lists that grow with the collection are ranked and cut (LIMIT).
 """
 
 from __future__ import annotations
@@ -40,7 +46,8 @@ ORDER BY ?report ?status"""),
     Example("项目按涉及单位数排序 · Programs by number of bureaus", """\
 SELECT ?program (COUNT(DISTINCT ?bureau) AS ?bureaus) (COUNT(DISTINCT ?report) AS ?reports)
 WHERE {
-  GRAPH ?report { ?p a pk:Program ; rdfs:label ?program . ?report dcterms:publisher ?bureau }
+  ?p a pk:Program ; rdfs:label ?program ; pk:mentionedIn ?report .
+  ?report dcterms:publisher ?bureau .
 }
 GROUP BY ?program
 ORDER BY DESC(?bureaus) DESC(?reports) ?program
@@ -59,61 +66,64 @@ WHERE {
 }
 ORDER BY ?bureau ?unit"""),
     Example("指标数值跨报告对比 · Figures of an indicator across reports", """\
-SELECT ?indicator ?bureau ?year ?value ?unit
+# one indicator, by its name; every report's figures of it
+SELECT ?bureau ?year ?value ?unit
 WHERE {
-  GRAPH ?r {
-    ?r pk:year ?year ; dcterms:publisher ?b .
-    ?b rdfs:label ?bureau .
-    ?o pk:indicator ?i ; pk:value ?value .
-    ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
-    OPTIONAL { ?o pk:unit ?unit }
-  }
+  ?i a pk:Indicator ; rdfs:label "行政诉讼案件"@zh .
+  GRAPH ?r { ?o pk:indicator ?i ; pk:value ?value . OPTIONAL { ?o pk:unit ?unit } }
+  ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
 }
-ORDER BY ?indicator ?year ?bureau"""),
+ORDER BY ?year ?bureau ?value"""),
     Example("项目引用的法规 · Laws cited by a program", """\
 # stated legal basis (pk:basedOn, of the program or of a measure implementing it),
 # or a law named in the same sentence as the program
-SELECT ?program ?law ?how (COUNT(DISTINCT ?where) AS ?times)
+SELECT ?law ?how (COUNT(DISTINCT ?where) AS ?times)
 WHERE {
-  { SELECT ?r ?p ?l ?how ?where WHERE {
-      GRAPH ?r {
-        { ?p pk:basedOn ?l BIND("basedOn" AS ?how) BIND(?p AS ?where) }
-        UNION { ?where pk:implements ?p ; pk:basedOn ?l BIND("measure basedOn" AS ?how) }
-        UNION { ?ml pk:mentionOf ?l ; pk:sentence ?where . ?mp pk:sentence ?where ; pk:mentionOf ?p .
-                BIND("same sentence" AS ?how) }
-      } } }
-  GRAPH ?r { ?p a pk:Program ; rdfs:label ?program . ?l a pk:LegalInstrument ; rdfs:label ?law }
+  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
+  GRAPH ?r {
+    { ?p pk:basedOn ?l BIND("basedOn" AS ?how) BIND(?p AS ?where) }
+    UNION { ?where pk:implements ?p ; pk:basedOn ?l BIND("measure basedOn" AS ?how) }
+    UNION { ?mp pk:mentionOf ?p ; pk:sentence ?where . ?ml pk:sentence ?where ; pk:mentionOf ?l .
+            BIND("same sentence" AS ?how) }
+  }
+  ?l a pk:LegalInstrument ; rdfs:label ?law .
 }
-GROUP BY ?program ?law ?how
-ORDER BY ?program ?law"""),
+GROUP BY ?law ?how
+ORDER BY DESC(?times) ?law ?how"""),
     Example("各局各年提及的项目 · Programs by bureau and year", """\
-SELECT ?bureau ?year (COUNT(DISTINCT ?p) AS ?programs) (GROUP_CONCAT(DISTINCT ?program; separator="、") AS ?names)
+SELECT ?bureau ?year (COUNT(DISTINCT ?p) AS ?programs) (GROUP_CONCAT(DISTINCT ?program; separator="; ") AS ?names)
 WHERE {
-  GRAPH ?r { ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau . ?p a pk:Program ; rdfs:label ?program }
+  ?r a pk:Report ; pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
+  ?p pk:mentionedIn ?r ; a pk:Program ; rdfs:label ?program .
 }
 GROUP BY ?bureau ?year
 ORDER BY ?bureau ?year"""),
     Example("项目新增还是延续 · Programs new or continued from the bureau's earlier reports", """\
-SELECT ?bureau ?year ?program (IF(COUNT(?before) > 0, "continued", "new") AS ?change) (MAX(?before) AS ?last_named)
+# a program is "continued" when an earlier report of the same bureau names it too
+SELECT ?bureau ?year ?program (IF(BOUND(?last_named), "continued", "new") AS ?change) ?last_named
 WHERE {
-  GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau . ?p a pk:Program ; rdfs:label ?program }
-  OPTIONAL { GRAPH ?e { ?e pk:year ?before ; dcterms:publisher ?b . ?p a pk:Program } FILTER(?before < ?year) }
+  { SELECT ?b ?year ?p (MAX(?before) AS ?last_named) WHERE {
+      ?r a pk:Report ; pk:year ?year ; dcterms:publisher ?b .
+      ?p pk:mentionedIn ?r ; a pk:Program .
+      OPTIONAL { ?e dcterms:publisher ?b ; pk:year ?before . ?p pk:mentionedIn ?e . FILTER(?before < ?year) }
+    } GROUP BY ?b ?year ?p }
+  ?b rdfs:label ?bureau . ?p rdfs:label ?program .
 }
-GROUP BY ?bureau ?year ?program
 ORDER BY ?bureau ?year ?change ?program"""),
     Example("项目的数据跨局对比 · Figures of a program across bureaus", """\
 # figures of a measure that implements the program, or figures about the program itself
-SELECT ?program ?bureau ?year ?indicator ?value ?unit
+SELECT ?indicator ?bureau ?year ?value ?unit
 WHERE {
+  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
   GRAPH ?r {
-    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
     { ?m pk:implements ?p ; pk:hasObservation ?o } UNION { ?o pk:about ?p }
-    ?p a pk:Program ; rdfs:label ?program .
-    ?o pk:indicator/rdfs:label ?indicator ; pk:value ?value . FILTER(LANG(?indicator) = "zh")
+    ?o pk:indicator ?i ; pk:value ?value .
     OPTIONAL { ?o pk:unit ?unit }
   }
+  ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
+  ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
 }
-ORDER BY ?program ?indicator ?bureau ?year"""),
+ORDER BY ?indicator ?bureau ?year ?value"""),
     Example("法规按引用报告数排序 · Laws ranked by the reports that cite them", """\
 SELECT ?law (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?b) AS ?bureaus) (MIN(?year) AS ?first)
 WHERE {
@@ -126,43 +136,44 @@ LIMIT 100"""),
 # the canonical indicator and its narrower ones (through 警调衔接 …), results only (no targets, no changes)
 SELECT ?bureau ?year ?indicator ?bound ?value ?unit ?sentence
 WHERE {
+  ?i skos:broader* <https://w3id.org/policekg/id/indicator/disputes_resolved> ; rdfs:label ?indicator . FILTER(LANG(?indicator) = "zh")
   GRAPH ?r {
-    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
     ?o pk:indicator ?i ; pk:value ?value ; pk:target false ; pk:bound ?bound .
-    ?i skos:broader* <https://w3id.org/policekg/id/indicator/disputes_resolved> ; rdfs:label ?indicator .
-    FILTER(LANG(?indicator) = "zh")
     FILTER NOT EXISTS { ?o pk:changeDirection ?change }
     OPTIONAL { ?o pk:unit ?unit }
     OPTIONAL { ?o pk:evidence/pk:sentence ?sentence }
   }
+  ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
 }
-ORDER BY ?bureau ?year ?indicator"""),
-    Example("相似的公安局 · Bureaus similar to one another (shared programs, Jaccard)", """\
-SELECT ?bureau ?other ?shared ?jaccard
+ORDER BY ?bureau ?year ?indicator ?value"""),
+    Example("与某局相似的公安局 · Bureaus most like one bureau (shared programs, Jaccard)", """\
+# the bureaus whose reports name the programs 慈溪市公安局's reports name: shared / all of the two
+SELECT ?other ?shared ?jaccard
 WHERE {
-  { SELECT ?a ?b (COUNT(DISTINCT ?p) AS ?shared) WHERE {
-      GRAPH ?ra { ?ra dcterms:publisher ?a . ?p a pk:Program }
-      GRAPH ?rb { ?rb dcterms:publisher ?b . ?p a pk:Program }
-      FILTER(STR(?a) < STR(?b)) } GROUP BY ?a ?b }
-  { SELECT ?a (COUNT(DISTINCT ?pa) AS ?na) WHERE {
-      GRAPH ?r1 { ?r1 dcterms:publisher ?a . ?pa a pk:Program } } GROUP BY ?a }
-  { SELECT ?b (COUNT(DISTINCT ?pb) AS ?nb) WHERE {
-      GRAPH ?r2 { ?r2 dcterms:publisher ?b . ?pb a pk:Program } } GROUP BY ?b }
-  BIND(ROUND(1000 * ?shared / (?na + ?nb - ?shared)) / 1000 AS ?jaccard)
-  { SELECT ?a (SAMPLE(?la) AS ?bureau) WHERE { ?a rdfs:label ?la } GROUP BY ?a }
-  { SELECT ?b (SAMPLE(?lb) AS ?other) WHERE { ?b rdfs:label ?lb } GROUP BY ?b }
+  { SELECT ?b (COUNT(DISTINCT ?p) AS ?shared) WHERE {
+      ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . ?p pk:mentionedIn ?ra ; a pk:Program .
+      ?p pk:mentionedIn ?rb . ?rb dcterms:publisher ?b . FILTER(?b != ?a)
+    } GROUP BY ?b }
+  { SELECT (COUNT(DISTINCT ?p) AS ?mine) WHERE {
+      ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . ?p pk:mentionedIn ?ra ; a pk:Program } }
+  { SELECT ?b (COUNT(DISTINCT ?p) AS ?theirs) WHERE {
+      ?rb a pk:Report ; dcterms:publisher ?b . ?p pk:mentionedIn ?rb ; a pk:Program } GROUP BY ?b }
+  ?b rdfs:label ?other .
+  BIND(ROUND(1000.0 * ?shared / (?mine + ?theirs - ?shared)) / 1000 AS ?jaccard)
 }
-ORDER BY DESC(?jaccard) DESC(?shared)"""),
+ORDER BY DESC(?jaccard) DESC(?shared) ?other
+LIMIT 50"""),
     Example("指标按报告局数排序 · Indicators reported by the most bureaus", """\
-SELECT ?indicator (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?o) AS ?figures)
-       (MIN(?value) AS ?lowest) (MAX(?value) AS ?highest) (SAMPLE(?u) AS ?unit)
+SELECT ?indicator ?bureaus ?figures ?lowest ?highest ?unit
 WHERE {
-  GRAPH ?r { ?r dcterms:publisher ?b . ?o pk:indicator/rdfs:label ?indicator ; pk:value ?value .
-             FILTER(LANG(?indicator) = "zh") OPTIONAL { ?o pk:unit ?u } }
+  { SELECT ?i (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?o) AS ?figures)
+           (MIN(?value) AS ?lowest) (MAX(?value) AS ?highest) (SAMPLE(?u) AS ?unit)
+    WHERE { GRAPH ?r { ?o pk:indicator ?i ; pk:value ?value . OPTIONAL { ?o pk:unit ?u } }
+            ?r dcterms:publisher ?b }
+    GROUP BY ?i ORDER BY DESC(?bureaus) DESC(?figures) LIMIT 100 }
+  ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
 }
-GROUP BY ?indicator
-ORDER BY DESC(?bureaus) DESC(?figures) ?indicator
-LIMIT 100"""),
+ORDER BY DESC(?bureaus) DESC(?figures) ?indicator"""),
     Example("各年报告与措施数 · Reports, measures and figures per year", """\
 SELECT ?year (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?o) AS ?figures)
 WHERE {
@@ -183,7 +194,7 @@ WHERE {
 }
 ORDER BY ?bureau ?year ?problem"""),
     Example("来年工作计划 · Plans for the next year", """\
-SELECT ?bureau ?year ?plan (GROUP_CONCAT(DISTINCT ?program; separator="、") AS ?programs)
+SELECT ?bureau ?year ?plan (GROUP_CONCAT(DISTINCT ?program; separator="; ") AS ?programs)
 WHERE {
   GRAPH ?r {
     ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau ; pk:hasSection/pk:hasMeasure ?m .
@@ -195,7 +206,7 @@ GROUP BY ?bureau ?year ?plan
 ORDER BY ?bureau ?year ?plan"""),
     Example("平台与使用它们的局 · Platforms and the bureaus that use them", """\
 SELECT ?platform (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?m) AS ?measures)
-       (GROUP_CONCAT(DISTINCT ?bureau; separator="、") AS ?who)
+       (GROUP_CONCAT(DISTINCT ?bureau; separator="; ") AS ?who)
 WHERE {
   GRAPH ?r { ?r dcterms:publisher ?b . ?b rdfs:label ?bureau .
              ?x a pk:Platform ; rdfs:label ?platform . OPTIONAL { ?m pk:usesPlatform ?x } }
@@ -214,25 +225,23 @@ WHERE {
 GROUP BY ?bureau ?partner
 ORDER BY ?bureau DESC(?reports) ?partner"""),
     Example("项目由哪些单位实施 · Which units carry out a program", """\
-SELECT ?program ?unit (COUNT(DISTINCT ?m) AS ?measures) (GROUP_CONCAT(DISTINCT ?bureau; separator="、") AS ?reports_of)
+SELECT ?unit (COUNT(DISTINCT ?m) AS ?measures) (GROUP_CONCAT(DISTINCT ?bureau; separator="; ") AS ?reports_of)
 WHERE {
-  GRAPH ?r {
-    ?r dcterms:publisher/rdfs:label ?bureau .
-    { ?m pk:implements ?p ; pk:performedBy ?u } UNION { ?u a pk:PoliceUnit ; pk:implements ?p }
-    ?p a pk:Program ; rdfs:label ?program . ?u rdfs:label ?unit .
-  }
+  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
+  GRAPH ?r { { ?m pk:implements ?p ; pk:performedBy ?u } UNION { ?u a pk:PoliceUnit ; pk:implements ?p } }
+  ?u rdfs:label ?unit .
+  ?r dcterms:publisher/rdfs:label ?bureau .
 }
-GROUP BY ?program ?unit
-ORDER BY ?program DESC(?measures) ?unit"""),
+GROUP BY ?unit
+ORDER BY DESC(?measures) ?unit
+LIMIT 100"""),
     Example("项目出现在哪些句子 · The sentences that name a program", """\
-SELECT ?program ?bureau ?year ?sentence
+SELECT ?bureau ?year ?sentence
 WHERE {
-  GRAPH ?r {
-    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
-    ?mention pk:mentionOf ?p ; pk:sentence ?sentence .
-    ?p a pk:Program ; rdfs:label ?program .
-  }
+  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
+  GRAPH ?r { ?mention pk:mentionOf ?p ; pk:sentence ?sentence }
+  ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
 }
-ORDER BY ?program ?bureau ?year
+ORDER BY ?bureau ?year ?sentence
 LIMIT 500"""),
 )

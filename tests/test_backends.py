@@ -25,11 +25,13 @@ import pyoxigraph as ox
 import pytest
 from backends import SparqlServer, start_oxigraph, start_virtuoso
 from conftest import free_port, small_report
+from example_answers import answer_rows
 from fastapi.testclient import TestClient
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from typing_extensions import Self
 
 from policekg.api.app import create_app
+from policekg.api.sparql_examples import EXAMPLES
 from policekg.extract import Extractor
 from policekg.kg.config import Settings
 from policekg.kg.rdf.errors import QueryError, RemoteError, RemoteUnavailable
@@ -255,6 +257,27 @@ def test_default_graph_holds_each_distinct_triple_once(server, graphs) -> None:
         assert not store.ox_query("ASK { <http://example.org/x> ?p ?o }")
         assert FOREIGN not in per_graph(store)
         assert not store.has_report(FOREIGN)
+
+
+@pytest.fixture(scope="session")
+def browse_graphs(browse_store_path: Path) -> list[Graph]:
+    """Every named graph of the browse store (several bureaus and years; the analysis too)."""
+    with GraphStore(browse_store_path, read_only=True) as store:
+        return [store.graph(URIRef(node.value)) for node in store.ox.named_graphs()]
+
+
+def test_every_example_query_gives_the_embedded_stores_rows(server, browse_graphs, browse_store_path) -> None:
+    """The example queries of /sparql are plain SPARQL 1.1 that each server answers as the embedded
+    store does (compared as `example_answers` says), with rows, within the servers' time limit."""
+    with remote_store(server) as store, GraphStore(browse_store_path, read_only=True) as embedded:
+        for graph in browse_graphs:
+            store.replace_graph(graph.identifier, graph)
+        wrong = {}
+        for example in EXAMPLES:
+            expected, got = answer_rows(embedded, example.query), answer_rows(store, example.query)
+            if not expected or got != expected:
+                wrong[example.title] = (sorted(expected - got)[:2], sorted(got - expected)[:2])
+        assert not wrong, wrong
 
 
 def test_the_servers_time_limit_stops_a_query(server, graphs) -> None:

@@ -34,10 +34,11 @@ class Example:
 
 
 EXAMPLES: tuple[Example, ...] = (
-    Example("各报告措施及状态 · A report's measures by status", """\
+    Example("一个局各报告的措施及状态 · A bureau's reports: measures by status", """\
 SELECT ?report ?status (COUNT(?measure) AS ?measures) (SAMPLE(?title) AS ?example)
 WHERE {
-  ?r a pk:Report ; rdfs:label ?report ; pk:hasSection/pk:hasMeasure ?measure .
+  ?b rdfs:label "慈溪市公安局"@zh .  # the bureau (drop this line for every bureau)
+  ?r dcterms:publisher ?b ; rdfs:label ?report ; pk:hasSection/pk:hasMeasure ?measure .
   ?measure pk:status ?s ; rdfs:label ?title .
   BIND(STRAFTER(STR(?s), "#") AS ?status)
 }
@@ -53,24 +54,22 @@ GROUP BY ?program
 ORDER BY DESC(?bureaus) DESC(?reports) ?program
 LIMIT 100"""),
     Example("各局下属单位 · Units of a bureau", """\
-# a unit belongs to a bureau when the text says so (pk:partOf, transitively)
+# a unit belongs to a bureau when a report says so (pk:partOf, transitively)
 # or when its IRI hangs under the bureau's (pkr:unit/{bureau}/{unit}, the identity rule)
-SELECT DISTINCT ?bureau ?unit
+SELECT DISTINCT ?unit
 WHERE {
-  GRAPH ?report {
-    ?report a pk:Report ; dcterms:publisher ?b .
-    ?b rdfs:label ?bureau .
-    ?u a pk:PoliceUnit ; rdfs:label ?unit .
-    FILTER(EXISTS { ?u pk:partOf+ ?b } || STRSTARTS(STR(?u), CONCAT(STR(?b), "/")))
-  }
+  ?b rdfs:label "慈溪市公安局"@zh .
+  { ?u pk:partOf+ ?b }
+  UNION { ?r dcterms:publisher ?b . GRAPH ?r { ?u a pk:PoliceUnit } FILTER(STRSTARTS(STR(?u), CONCAT(STR(?b), "/"))) }
+  ?u rdfs:label ?unit .
 }
-ORDER BY ?bureau ?unit"""),
+ORDER BY ?unit"""),
     Example("指标数值跨报告对比 · Figures of an indicator across reports", """\
-# one indicator, by its name; every report's figures of it
+# one indicator, by its name; every figure has one unit (the shapes require it)
 SELECT ?bureau ?year ?value ?unit
 WHERE {
   ?i a pk:Indicator ; rdfs:label "行政诉讼案件"@zh .
-  GRAPH ?r { ?o pk:indicator ?i ; pk:value ?value . OPTIONAL { ?o pk:unit ?unit } }
+  GRAPH ?r { ?o pk:indicator ?i ; pk:value ?value ; pk:unit ?unit }
   ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
 }
 ORDER BY ?year ?bureau ?value"""),
@@ -90,26 +89,28 @@ WHERE {
 }
 GROUP BY ?law ?how
 ORDER BY DESC(?times) ?law ?how"""),
-    Example("各局各年提及的项目 · Programs by bureau and year", """\
-SELECT ?bureau ?year (COUNT(DISTINCT ?p) AS ?programs) (GROUP_CONCAT(DISTINCT ?program; separator="; ") AS ?names)
+    Example("一个局各年提及的项目 · A bureau's programs year by year", """\
+SELECT ?year (COUNT(DISTINCT ?p) AS ?programs) (GROUP_CONCAT(DISTINCT ?program; separator="; ") AS ?names)
 WHERE {
-  ?r a pk:Report ; pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
+  ?b rdfs:label "慈溪市公安局"@zh .
+  ?r dcterms:publisher ?b ; pk:year ?year .
   ?p pk:mentionedIn ?r ; a pk:Program ; rdfs:label ?program .
 }
-GROUP BY ?bureau ?year
-ORDER BY ?bureau ?year"""),
+GROUP BY ?year
+ORDER BY ?year"""),
     Example("项目新增还是延续 · Programs new or continued from the bureau's earlier reports", """\
 # a program is "continued" when an earlier report of the same bureau names it too
-SELECT ?bureau ?year ?program (IF(BOUND(?last_named), "continued", "new") AS ?change) ?last_named
+SELECT ?year ?program (IF(BOUND(?last_named), "continued", "new") AS ?change) ?last_named
 WHERE {
-  { SELECT ?b ?year ?p (MAX(?before) AS ?last_named) WHERE {
-      ?r a pk:Report ; pk:year ?year ; dcterms:publisher ?b .
+  { SELECT ?year ?p (MAX(?before) AS ?last_named) WHERE {
+      ?b rdfs:label "慈溪市公安局"@zh .
+      ?r dcterms:publisher ?b ; pk:year ?year .
       ?p pk:mentionedIn ?r ; a pk:Program .
       OPTIONAL { ?e dcterms:publisher ?b ; pk:year ?before . ?p pk:mentionedIn ?e . FILTER(?before < ?year) }
-    } GROUP BY ?b ?year ?p }
-  ?b rdfs:label ?bureau . ?p rdfs:label ?program .
+    } GROUP BY ?year ?p }
+  ?p rdfs:label ?program .
 }
-ORDER BY ?bureau ?year ?change ?program"""),
+ORDER BY ?year ?change ?program"""),
     Example("项目的数据跨局对比 · Figures of a program across bureaus", """\
 # figures of a measure that implements the program, or figures about the program itself
 SELECT ?indicator ?bureau ?year ?value ?unit
@@ -117,8 +118,7 @@ WHERE {
   ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
   GRAPH ?r {
     { ?m pk:implements ?p ; pk:hasObservation ?o } UNION { ?o pk:about ?p }
-    ?o pk:indicator ?i ; pk:value ?value .
-    OPTIONAL { ?o pk:unit ?unit }
+    ?o pk:indicator ?i ; pk:value ?value ; pk:unit ?unit .
   }
   ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
   ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
@@ -136,13 +136,11 @@ LIMIT 100"""),
 # the canonical indicator and its narrower ones (through 警调衔接 …), results only (no targets, no changes)
 SELECT ?bureau ?year ?indicator ?bound ?value ?unit ?sentence
 WHERE {
-  ?i skos:broader* <https://w3id.org/policekg/id/indicator/disputes_resolved> ; rdfs:label ?indicator . FILTER(LANG(?indicator) = "zh")
-  GRAPH ?r {
-    ?o pk:indicator ?i ; pk:value ?value ; pk:target false ; pk:bound ?bound .
-    FILTER NOT EXISTS { ?o pk:changeDirection ?change }
-    OPTIONAL { ?o pk:unit ?unit }
-    OPTIONAL { ?o pk:evidence/pk:sentence ?sentence }
-  }
+  ?i skos:broader* <https://w3id.org/policekg/id/indicator/disputes_resolved> ; rdfs:label ?indicator .
+  FILTER(LANG(?indicator) = "zh")
+  GRAPH ?r { ?o pk:indicator ?i ; pk:value ?value ; pk:bound ?bound ; pk:target ?target FILTER(?target = false) }
+  FILTER NOT EXISTS { ?o pk:changeDirection ?change }
+  ?o pk:unit ?unit ; pk:evidence/pk:sentence ?sentence .
   ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
 }
 ORDER BY ?bureau ?year ?indicator ?value"""),
@@ -164,12 +162,12 @@ WHERE {
 ORDER BY DESC(?jaccard) DESC(?shared) ?other
 LIMIT 50"""),
     Example("指标按报告局数排序 · Indicators reported by the most bureaus", """\
-SELECT ?indicator ?bureaus ?figures ?lowest ?highest ?unit
+# counted first, named after: only the 100 indicators kept are looked up
+# (their figures: the example "Figures of an indicator across reports")
+SELECT ?indicator ?bureaus ?figures
 WHERE {
-  { SELECT ?i (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?o) AS ?figures)
-           (MIN(?value) AS ?lowest) (MAX(?value) AS ?highest) (SAMPLE(?u) AS ?unit)
-    WHERE { GRAPH ?r { ?o pk:indicator ?i ; pk:value ?value . OPTIONAL { ?o pk:unit ?u } }
-            ?r dcterms:publisher ?b }
+  { SELECT ?i (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(?o) AS ?figures)
+    WHERE { GRAPH ?r { ?o pk:indicator ?i } ?r dcterms:publisher ?b }
     GROUP BY ?i ORDER BY DESC(?bureaus) DESC(?figures) LIMIT 100 }
   ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
 }
@@ -182,28 +180,25 @@ WHERE {
 }
 GROUP BY ?year
 ORDER BY ?year"""),
-    Example("自述的问题与不足 · Shortcomings the bureaus report", """\
-SELECT ?bureau ?year ?problem ?text
+    Example("自述的问题与不足 · Shortcomings a bureau reports", """\
+SELECT ?year ?problem ?text
 WHERE {
-  GRAPH ?r {
-    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau ; pk:hasSection/pk:hasMeasure ?m .
-    ?m pk:status pk:Problem ; rdfs:label ?problem ; pk:start ?start ; pk:end ?end .
-    ?r pk:fullText ?full .
-    BIND(SUBSTR(?full, ?start + 1, ?end - ?start) AS ?text)
-  }
+  ?b rdfs:label "慈溪市公安局"@zh .  # the bureau (drop this line for every bureau)
+  ?r dcterms:publisher ?b ; pk:year ?year ; pk:fullText ?full ; pk:hasSection/pk:hasMeasure ?m .
+  ?m pk:status pk:Problem ; rdfs:label ?problem ; pk:start ?start ; pk:end ?end .
+  BIND(SUBSTR(?full, ?start + 1, ?end - ?start) AS ?text)
 }
-ORDER BY ?bureau ?year ?problem"""),
-    Example("来年工作计划 · Plans for the next year", """\
-SELECT ?bureau ?year ?plan (GROUP_CONCAT(DISTINCT ?program; separator="; ") AS ?programs)
+ORDER BY ?year ?problem"""),
+    Example("来年工作计划 · A bureau's plans for the next year", """\
+SELECT ?year ?plan (GROUP_CONCAT(DISTINCT ?program; separator="; ") AS ?programs)
 WHERE {
-  GRAPH ?r {
-    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau ; pk:hasSection/pk:hasMeasure ?m .
-    ?m pk:status pk:Planned ; rdfs:label ?plan .
-    OPTIONAL { ?m pk:implements/rdfs:label ?program }
-  }
+  ?b rdfs:label "慈溪市公安局"@zh .  # the bureau (drop this line for every bureau)
+  ?r dcterms:publisher ?b ; pk:year ?year ; pk:hasSection/pk:hasMeasure ?m .
+  ?m pk:status pk:Planned ; rdfs:label ?plan .
+  OPTIONAL { ?m pk:implements/rdfs:label ?program }
 }
-GROUP BY ?bureau ?year ?plan
-ORDER BY ?bureau ?year ?plan"""),
+GROUP BY ?year ?plan
+ORDER BY ?year ?plan"""),
     Example("平台与使用它们的局 · Platforms and the bureaus that use them", """\
 SELECT ?platform (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?m) AS ?measures)
        (GROUP_CONCAT(DISTINCT ?bureau; separator="; ") AS ?who)
@@ -213,17 +208,18 @@ WHERE {
 }
 GROUP BY ?platform
 ORDER BY DESC(?bureaus) DESC(?measures) ?platform"""),
-    Example("合作单位 · Who the police work with", """\
-SELECT ?bureau ?partner (COUNT(DISTINCT ?r) AS ?reports) (SAMPLE(?s) AS ?sentence)
+    Example("合作单位 · Who a bureau works with", """\
+SELECT ?partner (COUNT(DISTINCT ?r) AS ?reports) (SAMPLE(?s) AS ?sentence)
 WHERE {
+  ?b rdfs:label "慈溪市公安局"@zh .  # the bureau (drop this line for every bureau)
+  ?r dcterms:publisher ?b .
   GRAPH ?r {
-    ?r dcterms:publisher/rdfs:label ?bureau .
     ?u pk:cooperatesWith ?x . ?x rdfs:label ?partner .
-    OPTIONAL { ?st rdf:subject ?u ; rdf:predicate pk:cooperatesWith ; rdf:object ?x ; pk:evidence/pk:sentence ?s }
+    ?st rdf:subject ?u ; rdf:predicate pk:cooperatesWith ; rdf:object ?x ; pk:evidence/pk:sentence ?s .
   }
 }
-GROUP BY ?bureau ?partner
-ORDER BY ?bureau DESC(?reports) ?partner"""),
+GROUP BY ?partner
+ORDER BY DESC(?reports) ?partner"""),
     Example("项目由哪些单位实施 · Which units carry out a program", """\
 SELECT ?unit (COUNT(DISTINCT ?m) AS ?measures) (GROUP_CONCAT(DISTINCT ?bureau; separator="; ") AS ?reports_of)
 WHERE {

@@ -38,18 +38,19 @@ WHERE { GRAPH ?r {
           BIND("same sentence" AS ?how) }
   ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh . ?l a pk:LegalInstrument ; rdfs:label ?law } }
 GROUP BY ?law ?how""",
-    "Programs by bureau and year": """
-SELECT ?bureau ?year (COUNT(DISTINCT ?p) AS ?programs) (GROUP_CONCAT(DISTINCT ?program; separator="; ") AS ?names)
-WHERE { GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
+    "A bureau's programs year by year": """
+SELECT ?year (COUNT(DISTINCT ?p) AS ?programs) (GROUP_CONCAT(DISTINCT ?program; separator="; ") AS ?names)
+WHERE { GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
                    ?p a pk:Program ; rdfs:label ?program } }
-GROUP BY ?bureau ?year""",
+GROUP BY ?year""",
     "Programs new or continued from the bureau's earlier reports": """
-SELECT ?bureau ?year ?program (IF(COUNT(?before) > 0, "continued", "new") AS ?change) (MAX(?before) AS ?last)
+SELECT ?year ?program (IF(COUNT(?before) > 0, "continued", "new") AS ?change) (MAX(?before) AS ?last)
 WHERE {
-  GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau . ?p a pk:Program ; rdfs:label ?program }
+  GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
+             ?p a pk:Program ; rdfs:label ?program }
   OPTIONAL { GRAPH ?e { ?e pk:year ?before ; dcterms:publisher ?b . ?p a pk:Program } FILTER(?before < ?year) }
 }
-GROUP BY ?bureau ?year ?program""",
+GROUP BY ?year ?program""",
     "Figures of a program across bureaus": """
 SELECT ?indicator ?bureau ?year ?value ?unit
 WHERE { GRAPH ?r {
@@ -83,9 +84,7 @@ WHERE {
 }""",
     "Indicators reported by the most bureaus": """
 SELECT ?indicator (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?o) AS ?figures)
-       (MIN(?value) AS ?lowest) (MAX(?value) AS ?highest) (SAMPLE(?u) AS ?unit)
-WHERE { GRAPH ?r { ?r dcterms:publisher ?b . ?o pk:indicator/rdfs:label ?indicator ; pk:value ?value .
-                   FILTER(LANG(?indicator) = "zh") OPTIONAL { ?o pk:unit ?u } } }
+WHERE { GRAPH ?r { ?r dcterms:publisher ?b . ?o pk:indicator/rdfs:label ?indicator . FILTER(LANG(?indicator) = "zh") } }
 GROUP BY ?indicator""",
     "Which units carry out a program": """
 SELECT ?unit (COUNT(DISTINCT ?m) AS ?measures) (GROUP_CONCAT(DISTINCT ?bureau; separator="; ") AS ?reports_of)
@@ -99,12 +98,45 @@ SELECT ?bureau ?year ?sentence
 WHERE { GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
                    ?mention pk:mentionOf ?p ; pk:sentence ?sentence .
                    ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh } }""",
+    "A bureau's reports: measures by status": """
+SELECT ?report ?status (COUNT(?measure) AS ?measures)
+WHERE { GRAPH ?r { ?r a pk:Report ; rdfs:label ?report ; dcterms:publisher ?b ; pk:hasSection/pk:hasMeasure ?measure .
+                   ?b rdfs:label "慈溪市公安局"@zh . ?measure pk:status ?s ; rdfs:label ?title .
+                   BIND(STRAFTER(STR(?s), "#") AS ?status) } }
+GROUP BY ?report ?status""",
+    "Units of a bureau": """
+SELECT DISTINCT ?unit
+WHERE { GRAPH ?report {
+  ?report a pk:Report ; dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
+  ?u a pk:PoliceUnit ; rdfs:label ?unit .
+  FILTER(EXISTS { ?u pk:partOf+ ?b } || STRSTARTS(STR(?u), CONCAT(STR(?b), "/"))) } }""",
+    "Shortcomings a bureau reports": """
+SELECT ?year ?problem ?text
+WHERE { GRAPH ?r {
+  ?r pk:year ?year ; dcterms:publisher ?b ; pk:hasSection/pk:hasMeasure ?m . ?b rdfs:label "慈溪市公安局"@zh .
+  ?m pk:status pk:Problem ; rdfs:label ?problem ; pk:start ?start ; pk:end ?end .
+  ?r pk:fullText ?full .
+  BIND(SUBSTR(?full, ?start + 1, ?end - ?start) AS ?text) } }""",
+    "A bureau's plans for the next year": """
+SELECT ?year ?plan (GROUP_CONCAT(DISTINCT ?program; separator="; ") AS ?programs)
+WHERE { GRAPH ?r {
+  ?r pk:year ?year ; dcterms:publisher ?b ; pk:hasSection/pk:hasMeasure ?m . ?b rdfs:label "慈溪市公安局"@zh .
+  ?m pk:status pk:Planned ; rdfs:label ?plan .
+  OPTIONAL { ?m pk:implements/rdfs:label ?program } } }
+GROUP BY ?year ?plan""",
+    "Who a bureau works with": """
+SELECT ?partner (COUNT(DISTINCT ?r) AS ?reports)
+WHERE { GRAPH ?r {
+  ?r dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
+  ?u pk:cooperatesWith ?x . ?x rdfs:label ?partner .
+  OPTIONAL { ?st rdf:subject ?u ; rdf:predicate pk:cooperatesWith ; rdf:object ?x ; pk:evidence/pk:sentence ?s } } }
+GROUP BY ?partner""",
+
 }
 #: The examples that are the plain query already: everything a report says inside one GRAPH ?r.
 PLAIN = {
-    "A report's measures by status", "Units of a bureau", "Laws ranked by the reports that cite them",
-    "Reports, measures and figures per year", "Shortcomings the bureaus report", "Plans for the next year",
-    "Platforms and the bureaus that use them", "Who the police work with",
+    "Laws ranked by the reports that cite them", "Reports, measures and figures per year",
+    "Platforms and the bureaus that use them",
 }
 
 

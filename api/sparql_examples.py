@@ -145,17 +145,17 @@ WHERE {
 }
 ORDER BY ?bureau ?year ?indicator ?value"""),
     Example("与某局相似的公安局 · Bureaus most like one bureau (shared programs, Jaccard)", """\
-# the bureaus whose reports name the programs 慈溪市公安局's reports name: shared / all of the two
+# the programs 慈溪市公安局's reports name and another bureau's reports name too, over those either names
 SELECT ?other ?shared ?jaccard
 WHERE {
   { SELECT ?b (COUNT(DISTINCT ?p) AS ?shared) WHERE {
-      ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . ?p pk:mentionedIn ?ra ; a pk:Program .
-      ?p pk:mentionedIn ?rb . ?rb dcterms:publisher ?b . FILTER(?b != ?a)
+      ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . GRAPH ?ra { ?p a pk:Program }
+      GRAPH ?rb { ?p a pk:Program } ?rb dcterms:publisher ?b . FILTER(?b != ?a)
     } GROUP BY ?b }
   { SELECT (COUNT(DISTINCT ?p) AS ?mine) WHERE {
-      ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . ?p pk:mentionedIn ?ra ; a pk:Program } }
+      ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . GRAPH ?ra { ?p a pk:Program } } }
   { SELECT ?b (COUNT(DISTINCT ?p) AS ?theirs) WHERE {
-      ?rb a pk:Report ; dcterms:publisher ?b . ?p pk:mentionedIn ?rb ; a pk:Program } GROUP BY ?b }
+      GRAPH ?rb { ?p a pk:Program } ?rb dcterms:publisher ?b } GROUP BY ?b }
   ?b rdfs:label ?other .
   BIND(ROUND(1000.0 * ?shared / (?mine + ?theirs - ?shared)) / 1000 AS ?jaccard)
 }

@@ -480,6 +480,35 @@ def test_the_service_writes_through_to_the_server(server, graphs) -> None:
         assert store.catalogue() == [] and len(store) == 0
 
 
+def test_a_report_graph_written_by_an_update_is_listed_and_merged(server, graphs) -> None:
+    """A SPARQL Update through our endpoint that creates a report graph: the pages list it, as ingested."""
+    new = f"{PKR}report/新建市公安局/2024"
+    update = f"""INSERT DATA {{ GRAPH <{new}> {{ <{new}> a pk:Report ; pk:year 2024 ;
+                     dcterms:publisher <{PKR}unit/新建市公安局> }} }}"""
+    with (
+        remote_store(server) as store,
+        TestClient(create_app(store, Settings(store_path=None, update_token="T"))) as client,
+    ):
+        put(store, graphs, "b")
+        posted = client.post("/sparql", data={"update": update}, headers={"Authorization": "Bearer T"})
+        assert posted.status_code in (200, 204)
+        assert [str(g) for g in store.report_graphs()] == sorted([B, new]) and store.has_report(new)
+        assert store.ox_query(f"ASK {{ <{new}> pk:year 2024 }}")  # in the merge, the default graph
+        assert "新建市公安局" in client.get("/reports").text
+
+
+def test_the_counts_are_kept_per_state_of_the_store(server, graphs) -> None:
+    """`stats` counts once per generation: a write around policekg leaves them, one through it renews them."""
+    with remote_store(server) as store:
+        put(store, graphs, "a")
+        first = store.stats()
+        around = f"INSERT DATA {{ GRAPH <{MERGE_GRAPH}> {{ <http://example.org/y> a <{PREFIXES['pk']}Platform> }} }}"
+        httpx.post(server.update, data={"update": around}, auth=server.auth(), timeout=30).raise_for_status()
+        assert store.stats() == first
+        put(store, graphs, "b")
+        assert store.stats()["reports"] == 2 and store.stats()["triples"] == len(store)
+
+
 def test_graphs_read_through_the_graph_store_endpoint(server, graphs) -> None:
     with remote_store(server) as plain, remote_store(server, gsp=server.gsp) as gsp:
         put(plain, graphs, "a", "b")

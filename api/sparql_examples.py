@@ -1,15 +1,17 @@
 """Example queries offered on the query page: the questions researchers ask of the graph.
 
-Data, kept apart from the page code; tests run each against a store of several reports, expect rows,
-and compare them with a plain reference query and across the embedded store, Oxigraph server and
-Virtuoso. They name no particular report, so they answer on any dataset; a question about one program,
-indicator or bureau names it by its exact label (change the label to ask about another), which is also
-what lets the engine start from it instead of scanning every report.
+Data, kept apart from the page code; tests run each on a store of several bureaus and years, expect
+rows, compare them with a plain reference query, and across the embedded store, Oxigraph server and
+Virtuoso. A question about one program, indicator or bureau names it by its exact label, which lets the
+engine start from it instead of scanning every report (change the label to ask about another): national
+programs and indicators, and the bureau of the sample report every new service starts with.
 
 How they read the graph, as users should: the default graph is the merge of the reports, each distinct
 triple once, so facts about a report (its year, its publisher) and questions about the whole collection
-read it directly; what one report says (its mentions, figures, measures) matches inside `GRAPH ?r { }`,
-which keeps each report apart. Lists that grow with the collection are ranked and cut (LIMIT).
+read it directly; what one report says (its mentions, figures) matches inside `GRAPH ?r { }`, which
+keeps each report apart. They are plain SPARQL 1.1 written the way every engine plans well: a figure's
+unit and evidence are read as plain patterns (the shapes require them) rather than OPTIONAL, a flag is
+compared in a FILTER, lists that grow with the collection ask about one bureau or are ranked and cut.
 """
 
 from __future__ import annotations

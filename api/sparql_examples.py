@@ -101,16 +101,13 @@ WHERE {
 GROUP BY ?year
 ORDER BY ?year"""),
     Example("项目新增还是延续 · Programs new or continued from the bureau's earlier reports", """\
-# a program is "continued" when an earlier report of the same bureau names it too
-SELECT ?year ?program (IF(BOUND(?last_named), "continued", "new") AS ?change) ?last_named
+# "continued" when the bureau's reports named the program in an earlier year too
+SELECT ?year ?program (IF(?first < ?year, "continued", "new") AS ?change) ?first
 WHERE {
-  { SELECT ?year ?p (MAX(?before) AS ?last_named) WHERE {
-      ?b rdfs:label "慈溪市公安局"@zh .
-      ?r dcterms:publisher ?b ; pk:year ?year .
-      ?p pk:mentionedIn ?r ; a pk:Program .
-      OPTIONAL { ?e dcterms:publisher ?b ; pk:year ?before . ?p pk:mentionedIn ?e . FILTER(?before < ?year) }
-    } GROUP BY ?year ?p }
-  ?p rdfs:label ?program .
+  ?b rdfs:label "慈溪市公安局"@zh .
+  { SELECT ?b ?p (MIN(?y) AS ?first) WHERE {
+      ?r dcterms:publisher ?b ; pk:year ?y . ?p pk:mentionedIn ?r ; a pk:Program } GROUP BY ?b ?p }
+  ?r dcterms:publisher ?b ; pk:year ?year . ?p pk:mentionedIn ?r ; rdfs:label ?program .
 }
 ORDER BY ?year ?change ?program"""),
     Example("项目的数据跨局对比 · Figures of a program across bureaus", """\
@@ -151,7 +148,8 @@ ORDER BY ?bureau ?year ?indicator ?value"""),
 SELECT ?other ?shared ?jaccard
 WHERE {
   { SELECT ?b (COUNT(DISTINCT ?p) AS ?shared) WHERE {
-      ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . GRAPH ?ra { ?p a pk:Program }
+      { SELECT DISTINCT ?a ?p WHERE {
+          ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . GRAPH ?ra { ?p a pk:Program } } }
       GRAPH ?rb { ?p a pk:Program } ?rb dcterms:publisher ?b . FILTER(?b != ?a)
     } GROUP BY ?b }
   { SELECT (COUNT(DISTINCT ?p) AS ?mine) WHERE {

@@ -44,7 +44,7 @@ WHERE { GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label "慈�
                    ?p a pk:Program ; rdfs:label ?program } }
 GROUP BY ?year""",
     "Programs new or continued from the bureau's earlier reports": """
-SELECT ?year ?program (IF(COUNT(?before) > 0, "continued", "new") AS ?change) (MAX(?before) AS ?last)
+SELECT ?year ?program (IF(COUNT(?before) > 0, "continued", "new") AS ?change) (COALESCE(MIN(?before), ?year) AS ?first)
 WHERE {
   GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
              ?p a pk:Program ; rdfs:label ?program }

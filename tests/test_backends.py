@@ -280,6 +280,15 @@ def test_every_example_query_gives_the_embedded_stores_rows(server, browse_graph
         assert not wrong, wrong
 
 
+def test_from_and_graph_in_a_comment_or_a_string_are_no_dataset(server, graphs) -> None:
+    """Only the query's own FROM keeps its dataset: the word in a comment or a literal leaves the merge."""
+    sparql = """# the programs from every report graph, counted once
+    SELECT (COUNT(?p) AS ?n) WHERE { ?p a pk:Program FILTER(STR(?p) != "FROM <x> GRAPH") }"""
+    with remote_store(server) as store:
+        put(store, graphs, "a", "b")
+        assert rows(store, sparql) == truth(graphs, ("a", "b"), sparql) != [("0",)]
+
+
 def test_the_servers_time_limit_stops_a_query(server, graphs) -> None:
     with remote_store(server) as store:
         put(store, graphs, "a", "b")

@@ -98,7 +98,13 @@ _GRAPHS = {
 _NAMES_GRAPHS = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 #: A graph named by IRI or prefixed name after GRAPH.
 _GRAPH_IRI = re.compile(r"\bGRAPH\s*(?:<([^>\s]*)>|([A-Za-z][\w.-]*)?:([^\s{]*))", re.IGNORECASE)
-_HAS_DATASET = re.compile(r"\bFROM\b", re.IGNORECASE)
+_HAS_DATASET = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[A-Za-z][\w.-]*:|:)", re.IGNORECASE)
+#: In a query's text, what is not its syntax: IRIs (kept: a '#' inside one starts no comment), then
+#: strings and comments, whose words ("from", "graph") must not be taken for keywords.
+_IRI_STRING_COMMENT = re.compile(
+    r"""<[^<>"{}|^`\\\s]*>|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}"""
+    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\#[^\n]*"""
+)
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}> " for p, iri in PREFIXES.items())
 
 #: What the write methods take, as `GraphStore`'s: N-Triples bytes, pyoxigraph triples or an rdflib Graph.
@@ -231,11 +237,12 @@ class RemoteStore:
 
         A query with its own FROM / FROM NAMED keeps them (the protocol's parameters would override them).
         """
-        if not default and not named and _HAS_DATASET.search(sparql):
+        syntax = _syntax(sparql)
+        if not default and not named and _HAS_DATASET.search(syntax):
             return {}
         dataset = {"default-graph-uri": list(default or [MERGE_GRAPH])}
-        if named or _NAMES_GRAPHS.search(sparql):
-            dataset["named-graph-uri"] = list(named or sorted({*self.catalogue(), *_graphs_named(sparql)}))
+        if named or _NAMES_GRAPHS.search(syntax):
+            dataset["named-graph-uri"] = list(named or sorted({*self.catalogue(), *_graphs_named(syntax)}))
         return dataset
 
     def catalogue(self) -> list[str]:
@@ -365,6 +372,11 @@ def _kind(sparql: str) -> str:
     except SyntaxError as err:
         raise QueryError(str(err)) from err
     return "graph" if isinstance(answer, ox.QueryTriples) else "results"
+
+
+def _syntax(sparql: str) -> str:
+    """The query's text with its strings and comments blanked out (its IRIs kept)."""
+    return _IRI_STRING_COMMENT.sub(lambda m: m[0] if m[0].startswith("<") else " ", sparql)
 
 
 def _graphs_named(sparql: str) -> set[str]:

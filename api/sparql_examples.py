@@ -68,7 +68,7 @@ WHERE {
 ORDER BY ?unit"""),
     Example("指标数值跨报告对比 · Figures of an indicator across reports", """\
 # one indicator, by its name; every figure has one unit (the shapes require it)
-SELECT ?bureau ?year ?value ?unit
+SELECT DISTINCT ?bureau ?year ?value ?unit
 WHERE {
   ?i a pk:Indicator ; rdfs:label "行政诉讼案件"@zh .
   GRAPH ?r { ?o pk:indicator ?i ; pk:value ?value ; pk:unit ?unit }
@@ -112,7 +112,7 @@ WHERE {
 ORDER BY ?year ?change ?program"""),
     Example("项目的数据跨局对比 · Figures of a program across bureaus", """\
 # figures of a measure that implements the program, or figures about the program itself
-SELECT ?indicator ?bureau ?year ?value ?unit
+SELECT DISTINCT ?indicator ?bureau ?year ?value ?unit
 WHERE {
   ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
   GRAPH ?r {
@@ -133,7 +133,7 @@ ORDER BY DESC(?reports) DESC(?bureaus) ?law
 LIMIT 100"""),
     Example("各局各年化解矛盾纠纷 · Disputes resolved by bureau and year", """\
 # the canonical indicator and its narrower ones (through 警调衔接 …), results only (no targets, no changes)
-SELECT ?bureau ?year ?indicator ?bound ?value ?unit ?sentence
+SELECT DISTINCT ?bureau ?year ?indicator ?bound ?value ?unit ?sentence
 WHERE {
   ?i skos:broader* <https://w3id.org/policekg/id/indicator/disputes_resolved> ; rdfs:label ?indicator .
   FILTER(LANG(?indicator) = "zh")
@@ -232,7 +232,7 @@ GROUP BY ?unit
 ORDER BY DESC(?measures) ?unit
 LIMIT 100"""),
     Example("项目出现在哪些句子 · The sentences that name a program", """\
-SELECT ?bureau ?year ?sentence
+SELECT DISTINCT ?bureau ?year ?sentence
 WHERE {
   ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
   GRAPH ?r { ?mention pk:mentionOf ?p ; pk:sentence ?sentence }

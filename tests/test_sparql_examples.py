@@ -25,7 +25,7 @@ SELECT ?program (COUNT(DISTINCT ?bureau) AS ?bureaus) (COUNT(DISTINCT ?report) A
 WHERE { GRAPH ?report { ?p a pk:Program ; rdfs:label ?program . ?report dcterms:publisher ?bureau } }
 GROUP BY ?program""",
     "Figures of an indicator across reports": """
-SELECT ?bureau ?year ?value ?unit
+SELECT DISTINCT ?bureau ?year ?value ?unit
 WHERE { GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
                    ?o pk:indicator ?i ; pk:value ?value . ?i rdfs:label "行政诉讼案件"@zh .
                    OPTIONAL { ?o pk:unit ?unit } } }""",
@@ -52,7 +52,7 @@ WHERE {
 }
 GROUP BY ?year ?program""",
     "Figures of a program across bureaus": """
-SELECT ?indicator ?bureau ?year ?value ?unit
+SELECT DISTINCT ?indicator ?bureau ?year ?value ?unit
 WHERE { GRAPH ?r {
   ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
   { ?m pk:implements ?p ; pk:hasObservation ?o } UNION { ?o pk:about ?p }
@@ -60,7 +60,7 @@ WHERE { GRAPH ?r {
   ?o pk:indicator ?i ; pk:value ?value . ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
   OPTIONAL { ?o pk:unit ?unit } } }""",
     "Disputes resolved by bureau and year": """
-SELECT ?bureau ?year ?indicator ?bound ?value ?unit ?sentence
+SELECT DISTINCT ?bureau ?year ?indicator ?bound ?value ?unit ?sentence
 WHERE { GRAPH ?r {
   ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
   ?o pk:indicator ?i ; pk:value ?value ; pk:target false ; pk:bound ?bound .
@@ -94,7 +94,7 @@ WHERE { GRAPH ?r {
   ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh . ?u rdfs:label ?unit } }
 GROUP BY ?unit""",
     "The sentences that name a program": """
-SELECT ?bureau ?year ?sentence
+SELECT DISTINCT ?bureau ?year ?sentence
 WHERE { GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
                    ?mention pk:mentionOf ?p ; pk:sentence ?sentence .
                    ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh } }""",

@@ -1,9 +1,17 @@
 """Example queries offered on the query page: the questions researchers ask of the graph.
 
-Data, kept apart from the page code; a test runs each against the seed store and expects rows.
-They name no particular report or bureau, so they answer on any dataset. Questions asked per report
-(who in this report runs which program) match inside `GRAPH ?r { }`; the default graph is the merge of
-the reports, each distinct triple once, for questions about the whole collection.
+Data, kept apart from the page code; tests run each on a store of several bureaus and years, expect
+rows, compare them with a plain reference query, and across the embedded store, Oxigraph server and
+Virtuoso. A question about one program, indicator or bureau names it by its exact label, which lets the
+engine start from it instead of scanning every report (change the label to ask about another): national
+programs and indicators, and the bureau of the sample report every new service starts with.
+
+How they read the graph, as users should: the default graph is the merge of the reports, each distinct
+triple once, so facts about a report (its year, its publisher) and questions about the whole collection
+read it directly; what one report says (its mentions, figures) matches inside `GRAPH ?r { }`, which
+keeps each report apart. They are plain SPARQL 1.1 written the way every engine plans well: a figure's
+unit and evidence are read as plain patterns (the shapes require them) rather than OPTIONAL, a flag is
+compared in a FILTER, lists that grow with the collection ask about one bureau or are ranked and cut.
 """
 
 from __future__ import annotations
@@ -28,10 +36,11 @@ class Example:
 
 
 EXAMPLES: tuple[Example, ...] = (
-    Example("各报告措施及状态 · A report's measures by status", """\
+    Example("一个局各报告的措施及状态 · A bureau's reports: measures by status", """\
 SELECT ?report ?status (COUNT(?measure) AS ?measures) (SAMPLE(?title) AS ?example)
 WHERE {
-  ?r a pk:Report ; rdfs:label ?report ; pk:hasSection/pk:hasMeasure ?measure .
+  ?b rdfs:label "慈溪市公安局"@zh .  # the bureau (drop this line for every bureau)
+  ?r dcterms:publisher ?b ; rdfs:label ?report ; pk:hasSection/pk:hasMeasure ?measure .
   ?measure pk:status ?s ; rdfs:label ?title .
   BIND(STRAFTER(STR(?s), "#") AS ?status)
 }
@@ -40,80 +49,80 @@ ORDER BY ?report ?status"""),
     Example("项目按涉及单位数排序 · Programs by number of bureaus", """\
 SELECT ?program (COUNT(DISTINCT ?bureau) AS ?bureaus) (COUNT(DISTINCT ?report) AS ?reports)
 WHERE {
-  GRAPH ?report { ?p a pk:Program ; rdfs:label ?program . ?report dcterms:publisher ?bureau }
+  ?p a pk:Program ; rdfs:label ?program ; pk:mentionedIn ?report .
+  ?report dcterms:publisher ?bureau .
 }
 GROUP BY ?program
 ORDER BY DESC(?bureaus) DESC(?reports) ?program
 LIMIT 100"""),
     Example("各局下属单位 · Units of a bureau", """\
-# a unit belongs to a bureau when the text says so (pk:partOf, transitively)
+# a unit belongs to a bureau when a report says so (pk:partOf, transitively)
 # or when its IRI hangs under the bureau's (pkr:unit/{bureau}/{unit}, the identity rule)
-SELECT DISTINCT ?bureau ?unit
+SELECT DISTINCT ?unit
 WHERE {
-  GRAPH ?report {
-    ?report a pk:Report ; dcterms:publisher ?b .
-    ?b rdfs:label ?bureau .
-    ?u a pk:PoliceUnit ; rdfs:label ?unit .
-    FILTER(EXISTS { ?u pk:partOf+ ?b } || STRSTARTS(STR(?u), CONCAT(STR(?b), "/")))
-  }
+  ?b rdfs:label "慈溪市公安局"@zh .
+  { ?u pk:partOf+ ?b }
+  UNION { ?r dcterms:publisher ?b . GRAPH ?r { ?u a pk:PoliceUnit } FILTER(STRSTARTS(STR(?u), CONCAT(STR(?b), "/"))) }
+  ?u rdfs:label ?unit .
 }
-ORDER BY ?bureau ?unit"""),
+ORDER BY ?unit"""),
     Example("指标数值跨报告对比 · Figures of an indicator across reports", """\
-SELECT ?indicator ?bureau ?year ?value ?unit
+# one indicator, by its name; every figure has one unit (the shapes require it)
+SELECT DISTINCT ?bureau ?year ?value ?unit
 WHERE {
-  GRAPH ?r {
-    ?r pk:year ?year ; dcterms:publisher ?b .
-    ?b rdfs:label ?bureau .
-    ?o pk:indicator ?i ; pk:value ?value .
-    ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
-    OPTIONAL { ?o pk:unit ?unit }
-  }
+  ?i a pk:Indicator ; rdfs:label "行政诉讼案件"@zh .
+  GRAPH ?r { ?o pk:indicator ?i ; pk:value ?value ; pk:unit ?unit }
+  ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
 }
-ORDER BY ?indicator ?year ?bureau"""),
+ORDER BY ?year ?bureau ?value"""),
     Example("项目引用的法规 · Laws cited by a program", """\
 # stated legal basis (pk:basedOn, of the program or of a measure implementing it),
 # or a law named in the same sentence as the program
-SELECT ?program ?law ?how (COUNT(DISTINCT ?where) AS ?times)
+SELECT ?law ?how (COUNT(DISTINCT ?where) AS ?times)
 WHERE {
-  { SELECT ?r ?p ?l ?how ?where WHERE {
-      GRAPH ?r {
-        { ?p pk:basedOn ?l BIND("basedOn" AS ?how) BIND(?p AS ?where) }
-        UNION { ?where pk:implements ?p ; pk:basedOn ?l BIND("measure basedOn" AS ?how) }
-        UNION { ?ml pk:mentionOf ?l ; pk:sentence ?where . ?mp pk:sentence ?where ; pk:mentionOf ?p .
-                BIND("same sentence" AS ?how) }
-      } } }
-  GRAPH ?r { ?p a pk:Program ; rdfs:label ?program . ?l a pk:LegalInstrument ; rdfs:label ?law }
+  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
+  GRAPH ?r {
+    { ?p pk:basedOn ?l BIND("basedOn" AS ?how) BIND(?p AS ?where) }
+    UNION { ?where pk:implements ?p ; pk:basedOn ?l BIND("measure basedOn" AS ?how) }
+    UNION { ?mp pk:mentionOf ?p ; pk:sentence ?where . ?ml pk:sentence ?where ; pk:mentionOf ?l .
+            BIND("same sentence" AS ?how) }
+  }
+  ?l a pk:LegalInstrument ; rdfs:label ?law .
 }
-GROUP BY ?program ?law ?how
-ORDER BY ?program ?law"""),
-    Example("各局各年提及的项目 · Programs by bureau and year", """\
-SELECT ?bureau ?year (COUNT(DISTINCT ?p) AS ?programs) (GROUP_CONCAT(DISTINCT ?program; separator="、") AS ?names)
+GROUP BY ?law ?how
+ORDER BY DESC(?times) ?law ?how"""),
+    Example("一个局各年提及的项目 · A bureau's programs year by year", """\
+SELECT ?year (COUNT(DISTINCT ?p) AS ?programs) (GROUP_CONCAT(DISTINCT ?program; separator="; ") AS ?names)
 WHERE {
-  GRAPH ?r { ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau . ?p a pk:Program ; rdfs:label ?program }
+  ?b rdfs:label "慈溪市公安局"@zh .
+  ?r dcterms:publisher ?b ; pk:year ?year .
+  ?p pk:mentionedIn ?r ; a pk:Program ; rdfs:label ?program .
 }
-GROUP BY ?bureau ?year
-ORDER BY ?bureau ?year"""),
+GROUP BY ?year
+ORDER BY ?year"""),
     Example("项目新增还是延续 · Programs new or continued from the bureau's earlier reports", """\
-SELECT ?bureau ?year ?program (IF(COUNT(?before) > 0, "continued", "new") AS ?change) (MAX(?before) AS ?last_named)
+# "continued" when the bureau's reports named the program in an earlier year too
+SELECT ?year ?program (IF(?first < ?year, "continued", "new") AS ?change) ?first
 WHERE {
-  GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau . ?p a pk:Program ; rdfs:label ?program }
-  OPTIONAL { GRAPH ?e { ?e pk:year ?before ; dcterms:publisher ?b . ?p a pk:Program } FILTER(?before < ?year) }
+  ?b rdfs:label "慈溪市公安局"@zh .
+  { SELECT ?b ?p (MIN(?y) AS ?first) WHERE {
+      ?r dcterms:publisher ?b ; pk:year ?y . ?p pk:mentionedIn ?r ; a pk:Program } GROUP BY ?b ?p }
+  ?r dcterms:publisher ?b ; pk:year ?year . ?p pk:mentionedIn ?r ; rdfs:label ?program .
 }
-GROUP BY ?bureau ?year ?program
-ORDER BY ?bureau ?year ?change ?program"""),
+ORDER BY ?year ?change ?program"""),
     Example("项目的数据跨局对比 · Figures of a program across bureaus", """\
 # figures of a measure that implements the program, or figures about the program itself
-SELECT ?program ?bureau ?year ?indicator ?value ?unit
+SELECT DISTINCT ?indicator ?bureau ?year ?value ?unit
 WHERE {
+  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
   GRAPH ?r {
-    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
     { ?m pk:implements ?p ; pk:hasObservation ?o } UNION { ?o pk:about ?p }
-    ?p a pk:Program ; rdfs:label ?program .
-    ?o pk:indicator/rdfs:label ?indicator ; pk:value ?value . FILTER(LANG(?indicator) = "zh")
-    OPTIONAL { ?o pk:unit ?unit }
+    ?o pk:indicator ?i ; pk:value ?value ; pk:unit ?unit .
   }
+  ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
+  ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
 }
-ORDER BY ?program ?indicator ?bureau ?year"""),
+ORDER BY ?indicator ?bureau ?year ?value"""),
     Example("法规按引用报告数排序 · Laws ranked by the reports that cite them", """\
 SELECT ?law (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?b) AS ?bureaus) (MIN(?year) AS ?first)
 WHERE {
@@ -124,45 +133,45 @@ ORDER BY DESC(?reports) DESC(?bureaus) ?law
 LIMIT 100"""),
     Example("各局各年化解矛盾纠纷 · Disputes resolved by bureau and year", """\
 # the canonical indicator and its narrower ones (through 警调衔接 …), results only (no targets, no changes)
-SELECT ?bureau ?year ?indicator ?bound ?value ?unit ?sentence
+SELECT DISTINCT ?bureau ?year ?indicator ?bound ?value ?unit ?sentence
 WHERE {
-  GRAPH ?r {
-    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
-    ?o pk:indicator ?i ; pk:value ?value ; pk:target false ; pk:bound ?bound .
-    ?i skos:broader* <https://w3id.org/policekg/id/indicator/disputes_resolved> ; rdfs:label ?indicator .
-    FILTER(LANG(?indicator) = "zh")
-    FILTER NOT EXISTS { ?o pk:changeDirection ?change }
-    OPTIONAL { ?o pk:unit ?unit }
-    OPTIONAL { ?o pk:evidence/pk:sentence ?sentence }
-  }
+  ?i skos:broader* <https://w3id.org/policekg/id/indicator/disputes_resolved> ; rdfs:label ?indicator .
+  FILTER(LANG(?indicator) = "zh")
+  GRAPH ?r { ?o pk:indicator ?i ; pk:value ?value ; pk:bound ?bound ; pk:target ?target FILTER(?target = false) }
+  FILTER NOT EXISTS { ?o pk:changeDirection ?change }
+  ?o pk:unit ?unit ; pk:evidence/pk:sentence ?sentence .
+  ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
 }
-ORDER BY ?bureau ?year ?indicator"""),
-    Example("相似的公安局 · Bureaus similar to one another (shared programs, Jaccard)", """\
-SELECT ?bureau ?other ?shared ?jaccard
+ORDER BY ?bureau ?year ?indicator ?value"""),
+    Example("与某局相似的公安局 · Bureaus most like one bureau (shared programs, Jaccard)", """\
+# the programs 慈溪市公安局's reports name and another bureau's reports name too, over those either names
+SELECT ?other ?shared ?jaccard
 WHERE {
-  { SELECT ?a ?b (COUNT(DISTINCT ?p) AS ?shared) WHERE {
-      GRAPH ?ra { ?ra dcterms:publisher ?a . ?p a pk:Program }
-      GRAPH ?rb { ?rb dcterms:publisher ?b . ?p a pk:Program }
-      FILTER(STR(?a) < STR(?b)) } GROUP BY ?a ?b }
-  { SELECT ?a (COUNT(DISTINCT ?pa) AS ?na) WHERE {
-      GRAPH ?r1 { ?r1 dcterms:publisher ?a . ?pa a pk:Program } } GROUP BY ?a }
-  { SELECT ?b (COUNT(DISTINCT ?pb) AS ?nb) WHERE {
-      GRAPH ?r2 { ?r2 dcterms:publisher ?b . ?pb a pk:Program } } GROUP BY ?b }
-  BIND(ROUND(1000 * ?shared / (?na + ?nb - ?shared)) / 1000 AS ?jaccard)
-  { SELECT ?a (SAMPLE(?la) AS ?bureau) WHERE { ?a rdfs:label ?la } GROUP BY ?a }
-  { SELECT ?b (SAMPLE(?lb) AS ?other) WHERE { ?b rdfs:label ?lb } GROUP BY ?b }
+  { SELECT ?b (COUNT(DISTINCT ?p) AS ?shared) WHERE {
+      { SELECT DISTINCT ?a ?p WHERE {
+          ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . GRAPH ?ra { ?p a pk:Program } } }
+      GRAPH ?rb { ?p a pk:Program } ?rb dcterms:publisher ?b . FILTER(?b != ?a)
+    } GROUP BY ?b }
+  { SELECT (COUNT(DISTINCT ?p) AS ?mine) WHERE {
+      ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . GRAPH ?ra { ?p a pk:Program } } }
+  { SELECT ?b (COUNT(DISTINCT ?p) AS ?theirs) WHERE {
+      GRAPH ?rb { ?p a pk:Program } ?rb dcterms:publisher ?b } GROUP BY ?b }
+  ?b rdfs:label ?other .
+  BIND(ROUND(1000.0 * ?shared / (?mine + ?theirs - ?shared)) / 1000 AS ?jaccard)
 }
-ORDER BY DESC(?jaccard) DESC(?shared)"""),
+ORDER BY DESC(?jaccard) DESC(?shared) ?other
+LIMIT 50"""),
     Example("指标按报告局数排序 · Indicators reported by the most bureaus", """\
-SELECT ?indicator (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?o) AS ?figures)
-       (MIN(?value) AS ?lowest) (MAX(?value) AS ?highest) (SAMPLE(?u) AS ?unit)
+# counted first, named after: only the 100 indicators kept are looked up
+# (their figures: the example "Figures of an indicator across reports")
+SELECT ?indicator ?bureaus ?figures
 WHERE {
-  GRAPH ?r { ?r dcterms:publisher ?b . ?o pk:indicator/rdfs:label ?indicator ; pk:value ?value .
-             FILTER(LANG(?indicator) = "zh") OPTIONAL { ?o pk:unit ?u } }
+  { SELECT ?i (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(?o) AS ?figures)
+    WHERE { GRAPH ?r { ?o pk:indicator ?i } ?r dcterms:publisher ?b }
+    GROUP BY ?i ORDER BY DESC(?bureaus) DESC(?figures) LIMIT 100 }
+  ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
 }
-GROUP BY ?indicator
-ORDER BY DESC(?bureaus) DESC(?figures) ?indicator
-LIMIT 100"""),
+ORDER BY DESC(?bureaus) DESC(?figures) ?indicator"""),
     Example("各年报告与措施数 · Reports, measures and figures per year", """\
 SELECT ?year (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?o) AS ?figures)
 WHERE {
@@ -171,68 +180,64 @@ WHERE {
 }
 GROUP BY ?year
 ORDER BY ?year"""),
-    Example("自述的问题与不足 · Shortcomings the bureaus report", """\
-SELECT ?bureau ?year ?problem ?text
+    Example("自述的问题与不足 · Shortcomings a bureau reports", """\
+# the text of each, cut from the report's text (unsorted: Virtuoso 7.2 cannot sort rows that carry it)
+SELECT ?year ?problem ?text
 WHERE {
-  GRAPH ?r {
-    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau ; pk:hasSection/pk:hasMeasure ?m .
-    ?m pk:status pk:Problem ; rdfs:label ?problem ; pk:start ?start ; pk:end ?end .
-    ?r pk:fullText ?full .
-    BIND(SUBSTR(?full, ?start + 1, ?end - ?start) AS ?text)
-  }
-}
-ORDER BY ?bureau ?year ?problem"""),
-    Example("来年工作计划 · Plans for the next year", """\
-SELECT ?bureau ?year ?plan (GROUP_CONCAT(DISTINCT ?program; separator="、") AS ?programs)
+  ?b rdfs:label "慈溪市公安局"@zh .  # the bureau (drop this line for every bureau)
+  ?r dcterms:publisher ?b ; pk:year ?year ; pk:fullText ?full ; pk:hasSection/pk:hasMeasure ?m .
+  ?m pk:status pk:Problem ; rdfs:label ?problem ; pk:start ?start ; pk:end ?end .
+  BIND(SUBSTR(?full, ?start + 1, ?end - ?start) AS ?text)
+}"""),
+    Example("来年工作计划 · A bureau's plans for the next year", """\
+SELECT ?year ?plan (GROUP_CONCAT(DISTINCT ?program; separator="; ") AS ?programs)
 WHERE {
-  GRAPH ?r {
-    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau ; pk:hasSection/pk:hasMeasure ?m .
-    ?m pk:status pk:Planned ; rdfs:label ?plan .
-    OPTIONAL { ?m pk:implements/rdfs:label ?program }
-  }
+  ?b rdfs:label "慈溪市公安局"@zh .  # the bureau (drop this line for every bureau)
+  ?r dcterms:publisher ?b ; pk:year ?year ; pk:hasSection/pk:hasMeasure ?m .
+  ?m pk:status pk:Planned ; rdfs:label ?plan .
+  OPTIONAL { ?m pk:implements/rdfs:label ?program }
 }
-GROUP BY ?bureau ?year ?plan
-ORDER BY ?bureau ?year ?plan"""),
+GROUP BY ?year ?plan
+ORDER BY ?year ?plan"""),
     Example("平台与使用它们的局 · Platforms and the bureaus that use them", """\
 SELECT ?platform (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?m) AS ?measures)
-       (GROUP_CONCAT(DISTINCT ?bureau; separator="、") AS ?who)
+       (GROUP_CONCAT(DISTINCT ?bureau; separator="; ") AS ?who)
 WHERE {
   GRAPH ?r { ?r dcterms:publisher ?b . ?b rdfs:label ?bureau .
              ?x a pk:Platform ; rdfs:label ?platform . OPTIONAL { ?m pk:usesPlatform ?x } }
 }
 GROUP BY ?platform
 ORDER BY DESC(?bureaus) DESC(?measures) ?platform"""),
-    Example("合作单位 · Who the police work with", """\
-SELECT ?bureau ?partner (COUNT(DISTINCT ?r) AS ?reports) (SAMPLE(?s) AS ?sentence)
+    Example("合作单位 · Who a bureau works with", """\
+SELECT ?partner (COUNT(DISTINCT ?r) AS ?reports) (SAMPLE(?s) AS ?sentence)
 WHERE {
+  ?b rdfs:label "慈溪市公安局"@zh .  # the bureau (drop this line for every bureau)
+  ?r dcterms:publisher ?b .
   GRAPH ?r {
-    ?r dcterms:publisher/rdfs:label ?bureau .
     ?u pk:cooperatesWith ?x . ?x rdfs:label ?partner .
-    OPTIONAL { ?st rdf:subject ?u ; rdf:predicate pk:cooperatesWith ; rdf:object ?x ; pk:evidence/pk:sentence ?s }
+    ?st rdf:subject ?u ; rdf:predicate pk:cooperatesWith ; rdf:object ?x ; pk:evidence/pk:sentence ?s .
   }
 }
-GROUP BY ?bureau ?partner
-ORDER BY ?bureau DESC(?reports) ?partner"""),
+GROUP BY ?partner
+ORDER BY DESC(?reports) ?partner"""),
     Example("项目由哪些单位实施 · Which units carry out a program", """\
-SELECT ?program ?unit (COUNT(DISTINCT ?m) AS ?measures) (GROUP_CONCAT(DISTINCT ?bureau; separator="、") AS ?reports_of)
+SELECT ?unit (COUNT(DISTINCT ?m) AS ?measures) (GROUP_CONCAT(DISTINCT ?bureau; separator="; ") AS ?reports_of)
 WHERE {
-  GRAPH ?r {
-    ?r dcterms:publisher/rdfs:label ?bureau .
-    { ?m pk:implements ?p ; pk:performedBy ?u } UNION { ?u a pk:PoliceUnit ; pk:implements ?p }
-    ?p a pk:Program ; rdfs:label ?program . ?u rdfs:label ?unit .
-  }
+  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
+  GRAPH ?r { { ?m pk:implements ?p ; pk:performedBy ?u } UNION { ?u a pk:PoliceUnit ; pk:implements ?p } }
+  ?u rdfs:label ?unit .
+  ?r dcterms:publisher/rdfs:label ?bureau .
 }
-GROUP BY ?program ?unit
-ORDER BY ?program DESC(?measures) ?unit"""),
+GROUP BY ?unit
+ORDER BY DESC(?measures) ?unit
+LIMIT 100"""),
     Example("项目出现在哪些句子 · The sentences that name a program", """\
-SELECT ?program ?bureau ?year ?sentence
+SELECT DISTINCT ?bureau ?year ?sentence
 WHERE {
-  GRAPH ?r {
-    ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
-    ?mention pk:mentionOf ?p ; pk:sentence ?sentence .
-    ?p a pk:Program ; rdfs:label ?program .
-  }
+  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
+  GRAPH ?r { ?mention pk:mentionOf ?p ; pk:sentence ?sentence }
+  ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
 }
-ORDER BY ?program ?bureau ?year
+ORDER BY ?bureau ?year ?sentence
 LIMIT 500"""),
 )

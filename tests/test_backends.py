@@ -25,11 +25,13 @@ import pyoxigraph as ox
 import pytest
 from backends import SparqlServer, start_oxigraph, start_virtuoso
 from conftest import free_port, small_report
+from example_answers import answer_rows
 from fastapi.testclient import TestClient
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from typing_extensions import Self
 
 from policekg.api.app import create_app
+from policekg.api.sparql_examples import EXAMPLES
 from policekg.extract import Extractor
 from policekg.kg.config import Settings
 from policekg.kg.rdf.errors import QueryError, RemoteError, RemoteUnavailable
@@ -257,6 +259,36 @@ def test_default_graph_holds_each_distinct_triple_once(server, graphs) -> None:
         assert not store.has_report(FOREIGN)
 
 
+@pytest.fixture(scope="session")
+def browse_graphs(browse_store_path: Path) -> list[Graph]:
+    """Every named graph of the browse store (several bureaus and years; the analysis too)."""
+    with GraphStore(browse_store_path, read_only=True) as store:
+        return [store.graph(URIRef(node.value)) for node in store.ox.named_graphs()]
+
+
+def test_every_example_query_gives_the_embedded_stores_rows(server, browse_graphs, browse_store_path) -> None:
+    """The example queries of /sparql are plain SPARQL 1.1 that each server answers as the embedded
+    store does (compared as `example_answers` says), with rows, within the servers' time limit."""
+    with remote_store(server) as store, GraphStore(browse_store_path, read_only=True) as embedded:
+        for graph in browse_graphs:
+            store.replace_graph(graph.identifier, graph)
+        wrong = {}
+        for example in EXAMPLES:
+            expected, got = answer_rows(embedded, example.query), answer_rows(store, example.query)
+            if not expected or got != expected:
+                wrong[example.title] = (sorted(expected - got)[:2], sorted(got - expected)[:2])
+        assert not wrong, wrong
+
+
+def test_from_and_graph_in_a_comment_or_a_string_are_no_dataset(server, graphs) -> None:
+    """Only the query's own FROM keeps its dataset: the word in a comment or a literal leaves the merge."""
+    sparql = """# the programs from every report graph, counted once
+    SELECT (COUNT(?p) AS ?n) WHERE { ?p a pk:Program FILTER(STR(?p) != "FROM <x> GRAPH") }"""
+    with remote_store(server) as store:
+        put(store, graphs, "a", "b")
+        assert rows(store, sparql) == truth(graphs, ("a", "b"), sparql) != [("0",)]
+
+
 def test_the_servers_time_limit_stops_a_query(server, graphs) -> None:
     with remote_store(server) as store:
         put(store, graphs, "a", "b")
@@ -455,6 +487,35 @@ def test_the_service_writes_through_to_the_server(server, graphs) -> None:
         assert len(store) == len(graphs["b"])
         assert client.delete("/rdf-graphs", params={"graph": B}, headers=nt).status_code == 204
         assert store.catalogue() == [] and len(store) == 0
+
+
+def test_a_report_graph_written_by_an_update_is_listed_and_merged(server, graphs) -> None:
+    """A SPARQL Update through our endpoint that creates a report graph: the pages list it, as ingested."""
+    new = f"{PKR}report/新建市公安局/2024"
+    update = f"""INSERT DATA {{ GRAPH <{new}> {{ <{new}> a pk:Report ; pk:year 2024 ;
+                     dcterms:publisher <{PKR}unit/新建市公安局> }} }}"""
+    with (
+        remote_store(server) as store,
+        TestClient(create_app(store, Settings(store_path=None, update_token="T"))) as client,
+    ):
+        put(store, graphs, "b")
+        posted = client.post("/sparql", data={"update": update}, headers={"Authorization": "Bearer T"})
+        assert posted.status_code in (200, 204)
+        assert [str(g) for g in store.report_graphs()] == sorted([B, new]) and store.has_report(new)
+        assert store.ox_query(f"ASK {{ <{new}> pk:year 2024 }}")  # in the merge, the default graph
+        assert "新建市公安局" in client.get("/reports").text
+
+
+def test_the_counts_are_kept_per_state_of_the_store(server, graphs) -> None:
+    """`stats` counts once per generation: a write around policekg leaves them, one through it renews them."""
+    with remote_store(server) as store:
+        put(store, graphs, "a")
+        first = store.stats()
+        around = f"INSERT DATA {{ GRAPH <{MERGE_GRAPH}> {{ <http://example.org/y> a <{PREFIXES['pk']}Platform> }} }}"
+        httpx.post(server.update, data={"update": around}, auth=server.auth(), timeout=30).raise_for_status()
+        assert store.stats() == first
+        put(store, graphs, "b")
+        assert store.stats()["reports"] == 2 and store.stats()["triples"] == len(store)
 
 
 def test_graphs_read_through_the_graph_store_endpoint(server, graphs) -> None:

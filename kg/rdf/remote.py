@@ -38,9 +38,9 @@ from rdflib.query import Result
 
 from policekg.kg.rdf.errors import QueryError, RemoteError, RemoteUnreachable
 from policekg.kg.rdf.formats import RdfFormat
-from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PREFIXES, SD, named_graph
+from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, PREFIXES, SD, named_graph
 from policekg.kg.rdf.sparql_client import Endpoints, SparqlClient, broken_answer
-from policekg.kg.rdf.store import GraphStore
+from policekg.kg.rdf.store import GraphStore, count_stats
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,8 @@ _REPLACE = (
 )
 _ADD = "INSERT DATA { GRAPH %(g)s { %(body)s } } ;\n" + _MERGE_IN
 _REMOVE = _UNMERGE + f" ;\nDROP SILENT GRAPH %(g)s ;\nDELETE DATA {{ GRAPH {_C} {{ %(g)s a {_NAMED} }} }}"
+#: Catalogue every graph that holds its own report (one an update from outside has just written).
+_CATALOGUE_REPORTS = f"""INSERT {{ GRAPH {_C} {{ ?g a {_NAMED} }} }} WHERE {{ GRAPH ?g {{ ?g a <{PK.Report}> }} }}"""
 #: Make the merge the merge of the catalogued graphs again, whatever wrote to them.
 _REMERGE = f"""DROP SILENT GRAPH {_M} ;
 INSERT {{ GRAPH {_M} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_C} {{ ?g a {_NAMED} }} GRAPH ?g {{ ?s ?p ?o }} }}"""
@@ -96,7 +98,13 @@ _GRAPHS = {
 _NAMES_GRAPHS = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 #: A graph named by IRI or prefixed name after GRAPH.
 _GRAPH_IRI = re.compile(r"\bGRAPH\s*(?:<([^>\s]*)>|([A-Za-z][\w.-]*)?:([^\s{]*))", re.IGNORECASE)
-_HAS_DATASET = re.compile(r"\bFROM\b", re.IGNORECASE)
+_HAS_DATASET = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[A-Za-z][\w.-]*:|:)", re.IGNORECASE)
+#: In a query's text, what is not its syntax: IRIs (kept: a '#' inside one starts no comment), then
+#: strings and comments, whose words ("from", "graph") must not be taken for keywords.
+_IRI_STRING_COMMENT = re.compile(
+    r"""<[^<>"{}|^`\\\s]*>|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}"""
+    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\#[^\n]*"""
+)
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}> " for p, iri in PREFIXES.items())
 
 #: What the write methods take, as `GraphStore`'s: N-Triples bytes, pyoxigraph triples or an rdflib Graph.
@@ -115,6 +123,7 @@ class RemoteStore:
         self.endpoints = endpoints
         self._client = SparqlClient(endpoints, query_timeout=query_timeout, write_timeout=write_timeout)
         self._ox = _OxFacade(self)
+        self._stats: tuple[str, dict[str, object]] | None = None  # (state, counts): see `stats`
 
     @property
     def ox(self) -> _OxFacade:
@@ -171,12 +180,15 @@ class RemoteStore:
             raise type(err)(f"{err}; <{iri}> was taken out of the store, write it again") from err
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL Update, then rebuild the merge from the catalogued graphs, in one request.
+        """Run a SPARQL Update, then catalogue the report graphs it wrote and rebuild the merge from the
+        catalogued graphs, in one request: a report graph it creates is listed and merged like one ingested.
 
         Its WHERE clauses read the server's own default graph: name graphs with GRAPH / WITH.
         """
         bump = _BUMP % {"token": uuid.uuid4().hex}
-        self._client.update(f"{_PROLOGUE}\n{bump}{sparql.rstrip().rstrip(';')}\n;\n{_REMERGE}")
+        self._client.update(
+            f"{_PROLOGUE}\n{bump}{sparql.rstrip().rstrip(';')}\n;\n{_CATALOGUE_REPORTS} ;\n{_REMERGE}"
+        )
 
     def remerge(self) -> None:
         """Rebuild the merge from the catalogued graphs."""
@@ -231,11 +243,12 @@ class RemoteStore:
 
         A query with its own FROM / FROM NAMED keeps them (the protocol's parameters would override them).
         """
-        if not default and not named and _HAS_DATASET.search(sparql):
+        syntax = _syntax(sparql)
+        if not default and not named and _HAS_DATASET.search(syntax):
             return {}
         dataset = {"default-graph-uri": list(default or [MERGE_GRAPH])}
-        if named or _NAMES_GRAPHS.search(sparql):
-            dataset["named-graph-uri"] = list(named or sorted({*self.catalogue(), *_graphs_named(sparql)}))
+        if named or _NAMES_GRAPHS.search(syntax):
+            dataset["named-graph-uri"] = list(named or sorted({*self.catalogue(), *_graphs_named(syntax)}))
         return dataset
 
     def catalogue(self) -> list[str]:
@@ -247,7 +260,19 @@ class RemoteStore:
     __exit__ = GraphStore.__exit__
     report_graphs = GraphStore.report_graphs
     has_report = GraphStore.has_report
-    stats = GraphStore.stats
+    state = GraphStore.state
+    _analysis_stamp = GraphStore._analysis_stamp
+
+    def stats(self) -> dict[str, object]:
+        """Triples, reports and entities per class, as `GraphStore.stats`, counted once per state of the
+        store: the generation (kept on the server, renewed by each write policekg makes) and the analysis's
+        stamp cost two small queries where counting scans the whole merge. A write to the server that
+        does not go through policekg leaves the generation, and so these counts, as they were."""
+        key = self.state()
+        kept = self._stats
+        if kept is None or kept[0] != key or key.startswith("None/"):
+            kept = self._stats = (key, count_stats(self))
+        return kept[1]
 
     def graph(self, iri: URIRef) -> Graph:
         """A copy of one named graph as an in-memory rdflib Graph (for validation and analysis)."""
@@ -353,6 +378,11 @@ def _kind(sparql: str) -> str:
     except SyntaxError as err:
         raise QueryError(str(err)) from err
     return "graph" if isinstance(answer, ox.QueryTriples) else "results"
+
+
+def _syntax(sparql: str) -> str:
+    """The query's text with its strings and comments blanked out (its IRIs kept)."""
+    return _IRI_STRING_COMMENT.sub(lambda m: m[0] if m[0].startswith("<") else " ", sparql)
 
 
 def _graphs_named(sparql: str) -> set[str]:

@@ -1,0 +1,162 @@
+"""The example queries of /sparql answer their question: the same rows as a plain reference query.
+
+The examples are written to be fast at 20,000 reports (the named program, indicator or bureau bound
+first, report facts read from the merge, counts before labels). Each one written so differs from the
+plain way of asking, which keeps everything a report says inside `GRAPH ?r { }` and scans: the plain
+query is slow but plainly right, so here both run on the browse store (several bureaus and years) and
+must give the same rows (compared as `example_answers` says). The examples that are written plainly
+already have no reference; which ones those are is checked too, so a rewrite cannot go untested.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from example_answers import answer_rows
+
+from policekg.api.sparql_examples import EXAMPLES
+from policekg.kg.rdf.store import GraphStore
+
+#: Per example (its English title): the plain query asking the same question.
+REFERENCES = {
+    "Programs by number of bureaus": """
+SELECT ?program (COUNT(DISTINCT ?bureau) AS ?bureaus) (COUNT(DISTINCT ?report) AS ?reports)
+WHERE { GRAPH ?report { ?p a pk:Program ; rdfs:label ?program . ?report dcterms:publisher ?bureau } }
+GROUP BY ?program""",
+    "Figures of an indicator across reports": """
+SELECT DISTINCT ?bureau ?year ?value ?unit
+WHERE { GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
+                   ?o pk:indicator ?i ; pk:value ?value . ?i rdfs:label "行政诉讼案件"@zh .
+                   OPTIONAL { ?o pk:unit ?unit } } }""",
+    "Laws cited by a program": """
+SELECT ?law ?how (COUNT(DISTINCT ?where) AS ?times)
+WHERE { GRAPH ?r {
+  { ?p pk:basedOn ?l BIND("basedOn" AS ?how) BIND(?p AS ?where) }
+  UNION { ?where pk:implements ?p ; pk:basedOn ?l BIND("measure basedOn" AS ?how) }
+  UNION { ?ml pk:mentionOf ?l ; pk:sentence ?where . ?mp pk:sentence ?where ; pk:mentionOf ?p .
+          BIND("same sentence" AS ?how) }
+  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh . ?l a pk:LegalInstrument ; rdfs:label ?law } }
+GROUP BY ?law ?how""",
+    "A bureau's programs year by year": """
+SELECT ?year (COUNT(DISTINCT ?p) AS ?programs) (GROUP_CONCAT(DISTINCT ?program; separator="; ") AS ?names)
+WHERE { GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
+                   ?p a pk:Program ; rdfs:label ?program } }
+GROUP BY ?year""",
+    "Programs new or continued from the bureau's earlier reports": """
+SELECT ?year ?program (IF(COUNT(?before) > 0, "continued", "new") AS ?change) (COALESCE(MIN(?before), ?year) AS ?first)
+WHERE {
+  GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
+             ?p a pk:Program ; rdfs:label ?program }
+  OPTIONAL { GRAPH ?e { ?e pk:year ?before ; dcterms:publisher ?b . ?p a pk:Program } FILTER(?before < ?year) }
+}
+GROUP BY ?year ?program""",
+    "Figures of a program across bureaus": """
+SELECT DISTINCT ?indicator ?bureau ?year ?value ?unit
+WHERE { GRAPH ?r {
+  ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
+  { ?m pk:implements ?p ; pk:hasObservation ?o } UNION { ?o pk:about ?p }
+  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
+  ?o pk:indicator ?i ; pk:value ?value . ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
+  OPTIONAL { ?o pk:unit ?unit } } }""",
+    "Disputes resolved by bureau and year": """
+SELECT DISTINCT ?bureau ?year ?indicator ?bound ?value ?unit ?sentence
+WHERE { GRAPH ?r {
+  ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
+  ?o pk:indicator ?i ; pk:value ?value ; pk:target false ; pk:bound ?bound .
+  ?i skos:broader* <https://w3id.org/policekg/id/indicator/disputes_resolved> ; rdfs:label ?indicator .
+  FILTER(LANG(?indicator) = "zh")
+  FILTER NOT EXISTS { ?o pk:changeDirection ?change }
+  OPTIONAL { ?o pk:unit ?unit }
+  OPTIONAL { ?o pk:evidence/pk:sentence ?sentence } } }""",
+    "Bureaus most like one bureau (shared programs, Jaccard)": """
+SELECT ?other ?shared ?jaccard
+WHERE {
+  { SELECT ?a ?b (COUNT(DISTINCT ?p) AS ?shared) WHERE {
+      GRAPH ?ra { ?ra dcterms:publisher ?a . ?p a pk:Program }
+      GRAPH ?rb { ?rb dcterms:publisher ?b . ?p a pk:Program } FILTER(?a != ?b) } GROUP BY ?a ?b }
+  { SELECT ?a (COUNT(DISTINCT ?pa) AS ?na) WHERE { GRAPH ?r1 { ?r1 dcterms:publisher ?a . ?pa a pk:Program } }
+    GROUP BY ?a }
+  { SELECT ?b (COUNT(DISTINCT ?pb) AS ?nb) WHERE { GRAPH ?r2 { ?r2 dcterms:publisher ?b . ?pb a pk:Program } }
+    GROUP BY ?b }
+  ?a rdfs:label "慈溪市公安局"@zh . ?b rdfs:label ?other .
+  BIND(ROUND(1000 * ?shared / (?na + ?nb - ?shared)) / 1000 AS ?jaccard)
+}""",
+    "Indicators reported by the most bureaus": """
+SELECT ?indicator (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?o) AS ?figures)
+WHERE { GRAPH ?r { ?r dcterms:publisher ?b . ?o pk:indicator/rdfs:label ?indicator . FILTER(LANG(?indicator) = "zh") } }
+GROUP BY ?indicator""",
+    "Which units carry out a program": """
+SELECT ?unit (COUNT(DISTINCT ?m) AS ?measures) (GROUP_CONCAT(DISTINCT ?bureau; separator="; ") AS ?reports_of)
+WHERE { GRAPH ?r {
+  ?r dcterms:publisher ?b . ?b rdfs:label ?bureau .
+  { ?m pk:implements ?p ; pk:performedBy ?u } UNION { ?u a pk:PoliceUnit ; pk:implements ?p }
+  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh . ?u rdfs:label ?unit } }
+GROUP BY ?unit""",
+    "The sentences that name a program": """
+SELECT DISTINCT ?bureau ?year ?sentence
+WHERE { GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
+                   ?mention pk:mentionOf ?p ; pk:sentence ?sentence .
+                   ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh } }""",
+    "A bureau's reports: measures by status": """
+SELECT ?report ?status (COUNT(?measure) AS ?measures)
+WHERE { GRAPH ?r { ?r a pk:Report ; rdfs:label ?report ; dcterms:publisher ?b ; pk:hasSection/pk:hasMeasure ?measure .
+                   ?b rdfs:label "慈溪市公安局"@zh . ?measure pk:status ?s ; rdfs:label ?title .
+                   BIND(STRAFTER(STR(?s), "#") AS ?status) } }
+GROUP BY ?report ?status""",
+    "Units of a bureau": """
+SELECT DISTINCT ?unit
+WHERE { GRAPH ?report {
+  ?report a pk:Report ; dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
+  ?u a pk:PoliceUnit ; rdfs:label ?unit .
+  FILTER(EXISTS { ?u pk:partOf+ ?b } || STRSTARTS(STR(?u), CONCAT(STR(?b), "/"))) } }""",
+    "Shortcomings a bureau reports": """
+SELECT ?year ?problem ?text
+WHERE { GRAPH ?r {
+  ?r pk:year ?year ; dcterms:publisher ?b ; pk:hasSection/pk:hasMeasure ?m . ?b rdfs:label "慈溪市公安局"@zh .
+  ?m pk:status pk:Problem ; rdfs:label ?problem ; pk:start ?start ; pk:end ?end .
+  ?r pk:fullText ?full .
+  BIND(SUBSTR(?full, ?start + 1, ?end - ?start) AS ?text) } }""",
+    "A bureau's plans for the next year": """
+SELECT ?year ?plan (GROUP_CONCAT(DISTINCT ?program; separator="; ") AS ?programs)
+WHERE { GRAPH ?r {
+  ?r pk:year ?year ; dcterms:publisher ?b ; pk:hasSection/pk:hasMeasure ?m . ?b rdfs:label "慈溪市公安局"@zh .
+  ?m pk:status pk:Planned ; rdfs:label ?plan .
+  OPTIONAL { ?m pk:implements/rdfs:label ?program } } }
+GROUP BY ?year ?plan""",
+    "Who a bureau works with": """
+SELECT ?partner (COUNT(DISTINCT ?r) AS ?reports)
+WHERE { GRAPH ?r {
+  ?r dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
+  ?u pk:cooperatesWith ?x . ?x rdfs:label ?partner .
+  OPTIONAL { ?st rdf:subject ?u ; rdf:predicate pk:cooperatesWith ; rdf:object ?x ; pk:evidence/pk:sentence ?s } } }
+GROUP BY ?partner""",
+
+}
+#: The examples that are the plain query already: everything a report says inside one GRAPH ?r.
+PLAIN = {
+    "Laws ranked by the reports that cite them", "Reports, measures and figures per year",
+    "Platforms and the bureaus that use them",
+}
+
+
+def english(example) -> str:
+    return example.title.split(" · ")[-1]
+
+
+@pytest.fixture(scope="module")
+def browse(browse_store_path: Path) -> GraphStore:
+    """The browse store opened read-only (the page tests' server may hold it too)."""
+    return GraphStore(browse_store_path, read_only=True)
+
+
+def test_every_example_is_plain_or_has_a_reference() -> None:
+    titles = {english(e) for e in EXAMPLES}
+    assert set(REFERENCES) | PLAIN == titles and not set(REFERENCES) & PLAIN
+
+
+@pytest.mark.parametrize("example", [e for e in EXAMPLES if english(e) in REFERENCES], ids=english)
+def test_example_gives_the_rows_of_its_plain_reference(browse: GraphStore, example) -> None:
+    expected = answer_rows(browse, REFERENCES[english(example)])
+    assert expected, "the reference finds nothing on the browse store: the test would prove nothing"
+    assert answer_rows(browse, example.query) == expected

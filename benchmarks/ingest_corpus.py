@@ -46,6 +46,8 @@ TEMPLATES = [
 #: Characters for invented two-character place names (none that starts an abbreviation like 市/县/全).
 FIRST = "安宝滨昌长潮大德东丰福固广海和河鹤华淮嘉建江金锦靖乐黎临龙庐鹿洛茂梅南宁平浦青清庆瑞山汕韶绍泰桃天通潼威渭温武西仙湘新兴永玉元云漳肇镇"
 SECOND = "安坪川丰冈谷河湖华江口乐林陵陇宁平浦桥泉山水顺田亭阳源州"
+#: A third character beyond the 1,876 two-character names (none for those): 20,636 places in all.
+THIRD = ("", "东", "西", "南", "北", "中", "上", "下", "新", "旧", "前")
 YEARS = range(2018, 2025)
 _YEAR = re.compile(r"(?<!\d)(20[0-3]\d)(?=\s*年|-\d)")
 _FIGURE = re.compile(r"(?<![\d.])(\d{1,4})(?=\s*(?:余)?[起人次件个名项家场份处条万])")
@@ -61,11 +63,12 @@ def programs() -> list[str]:
 
 
 def place(i: int) -> str:
-    return FIRST[i % len(FIRST)] + SECOND[(i // len(FIRST)) % len(SECOND)]
+    block = len(FIRST) * len(SECOND)
+    return FIRST[i % len(FIRST)] + SECOND[(i // len(FIRST)) % len(SECOND)] + THIRD[(i // block) % len(THIRD)]
 
 
 def synthesize(i: int, pool: list[str]) -> tuple[str, str]:
-    """Report number i: (text, format); its place name is its own for i below len(FIRST)·len(SECOND)."""
+    """Report number i: (text, format); its place name is its own for i below 20,636 (see THIRD)."""
     rng = random.Random(i)
     path, old_place, old_year = TEMPLATES[i % len(TEMPLATES)]
     text = normalize(path.read_text(encoding="utf-8"))

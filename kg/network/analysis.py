@@ -91,8 +91,11 @@ def analyse(g: nx.Graph) -> dict[str, Metrics]:
     }
 
 
-def _weighted_digraph(g: nx.MultiDiGraph) -> nx.DiGraph:
-    """Parallel edges of the same direction become one edge whose weight counts them."""
+def _weighted_digraph(g: nx.MultiDiGraph | nx.DiGraph) -> nx.DiGraph:
+    """Parallel edges of the same direction become one edge whose weight counts them (a graph without
+    parallel edges, as `entity_structure` builds, is that already)."""
+    if not g.is_multigraph():
+        return g
     d = nx.DiGraph()
     d.add_nodes_from(g.nodes)
     for s, o in g.edges():

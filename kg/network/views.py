@@ -211,16 +211,29 @@ def _to_multidigraph(graph: Graph) -> nx.MultiDiGraph:
     )
 
 
-def entity_structure(store: GraphStore, reports: list[str] | None = None) -> nx.MultiDiGraph:
-    """The entity graph's nodes and edges alone (edge key and `predicate`: the relation's IRI): all
-    the analysis reads, without the names and evidence sentences `entity_graph` adds for pages,
-    which cost several times as much to read as the structure."""
+def _structure(store: GraphStore, reports: list[str] | None) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """The entity graph's node IRIs and its (subject, predicate, object) edges, sorted: the same graph
+    every run, whatever order the store answers in."""
     only = _reports_filter(reports)
-    g = nx.MultiDiGraph()
-    g.add_nodes_from(sorted(row["e"].value for row in store.ox_query(_ENTITY_IRIS % (_CLASS_VALUES, only))))
+    nodes = sorted(row["e"].value for row in store.ox_query(_ENTITY_IRIS % (_CLASS_VALUES, only)))
     edges = sorted((s.value, p.value, o.value)
                    for s, p, o in store.ox_query(_ENTITY_EDGES % (_RELATION_VALUES, _PROJECT, only)))
-    g.add_edges_from((s, o, p, {"predicate": p}) for s, p, o in edges)  # sorted: the same graph every run
+    return nodes, edges
+
+
+def entity_structure(store: GraphStore, reports: list[str] | None = None) -> nx.DiGraph:
+    """The entity graph as the analysis reads it: every entity a node, one edge per ordered pair whose
+    `weight` counts the relations stated from one to the other; no names, no evidence sentences (they
+    cost several times as much to read) and no edge per relation (a multigraph of the whole store took
+    most of the analysis's memory)."""
+    nodes, edges = _structure(store, reports)
+    g = nx.DiGraph()
+    g.add_nodes_from(nodes)
+    for s, _, o in edges:
+        if g.has_edge(s, o):
+            g[s][o]["weight"] += 1
+        else:
+            g.add_edge(s, o, weight=1)
     return g
 
 
@@ -230,7 +243,10 @@ def entity_graph(store: GraphStore, reports: list[str] | None = None) -> nx.Mult
     Entities no relation touches are still nodes (degree 0): they were named, and filters by class
     or report should show them.
     """
-    g = entity_structure(store, reports)
+    iris, edges = _structure(store, reports)
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(iris)
+    g.add_edges_from((s, o, p, {"predicate": p}) for s, p, o in edges)
     nodes = entity_nodes(store, reports)
     evidence = _evidence(store, reports)
     for s, o, key, data in g.edges(keys=True, data=True):
@@ -240,15 +256,16 @@ def entity_graph(store: GraphStore, reports: list[str] | None = None) -> nx.Mult
     return g
 
 
-def simple_graph(g: nx.MultiDiGraph) -> nx.Graph:
-    """The undirected graph under a multigraph, weight = number of parallel edges (either way)."""
+def simple_graph(g: nx.MultiDiGraph | nx.DiGraph) -> nx.Graph:
+    """The undirected graph under a multigraph (or a weighted directed graph), weight = number of
+    parallel edges either way (an edge's own `weight` counts as that many)."""
     simple = nx.Graph()
     simple.add_nodes_from(g.nodes(data=True))
-    for s, o in g.edges():
+    for s, o, w in g.edges(data="weight", default=1):
         if simple.has_edge(s, o):
-            simple[s][o]["weight"] += 1
+            simple[s][o]["weight"] += w
         else:
-            simple.add_edge(s, o, weight=1)
+            simple.add_edge(s, o, weight=w)
     return simple
 
 

@@ -77,6 +77,11 @@ SELECT ?x ?p ?o ?sentence ?r WHERE {
   GRAPH ?r { ?st rdf:object ?o ; rdf:subject ?x ; rdf:predicate ?p ; pk:evidence/pk:sentence ?sentence . }
 }"""
 
+_STATEMENTS = """
+SELECT ?x ?p ?o ?r ?sentence WHERE {
+  %s GRAPH ?r { ?st rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?o ; pk:evidence/pk:sentence ?sentence . }
+}"""
+
 # %s: the reports (`VALUES ?r`) or the measures (`VALUES ?m`) whose performers are read.
 _PERFORMERS = """
 SELECT ?m ?s ?r WHERE {
@@ -433,12 +438,14 @@ def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1,
         raise KeyError(iri)
     found = set(own)
     near = _first_ring(store, iri, {issuer for issuer, _ in own.values()} - {iri}, found)
+    evidence = None
     if radius == 1:
+        drawn = {raw: kept for raw, subjects in _project(store, _triples(store, _TRIPLES_TO, near, found), found).items()
+                 if (kept := [s for s in subjects if s in near])}
         g = nx.MultiDiGraph()
         g.add_nodes_from(near)
-        for s, p, o in _project(store, _triples(store, _TRIPLES_TO, near, found), found):
-            if s in near:
-                g.add_edge(s, o, key=p, predicate=p)
+        g.add_edges_from((s, o, p, {"predicate": p}) for (_, p, o, _), subjects in drawn.items() for s in subjects)
+        evidence = _evidence_of(store, drawn)
     else:
         found = set(naming_reports(store, sorted(near)))
         g = _relations(store, sorted(found))
@@ -450,7 +457,9 @@ def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1,
         raise TooManyNodes(len(near), max_nodes)
     g = g.subgraph(near).copy()
     reports = sorted(found)
-    _describe(g, entity_nodes(store, reports, only=near), _evidence(store, reports, objects=near))
+    if evidence is None:
+        evidence = _evidence(store, reports, objects=near)
+    _describe(g, entity_nodes(store, reports, only=near), evidence)
     return g
 
 
@@ -463,7 +472,8 @@ def _first_ring(store: GraphStore, iri: str, issuers: set[str], reports: set[str
 def _touching(store: GraphStore, entities: set[str], reports: set[str]) -> set[tuple[str, str, str]]:
     """The relations of the entity graph of `reports` with one end among `entities`."""
     triples = _triples(store, _TRIPLES_TO, entities, reports) + _triples(store, _TRIPLES_FROM, entities, reports)
-    return {(s, p, o) for s, p, o in _project(store, triples, reports) if s in entities or o in entities}
+    return {(s, p, o) for (_, p, o, _), subjects in _project(store, triples, reports).items() for s in subjects
+            if s in entities or o in entities}
 
 
 def _triples(store: GraphStore, query: str, entities: set[str],
@@ -474,14 +484,15 @@ def _triples(store: GraphStore, query: str, entities: set[str],
 
 
 def _project(store: GraphStore, triples: list[tuple[str, str, str, str]],
-             reports: set[str]) -> set[tuple[str, str, str]]:
-    """The entity-graph edges of `triples` in `reports`, a measure's projected onto its performer (else
-    the report's publisher), as `_PROJECT` does in SPARQL: both ends typed in that report's graph."""
+             reports: set[str]) -> dict[tuple[str, str, str, str], list[str]]:
+    """Which of `triples` in `reports` are entity-graph edges, and the subjects they are drawn from: the
+    triple's own, or a measure's performer (else the report's publisher), as `_PROJECT` does in SPARQL;
+    both ends typed in that report's graph."""
     kept = [t for t in triples if t[3] in reports]
     types = _types(store, {(n, r) for x, _, o, r in kept for n in (x, o)})
     performers = _performers(store, {(x, r) for x, _, _, r in kept}, types)
     classes = set(ENTITY_CLASSES)
-    edges = set()
+    edges = {}
     for x, p, o, r in kept:
         if not types[(o, r)] & classes:
             continue
@@ -491,8 +502,23 @@ def _project(store: GraphStore, triples: list[tuple[str, str, str, str]],
             subjects = performers[x]
         else:
             continue
-        edges |= {(s, p, o) for s in subjects if s != o}
+        edges[(x, p, o, r)] = [s for s in subjects if s != o]
     return edges
+
+
+def _evidence_of(store: GraphStore, drawn: dict[tuple[str, str, str, str], list[str]],
+                 ) -> dict[tuple[str, str, str], list[dict]]:
+    """Evidence sentences of the edges drawn from some triples (triple → subjects, as `_project` says),
+    read triple by triple."""
+    found: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    if not drawn:
+        return found
+    triples = " ".join(f"({' '.join(sparql_iri(t) for t in raw)})" for raw in sorted(drawn))
+    for row in store.ox_query(_STATEMENTS % f"VALUES (?x ?p ?o ?r) {{ {triples} }}"):
+        raw = (row["x"].value, row["p"].value, row["o"].value, row["r"].value)
+        for s in drawn[raw]:
+            found[(s, raw[1], raw[2])].append({"sentence": row["sentence"].value, "report": raw[3]})
+    return found
 
 
 def _types(store: GraphStore, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:

@@ -94,7 +94,7 @@ async def whole_graph(
     g, reports, folded, own = await compute(request, _whole_graph, store, report, view, kind, everything)
     # the shared view's communities and centrality are its own, not the per-report entity graph's; the
     # stored analysis is read here, in the server, which may store a fresh one
-    metrics = own if own is not None else await compute(request, lambda: current_metrics(store))
+    metrics = own if own is not None else await compute(request, lambda: current_metrics(store, list(g)))
     context = {
         "title": translate(language(request), VIEW_TITLES[view]),
         "folded": folded,
@@ -119,7 +119,7 @@ async def neighbourhood(
     iri = iri_for(raw_local_path(request, "/graph/entity/"))
 
     g = await compute(request, _neighbourhood, store, iri, radius)
-    metrics = await compute(request, lambda: current_metrics(store))  # here: it may store a fresh analysis
+    metrics = await compute(request, lambda: current_metrics(store, list(g)))  # here: it may store a fresh one
     name = g.nodes[iri]["node"].label
     lang = language(request)
     context = {"title": translate(lang, "{name} · Neighbourhood", name=name),
@@ -139,7 +139,8 @@ async def query_graph(
     if not query.strip():
         return await respond(request, "html", Document("graph_query.html", {**context, "data": None}, None))
     result = await _construct(request, query, settings)
-    g, metrics = await compute(request, lambda: (construct_view(store, result), current_metrics(store)))
+    g = await compute(request, lambda: construct_view(store, result))
+    metrics = await compute(request, lambda: current_metrics(store, list(g)))
     return await _respond(request, g, metrics, colour, settings, context, template="graph_query.html")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -22,6 +23,7 @@ from rdflib.namespace import PROV
 from policekg.kg.network.views import Node, entity_graph, simple_graph
 from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, PKR, segment
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.sparql import sparql_iri
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +35,9 @@ EXACT_BETWEENNESS_LIMIT = 500
 BETWEENNESS_PIVOTS = 50
 
 _STORED_DIGEST = f"SELECT ?d WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{ <{ANALYSIS_GRAPH}> pk:inputDigest ?d }} }}"
+#: %s: the entities to read (`VALUES ?e`), or nothing for all.
 _STORED_METRICS = f"""
-SELECT ?e ?pr ?b ?d ?c WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{
+SELECT ?e ?pr ?b ?d ?c WHERE {{ %s GRAPH <{ANALYSIS_GRAPH}> {{
   ?e pk:pagerank ?pr ; pk:betweenness ?b ; pk:degree ?d ; pk:community ?c }} }}"""
 
 
@@ -233,14 +236,18 @@ def store_results(store: GraphStore, metrics: dict[str, Metrics], digest: str | 
     store.replace_graph(ANALYSIS_GRAPH, results_triples(metrics, digest or "", reports))
 
 
-def current_metrics(store: GraphStore) -> dict[str, Metrics]:
-    """The figures of every entity: read from the analysis graph when it is up to date, else
-    recomputed (and stored, unless another process holds the store and it is open read-only)."""
-    digest, reports = input_digest(store)
+def current_metrics(store: GraphStore, only: Iterable[str] | None = None) -> dict[str, Metrics]:
+    """The figures of every entity (or at least of those in `only`: a page reads those it draws): read
+    from the analysis graph when it is up to date, else recomputed for all (and stored, unless another
+    process holds the store and it is open read-only)."""
+    digest = store.generation
     if digest is None or _stored_digest(store) != digest:
-        return _recompute(store, digest, reports)
+        return _recompute(store, digest, store.report_graphs())
+    if only is not None and not (only := sorted(only)):
+        return {}
+    wanted = "" if only is None else f"VALUES ?e {{ {' '.join(sparql_iri(i) for i in only)} }}"
     return {
         row["e"].value: Metrics(int(row["d"].value), float(row["b"].value), float(row["pr"].value),
                                 int(row["c"].value))
-        for row in store.ox_query(_STORED_METRICS)
+        for row in store.ox_query(_STORED_METRICS % wanted)
     }

@@ -35,7 +35,7 @@ from policekg.api.rendering import PAGE_TYPES, Document, compute, curie, respond
 from policekg.api.templating import STATIC_DIR, templates
 from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path, report_name
 from policekg.kg.config import Settings
-from policekg.kg.network.analysis import Metrics, analyse, current_metrics
+from policekg.kg.network.analysis import Metrics, analyse, current_metrics, shared_view
 from policekg.kg.network.views import (
     Node,
     construct_view,
@@ -45,6 +45,7 @@ from policekg.kg.network.views import (
     shared_graph,
 )
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.overview import list_reports
 from policekg.schema.vocabulary import BY_NAME, tints_css
 
 VIS_DIR = Path(str(files("pyvis"))) / "lib" / "vis-9.1.2"
@@ -147,20 +148,26 @@ async def query_graph(
 def _whole_graph(store: GraphStore, report: list[str], view: str, kind: list[str], everything: bool,
                  ) -> tuple[nx.Graph, list[str], int | None, dict[str, Metrics] | None]:
     """The graph `/graph` draws, every report's IRI, how many nodes the shared view folded away and that
-    view's own analysis (computed in a query worker)."""
-    reports = [str(r) for r in store.report_graphs()]
-    missing = [r for r in report if r not in reports]
+    view's own analysis (computed in a query worker). The reports and the shared view of all of them are
+    read from the tables kept per state of the store."""
+    reports = sorted(r["report"] for r in list_reports(store))
+    missing = [r for r in report if r not in set(reports)]
     if missing:
         raise BadRequest(f"no report <{missing[0]}> in the store")
-    folded = None
-    if view == "shared":
-        shared = shared_graph(store, report or None, everything=everything)
+    folded, own = None, None
+    if view == "shared" and not report:
+        shared, own = shared_view(store, everything)
+        g, folded = shared.graph, shared.folded
+    elif view == "shared":
+        shared = shared_graph(store, report, everything=everything)
         g, folded = shared.graph, shared.folded
     else:
         g = (entity_graph if view == "entity" else cooccurrence_graph)(store, report or None)
     if kind:
+        whole = len(g)
         g = g.subgraph([n for n, d in g.nodes(data=True) if d["node"].kind in kind]).copy()
-    return g, reports, folded, analyse(g) if view == "shared" else None
+        own = own if len(g) == whole else None
+    return g, reports, folded, (own or analyse(g)) if view == "shared" else None
 
 
 def _neighbourhood(store: GraphStore, iri: str, radius: int) -> nx.MultiDiGraph:

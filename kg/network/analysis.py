@@ -20,9 +20,10 @@ import pyoxigraph as ox
 from rdflib import RDF, XSD, URIRef
 from rdflib.namespace import PROV
 
-from policekg.kg.network.views import Node, entity_graph, simple_graph
+from policekg.kg.network.views import Node, SharedView, entity_graph, shared_graph, simple_graph
 from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, PKR, segment
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.kept import keep, kept
 from policekg.kg.read.sparql import sparql_iri
 
 log = logging.getLogger(__name__)
@@ -251,3 +252,43 @@ def current_metrics(store: GraphStore, only: Iterable[str] | None = None) -> dic
                                 int(row["c"].value))
         for row in store.ox_query(_STORED_METRICS % wanted)
     }
+
+
+# -- the /graph overview, kept ---------------------------------------------------------------------
+
+def shared_view(store: GraphStore, everything: bool = False) -> tuple[SharedView, dict[str, Metrics]]:
+    """The shared view of every report (`views.shared_graph`) and its own analysis: what /graph opens on.
+    It joins every report's programs, so it is kept per state of the store (`kg.read.kept`)."""
+    return kept(store, _shared_name(everything), "", lambda: _analysed_shared(store, everything),
+                _encode_shared, _decode_shared)
+
+
+def keep_shared(store: GraphStore, everything: bool, state: str | None = None) -> None:
+    """Compute the shared view and its analysis and keep them beside the store (what writers run)."""
+    keep(store, _shared_name(everything), "", lambda: _analysed_shared(store, everything), _encode_shared, state)
+
+
+def _shared_name(everything: bool) -> str:
+    return "shared-all" if everything else "shared"
+
+
+def _analysed_shared(store: GraphStore, everything: bool) -> tuple[SharedView, dict[str, Metrics]]:
+    view = shared_graph(store, everything=everything)
+    return view, analyse(view.graph)
+
+
+def _encode_shared(found: tuple[SharedView, dict[str, Metrics]]) -> dict:
+    view, metrics = found
+    return {"folded": view.folded,
+            "nodes": [[iri, data["node"].label, data["reach"]] for iri, data in view.graph.nodes(data=True)],
+            "edges": [[a, b, data["weight"], data["bureaus"]] for a, b, data in view.graph.edges(data=True)],
+            "metrics": {iri: [m.degree, m.betweenness, m.pagerank, m.community] for iri, m in metrics.items()}}
+
+
+def _decode_shared(data: dict) -> tuple[SharedView, dict[str, Metrics]]:
+    g = nx.Graph()
+    for iri, label, reach in data["nodes"]:
+        g.add_node(iri, node=Node(iri, "Program", label), reach=reach)
+    for a, b, weight, bureaus in data["edges"]:
+        g.add_edge(a, b, weight=weight, bureaus=[tuple(bureau) for bureau in bureaus])
+    return SharedView(g, data["folded"]), {iri: Metrics(*m) for iri, m in data["metrics"].items()}

@@ -7,12 +7,14 @@ below come from different named graphs joined on that node.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.iris import PK
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.describe import figures
+from policekg.kg.read.kept import as_is, kept
 from policekg.kg.read.sparql import NotFound, names, rows, sparql_iri, status_name
 
 # Counted inside each report graph (where every triple is once), then named: see `browse.names`.
@@ -25,7 +27,7 @@ SELECT ?iri (COUNT(DISTINCT ?report) AS ?reports) (COUNT(DISTINCT ?issuer) AS ?b
 """
 _INDEX_FIGURES = "SELECT ?iri (COUNT(?obs) AS ?figures) WHERE { GRAPH ?g { %(figure)s } } GROUP BY ?iri"
 #: class → how a report names one (pattern binding ?iri), how a figure counts one (binding ?obs).
-_COMPARABLE = {
+COMPARABLE = {
     "Program": ("?iri a pk:Program ; pk:mentionedIn ?report .", "?obs pk:about ?iri . ?iri a pk:Program"),
     "Indicator": ("?obs pk:indicator ?iri .", "?obs pk:indicator ?iri"),
 }
@@ -35,10 +37,18 @@ _CANONICAL = f"{PK}CanonicalIndicator"
 
 
 def comparable(store: GraphStore, cls: str) -> list[dict[str, Any]]:
-    """Programs or indicators with how many reports, bureaus and years name them and how many figures."""
-    if cls not in _COMPARABLE:
-        raise QueryError(f"cannot compare {cls!r}; use one of {', '.join(_COMPARABLE)}")
-    named, figure = _COMPARABLE[cls]
+    """Programs or indicators with how many reports, bureaus and years name them and how many figures,
+    most widely reported first: counted over every report, so kept per state of the store (`kg.read.kept`)."""
+    if cls not in COMPARABLE:  # no table kept under a name nobody asked for
+        return count_comparable(store, cls)
+    return kept(store, f"compare-{cls}", "", partial(count_comparable, store, cls), as_is, as_is)
+
+
+def count_comparable(store: GraphStore, cls: str) -> list[dict[str, Any]]:
+    """What `comparable` keeps, counted now; QueryError for a class that cannot be compared."""
+    if cls not in COMPARABLE:
+        raise QueryError(f"cannot compare {cls!r}; use one of {', '.join(COMPARABLE)}")
+    named, figure = COMPARABLE[cls]
     found = rows(store, _INDEX % {"named": named})
     counts = {r["iri"]: r["figures"] for r in rows(store, _INDEX_FIGURES % {"figure": figure})}
     known = names(store, [r["iri"] for r in found])

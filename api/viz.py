@@ -38,6 +38,7 @@ from policekg.kg.config import Settings
 from policekg.kg.network.analysis import Metrics, analyse, current_metrics, shared_view
 from policekg.kg.network.views import (
     Node,
+    TooManyNodes,
     construct_view,
     cooccurrence_graph,
     entity_graph,
@@ -119,8 +120,9 @@ async def neighbourhood(
 ) -> Response:
     iri = iri_for(raw_local_path(request, "/graph/entity/"))
 
-    g = await compute(request, _neighbourhood, store, iri, radius)
-    metrics = await compute(request, lambda: current_metrics(store, list(g)))  # here: it may store a fresh one
+    g = await compute(request, _neighbourhood, store, iri, radius, settings.graph_max_nodes)
+    # here, not in a worker: it may store a fresh analysis
+    metrics = await compute(request, lambda: current_metrics(store, list(g)))
     name = g.nodes[iri]["node"].label
     lang = language(request)
     context = {"title": translate(lang, "{name} · Neighbourhood", name=name),
@@ -170,12 +172,15 @@ def _whole_graph(store: GraphStore, report: list[str], view: str, kind: list[str
     return g, reports, folded, (own or analyse(g)) if view == "shared" else None
 
 
-def _neighbourhood(store: GraphStore, iri: str, radius: int) -> nx.MultiDiGraph:
-    """The entities within `radius` steps of `iri`, read from the reports naming it (in a query worker)."""
+def _neighbourhood(store: GraphStore, iri: str, radius: int, max_nodes: int) -> nx.MultiDiGraph:
+    """The entities within `radius` steps of `iri`, read from the reports naming it (in a query worker);
+    one larger than a page draws is refused before its names and evidence are read."""
     try:
-        return neighbourhood_graph(store, iri, radius)
+        return neighbourhood_graph(store, iri, radius, max_nodes)
     except KeyError:
         raise NotFound(f"no report names <{iri}>") from None
+    except TooManyNodes as err:
+        raise TooLarge(f"{err}: open its page instead, or a smaller radius") from None
 
 
 async def _construct(request: Request, query: str, settings: Settings) -> Graph:

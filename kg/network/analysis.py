@@ -265,7 +265,8 @@ def shared_view(store: GraphStore, everything: bool = False) -> tuple[SharedView
 
 def keep_shared(store: GraphStore, everything: bool, state: str | None = None) -> None:
     """Compute the shared view and its analysis and keep them beside the store (what writers run)."""
-    keep(store, _shared_name(everything), "", lambda: _analysed_shared(store, everything), _encode_shared, state)
+    keep(store, _shared_name(everything), "", lambda: _analysed_shared(store, everything), _encode_shared,
+         state)
 
 
 def _shared_name(everything: bool) -> str:
@@ -282,7 +283,8 @@ def _encode_shared(found: tuple[SharedView, dict[str, Metrics]]) -> dict:
     return {"folded": view.folded,
             "nodes": [[iri, data["node"].label, data["reach"]] for iri, data in view.graph.nodes(data=True)],
             "edges": [[a, b, data["weight"], data["bureaus"]] for a, b, data in view.graph.edges(data=True)],
-            "metrics": {iri: [m.degree, m.betweenness, m.pagerank, m.community] for iri, m in metrics.items()}}
+            "metrics": {iri: [m.degree, m.betweenness, m.pagerank, m.community]
+                        for iri, m in metrics.items()}}
 
 
 def _decode_shared(data: dict) -> tuple[SharedView, dict[str, Metrics]]:

@@ -99,9 +99,11 @@ SELECT DISTINCT ?e ?c ?label ?r WHERE {{
 # Some entities, read by entity in every graph naming them (the graphs are kept to reports in Python:
 # joining `?r a pk:Report` here makes Oxigraph read every report first).
 _ENTITIES_BY_IRI = f"""
-SELECT ?e ?c ?label ?r WHERE {{ %s GRAPH ?r {{ ?e a ?c ; rdfs:label ?label FILTER(?c IN ({_CLASS_LIST})) }} }}"""
+SELECT ?e ?c ?label ?r WHERE {{ %s
+  GRAPH ?r {{ ?e a ?c ; rdfs:label ?label FILTER(?c IN ({_CLASS_LIST})) }} }}"""
 
-_ALIASES = f"SELECT DISTINCT ?e ?alt WHERE {{ %s ?e skos:altLabel ?alt ; a ?c FILTER(?c IN ({_CLASS_LIST})) }}"
+_ALIASES = f"""
+SELECT DISTINCT ?e ?alt WHERE {{ %s ?e skos:altLabel ?alt ; a ?c FILTER(?c IN ({_CLASS_LIST})) }}"""
 
 _MEASURE_ENTITIES = """
 SELECT DISTINCT ?m ?title ?r ?e WHERE {
@@ -116,7 +118,8 @@ SELECT DISTINCT ?m ?title ?r ?e WHERE {
 
 # Two queries, not one with an OPTIONAL sentence: grouping that join costs more than both together.
 _NAMING_REPORTS = """
-SELECT DISTINCT ?r ?b WHERE { %s GRAPH ?r { ?e pk:mentionedIn ?r . ?r a pk:Report ; dcterms:publisher ?b } }"""
+SELECT DISTINCT ?r ?b WHERE {
+  %s GRAPH ?r { ?e pk:mentionedIn ?r . ?r a pk:Report ; dcterms:publisher ?b } }"""
 _NAMING_SENTENCES = "SELECT ?r ?s WHERE { %s GRAPH ?r { ?n pk:mentionOf ?e ; pk:sentence ?s } }"
 
 # A program typed in a report graph is named by that report. Two plain scans joined in Python are
@@ -180,7 +183,7 @@ def _reports_filter(reports: list[str] | None) -> str:
 
 
 def _values(var: str, iris: Iterable[str] | None) -> str:
-    """`VALUES ?var {…}` of some IRIs ("" for None or none: no restriction); QueryError for a malformed one."""
+    """`VALUES ?var {…}` of some IRIs ("" for None or none: no restriction); QueryError for a bad IRI."""
     if not iris:
         return ""
     return f"VALUES ?{var} {{ {' '.join(sparql_iri(i) for i in sorted(iris))} }}"
@@ -201,7 +204,8 @@ def _scope(var: str, entities: set[str], reports: set[str] | None) -> str:
 
 def _pairs(var: str, pairs: set[tuple[str, str]]) -> str:
     """`VALUES (?var ?r)` of some (IRI, report graph) pairs."""
-    return f"VALUES (?{var} ?r) {{ {' '.join(f'({sparql_iri(e)} {sparql_iri(r)})' for e, r in sorted(pairs))} }}"
+    rows = " ".join(f"({sparql_iri(e)} {sparql_iri(r)})" for e, r in sorted(pairs))
+    return f"VALUES (?{var} ?r) {{ {rows} }}"
 
 
 def _most_specific(classes: set[str]) -> str:
@@ -298,7 +302,8 @@ def _relations(store: GraphStore, reports: list[str] | None) -> nx.MultiDiGraph:
     return g
 
 
-def _describe(g: nx.MultiDiGraph, nodes: dict[str, Node], evidence: dict[tuple[str, str, str], list[dict]]) -> None:
+def _describe(g: nx.MultiDiGraph, nodes: dict[str, Node],
+              evidence: dict[tuple[str, str, str], list[dict]]) -> None:
     """Give every node its `Node` and every edge without evidence yet its evidence sentences."""
     for s, o, key, data in g.edges(keys=True, data=True):
         data.setdefault("evidence", evidence.get((s, key, o), []))
@@ -438,14 +443,15 @@ def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1,
         raise KeyError(iri)
     found = set(own)
     near = _first_ring(store, iri, {issuer for issuer, _ in own.values()} - {iri}, found)
-    evidence = None
+    drawn = None
     if radius == 1:
-        drawn = {raw: kept for raw, subjects in _project(store, _triples(store, _TRIPLES_TO, near, found), found).items()
+        projected = _project(store, _triples(store, _TRIPLES_TO, near, found), found)
+        drawn = {raw: kept for raw, subjects in projected.items()
                  if (kept := [s for s in subjects if s in near])}
         g = nx.MultiDiGraph()
         g.add_nodes_from(near)
-        g.add_edges_from((s, o, p, {"predicate": p}) for (_, p, o, _), subjects in drawn.items() for s in subjects)
-        evidence = _evidence_of(store, drawn)
+        g.add_edges_from((s, o, p, {"predicate": p})
+                         for (_, p, o, _), subjects in drawn.items() for s in subjects)
     else:
         found = set(naming_reports(store, sorted(near)))
         g = _relations(store, sorted(found))
@@ -457,8 +463,7 @@ def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1,
         raise TooManyNodes(len(near), max_nodes)
     g = g.subgraph(near).copy()
     reports = sorted(found)
-    if evidence is None:
-        evidence = _evidence(store, reports, objects=near)
+    evidence = _evidence_of(store, drawn) if drawn is not None else _evidence(store, reports, objects=near)
     _describe(g, entity_nodes(store, reports, only=near), evidence)
     return g
 
@@ -471,9 +476,10 @@ def _first_ring(store: GraphStore, iri: str, issuers: set[str], reports: set[str
 
 def _touching(store: GraphStore, entities: set[str], reports: set[str]) -> set[tuple[str, str, str]]:
     """The relations of the entity graph of `reports` with one end among `entities`."""
-    triples = _triples(store, _TRIPLES_TO, entities, reports) + _triples(store, _TRIPLES_FROM, entities, reports)
-    return {(s, p, o) for (_, p, o, _), subjects in _project(store, triples, reports).items() for s in subjects
-            if s in entities or o in entities}
+    triples = [*_triples(store, _TRIPLES_TO, entities, reports),
+               *_triples(store, _TRIPLES_FROM, entities, reports)]
+    return {(s, p, o) for (_, p, o, _), subjects in _project(store, triples, reports).items()
+            for s in subjects if s in entities or o in entities}
 
 
 def _triples(store: GraphStore, query: str, entities: set[str],
@@ -541,7 +547,8 @@ def _performers(store: GraphStore, pairs: set[tuple[str, str]],
     for row in store.ox_query(_PERFORMED_BY % _pairs("e", measures)):
         by[row["e"].value].append(row["s"].value)
     reports = {r for _, r in measures}
-    publisher = {row["r"].value: row["s"].value for row in store.ox_query(_PUBLISHED_BY % _values("r", reports))}
+    publisher = {row["r"].value: row["s"].value
+                 for row in store.ox_query(_PUBLISHED_BY % _values("r", reports))}
     return {m: by[m] or ([publisher[r]] if r in publisher else []) for m, r in measures}
 
 

@@ -77,12 +77,13 @@ SELECT ?label ?report ?title ?year ?issuer ?issuer_label (COUNT(DISTINCT ?m) AS 
 } GROUP BY ?label ?report ?title ?year ?issuer ?issuer_label ORDER BY ?issuer_label ?year
 """
 
+# The class as a FILTER, not `?unit a pk:PoliceUnit`: a constant there makes Oxigraph read every unit first.
 _PROGRAM_UNITS = """
 SELECT DISTINCT ?report ?unit ?unit_label WHERE {
   GRAPH ?report {
     { ?unit pk:implements %(p)s } UNION { %(p)s pk:performedBy ?unit }
     UNION { ?measure pk:implements %(p)s ; pk:performedBy ?unit }
-    ?unit a pk:PoliceUnit . OPTIONAL { ?unit rdfs:label ?unit_label } }
+    ?unit a ?type FILTER(?type = pk:PoliceUnit) OPTIONAL { ?unit rdfs:label ?unit_label } }
 } ORDER BY ?report ?unit_label
 """
 
@@ -94,12 +95,18 @@ SELECT DISTINCT ?report ?measure ?measure_label ?status WHERE {
 """
 
 
+def program_reports(store: GraphStore, iri: str) -> list[dict[str, Any]]:
+    """The reports naming the program: its label, each report's title, year, issuer and mentions of it."""
+    reports = rows(store, _PROGRAM_REPORTS % {"p": sparql_iri(iri)})
+    if not reports:
+        raise NotFound(f"no program <{iri}> is named in any report")
+    return reports
+
+
 def program_across(store: GraphStore, iri: str) -> ProgramAcross:
     """Every report naming the program: bureau, year, mentions, units running it, measures, figures."""
     p = sparql_iri(iri)
-    reports = rows(store, _PROGRAM_REPORTS % {"p": p})
-    if not reports:
-        raise NotFound(f"no program <{iri}> is named in any report")
+    reports = program_reports(store, iri)
     by_report = {r["report"]: {**r, "units": [], "measures": [], "figures": []} for r in reports}
     for r in rows(store, _PROGRAM_UNITS % {"p": p}):
         if r["report"] in by_report:

@@ -63,6 +63,8 @@ def keep_overview(store: GraphStore, top: int = 10) -> Overview:
     after its writes, so that no visitor waits for it."""
     from policekg.kg.network.analysis import keep_shared  # networkx, for writers and graph pages only
 
+    if store.path is None:  # in memory or on a server (RemoteStore): nowhere to keep anything
+        return _overview(store, top)
     state = store.state()  # before counting: a write meanwhile leaves the kept tables stale
     keep(store, "reports", "", lambda: _list_reports(store), as_is, state)
     for cls in COMPARABLE:

@@ -39,7 +39,7 @@ def kept(store: GraphStore, name: str, variant: str, compute: Callable[[], T],
         found = json.loads(kept_file(store.path, name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         found = None
-    if isinstance(found, dict) and found.get("key") == f"{state}#{variant}":
+    if isinstance(found, dict) and found.get("key") == f"{state}#{variant}" and "value" in found:
         return decode(found["value"])
     return keep(store, name, variant, compute, encode, state)
 

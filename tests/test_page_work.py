@@ -28,8 +28,8 @@ from policekg.kg.rdf.iris import PK, entity_iri
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.rdf.triples import report_graph
 from policekg.kg.read import compare, overview
-from policekg.kg.read.compare import program_across
-from policekg.kg.read.describe import describe
+from policekg.kg.read.compare import program_across, program_page, program_reports
+from policekg.kg.read.describe import describe, figures
 from policekg.kg.read.kept import kept_file
 
 FENGQIAO = str(entity_iri("Program", "枫桥经验"))
@@ -193,3 +193,25 @@ def test_a_large_star_is_laid_out_around_its_hub_without_a_spring_layout_of_ever
     placed = drawing._cluster_layout(star, 1000.0)
     assert set(placed) == set(star) and sizes == [4]
     assert len({(round(x, 3), round(y, 3)) for x, y in placed.values()}) == len(star)
+
+
+def test_a_comparison_page_reads_the_details_of_its_own_reports_only(store, monkeypatch):
+    named = program_reports(store, FENGQIAO)
+    assert len(named) > 1
+    page = program_page(store, FENGQIAO, named, 2, 1)
+    whole = {r["report"]: r for r in program_across(store, FENGQIAO).reports}
+    assert page.total == len(named) and page.items == [whole[named[1]["report"]]]
+
+
+def test_figures_of_some_reports_are_read_for_those_reports_only(profile_store_path, tmp_path, monkeypatch):
+    store = GraphStore(copy_of(profile_store_path, tmp_path))
+    indicator = str(entity_iri("Indicator", "disputes_resolved"))
+    every = figures(store, indicator)
+    one = every[0]["report"]
+    assert {f["report"] for f in every} != {one}, "the figures come from several reports"
+    with monkeypatch.context() as patch:
+        reads = Reads(store, patch)
+        mine = figures(store, indicator, {one})
+    assert mine == [f for f in every if f["report"] == one]
+    assert sum(n for q, n in reads.texts if "pk:indicator ?indicator" in q) == len(mine) < len(every)
+    store.close()

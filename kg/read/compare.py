@@ -15,6 +15,7 @@ from policekg.kg.rdf.iris import PK
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.describe import figures
 from policekg.kg.read.kept import as_is, kept
+from policekg.kg.read.paging import Page, paginate
 from policekg.kg.read.sparql import NotFound, names, rows, sparql_iri, status_name
 
 # Counted inside each report graph (where every triple is once), then named: see `browse.names`.
@@ -105,8 +106,21 @@ def program_reports(store: GraphStore, iri: str) -> list[dict[str, Any]]:
 
 def program_across(store: GraphStore, iri: str) -> ProgramAcross:
     """Every report naming the program: bureau, year, mentions, units running it, measures, figures."""
-    p = sparql_iri(iri)
     reports = program_reports(store, iri)
+    return ProgramAcross(iri, reports[0]["label"], program_details(store, iri, reports))
+
+
+def program_page(store: GraphStore, iri: str, reports: list[dict[str, Any]], page: int, size: int) -> Page:
+    """One page of `program_across`: the details read for the page's reports (of `program_reports`) only."""
+    shown = paginate(reports, page, size)
+    shown.items = program_details(store, iri, shown.items)
+    return shown
+
+
+def program_details(store: GraphStore, iri: str, reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Some of the reports naming the program (rows of `program_reports`), each with the units running
+    it, its measures and its figures there."""
+    p = sparql_iri(iri)
     by_report = {r["report"]: {**r, "units": [], "measures": [], "figures": []} for r in reports}
     for r in rows(store, _PROGRAM_UNITS % {"p": p}):
         if r["report"] in by_report:
@@ -115,10 +129,9 @@ def program_across(store: GraphStore, iri: str) -> ProgramAcross:
         if r["report"] in by_report:
             by_report[r["report"]]["measures"].append(
                 {"iri": r["measure"], "label": r["measure_label"], "status": status_name(r["status"])})
-    for f in figures(store, iri):
-        if f["report"] in by_report:
-            by_report[f["report"]]["figures"].append(f)
-    return ProgramAcross(iri, reports[0]["label"], list(by_report.values()))
+    for f in figures(store, iri, set(by_report)):
+        by_report[f["report"]]["figures"].append(f)
+    return list(by_report.values())
 
 
 @dataclass

@@ -168,11 +168,12 @@ _FIGURE_COLUMNS = {_PK + "bound": ("bound", status_name), _PK + "target": ("targ
                    _PK + "changeDirection": ("change", status_name)}
 
 
-def figures(store: GraphStore, iri: str) -> list[dict[str, Any]]:
-    """The figures of a resource: those about it, all of an indicator's, or a measure's own; one row each,
-    by indicator, newest first, then by bureau."""
+def figures(store: GraphStore, iri: str, reports: set[str] | None = None) -> list[dict[str, Any]]:
+    """The figures of a resource (in `reports` only, when given): those about it, all of an indicator's, or
+    a measure's own; one row each, by indicator, newest first, then by bureau."""
     pairs = {(s["obs"].value, s["report"].value)
-             for s in store.ox_query(_FIGURES_OF % {"e": sparql_iri(iri)})}
+             for s in store.ox_query(_FIGURES_OF % {"e": sparql_iri(iri)})
+             if reports is None or s["report"].value in reports}
     if not pairs:
         return []
     found = {r["obs"]: {**r, "bound": None, "target": None, "change": None, "evidence": None,

@@ -29,7 +29,6 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 from scipy import sparse
 
-from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.iris import PK, local_path
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.sparql import sparql_iri
@@ -272,14 +271,6 @@ def _evidence(store: GraphStore, reports: list[str] | None,
         for s in performers.get(x, [x]):
             found[(s, p, o)].append({"sentence": sentence, "report": report})
     return found
-
-
-def construct(store: GraphStore, sparql: str) -> Graph:
-    """The rdflib graph a CONSTRUCT query answers (QueryError when it is malformed or not a CONSTRUCT)."""
-    result = store.query(sparql)
-    if result.type != "CONSTRUCT" or result.graph is None:
-        raise QueryError(f"expected a CONSTRUCT query, got a {result.type} query")
-    return result.graph
 
 
 def _to_multidigraph(graph: Graph) -> nx.MultiDiGraph:

@@ -142,6 +142,7 @@ SELECT ?x ?p ?o ?r WHERE {{ %s
 # inside the GRAPH makes Oxigraph read every measure before joining the pairs.
 _TYPES = "SELECT ?e ?c ?r WHERE { %s GRAPH ?r { ?e a ?c } }"
 _PERFORMED_BY = "SELECT ?e ?s WHERE { %s GRAPH ?r { ?e pk:performedBy ?s } }"
+_MEASURES = "SELECT ?e ?r WHERE { %s GRAPH ?r { ?e a ?t FILTER(?t = pk:Measure) } }"
 _PUBLISHED_BY = "SELECT ?r ?s WHERE { %s GRAPH ?r { ?r dcterms:publisher ?s } }"
 
 _LABELS = "SELECT ?e (SAMPLE(?l) AS ?label) WHERE { VALUES ?e { %s } GRAPH ?g { ?e rdfs:label ?l } } GROUP BY ?e"
@@ -436,7 +437,10 @@ def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1,
     near = _first_ring(store, iri, {issuer for issuer, _ in own.values()} - {iri}, found)
     drawn = None
     if radius == 1:
-        projected = _project(store, _triples(store, _TRIPLES_TO, near, found), found)
+        # a `performedBy` from outside the ring draws nothing in it: its subject is an entity outside, or a
+        # measure (whose own `performedBy` is the projection, not an edge)
+        into = [t for t in _triples(store, _TRIPLES_TO, near, found) if t[0] in near or t[1] != _PERFORMED]
+        projected = _project(store, into, found, near)
         drawn = {raw: kept for raw, subjects in projected.items()
                  if (kept := [s for s in subjects if s in near])}
         g = nx.MultiDiGraph()
@@ -480,13 +484,21 @@ def _triples(store: GraphStore, query: str, entities: set[str],
             for row in store.ox_query(query % _scope("c", entities, reports))]
 
 
-def _project(store: GraphStore, triples: list[tuple[str, str, str, str]],
-             reports: set[str]) -> dict[tuple[str, str, str, str], list[str]]:
+_PERFORMED = str(PK.performedBy)
+
+
+def _project(store: GraphStore, triples: list[tuple[str, str, str, str]], reports: set[str],
+             inside: set[str] | None = None) -> dict[tuple[str, str, str, str], list[str]]:
     """Which of `triples` in `reports` are entity-graph edges, and the subjects they are drawn from: the
     triple's own, or a measure's performer (else the report's publisher), as `_PROJECT` does in SPARQL;
-    both ends typed in that report's graph."""
+    both ends typed in that report's graph. With `inside`, a subject outside it is only asked whether it
+    is a measure (as an entity it would draw an edge from outside)."""
     kept = [t for t in triples if t[3] in reports]
-    types = _types(store, {(n, r) for x, _, o, r in kept for n in (x, o)})
+    subjects = {(x, r) for x, _, _, r in kept}
+    outside = {(x, r) for x, r in subjects if x not in inside} if inside is not None else set()
+    types = _types(store, {(o, r) for _, _, o, r in kept} | (subjects - outside))
+    for row in store.ox_query(_MEASURES % _pairs("e", outside)) if outside else ():
+        types[(row["e"].value, row["r"].value)].add("Measure")
     performers = _performers(store, {(x, r) for x, _, _, r in kept}, types)
     classes = set(ENTITY_CLASSES)
     edges = {}
@@ -495,7 +507,7 @@ def _project(store: GraphStore, triples: list[tuple[str, str, str, str]],
             continue
         if types[(x, r)] & classes:
             subjects = [x]
-        elif x in performers and p != str(PK.performedBy):
+        elif x in performers and p != _PERFORMED:
             subjects = performers[x]
         else:
             continue

@@ -37,6 +37,9 @@ OTHER_COMMUNITY = "#c7c7c7"
 MIN_SIZE, MAX_SIZE = 10, 45
 #: Room per node in server-side layouts (vis canvas units).
 NODE_SPACING = 60
+#: Communities larger than this are laid out as a core and its leaves (`_cluster_layout`).
+SPRING_LIMIT = 300
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
 def node_colour(cls: str, metrics: Metrics | None, by_community: bool) -> str:
@@ -87,8 +90,7 @@ def positions(g: nx.Graph) -> dict[str, tuple[float, float]]:
         radius = NODE_SPACING * math.sqrt(len(cluster))
         if x + 2 * radius > width and x > 0:
             x, y, row_height = 0.0, y + row_height, 0.0
-        layout = nx.spring_layout(simple.subgraph(cluster), seed=LOUVAIN_SEED, scale=radius,
-                                  iterations=50 if len(cluster) < 500 else 15)
+        layout = _cluster_layout(simple.subgraph(cluster), radius)
         placed.update({iri: (x + radius + px, y + radius + py) for iri, (px, py) in layout.items()})
         x, row_height = x + 2 * radius + NODE_SPACING, max(row_height, 2 * radius + NODE_SPACING)
     columns = max(1, int(width // NODE_SPACING))
@@ -96,6 +98,29 @@ def positions(g: nx.Graph) -> dict[str, tuple[float, float]]:
     for i, iri in enumerate(alone):
         placed[iri] = (NODE_SPACING * (i % columns), top + NODE_SPACING * (i // columns))
     return {iri: (float(px), float(py)) for iri, (px, py) in placed.items()}
+
+
+def _cluster_layout(cluster: nx.Graph, radius: float) -> dict[str, tuple[float, float]]:
+    """A spring layout of the community; above `SPRING_LIMIT` nodes, of its core only (the nodes with
+    more than one neighbour), each leaf then placed on a sunflower spiral around its one neighbour.
+
+    A spring layout costs O(n²) per iteration, and the large communities of these views are stars: a
+    program and the hundreds of bureaus naming it, each of them a leaf.
+    """
+    if len(cluster) <= SPRING_LIMIT:
+        return nx.spring_layout(cluster, seed=LOUVAIN_SEED, scale=radius, iterations=50)
+    leaves = {n: next(iter(cluster[n])) for n in cluster if cluster.degree(n) == 1}
+    leaves = {n: hub for n, hub in leaves.items() if hub not in leaves}  # a pair stays in the core
+    core = cluster.subgraph(n for n in cluster if n not in leaves)
+    placed = nx.spring_layout(core, seed=LOUVAIN_SEED, scale=radius / 2,
+                              iterations=50 if len(core) < 500 else 15) if len(core) > 1 else \
+        {n: (0.0, 0.0) for n in core}
+    around: dict[str, int] = {}
+    for leaf, hub in sorted(leaves.items()):
+        i = around[hub] = around.get(hub, 0) + 1
+        r, angle = NODE_SPACING * math.sqrt(i) / 2, i * _GOLDEN_ANGLE
+        placed[leaf] = (placed[hub][0] + r * math.cos(angle), placed[hub][1] + r * math.sin(angle))
+    return placed
 
 
 def options(physics: bool, nodes: int, directed: bool = True) -> dict:

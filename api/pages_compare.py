@@ -18,7 +18,13 @@ from policekg.api.errors import NotFound
 from policekg.api.rendering import LIST_TYPES, Listing, Paging, compute, paging, respond, wanted
 from policekg.api.urls import iri_for, raw_local_path, split_suffix
 from policekg.kg.rdf.store import GraphStore
-from policekg.kg.read.compare import comparable, indicator_across, program_across
+from policekg.kg.read.compare import (
+    ProgramAcross,
+    comparable,
+    indicator_across,
+    program_page,
+    program_reports,
+)
 from policekg.kg.read.paging import Page, paginate
 
 
@@ -40,21 +46,27 @@ async def compare_one(request: Request, path: str, paged: Paging = Depends(pagin
         raise NotFound("only programs (/compare/program/…) and indicators (/compare/indicator/…) "
                        "can be compared across reports")
     fmt = wanted(request, suffix)
-    if kind == "program":  # a report per row; the table has one line per report
-        data = await compute(request, program_across, store, iri_for(local))
-        items, rows = data.reports, lambda page: [_program_row(r) for r in page.items]
+    if kind == "program":  # a report per row, its details read for the page shown; a table line per report
+        iri = iri_for(local)
+        named = await compute(request, program_reports, store, iri)
+        data = ProgramAcross(iri, named[0]["label"], named)
+        fetch, rows = partial(program_page, store, iri, named), _program_rows
     else:  # a bureau per row; the table has one line per figure
         data = await compute(request, indicator_across, store, iri_for(local))
-        items, rows = data.table, lambda page: data.figures
+        fetch, rows = partial(paginate, data.table), lambda page: data.figures
 
     def context(page: Page) -> dict[str, Any]:
         shown = [f for row in page.items for figs in row.get("values", {}).values() for f in figs]
         return {"c": data, "figures": shown, "url": f"/compare/{local}"}
 
     head = {k: v for k, v in vars(data).items() if k not in ("reports", "figures", "table")}
-    listing = Listing(partial(paginate, items), paged, f"compare_{kind}.html", f"compare-{kind}",
-                      context=context, head=head, rows=rows)
+    listing = Listing(fetch, paged, f"compare_{kind}.html", f"compare-{kind}", context=context, head=head,
+                      rows=rows)
     return await respond(request, fmt, listing)
+
+
+def _program_rows(page: Page) -> list[dict[str, Any]]:
+    return [_program_row(r) for r in page.items]
 
 
 def _program_row(r: dict[str, Any]) -> dict[str, Any]:

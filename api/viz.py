@@ -35,9 +35,10 @@ from policekg.api.rendering import PAGE_TYPES, Document, compute, curie, respond
 from policekg.api.templating import STATIC_DIR, templates
 from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path, report_name
 from policekg.kg.config import Settings
-from policekg.kg.network.analysis import Metrics, analyse, current_metrics
+from policekg.kg.network.analysis import Metrics, analyse, current_metrics, shared_view
 from policekg.kg.network.views import (
     Node,
+    TooManyNodes,
     construct_view,
     cooccurrence_graph,
     entity_graph,
@@ -45,6 +46,7 @@ from policekg.kg.network.views import (
     shared_graph,
 )
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.overview import list_reports
 from policekg.schema.vocabulary import BY_NAME, tints_css
 
 VIS_DIR = Path(str(files("pyvis"))) / "lib" / "vis-9.1.2"
@@ -94,7 +96,7 @@ async def whole_graph(
     g, reports, folded, own = await compute(request, _whole_graph, store, report, view, kind, everything)
     # the shared view's communities and centrality are its own, not the per-report entity graph's; the
     # stored analysis is read here, in the server, which may store a fresh one
-    metrics = own if own is not None else await compute(request, lambda: current_metrics(store))
+    metrics = own if own is not None else await compute(request, lambda: current_metrics(store, list(g)))
     context = {
         "title": translate(language(request), VIEW_TITLES[view]),
         "folded": folded,
@@ -118,8 +120,9 @@ async def neighbourhood(
 ) -> Response:
     iri = iri_for(raw_local_path(request, "/graph/entity/"))
 
-    g = await compute(request, _neighbourhood, store, iri, radius)
-    metrics = await compute(request, lambda: current_metrics(store))  # here: it may store a fresh analysis
+    g = await compute(request, _neighbourhood, store, iri, radius, settings.graph_max_nodes)
+    # here, not in a worker: it may store a fresh analysis
+    metrics = await compute(request, lambda: current_metrics(store, list(g)))
     name = g.nodes[iri]["node"].label
     lang = language(request)
     context = {"title": translate(lang, "{name} · Neighbourhood", name=name),
@@ -139,35 +142,45 @@ async def query_graph(
     if not query.strip():
         return await respond(request, "html", Document("graph_query.html", {**context, "data": None}, None))
     result = await _construct(request, query, settings)
-    g, metrics = await compute(request, lambda: (construct_view(store, result), current_metrics(store)))
+    g = await compute(request, lambda: construct_view(store, result))
+    metrics = await compute(request, lambda: current_metrics(store, list(g)))
     return await _respond(request, g, metrics, colour, settings, context, template="graph_query.html")
 
 
 def _whole_graph(store: GraphStore, report: list[str], view: str, kind: list[str], everything: bool,
                  ) -> tuple[nx.Graph, list[str], int | None, dict[str, Metrics] | None]:
     """The graph `/graph` draws, every report's IRI, how many nodes the shared view folded away and that
-    view's own analysis (computed in a query worker)."""
-    reports = [str(r) for r in store.report_graphs()]
-    missing = [r for r in report if r not in reports]
+    view's own analysis (computed in a query worker). The reports and the shared view of all of them are
+    read from the tables kept per state of the store."""
+    reports = sorted(r["report"] for r in list_reports(store))
+    missing = [r for r in report if r not in set(reports)]
     if missing:
         raise BadRequest(f"no report <{missing[0]}> in the store")
-    folded = None
-    if view == "shared":
-        shared = shared_graph(store, report or None, everything=everything)
+    folded, own = None, None
+    if view == "shared" and not report:
+        shared, own = shared_view(store, everything)
+        g, folded = shared.graph, shared.folded
+    elif view == "shared":
+        shared = shared_graph(store, report, everything=everything)
         g, folded = shared.graph, shared.folded
     else:
         g = (entity_graph if view == "entity" else cooccurrence_graph)(store, report or None)
     if kind:
+        whole = len(g)
         g = g.subgraph([n for n, d in g.nodes(data=True) if d["node"].kind in kind]).copy()
-    return g, reports, folded, analyse(g) if view == "shared" else None
+        own = own if len(g) == whole else None
+    return g, reports, folded, (own or analyse(g)) if view == "shared" else None
 
 
-def _neighbourhood(store: GraphStore, iri: str, radius: int) -> nx.MultiDiGraph:
-    """The entities within `radius` steps of `iri`, read from the reports naming it (in a query worker)."""
+def _neighbourhood(store: GraphStore, iri: str, radius: int, max_nodes: int) -> nx.MultiDiGraph:
+    """The entities within `radius` steps of `iri`, read from the reports naming it (in a query worker);
+    one larger than a page draws is refused before its names and evidence are read."""
     try:
-        return neighbourhood_graph(store, iri, radius)
+        return neighbourhood_graph(store, iri, radius, max_nodes)
     except KeyError:
         raise NotFound(f"no report names <{iri}>") from None
+    except TooManyNodes as err:
+        raise TooLarge(f"{err}: open its page instead, or a smaller radius") from None
 
 
 async def _construct(request: Request, query: str, settings: Settings) -> Graph:

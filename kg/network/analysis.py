@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -19,9 +20,11 @@ import pyoxigraph as ox
 from rdflib import RDF, XSD, URIRef
 from rdflib.namespace import PROV
 
-from policekg.kg.network.views import Node, entity_structure, simple_graph
+from policekg.kg.network.views import Node, SharedView, entity_structure, shared_graph, simple_graph
 from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, PKR, segment
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.kept import keep, kept
+from policekg.kg.read.sparql import sparql_iri
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +36,9 @@ EXACT_BETWEENNESS_LIMIT = 500
 BETWEENNESS_PIVOTS = 50
 
 _STORED_DIGEST = f"SELECT ?d WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{ <{ANALYSIS_GRAPH}> pk:inputDigest ?d }} }}"
+#: %s: the entities to read (`VALUES ?e`), or nothing for all.
 _STORED_METRICS = f"""
-SELECT ?e ?pr ?b ?d ?c WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{
+SELECT ?e ?pr ?b ?d ?c WHERE {{ %s GRAPH <{ANALYSIS_GRAPH}> {{
   ?e pk:pagerank ?pr ; pk:betweenness ?b ; pk:degree ?d ; pk:community ?c }} }}"""
 
 
@@ -236,14 +240,60 @@ def store_results(store: GraphStore, metrics: dict[str, Metrics], digest: str | 
     store.replace_own_graph(ANALYSIS_GRAPH, results_triples(metrics, digest or "", reports))
 
 
-def current_metrics(store: GraphStore) -> dict[str, Metrics]:
-    """The figures of every entity: read from the analysis graph when it is up to date, else
-    recomputed (and stored, unless another process holds the store and it is open read-only)."""
-    digest, reports = input_digest(store)
+def current_metrics(store: GraphStore, only: Iterable[str] | None = None) -> dict[str, Metrics]:
+    """The figures of every entity (or at least of those in `only`: a page reads those it draws): read
+    from the analysis graph when it is up to date, else recomputed for all (and stored, unless another
+    process holds the store and it is open read-only)."""
+    digest = store.generation
     if digest is None or _stored_digest(store) != digest:
-        return _recompute(store, digest, reports)
+        return _recompute(store, digest, store.report_graphs())
+    if only is not None and not (only := sorted(only)):
+        return {}
+    wanted = "" if only is None else f"VALUES ?e {{ {' '.join(sparql_iri(i) for i in only)} }}"
     return {
         row["e"].value: Metrics(int(row["d"].value), float(row["b"].value), float(row["pr"].value),
                                 int(row["c"].value))
-        for row in store.ox_query(_STORED_METRICS)
+        for row in store.ox_query(_STORED_METRICS % wanted)
     }
+
+
+# -- the /graph overview, kept ---------------------------------------------------------------------
+
+def shared_view(store: GraphStore, everything: bool = False) -> tuple[SharedView, dict[str, Metrics]]:
+    """The shared view of every report (`views.shared_graph`) and its own analysis: what /graph opens on.
+    It joins every report's programs, so it is kept per state of the store (`kg.read.kept`)."""
+    return kept(store, _shared_name(everything), "", lambda: _analysed_shared(store, everything),
+                _encode_shared, _decode_shared)
+
+
+def keep_shared(store: GraphStore, everything: bool, state: str | None = None) -> None:
+    """Compute the shared view and its analysis and keep them beside the store (what writers run)."""
+    keep(store, _shared_name(everything), "", lambda: _analysed_shared(store, everything), _encode_shared,
+         state)
+
+
+def _shared_name(everything: bool) -> str:
+    return "shared-all" if everything else "shared"
+
+
+def _analysed_shared(store: GraphStore, everything: bool) -> tuple[SharedView, dict[str, Metrics]]:
+    view = shared_graph(store, everything=everything)
+    return view, analyse(view.graph)
+
+
+def _encode_shared(found: tuple[SharedView, dict[str, Metrics]]) -> dict:
+    view, metrics = found
+    return {"folded": view.folded,
+            "nodes": [[iri, data["node"].label, data["reach"]] for iri, data in view.graph.nodes(data=True)],
+            "edges": [[a, b, data["weight"], data["bureaus"]] for a, b, data in view.graph.edges(data=True)],
+            "metrics": {iri: [m.degree, m.betweenness, m.pagerank, m.community]
+                        for iri, m in metrics.items()}}
+
+
+def _decode_shared(data: dict) -> tuple[SharedView, dict[str, Metrics]]:
+    g = nx.Graph()
+    for iri, label, reach in data["nodes"]:
+        g.add_node(iri, node=Node(iri, "Program", label), reach=reach)
+    for a, b, weight, bureaus in data["edges"]:
+        g.add_edge(a, b, weight=weight, bureaus=[tuple(bureau) for bureau in bureaus])
+    return SharedView(g, data["folded"]), {iri: Metrics(*m) for iri, m in data["metrics"].items()}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -28,7 +29,6 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 from scipy import sparse
 
-from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.iris import PK, local_path
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.sparql import sparql_iri
@@ -44,6 +44,10 @@ RELATIONS: tuple[str, ...] = RELATION_NAMES
 
 _CLASS_VALUES = " ".join(f"pk:{c}" for c in ENTITY_CLASSES)
 _RELATION_VALUES = " ".join(f"pk:{p}" for p in RELATIONS)
+#: The same lists for `FILTER(?c IN (…))`: a filter on a pattern whose subject is bound keeps Oxigraph
+#: reading by that subject, where a `VALUES` of classes or predicates would lead the join and scan them.
+_CLASS_LIST = ", ".join(f"pk:{c}" for c in ENTITY_CLASSES)
+_RELATION_LIST = ", ".join(f"pk:{p}" for p in RELATIONS)
 
 # ?x ?p ?o inside GRAPH ?r → ?s: the entity itself, or the performer of a measure (else the publisher).
 _PROJECT = f"""
@@ -57,36 +61,50 @@ _PROJECT = f"""
   FILTER(?s != ?o && !(BOUND(?viaMeasure) && ?p = pk:performedBy))
 """
 
+# SELECT, not CONSTRUCT: turning a CONSTRUCT answer into an rdflib graph costs more than the query.
 _ENTITY_EDGES = """
 SELECT DISTINCT ?s ?p ?o WHERE {
   GRAPH ?r { ?x ?p ?o . VALUES ?p { %s } %s }
   %s
 }"""
 
+# %s: the reports (`VALUES ?r`) or the objects (`VALUES ?o`) the statements are read for. Only
+# statements have an `rdf:object`; asking for their type too makes Oxigraph scan them all first.
 _EVIDENCE = """
 SELECT ?x ?p ?o ?sentence ?r WHERE {
-  GRAPH ?r { ?st a rdf:Statement ; rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?o ;
-                 pk:evidence/pk:sentence ?sentence . }
   %s
+  GRAPH ?r { ?st rdf:object ?o ; rdf:subject ?x ; rdf:predicate ?p ; pk:evidence/pk:sentence ?sentence . }
 }"""
 
+_STATEMENTS = """
+SELECT ?x ?p ?o ?r ?sentence WHERE {
+  %s GRAPH ?r { ?st rdf:subject ?x ; rdf:predicate ?p ; rdf:object ?o ; pk:evidence/pk:sentence ?sentence . }
+}"""
+
+# %s: the reports (`VALUES ?r`) or the measures (`VALUES ?m`) whose performers are read.
 _PERFORMERS = """
-SELECT ?m ?s WHERE {
+SELECT ?m ?s ?r WHERE {
+  %s
   GRAPH ?r { ?m a pk:Measure . OPTIONAL { ?m pk:performedBy ?performer } ?r dcterms:publisher ?publisher .
              BIND(COALESCE(?performer, ?publisher) AS ?s) }
-  %s
 }"""
 
-_ENTITIES = """
-SELECT DISTINCT ?e ?c ?label ?r WHERE {
-  GRAPH ?r { ?e a ?c ; rdfs:label ?label . VALUES ?c { %s } }
-  ?r a pk:Report .
+_ENTITIES = f"""
+SELECT DISTINCT ?e ?c ?label ?r WHERE {{
   %s
-}"""
+  GRAPH ?r {{ ?e a ?c ; rdfs:label ?label FILTER(?c IN ({_CLASS_LIST})) }}
+  ?r a pk:Report .
+}}"""
+# Some entities, read by entity in every graph naming them (the graphs are kept to reports in Python:
+# joining `?r a pk:Report` here makes Oxigraph read every report first).
+_ENTITIES_BY_IRI = f"""
+SELECT ?e ?c ?label ?r WHERE {{ %s
+  GRAPH ?r {{ ?e a ?c ; rdfs:label ?label FILTER(?c IN ({_CLASS_LIST})) }} }}"""
 
 _ENTITY_IRIS = "SELECT DISTINCT ?e WHERE { GRAPH ?r { ?e a ?c . VALUES ?c { %s } } %s }"
 
-_ALIASES = "SELECT DISTINCT ?e ?alt WHERE { ?e skos:altLabel ?alt ; a ?c . VALUES ?c { %s } }"
+_ALIASES = f"""
+SELECT DISTINCT ?e ?alt WHERE {{ %s ?e skos:altLabel ?alt ; a ?c FILTER(?c IN ({_CLASS_LIST})) }}"""
 
 _MEASURE_ENTITIES = """
 SELECT DISTINCT ?m ?title ?r ?e WHERE {
@@ -99,16 +117,35 @@ SELECT DISTINCT ?m ?title ?r ?e WHERE {
   %s
 }"""
 
+# Two queries, not one with an OPTIONAL sentence: grouping that join costs more than both together.
 _NAMING_REPORTS = """
-SELECT ?r ?b (SAMPLE(?sentence) AS ?s) WHERE {
-  GRAPH ?r { VALUES ?e { %s } ?e pk:mentionedIn ?r . ?r a pk:Report ; dcterms:publisher ?b .
-             OPTIONAL { ?n pk:mentionOf ?e ; pk:sentence ?sentence } }
-} GROUP BY ?r ?b"""
+SELECT DISTINCT ?r ?b WHERE {
+  %s GRAPH ?r { ?e pk:mentionedIn ?r . ?r a pk:Report ; dcterms:publisher ?b } }"""
+_NAMING_SENTENCES = "SELECT ?r ?s WHERE { %s GRAPH ?r { ?n pk:mentionOf ?e ; pk:sentence ?s } }"
 
 # A program typed in a report graph is named by that report. Two plain scans joined in Python are
 # several times faster than the join in SPARQL (benchmarks/RESULTS.md, "The /graph overview at size").
 _REPORT_PROGRAMS = "SELECT ?r ?prog WHERE { GRAPH ?r { ?prog a pk:Program } %s }"
 _PUBLISHERS = "SELECT ?r ?b WHERE { GRAPH ?r { ?r a pk:Report ; dcterms:publisher ?b } %s }"
+
+# What a neighbourhood reads, by entity (%s: `_scope`): the triples pointing at them, and those whose
+# subject is one of them or a measure one of them performs or publishes (projected in `_project`). A
+# class asked as `FILTER(?t = …)`, not `a pk:Measure`: a constant there makes Oxigraph read every measure.
+_TRIPLES_TO = f"""
+SELECT ?x ?p ?o ?r WHERE {{ %s GRAPH ?r {{ ?x ?p ?c FILTER(?p IN ({_RELATION_LIST})) BIND(?c AS ?o) }} }}"""
+_TRIPLES_FROM = f"""
+SELECT ?x ?p ?o ?r WHERE {{ %s
+  {{ GRAPH ?r {{ ?c ?p ?o BIND(?c AS ?x) }} }}
+  UNION {{ GRAPH ?r {{ ?x pk:performedBy ?c ; a ?t ; ?p ?o FILTER(?t = pk:Measure) }} }}
+  UNION {{ GRAPH ?r {{ ?r dcterms:publisher ?c . ?x a ?t ; ?p ?o FILTER(?t = pk:Measure) }} }}
+  FILTER(?p IN ({_RELATION_LIST}))
+}}"""
+# By (entity, report) pairs. A measure's performer and its report's publisher are read apart: an OPTIONAL
+# inside the GRAPH makes Oxigraph read every measure before joining the pairs.
+_TYPES = "SELECT ?e ?c ?r WHERE { %s GRAPH ?r { ?e a ?c } }"
+_PERFORMED_BY = "SELECT ?e ?s WHERE { %s GRAPH ?r { ?e pk:performedBy ?s } }"
+_MEASURES = "SELECT ?e ?r WHERE { %s GRAPH ?r { ?e a ?t FILTER(?t = pk:Measure) } }"
+_PUBLISHED_BY = "SELECT ?r ?s WHERE { %s GRAPH ?r { ?r dcterms:publisher ?s } }"
 
 _LABELS = "SELECT ?e (SAMPLE(?l) AS ?label) WHERE { VALUES ?e { %s } GRAPH ?g { ?e rdfs:label ?l } } GROUP BY ?e"
 
@@ -144,9 +181,33 @@ def short_predicate(iri: str) -> str:
 
 def _reports_filter(reports: list[str] | None) -> str:
     """`VALUES ?r {…}` restricting a query to some report graphs; QueryError for a malformed IRI."""
-    if not reports:
+    return _values("r", reports)
+
+
+def _values(var: str, iris: Iterable[str] | None) -> str:
+    """`VALUES ?var {…}` of some IRIs ("" for None or none: no restriction); QueryError for a bad IRI."""
+    if not iris:
         return ""
-    return f"VALUES ?r {{ {' '.join(sparql_iri(r) for r in reports)} }}"
+    return f"VALUES ?{var} {{ {' '.join(sparql_iri(i) for i in sorted(iris))} }}"
+
+
+#: Up to this many (entity, report) pairs, a neighbourhood's queries look each pair up; above, they read
+#: the entities in every graph and keep the reports' rows in Python (Oxigraph joins a `VALUES` of the
+#: entities with one of the reports as a product, so both cannot simply be given).
+PAIR_LOOKUPS = 10_000
+
+
+def _scope(var: str, entities: set[str], reports: set[str] | None) -> str:
+    """`VALUES` binding ?var to `entities` (and ?r to `reports` when the pairs are few enough to look up)."""
+    if reports is not None and len(entities) * len(reports) <= PAIR_LOOKUPS:
+        return _pairs(var, {(e, r) for e in entities for r in reports})
+    return f"VALUES ?{var} {{ {' '.join(sparql_iri(i) for i in sorted(entities))} }}"
+
+
+def _pairs(var: str, pairs: set[tuple[str, str]]) -> str:
+    """`VALUES (?var ?r)` of some (IRI, report graph) pairs."""
+    rows = " ".join(f"({sparql_iri(e)} {sparql_iri(r)})" for e, r in sorted(pairs))
+    return f"VALUES (?{var} ?r) {{ {rows} }}"
 
 
 def _most_specific(classes: set[str]) -> str:
@@ -154,18 +215,29 @@ def _most_specific(classes: set[str]) -> str:
     return next(c for c in ENTITY_CLASSES if c in classes)
 
 
-def entity_nodes(store: GraphStore, reports: list[str] | None = None) -> dict[str, Node]:
-    """Every entity named in the (given) reports, with class, label, aliases and reports."""
+def entity_nodes(store: GraphStore, reports: list[str] | None = None,
+                 only: set[str] | None = None) -> dict[str, Node]:
+    """Every entity named in the (given) reports, with class, label, aliases and reports; with `only`,
+    just those entities (read by entity, so the work is theirs, not the reports')."""
+    if only is not None and not only:
+        return {}
     classes: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
     named_in: dict[str, set[str]] = defaultdict(set)
-    for row in store.ox_query(_ENTITIES % (_CLASS_VALUES, _reports_filter(reports))):
-        iri = row["e"].value
+    if only is None:
+        found, within = store.ox_query(_ENTITIES % _reports_filter(reports)), None
+    else:
+        within = set(reports) if reports else {str(r) for r in store.report_graphs()}
+        found = store.ox_query(_ENTITIES_BY_IRI % _scope("e", only, within))
+    for row in found:
+        iri, report = row["e"].value, row["r"].value
+        if within is not None and report not in within:
+            continue
         classes[iri].add(row["c"].value[len(PK):])
         labels.setdefault(iri, row["label"].value)
-        named_in[iri].add(row["r"].value)
+        named_in[iri].add(report)
     aliases: dict[str, set[str]] = defaultdict(set)
-    for row in store.ox_query(_ALIASES % _CLASS_VALUES):
+    for row in store.ox_query(_ALIASES % _values("e", only or ())):
         aliases[row["e"].value].add(row["alt"].value)
     return {
         iri: Node(iri, _most_specific(classes[iri]), labels[iri], sorted(aliases[iri] - {labels[iri]}),
@@ -174,31 +246,34 @@ def entity_nodes(store: GraphStore, reports: list[str] | None = None) -> dict[st
     }
 
 
-def _evidence(store: GraphStore, reports: list[str] | None) -> dict[tuple[str, str, str], list[dict]]:
-    """Evidence sentences keyed by the edge they support, measures projected as in `_PROJECT`.
+def _evidence(store: GraphStore, reports: list[str] | None,
+              objects: set[str] | None = None) -> dict[tuple[str, str, str], list[dict]]:
+    """Evidence sentences keyed by the edge they support, measures projected as in `_PROJECT`; with
+    `objects`, only the statements about them (read by object, kept to `reports`).
 
     The projection is done here rather than in SPARQL: joining every statement with the UNION of
     `_PROJECT` is far slower than two plain queries (benchmarks/RESULTS.md, "Figures behind kg's tricks").
     """
-    performers: dict[str, list[str]] = defaultdict(list)
-    for row in store.ox_query(_PERFORMERS % _reports_filter(reports)):
-        performers[row["m"].value].append(row["s"].value)
+    if objects is not None and not objects:
+        return {}
+    within = set(reports) if reports else None
+    restrict = _reports_filter(reports) if objects is None else _scope("o", objects, within)
+    statements = [(row["x"].value, row["p"].value, row["o"].value, row["sentence"].value, row["r"].value)
+                  for row in store.ox_query(_EVIDENCE % restrict)]
+    statements = [st for st in statements if within is None or st[4] in within]
+    if objects is not None:
+        performers = _performers(store, {(st[0], st[4]) for st in statements})
+    else:
+        performers = defaultdict(list)
+        for row in store.ox_query(_PERFORMERS % restrict) if statements else ():
+            performers[row["m"].value].append(row["s"].value)
     found: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-    for row in store.ox_query(_EVIDENCE % _reports_filter(reports)):
-        x, p, o = row["x"].value, row["p"].value, row["o"].value
+    for x, p, o, sentence, report in statements:
         if x in performers and p == str(PK.performedBy):
             continue
         for s in performers.get(x, [x]):
-            found[(s, p, o)].append({"sentence": row["sentence"].value, "report": row["r"].value})
+            found[(s, p, o)].append({"sentence": sentence, "report": report})
     return found
-
-
-def construct(store: GraphStore, sparql: str) -> Graph:
-    """The rdflib graph a CONSTRUCT query answers (QueryError when it is malformed or not a CONSTRUCT)."""
-    result = store.query(sparql)
-    if result.type != "CONSTRUCT" or result.graph is None:
-        raise QueryError(f"expected a CONSTRUCT query, got a {result.type} query")
-    return result.graph
 
 
 def _to_multidigraph(graph: Graph) -> nx.MultiDiGraph:
@@ -237,22 +312,35 @@ def entity_structure(store: GraphStore, reports: list[str] | None = None) -> nx.
     return g
 
 
+def _relations(store: GraphStore, reports: list[str] | None) -> nx.MultiDiGraph:
+    """The stated relations of the (given) reports, measures projected (`_PROJECT`), predicate as key;
+    no node or edge attributes yet."""
+    g = nx.MultiDiGraph()
+    for row in store.ox_query(_ENTITY_EDGES % (_RELATION_VALUES, _PROJECT, _reports_filter(reports))):
+        p = row["p"].value
+        g.add_edge(row["s"].value, row["o"].value, key=p, predicate=p)
+    return g
+
+
+def _describe(g: nx.MultiDiGraph, nodes: dict[str, Node],
+              evidence: dict[tuple[str, str, str], list[dict]]) -> None:
+    """Give every node its `Node` and every edge without evidence yet its evidence sentences."""
+    for s, o, key, data in g.edges(keys=True, data=True):
+        data.setdefault("evidence", evidence.get((s, key, o), []))
+    for iri in g.nodes:
+        g.nodes[iri]["node"] = nodes.get(iri) or Node(iri, "Thing", iri)
+
+
 def entity_graph(store: GraphStore, reports: list[str] | None = None) -> nx.MultiDiGraph:
     """The entity graph (see the module docstring); node attribute `node` holds a `Node`.
 
     Entities no relation touches are still nodes (degree 0): they were named, and filters by class
     or report should show them.
     """
-    iris, edges = _structure(store, reports)
-    g = nx.MultiDiGraph()
-    g.add_nodes_from(iris)
-    g.add_edges_from((s, o, p, {"predicate": p}) for s, p, o in edges)
+    g = _relations(store, reports)
     nodes = entity_nodes(store, reports)
-    evidence = _evidence(store, reports)
-    for s, o, key, data in g.edges(keys=True, data=True):
-        data["evidence"] = evidence.get((s, key, o), [])
-    for iri in g.nodes:
-        g.nodes[iri]["node"] = nodes.get(iri) or Node(iri, "Thing", iri)
+    g.add_nodes_from(nodes)
+    _describe(g, nodes, _evidence(store, reports))
     return g
 
 
@@ -317,13 +405,13 @@ def construct_view(store: GraphStore, result: Graph) -> nx.MultiDiGraph:
             edges.add((s, p, o))
     g = _to_multidigraph(edges)
     g.add_nodes_from(str(s) for s in result.subjects())
-    known = entity_nodes(store)
+    known = entity_nodes(store, only=set(g.nodes))
     for iri in g.nodes:
         node = known.get(iri) or _node_from(result, iri)
         node.properties = sorted((str(p), str(o)) for p, o in result.predicate_objects(URIRef(iri))
                                  if isinstance(o, Literal))
         g.nodes[iri]["node"] = node
-    evidence = _evidence(store, None)
+    evidence = _evidence(store, None, objects=set(g.nodes))
     for s, o, key, data in g.edges(keys=True, data=True):
         data["evidence"] = evidence.get((s, key, o), [])
     return g
@@ -342,29 +430,158 @@ def _node_from(result: Graph, iri: str) -> Node:
 
 def naming_reports(store: GraphStore, iris: list[str]) -> dict[str, tuple[str, str | None]]:
     """Report → (its issuer, a sentence naming one of `iris`) for every report that names one of them."""
-    rows = store.ox_query(_NAMING_REPORTS % " ".join(sparql_iri(i) for i in iris))
-    return {row["r"].value: (row["b"].value, row["s"].value if row["s"] else None) for row in rows}
+    entities = _values("e", iris)
+    sentences: dict[str, str] = {}
+    for row in store.ox_query(_NAMING_SENTENCES % entities):
+        report, sentence = row["r"].value, row["s"].value
+        sentences[report] = min(sentences.get(report, sentence), sentence)
+    return {row["r"].value: (row["b"].value, sentences.get(row["r"].value))
+            for row in store.ox_query(_NAMING_REPORTS % entities)}
 
 
-def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1) -> nx.MultiDiGraph:
-    """The entities within `radius` steps of `iri`, read from the reports that name them.
+class TooManyNodes(ValueError):
+    """A graph larger than a page may draw, found before its nodes and evidence were read."""
+
+    def __init__(self, nodes: int, limit: int) -> None:
+        super().__init__(f"this graph has {nodes} nodes, more than the {limit} a page draws")
+        self.nodes, self.limit = nodes, limit
+
+
+def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1,
+                        max_nodes: int | None = None) -> nx.MultiDiGraph:
+    """The entities within `radius` steps of `iri` in the entity graph of the reports naming it (for
+    radius 2, naming it or a neighbour).
 
     Every bureau whose report names the entity is in it: where that report states no relation between
-    them, an edge `entity pk:mentionedIn bureau` (with a sentence naming the entity) says so. Only the
-    reports naming the centre (then, for radius 2, its neighbours) are read, never the whole store.
-    KeyError when no report names `iri`.
+    them, an edge `entity pk:mentionedIn bureau` (with a sentence naming the entity) says so. Radius 1 is
+    read entity by entity (the relations touching the centre, then those among its neighbours), radius 2
+    from the reports naming a neighbour; names and evidence are read for the entities kept only. So the
+    work grows with the neighbourhood, not with the store. KeyError when no report names `iri`;
+    TooManyNodes, before names and evidence are read, when it has more than `max_nodes`.
     """
     own = naming_reports(store, [iri])
     if not own:
         raise KeyError(iri)
-    found = own
-    for step in range(1, radius + 1):
-        g = entity_graph(store, sorted(found))
-        _add_issuers(g, iri, own)
-        ego = nx.ego_graph(g, iri, radius=step, undirected=True)
-        if step < radius:
-            found = naming_reports(store, sorted(ego))
-    return ego
+    found = set(own)
+    near = _first_ring(store, iri, {issuer for issuer, _ in own.values()} - {iri}, found)
+    drawn = None
+    if radius == 1:
+        # a `performedBy` from outside the ring draws nothing in it: its subject is an entity outside, or a
+        # measure (whose own `performedBy` is the projection, not an edge)
+        into = [t for t in _triples(store, _TRIPLES_TO, near, found) if t[0] in near or t[1] != _PERFORMED]
+        projected = _project(store, into, found, near)
+        drawn = {raw: kept for raw, subjects in projected.items()
+                 if (kept := [s for s in subjects if s in near])}
+        g = nx.MultiDiGraph()
+        g.add_nodes_from(near)
+        g.add_edges_from((s, o, p, {"predicate": p})
+                         for (_, p, o, _), subjects in drawn.items() for s in subjects)
+    else:
+        found = set(naming_reports(store, sorted(near)))
+        g = _relations(store, sorted(found))
+        g.add_node(iri)
+    _add_issuers(g, iri, own)
+    if radius > 1:
+        near = set(nx.single_source_shortest_path_length(g.to_undirected(as_view=True), iri, cutoff=radius))
+    if max_nodes is not None and len(near) > max_nodes:
+        raise TooManyNodes(len(near), max_nodes)
+    g = g.subgraph(near).copy()
+    reports = sorted(found)
+    evidence = _evidence_of(store, drawn) if drawn is not None else _evidence(store, reports, objects=near)
+    _describe(g, entity_nodes(store, reports, only=near), evidence)
+    return g
+
+
+def _first_ring(store: GraphStore, iri: str, issuers: set[str], reports: set[str]) -> set[str]:
+    """`iri`, the entities one relation away from it in the entity graph of `reports`, and `issuers`
+    (the bureaus `_add_issuers` ties to it)."""
+    return {iri} | issuers | {n for s, _, o in _touching(store, {iri}, reports) for n in (s, o)}
+
+
+def _touching(store: GraphStore, entities: set[str], reports: set[str]) -> set[tuple[str, str, str]]:
+    """The relations of the entity graph of `reports` with one end among `entities`."""
+    triples = [*_triples(store, _TRIPLES_TO, entities, reports),
+               *_triples(store, _TRIPLES_FROM, entities, reports)]
+    return {(s, p, o) for (_, p, o, _), subjects in _project(store, triples, reports).items()
+            for s in subjects if s in entities or o in entities}
+
+
+def _triples(store: GraphStore, query: str, entities: set[str],
+             reports: set[str]) -> list[tuple[str, str, str, str]]:
+    """(subject, predicate, object, report graph) of a `_TRIPLES_…` query about `entities` in `reports`."""
+    return [(row["x"].value, row["p"].value, row["o"].value, row["r"].value)
+            for row in store.ox_query(query % _scope("c", entities, reports))]
+
+
+_PERFORMED = str(PK.performedBy)
+
+
+def _project(store: GraphStore, triples: list[tuple[str, str, str, str]], reports: set[str],
+             inside: set[str] | None = None) -> dict[tuple[str, str, str, str], list[str]]:
+    """Which of `triples` in `reports` are entity-graph edges, and the subjects they are drawn from: the
+    triple's own, or a measure's performer (else the report's publisher), as `_PROJECT` does in SPARQL;
+    both ends typed in that report's graph. With `inside`, a subject outside it is only asked whether it
+    is a measure (as an entity it would draw an edge from outside)."""
+    kept = [t for t in triples if t[3] in reports]
+    subjects = {(x, r) for x, _, _, r in kept}
+    outside = {(x, r) for x, r in subjects if x not in inside} if inside is not None else set()
+    types = _types(store, {(o, r) for _, _, o, r in kept} | (subjects - outside))
+    for row in store.ox_query(_MEASURES % _pairs("e", outside)) if outside else ():
+        types[(row["e"].value, row["r"].value)].add("Measure")
+    performers = _performers(store, {(x, r) for x, _, _, r in kept}, types)
+    classes = set(ENTITY_CLASSES)
+    edges = {}
+    for x, p, o, r in kept:
+        if not types[(o, r)] & classes:
+            continue
+        if types[(x, r)] & classes:
+            subjects = [x]
+        elif x in performers and p != _PERFORMED:
+            subjects = performers[x]
+        else:
+            continue
+        edges[(x, p, o, r)] = [s for s in subjects if s != o]
+    return edges
+
+
+def _evidence_of(store: GraphStore, drawn: dict[tuple[str, str, str, str], list[str]],
+                 ) -> dict[tuple[str, str, str], list[dict]]:
+    """Evidence sentences of the edges drawn from some triples (triple → subjects, as `_project` says),
+    read triple by triple."""
+    found: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    if not drawn:
+        return found
+    triples = " ".join(f"({' '.join(sparql_iri(t) for t in raw)})" for raw in sorted(drawn))
+    for row in store.ox_query(_STATEMENTS % f"VALUES (?x ?p ?o ?r) {{ {triples} }}"):
+        raw = (row["x"].value, row["p"].value, row["o"].value, row["r"].value)
+        for s in drawn[raw]:
+            found[(s, raw[1], raw[2])].append({"sentence": row["sentence"].value, "report": raw[3]})
+    return found
+
+
+def _types(store: GraphStore, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], set[str]]:
+    """(IRI, report) → its pk: classes in that report's graph."""
+    types: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in store.ox_query(_TYPES % _pairs("e", pairs)) if pairs else ():
+        types[(row["e"].value, row["r"].value)].add(row["c"].value[len(PK):])
+    return types
+
+
+def _performers(store: GraphStore, pairs: set[tuple[str, str]],
+                types: dict[tuple[str, str], set[str]] | None = None) -> dict[str, list[str]]:
+    """Measure → who performs it (its `pk:performedBy`, else its report's publisher), for those of the
+    (IRI, report) pairs that are measures."""
+    types = types if types is not None else _types(store, pairs)
+    measures = {(m, r) for m, r in pairs if "Measure" in types[(m, r)]}
+    if not measures:
+        return {}
+    by: dict[str, list[str]] = defaultdict(list)
+    for row in store.ox_query(_PERFORMED_BY % _pairs("e", measures)):
+        by[row["e"].value].append(row["s"].value)
+    reports = {r for _, r in measures}
+    publisher = {row["r"].value: row["s"].value
+                 for row in store.ox_query(_PUBLISHED_BY % _values("r", reports))}
+    return {m: by[m] or ([publisher[r]] if r in publisher else []) for m, r in measures}
 
 
 def _add_issuers(g: nx.MultiDiGraph, iri: str, found: dict[str, tuple[str, str | None]]) -> None:

@@ -7,12 +7,15 @@ below come from different named graphs joined on that node.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.iris import PK
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.describe import figures
+from policekg.kg.read.kept import as_is, kept
+from policekg.kg.read.paging import Page, paginate
 from policekg.kg.read.sparql import NotFound, names, rows, sparql_iri, status_name
 
 # Counted inside each report graph (where every triple is once), then named: see `browse.names`.
@@ -25,7 +28,7 @@ SELECT ?iri (COUNT(DISTINCT ?report) AS ?reports) (COUNT(DISTINCT ?issuer) AS ?b
 """
 _INDEX_FIGURES = "SELECT ?iri (COUNT(?obs) AS ?figures) WHERE { GRAPH ?g { %(figure)s } } GROUP BY ?iri"
 #: class → how a report names one (pattern binding ?iri), how a figure counts one (binding ?obs).
-_COMPARABLE = {
+COMPARABLE = {
     "Program": ("?iri a pk:Program ; pk:mentionedIn ?report .", "?obs pk:about ?iri . ?iri a pk:Program"),
     "Indicator": ("?obs pk:indicator ?iri .", "?obs pk:indicator ?iri"),
 }
@@ -35,10 +38,18 @@ _CANONICAL = f"{PK}CanonicalIndicator"
 
 
 def comparable(store: GraphStore, cls: str) -> list[dict[str, Any]]:
-    """Programs or indicators with how many reports, bureaus and years name them and how many figures."""
-    if cls not in _COMPARABLE:
-        raise QueryError(f"cannot compare {cls!r}; use one of {', '.join(_COMPARABLE)}")
-    named, figure = _COMPARABLE[cls]
+    """Programs or indicators with how many reports, bureaus and years name them and how many figures,
+    most widely reported first: counted over every report, so kept per state of the store (`kg.read.kept`)."""
+    if cls not in COMPARABLE:  # no table kept under a name nobody asked for
+        return count_comparable(store, cls)
+    return kept(store, f"compare-{cls}", "", partial(count_comparable, store, cls), as_is, as_is)
+
+
+def count_comparable(store: GraphStore, cls: str) -> list[dict[str, Any]]:
+    """What `comparable` keeps, counted now; QueryError for a class that cannot be compared."""
+    if cls not in COMPARABLE:
+        raise QueryError(f"cannot compare {cls!r}; use one of {', '.join(COMPARABLE)}")
+    named, figure = COMPARABLE[cls]
     found = rows(store, _INDEX % {"named": named})
     counts = {r["iri"]: r["figures"] for r in rows(store, _INDEX_FIGURES % {"figure": figure})}
     known = names(store, [r["iri"] for r in found])
@@ -67,12 +78,13 @@ SELECT ?label ?report ?title ?year ?issuer ?issuer_label (COUNT(DISTINCT ?m) AS 
 } GROUP BY ?label ?report ?title ?year ?issuer ?issuer_label ORDER BY ?issuer_label ?year
 """
 
+# The class as a FILTER, not `?unit a pk:PoliceUnit`: a constant there makes Oxigraph read every unit first.
 _PROGRAM_UNITS = """
 SELECT DISTINCT ?report ?unit ?unit_label WHERE {
   GRAPH ?report {
     { ?unit pk:implements %(p)s } UNION { %(p)s pk:performedBy ?unit }
     UNION { ?measure pk:implements %(p)s ; pk:performedBy ?unit }
-    ?unit a pk:PoliceUnit . OPTIONAL { ?unit rdfs:label ?unit_label } }
+    ?unit a ?type FILTER(?type = pk:PoliceUnit) OPTIONAL { ?unit rdfs:label ?unit_label } }
 } ORDER BY ?report ?unit_label
 """
 
@@ -84,12 +96,31 @@ SELECT DISTINCT ?report ?measure ?measure_label ?status WHERE {
 """
 
 
-def program_across(store: GraphStore, iri: str) -> ProgramAcross:
-    """Every report naming the program: bureau, year, mentions, units running it, measures, figures."""
-    p = sparql_iri(iri)
-    reports = rows(store, _PROGRAM_REPORTS % {"p": p})
+def program_reports(store: GraphStore, iri: str) -> list[dict[str, Any]]:
+    """The reports naming the program: its label, each report's title, year, issuer and mentions of it."""
+    reports = rows(store, _PROGRAM_REPORTS % {"p": sparql_iri(iri)})
     if not reports:
         raise NotFound(f"no program <{iri}> is named in any report")
+    return reports
+
+
+def program_across(store: GraphStore, iri: str) -> ProgramAcross:
+    """Every report naming the program: bureau, year, mentions, units running it, measures, figures."""
+    reports = program_reports(store, iri)
+    return ProgramAcross(iri, reports[0]["label"], program_details(store, iri, reports))
+
+
+def program_page(store: GraphStore, iri: str, reports: list[dict[str, Any]], page: int, size: int) -> Page:
+    """One page of `program_across`: the details read for the page's reports (of `program_reports`) only."""
+    shown = paginate(reports, page, size)
+    shown.items = program_details(store, iri, shown.items)
+    return shown
+
+
+def program_details(store: GraphStore, iri: str, reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Some of the reports naming the program (rows of `program_reports`), each with the units running
+    it, its measures and its figures there."""
+    p = sparql_iri(iri)
     by_report = {r["report"]: {**r, "units": [], "measures": [], "figures": []} for r in reports}
     for r in rows(store, _PROGRAM_UNITS % {"p": p}):
         if r["report"] in by_report:
@@ -98,10 +129,9 @@ def program_across(store: GraphStore, iri: str) -> ProgramAcross:
         if r["report"] in by_report:
             by_report[r["report"]]["measures"].append(
                 {"iri": r["measure"], "label": r["measure_label"], "status": status_name(r["status"])})
-    for f in figures(store, iri):
-        if f["report"] in by_report:
-            by_report[f["report"]]["figures"].append(f)
-    return ProgramAcross(iri, reports[0]["label"], list(by_report.values()))
+    for f in figures(store, iri, set(by_report)):
+        by_report[f["report"]]["figures"].append(f)
+    return list(by_report.values())
 
 
 @dataclass

@@ -142,35 +142,82 @@ SELECT DISTINCT ?obs ?report WHERE {
   ?obs pk:inReport ?report
 }
 """
+# Read inside each figure's report graph, by (figure, report) pairs: what every figure has (`kg.rdf.triples`
+# writes it, the SHACL shapes require it) in one query; what it may have (bound, target, change, what it
+# is about, its evidence) in two more, joined here. An OPTIONAL inside `GRAPH ?report` (or a constant
+# class there) makes Oxigraph read every figure of the store before joining the pairs.
 _FIGURES = """
-SELECT ?obs ?indicator ?indicator_label ?value ?unit ?period ?approximate ?bound ?target ?change ?report
-       ?title ?year ?issuer ?issuer_label ?evidence ?sentence ?about ?about_label WHERE {
+SELECT ?obs ?indicator ?indicator_label ?value ?unit ?period ?approximate ?report
+       ?title ?year ?issuer ?issuer_label WHERE {
   VALUES (?obs ?report) { %s }
   GRAPH ?report {
-    ?obs a pk:Observation ; pk:indicator ?indicator ; pk:value ?value ; pk:unit ?unit ; pk:period ?period ;
-         pk:approximate ?approximate . ?indicator rdfs:label ?indicator_label .
-    FILTER(LANG(?indicator_label) = "zh")
-    OPTIONAL { ?obs pk:bound ?bound } OPTIONAL { ?obs pk:target ?target }
-    OPTIONAL { ?obs pk:changeDirection ?change }
-    ?report rdfs:label ?title ; pk:year ?year ; dcterms:publisher ?issuer . ?issuer rdfs:label ?issuer_label .
-    OPTIONAL { ?obs pk:evidence ?ev . ?ev pk:text ?evidence OPTIONAL { ?ev pk:sentence ?sentence } }
-    OPTIONAL { ?obs pk:about ?about OPTIONAL { ?about rdfs:label ?about_label } } }
-} ORDER BY ?indicator_label DESC(?year) ?issuer_label ?obs
+    ?obs pk:indicator ?indicator ; pk:value ?value ; pk:unit ?unit ; pk:period ?period ;
+         pk:approximate ?approximate ; a ?type FILTER(?type = pk:Observation)
+    ?indicator rdfs:label ?indicator_label . FILTER(LANG(?indicator_label) = "zh")
+    ?report rdfs:label ?title ; pk:year ?year ; dcterms:publisher ?issuer .
+    ?issuer rdfs:label ?issuer_label . }
+}
 """
+#: (subject, report) pairs → their values of some properties, in the report's graph.
+_PROPERTIES = """
+SELECT ?s ?report ?p ?v WHERE { VALUES (?s ?report) { %s } GRAPH ?report { ?s ?p ?v FILTER(?p IN (%s)) } }"""
+_PK, _RDFS_LABEL = PREFIXES["pk"], PREFIXES["rdfs"] + "label"
+#: A figure's own optional properties → the column each fills and how its value is shown; its evidence and
+#: what it is about are nodes of their own.
+_FIGURE_COLUMNS = {_PK + "bound": ("bound", status_name), _PK + "target": ("target", lambda v: v),
+                   _PK + "changeDirection": ("change", status_name)}
 
 
-def figures(store: GraphStore, iri: str) -> list[dict[str, Any]]:
-    """The figures of a resource: those about it, all of an indicator's, or a measure's own; one row each.
-
-    Found first, then read inside their report's graph (where the indicator's label is once). What
-    every figure has (`kg.rdf.triples` writes it, the SHACL shapes require it) is matched, not OPTIONAL:
-    Oxigraph's OPTIONAL inside `GRAPH ?report` costs a scan per pattern (benchmarks/RESULTS.md).
-    """
-    found = [f"({s['obs']} {s['report']})" for s in store.ox_query(_FIGURES_OF % {"e": sparql_iri(iri)})]
-    if not found:
+def figures(store: GraphStore, iri: str, reports: set[str] | None = None) -> list[dict[str, Any]]:
+    """The figures of a resource (in `reports` only, when given): those about it, all of an indicator's, or
+    a measure's own; one row each, by indicator, newest first, then by bureau."""
+    pairs = {(s["obs"].value, s["report"].value)
+             for s in store.ox_query(_FIGURES_OF % {"e": sparql_iri(iri)})
+             if reports is None or s["report"].value in reports}
+    if not pairs:
         return []
-    return [{**f, "bound": status_name(f["bound"]), "change": status_name(f["change"])}
-            for f in group_about(rows(store, _FIGURES % " ".join(found)))]
+    found = {r["obs"]: {**r, "bound": None, "target": None, "change": None, "evidence": None,
+                        "sentence": None, "about": []}
+             for r in rows(store, _FIGURES % _pair_values(pairs))}
+    nodes: dict[str, list[tuple[str, str]]] = {"evidence": [], "about": []}  # (figure, node) by property
+    report_of = dict(pairs)
+    for s, _, p, v in _properties(store, pairs, [*_FIGURE_COLUMNS, _PK + "evidence", _PK + "about"]):
+        if s not in found:
+            continue
+        if p in _FIGURE_COLUMNS:
+            column, shown = _FIGURE_COLUMNS[p]
+            found[s][column] = shown(v)
+        else:
+            nodes[p[len(_PK):]].append((s, v))
+    second = {(node, report_of[obs]) for links in nodes.values() for obs, node in links}
+    said: dict[tuple[str, str], dict[str, list[str]]] = {}  # (node, report) → property → values
+    for s, report, p, v in _properties(store, second, [_PK + "text", _PK + "sentence", _RDFS_LABEL]):
+        said.setdefault((s, report), {}).setdefault(p, []).append(v)
+    for obs, ev in nodes["evidence"]:  # an evidence has a text, and may have a sentence
+        known = said.get((ev, report_of[obs]), {})
+        text, sentence = (min(known.get(_PK + p, [""])) for p in ("text", "sentence"))
+        if text and (found[obs]["evidence"] is None or text < found[obs]["evidence"]):
+            found[obs]["evidence"], found[obs]["sentence"] = text, sentence or None
+    for obs, about in sorted(nodes["about"]):
+        labels = set(said.get((about, report_of[obs]), {}).get(_RDFS_LABEL, [None]))
+        for label in sorted(labels, key=lambda x: x or ""):
+            found[obs]["about"].append({"iri": about, "label": label})
+    return sorted(found.values(), key=lambda f: (f["indicator_label"] or "", -(f["year"] or 0),
+                                                 f["issuer_label"] or "", f["obs"]))
+
+
+def _pair_values(pairs: set[tuple[str, str]]) -> str:
+    return " ".join(f"({sparql_iri(a)} {sparql_iri(b)})" for a, b in sorted(pairs))
+
+
+def _properties(store: GraphStore, pairs: set[tuple[str, str]],
+                properties: list[str]) -> list[tuple[str, str, str, Any]]:
+    """(subject, report, property, value) of some properties of (subject, report) pairs, read in the
+    report's graph."""
+    if not pairs:
+        return []
+    query = _PROPERTIES % (_pair_values(pairs), ", ".join(sparql_iri(p) for p in properties))
+    return [(r["s"].value, r["report"].value, r["p"].value, py(r["v"])) for r in store.ox_query(query)]
 
 
 def group_about(found: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import logging
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from policekg.kg.rdf.errors import QueryError
-from policekg.kg.rdf.store import GraphStore, write_atomically
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.compare import COMPARABLE, count_comparable
+from policekg.kg.read.kept import as_is, keep, kept, kept_file
 from policekg.kg.read.sparql import CLASS_ORDER, names, rows
 from policekg.schema.vocabulary import ENTITY_CLASSES
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -49,45 +48,33 @@ class Overview:
     central: dict[str, list[Central]]
 
 
-#: Beside a store on disk: its last overview and the state of the store it describes. The home page reads
-#: every report and ranks every program, which takes longer than a page may at thousands of reports, so
-#: it is computed once per state, by the writer after each ingest (`keep_overview`) or by the first
-#: reader, and read from here by the pages.
-OVERVIEW_FILE = "policekg.overview.json"
+#: Beside a store on disk: its last overview, kept per state of the store (`kg.read.kept`).
+OVERVIEW_FILE = kept_file(Path("."), "overview").name
 
 
 def overview(store: GraphStore, top: int = 10) -> Overview:
     """Counts, bureaus, years and the most central programs and units (kept per state of the store)."""
-    if store.path is None:  # in memory or on a server: no directory to keep it in
+    return kept(store, "overview", str(top), lambda: _overview(store, top), asdict, _decoded)
+
+
+def keep_overview(store: GraphStore, top: int = 10) -> Overview:
+    """Compute what the pages read of the whole store and keep it beside the store: the overview, and
+    the tables of /reports, /compare and the /graph overview (`kg.read.kept`). What a writer runs once
+    after its writes, so that no visitor waits for it."""
+    from policekg.kg.network.analysis import keep_shared  # networkx, for writers and graph pages only
+
+    if store.path is None:  # in memory or on a server (RemoteStore): nowhere to keep anything
         return _overview(store, top)
-    state = store.state()
-    kept = _kept(store.path, f"{state}#{top}")
-    return kept if kept is not None else keep_overview(store, top, state)
+    state = store.state()  # before counting: a write meanwhile leaves the kept tables stale
+    keep(store, "reports", "", lambda: _list_reports(store), as_is, state)
+    for cls in COMPARABLE:
+        keep(store, f"compare-{cls}", "", partial(count_comparable, store, cls), as_is, state)
+    for everything in (False, True):
+        keep_shared(store, everything, state)
+    return keep(store, "overview", str(top), lambda: _overview(store, top), asdict, state)
 
 
-def keep_overview(store: GraphStore, top: int = 10, state: str | None = None) -> Overview:
-    """Compute the overview and keep it beside the store (when it can be written) for the pages."""
-    if store.path is None:  # in memory or on a server (RemoteStore): nowhere to keep it
-        return _overview(store, top)
-    state = state or store.state()  # before counting: a write meanwhile leaves the kept overview stale
-    fresh = _overview(store, top)
-    if not state.startswith("None/"):
-        try:
-            write_atomically(store.path / OVERVIEW_FILE,
-                             json.dumps({"key": f"{state}#{top}", "overview": asdict(fresh)}, default=str))
-        except OSError as err:
-            log.warning("cannot keep the overview beside the store: %s", err)
-    return fresh
-
-
-def _kept(path: Path, key: str) -> Overview | None:
-    try:
-        found = json.loads((path / OVERVIEW_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(found, dict) or found.get("key") != key:
-        return None
-    data = found["overview"]
+def _decoded(data: dict[str, Any]) -> Overview:
     return Overview(
         data["triples"], data["reports"], data["classes"], [Bureau(**b) for b in data["issuers"]], data["years"],
         {cls: [Central(**{**c, "pagerank": None if c["pagerank"] is None else Decimal(c["pagerank"])})
@@ -125,7 +112,12 @@ SELECT ?report ?title ?year ?issued ?issuer ?issuer_label WHERE {
 
 
 def list_reports(store: GraphStore) -> list[dict[str, Any]]:
-    """Every report with its title, year, publication date and issuer, by issuer then newest first."""
+    """Every report with its title, year, publication date and issuer, by issuer then newest first (kept
+    per state of the store)."""
+    return kept(store, "reports", "", lambda: _list_reports(store), as_is, as_is)
+
+
+def _list_reports(store: GraphStore) -> list[dict[str, Any]]:
     return rows(store, _REPORTS)
 
 

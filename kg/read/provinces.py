@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from policekg.extract.names.lexicon import Place, gazetteer
 from policekg.kg.rdf.store import GraphStore
-from policekg.kg.read.compare import indicator_across, program_across
+from policekg.kg.read.compare import indicator_across, program_reports
 
 #: Longest place name looked for at the start of a bureau's name (新疆维吾尔自治区 has 8 characters).
 _LONGEST_PLACE = 10
@@ -95,11 +95,13 @@ def province_map(store: GraphStore, kind: str, iri: str) -> ProvinceMap:
 
     NotFound (from the comparison) when no report names it; ValueError for another kind.
     """
-    if kind == "program":
-        across = program_across(store, iri)
-        pairs = {(r["issuer_label"], r["report"]) for r in across.reports if r["issuer_label"]}
+    if kind == "program":  # who names it is all a map needs: not the comparison's units, measures, figures
+        named = program_reports(store, iri)
+        label = named[0]["label"]
+        pairs = {(r["issuer_label"], r["report"]) for r in named if r["issuer_label"]}
     elif kind == "indicator":
         across = indicator_across(store, iri)
+        label = across.label
         pairs = {(f["issuer_label"], f["report"]) for f in across.figures if f["issuer_label"]}
     else:
         raise ValueError(f"a map is drawn for a program or an indicator, not {kind!r}")
@@ -116,4 +118,4 @@ def province_map(store: GraphStore, kind: str, iri: str) -> ProvinceMap:
             by_province[province].append(bureau)
     counts = [ProvinceCount(p, len(b), sum(len(reports[n]) for n in b), b) for p, b in by_province.items()]
     counts.sort(key=lambda c: (-c.bureaus, -c.reports, c.province))
-    return ProvinceMap(iri, across.label, kind, counts, unplaced)
+    return ProvinceMap(iri, label, kind, counts, unplaced)

@@ -1,0 +1,65 @@
+"""Answers computed over the whole store, kept beside it for one state of the store.
+
+The home page, the list of reports, the /compare indexes and the /graph overview read every report; at
+thousands of reports that takes longer than a page may. So each is computed once per state of the store
+(`GraphStore.state()`: the generation, which every write of a report changes, and the analysis's stamp),
+by the writer after an ingest (`overview.keep_overview`) or by the first reader, and written beside the
+store as `policekg.<name>.json`, keyed by that state; a page reads it back while the state holds.
+A store in memory or on a server has no directory to keep anything in: it computes every time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from policekg.kg.rdf.store import GraphStore, write_atomically
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def kept_file(path: Path, name: str) -> Path:
+    """Where the table `name` is kept beside the store at `path`."""
+    return path / f"policekg.{name}.json"
+
+
+def kept(store: GraphStore, name: str, variant: str, compute: Callable[[], T],
+         encode: Callable[[T], Any], decode: Callable[[Any], T]) -> T:
+    """The table `name` (its `variant`: the arguments it was computed for) for the store as it is now:
+    read back when kept for this state, else computed and kept."""
+    if store.path is None:
+        return compute()
+    state = store.state()
+    try:
+        found = json.loads(kept_file(store.path, name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        found = None
+    if isinstance(found, dict) and found.get("key") == f"{state}#{variant}" and "value" in found:
+        return decode(found["value"])
+    return keep(store, name, variant, compute, encode, state)
+
+
+def keep(store: GraphStore, name: str, variant: str, compute: Callable[[], T], encode: Callable[[T], Any],
+         state: str | None = None) -> T:
+    """Compute the table and keep it beside the store (when it can be written) for the pages."""
+    if store.path is None:
+        return compute()
+    state = state or store.state()  # before computing: a write meanwhile leaves the kept table stale
+    fresh = compute()
+    if not state.startswith("None/"):  # a store of unknown generation: no state to key it by
+        try:
+            write_atomically(kept_file(store.path, name),
+                             json.dumps({"key": f"{state}#{variant}", "value": encode(fresh)}, default=str))
+        except OSError as err:
+            log.warning("cannot keep %s beside the store: %s", name, err)
+    return fresh
+
+
+def as_is(value: T) -> T:
+    """The encoding of a table kept as it is (rows of JSON values), and its decoding."""
+    return value

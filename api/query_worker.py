@@ -11,6 +11,7 @@ process, reopened before a job when someone has written the store since.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import pickle
@@ -74,10 +75,18 @@ def answer(snapshot: Snapshot, job: Job | PageJob) -> Reply:
     return result
 
 
+#: What the pages a worker computes import (networkx, the province lookup's lexicons, the drawing):
+#: imported before the worker says it is ready, so no visitor's page waits for a second of imports.
+PAGE_MODULES = ("policekg.api.viz", "policekg.api.pages_map", "policekg.api.highlight", "policekg.kg.read.bureau",
+                "policekg.kg.read.compare", "policekg.kg.read.describe", "policekg.kg.read.provinces")
+
+
 def serve(path: Path, jobs: Connection, replies: Connection) -> None:
     """Answer jobs until the server closes the pipe."""
     snapshot = Snapshot(path)
     snapshot.store()
+    for module in PAGE_MODULES:
+        importlib.import_module(module)
     replies.send(("ready", os.getpid()))
     while True:
         try:

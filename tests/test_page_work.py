@@ -77,8 +77,7 @@ def store(graph_store_path: Path, tmp_path: Path) -> GraphStore:
 
 def _add_unrelated(store: GraphStore, extractor) -> None:
     for text in UNRELATED:
-        graph = report_graph(extractor(text))
-        store.replace_graph(graph.identifier, graph)
+        store.replace_graph(*_graph_of(extractor, text))
 
 
 def _work(store: GraphStore, monkeypatch: pytest.MonkeyPatch, read) -> tuple[int, Counter[str], object]:
@@ -159,6 +158,23 @@ def test_whole_store_tables_are_kept_for_a_state_and_computed_again_after_a_writ
     reports, *_ = read()
     assert counted == {"_list_reports": 2, "count_comparable": 2, "_analysed_shared": 2}
     assert len(reports) == len(first[0]) + len(UNRELATED)
+
+
+def test_a_store_without_a_directory_keeps_its_tables_in_memory_for_a_state(extractor, monkeypatch):
+    counted: Counter[str] = Counter()
+    real = overview._list_reports
+    monkeypatch.setattr(overview, "_list_reports", lambda *a: counted.update(["listed"]) or real(*a))
+    with GraphStore() as memory:  # as a store on a SPARQL server: no directory beside it
+        _add_unrelated(memory, extractor)
+        first = overview.list_reports(memory)
+        assert overview.list_reports(memory) == first and counted["listed"] == 1, "kept, not listed again"
+        memory.replace_graph(*_graph_of(extractor, small_report("第九市公安局", "开展普法宣传。")))
+        assert len(overview.list_reports(memory)) == len(first) + 1 and counted["listed"] == 2
+
+
+def _graph_of(extractor, text: str) -> tuple:
+    graph = report_graph(extractor(text))
+    return graph.identifier, graph
 
 
 def test_the_writer_keeps_every_table_the_pages_read(store, monkeypatch):

@@ -5,13 +5,15 @@ thousands of reports that takes longer than a page may. So each is computed once
 (`GraphStore.state()`: the generation, which every write of a report changes, and the analysis's stamp),
 by the writer after an ingest (`overview.keep_overview`) or by the first reader, and written beside the
 store as `policekg.<name>.json`, keyed by that state; a page reads it back while the state holds.
-A store in memory or on a server has no directory to keep anything in: it computes every time.
+A store in memory or on a server has no directory to keep anything in: its tables are kept in the
+memory of the process reading it (a service), by the same state.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +23,9 @@ from policekg.kg.rdf.store import GraphStore, write_atomically
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+#: The tables of the stores without a directory: store → name → (state#variant, value).
+_IN_MEMORY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def kept_file(path: Path, name: str) -> Path:
@@ -32,9 +37,9 @@ def kept(store: GraphStore, name: str, variant: str, compute: Callable[[], T],
          encode: Callable[[T], Any], decode: Callable[[Any], T]) -> T:
     """The table `name` (its `variant`: the arguments it was computed for) for the store as it is now:
     read back when kept for this state, else computed and kept."""
-    if store.path is None:
-        return compute()
     state = store.state()
+    if store.path is None:
+        return _remembered(store, name, state, variant, compute)
     try:
         found = json.loads(kept_file(store.path, name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -47,17 +52,27 @@ def kept(store: GraphStore, name: str, variant: str, compute: Callable[[], T],
 def keep(store: GraphStore, name: str, variant: str, compute: Callable[[], T], encode: Callable[[T], Any],
          state: str | None = None) -> T:
     """Compute the table and keep it beside the store (when it can be written) for the pages."""
-    if store.path is None:
-        return compute()
     state = state or store.state()  # before computing: a write meanwhile leaves the kept table stale
     fresh = compute()
-    if not state.startswith("None/"):  # a store of unknown generation: no state to key it by
-        try:
-            write_atomically(kept_file(store.path, name),
-                             json.dumps({"key": f"{state}#{variant}", "value": encode(fresh)}, default=str))
-        except OSError as err:
-            log.warning("cannot keep %s beside the store: %s", name, err)
+    if state.startswith("None/"):  # a store of unknown generation: no state to key it by
+        return fresh
+    if store.path is None:
+        _IN_MEMORY.setdefault(store, {})[name] = (f"{state}#{variant}", fresh)
+        return fresh
+    try:
+        write_atomically(kept_file(store.path, name),
+                         json.dumps({"key": f"{state}#{variant}", "value": encode(fresh)}, default=str))
+    except OSError as err:
+        log.warning("cannot keep %s beside the store: %s", name, err)
     return fresh
+
+
+def _remembered(store: GraphStore, name: str, state: str, variant: str, compute: Callable[[], T]) -> T:
+    """The table kept in this process for a store without a directory (none for an unknown state)."""
+    held = _IN_MEMORY.get(store, {}).get(name)
+    if held is not None and held[0] == f"{state}#{variant}":
+        return held[1]
+    return keep(store, name, variant, compute, as_is, state)
 
 
 def as_is(value: T) -> T:

@@ -113,16 +113,23 @@ def _packed(result: Reply) -> bytes:
         return pickle.dumps(("bug", "internal error (logged on the server)"))
 
 
-def main() -> None:
-    """`python -m policekg.api.query_worker STORE_DIR MEMORY_MB SERVER_PID`: stdin carries jobs, the
-    original stdout replies."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s[%(process)d]: %(message)s")
+def start_child(log_level: int) -> tuple[Path, Connection, Connection]:
+    """What a child of the server (a query worker, the writer) does first, from its command line
+    `STORE_DIR MEMORY_MB SERVER_PID`: cap its memory, end with the server, and keep the original
+    stdout for replies (stray prints go to stderr). Returns the store and the jobs and replies pipes."""
+    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s[%(process)d]: %(message)s")
     limit_memory(int(sys.argv[2]))
     die_with_parent(int(sys.argv[3]))
     reply_fd = os.dup(1)
-    os.dup2(2, 1)  # stray prints must not corrupt the reply stream
+    os.dup2(2, 1)
     sys.stdout = sys.stderr
-    serve(Path(sys.argv[1]), Connection(0, writable=False), Connection(reply_fd, readable=False))
+    return Path(sys.argv[1]), Connection(0, writable=False), Connection(reply_fd, readable=False)
+
+
+def main() -> None:
+    """`python -m policekg.api.query_worker STORE_DIR MEMORY_MB SERVER_PID`: stdin carries jobs, the
+    original stdout replies."""
+    serve(*start_child(logging.WARNING))
 
 
 if __name__ == "__main__":

@@ -18,13 +18,11 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from policekg.api.errors import BUG, QueryFailed, meaning
-from policekg.api.query_worker import limit_memory
-from policekg.kg.lifeline import die_with_parent
+from policekg.api.query_worker import start_child
 from policekg.kg.rdf.errors import StoreError
 from policekg.kg.rdf.store import GraphStore
 
@@ -68,14 +66,7 @@ def serve(path: Path, jobs: Connection, replies: Connection) -> None:
 
 def main() -> None:
     """`python -m policekg.api.writer_process STORE_DIR MEMORY_MB SERVER_PID`."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s[%(process)d]: %(message)s")
-    limit_memory(int(sys.argv[2]))
-    die_with_parent(int(sys.argv[3]))
-    reply_fd = os.dup(1)
-    os.dup2(2, 1)  # stray prints must not corrupt the reply stream
-    sys.stdout = sys.stderr
-    serve(Path(sys.argv[1]), Connection(0, writable=False), Connection(reply_fd, readable=False))
-
+    serve(*start_child(logging.INFO))
 
 if __name__ == "__main__":
     main()

@@ -254,3 +254,14 @@ def watching(browser, server: str) -> Iterator[Watched]:
     yield watched
     context.close()
     assert watched.problems == []
+
+
+def children(pid: int) -> list[int]:
+    """The processes `pid` started, from any of its threads (workers start from a thread pool)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread that ended meanwhile
+            pass
+    return found

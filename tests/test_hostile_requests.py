@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from conftest import copy_of, serving, start_server
+from conftest import children, copy_of, serving, start_server
 
 TOKEN = "hostile-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -304,21 +304,10 @@ def test_a_long_query_yields_the_cpu_and_its_worker_is_restored(seed_store_path:
 def _query_workers(pid: int) -> list[int]:
     """The query workers among the processes `pid` started (the store's writer runs niced throughout)."""
     found = []
-    for child in _children(pid):
+    for child in children(pid):
         try:
             if b"policekg.api.query_worker" in Path(f"/proc/{child}/cmdline").read_bytes():
                 found.append(child)
         except FileNotFoundError:  # a worker killed meanwhile
-            pass
-    return found
-
-
-def _children(pid: int) -> list[int]:
-    """The processes `pid` started, from any of its threads (workers start from a thread pool)."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        except FileNotFoundError:  # a thread that ended meanwhile
             pass
     return found

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import Server, copy_of, serving, start_server
+from conftest import Server, children, copy_of, serving, start_server
 
 TOKEN = "writer-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -38,17 +38,6 @@ def limited(seed_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     with serving(copy_of(seed_store_path, tmp_path_factory.mktemp("writer")), "--update-token", TOKEN,
                  env=env) as server:
         yield server
-
-
-def children(pid: int) -> list[int]:
-    """The processes `pid` started, from any of its threads."""
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        except FileNotFoundError:  # a thread that ended meanwhile
-            pass
-    return found
 
 
 def writer_of(server: Server) -> int:

@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
-import os
 import queue
 import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -42,7 +39,6 @@ from policekg.api.writer import Tell, Writer
 from policekg.kg.ingest.files import SIDECAR_SUFFIX, check_overrides
 from policekg.kg.ingest.loaders import LoadError
 from policekg.kg.ingest.outcomes import Outcome, outcome_json
-from policekg.kg.lifeline import die_with_parent
 from policekg.kg.network import analysis
 from policekg.kg.network.analysis import Metrics
 from policekg.kg.rdf.iris import report_iri
@@ -245,12 +241,7 @@ def _refresh(read: Reader, writer: Writer) -> None:
     if analysis.is_current(store):
         return
     digest, reports = analysis.input_digest(store)
-    if store.path is None:  # a store in memory has no view another process could open
-        metrics = analysis.analyse(analysis.entity_graph(store))
-    else:
-        spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(1, mp_context=spawn, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-            metrics = pool.submit(analysis.metrics_of_view, str(store.path)).result()
+    metrics = analysis.metrics_apart(store)
     writer.run(StoreAnalysis(metrics, digest, reports))
     keep_overview(read())  # off the request path, on the store with the results: the home page then reads it
     log.info("analysis refreshed for %d reports", len(reports))

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+import multiprocessing
+import os
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -20,6 +23,7 @@ import pyoxigraph as ox
 from rdflib import RDF, XSD, URIRef
 from rdflib.namespace import PROV
 
+from policekg.kg.lifeline import die_with_parent
 from policekg.kg.network.views import Node, SharedView, entity_structure, shared_graph, simple_graph
 from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, PKR, segment
 from policekg.kg.rdf.store import GraphStore
@@ -216,8 +220,22 @@ def refresh_analysis(store: GraphStore, *, force: bool = False) -> bool:
     digest, reports = input_digest(store)
     if (digest is not None and _stored_digest(store) == digest and not force) or store.read_only:
         return False
-    _recompute(store, digest, reports)
+    store_results(store, metrics_apart(store), digest, reports)
     return True
+
+
+def metrics_apart(store: GraphStore) -> dict[str, Metrics]:
+    """The figures of the store's entity graph, computed in a process of their own over a read-only view
+    when the store is on disk: the graph of a whole store would add its memory (about 1.4 GB at 20,000
+    reports) to the process holding the store, and that one is the store's writer. A store in memory or
+    on a server is computed here (no view another process could open, or nothing held)."""
+    if store.path is None:
+        return analyse(entity_structure(store))
+    if not store.read_only:
+        store.ox.flush()  # the view reads what is on disk
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=spawn, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        return pool.submit(metrics_of_view, str(store.path)).result()
 
 
 def is_current(store: GraphStore) -> bool:

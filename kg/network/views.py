@@ -23,6 +23,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from sys import intern
 
 import networkx as nx
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
@@ -290,8 +291,8 @@ def _structure(store: GraphStore, reports: list[str] | None) -> tuple[list[str],
     """The entity graph's node IRIs and its (subject, predicate, object) edges, sorted: the same graph
     every run, whatever order the store answers in."""
     only = _reports_filter(reports)
-    nodes = sorted(row["e"].value for row in store.ox_query(_ENTITY_IRIS % (_CLASS_VALUES, only)))
-    edges = sorted((s.value, p.value, o.value)
+    nodes = sorted(intern(row["e"].value) for row in store.ox_query(_ENTITY_IRIS % (_CLASS_VALUES, only)))
+    edges = sorted((intern(s.value), intern(p.value), intern(o.value))  # one string an IRI, however many rows
                    for s, p, o in store.ox_query(_ENTITY_EDGES % (_RELATION_VALUES, _PROJECT, only)))
     return nodes, edges
 

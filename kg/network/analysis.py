@@ -167,20 +167,21 @@ def input_digest(store: GraphStore) -> tuple[str | None, list[URIRef]]:
 
 
 def results_triples(metrics: dict[str, Metrics], digest: str, reports: list[URIRef]) -> list[ox.Triple]:
-    """The analysis named graph: one set of figures per node, and what they were computed from. Built
-    as pyoxigraph terms: an rdflib Graph of a large store's figures cost more than computing them."""
+    """The analysis named graph: one set of figures per node, then what they were computed from (last:
+    a graph written in steps says it is current only once its figures are all in). Built as pyoxigraph
+    terms: an rdflib Graph of a large store's figures cost more than computing them."""
     a = ox.NamedNode(str(ANALYSIS_GRAPH))
-    stamp = datetime.now(timezone.utc).isoformat()
-    triples = [ox.Triple(a, _RDF_TYPE, _PROV_ENTITY), ox.Triple(a, _INPUT_DIGEST, ox.Literal(digest)),
-               ox.Triple(a, _GENERATED, ox.Literal(stamp, datatype=_XSD_DATETIME))]
-    triples += [ox.Triple(a, _DERIVED, ox.NamedNode(str(r))) for r in reports]
+    triples = []
     for iri, m in metrics.items():
         node = ox.NamedNode(iri)
         triples += [ox.Triple(node, _DEGREE, ox.Literal(str(m.degree), datatype=_XSD_INTEGER)),
                     ox.Triple(node, _BETWEENNESS, _decimal(m.betweenness)),
                     ox.Triple(node, _PAGERANK, _decimal(m.pagerank)),
                     ox.Triple(node, _COMMUNITY, ox.Literal(str(m.community), datatype=_XSD_INTEGER))]
-    return triples
+    stamp = datetime.now(timezone.utc).isoformat()
+    triples += [ox.Triple(a, _DERIVED, ox.NamedNode(str(r))) for r in reports]
+    return triples + [ox.Triple(a, _RDF_TYPE, _PROV_ENTITY), ox.Triple(a, _GENERATED, ox.Literal(stamp, datatype=_XSD_DATETIME)),
+                      ox.Triple(a, _INPUT_DIGEST, ox.Literal(digest))]
 
 
 _RDF_TYPE, _PROV_ENTITY = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Entity))

@@ -51,6 +51,8 @@ SERVICE_FILE = "policekg.service"
 STATS_FILE = "policekg.stats.json"
 #: A file beside the store holding the N-Quads of the bulk write under way (see `add_new_graphs`).
 PENDING_FILE = "policekg.pending.nq"
+#: Triples written per transaction by `replace_own_graph`.
+_OWN_GRAPH_STEP = 50_000
 #: Where a replacement waits, written but not yet merged, until the one update that swaps it in.
 _STAGING = "urn:policekg:staging"
 #: Take out of the merge the triples of graph %(g)s that no other named graph holds.
@@ -136,13 +138,18 @@ class GraphStore:
         """Replace a graph whose triples no other graph holds (the analysis results: figures about
         entities that only the analysis states), so its part of the merge goes with a plain delete
         instead of the check against every other graph `replace_graph` makes, which at thousands of
-        reports cost more than computing the figures. Two steps: a reader may see the graph missing
-        in between (as after a kill, and the analysis is recomputed whenever it is missing)."""
+        reports cost more than computing the figures. Written in steps of `_OWN_GRAPH_STEP` triples (one
+        transaction holds all it writes in memory: 3.7 GB for the results of 20,000 reports), so a reader
+        may see the graph missing or partly written meanwhile, as after a kill (and the analysis is
+        recomputed whenever it is missing or stale)."""
         self._writable()
         self._bump(iri)
         graph = ox.NamedNode(str(iri))
         self._ox.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} ; DROP SILENT GRAPH {graph}")
-        self._ox.load(_in_graph_and_merge(_ntriples(triples), graph), ox.RdfFormat.N_QUADS)
+        lines = _ntriples(triples).splitlines(keepends=True)
+        for start in range(0, len(lines), _OWN_GRAPH_STEP):
+            step = b"".join(lines[start:start + _OWN_GRAPH_STEP])
+            self._ox.load(_in_graph_and_merge(step, graph), ox.RdfFormat.N_QUADS)
 
     def add_to_graph(self, iri: URIRef | str, triples: Triples) -> None:
         """Add `triples` to the named graph `iri` (and to the merge), in one transaction."""

@@ -113,7 +113,9 @@ def make_corpus(folder: Path, n: int) -> dict[str, int]:
 def measure(corpus: Path, store: Path, jobs: int) -> dict[str, float]:
     """One ingest in a fresh process (this script with --child): timings, counts and peak memory."""
     out = subprocess.run([sys.executable, __file__, "--child", str(corpus), str(store), str(jobs)],
-                         capture_output=True, text=True, check=True)
+                         check=False, capture_output=True, text=True)
+    if out.returncode != 0:  # say why: a run of half an hour must not end on "exit status 1"
+        raise SystemExit(f"the measured ingest failed (exit {out.returncode}):\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -178,3 +178,17 @@ def test_a_bulk_load_cut_short_is_undone_when_the_store_is_next_opened(store: Gr
         assert set(reopened.report_graphs()) == graphs
         assert default_graph(reopened) == named_merge(reopened) == merge
         assert not (path / PENDING_FILE).exists()
+
+
+def test_the_analysis_replaced_step_by_step_keeps_the_merge(store: GraphStore, monkeypatch) -> None:
+    from policekg.kg.network.analysis import refresh_analysis
+    from policekg.kg.rdf import store as store_module
+
+    monkeypatch.setattr(store_module, "_OWN_GRAPH_STEP", 97)  # many steps on the test data
+    pagerank = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?e <{PREFIXES['pk']}pagerank> ?v }}"
+    for _ in range(2):  # written, then replaced
+        assert refresh_analysis(store, force=True)
+        assert default_graph(store) == named_merge(store)
+    entities = answer(store, "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH <https://w3id.org/policekg/id/analysis> "
+                             "{ ?e pk:pagerank ?v } }")
+    assert answer(store, pagerank) == entities and int(entities[0][0]) > 97

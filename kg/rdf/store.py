@@ -19,6 +19,7 @@ Two ways in, on purpose:
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -138,14 +139,17 @@ class GraphStore:
         """Replace a graph whose triples no other graph holds (the analysis results: figures about
         entities that only the analysis states), so its part of the merge goes with a plain delete
         instead of the check against every other graph `replace_graph` makes, which at thousands of
-        reports cost more than computing the figures. Written in steps of `_OWN_GRAPH_STEP` triples (one
-        transaction holds all it writes in memory: 3.7 GB for the results of 20,000 reports), so a reader
-        may see the graph missing or partly written meanwhile, as after a kill (and the analysis is
-        recomputed whenever it is missing or stale)."""
+        reports cost more than computing the figures. Deleted and written in steps of
+        `_OWN_GRAPH_STEP` triples (one transaction holds all it changes in memory: 3.7 GB for the
+        results of 20,000 reports), so a reader may see the graph missing or partly written meanwhile,
+        as after a kill (and the analysis is recomputed whenever it is missing or stale)."""
         self._writable()
         self._bump(iri)
         graph = ox.NamedNode(str(iri))
-        self._ox.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} ; DROP SILENT GRAPH {graph}")
+        while old := list(itertools.islice(self._ox.quads_for_pattern(None, None, None, graph), _OWN_GRAPH_STEP)):
+            data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in old),
+                                format=ox.RdfFormat.N_TRIPLES).decode()
+            self._ox.update(f"DELETE DATA {{ GRAPH {graph} {{ {data} }} {data} }}")
         lines = _ntriples(triples).splitlines(keepends=True)
         for start in range(0, len(lines), _OWN_GRAPH_STEP):
             step = b"".join(lines[start:start + _OWN_GRAPH_STEP])

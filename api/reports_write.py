@@ -239,6 +239,7 @@ def _refresh(read: Reader, writer: Writer) -> None:
     """Compute the analysis of the store as it is now and have the writer store it, unless it is current."""
     store = read()
     if analysis.is_current(store):
+        keep_overview(store)  # kept already, unless a run killed before keeping them left a store without
         return
     digest, reports = analysis.input_digest(store)
     metrics = analysis.metrics_apart(store)

@@ -49,6 +49,19 @@ def kept(store: GraphStore, name: str, variant: str, compute: Callable[[], T],
     return keep(store, name, variant, compute, encode, state)
 
 
+def is_kept(store: GraphStore, name: str, variant: str) -> bool:
+    """Whether the table `name` (its `variant`) is kept for the store as it is now."""
+    key = f"{store.state()}#{variant}"
+    if store.path is None:
+        held = _IN_MEMORY.get(store, {}).get(name)
+        return held is not None and held[0] == key
+    try:
+        found = json.loads(kept_file(store.path, name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(found, dict) and found.get("key") == key
+
+
 def keep(store: GraphStore, name: str, variant: str, compute: Callable[[], T], encode: Callable[[T], Any],
          state: str | None = None) -> T:
     """Compute the table and keep it beside the store (when it can be written) for the pages."""

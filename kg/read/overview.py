@@ -11,7 +11,7 @@ from typing import Any
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.compare import COMPARABLE, count_comparable
-from policekg.kg.read.kept import as_is, keep, kept, kept_file
+from policekg.kg.read.kept import as_is, is_kept, keep, kept, kept_file
 from policekg.kg.read.sparql import CLASS_ORDER, names, rows
 from policekg.schema.vocabulary import ENTITY_CLASSES
 
@@ -59,12 +59,13 @@ def overview(store: GraphStore, top: int = 10) -> Overview:
 
 def keep_overview(store: GraphStore, top: int = 10) -> Overview:
     """Compute what the pages read of the whole store and keep it beside the store: the overview, and
-    the tables of /reports, /compare and the /graph overview (`kg.read.kept`). What a writer runs once
-    after its writes, so that no visitor waits for it."""
+    the tables of /reports, /compare and the /graph overview (`kg.read.kept`), unless they are kept for
+    the store as it is. What a writer runs once after its writes (whoever stores the analysis does), so
+    that no visitor waits for it: at 20,000 reports they take longer than a page may."""
     from policekg.kg.network.analysis import keep_shared  # networkx, for writers and graph pages only
 
-    if store.path is None:  # in memory or on a server (RemoteStore): nowhere to keep anything
-        return _overview(store, top)
+    if is_kept(store, "overview", str(top)):  # kept last, so the others are kept for this state too
+        return overview(store, top)
     state = store.state()  # before counting: a write meanwhile leaves the kept tables stale
     keep(store, "reports", "", lambda: _list_reports(store), as_is, state)
     for cls in COMPARABLE:

@@ -131,12 +131,14 @@ def remove(
         out.print(f"removed <{removed}>", highlight=False)
         return
     from policekg.kg.network.analysis import refresh_analysis
+    from policekg.kg.read.overview import keep_overview
 
     with open_store(store, write=True, update_url=update_url) as db:
         if not db.has_report(iri):  # the analysis or ontology graph is no report
             fail(f"no report graph <{iri}> in the store")
         db.remove_graph(iri)
         refresh_analysis(db)
+        keep_overview(db)  # the pages' tables, here once, not by a visitor (as ingest does)
     out.print(f"removed <{iri}>", highlight=False)
 
 

@@ -255,13 +255,9 @@ def metrics_of_view(path: str) -> dict[str, Metrics]:
 def store_results(store: GraphStore, metrics: dict[str, Metrics], digest: str | None,
                   reports: list[URIRef]) -> None:
     """Replace the analysis graph with `metrics`, computed from the store at generation `digest`
-    (taken before computing: a write since then leaves the results stale, as they are), then keep the
-    tables the pages read for the store with them (`keep_overview`): whoever changes the store's state
-    computes them, not a visitor, for whom a store of thousands of reports takes longer than a page may."""
-    from policekg.kg.read.overview import keep_overview  # it reads the analysis: imported when it runs
-
+    (taken before computing: a write since then leaves the results stale, as they are). The writer
+    then keeps the tables the pages read (`overview.keep_overview`)."""
     store.replace_own_graph(ANALYSIS_GRAPH, results_triples(metrics, digest or "", reports))
-    keep_overview(store)
 
 
 def current_metrics(store: GraphStore, only: Iterable[str] | None = None) -> dict[str, Metrics]:

@@ -287,14 +287,12 @@ def _to_multidigraph(graph: Graph) -> nx.MultiDiGraph:
     )
 
 
-def _structure(store: GraphStore, reports: list[str] | None) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """The entity graph's node IRIs and its (subject, predicate, object) edges, sorted: the same graph
-    every run, whatever order the store answers in."""
-    only = _reports_filter(reports)
-    nodes = sorted(intern(row["e"].value) for row in store.ox_query(_ENTITY_IRIS % (_CLASS_VALUES, only)))
-    edges = sorted((intern(s.value), intern(p.value), intern(o.value))  # one string an IRI, however many rows
-                   for s, p, o in store.ox_query(_ENTITY_EDGES % (_RELATION_VALUES, _PROJECT, only)))
-    return nodes, edges
+def _edges(store: GraphStore, reports: list[str] | None) -> list[tuple[str, str, str]]:
+    """The entity graph's (subject, predicate, object) edges, measures projected (`_PROJECT`), sorted:
+    the same graph every run, whatever order the store answers in."""
+    query = _ENTITY_EDGES % (_RELATION_VALUES, _PROJECT, _reports_filter(reports))
+    return sorted((intern(s.value), intern(p.value), intern(o.value))  # one string an IRI, however many rows
+                  for s, p, o in store.ox_query(query))
 
 
 def entity_structure(store: GraphStore, reports: list[str] | None = None) -> nx.DiGraph:
@@ -302,10 +300,10 @@ def entity_structure(store: GraphStore, reports: list[str] | None = None) -> nx.
     `weight` counts the relations stated from one to the other; no names, no evidence sentences (they
     cost several times as much to read) and no edge per relation (a multigraph of the whole store took
     most of the analysis's memory)."""
-    nodes, edges = _structure(store, reports)
     g = nx.DiGraph()
-    g.add_nodes_from(nodes)
-    for s, _, o in edges:
+    g.add_nodes_from(sorted(intern(row["e"].value) for row in store.ox_query(
+        _ENTITY_IRIS % (_CLASS_VALUES, _reports_filter(reports)))))
+    for s, _, o in _edges(store, reports):
         if g.has_edge(s, o):
             g[s][o]["weight"] += 1
         else:
@@ -317,9 +315,7 @@ def _relations(store: GraphStore, reports: list[str] | None) -> nx.MultiDiGraph:
     """The stated relations of the (given) reports, measures projected (`_PROJECT`), predicate as key;
     no node or edge attributes yet."""
     g = nx.MultiDiGraph()
-    for row in store.ox_query(_ENTITY_EDGES % (_RELATION_VALUES, _PROJECT, _reports_filter(reports))):
-        p = row["p"].value
-        g.add_edge(row["s"].value, row["o"].value, key=p, predicate=p)
+    g.add_edges_from((s, o, p, {"predicate": p}) for s, p, o in _edges(store, reports))
     return g
 
 

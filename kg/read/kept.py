@@ -38,28 +38,30 @@ def kept(store: GraphStore, name: str, variant: str, compute: Callable[[], T],
     """The table `name` (its `variant`: the arguments it was computed for) for the store as it is now:
     read back when kept for this state, else computed and kept."""
     state = store.state()
-    if store.path is None:
-        return _remembered(store, name, state, variant, compute)
-    try:
-        found = json.loads(kept_file(store.path, name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        found = None
-    if isinstance(found, dict) and found.get("key") == f"{state}#{variant}" and "value" in found:
-        return decode(found["value"])
-    return keep(store, name, variant, compute, encode, state)
+    found, value = _held(store, name, f"{state}#{variant}")
+    if not found:
+        return keep(store, name, variant, compute, encode, state)
+    return value if store.path is None else decode(value)
 
 
 def is_kept(store: GraphStore, name: str, variant: str) -> bool:
     """Whether the table `name` (its `variant`) is kept for the store as it is now."""
-    key = f"{store.state()}#{variant}"
+    return _held(store, name, f"{store.state()}#{variant}")[0]
+
+
+def _held(store: GraphStore, name: str, key: str) -> tuple[bool, Any]:
+    """Whether the table `name` is kept under `key` (state#variant), and its value as kept: in this
+    process for a store without a directory, encoded in its file beside the store otherwise."""
     if store.path is None:
         held = _IN_MEMORY.get(store, {}).get(name)
-        return held is not None and held[0] == key
+        return (True, held[1]) if held is not None and held[0] == key else (False, None)
     try:
         found = json.loads(kept_file(store.path, name).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return isinstance(found, dict) and found.get("key") == key
+        return False, None
+    if isinstance(found, dict) and found.get("key") == key and "value" in found:
+        return True, found["value"]
+    return False, None
 
 
 def keep(store: GraphStore, name: str, variant: str, compute: Callable[[], T], encode: Callable[[T], Any],
@@ -78,14 +80,6 @@ def keep(store: GraphStore, name: str, variant: str, compute: Callable[[], T], e
     except OSError as err:
         log.warning("cannot keep %s beside the store: %s", name, err)
     return fresh
-
-
-def _remembered(store: GraphStore, name: str, state: str, variant: str, compute: Callable[[], T]) -> T:
-    """The table kept in this process for a store without a directory (none for an unknown state)."""
-    held = _IN_MEMORY.get(store, {}).get(name)
-    if held is not None and held[0] == f"{state}#{variant}":
-        return held[1]
-    return keep(store, name, variant, compute, as_is, state)
 
 
 def as_is(value: T) -> T:

@@ -242,7 +242,7 @@ def _refresh(read: Reader, writer: Writer) -> None:
         keep_overview(store)  # kept already, unless a run killed before keeping them left a store without
         return
     digest, reports = analysis.input_digest(store)
-    metrics = analysis.metrics_apart(store)
+    metrics = analysis.metrics_apart(store, len(reports))
     writer.run(StoreAnalysis(metrics, digest, reports))
     keep_overview(read())  # off the request path, on the store with the results: the home page then reads it
     log.info("analysis refreshed for %d reports", len(reports))

@@ -162,6 +162,36 @@ def test_refresh_recomputes_only_when_the_reports_change(graph_store_path: Path)
     assert not any("恶意" in iri for iri in analysis.current_metrics(store))
 
 
+@pytest.mark.parametrize("pivots", [None, 7])
+def test_betweenness_by_matrix_products_is_networkx_s(egraph, pivots):
+    """The same figures as networkx on the test reports' entity graph, exact and from sampled sources."""
+    from policekg.kg.network import brandes
+
+    g = analysis.simple_graph(egraph)
+    mine = brandes.betweenness(g, pivots, seed=3)
+    theirs = nx.betweenness_centrality(g, k=pivots, seed=3)
+    assert mine.keys() == theirs.keys() and max(theirs.values()) > 0
+    assert all(abs(mine[v] - theirs[v]) < 1e-12 for v in g)
+
+
+def test_betweenness_is_exact_while_cheap_and_estimated_from_pivots_beyond():
+    steps, pivots = analysis.BETWEENNESS_STEPS, analysis.BETWEENNESS_PIVOTS
+    assert analysis._pivots(100, steps // 100) is None
+    assert analysis._pivots(300, 9_000) == pivots  # a small but dense graph (the /graph overview's)
+    assert analysis._pivots(100_000, 300_000) == pivots
+    assert analysis._pivots(pivots, steps) is None  # no more nodes than pivots: exact
+
+
+def test_a_large_store_is_computed_apart_with_the_same_figures(graph_store_path: Path, tmp_path: Path):
+    """Below `APART_FROM_REPORTS` the figures are computed in the writer's process; above, in a process
+    of its own over a read-only view. Both must give the same figures (seeded, so exactly the same)."""
+    with GraphStore(copy_of(graph_store_path, tmp_path)) as store:
+        reports = len(store.report_graphs())
+        here = analysis.metrics_apart(store, reports)
+        apart = analysis.metrics_apart(store, analysis.APART_FROM_REPORTS)
+    assert here and apart == here
+
+
 def test_shortest_path_across_reports_says_why_each_edge_exists(store, egraph):
     nodes = {iri: d["node"] for iri, d in egraph.nodes(data=True)}
     source, target = resolve(nodes, "周巷派出所"), resolve(nodes, "宜昌市公安局")

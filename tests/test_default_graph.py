@@ -20,7 +20,7 @@ from policekg.kg.cli.common import report_ref
 from policekg.kg.ingest.report import extract_report, ingest_file
 from policekg.kg.rdf.errors import StoreError
 from policekg.kg.rdf.iris import PREFIXES
-from policekg.kg.rdf.store import PENDING_FILE, GraphStore
+from policekg.kg.rdf.store import LOADS_FILE, PENDING_FILE, GraphStore
 from policekg.kg.sample import SAMPLE_REPORT
 
 PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
@@ -146,6 +146,25 @@ def test_new_reports_written_in_one_bulk_load_keep_the_merge(store: GraphStore, 
     assert answer(store, IMPLEMENTS) == truth(store, IMPLEMENTS)
     with pytest.raises(StoreError, match="new graphs only"):
         store.add_new_graphs(batch[:1])
+
+
+def test_bulk_loads_are_merged_once_enough_have_piled_up_across_runs(store: GraphStore, extractor: Extractor,
+                                                                     monkeypatch) -> None:
+    from policekg.kg.rdf import store as store_module
+
+    monkeypatch.setattr(store_module, "COMPACT_AFTER_LOADS", 2)
+    merged: list[int] = []
+    monkeypatch.setattr(ox.Store, "optimize", lambda self: merged.append(1))
+    first, second = ([_extracted(extractor, name)] for name in SHARING[:2])
+    path = store.path
+    store.add_new_graphs(first)
+    store.settle()
+    assert not merged and (path / LOADS_FILE).read_text() == "1"
+    store.close()
+    with GraphStore(path) as reopened:  # a later run counts the loads earlier runs left
+        reopened.add_new_graphs(second)
+        reopened.settle()
+        assert merged == [1] and not (path / LOADS_FILE).exists()
 
 
 class _Interrupted:

@@ -125,7 +125,7 @@ def ingest_batch(store: GraphStore, paths: list[Path], *, jobs: int | None = Non
         result.add(outcome)
         progress.advance(outcome)
     if writer.bulk_loaded:
-        store.compact()
+        store.settle()
     # Every run, even one that stored nothing: a run killed during the analysis left it missing or
     # stale, and refreshing is two small queries when it is current.
     if analysis:

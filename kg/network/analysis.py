@@ -13,17 +13,20 @@ import itertools
 import logging
 import multiprocessing
 import os
+import random
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+import igraph as ig
 import networkx as nx
 import pyoxigraph as ox
 from rdflib import RDF, XSD, URIRef
 from rdflib.namespace import PROV
 
 from policekg.kg.lifeline import die_with_parent
+from policekg.kg.network import brandes
 from policekg.kg.network.views import Node, SharedView, entity_structure, shared_graph, simple_graph
 from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, PKR, segment
 from policekg.kg.rdf.store import GraphStore
@@ -34,10 +37,14 @@ log = logging.getLogger(__name__)
 
 #: Louvain is randomised; a fixed seed makes the communities the same on every run.
 LOUVAIN_SEED = 42
-#: Exact betweenness is O(n·m): above this many nodes it is estimated from seeded pivots …
-EXACT_BETWEENNESS_LIMIT = 500
+#: Exact betweenness searches shortest paths from every node, about n·m steps: above this many it is
+#: estimated from seeded pivots …
+BETWEENNESS_STEPS = 200_000
 #: … this many (the ranking of the central nodes holds; cost in benchmarks/RESULTS.md).
 BETWEENNESS_PIVOTS = 50
+#: From how many reports `metrics_apart` computes in a process of its own (the graph's memory, about
+#: 70 KB a report, then matters more than the process's start-up).
+APART_FROM_REPORTS = 1000
 
 _STORED_DIGEST = f"SELECT ?d WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{ <{ANALYSIS_GRAPH}> pk:inputDigest ?d }} }}"
 #: %s: the entities to read (`VALUES ?e`), or nothing for all.
@@ -73,15 +80,28 @@ class Step:
 # -- computing ---------------------------------------------------------------------------------
 
 def communities(g: nx.Graph) -> dict[str, int]:
-    """Louvain communities (seeded), numbered by size, largest first, ties by their first IRI."""
-    found = nx.community.louvain_communities(g, weight="weight", seed=LOUVAIN_SEED)
-    ordered = sorted(found, key=lambda c: (-len(c), min(c)))
-    return {iri: n for n, members in enumerate(ordered) for iri in members}
+    """Louvain communities, numbered by size, largest first, ties by their first IRI. igraph's (in C,
+    seeded): networkx's, in Python, was a quarter of the analysis of a large store (benchmarks/RESULTS.md)."""
+    nodes = sorted(g)
+    at = {iri: i for i, iri in enumerate(nodes)}
+    edges = [(at[a], at[b], w) for a, b, w in g.edges(data="weight", default=1)]
+    h = ig.Graph(n=len(nodes), edges=[(a, b) for a, b, _ in edges])
+    ig.set_random_number_generator(random.Random(LOUVAIN_SEED))
+    members: dict[int, list[str]] = {}
+    for iri, group in zip(nodes, h.community_multilevel(weights=[w for *_, w in edges]).membership, strict=True):
+        members.setdefault(group, []).append(iri)
+    ordered = sorted(members.values(), key=lambda c: (-len(c), c[0]))
+    return {iri: n for n, group in enumerate(ordered) for iri in group}
 
 
 def _betweenness(g: nx.Graph) -> dict[str, float]:
-    k = BETWEENNESS_PIVOTS if len(g) > EXACT_BETWEENNESS_LIMIT else None
-    return nx.betweenness_centrality(g, k=k, seed=LOUVAIN_SEED)
+    return brandes.betweenness(g, _pivots(len(g), g.number_of_edges()), LOUVAIN_SEED)
+
+
+def _pivots(nodes: int, edges: int) -> int | None:
+    """How many nodes betweenness searches from: None (all of them, exact) while that is within
+    `BETWEENNESS_STEPS` or no more than the pivots, else `BETWEENNESS_PIVOTS`."""
+    return None if nodes * edges <= BETWEENNESS_STEPS or nodes <= BETWEENNESS_PIVOTS else BETWEENNESS_PIVOTS
 
 
 def analyse(g: nx.Graph) -> dict[str, Metrics]:
@@ -221,16 +241,18 @@ def refresh_analysis(store: GraphStore, *, force: bool = False) -> bool:
     digest, reports = input_digest(store)
     if (digest is not None and _stored_digest(store) == digest and not force) or store.read_only:
         return False
-    store_results(store, metrics_apart(store), digest, reports)
+    store_results(store, metrics_apart(store, len(reports)), digest, reports)
     return True
 
 
-def metrics_apart(store: GraphStore) -> dict[str, Metrics]:
-    """The figures of the store's entity graph, computed in a process of their own over a read-only view
-    when the store is on disk: the graph of a whole store would add its memory (about 1.4 GB at 20,000
-    reports) to the process holding the store, and that one is the store's writer. A store in memory or
-    on a server is computed here (no view another process could open, or nothing held)."""
-    if store.path is None:
+def metrics_apart(store: GraphStore, reports: int) -> dict[str, Metrics]:
+    """The figures of the store's entity graph of `reports` reports, computed in a process of their own
+    over a read-only view when the store is on disk and large: the graph of a whole store would add its
+    memory (about 1.4 GB at 20,000 reports) to the process holding the store, and that one is the store's
+    writer. Below `APART_FROM_REPORTS` the graph is small and starting a process would cost more than
+    computing; a store in memory or on a server is computed here too (no view another process could
+    open, or nothing held)."""
+    if store.path is None or reports < APART_FROM_REPORTS:
         return analyse(entity_structure(store))
     if not store.read_only:
         store.ox.flush()  # the view reads what is on disk

@@ -628,7 +628,8 @@ def shared_graph(store: GraphStore, reports: list[str] | None = None, *, everyth
     kept = [i for i in range(len(programs)) if reach[i] >= least]
     shared = incidence[:, kept].tocsc()
     co = sparse.triu(shared.T @ shared, k=1).tocoo()
-    links = [(i, j, int(w), sorted(set(shared[:, i].indices) & set(shared[:, j].indices))[:LISTED_BUREAUS])
+    naming = [set(shared.indices[shared.indptr[i]:shared.indptr[i + 1]]) for i in range(len(kept))]
+    links = [(i, j, int(w), sorted(naming[i] & naming[j])[:LISTED_BUREAUS])
              for i, j, w in zip(co.row, co.col, co.data) if w >= least]
     labels = _labels(store, sorted({programs[i] for i in kept} | {bureaus[b] for *_, both in links for b in both}))
     g = nx.Graph()

@@ -52,6 +52,11 @@ SERVICE_FILE = "policekg.service"
 STATS_FILE = "policekg.stats.json"
 #: A file beside the store holding the N-Quads of the bulk write under way (see `add_new_graphs`).
 PENDING_FILE = "policekg.pending.nq"
+#: A file beside the store counting the bulk loads since its index files were last merged (`settle`).
+LOADS_FILE = "policekg.loads"
+#: Bulk loads after which `settle` merges the index files: a few more files barely slow reads, sixteen
+#: double the cost of a scan (benchmarks/RESULTS.md), and merging costs time that grows with the store.
+COMPACT_AFTER_LOADS = 8
 #: Triples written per transaction by `replace_own_graph`.
 _OWN_GRAPH_STEP = 50_000
 #: Where a replacement waits, written but not yet merged, until the one update that swaps it in.
@@ -188,13 +193,29 @@ class GraphStore:
         self._ox.flush()
         if self.path is not None:
             (self.path / PENDING_FILE).unlink()
+            write_atomically(self.path / LOADS_FILE, str(self._loads() + 1))
         log.info("stored %d new graphs in one bulk load", len(graphs))
 
-    def compact(self) -> None:
-        """Merge the index files bulk loads leave side by side: until then, reads that scan many
+    def settle(self) -> None:
+        """Merge the index files bulk loads leave side by side, once `COMPACT_AFTER_LOADS` of them have
+        piled up since the last merge (this run's or earlier runs'): with many, reads that scan many
         reports (the analysis, whole-store pages) cost about three times as much."""
+        if self._loads() >= COMPACT_AFTER_LOADS:
+            self.compact()
+
+    def compact(self) -> None:
+        """Merge the index files now, whatever wrote them."""
         self._writable()
         self._ox.optimize()
+        if self.path is not None:
+            (self.path / LOADS_FILE).unlink(missing_ok=True)
+
+    def _loads(self) -> int:
+        """Bulk loads since the index files were last merged (none counted for a store in memory)."""
+        try:
+            return int((self.path / LOADS_FILE).read_text(encoding="ascii")) if self.path else 0
+        except (FileNotFoundError, ValueError):
+            return 0
 
     def _undo_pending(self) -> None:
         """Take out what a killed `add_new_graphs` may have written: its graphs, and what it added to

@@ -190,6 +190,20 @@ def test_the_writer_keeps_every_table_the_pages_read(store, monkeypatch):
         analysis.shared_view(store, everything)
 
 
+@pytest.mark.parametrize("cls", ["Program", "PoliceUnit"])
+def test_the_central_entities_are_counted_for_the_first_by_pagerank_only(store, cls):
+    """The home page counts reports and mentions for the entities PageRank ranks first, not for every
+    entity of the class: the same rows, ties at the last PageRank included, as counting them all."""
+    analysis.refresh_analysis(store)
+    for top in (3, 10):
+        counted = overview.central(store, cls, top)
+        everything = overview.rows(store, overview._CENTRAL % {
+            "cls": cls, "top": top, "only": "", "apart": overview.apart(cls)})
+        assert len(counted) == top and all(c.pagerank is not None for c in counted)
+        assert [(c.iri, c.reports, c.mentions) for c in counted] == [
+            (r["iri"], r["reports"], r["mentions"]) for r in everything]
+
+
 def test_graph_pages_read_the_figures_of_the_nodes_they_draw(store, monkeypatch):
     analysis.refresh_analysis(store)
     every = analysis.current_metrics(store)

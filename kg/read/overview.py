@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from policekg.kg.rdf.errors import QueryError
+from policekg.kg.rdf.iris import ANALYSIS_GRAPH
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.compare import COMPARABLE, count_comparable
 from policekg.kg.read.kept import as_is, is_kept, keep, kept, kept_file
-from policekg.kg.read.sparql import CLASS_ORDER, names, rows
+from policekg.kg.read.sparql import CLASS_ORDER, names, rows, sparql_iri
 from policekg.schema.vocabulary import ENTITY_CLASSES
 
 
@@ -123,25 +124,47 @@ def _list_reports(store: GraphStore) -> list[dict[str, Any]]:
 
 
 # Counted graph by graph (an entity's type triple is in every report graph naming it), never joined
-# across graphs: that would multiply reports by mentions by copies.
+# across graphs: that would multiply reports by mentions by copies. %(only)s: VALUES of the entities to
+# count, or nothing for every entity of the class.
 _CENTRAL = """
 SELECT ?iri ?reports ?mentions ?pagerank WHERE {
   { SELECT ?iri (COUNT(?report) AS ?reports) WHERE {
-      GRAPH ?report { ?iri a pk:%(cls)s ; pk:mentionedIn ?report %(apart)s } } GROUP BY ?iri }
+      %(only)s GRAPH ?report { ?iri a pk:%(cls)s ; pk:mentionedIn ?report %(apart)s } } GROUP BY ?iri }
   OPTIONAL { SELECT ?iri (COUNT(?m) AS ?mentions) WHERE {
-      GRAPH ?g { ?iri a pk:%(cls)s . ?m pk:mentionOf ?iri } } GROUP BY ?iri }
+      %(only)s GRAPH ?g { ?iri a pk:%(cls)s . ?m pk:mentionOf ?iri } } GROUP BY ?iri }
   OPTIONAL { ?iri pk:pagerank ?pagerank }
 } ORDER BY DESC(?pagerank) DESC(?reports) DESC(?mentions) ?iri LIMIT %(top)d
 """
+#: The entities of a class from the `top` PageRank down, every one tied with the last included.
+_BY_PAGERANK = f"""
+SELECT ?iri WHERE {{
+  {{ SELECT (MIN(?pr) AS ?least) WHERE {{ {{ SELECT ?pr WHERE {{
+      GRAPH <{ANALYSIS_GRAPH}> {{ ?iri pk:pagerank ?pr }} ?iri a pk:%(cls)s %(apart)s }}
+      ORDER BY DESC(?pr) LIMIT %(top)d }} }} }}
+  GRAPH <{ANALYSIS_GRAPH}> {{ ?iri pk:pagerank ?pagerank }} ?iri a pk:%(cls)s %(apart)s
+  FILTER (?pagerank >= ?least)
+}}"""
 
 
 def central(store: GraphStore, cls: str, top: int) -> list[Central]:
-    """The `top` entities of a class: by PageRank when the analysis has run, else by reports and mentions."""
+    """The `top` entities of a class: by PageRank when the analysis has run, else by reports and mentions.
+
+    Reports and mentions are counted for the entities PageRank ranks first only (counting every entity
+    of a class reads every report); all of them when fewer than `top` have a PageRank yet.
+    """
     if cls not in CLASS_ORDER:
         raise QueryError(f"unknown class {cls!r}")
-    apart = " ".join(f"FILTER NOT EXISTS {{ ?iri a pk:{c.name} }}"  # formulations are not central programs
-                     for c in ENTITY_CLASSES if c.own_group and c.parent == cls)
-    found = rows(store, _CENTRAL % {"cls": cls, "top": top, "apart": apart})
+    asked = {"cls": cls, "top": top, "apart": apart(cls)}
+    ranked = [r["iri"] for r in rows(store, _BY_PAGERANK % asked)]
+    only = f"VALUES ?iri {{ {' '.join(sparql_iri(i) for i in ranked)} }}" if len(ranked) >= top else ""
+    found = rows(store, _CENTRAL % {**asked, "only": only})
     known = names(store, [r["iri"] for r in found])
     return [Central(r["iri"], r["reports"], r["mentions"], r["pagerank"], known.get(r["iri"], (None, set()))[0])
             for r in found]
+
+
+def apart(cls: str) -> str:
+    """Filters leaving out the subclasses of `cls` listed on their own (formulations are not central
+    programs)."""
+    return " ".join(f"FILTER NOT EXISTS {{ ?iri a pk:{c.name} }}"
+                    for c in ENTITY_CLASSES if c.own_group and c.parent == cls)

@@ -46,7 +46,7 @@ from policekg.kg.network.views import (
     shared_graph,
 )
 from policekg.kg.rdf.store import GraphStore
-from policekg.kg.read.overview import list_reports
+from policekg.kg.read.reports import list_reports
 from policekg.schema.vocabulary import BY_NAME, tints_css
 
 VIS_DIR = Path(str(files("pyvis"))) / "lib" / "vis-9.1.2"
@@ -59,6 +59,10 @@ VIEW_TITLES = {
     "entity": "Entity graph",
     "cooccurrence": "Named in the same measure",
 }
+#: A neighbourhood is drawn from the newest reports naming the entity, this many unless asked for more
+#: (`?reports=`, up to `MOST_REPORTS`): a program nearly every report names has a bureau in each.
+NEIGHBOURHOOD_REPORTS = 50
+MOST_REPORTS = 1000
 EXAMPLE_QUERY = """PREFIX pk: <https://w3id.org/policekg/ontology#>
 CONSTRUCT { ?unit pk:implements ?program . ?program rdfs:label ?name }
 WHERE { ?unit pk:implements ?program . ?program rdfs:label ?name }"""
@@ -115,19 +119,22 @@ async def neighbourhood(
     path: str,
     radius: int = Query(1, ge=1, le=2, description="how many steps out"),
     colour: str = Query("class", pattern="^(class|community)$"),
+    most: int = Query(NEIGHBOURHOOD_REPORTS, alias="reports", ge=1, le=MOST_REPORTS,
+                      description="draw from this many of the newest reports naming it (or a neighbour)"),
     store: GraphStore = Depends(get_store),
     settings: Settings = Depends(get_settings),
 ) -> Response:
     iri = iri_for(raw_local_path(request, "/graph/entity/"))
 
-    g = await compute(request, _neighbourhood, store, iri, radius, settings.graph_max_nodes)
+    g = await compute(request, _neighbourhood, store, iri, radius, settings.graph_max_nodes, most)
     # here, not in a worker: it may store a fresh analysis
     metrics = await compute(request, lambda: current_metrics(store, list(g)))
     name = g.nodes[iri]["node"].label
     lang = language(request)
     context = {"title": translate(lang, "{name} · Neighbourhood", name=name),
                "heading": translate(lang, "{name} · Neighbourhood", name=quoted(name)),
-               "entity": {"label": name, "href": page_url(iri)}, "radius": radius}
+               "entity": {"label": name, "href": page_url(iri)}, "radius": radius, "most": most,
+               "wider": min(2 * most, MOST_REPORTS) if most < MOST_REPORTS else None}
     return await _respond(request, g, metrics, colour, settings, context)
 
 
@@ -172,11 +179,11 @@ def _whole_graph(store: GraphStore, report: list[str], view: str, kind: list[str
     return g, reports, folded, (own or analyse(g)) if view == "shared" else None
 
 
-def _neighbourhood(store: GraphStore, iri: str, radius: int, max_nodes: int) -> nx.MultiDiGraph:
-    """The entities within `radius` steps of `iri`, read from the reports naming it (in a query worker);
-    one larger than a page draws is refused before its names and evidence are read."""
+def _neighbourhood(store: GraphStore, iri: str, radius: int, max_nodes: int, most: int) -> nx.MultiDiGraph:
+    """The entities within `radius` steps of `iri`, read from the `most` newest reports naming it (in a
+    query worker); one larger than a page draws is refused before its names and evidence are read."""
     try:
-        return neighbourhood_graph(store, iri, radius, max_nodes)
+        return neighbourhood_graph(store, iri, radius, max_nodes, most)
     except KeyError:
         raise NotFound(f"no report names <{iri}>") from None
     except TooManyNodes as err:
@@ -265,6 +272,7 @@ def payload(g: nx.MultiDiGraph, metrics: dict[str, Metrics], by_community: bool,
         "options": net.options,
         "info": {"nodes": info, "edges": edges},
         "physics": net.options["physics"]["enabled"],
+        "drawn": g.graph.get("drawn"),  # from how many of how many reports, when not from all
     }
 
 

@@ -32,6 +32,7 @@ from scipy import sparse
 
 from policekg.kg.rdf.iris import PK, local_path
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.reports import list_reports, newest_first
 from policekg.kg.read.sparql import sparql_iri
 from policekg.schema.vocabulary import ENTITY_CLASSES as VOCABULARY_CLASSES
 from policekg.schema.vocabulary import RELATION_NAMES
@@ -118,10 +119,9 @@ SELECT DISTINCT ?m ?title ?r ?e WHERE {
   %s
 }"""
 
-# Two queries, not one with an OPTIONAL sentence: grouping that join costs more than both together.
-_NAMING_REPORTS = """
-SELECT DISTINCT ?r ?b WHERE {
-  %s GRAPH ?r { ?e pk:mentionedIn ?r . ?r a pk:Report ; dcterms:publisher ?b } }"""
+# Which reports name some entities (their issuers and years are in the kept list of reports), then a
+# sentence naming one of them in each report drawn.
+_NAMING_REPORTS = "SELECT DISTINCT ?r WHERE { %s GRAPH ?r { ?e pk:mentionedIn ?r } }"
 _NAMING_SENTENCES = "SELECT ?r ?s WHERE { %s GRAPH ?r { ?n pk:mentionOf ?e ; pk:sentence ?s } }"
 
 # A program typed in a report graph is named by that report. Two plain scans joined in Python are
@@ -425,15 +425,26 @@ def _node_from(result: Graph, iri: str) -> Node:
 
 # -- the neighbourhood of one entity ------------------------------------------------------------------
 
-def naming_reports(store: GraphStore, iris: list[str]) -> dict[str, tuple[str, str | None]]:
-    """Report → (its issuer, a sentence naming one of `iris`) for every report that names one of them."""
-    entities = _values("e", iris)
-    sentences: dict[str, str] = {}
-    for row in store.ox_query(_NAMING_SENTENCES % entities):
+def naming_reports(store: GraphStore, iris: list[str],
+                   most: int | None = None) -> dict[str, tuple[str, str | None]]:
+    """Report → (its issuer, a sentence naming one of `iris`) for every report that names one of them, or
+    for the `most` newest of them (`kg.read.reports.newest_first`)."""
+    return _naming(store, iris, most)[0]
+
+
+def _naming(store: GraphStore, iris: list[str], most: int | None,
+            sentences: bool = True) -> tuple[dict[str, tuple[str, str | None]], int]:
+    """`naming_reports` (without sentences unless asked), and how many reports name one of `iris`."""
+    if not iris:
+        return {}, 0
+    named = {row["r"].value for row in store.ox_query(_NAMING_REPORTS % _values("e", iris))}
+    chosen = sorted((r for r in list_reports(store) if r["report"] in named), key=newest_first)[:most]
+    said: dict[str, str] = {}
+    for row in store.ox_query(_NAMING_SENTENCES % _scope("e", set(iris), {r["report"] for r in chosen})) \
+            if sentences and chosen else ():
         report, sentence = row["r"].value, row["s"].value
-        sentences[report] = min(sentences.get(report, sentence), sentence)
-    return {row["r"].value: (row["b"].value, sentences.get(row["r"].value))
-            for row in store.ox_query(_NAMING_REPORTS % entities)}
+        said[report] = min(said.get(report, sentence), sentence)
+    return {r["report"]: (r["issuer"], said.get(r["report"])) for r in chosen}, len(named)
 
 
 class TooManyNodes(ValueError):
@@ -444,10 +455,12 @@ class TooManyNodes(ValueError):
         self.nodes, self.limit = nodes, limit
 
 
-def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1,
-                        max_nodes: int | None = None) -> nx.MultiDiGraph:
+def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1, max_nodes: int | None = None,
+                        most: int | None = None) -> nx.MultiDiGraph:
     """The entities within `radius` steps of `iri` in the entity graph of the reports naming it (for
-    radius 2, naming it or a neighbour).
+    radius 2, naming it or a neighbour), or of the `most` newest of those reports: a program nearly
+    every report names is drawn from some of them, and `graph["drawn"]` says from how many of how many
+    (`reports`, `of`).
 
     Every bureau whose report names the entity is in it: where that report states no relation between
     them, an edge `entity pk:mentionedIn bureau` (with a sentence naming the entity) says so. Radius 1 is
@@ -456,7 +469,7 @@ def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1,
     work grows with the neighbourhood, not with the store. KeyError when no report names `iri`;
     TooManyNodes, before names and evidence are read, when it has more than `max_nodes`.
     """
-    own = naming_reports(store, [iri])
+    own, named = _naming(store, [iri], most)
     if not own:
         raise KeyError(iri)
     found = set(own)
@@ -474,7 +487,8 @@ def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1,
         g.add_edges_from((s, o, p, {"predicate": p})
                          for (_, p, o, _), subjects in drawn.items() for s in subjects)
     else:
-        found = set(naming_reports(store, sorted(near)))
+        around, named = _naming(store, sorted(near), most, sentences=False)
+        found = set(around)
         g = _relations(store, sorted(found))
         g.add_node(iri)
     _add_issuers(g, iri, own)
@@ -486,6 +500,7 @@ def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1,
     reports = sorted(found)
     evidence = _evidence_of(store, drawn) if drawn is not None else _evidence(store, reports, objects=near)
     _describe(g, entity_nodes(store, reports, only=near), evidence)
+    g.graph["drawn"] = {"reports": len(found), "of": named}
     return g
 
 

@@ -59,8 +59,10 @@ class Hit:
         return (how, -self.reports, len(label), label, self.iri)
 
 
-def search(store: GraphStore, q: str, *, cls: str | None = None, page: int = 1, size: int = 50) -> Page:
-    """A page of things whose label or alias contains `q`, ranked, with `counts` per class for all matches.
+def search(store: GraphStore, q: str, *, cls: str | None = None, page: int = 1, size: int = 50,
+           after: str | None = None) -> Page:
+    """A page of things whose label or alias contains `q`, ranked, with `counts` per class for all matches
+    (by number, or after the hit the cursor `after` names).
 
     `cls` keeps one class (the counts still cover every class, so a page can offer the others); with
     `cls` and no text, every thing of that class is listed.
@@ -75,8 +77,7 @@ def search(store: GraphStore, q: str, *, cls: str | None = None, page: int = 1, 
     hits, truncated = _hits(store, q, query)
     counts = {c: n for c in CLASS_ORDER if (n := sum(h.cls == c for h in hits))}
     chosen = [h for h in hits if cls is None or h.cls == cls]
-    chosen.sort(key=lambda h: (CLASS_ORDER.index(h.cls), *h.rank(q)))
-    result = paginate(chosen, page, size)
+    result = paginate(chosen, page, size, after, key=lambda h: (CLASS_ORDER.index(h.cls), *h.rank(q)))
     result.counts, result.truncated = counts, truncated
     return result
 

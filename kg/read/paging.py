@@ -37,6 +37,7 @@ class Page:
     counts: dict[str, int] = field(default_factory=dict)
     truncated: bool = False  # more matched than a page-producing query may return
     next: str | None = None  # the cursor of the page after this one, for a list in a stable order
+    keyed: bool = False  # in a stable order, paged by cursor: `next` alone says whether more follow
 
     @property
     def pages(self) -> int:
@@ -44,7 +45,7 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.next is not None or self.page < self.pages
+        return self.next is not None if self.keyed else self.page < self.pages
 
 
 def encode_cursor(key: Key) -> str:
@@ -79,8 +80,8 @@ def paginate(items: list[Any], page: int, size: int, after: str | None = None,
     start = (page - 1) * size if after is None else _after(keys, decode_cursor(after), after)
     shown = items[start:start + size]
     more = start + size < len(items)
-    return Page(shown, start // size + 1, size, len(items), next=encode_cursor(keys[start + size - 1]) if more
-                else None)
+    cursor = encode_cursor(keys[start + size - 1]) if more else None
+    return Page(shown, start // size + 1, size, len(items), next=cursor, keyed=True)
 
 
 def _after(keys: list[Key], last: Key, cursor: str) -> int:

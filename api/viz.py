@@ -46,7 +46,7 @@ from policekg.kg.network.views import (
     shared_graph,
 )
 from policekg.kg.rdf.store import GraphStore
-from policekg.kg.read.reports import list_reports
+from policekg.kg.read.reports import list_reports, newest_first
 from policekg.schema.vocabulary import BY_NAME, tints_css
 
 VIS_DIR = Path(str(files("pyvis"))) / "lib" / "vis-9.1.2"
@@ -63,6 +63,9 @@ VIEW_TITLES = {
 #: (`?reports=`, up to `MOST_REPORTS`): a program nearly every report names has a bureau in each.
 NEIGHBOURHOOD_REPORTS = 50
 MOST_REPORTS = 1000
+#: The report filter of /graph lists the reports chosen and the newest up to this many; the others can be
+#: named in the URL (`?report=IRI`), as the list of reports links them.
+LISTED_REPORTS = 200
 EXAMPLE_QUERY = """PREFIX pk: <https://w3id.org/policekg/ontology#>
 CONSTRUCT { ?unit pk:implements ?program . ?program rdfs:label ?name }
 WHERE { ?unit pk:implements ?program . ?program rdfs:label ?name }"""
@@ -97,7 +100,8 @@ async def whole_graph(
     if unknown:
         raise BadRequest(f"unknown class {unknown[0]!r}; use one of {', '.join(KINDS)}")
 
-    g, reports, folded, own = await compute(request, _whole_graph, store, report, view, kind, everything)
+    g, (reports, total), folded, own = await compute(request, _whole_graph, store, report, view, kind,
+                                                     everything)
     # the shared view's communities and centrality are its own, not the per-report entity graph's; the
     # stored analysis is read here, in the server, which may store a fresh one
     metrics = own if own is not None else await compute(request, lambda: current_metrics(store, list(g)))
@@ -108,6 +112,7 @@ async def whole_graph(
         "kinds": KINDS,
         "chosen": set(kind),
         "reports": [(r, report_name(r) or r) for r in reports],
+        "reports_total": total,
         "chosen_reports": set(report),
         "view": view,
     }
@@ -155,12 +160,15 @@ async def query_graph(
 
 
 def _whole_graph(store: GraphStore, report: list[str], view: str, kind: list[str], everything: bool,
-                 ) -> tuple[nx.Graph, list[str], int | None, dict[str, Metrics] | None]:
-    """The graph `/graph` draws, every report's IRI, how many nodes the shared view folded away and that
-    view's own analysis (computed in a query worker). The reports and the shared view of all of them are
-    read from the tables kept per state of the store."""
-    reports = sorted(r["report"] for r in list_reports(store))
-    missing = [r for r in report if r not in set(reports)]
+                 ) -> tuple[nx.Graph, tuple[list[str], int], int | None, dict[str, Metrics] | None]:
+    """The graph `/graph` draws, the reports its filter lists (`LISTED_REPORTS`) and how many there are,
+    how many nodes the shared view folded away and that view's own analysis (computed in a query worker).
+    The reports and the shared view of all of them are read from the tables kept per state of the store."""
+    every = list_reports(store)
+    known = {r["report"] for r in every}
+    missing = [r for r in report if r not in known]
+    newest = [r["report"] for r in sorted(every, key=newest_first)[:LISTED_REPORTS]]
+    reports = sorted(dict.fromkeys([*report, *newest]))
     if missing:
         raise BadRequest(f"no report <{missing[0]}> in the store")
     folded, own = None, None
@@ -176,7 +184,7 @@ def _whole_graph(store: GraphStore, report: list[str], view: str, kind: list[str
         whole = len(g)
         g = g.subgraph([n for n, d in g.nodes(data=True) if d["node"].kind in kind]).copy()
         own = own if len(g) == whole else None
-    return g, reports, folded, (own or analyse(g)) if view == "shared" else None
+    return g, (reports, len(every)), folded, (own or analyse(g)) if view == "shared" else None
 
 
 def _neighbourhood(store: GraphStore, iri: str, radius: int, max_nodes: int, most: int) -> nx.MultiDiGraph:

@@ -14,10 +14,12 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pytest
-from test_pages import ISSUER_PAGE, get, parse_html
+from test_pages import ISSUER_PAGE, SEED_ISSUER, get, parse_html
 
 from policekg.api import i18n
 from policekg.kg.rdf.iris import PKR
+from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read import search as search_module
 from policekg.kg.read.paging import BadCursor, paginate
 
 
@@ -129,3 +131,10 @@ def test_a_cursor_starts_right_after_its_row_when_rows_came_before_it() -> None:
     assert [r["n"] for r in grown.items] == [5, 7] and grown.next is None and grown.total == 6
     with pytest.raises(BadCursor, match="paged by number"):
         paginate(rows, 1, 2, first.next)
+
+
+def test_a_thing_named_exactly_as_asked_is_found_when_the_matches_are_cut(browse_store_path, monkeypatch) -> None:
+    monkeypatch.setattr(search_module, "MAX_MATCHES", 0)
+    with GraphStore(browse_store_path, read_only=True) as store:
+        found = search_module.search(store, SEED_ISSUER)
+    assert found.truncated and [h.label for h in found.items] == [SEED_ISSUER]

@@ -65,13 +65,16 @@ _FIRST_LINKS = {
     "out": "{ SELECT ?p ?o WHERE { %(e)s %(p)s ?o BIND(%(p)s AS ?p) } LIMIT %(n)d }",
     "in": "{ SELECT ?p ?o WHERE { ?o %(p)s %(e)s BIND(%(p)s AS ?p) } LIMIT %(n)d }",
 }
+# The statements behind the links shown. Those from the resource are its own, read whole (given the pairs
+# first, Oxigraph would start from the statements of each relation); those to it are read for the pairs
+# shown (a program every report names is the object of tens of thousands).
 _EVIDENCE = {
     "out": "?st rdf:subject %(e)s ; rdf:predicate ?p ; rdf:object ?o",
-    "in": "?st rdf:subject ?o ; rdf:predicate ?p ; rdf:object %(e)s",
+    "in": "VALUES (?p ?o) { %(pairs)s } ?st rdf:subject ?o ; rdf:predicate ?p ; rdf:object %(e)s",
 }
 _EVIDENCE_QUERY = """
-SELECT DISTINCT ?p ?o ?sentence ?report WHERE { VALUES (?p ?o) { %(pairs)s }
-  %(pattern)s ; pk:evidence ?ev . ?ev pk:sentence ?sentence ; pk:inReport ?report }
+SELECT DISTINCT ?p ?o ?sentence ?report WHERE {
+  %s ; pk:evidence ?ev . ?ev pk:sentence ?sentence ; pk:inReport ?report }
 """
 
 
@@ -79,7 +82,7 @@ def describe(store: GraphStore, iri: str, page: int = 1, size: int = SHOWN, afte
              ) -> Description:
     """The resource `iri` as a page shows it; NotFound when the graph never names it.
 
-    Of each relation, the first `SHOWN` neighbours (by IRI) are named and counted against all; the
+    Of each relation, the first `SHOWN` neighbours are named and counted against all; the
     reports naming it come a page at a time, newest first (`page`, `size`, or after the cursor `after`),
     each with its sentences; the figures are those of the newest reports. Names are looked up once for
     all neighbours shown, never joined row by row: the work grows with the page, not with the reports.
@@ -115,8 +118,9 @@ def _shown_figures(store: GraphStore, iri: str, reports: Page) -> set[tuple[str,
 
 def _links(store: GraphStore, e: str, direction: str,
            counts: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
-    """Distinct (predicate, neighbour) pairs one way, the first `SHOWN` of each predicate (by IRI), each
-    with the neighbour's name, classes and evidence; how many each predicate has goes in `counts`."""
+    """Distinct (predicate, neighbour) pairs one way, the first `SHOWN` of each predicate (in the store's
+    order), each with the neighbour's name, classes and evidence; how many each predicate has goes in
+    `counts`."""
     counted = rows(store, _LINK_COUNTS[direction] % {"e": e, "hide": _HIDE[direction]})
     counts[direction] = {r["p"]: r["n"] for r in counted}
     if not counted:
@@ -127,7 +131,7 @@ def _links(store: GraphStore, e: str, direction: str,
     known = names(store, [o.value for _, o in pairs if isinstance(o, ox.NamedNode)])
     evidence: dict[tuple[str, Any], list[dict[str, Any]]] = {}
     values = " ".join(f"({sparql_iri(p)} {o})" for p, o in pairs if not isinstance(o, ox.BlankNode))
-    for r in rows(store, _EVIDENCE_QUERY % {"pairs": values, "pattern": _EVIDENCE[direction] % {"e": e}}):
+    for r in rows(store, _EVIDENCE_QUERY % (_EVIDENCE[direction] % {"e": e, "pairs": values})):
         evidence.setdefault((r["p"], r["o"]), []).append({"sentence": r["sentence"], "report": r["report"]})
     result = []
     for p, o in pairs:

@@ -47,7 +47,7 @@ class Description:
     figures: list[dict[str, Any]] = field(default_factory=list)
     #: how many neighbours each relation has ("out" / "in" → relation → count): a page shows `SHOWN`
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    figures_total: int = 0  # the figures shown are those of the newest reports
+    figures_total: int = 0  # of all its figures; those shown are in the reports shown (`_shown_figures`)
 
 
 #: How many neighbours of one relation, reports and figures a page shows: the rest are counted, and the
@@ -84,7 +84,7 @@ def describe(store: GraphStore, iri: str, page: int = 1, size: int = SHOWN, afte
 
     Of each relation, the first `SHOWN` neighbours are named and counted against all; the
     reports naming it come a page at a time, newest first (`page`, `size`, or after the cursor `after`),
-    each with its sentences; the figures are those of the newest reports. Names are looked up once for
+    each with its sentences; the figures shown are those in these reports. Names are looked up once for
     all neighbours shown, never joined row by row: the work grows with the page, not with the reports.
     """
     e = sparql_iri(iri)

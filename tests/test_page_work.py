@@ -16,11 +16,12 @@ import pytest
 from conftest import copy_of, small_report
 
 from policekg.api import drawing
-from policekg.kg.network import analysis
+from policekg.kg.network import analysis, views
 from policekg.kg.network.views import (
     TooManyNodes,
     _add_issuers,
     entity_graph,
+    entity_nodes,
     naming_reports,
     neighbourhood_graph,
 )
@@ -239,3 +240,19 @@ def test_figures_of_some_reports_are_read_for_those_reports_only(profile_store_p
     assert mine == [f for f in every if f["report"] == one]
     assert sum(n for q, n in reads.texts if "pk:indicator ?indicator" in q) == len(mine) < len(every)
     store.close()
+
+
+def test_the_entity_graph_of_some_reports_read_graph_by_graph_is_the_whole_graphs_part(store, monkeypatch):
+    """Of given reports, relations, evidence and entities (past `PAIR_LOOKUPS` pairs) are read in each
+    report's graph by name (`each_graph`); of all of them, by one query over every graph: the two agree."""
+    monkeypatch.setattr(views, "PAIR_LOOKUPS", 0)
+    every = sorted(str(r) for r in store.report_graphs())
+    whole, named = entity_graph(store), entity_graph(store, every)
+    assert set(named.edges(keys=True)) == set(whole.edges(keys=True)) and len(whole.edges) > 10
+    assert {n: named.nodes[n]["node"] for n in named} == {n: whole.nodes[n]["node"] for n in whole}
+    for s, o, key, data in whole.edges(keys=True, data=True):
+        evidence = sorted((e["sentence"], e["report"]) for e in data["evidence"])
+        assert sorted((e["sentence"], e["report"]) for e in named[s][o][key]["evidence"]) == evidence
+    nodes = set(list(whole)[:3])
+    assert views._evidence(store, every, nodes) == views._evidence(store, None, nodes)
+    assert entity_nodes(store, every, only=nodes) == entity_nodes(store, None, only=nodes)

@@ -33,7 +33,7 @@ from scipy import sparse
 from policekg.kg.rdf.iris import PK, local_path
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.reports import list_reports, newest_first
-from policekg.kg.read.sparql import sparql_iri
+from policekg.kg.read.sparql import each_graph, sparql_iri
 from policekg.schema.vocabulary import ENTITY_CLASSES as VOCABULARY_CLASSES
 from policekg.schema.vocabulary import RELATION_NAMES
 
@@ -63,20 +63,18 @@ _PROJECT = f"""
   FILTER(?s != ?o && !(BOUND(?viaMeasure) && ?p = pk:performedBy))
 """
 
-# SELECT, not CONSTRUCT: turning a CONSTRUCT answer into an rdflib graph costs more than the query.
-_ENTITY_EDGES = """
-SELECT DISTINCT ?s ?p ?o WHERE {
-  GRAPH ?r { ?x ?p ?o . VALUES ?p { %s } %s }
-  %s
-}"""
+# SELECT, not CONSTRUCT: turning a CONSTRUCT answer into an rdflib graph costs more than the query. Of
+# some reports, read in each report's graph by name (`each_graph`; `?r` in `_PROJECT` is then the report
+# that graph's publisher statement is about): a `VALUES ?r` lets Oxigraph read every graph first.
+_EDGES_BODY = f"?x ?p ?o . VALUES ?p {{ {_RELATION_VALUES} }} {_PROJECT}"
+_ENTITY_EDGES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?r { " + _EDGES_BODY + " } }"
+_EDGES_IN = "SELECT DISTINCT ?s ?p ?o WHERE { %s }"
 
 # %s: the reports (`VALUES ?r`) or the objects (`VALUES ?o`) the statements are read for. Only
 # statements have an `rdf:object`; asking for their type too makes Oxigraph scan them all first.
-_EVIDENCE = """
-SELECT ?x ?p ?o ?sentence ?r WHERE {
-  %s
-  GRAPH ?r { ?st rdf:object ?o ; rdf:subject ?x ; rdf:predicate ?p ; pk:evidence/pk:sentence ?sentence . }
-}"""
+_EVIDENCE_BODY = "?st rdf:object ?o ; rdf:subject ?x ; rdf:predicate ?p ; pk:evidence/pk:sentence ?sentence ."
+_EVIDENCE = "SELECT ?x ?p ?o ?sentence ?r WHERE { %s GRAPH ?r { " + _EVIDENCE_BODY + " } }"
+_EVIDENCE_IN = "SELECT ?x ?p ?o ?sentence ?r WHERE { %s }"
 
 _STATEMENTS = """
 SELECT ?x ?p ?o ?r ?sentence WHERE {
@@ -99,9 +97,9 @@ SELECT DISTINCT ?e ?c ?label ?r WHERE {{
 }}"""
 # Some entities, read by entity in every graph naming them (the graphs are kept to reports in Python:
 # joining `?r a pk:Report` here makes Oxigraph read every report first).
-_ENTITIES_BY_IRI = f"""
-SELECT ?e ?c ?label ?r WHERE {{ %s
-  GRAPH ?r {{ ?e a ?c ; rdfs:label ?label FILTER(?c IN ({_CLASS_LIST})) }} }}"""
+_ENTITY_BODY = f"?e a ?c ; rdfs:label ?label FILTER(?c IN ({_CLASS_LIST}))"
+_ENTITIES_BY_IRI = "SELECT ?e ?c ?label ?r WHERE { %s GRAPH ?r { " + _ENTITY_BODY + " } }"
+_ENTITIES_IN = "SELECT ?e ?c ?label ?r WHERE { %s }"
 
 _ENTITY_IRIS = "SELECT DISTINCT ?e WHERE { GRAPH ?r { ?e a ?c . VALUES ?c { %s } } %s }"
 
@@ -227,6 +225,10 @@ def entity_nodes(store: GraphStore, reports: list[str] | None = None,
     named_in: dict[str, set[str]] = defaultdict(set)
     if only is None:
         found, within = store.ox_query(_ENTITIES % _reports_filter(reports)), None
+    elif reports and len(only) * len(reports) > PAIR_LOOKUPS:  # too many pairs: every entity of the reports
+        within = set(reports)
+        found = (row for where in each_graph(reports, _ENTITY_BODY, "r")
+                 for row in store.ox_query(_ENTITIES_IN % where) if row["e"].value in only)
     else:
         within = set(reports) if reports else {str(r) for r in store.report_graphs()}
         found = store.ox_query(_ENTITIES_BY_IRI % _scope("e", only, within))
@@ -258,10 +260,15 @@ def _evidence(store: GraphStore, reports: list[str] | None,
     if objects is not None and not objects:
         return {}
     within = set(reports) if reports else None
-    restrict = _reports_filter(reports) if objects is None else _scope("o", objects, within)
+    restrict = _reports_filter(reports)
+    if objects is None or not reports:
+        queries = [_EVIDENCE % (restrict if objects is None else _values("o", objects))]
+    else:  # about some entities in some reports: every statement of each report's graph (kept below)
+        queries = [_EVIDENCE_IN % where for where in each_graph(reports, _EVIDENCE_BODY, "r")]
     statements = [(row["x"].value, row["p"].value, row["o"].value, row["sentence"].value, row["r"].value)
-                  for row in store.ox_query(_EVIDENCE % restrict)]
-    statements = [st for st in statements if within is None or st[4] in within]
+                  for query in queries for row in store.ox_query(query)]
+    statements = [st for st in statements if (within is None or st[4] in within)
+                  and (objects is None or st[2] in objects)]
     if objects is not None:
         performers = _performers(store, {(st[0], st[4]) for st in statements})
     else:
@@ -290,9 +297,10 @@ def _to_multidigraph(graph: Graph) -> nx.MultiDiGraph:
 def _edges(store: GraphStore, reports: list[str] | None) -> list[tuple[str, str, str]]:
     """The entity graph's (subject, predicate, object) edges, measures projected (`_PROJECT`), sorted:
     the same graph every run, whatever order the store answers in."""
-    query = _ENTITY_EDGES % (_RELATION_VALUES, _PROJECT, _reports_filter(reports))
-    return sorted((intern(s.value), intern(p.value), intern(o.value))  # one string an IRI, however many rows
-                  for s, p, o in store.ox_query(query))
+    queries = [_EDGES_IN % where for where in each_graph(reports, _EDGES_BODY, "graph")] if reports else \
+        [_ENTITY_EDGES]
+    return sorted({(intern(s.value), intern(p.value), intern(o.value))  # one string an IRI, however many rows
+                   for query in queries for s, p, o in store.ox_query(query)})
 
 
 def entity_structure(store: GraphStore, reports: list[str] | None = None) -> nx.DiGraph:

@@ -29,6 +29,7 @@ from policekg.kg.rdf.iris import PK, entity_iri
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.rdf.triples import report_graph
 from policekg.kg.read import compare, overview, reports
+from policekg.kg.read import describe as describe_module
 from policekg.kg.read.compare import by_bureau, program_across, program_page, program_reports
 from policekg.kg.read.describe import describe, figures
 from policekg.kg.read.kept import kept_file
@@ -256,3 +257,17 @@ def test_the_entity_graph_of_some_reports_read_graph_by_graph_is_the_whole_graph
     nodes = set(list(whole)[:3])
     assert views._evidence(store, every, nodes) == views._evidence(store, None, nodes)
     assert entity_nodes(store, every, only=nodes) == entity_nodes(store, None, only=nodes)
+
+
+def test_an_entity_page_names_the_first_neighbours_of_each_relation_and_counts_them_all(store, monkeypatch):
+    whole = describe(store, FENGQIAO)
+    links = {d: {p: len(rows) for p, rows in getattr(whole, d).items()} for d in ("outgoing", "incoming")}
+    assert any(n > 1 for found in links.values() for n in found.values()), "a relation with several neighbours"
+    assert whole.counts["out"].items() >= links["outgoing"].items()
+    assert whole.counts["in"].items() >= links["incoming"].items()
+    monkeypatch.setattr(describe_module, "SHOWN", 1)
+    capped = describe(store, FENGQIAO)
+    assert capped.counts == whole.counts
+    for d in ("outgoing", "incoming"):
+        assert {p: len(rows) for p, rows in getattr(capped, d).items()} == {p: 1 for p in links[d]}
+        assert all(row in getattr(whole, d)[p] for p, rows in getattr(capped, d).items() for row in rows)

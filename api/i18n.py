@@ -109,7 +109,7 @@ CATALOGUE: dict[str, str] = {
     "Also called:": "简称/别名:", "Neighbourhood graph": "关系图", "Compare across reports": "跨报告比较",
     "Properties": "属性", "Links from here": "关系", "Links to here": "被关联",
     "Relation": "关系", "With": "对象", "Evidence": "依据", "report": "报告",
-    "… and {n} more:": "… 另有 {n} 条:", "compare": "比较", "Reports that mention it": "提及它的报告",
+    "Showing {shown} of {total}.": "显示 {total} 条中的 {shown} 条。", "compare": "比较", "Reports that mention it": "提及它的报告",
     "in the text": "在原文中", "Report": "报告",
     "Network analysis": "网络分析",
     "Computed on the network of all reports: entities linked by the relations the reports state (a "
@@ -150,6 +150,10 @@ CATALOGUE: dict[str, str] = {
     "Run": "运行", "Download as": "下载格式", "(show here)": "(在此显示)", "Examples": "示例", "Prefixes": "前缀",
     # graph pages
     "Neighbourhood of radius {n} of": "{n} 步邻域:", "radius {n}": "{n} 步", "overview": "概览",
+    "Drawn from the {shown} newest of the {total} reports naming it.": "取自提及它的 {total} 份报告中最新的 {shown} 份。",
+    "Drawn from the {shown} newest of the {total} reports naming it or a neighbour.":
+        "取自提及它或其邻居的 {total} 份报告中最新的 {shown} 份。",
+    "Draw from {n}": "取 {n} 份",
     "target": "目标", "canonical indicator": "规范指标", "Broader:": "上位指标:", "Narrower, folded in:": "下位指标(已并入):",
     "The results": "结果数据", "Changes": "变化", "Targets": "目标",
     "programs bureaus share": "共有项目", "with those one bureau names": "含仅一个单位提及的",

@@ -20,10 +20,11 @@ from policekg.api.urls import iri_for, raw_local_path, split_suffix
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.compare import (
     ProgramAcross,
-    comparable,
+    by_bureau_name,
+    comparable_page,
     indicator_across,
+    program_label,
     program_page,
-    program_reports,
 )
 from policekg.kg.read.paging import Page, paginate
 
@@ -32,8 +33,7 @@ async def compare_index(request: Request, suffix: str | None = None,
                         cls: str = Query("Program", alias="class", pattern="^(Program|Indicator)$"),
                         paged: Paging = Depends(paging), store: GraphStore = Depends(get_store)) -> Response:
     fmt = wanted(request, suffix)
-    found = await compute(request, comparable, store, cls)
-    listing = Listing(partial(paginate, found), paged, "compare.html", f"compare-{cls.lower()}",
+    listing = Listing(partial(comparable_page, store, cls), paged, "compare.html", f"compare-{cls.lower()}",
                       context=lambda page: {"cls": cls}, head={"class": cls})
     return await respond(request, fmt, listing)
 
@@ -48,12 +48,11 @@ async def compare_one(request: Request, path: str, paged: Paging = Depends(pagin
     fmt = wanted(request, suffix)
     if kind == "program":  # a report per row, its details read for the page shown; a table line per report
         iri = iri_for(local)
-        named = await compute(request, program_reports, store, iri)
-        data = ProgramAcross(iri, named[0]["label"], named)
-        fetch, rows = partial(program_page, store, iri, named), _program_rows
+        data = ProgramAcross(iri, await compute(request, program_label, store, iri), [])
+        fetch, rows = partial(program_page, store, iri), _program_rows
     else:  # a bureau per row; the table has one line per figure
         data = await compute(request, indicator_across, store, iri_for(local))
-        fetch, rows = partial(paginate, data.table), lambda page: data.figures
+        fetch, rows = partial(paginate, data.table, key=by_bureau_name), lambda page: data.figures
 
     def context(page: Page) -> dict[str, Any]:
         shown = [f for row in page.items for figs in row.get("values", {}).values() for f in figs]

@@ -13,7 +13,17 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.requests import Request
 
 from policekg.api.deps import get_store
-from policekg.api.rendering import PAGE_TYPES, RDF_TYPES, VARY, Document, compute, respond, wanted
+from policekg.api.rendering import (
+    PAGE_TYPES,
+    RDF_TYPES,
+    VARY,
+    Document,
+    Paging,
+    compute,
+    paging,
+    respond,
+    wanted,
+)
 from policekg.api.urls import iri_for, page_url, raw_local_path, split_suffix
 from policekg.kg.rdf.formats import rdf_format
 from policekg.kg.rdf.iris import PREFIXES
@@ -25,14 +35,15 @@ from policekg.kg.read.sparql import exists
 RESOURCE_TYPES: dict[str, str] = {**PAGE_TYPES, **RDF_TYPES}
 
 
-async def resource(request: Request, path: str, store: GraphStore = Depends(get_store)) -> Response:
+async def resource(request: Request, path: str, paged: Paging = Depends(paging),
+                   store: GraphStore = Depends(get_store)) -> Response:
     local, suffix = await compute(request, _resolve, store, raw_local_path(request, "/id/"))
     iri = iri_for(local)
     fmt = wanted(request, suffix, RESOURCE_TYPES)
     if fmt == "html" and page_url(iri) != f"/id/{local}":  # a report has its own page
         return RedirectResponse(page_url(iri) or "/", status_code=303, headers=VARY)
     if fmt in PAGE_TYPES:
-        data = await compute(request, describe, store, iri)
+        data = await compute(request, describe, store, iri, paged.page, paged.size, paged.after)
         return await respond(request, fmt, Document("entity.html", {"d": data, "url": f"/id/{local}"}, data))
     rdf = rdf_format(RESOURCE_TYPES[fmt])
     triples = await compute(request, resource_graph, store, iri)

@@ -31,7 +31,10 @@ async def search_page(request: Request, suffix: str | None = None,
         groups = [(c, list(hits)) for c, hits in groupby(page.items, key=lambda h: h.cls)]
         return {"q": q, "cls": cls, "groups": groups}
 
-    hits = Listing(lambda n, size: search(store, q, cls=cls, page=n, size=size), paged, "search.html", "search",
+    def fetch(n: int, size: int, after: str | None) -> Page:
+        return search(store, q, cls=cls, page=n, size=size, after=after)
+
+    hits = Listing(fetch, paged, "search.html", "search",
                    context=grouped, head={"q": q, "class": cls}, item=hit_row,
                    rows=lambda page: [hit_row(h) for h in page.items])
     return await respond(request, fmt, hits)

@@ -74,15 +74,19 @@ async def compute(request: Request, fn: Callable[..., T], *args: Any, **kwargs: 
 
 @dataclass
 class Paging:
-    """The `page` and `size` query parameters, validated by FastAPI (422 names a bad one)."""
+    """The `page`, `size` and `_next` query parameters, validated by FastAPI (422 names a bad one); a
+    cursor that is not one the list gave is refused by the list (`kg.read.paging`, 400)."""
 
     page: int
     size: int
+    after: str | None = None
 
 
 def paging(page: int = Query(1, ge=1, description="page number, from 1"),
-           size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="rows per page")) -> Paging:
-    return Paging(page, size)
+           size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="rows per page"),
+           after: str | None = Query(None, alias="_next", max_length=2000,
+                                     description="the cursor of a next link: the page after it")) -> Paging:
+    return Paging(page, size, after)
 
 
 # -- what a page shows -------------------------------------------------------------------------------
@@ -113,11 +117,12 @@ class Listing:
     """A list: one page of it for HTML and JSON (`?page=`, `?size=`), all of it up to
     `Settings.row_limit` for a table.
 
-    `fetch(page, size)` returns a `Page` of rows (it runs under the time limit): `paginate` over a list
-    computed once, or a query that pages itself (search).
+    `fetch(page, size, after)` returns a `Page` of rows (it runs under the time limit): `paginate` over a
+    list computed once, or a read that pages itself (search, a program's reports); `after` is the `_next`
+    cursor.
     """
 
-    fetch: Callable[[int, int], Page]
+    fetch: Callable[[int, int, str | None], Page]
     paged: Paging
     template: str
     filename: str
@@ -127,15 +132,15 @@ class Listing:
     rows: Callable[[Page], list[dict[str, Any]]] = lambda page: page.items  # a page as table rows
 
     async def page(self, request: Request) -> tuple[str, dict[str, Any]]:
-        page = await compute(request, self.fetch, self.paged.page, self.paged.size)
+        page = await compute(request, self.fetch, self.paged.page, self.paged.size, self.paged.after)
         return self.template, {"page": page, **self.context(page)}
 
     async def data(self, request: Request) -> Any:
-        page = await compute(request, self.fetch, self.paged.page, self.paged.size)
+        page = await compute(request, self.fetch, self.paged.page, self.paged.size, self.paged.after)
         return {**self.head, **page_data(request, page), "items": [self.item(i) for i in page.items]}
 
     async def table(self, request: Request) -> tuple[list[dict[str, Any]], str]:
-        page = await compute(request, self.fetch, 1, get_settings(request).row_limit)
+        page = await compute(request, self.fetch, 1, get_settings(request).row_limit, None)
         return self.rows(page), self.filename
 
 
@@ -263,8 +268,19 @@ def page_data(request: Request, page: Page) -> dict[str, Any]:
     """A page of a list as its JSON twin: the rows, the totals and the links to the pages around it."""
     return {"items": page.items, "page": page.page, "size": page.size, "total": page.total,
             "pages": page.pages, "counts": page.counts, "truncated": page.truncated,
-            "next": with_params(request, page=page.page + 1) if page.has_next else None,
-            "prev": with_params(request, page=page.page - 1) if page.page > 1 else None}
+            "next": next_url(request, page), "prev": prev_url(request, page)}
+
+
+def next_url(request: Request, page: Page) -> str | None:
+    """The link to the page after `page`: by its cursor when the list has a stable order, else by number."""
+    if page.next is not None:
+        return with_params(request, _next=page.next, page=None)
+    return with_params(request, page=page.page + 1, _next=None) if page.has_next else None
+
+
+def prev_url(request: Request, page: Page) -> str | None:
+    """The link to the page before `page`, by number."""
+    return with_params(request, page=page.page - 1, _next=None) if page.page > 1 else None
 
 
 #: Opens every CSV download: without it Excel reads UTF-8 as the local code page (mojibake in Chinese).
@@ -351,6 +367,7 @@ ANALYSIS_PROPERTIES: tuple[str, ...] = tuple(PREFIXES["pk"] + p for p in ("pager
 TEMPLATE_GLOBALS: dict[str, Any] = {
     "page_url": page_url, "graph_url": graph_url, "compare_url": compare_url, "report_name": report_name,
     "twin_url": twin_url, "with_params": with_params, "curie": curie, "bureau_url": bureau_url,
+    "next_url": next_url, "prev_url": prev_url,
     "LISTED_CLASSES": SEARCHED, "LEGEND_CLASSES": LEGEND, "EXPORTS": EXPORTS,
     "ANALYSIS_PROPERTIES": ANALYSIS_PROPERTIES, "ACCURACY": ACCURACY.as_percentages(),
     "SIGNS": {v.name: v.sign for key in ("Bound", "ChangeDirection") for v in VALUE_SETS[key]},

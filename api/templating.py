@@ -28,6 +28,9 @@ templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(API_DIR / "t
 # The pages' words, in the request's language; here rather than in `create_app` because a graph page
 # is also rendered without an app (saved to a file, shown in a notebook), in Chinese.
 templates.env.globals.update(i18n.template_globals())
+# `tojson` writes Chinese as itself, not as \uXXXX escapes: half the bytes of a graph page's data. It still
+# escapes `<`, `>`, `&` and `'`, so nothing in the data can close the script element it sits in.
+templates.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
 
 
 async def tints() -> Response:

@@ -46,7 +46,7 @@ from policekg.kg.network.views import (
     shared_graph,
 )
 from policekg.kg.rdf.store import GraphStore
-from policekg.kg.read.overview import list_reports
+from policekg.kg.read.reports import list_reports, newest_first
 from policekg.schema.vocabulary import BY_NAME, tints_css
 
 VIS_DIR = Path(str(files("pyvis"))) / "lib" / "vis-9.1.2"
@@ -59,6 +59,13 @@ VIEW_TITLES = {
     "entity": "Entity graph",
     "cooccurrence": "Named in the same measure",
 }
+#: A neighbourhood is drawn from the newest reports naming the entity, this many unless asked for more
+#: (`?reports=`, up to `MOST_REPORTS`): a program nearly every report names has a bureau in each.
+NEIGHBOURHOOD_REPORTS = 50
+MOST_REPORTS = 1000
+#: The report filter of /graph lists the reports chosen and the newest up to this many; the others can be
+#: named in the URL (`?report=IRI`), as the list of reports links them.
+LISTED_REPORTS = 200
 EXAMPLE_QUERY = """PREFIX pk: <https://w3id.org/policekg/ontology#>
 CONSTRUCT { ?unit pk:implements ?program . ?program rdfs:label ?name }
 WHERE { ?unit pk:implements ?program . ?program rdfs:label ?name }"""
@@ -93,7 +100,8 @@ async def whole_graph(
     if unknown:
         raise BadRequest(f"unknown class {unknown[0]!r}; use one of {', '.join(KINDS)}")
 
-    g, reports, folded, own = await compute(request, _whole_graph, store, report, view, kind, everything)
+    g, (reports, total), folded, own = await compute(request, _whole_graph, store, report, view, kind,
+                                                     everything)
     # the shared view's communities and centrality are its own, not the per-report entity graph's; the
     # stored analysis is read here, in the server, which may store a fresh one
     metrics = own if own is not None else await compute(request, lambda: current_metrics(store, list(g)))
@@ -104,6 +112,7 @@ async def whole_graph(
         "kinds": KINDS,
         "chosen": set(kind),
         "reports": [(r, report_name(r) or r) for r in reports],
+        "reports_total": total,
         "chosen_reports": set(report),
         "view": view,
     }
@@ -115,19 +124,22 @@ async def neighbourhood(
     path: str,
     radius: int = Query(1, ge=1, le=2, description="how many steps out"),
     colour: str = Query("class", pattern="^(class|community)$"),
+    most: int = Query(NEIGHBOURHOOD_REPORTS, alias="reports", ge=1, le=MOST_REPORTS,
+                      description="draw from this many of the newest reports naming it (or a neighbour)"),
     store: GraphStore = Depends(get_store),
     settings: Settings = Depends(get_settings),
 ) -> Response:
     iri = iri_for(raw_local_path(request, "/graph/entity/"))
 
-    g = await compute(request, _neighbourhood, store, iri, radius, settings.graph_max_nodes)
+    g = await compute(request, _neighbourhood, store, iri, radius, settings.graph_max_nodes, most)
     # here, not in a worker: it may store a fresh analysis
     metrics = await compute(request, lambda: current_metrics(store, list(g)))
     name = g.nodes[iri]["node"].label
     lang = language(request)
     context = {"title": translate(lang, "{name} · Neighbourhood", name=name),
                "heading": translate(lang, "{name} · Neighbourhood", name=quoted(name)),
-               "entity": {"label": name, "href": page_url(iri)}, "radius": radius}
+               "entity": {"label": name, "href": page_url(iri)}, "radius": radius, "most": most,
+               "wider": min(2 * most, MOST_REPORTS) if most < MOST_REPORTS else None}
     return await _respond(request, g, metrics, colour, settings, context)
 
 
@@ -148,12 +160,15 @@ async def query_graph(
 
 
 def _whole_graph(store: GraphStore, report: list[str], view: str, kind: list[str], everything: bool,
-                 ) -> tuple[nx.Graph, list[str], int | None, dict[str, Metrics] | None]:
-    """The graph `/graph` draws, every report's IRI, how many nodes the shared view folded away and that
-    view's own analysis (computed in a query worker). The reports and the shared view of all of them are
-    read from the tables kept per state of the store."""
-    reports = sorted(r["report"] for r in list_reports(store))
-    missing = [r for r in report if r not in set(reports)]
+                 ) -> tuple[nx.Graph, tuple[list[str], int], int | None, dict[str, Metrics] | None]:
+    """The graph `/graph` draws, the reports its filter lists (`LISTED_REPORTS`) and how many there are,
+    how many nodes the shared view folded away and that view's own analysis (computed in a query worker).
+    The reports and the shared view of all of them are read from the tables kept per state of the store."""
+    every = list_reports(store)
+    known = {r["report"] for r in every}
+    missing = [r for r in report if r not in known]
+    newest = [r["report"] for r in sorted(every, key=newest_first)[:LISTED_REPORTS]]
+    reports = sorted(dict.fromkeys([*report, *newest]))
     if missing:
         raise BadRequest(f"no report <{missing[0]}> in the store")
     folded, own = None, None
@@ -169,14 +184,14 @@ def _whole_graph(store: GraphStore, report: list[str], view: str, kind: list[str
         whole = len(g)
         g = g.subgraph([n for n, d in g.nodes(data=True) if d["node"].kind in kind]).copy()
         own = own if len(g) == whole else None
-    return g, reports, folded, (own or analyse(g)) if view == "shared" else None
+    return g, (reports, len(every)), folded, (own or analyse(g)) if view == "shared" else None
 
 
-def _neighbourhood(store: GraphStore, iri: str, radius: int, max_nodes: int) -> nx.MultiDiGraph:
-    """The entities within `radius` steps of `iri`, read from the reports naming it (in a query worker);
-    one larger than a page draws is refused before its names and evidence are read."""
+def _neighbourhood(store: GraphStore, iri: str, radius: int, max_nodes: int, most: int) -> nx.MultiDiGraph:
+    """The entities within `radius` steps of `iri`, read from the `most` newest reports naming it (in a
+    query worker); one larger than a page draws is refused before its names and evidence are read."""
     try:
-        return neighbourhood_graph(store, iri, radius, max_nodes)
+        return neighbourhood_graph(store, iri, radius, max_nodes, most)
     except KeyError:
         raise NotFound(f"no report names <{iri}>") from None
     except TooManyNodes as err:
@@ -265,6 +280,7 @@ def payload(g: nx.MultiDiGraph, metrics: dict[str, Metrics], by_community: bool,
         "options": net.options,
         "info": {"nodes": info, "edges": edges},
         "physics": net.options["physics"]["enabled"],
+        "drawn": g.graph.get("drawn"),  # from how many of how many reports, when not from all
     }
 
 

@@ -16,21 +16,24 @@ import pytest
 from conftest import copy_of, small_report
 
 from policekg.api import drawing
-from policekg.kg.network import analysis
+from policekg.kg.network import analysis, views
 from policekg.kg.network.views import (
     TooManyNodes,
     _add_issuers,
     entity_graph,
+    entity_nodes,
     naming_reports,
     neighbourhood_graph,
 )
 from policekg.kg.rdf.iris import PK, entity_iri
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.rdf.triples import report_graph
-from policekg.kg.read import compare, overview
-from policekg.kg.read.compare import program_across, program_page, program_reports
+from policekg.kg.read import compare, overview, reports
+from policekg.kg.read import describe as describe_module
+from policekg.kg.read.compare import by_bureau, program_across, program_page, program_reports
 from policekg.kg.read.describe import describe, figures
 from policekg.kg.read.kept import kept_file
+from policekg.kg.read.reports import keep_reports
 
 FENGQIAO = str(entity_iri("Program", "枫桥经验"))
 #: Reports naming nothing the gold reports name: new bureaus, a program and a platform of their own.
@@ -88,8 +91,11 @@ def _work(store: GraphStore, monkeypatch: pytest.MonkeyPatch, read) -> tuple[int
 
 
 def test_a_neighbourhood_reads_as_much_whatever_else_the_store_holds(store, extractor, monkeypatch):
+    """The reports it is drawn from are dated by the list of reports, which a writer keeps after writing."""
+    keep_reports(store, store.state())
     queries, rows, before = _work(store, monkeypatch, lambda: neighbourhood_graph(store, FENGQIAO))
     _add_unrelated(store, extractor)
+    keep_reports(store, store.state())
     assert len(store.report_graphs()) == 5 + len(UNRELATED)
     queries_after, rows_after, after = _work(store, monkeypatch, lambda: neighbourhood_graph(store, FENGQIAO))
     assert (queries_after, rows_after) == (queries, rows)
@@ -128,11 +134,15 @@ def test_a_neighbourhood_over_the_limit_stops_before_reading_names(store, monkey
 
 
 def test_a_program_and_its_figures_read_as_much_whatever_else_the_store_holds(store, extractor, monkeypatch):
+    """What the reports naming it are (issuer, year, title) comes from the list of reports, which a writer
+    keeps after its writes (`keep_reports`, run here as `keep_overview` runs it)."""
     def read():
         return program_across(store, FENGQIAO), describe(store, FENGQIAO)
 
+    keep_reports(store, store.state())
     queries, rows, before = _work(store, monkeypatch, read)
     _add_unrelated(store, extractor)
+    keep_reports(store, store.state())
     queries_after, rows_after, after = _work(store, monkeypatch, read)
     assert (queries_after, rows_after) == (queries, rows) and after == before
 
@@ -140,14 +150,14 @@ def test_a_program_and_its_figures_read_as_much_whatever_else_the_store_holds(st
 def test_whole_store_tables_are_kept_for_a_state_and_computed_again_after_a_write(store, extractor,
                                                                                 monkeypatch):
     counted: Counter[str] = Counter()
-    for module, name in ((overview, "_list_reports"), (compare, "count_comparable"),
+    for module, name in ((reports, "_list_reports"), (compare, "count_comparable"),
                          (analysis, "_analysed_shared")):
         real = getattr(module, name)
         monkeypatch.setattr(module, name,
                             lambda *a, _real=real, _name=name: counted.update([_name]) or _real(*a))
 
     def read():
-        return (overview.list_reports(store), compare.comparable(store, "Program"),
+        return (reports.list_reports(store), compare.comparable(store, "Program"),
                 analysis.shared_view(store)[0].graph.nodes(data="reach"))
 
     first = read()
@@ -155,21 +165,21 @@ def test_whole_store_tables_are_kept_for_a_state_and_computed_again_after_a_writ
     assert read() == first and sum(counted.values()) == 3, "read back, not computed again"
     assert kept_file(store.path, "reports").exists()
     _add_unrelated(store, extractor)
-    reports, *_ = read()
+    listed, *_ = read()
     assert counted == {"_list_reports": 2, "count_comparable": 2, "_analysed_shared": 2}
-    assert len(reports) == len(first[0]) + len(UNRELATED)
+    assert len(listed) == len(first[0]) + len(UNRELATED)
 
 
 def test_a_store_without_a_directory_keeps_its_tables_in_memory_for_a_state(extractor, monkeypatch):
     counted: Counter[str] = Counter()
-    real = overview._list_reports
-    monkeypatch.setattr(overview, "_list_reports", lambda *a: counted.update(["listed"]) or real(*a))
+    real = reports._list_reports
+    monkeypatch.setattr(reports, "_list_reports", lambda *a: counted.update(["listed"]) or real(*a))
     with GraphStore() as memory:  # as a store on a SPARQL server: no directory beside it
         _add_unrelated(memory, extractor)
-        first = overview.list_reports(memory)
-        assert overview.list_reports(memory) == first and counted["listed"] == 1, "kept, not listed again"
+        first = reports.list_reports(memory)
+        assert reports.list_reports(memory) == first and counted["listed"] == 1, "kept, not listed again"
         memory.replace_graph(*_graph_of(extractor, small_report("第九市公安局", "开展普法宣传。")))
-        assert len(overview.list_reports(memory)) == len(first) + 1 and counted["listed"] == 2
+        assert len(reports.list_reports(memory)) == len(first) + 1 and counted["listed"] == 2
 
 
 def _graph_of(extractor, text: str) -> tuple:
@@ -179,11 +189,11 @@ def _graph_of(extractor, text: str) -> tuple:
 
 def test_the_writer_keeps_every_table_the_pages_read(store, monkeypatch):
     overview.keep_overview(store)
-    for module, name in ((overview, "_list_reports"), (overview, "_overview"), (compare, "count_comparable"),
+    for module, name in ((reports, "_list_reports"), (overview, "_overview"), (compare, "count_comparable"),
                          (analysis, "_analysed_shared")):
         monkeypatch.setattr(module, name, lambda *_, _name=name: pytest.fail(f"{_name} computed on a visit"))
     overview.overview(store)
-    overview.list_reports(store)
+    reports.list_reports(store)
     for cls in compare.COMPARABLE:
         compare.comparable(store, cls)
     for everything in (False, True):
@@ -226,9 +236,9 @@ def test_a_large_star_is_laid_out_around_its_hub_without_a_spring_layout_of_ever
 
 
 def test_a_comparison_page_reads_the_details_of_its_own_reports_only(store, monkeypatch):
-    named = program_reports(store, FENGQIAO)
+    named = sorted(program_reports(store, FENGQIAO), key=by_bureau)
     assert len(named) > 1
-    page = program_page(store, FENGQIAO, named, 2, 1)
+    page = program_page(store, FENGQIAO, 2, 1)
     whole = {r["report"]: r for r in program_across(store, FENGQIAO).reports}
     assert page.total == len(named) and page.items == [whole[named[1]["report"]]]
 
@@ -245,3 +255,33 @@ def test_figures_of_some_reports_are_read_for_those_reports_only(profile_store_p
     assert mine == [f for f in every if f["report"] == one]
     assert sum(n for q, n in reads.texts if "pk:indicator ?indicator" in q) == len(mine) < len(every)
     store.close()
+
+
+def test_the_entity_graph_of_some_reports_read_graph_by_graph_is_the_whole_graphs_part(store, monkeypatch):
+    """Of given reports, relations, evidence and entities (past `PAIR_LOOKUPS` pairs) are read in each
+    report's graph by name (`each_graph`); of all of them, by one query over every graph: the two agree."""
+    monkeypatch.setattr(views, "PAIR_LOOKUPS", 0)
+    every = sorted(str(r) for r in store.report_graphs())
+    whole, named = entity_graph(store), entity_graph(store, every)
+    assert set(named.edges(keys=True)) == set(whole.edges(keys=True)) and len(whole.edges) > 10
+    assert {n: named.nodes[n]["node"] for n in named} == {n: whole.nodes[n]["node"] for n in whole}
+    for s, o, key, data in whole.edges(keys=True, data=True):
+        evidence = sorted((e["sentence"], e["report"]) for e in data["evidence"])
+        assert sorted((e["sentence"], e["report"]) for e in named[s][o][key]["evidence"]) == evidence
+    nodes = set(list(whole)[:3])
+    assert views._evidence(store, every, nodes) == views._evidence(store, None, nodes)
+    assert entity_nodes(store, every, only=nodes) == entity_nodes(store, None, only=nodes)
+
+
+def test_an_entity_page_names_the_first_neighbours_of_each_relation_and_counts_them_all(store, monkeypatch):
+    whole = describe(store, FENGQIAO)
+    links = {d: {p: len(rows) for p, rows in getattr(whole, d).items()} for d in ("outgoing", "incoming")}
+    assert any(n > 1 for found in links.values() for n in found.values()), "a relation with several neighbours"
+    assert whole.counts["out"].items() >= links["outgoing"].items()
+    assert whole.counts["in"].items() >= links["incoming"].items()
+    monkeypatch.setattr(describe_module, "SHOWN", 1)
+    capped = describe(store, FENGQIAO)
+    assert capped.counts == whole.counts
+    for d in ("outgoing", "incoming"):
+        assert {p: len(rows) for p, rows in getattr(capped, d).items()} == {p: 1 for p in links[d]}
+        assert all(row in getattr(whole, d)[p] for p, rows in getattr(capped, d).items() for row in rows)

@@ -168,9 +168,9 @@ def test_entity_page_shows_reports_sentences_and_links(browse_server: str) -> No
     page = parse_html(get(browse_server, ISSUER_PAGE).content)
     hrefs = {a.get("href") for a in page.iter("a")}
     assert f"/graph/entity/unit/{SEED_ISSUER}" in hrefs, "links to its neighbourhood graph"
-    assert {r["title"] for r in data["reports"]} >= {f"{SEED_ISSUER}2022年法治政府建设工作情况"}
+    assert {r["title"] for r in data["reports"]["items"]} >= {f"{SEED_ISSUER}2022年法治政府建设工作情况"}
     items = [li for li in page.iter("li") if li.find("mark") is not None]
-    expected = {s["sentence"] for r in data["reports"] for s in r["sentences"]}
+    expected = {s["sentence"] for r in data["reports"]["items"] for s in r["sentences"]}
     assert expected and {text_of(li).removesuffix(" ↗") for li in items} == expected
     report = parse_html(get(browse_server, SEED_REPORT).content)
     anchors = {a.get("id") for a in report.iter("a")}
@@ -178,7 +178,7 @@ def test_entity_page_shows_reports_sentences_and_links(browse_server: str) -> No
     # Every sentence links to its place in the text; a mention inside a longer one has no anchor of its own.
     assert any(j.startswith(SEED_REPORT + "#") and j.split("#")[1] in anchors for j in jumps)
     marked = {text_of(m) for m in page.iter("mark")}
-    assert marked <= {s["text"] for r in data["reports"] for s in r["sentences"]}
+    assert marked <= {s["text"] for r in data["reports"]["items"] for s in r["sentences"]}
 
 
 def test_indicator_page_lists_all_its_figures(browse_server: str) -> None:
@@ -341,7 +341,7 @@ def test_a_bureau_with_two_reports_is_counted_once_per_report(browse_server: str
     assert len({r["report"] for r in reports}) == len(reports)
     assert sorted(r["year"] for r in reports if r["issuer_label"] == SEED_ISSUER) == [2021, 2022]
     bureau = get(browse_server, ISSUER_PAGE + ".json").json()
-    assert sorted(r["year"] for r in bureau["reports"]) == [2021, 2022]
+    assert sorted(r["year"] for r in bureau["reports"]["items"]) == [2021, 2022]
     assert all(len(rows) == len({r["iri"] for r in rows}) for rows in bureau["incoming"].values())
     hit = next(h for h in get(browse_server, "/search.json", params={"q": "市局"}).json()["items"]
                if h["iri"] == str(ISSUER_IRI))

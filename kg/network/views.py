@@ -32,7 +32,8 @@ from scipy import sparse
 
 from policekg.kg.rdf.iris import PK, local_path
 from policekg.kg.rdf.store import GraphStore
-from policekg.kg.read.sparql import sparql_iri
+from policekg.kg.read.reports import list_reports, newest_first
+from policekg.kg.read.sparql import each_graph, sparql_iri
 from policekg.schema.vocabulary import ENTITY_CLASSES as VOCABULARY_CLASSES
 from policekg.schema.vocabulary import RELATION_NAMES
 
@@ -62,20 +63,18 @@ _PROJECT = f"""
   FILTER(?s != ?o && !(BOUND(?viaMeasure) && ?p = pk:performedBy))
 """
 
-# SELECT, not CONSTRUCT: turning a CONSTRUCT answer into an rdflib graph costs more than the query.
-_ENTITY_EDGES = """
-SELECT DISTINCT ?s ?p ?o WHERE {
-  GRAPH ?r { ?x ?p ?o . VALUES ?p { %s } %s }
-  %s
-}"""
+# SELECT, not CONSTRUCT: turning a CONSTRUCT answer into an rdflib graph costs more than the query. Of
+# some reports, read in each report's graph by name (`each_graph`; `?r` in `_PROJECT` is then the report
+# that graph's publisher statement is about): a `VALUES ?r` lets Oxigraph read every graph first.
+_EDGES_BODY = f"?x ?p ?o . VALUES ?p {{ {_RELATION_VALUES} }} {_PROJECT}"
+_ENTITY_EDGES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?r { " + _EDGES_BODY + " } }"
+_EDGES_IN = "SELECT DISTINCT ?s ?p ?o WHERE { %s }"
 
 # %s: the reports (`VALUES ?r`) or the objects (`VALUES ?o`) the statements are read for. Only
 # statements have an `rdf:object`; asking for their type too makes Oxigraph scan them all first.
-_EVIDENCE = """
-SELECT ?x ?p ?o ?sentence ?r WHERE {
-  %s
-  GRAPH ?r { ?st rdf:object ?o ; rdf:subject ?x ; rdf:predicate ?p ; pk:evidence/pk:sentence ?sentence . }
-}"""
+_EVIDENCE_BODY = "?st rdf:object ?o ; rdf:subject ?x ; rdf:predicate ?p ; pk:evidence/pk:sentence ?sentence ."
+_EVIDENCE = "SELECT ?x ?p ?o ?sentence ?r WHERE { %s GRAPH ?r { " + _EVIDENCE_BODY + " } }"
+_EVIDENCE_IN = "SELECT ?x ?p ?o ?sentence ?r WHERE { %s }"
 
 _STATEMENTS = """
 SELECT ?x ?p ?o ?r ?sentence WHERE {
@@ -98,9 +97,9 @@ SELECT DISTINCT ?e ?c ?label ?r WHERE {{
 }}"""
 # Some entities, read by entity in every graph naming them (the graphs are kept to reports in Python:
 # joining `?r a pk:Report` here makes Oxigraph read every report first).
-_ENTITIES_BY_IRI = f"""
-SELECT ?e ?c ?label ?r WHERE {{ %s
-  GRAPH ?r {{ ?e a ?c ; rdfs:label ?label FILTER(?c IN ({_CLASS_LIST})) }} }}"""
+_ENTITY_BODY = f"?e a ?c ; rdfs:label ?label FILTER(?c IN ({_CLASS_LIST}))"
+_ENTITIES_BY_IRI = "SELECT ?e ?c ?label ?r WHERE { %s GRAPH ?r { " + _ENTITY_BODY + " } }"
+_ENTITIES_IN = "SELECT ?e ?c ?label ?r WHERE { %s }"
 
 _ENTITY_IRIS = "SELECT DISTINCT ?e WHERE { GRAPH ?r { ?e a ?c . VALUES ?c { %s } } %s }"
 
@@ -118,10 +117,9 @@ SELECT DISTINCT ?m ?title ?r ?e WHERE {
   %s
 }"""
 
-# Two queries, not one with an OPTIONAL sentence: grouping that join costs more than both together.
-_NAMING_REPORTS = """
-SELECT DISTINCT ?r ?b WHERE {
-  %s GRAPH ?r { ?e pk:mentionedIn ?r . ?r a pk:Report ; dcterms:publisher ?b } }"""
+# Which reports name some entities (their issuers and years are in the kept list of reports), then a
+# sentence naming one of them in each report drawn.
+_NAMING_REPORTS = "SELECT DISTINCT ?r WHERE { %s GRAPH ?r { ?e pk:mentionedIn ?r } }"
 _NAMING_SENTENCES = "SELECT ?r ?s WHERE { %s GRAPH ?r { ?n pk:mentionOf ?e ; pk:sentence ?s } }"
 
 # A program typed in a report graph is named by that report. Two plain scans joined in Python are
@@ -227,6 +225,10 @@ def entity_nodes(store: GraphStore, reports: list[str] | None = None,
     named_in: dict[str, set[str]] = defaultdict(set)
     if only is None:
         found, within = store.ox_query(_ENTITIES % _reports_filter(reports)), None
+    elif reports and len(only) * len(reports) > PAIR_LOOKUPS:  # too many pairs: every entity of the reports
+        within = set(reports)
+        found = (row for where in each_graph(reports, _ENTITY_BODY, "r")
+                 for row in store.ox_query(_ENTITIES_IN % where) if row["e"].value in only)
     else:
         within = set(reports) if reports else {str(r) for r in store.report_graphs()}
         found = store.ox_query(_ENTITIES_BY_IRI % _scope("e", only, within))
@@ -258,10 +260,15 @@ def _evidence(store: GraphStore, reports: list[str] | None,
     if objects is not None and not objects:
         return {}
     within = set(reports) if reports else None
-    restrict = _reports_filter(reports) if objects is None else _scope("o", objects, within)
+    restrict = _reports_filter(reports)
+    if objects is None or not reports:
+        queries = [_EVIDENCE % (restrict if objects is None else _values("o", objects))]
+    else:  # about some entities in some reports: every statement of each report's graph (kept below)
+        queries = [_EVIDENCE_IN % where for where in each_graph(reports, _EVIDENCE_BODY, "r")]
     statements = [(row["x"].value, row["p"].value, row["o"].value, row["sentence"].value, row["r"].value)
-                  for row in store.ox_query(_EVIDENCE % restrict)]
-    statements = [st for st in statements if within is None or st[4] in within]
+                  for query in queries for row in store.ox_query(query)]
+    statements = [st for st in statements if (within is None or st[4] in within)
+                  and (objects is None or st[2] in objects)]
     if objects is not None:
         performers = _performers(store, {(st[0], st[4]) for st in statements})
     else:
@@ -290,9 +297,10 @@ def _to_multidigraph(graph: Graph) -> nx.MultiDiGraph:
 def _edges(store: GraphStore, reports: list[str] | None) -> list[tuple[str, str, str]]:
     """The entity graph's (subject, predicate, object) edges, measures projected (`_PROJECT`), sorted:
     the same graph every run, whatever order the store answers in."""
-    query = _ENTITY_EDGES % (_RELATION_VALUES, _PROJECT, _reports_filter(reports))
-    return sorted((intern(s.value), intern(p.value), intern(o.value))  # one string an IRI, however many rows
-                  for s, p, o in store.ox_query(query))
+    queries = [_EDGES_IN % where for where in each_graph(reports, _EDGES_BODY, "graph")] if reports else \
+        [_ENTITY_EDGES]
+    return sorted({(intern(s.value), intern(p.value), intern(o.value))  # one string an IRI, however many rows
+                   for query in queries for s, p, o in store.ox_query(query)})
 
 
 def entity_structure(store: GraphStore, reports: list[str] | None = None) -> nx.DiGraph:
@@ -425,15 +433,26 @@ def _node_from(result: Graph, iri: str) -> Node:
 
 # -- the neighbourhood of one entity ------------------------------------------------------------------
 
-def naming_reports(store: GraphStore, iris: list[str]) -> dict[str, tuple[str, str | None]]:
-    """Report → (its issuer, a sentence naming one of `iris`) for every report that names one of them."""
-    entities = _values("e", iris)
-    sentences: dict[str, str] = {}
-    for row in store.ox_query(_NAMING_SENTENCES % entities):
+def naming_reports(store: GraphStore, iris: list[str],
+                   most: int | None = None) -> dict[str, tuple[str, str | None]]:
+    """Report → (its issuer, a sentence naming one of `iris`) for every report that names one of them, or
+    for the `most` newest of them (`kg.read.reports.newest_first`)."""
+    return _naming(store, iris, most)[0]
+
+
+def _naming(store: GraphStore, iris: list[str], most: int | None,
+            sentences: bool = True) -> tuple[dict[str, tuple[str, str | None]], int]:
+    """`naming_reports` (without sentences unless asked), and how many reports name one of `iris`."""
+    if not iris:
+        return {}, 0
+    named = {row["r"].value for row in store.ox_query(_NAMING_REPORTS % _values("e", iris))}
+    chosen = sorted((r for r in list_reports(store) if r["report"] in named), key=newest_first)[:most]
+    said: dict[str, str] = {}
+    for row in store.ox_query(_NAMING_SENTENCES % _scope("e", set(iris), {r["report"] for r in chosen})) \
+            if sentences and chosen else ():
         report, sentence = row["r"].value, row["s"].value
-        sentences[report] = min(sentences.get(report, sentence), sentence)
-    return {row["r"].value: (row["b"].value, sentences.get(row["r"].value))
-            for row in store.ox_query(_NAMING_REPORTS % entities)}
+        said[report] = min(said.get(report, sentence), sentence)
+    return {r["report"]: (r["issuer"], said.get(r["report"])) for r in chosen}, len(named)
 
 
 class TooManyNodes(ValueError):
@@ -444,10 +463,12 @@ class TooManyNodes(ValueError):
         self.nodes, self.limit = nodes, limit
 
 
-def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1,
-                        max_nodes: int | None = None) -> nx.MultiDiGraph:
+def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1, max_nodes: int | None = None,
+                        most: int | None = None) -> nx.MultiDiGraph:
     """The entities within `radius` steps of `iri` in the entity graph of the reports naming it (for
-    radius 2, naming it or a neighbour).
+    radius 2, naming it or a neighbour), or of the `most` newest of those reports: a program nearly
+    every report names is drawn from some of them, and `graph["drawn"]` says from how many of how many
+    (`reports`, `of`).
 
     Every bureau whose report names the entity is in it: where that report states no relation between
     them, an edge `entity pk:mentionedIn bureau` (with a sentence naming the entity) says so. Radius 1 is
@@ -456,7 +477,7 @@ def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1,
     work grows with the neighbourhood, not with the store. KeyError when no report names `iri`;
     TooManyNodes, before names and evidence are read, when it has more than `max_nodes`.
     """
-    own = naming_reports(store, [iri])
+    own, named = _naming(store, [iri], most)
     if not own:
         raise KeyError(iri)
     found = set(own)
@@ -474,7 +495,8 @@ def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1,
         g.add_edges_from((s, o, p, {"predicate": p})
                          for (_, p, o, _), subjects in drawn.items() for s in subjects)
     else:
-        found = set(naming_reports(store, sorted(near)))
+        around, named = _naming(store, sorted(near), most, sentences=False)
+        found = set(around)
         g = _relations(store, sorted(found))
         g.add_node(iri)
     _add_issuers(g, iri, own)
@@ -486,6 +508,7 @@ def neighbourhood_graph(store: GraphStore, iri: str, radius: int = 1,
     reports = sorted(found)
     evidence = _evidence_of(store, drawn) if drawn is not None else _evidence(store, reports, objects=near)
     _describe(g, entity_nodes(store, reports, only=near), evidence)
+    g.graph["drawn"] = {"reports": len(found), "of": named}
     return g
 
 

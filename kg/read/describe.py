@@ -16,7 +16,9 @@ import pyoxigraph as ox
 
 from policekg.kg.rdf.iris import PREFIXES
 from policekg.kg.rdf.store import GraphStore
-from policekg.kg.read.sparql import NotFound, main_class, names, py, rows, sparql_iri, status_name
+from policekg.kg.read.paging import Page, paginate
+from policekg.kg.read.reports import list_reports, naming, newest_first
+from policekg.kg.read.sparql import NotFound, each_graph, main_class, names, py, rows, sparql_iri, status_name
 
 _RDF = PREFIXES["rdf"]
 _RDFS = PREFIXES["rdfs"]
@@ -41,35 +43,56 @@ class Description:
     properties: list[dict[str, Any]]
     outgoing: dict[str, list[dict[str, Any]]]
     incoming: dict[str, list[dict[str, Any]]]
-    reports: list[dict[str, Any]] = field(default_factory=list)
+    reports: Page = field(default_factory=lambda: Page([], 1, SHOWN, 0))
     figures: list[dict[str, Any]] = field(default_factory=list)
+    #: how many neighbours each relation has ("out" / "in" → relation → count): a page shows `SHOWN`
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    figures_total: int = 0  # of all its figures; those shown are in the reports shown (`_shown_figures`)
 
 
-_LINKS = {
-    "out": "SELECT DISTINCT ?p ?o WHERE { %(e)s ?p ?o }",
-    "in": "SELECT DISTINCT ?p ?o WHERE { ?o ?p %(e)s FILTER(?p NOT IN ("
-          + ", ".join(f"<{p}>" for p in sorted(_HIDDEN_IN)) + ")) }",
+#: How many neighbours of one relation, reports and figures a page shows: the rest are counted, and the
+#: reports paged (a program nearly every report names has tens of thousands of each).
+SHOWN = 50
+
+_HIDE = {"out": "pk:mentionedIn, pk:fullText", "in": ", ".join(f"<{p}>" for p in sorted(_HIDDEN_IN))}
+#: How many neighbours each relation has, then the first `SHOWN` of each (in the store's order: an ORDER BY
+#: would read them all), one sub-query a relation.
+_LINK_COUNTS = {
+    "out": "SELECT ?p (COUNT(*) AS ?n) WHERE { %(e)s ?p ?o FILTER(?p NOT IN (%(hide)s)) } GROUP BY ?p",
+    "in": "SELECT ?p (COUNT(*) AS ?n) WHERE { ?o ?p %(e)s FILTER(?p NOT IN (%(hide)s)) } GROUP BY ?p",
 }
+_FIRST_LINKS = {
+    "out": "{ SELECT ?p ?o WHERE { %(e)s %(p)s ?o BIND(%(p)s AS ?p) } LIMIT %(n)d }",
+    "in": "{ SELECT ?p ?o WHERE { ?o %(p)s %(e)s BIND(%(p)s AS ?p) } LIMIT %(n)d }",
+}
+# The statements behind the links shown. Those from the resource are its own, read whole (given the pairs
+# first, Oxigraph would start from the statements of each relation); those to it are read for the pairs
+# shown (a program every report names is the object of tens of thousands).
 _EVIDENCE = {
     "out": "?st rdf:subject %(e)s ; rdf:predicate ?p ; rdf:object ?o",
-    "in": "?st rdf:subject ?o ; rdf:predicate ?p ; rdf:object %(e)s",
+    "in": "VALUES (?p ?o) { %(pairs)s } ?st rdf:subject ?o ; rdf:predicate ?p ; rdf:object %(e)s",
 }
 _EVIDENCE_QUERY = """
 SELECT DISTINCT ?p ?o ?sentence ?report WHERE {
-  %(pattern)s ; pk:evidence ?ev . ?ev pk:sentence ?sentence ; pk:inReport ?report }
+  %s ; pk:evidence ?ev . ?ev pk:sentence ?sentence ; pk:inReport ?report }
 """
 
 
-def describe(store: GraphStore, iri: str) -> Description:
+def describe(store: GraphStore, iri: str, page: int = 1, size: int = SHOWN, after: str | None = None,
+             ) -> Description:
     """The resource `iri` as a page shows it; NotFound when the graph never names it.
 
-    Names are looked up once for all neighbours, never joined row by row (a program in 300 reports
-    stays one query away).
+    Of each relation, the first `SHOWN` neighbours are named and counted against all; the
+    reports naming it come a page at a time, newest first (`page`, `size`, or after the cursor `after`),
+    each with its sentences; the figures shown are those in these reports. Names are looked up once for
+    all neighbours shown, never joined row by row: the work grows with the page, not with the reports.
     """
     e = sparql_iri(iri)
-    out, incoming = _links(store, e, "out"), _links(store, e, "in")
+    counts: dict[str, dict[str, int]] = {}
+    out, incoming = _links(store, e, "out", counts), _links(store, e, "in", counts)
     if not out and not incoming and not store.ox_query(f"ASK {{ ?s ?p {e} }}"):
         raise NotFound(f"the graph holds nothing about <{iri}>")
+    reports = _reports(store, e, iri, page, size, after)
     mine = [r for r in out if r["p"] in _OWN_SECTIONS]
     types = sorted({r["o"] for r in mine if r["p"] == _RDF + "type"})
     labels = sorted({r["o"] for r in mine if r["p"] == _RDFS + "label"})
@@ -80,17 +103,35 @@ def describe(store: GraphStore, iri: str) -> Description:
                     if r["p"] not in _OWN_SECTIONS and r["types"] is None],
         outgoing=_grouped([r for r in out if r["p"] not in _OWN_SECTIONS and r["types"] is not None]),
         incoming=_grouped(incoming),
-        reports=_reports(store, e), figures=figures(store, iri),
+        reports=reports, figures=figure_rows(store, _shown_figures(store, iri, reports)), counts=counts,
+        figures_total=rows(store, _COUNT_FIGURES % {"e": e})[0]["n"],
     )
 
 
-def _links(store: GraphStore, e: str, direction: str) -> list[dict[str, Any]]:
-    """Distinct (predicate, neighbour) pairs one way, each with the neighbour's name, classes and evidence."""
-    found = store.ox_query(_LINKS[direction] % {"e": e})
-    pairs = [(s["p"].value, s["o"]) for s in found]
+def _shown_figures(store: GraphStore, iri: str, reports: Page) -> set[tuple[str, str]]:
+    """The figures a page shows: those in the reports it shows; of a thing no report names (an indicator),
+    those of the newest reports."""
+    if reports.total:
+        return figure_pairs(store, iri, {r["iri"] for r in reports.items})
+    return _newest(store, figure_pairs(store, iri), SHOWN)
+
+
+def _links(store: GraphStore, e: str, direction: str,
+           counts: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+    """Distinct (predicate, neighbour) pairs one way, the first `SHOWN` of each predicate (in the store's
+    order), each with the neighbour's name, classes and evidence; how many each predicate has goes in
+    `counts`."""
+    counted = rows(store, _LINK_COUNTS[direction] % {"e": e, "hide": _HIDE[direction]})
+    counts[direction] = {r["p"]: r["n"] for r in counted}
+    if not counted:
+        return []
+    first = " UNION ".join(_FIRST_LINKS[direction] % {"e": e, "p": sparql_iri(r["p"]), "n": SHOWN}
+                           for r in counted)
+    pairs = [(s["p"].value, s["o"]) for s in store.ox_query(f"SELECT ?p ?o WHERE {{ {first} }}")]
     known = names(store, [o.value for _, o in pairs if isinstance(o, ox.NamedNode)])
     evidence: dict[tuple[str, Any], list[dict[str, Any]]] = {}
-    for r in rows(store, _EVIDENCE_QUERY % {"pattern": _EVIDENCE[direction] % {"e": e}}):
+    values = " ".join(f"({sparql_iri(p)} {o})" for p, o in pairs if not isinstance(o, ox.BlankNode))
+    for r in rows(store, _EVIDENCE_QUERY % (_EVIDENCE[direction] % {"e": e, "pairs": values})):
         evidence.setdefault((r["p"], r["o"]), []).append({"sentence": r["sentence"], "report": r["report"]})
     result = []
     for p, o in pairs:
@@ -110,38 +151,36 @@ def _grouped(found: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return grouped
 
 
-_MENTIONS = """
-SELECT ?report ?title ?year ?issuer_label ?start ?end ?text ?sentence WHERE {
-  GRAPH ?report { ?m pk:mentionOf %s ; pk:start ?start ; pk:end ?end .
-    OPTIONAL { ?m pk:text ?text } OPTIONAL { ?m pk:sentence ?sentence }
-    OPTIONAL { ?report rdfs:label ?title } OPTIONAL { ?report pk:year ?year }
-    OPTIONAL { ?report dcterms:publisher/rdfs:label ?issuer_label } }
-} ORDER BY DESC(?year) ?report ?start
-"""
+# Read in each report's own graph (`each_graph`).
+_MENTIONS = "SELECT ?report ?start ?end ?text ?sentence WHERE { %s } ORDER BY ?report ?start"
+_MENTIONS_BODY = """?m pk:mentionOf %s ; pk:start ?start ; pk:end ?end .
+  OPTIONAL { ?m pk:text ?text } OPTIONAL { ?m pk:sentence ?sentence }"""
 
 
-def _reports(store: GraphStore, e: str) -> list[dict[str, Any]]:
-    """The reports that name the resource, newest first, each with its distinct sentences in text order."""
-    by_report: dict[str, dict[str, Any]] = {}
-    for r in rows(store, _MENTIONS % e):
-        entry = by_report.setdefault(r["report"], {
-            "iri": r["report"], "title": r["title"], "year": r["year"], "issuer": r["issuer_label"],
-            "mentions": 0, "sentences": [], "spans": set()})
+def _reports(store: GraphStore, e: str, iri: str, page: int, size: int, after: str | None) -> Page:
+    """A page of the reports naming the resource, newest first, each with its distinct sentences naming it
+    in text order (read for the page's reports only)."""
+    shown = paginate(naming(store, iri), page, size, after, key=newest_first)
+    by_report = {r["report"]: {"iri": r["report"], "title": r["title"], "year": r["year"],
+                               "issuer": r["issuer_label"], "mentions": 0, "sentences": [], "spans": set()}
+                 for r in shown.items}
+    for r in (r for where in each_graph(list(by_report), _MENTIONS_BODY % e) for r in rows(store, _MENTIONS % where)):
+        entry = by_report[r["report"]]
         entry["spans"].add((r["start"], r["end"]))
         entry["mentions"] = len(entry["spans"])
         if r["sentence"] and all(s["sentence"] != r["sentence"] for s in entry["sentences"]):
             entry["sentences"].append({"sentence": r["sentence"], "text": r["text"], "start": r["start"]})
     for entry in by_report.values():
         del entry["spans"]
-    return list(by_report.values())
+    shown.items = list(by_report.values())
+    return shown
 
 
-_FIGURES_OF = """
-SELECT DISTINCT ?obs ?report WHERE {
-  { ?obs pk:about %(e)s } UNION { ?obs pk:indicator %(e)s } UNION { %(e)s pk:hasObservation ?obs }
-  ?obs pk:inReport ?report
-}
-"""
+_FIGURES_OF = "SELECT DISTINCT ?obs ?report WHERE { %s ?obs pk:inReport ?report }"
+# In some reports, read in each report's own graph (`each_graph`): a figure is its report's own node.
+_FIGURES_IN = "SELECT DISTINCT ?obs ?report WHERE { %s }"
+_OF = "{ ?obs pk:about %(e)s } UNION { ?obs pk:indicator %(e)s } UNION { %(e)s pk:hasObservation ?obs }"
+_COUNT_FIGURES = "SELECT (COUNT(DISTINCT ?obs) AS ?n) WHERE { " + _OF + " }"
 # Read inside each figure's report graph, by (figure, report) pairs: what every figure has (`kg.rdf.triples`
 # writes it, the SHACL shapes require it) in one query; what it may have (bound, target, change, what it
 # is about, its evidence) in two more, joined here. An OPTIONAL inside `GRAPH ?report` (or a constant
@@ -171,9 +210,28 @@ _FIGURE_COLUMNS = {_PK + "bound": ("bound", status_name), _PK + "target": ("targ
 def figures(store: GraphStore, iri: str, reports: set[str] | None = None) -> list[dict[str, Any]]:
     """The figures of a resource (in `reports` only, when given): those about it, all of an indicator's, or
     a measure's own; one row each, by indicator, newest first, then by bureau."""
-    pairs = {(s["obs"].value, s["report"].value)
-             for s in store.ox_query(_FIGURES_OF % {"e": sparql_iri(iri)})
-             if reports is None or s["report"].value in reports}
+    return figure_rows(store, figure_pairs(store, iri, reports))
+
+
+def figure_pairs(store: GraphStore, iri: str, reports: set[str] | None = None) -> set[tuple[str, str]]:
+    """(figure, report) of the figures of a resource (`figures`), in `reports` only when given."""
+    of = _OF % {"e": sparql_iri(iri)}
+    if reports is None:
+        return {(s["obs"].value, s["report"].value) for s in store.ox_query(_FIGURES_OF % of)}
+    return {(s["obs"].value, s["report"].value)
+            for where in each_graph(sorted(reports), of) for s in store.ox_query(_FIGURES_IN % where)}
+
+
+def _newest(store: GraphStore, pairs: set[tuple[str, str]], most: int) -> set[tuple[str, str]]:
+    """The `most` (figure, report) pairs of the newest reports (by the kept list of reports)."""
+    if len(pairs) <= most:
+        return pairs
+    year = {r["report"]: r["year"] or 0 for r in list_reports(store)}
+    return set(sorted(pairs, key=lambda pair: (-year.get(pair[1], 0), pair[1], pair[0]))[:most])
+
+
+def figure_rows(store: GraphStore, pairs: set[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The figures of some (figure, report) pairs, as `figures` gives them."""
     if not pairs:
         return []
     found = {r["obs"]: {**r, "bound": None, "target": None, "change": None, "evidence": None,

@@ -56,12 +56,29 @@ def _held(store: GraphStore, name: str, key: str) -> tuple[bool, Any]:
         held = _IN_MEMORY.get(store, {}).get(name)
         return (True, held[1]) if held is not None and held[0] == key else (False, None)
     try:
-        found = json.loads(kept_file(store.path, name).read_text(encoding="utf-8"))
+        found = _read(kept_file(store.path, name))
     except (OSError, ValueError):
         return False, None
     if isinstance(found, dict) and found.get("key") == key and "value" in found:
         return True, found["value"]
     return False, None
+
+
+#: The kept files this process read last: file → (its inode, mtime and size, its JSON). A page about a
+#: program named by every report reads the list of reports each time; a table is written anew (a new
+#: file renamed over the old one) whenever it changes.
+_READ: dict[Path, tuple[tuple[int, int, int], Any]] = {}
+
+
+def _read(file: Path) -> Any:
+    """The JSON of a kept file, parsed again only when the file was written again since this process
+    last read it."""
+    seen = file.stat()
+    signature = (seen.st_ino, seen.st_mtime_ns, seen.st_size)
+    held = _READ.get(file)
+    if held is None or held[0] != signature:
+        held = _READ[file] = (signature, json.loads(file.read_text(encoding="utf-8")))
+    return held[1]
 
 
 def keep(store: GraphStore, name: str, variant: str, compute: Callable[[], T], encode: Callable[[T], Any],

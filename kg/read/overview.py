@@ -13,6 +13,7 @@ from policekg.kg.rdf.iris import ANALYSIS_GRAPH
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.compare import COMPARABLE, count_comparable
 from policekg.kg.read.kept import as_is, is_kept, keep, kept, kept_file
+from policekg.kg.read.reports import keep_reports, list_reports
 from policekg.kg.read.sparql import CLASS_ORDER, names, rows, sparql_iri
 from policekg.schema.vocabulary import ENTITY_CLASSES
 
@@ -68,7 +69,7 @@ def keep_overview(store: GraphStore, top: int = 10) -> Overview:
     if is_kept(store, "overview", str(top)):  # kept last, so the others are kept for this state too
         return overview(store, top)
     state = store.state()  # before counting: a write meanwhile leaves the kept tables stale
-    keep(store, "reports", "", lambda: _list_reports(store), as_is, state)
+    keep_reports(store, state)
     for cls in COMPARABLE:
         keep(store, f"compare-{cls}", "", partial(count_comparable, store, cls), as_is, state)
     for everything in (False, True):
@@ -101,26 +102,6 @@ def _overview(store: GraphStore, top: int) -> Overview:
         years=sorted({r["year"] for r in report_rows if r["year"] is not None}),
         central={cls: central(store, cls, top) for cls in ("Program", "PoliceUnit")},
     )
-
-
-# Everything about a report is read inside its own graph, so each row is that report's own statement.
-_REPORTS = """
-SELECT ?report ?title ?year ?issued ?issuer ?issuer_label WHERE {
-  GRAPH ?report { ?report a pk:Report . OPTIONAL { ?report rdfs:label ?title }
-    OPTIONAL { ?report pk:year ?year } OPTIONAL { ?report dcterms:issued ?issued }
-    OPTIONAL { ?report dcterms:publisher ?issuer OPTIONAL { ?issuer rdfs:label ?issuer_label } } }
-} ORDER BY ?issuer_label DESC(?year) ?report
-"""
-
-
-def list_reports(store: GraphStore) -> list[dict[str, Any]]:
-    """Every report with its title, year, publication date and issuer, by issuer then newest first (kept
-    per state of the store)."""
-    return kept(store, "reports", "", lambda: _list_reports(store), as_is, as_is)
-
-
-def _list_reports(store: GraphStore) -> list[dict[str, Any]]:
-    return rows(store, _REPORTS)
 
 
 # Counted graph by graph (an entity's type triple is in every report graph naming it), never joined

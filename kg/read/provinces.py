@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from policekg.extract.names.lexicon import Place, gazetteer
 from policekg.kg.rdf.store import GraphStore
-from policekg.kg.read.compare import indicator_across, program_reports
+from policekg.kg.read.compare import indicator_across, program_label, program_reports
 
 #: Longest place name looked for at the start of a bureau's name (新疆维吾尔自治区 has 8 characters).
 _LONGEST_PLACE = 10
@@ -97,7 +97,7 @@ def province_map(store: GraphStore, kind: str, iri: str) -> ProvinceMap:
     """
     if kind == "program":  # who names it is all a map needs: not the comparison's units, measures, figures
         named = program_reports(store, iri)
-        label = named[0]["label"]
+        label = program_label(store, iri)
         pairs = {(r["issuer_label"], r["report"]) for r in named if r["issuer_label"]}
     elif kind == "indicator":
         across = indicator_across(store, iri)

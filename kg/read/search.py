@@ -10,14 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pyoxigraph as ox
+
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.paging import Page, paginate
 from policekg.kg.read.sparql import CLASS_ORDER, main_class, names, rows, sparql_iri, sparql_str
 from policekg.schema.vocabulary import BY_NAME, GROUPED_CLASSES, REPORT_PARTS
 
-#: More matches than this are cut (the answer says so): a query that short needs more characters.
-MAX_MATCHES = 5000
+#: More matches than this are cut (the answer says so): a query that short needs more characters. A thing
+#: named exactly so is found all the same (`_EXACT`, one index lookup).
+MAX_MATCHES = 2000
 #: The classes a search lists, in page order: the searchable entity classes (a law under the legal
 #: instruments), then the searchable report parts.
 SEARCHED: tuple[str, ...] = (tuple(c for c in GROUPED_CLASSES if BY_NAME[c].searchable)
@@ -32,6 +35,8 @@ SELECT DISTINCT ?e ?name WHERE {
   FILTER(CONTAINS(LCASE(STR(?name)), LCASE(%(q)s)))
 } LIMIT %(limit)d
 """
+_EXACT = """
+SELECT DISTINCT ?e ?name WHERE { VALUES ?name { %(q)s %(q_zh)s } ?e rdfs:label|skos:altLabel ?name }"""
 #: With no text, a class is listed whole (`/search?class=Program`): all its things by their labels
 #: (type and label matched in the same graph: across graphs, each pair would come copies² times).
 _ALL_OF_CLASS = """
@@ -59,8 +64,10 @@ class Hit:
         return (how, -self.reports, len(label), label, self.iri)
 
 
-def search(store: GraphStore, q: str, *, cls: str | None = None, page: int = 1, size: int = 50) -> Page:
-    """A page of things whose label or alias contains `q`, ranked, with `counts` per class for all matches.
+def search(store: GraphStore, q: str, *, cls: str | None = None, page: int = 1, size: int = 50,
+           after: str | None = None) -> Page:
+    """A page of things whose label or alias contains `q`, ranked, with `counts` per class for all matches
+    (by number, or after the hit the cursor `after` names).
 
     `cls` keeps one class (the counts still cover every class, so a page can offer the others); with
     `cls` and no text, every thing of that class is listed.
@@ -72,32 +79,37 @@ def search(store: GraphStore, q: str, *, cls: str | None = None, page: int = 1, 
         raise QueryError("give a text to search for, or a class to list")
     query = _SEARCH % {"q": sparql_str(q), "limit": MAX_MATCHES} if q else \
         _ALL_OF_CLASS % {"cls": cls, "limit": MAX_MATCHES}
-    hits, truncated = _hits(store, q, query)
+    exact = _EXACT % {"q": sparql_str(q), "q_zh": str(ox.Literal(q, language="zh"))} if q else None
+    hits, truncated = _hits(store, q, query, exact)
     counts = {c: n for c in CLASS_ORDER if (n := sum(h.cls == c for h in hits))}
     chosen = [h for h in hits if cls is None or h.cls == cls]
-    chosen.sort(key=lambda h: (CLASS_ORDER.index(h.cls), *h.rank(q)))
-    result = paginate(chosen, page, size)
+    result = paginate(chosen, page, size, after, key=lambda h: (CLASS_ORDER.index(h.cls), *h.rank(q)))
     result.counts, result.truncated = counts, truncated
+    if result.items:  # the report a measure or a section belongs to: for the hits shown only
+        iris = " ".join(sparql_iri(h.iri) for h in result.items)
+        within = {r["e"]: r["within"] for r in rows(store, _WITHIN % iris)}
+        for hit in result.items:
+            hit.within = within.get(hit.iri)
     return result
 
 
-def _hits(store: GraphStore, q: str, query: str) -> tuple[list[Hit], bool]:
-    """Every thing `query` matches once, with the best-matching of its names; True when cut at the limit."""
+def _hits(store: GraphStore, q: str, query: str, exact: str | None) -> tuple[list[Hit], bool]:
+    """Every thing `query` matches once, with the best-matching of its names (not yet the report it is
+    within: `search` reads that for the page shown); True when cut at the limit."""
     found = rows(store, query)
     matched: dict[str, str] = {}
-    for r in found:
+    for r in [*found, *(rows(store, exact) if exact else ())]:
         if r["e"] not in matched or _closeness(q, r["name"]) < _closeness(q, matched[r["e"]]):
             matched[r["e"]] = r["name"]
     iris = " ".join(sparql_iri(e) for e in sorted(matched))
     known = names(store, list(matched))
     reports = {r["e"]: r["n"] for r in rows(store, _REPORT_COUNTS % iris)} if matched else {}
-    within = {r["e"]: r["within"] for r in rows(store, _WITHIN % iris)} if matched else {}
     hits = []
     for e, name in matched.items():
         label, types = known.get(e, (None, set()))
         cls = main_class(types)
         if cls in SEARCHED:
-            hits.append(Hit(e, label, cls, name, reports.get(e, 0), within.get(e)))
+            hits.append(Hit(e, label, cls, name, reports.get(e, 0)))
     return hits, len(found) >= MAX_MATCHES
 
 

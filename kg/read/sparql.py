@@ -65,6 +65,21 @@ def rows(store: GraphStore, sparql: str) -> list[dict[str, Any]]:
     return [{n: py(sol[n]) for n in names} for sol in result]
 
 
+#: Graphs one query reads by name (`each_graph`); more are read by several queries.
+GRAPHS_A_QUERY = 200
+
+
+def each_graph(graphs: list[str], body: str, var: str = "report") -> list[str]:
+    """The pattern `body` read inside each of `graphs` by name, `?var` bound to the graph, as the WHERE
+    clauses of one query or more (at most `GRAPHS_A_QUERY` graphs each): `{ GRAPH <g> { body } BIND(<g>
+    AS ?var) } UNION …`. Where `VALUES ?var {…} GRAPH ?var { body }` lets Oxigraph read `body` in every
+    graph first and join afterwards (a UNION or OPTIONAL inside it does), each branch here reads one
+    graph's own part: the work grows with the graphs named, not the store. `body` must not use `?var`."""
+    branches = [f"{{ GRAPH {g} {{ {body} }} BIND({g} AS ?{var}) }}" for g in map(sparql_iri, graphs)]
+    return [" UNION ".join(branches[start:start + GRAPHS_A_QUERY])
+            for start in range(0, len(branches), GRAPHS_A_QUERY)]
+
+
 def class_name(iri: str) -> str:
     """`https://w3id.org/policekg/ontology#Program` → `Program` (other IRIs: their last part)."""
     return iri.rsplit("#", 1)[-1] if iri.startswith(str(PK)) else iri.rsplit("/", 1)[-1]

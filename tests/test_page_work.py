@@ -25,7 +25,7 @@ from policekg.kg.network.views import (
     naming_reports,
     neighbourhood_graph,
 )
-from policekg.kg.rdf.iris import PK, entity_iri
+from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, entity_iri
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.rdf.triples import report_graph
 from policekg.kg.read import compare, overview, reports
@@ -208,7 +208,7 @@ def test_the_central_entities_are_counted_for_the_first_by_pagerank_only(store, 
     for top in (3, 10):
         counted = overview.central(store, cls, top)
         everything = overview.rows(store, overview._CENTRAL % {
-            "cls": cls, "top": top, "only": "", "apart": overview.apart(cls)})
+            "cls": cls, "top": top, "only": "", "apart": overview.apart(cls), "analysis": ANALYSIS_GRAPH})
         assert len(counted) == top and all(c.pagerank is not None for c in counted)
         assert [(c.iri, c.reports, c.mentions) for c in counted] == [
             (r["iri"], r["reports"], r["mentions"]) for r in everything]

@@ -4,7 +4,8 @@ Any server that speaks the SPARQL 1.1 Protocol and Update will do (tested on Oxi
 nothing here names an engine. Three graphs of our own sit beside the report graphs on the server:
 
 - every report (and the analysis) is a named graph, as in the embedded store;
-- `MERGE_GRAPH` holds their RDF merge, each distinct triple once, and is the default graph of every
+- `MERGE_GRAPH` holds the reports' RDF merge, each distinct triple once (the analysis stays out, as in
+  the embedded store: it is read as `GRAPH pkr:analysis`), and is the default graph of every
   query we send. The servers' own default graphs cannot stand in for it: Virtuoso's is every graph on
   the server (other datasets included) with a triple repeated once per graph holding it, Oxigraph's is
   a graph of its own (its `--union-default-graph` repeats triples too, oxigraph#1919), and `FROM` with
@@ -62,17 +63,23 @@ _REPLACE = (
     _UNMERGE + " ;\nDROP SILENT GRAPH %(g)s ;\nINSERT DATA { GRAPH %(g)s { %(body)s } } ;\n" + _MERGE_IN
 )
 _ADD = "INSERT DATA { GRAPH %(g)s { %(body)s } } ;\n" + _MERGE_IN
+#: Put %(body)s in graph %(g)s, catalogued but not merged (the analysis); a copy merged before goes.
+_REPLACE_OWN = _UNMERGE + f""" ;
+DROP SILENT GRAPH %(g)s ;
+INSERT DATA {{ GRAPH %(g)s {{ %(body)s }} }} ;
+INSERT DATA {{ GRAPH {_C} {{ %(g)s a {_NAMED} }} }}"""
 _REMOVE = _UNMERGE + f" ;\nDROP SILENT GRAPH %(g)s ;\nDELETE DATA {{ GRAPH {_C} {{ %(g)s a {_NAMED} }} }}"
 #: Catalogue every graph that holds its own report (one an update from outside has just written).
 _CATALOGUE_REPORTS = f"""INSERT {{ GRAPH {_C} {{ ?g a {_NAMED} }} }} WHERE {{ GRAPH ?g {{ ?g a <{PK.Report}> }} }}"""
 #: Make the merge the merge of the catalogued graphs again, whatever wrote to them.
 _REMERGE = f"""DROP SILENT GRAPH {_M} ;
-INSERT {{ GRAPH {_M} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_C} {{ ?g a {_NAMED} }} GRAPH ?g {{ ?s ?p ?o }} }}"""
+INSERT {{ GRAPH {_M} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_C} {{ ?g a {_NAMED} FILTER (?g != <{ANALYSIS_GRAPH}>) }}
+  GRAPH ?g {{ ?s ?p ?o }} }}"""
 #: After a failed write: graph %(g)s out, and out of the merge whatever no catalogued graph holds.
 _TAKE_OUT = f"""DROP SILENT GRAPH %(g)s ;
 DELETE DATA {{ GRAPH {_C} {{ %(g)s a {_NAMED} }} }} ;
 DELETE {{ GRAPH {_M} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {_M} {{ ?s ?p ?o }}
-  FILTER NOT EXISTS {{ GRAPH {_C} {{ ?g a {_NAMED} }} GRAPH ?g {{ ?s ?p ?o }} }} }}"""
+  FILTER NOT EXISTS {{ GRAPH {_C} {{ ?g a {_NAMED} FILTER (?g != <{ANALYSIS_GRAPH}>) }} GRAPH ?g {{ ?s ?p ?o }} }} }}"""
 #: A new generation token %(token)s (see `RemoteStore.generation`), kept in the catalogue graph.
 _BUMP = f"""DELETE WHERE {{ GRAPH {_C} {{ {_C} <{GENERATION}> ?token }} }} ;
 INSERT DATA {{ GRAPH {_C} {{ {_C} <{GENERATION}> "%(token)s" }} }} ;
@@ -146,8 +153,9 @@ class RemoteStore:
         log.info("stored %s (%d triples)", iri, body.count(b"\n"))
 
     def replace_own_graph(self, iri: URIRef | str, triples: Triples) -> None:
-        """The analysis results: one atomic replace, as every graph on a server."""
-        self.replace_graph(iri, triples)
+        """The analysis results: one atomic replace, as every graph on a server, kept out of the merge
+        (a query reads it by name, `GRAPH pkr:analysis`)."""
+        self._write(iri, _REPLACE_OWN % {"g": _node(iri), "body": _ntriples(triples).decode()})
 
     def add_to_graph(self, iri: URIRef | str, triples: Triples) -> None:
         """Add `triples` to the named graph `iri` (and to the merge)."""
@@ -252,7 +260,7 @@ class RemoteStore:
         return dataset
 
     def catalogue(self) -> list[str]:
-        """The IRIs of our named graphs (reports and analysis), sorted."""
+        """The IRIs of our named graphs (reports and analysis; the merge holds the reports only), sorted."""
         _, body = self._client.query(_CATALOGUE, _ACCEPT["results"], {})
         return [row["g"].value for row in ox.parse_query_results(body, ox.QueryResultsFormat.JSON)]
 

@@ -1,8 +1,10 @@
 """The store: an rdflib `Dataset` over the oxrdflib "Oxigraph" store, on disk or in memory.
 
 One named graph per report (its IRI is the report's IRI), so a report is replaced or removed alone.
-The store's own default graph is kept as the RDF merge of all the named graphs, each distinct triple
-once, and queries see it as their default graph; `GRAPH ?g` still separates the reports. Oxigraph 0.5
+The store's own default graph is kept as the RDF merge of the report graphs, each distinct triple
+once, and queries see it as their default graph; `GRAPH ?g` still separates the reports. The analysis
+graph (figures computed from the reports, `ANALYSIS_GRAPH`) is not a report and stays out of the merge:
+it is read as `GRAPH pkr:analysis { … }`. Oxigraph 0.5
 can make the union of the named graphs the default graph itself, but its union repeats a triple once
 per graph holding it (oxigraph#1919): counts overcount and joins on shared entities grow with the
 square of the number of reports. So every write below changes a named graph and the merge together,
@@ -68,9 +70,10 @@ _UNMERGE = """DELETE { ?s ?p ?o } WHERE { GRAPH %(g)s { ?s ?p ?o }
 _SWAP = _UNMERGE + f""" ;
 MOVE SILENT <{_STAGING}> TO %(g)s ;
 INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH %(g)s {{ ?s ?p ?o }} }}"""
-#: Make the default graph the merge of the named graphs again, whatever wrote to them.
-_REMERGE = """DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;
-INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"""
+#: Make the default graph the merge of the report graphs again, whatever wrote to them.
+_REMERGE = f"""DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o
+  FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{ANALYSIS_GRAPH}>) }} }} ;
+INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{ANALYSIS_GRAPH}>) }}"""
 
 #: What the write methods take: N-Triples bytes (what ingest's workers hand over), pyoxigraph triples
 #: (the Graph Store Protocol) or an rdflib Graph (analysis results, tests).
@@ -141,25 +144,25 @@ class GraphStore:
         log.info("stored %s (%d triples)", iri, ntriples.count(b"\n"))
 
     def replace_own_graph(self, iri: URIRef | str, triples: Triples) -> None:
-        """Replace a graph whose triples no other graph holds (the analysis results: figures about
-        entities that only the analysis states), so its part of the merge goes with a plain delete
-        instead of the check against every other graph `replace_graph` makes, which at thousands of
-        reports cost more than computing the figures. Deleted and written in steps of
-        `_OWN_GRAPH_STEP` triples (one transaction holds all it changes in memory: 3.7 GB for the
-        results of 20,000 reports), so a reader may see the graph missing or partly written meanwhile,
-        as after a kill (and the analysis is recomputed whenever it is missing or stale)."""
+        """Replace a graph that is not part of the merge (the analysis results: figures about entities
+        that only the analysis states), so no triple of it is checked against, or written to, the
+        merge. Deleted and written in steps of `_OWN_GRAPH_STEP` triples (one transaction holds all it
+        changes in memory: 3.7 GB for the results of 20,000 reports), so a reader may see the graph
+        missing or partly written meanwhile, as after a kill (and the analysis is recomputed whenever it
+        is missing or stale). A store written before the analysis left the merge has its copies there
+        deleted with it."""
         self._writable()
         self._bump(iri)
         graph = ox.NamedNode(str(iri))
+        merged = any(self._ox.quads_for_pattern(graph, None, None, ox.DefaultGraph()))
         while old := list(itertools.islice(self._ox.quads_for_pattern(None, None, None, graph), _OWN_GRAPH_STEP)):
             data = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in old),
                                 format=ox.RdfFormat.N_TRIPLES).decode()
-            self._ox.update(f"DELETE DATA {{ GRAPH {graph} {{ {data} }} {data} }}")
+            self._ox.update(f"DELETE DATA {{ GRAPH {graph} {{ {data} }} {data if merged else ''} }}")
             self._ox.flush()  # RocksDB's memory tables otherwise grow by every step (2 GB at 20,000 reports)
         lines = _ntriples(triples).splitlines(keepends=True)
         for start in range(0, len(lines), _OWN_GRAPH_STEP):
-            step = b"".join(lines[start:start + _OWN_GRAPH_STEP])
-            self._ox.load(_in_graph_and_merge(step, graph), ox.RdfFormat.N_QUADS)
+            self._ox.load(b"".join(lines[start:start + _OWN_GRAPH_STEP]), ox.RdfFormat.N_TRIPLES, to_graph=graph)
             self._ox.flush()
 
     def add_to_graph(self, iri: URIRef | str, triples: Triples) -> None:

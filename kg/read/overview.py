@@ -113,7 +113,7 @@ SELECT ?iri ?reports ?mentions ?pagerank WHERE {
       %(only)s GRAPH ?report { ?iri a pk:%(cls)s ; pk:mentionedIn ?report %(apart)s } } GROUP BY ?iri }
   OPTIONAL { SELECT ?iri (COUNT(?m) AS ?mentions) WHERE {
       %(only)s GRAPH ?g { ?iri a pk:%(cls)s . ?m pk:mentionOf ?iri } } GROUP BY ?iri }
-  OPTIONAL { ?iri pk:pagerank ?pagerank }
+  OPTIONAL { GRAPH <%(analysis)s> { ?iri pk:pagerank ?pagerank } }
 } ORDER BY DESC(?pagerank) DESC(?reports) DESC(?mentions) ?iri LIMIT %(top)d
 """
 #: The entities of a class from the `top` PageRank down, every one tied with the last included.
@@ -135,7 +135,7 @@ def central(store: GraphStore, cls: str, top: int) -> list[Central]:
     """
     if cls not in CLASS_ORDER:
         raise QueryError(f"unknown class {cls!r}")
-    asked = {"cls": cls, "top": top, "apart": apart(cls)}
+    asked = {"cls": cls, "top": top, "apart": apart(cls), "analysis": ANALYSIS_GRAPH}
     ranked = [r["iri"] for r in rows(store, _BY_PAGERANK % asked)]
     only = f"VALUES ?iri {{ {' '.join(sparql_iri(i) for i in ranked)} }}" if len(ranked) >= top else ""
     found = rows(store, _CENTRAL % {**asked, "only": only})

@@ -178,6 +178,21 @@ def browse_store_path(seed_extraction: Extraction, tmp_path_factory: pytest.Temp
 
 
 @pytest.fixture(scope="session")
+def analysed_store_path(browse_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The browse store's reports in a store of their own with the analysis written, as every ingest
+    leaves a store: what the example queries of /sparql read (their rankings read its counts)."""
+    from policekg.kg.network.analysis import refresh_analysis
+
+    path = tmp_path_factory.mktemp("analysed-store") / "store"
+    with GraphStore(browse_store_path, read_only=True) as source, GraphStore(path) as store:
+        for iri in source.report_graphs():
+            store.replace_graph(iri, source.graph(iri))
+        refresh_analysis(store)
+    gc.collect()
+    return path
+
+
+@pytest.fixture(scope="session")
 def browse_server(browse_store_path: Path) -> Iterator[str]:
     """Base URL of a real `policekg serve` over the browse store (read-only use only)."""
     with serving(browse_store_path) as server:

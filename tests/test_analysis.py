@@ -162,6 +162,29 @@ def test_refresh_recomputes_only_when_the_reports_change(graph_store_path: Path)
     assert not any("恶意" in iri for iri in analysis.current_metrics(store))
 
 
+#: What the kept counts of programs and years say, and the same counted from the report graphs.
+_KEPT_PROGRAMS = "SELECT ?p ?n ?b WHERE { ?p a pk:Program ; pk:reportCount ?n ; pk:bureauCount ?b }"
+_COUNTED_PROGRAMS = """SELECT ?p (COUNT(DISTINCT ?r) AS ?n) (COUNT(DISTINCT ?pub) AS ?b)
+WHERE { GRAPH ?r { ?p a pk:Program . ?r dcterms:publisher ?pub } } GROUP BY ?p"""
+_KEPT_YEARS = "SELECT ?y ?n WHERE { ?x a pk:Year ; pk:year ?y ; pk:reportCount ?n }"
+_COUNTED_YEARS = "SELECT ?y (COUNT(?r) AS ?n) WHERE { GRAPH ?r { ?r a pk:Report ; pk:year ?y } } GROUP BY ?y"
+
+
+def test_the_kept_counts_follow_the_reports_once_the_analysis_is_refreshed(graph_store_path: Path):
+    """Written with the figures, stale after a write until the next refresh, then right again."""
+    store = memory_copy(graph_store_path)
+    refresh_analysis(store)
+    before = sorted(_rows(store, _KEPT_PROGRAMS))
+    assert before and before == sorted(_rows(store, _COUNTED_PROGRAMS))
+    assert sorted(_rows(store, _KEPT_YEARS)) == sorted(_rows(store, _COUNTED_YEARS))
+    store.remove_graph(store.report_graphs()[0])
+    stale = sorted(_rows(store, _KEPT_PROGRAMS))  # of the programs other reports still name
+    assert set(stale) <= set(before) and stale != sorted(_rows(store, _COUNTED_PROGRAMS))
+    assert refresh_analysis(store) is True
+    assert sorted(_rows(store, _KEPT_PROGRAMS)) == sorted(_rows(store, _COUNTED_PROGRAMS))
+    assert sorted(_rows(store, _KEPT_YEARS)) == sorted(_rows(store, _COUNTED_YEARS))
+
+
 def test_shortest_path_across_reports_says_why_each_edge_exists(store, egraph):
     nodes = {iri: d["node"] for iri, d in egraph.nodes(data=True)}
     source, target = resolve(nodes, "周巷派出所"), resolve(nodes, "宜昌市公安局")

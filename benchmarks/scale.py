@@ -10,7 +10,8 @@ Run by hand:
     .venv/bin/python benchmarks/scale.py --reports 2000 [--workdir /tmp/policekg-scale] [--rounds 5]
 
 `--bureau NAME` asks the examples about one bureau of the store instead of the sample report's
-(the generator's bureaus are invented, so the examples as written find nothing there).
+(the generator's bureaus are invented, so the examples as written find nothing there);
+`--examples-only` times the example queries alone (no pages, no `stats`).
 """
 
 from __future__ import annotations
@@ -71,12 +72,12 @@ def resource_pages(base: str) -> list[str]:
 
 
 def serve_and_time(store: Path, rounds: int, *extra: str, env: dict[str, str] | None = None,
-                   bureau: str = EXAMPLES_BUREAU) -> list[dict]:
-    """p50/p95 per page and example query of `policekg serve` over `store` (or over the server that
-    `extra`, e.g. `--store URL`, and `env` name), with the times of the requests behind them; the
-    examples ask about `bureau`."""
+                   bureau: str = EXAMPLES_BUREAU, pages: bool = True) -> list[dict]:
+    """p50/p95 per page (unless not `pages`) and example query of `policekg serve` over `store` (or over
+    the server that `extra`, e.g. `--store URL`, and `env` name), with the times of the requests behind
+    them; the examples ask about `bureau`."""
     with serving(store, *extra, env=env) as server:
-        pages = [(p, {}) for p in (*FIXED_PAGES, *resource_pages(server.base))]
+        pages = [(p, {}) for p in (*FIXED_PAGES, *resource_pages(server.base))] if pages else []
         queries = [(f"/sparql {e.title.split(' · ')[-1]}", {"_path": "/sparql", "query": e.query.replace(EXAMPLES_BUREAU, bureau)})
                    for e in EXAMPLES]
         rows = []
@@ -128,6 +129,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="time the pages of the store already ingested")
     parser.add_argument("--bureau", default=EXAMPLES_BUREAU, help="the bureau the example queries ask about")
+    parser.add_argument("--examples-only", action="store_true", help="time the example queries only")
     args = parser.parse_args()
     corpus, store = args.workdir / "corpus", args.workdir / "store"
     if not args.reuse:
@@ -138,11 +140,12 @@ def main() -> None:
         row = measure(corpus, store, args.jobs)
         row["mb_per_report"] = _du_mb(store) / max(1, row["stored"])
         print(f"ingest --jobs {args.jobs}: {json.dumps(row, ensure_ascii=False)}", flush=True)
-    print(f"store on disk: {_du_mb(store):.0f} MB", flush=True)
-    print(f"stats: first {_policekg('stats', '--store', str(store)):.2f} s, "
-          f"again {_policekg('stats', '--store', str(store)):.2f} s (both with start-up)", flush=True)
-    print(stats_in_process(store), flush=True)
-    rows = serve_and_time(store, args.rounds, bureau=args.bureau)
+    if not args.examples_only:
+        print(f"store on disk: {_du_mb(store):.0f} MB", flush=True)
+        print(f"stats: first {_policekg('stats', '--store', str(store)):.2f} s, "
+              f"again {_policekg('stats', '--store', str(store)):.2f} s (both with start-up)", flush=True)
+        print(stats_in_process(store), flush=True)
+    rows = serve_and_time(store, args.rounds, bureau=args.bureau, pages=not args.examples_only)
     print(f"\n| page or example query | p50 s | p95 s (of {args.rounds}) | not 200 |")
     print("| --- | ---: | ---: | --- |")
     for r in rows:

@@ -104,13 +104,16 @@ WHERE {
 GROUP BY ?year
 ORDER BY ?year"""),
     Example("项目新增还是延续 · Programs new or continued from the bureau's earlier reports", """\
-# "continued" when the bureau's reports named the program in an earlier year too
+# "continued" when the bureau's reports named the program in an earlier year too;
+# the bureau is named in both halves, so that each starts from its reports
 SELECT ?year ?program (IF(?first < ?year, "continued", "new") AS ?change) ?first
 WHERE {
-  ?b rdfs:label "慈溪市公安局"@zh .
-  { SELECT ?b ?p (MIN(?y) AS ?first) WHERE {
-      ?r dcterms:publisher ?b ; pk:year ?y . ?p pk:mentionedIn ?r ; a pk:Program } GROUP BY ?b ?p }
-  ?r dcterms:publisher ?b ; pk:year ?year . ?p pk:mentionedIn ?r ; rdfs:label ?program .
+  { SELECT ?p (MIN(?y) AS ?first) WHERE {
+      ?b rdfs:label "慈溪市公安局"@zh . ?e dcterms:publisher ?b ; pk:year ?y . GRAPH ?e { ?p a pk:Program } }
+    GROUP BY ?p }
+  { SELECT ?year ?p ?program WHERE {
+      ?b rdfs:label "慈溪市公安局"@zh . ?r dcterms:publisher ?b ; pk:year ?year . GRAPH ?r { ?p a pk:Program }
+      ?p rdfs:label ?program } }
 }
 ORDER BY ?year ?change ?program"""),
     Example("项目的数据跨局对比 · Figures of a program across bureaus", """\

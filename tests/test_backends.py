@@ -267,11 +267,11 @@ def browse_graphs(browse_store_path: Path) -> list[Graph]:
         return [store.graph(iri) for iri in store.report_graphs()]
 
 
-def test_every_example_query_gives_the_embedded_stores_rows(server, browse_graphs, analysed_store_path) -> None:
+def test_every_example_query_gives_the_embedded_stores_rows(server, browse_graphs, browse_store_path) -> None:
     """The example queries of /sparql are plain SPARQL 1.1 that each server answers as the embedded
     store does (compared as `example_answers` says), with rows, within the servers' time limit; the
     counts the rankings read are made on the server by the same analysis as embedded."""
-    with remote_store(server) as store, GraphStore(analysed_store_path, read_only=True) as embedded:
+    with remote_store(server) as store, GraphStore(browse_store_path, read_only=True) as embedded:
         for graph in browse_graphs:
             store.replace_graph(graph.identifier, graph)
         assert refresh_analysis(store)

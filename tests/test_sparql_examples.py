@@ -153,9 +153,9 @@ def english(example) -> str:
 
 
 @pytest.fixture(scope="module")
-def browse(analysed_store_path: Path) -> GraphStore:
-    """The browse store's reports with their analysis, opened read-only."""
-    return GraphStore(analysed_store_path, read_only=True)
+def browse(browse_store_path: Path) -> GraphStore:
+    """The browse store opened read-only (the page tests' server may hold it too)."""
+    return GraphStore(browse_store_path, read_only=True)
 
 
 def test_every_example_has_a_reference() -> None:

@@ -36,6 +36,7 @@ from rdflib.query import Result
 from policekg.kg.rdf.errors import QueryError, StoreError
 from policekg.kg.rdf.formats import RdfFormat
 from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PREFIXES, named_graph
+from policekg.schema.vocabulary import ANALYSIS_CLASSES
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -385,13 +386,16 @@ class GraphStore:
 
 
 def count_stats(store: GraphStore) -> dict[str, object]:
-    """Triples, reports and entities per class, counted over the whole store (what `stats` keeps)."""
+    """Triples, reports and entities per class, counted over the whole store (what `stats` keeps); the
+    classes the analysis writes (its year nodes) are no entities the reports name."""
     per_class = {
         s["c"].value.rsplit("#", 1)[-1]: int(s["n"].value)
         for s in store.ox_query(
             "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c FILTER(STRSTARTS(STR(?c), STR(pk:))) }"
             " GROUP BY ?c ORDER BY ?c")
     }
+    for analysed in ANALYSIS_CLASSES:
+        per_class.pop(analysed, None)
     return {"triples": len(store), "reports": len(store.report_graphs()), "classes": per_class}
 
 def _ntriples(triples: Triples) -> bytes:

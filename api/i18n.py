@@ -122,6 +122,10 @@ CATALOGUE: dict[str, str] = {
         "没有承办单位的记在发布报告的单位名下)。"
         "PageRank:中心程度,被越多实体关联、关联它的实体越中心,值越高。中介中心性:它位于另外两个实体之间"
         "最短路径上的频率,即连接不同群体的桥梁作用。度数:不同邻居的个数。社区:它所属的紧密关联实体群。",
+    "Reports, bureaus, first year, measures, figures, programs: counted over all reports when the analysis "
+    "last ran, like the figures above; after a report is added or removed they are updated with them.":
+        "报告数、单位数、最早年度、措施数、数据条数、项目数:在分析最近一次运行时对全部报告计数,与上面的数值一样,"
+        "增删报告后随之更新。",
     # bureau profile
     "Bureau profile: {name}": "单位概况:{name}", "profile": "概况", "Entity page": "实体页面",
     "Province": "省份", "Level": "层级", "Years": "年份",

@@ -358,9 +358,11 @@ def curie(iri: str | None) -> str:
 _CURIE_NAMESPACES = sorted(((p, ns) for p, ns in PREFIXES.items() if p != "pkr"), key=lambda kv: -len(kv[1]))
 
 
-#: The analysis' numbers, which entity pages show apart from what the reports say.
-ANALYSIS_PROPERTIES: tuple[str, ...] = tuple(PREFIXES["pk"] + p for p in ("pagerank", "betweenness", "degree",
-                                                                          "community"))
+#: The analysis' numbers and counts (`kg.network.tallies`), which entity pages show apart from what the
+#: reports say.
+ANALYSIS_PROPERTIES: tuple[str, ...] = tuple(PREFIXES["pk"] + p for p in (
+    "pagerank", "betweenness", "degree", "community", "reportCount", "bureauCount", "firstYear", "measureCount",
+    "figureCount", "programCount"))
 
 #: What every template may use, set on the template environment by `create_app`; the words of the
 #: pages are set by `templating` (`i18n`).

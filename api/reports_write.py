@@ -40,7 +40,6 @@ from policekg.kg.ingest.files import SIDECAR_SUFFIX, check_overrides
 from policekg.kg.ingest.loaders import LoadError
 from policekg.kg.ingest.outcomes import Outcome, outcome_json
 from policekg.kg.network import analysis
-from policekg.kg.network.analysis import Metrics
 from policekg.kg.rdf.iris import report_iri
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.overview import keep_overview
@@ -196,16 +195,16 @@ class RemoveReport:
 
 @dataclass(frozen=True)
 class StoreAnalysis:
-    """The analysis results computed from the store at generation `digest`, stored by the writer. Not
-    stopped at the write time limit: their size is the store's, not a client's choice."""
+    """The analysis results (figures and counts) computed from the store at generation `digest`, stored
+    by the writer. Not stopped at the write time limit: their size is the store's, not a client's choice."""
 
-    metrics: dict[str, Metrics]
+    computed: analysis.Computed
     digest: str | None
     reports: list[URIRef]
     limited: ClassVar[bool] = False
 
     def run(self, store: GraphStore, tell: Tell) -> None:
-        analysis.store_results(store, self.metrics, self.digest, self.reports)
+        analysis.store_results(store, self.computed, self.digest, self.reports)
 
 
 class _Refresher:
@@ -242,8 +241,8 @@ def _refresh(read: Reader, writer: Writer) -> None:
         keep_overview(store)  # kept already, unless a run killed before keeping them left a store without
         return
     digest, reports = analysis.input_digest(store)
-    metrics = analysis.metrics_apart(store, len(reports))
-    writer.run(StoreAnalysis(metrics, digest, reports))
+    computed = analysis.computed_apart(store, len(reports))
+    writer.run(StoreAnalysis(computed, digest, reports))
     keep_overview(read())  # off the request path, on the store with the results: the home page then reads it
     log.info("analysis refreshed for %d reports", len(reports))
 

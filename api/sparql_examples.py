@@ -12,6 +12,13 @@ read it directly; what one report says (its mentions, figures) matches inside `G
 keeps each report apart. They are plain SPARQL 1.1 written the way every engine plans well: a figure's
 unit and evidence are read as plain patterns (the shapes require them) rather than OPTIONAL, a flag is
 compared in a FILTER, lists that grow with the collection ask about one bureau or are ranked and cut.
+
+Rankings over the whole collection read the counts the analysis keeps in its graph for each state of the
+store (`kg.network.tallies`: reports, bureaus, measures, figures per program, law, platform, indicator
+and year), so their cost is the length of the list, not the number of reports. That graph is not a report
+and not part of the default graph: they ask it by name, `GRAPH pkr:analysis { }`. Those counts are as
+current as the analysis: after a write they describe the reports before it until the analysis is
+refreshed (at the end of `ingest` and `remove`, in the background after a write to the service).
 """
 
 from __future__ import annotations
@@ -47,12 +54,12 @@ WHERE {
 GROUP BY ?report ?status
 ORDER BY ?report ?status"""),
     Example("项目按涉及单位数排序 · Programs by number of bureaus", """\
-SELECT ?program (COUNT(DISTINCT ?bureau) AS ?bureaus) (COUNT(DISTINCT ?report) AS ?reports)
+# the counts the analysis keeps per state of the store (pk:bureauCount, pk:reportCount)
+SELECT ?program ?bureaus ?reports
 WHERE {
-  ?p a pk:Program ; rdfs:label ?program ; pk:mentionedIn ?report .
-  ?report dcterms:publisher ?bureau .
+  GRAPH pkr:analysis { ?p pk:bureauCount ?bureaus ; pk:reportCount ?reports }
+  ?p a pk:Program ; rdfs:label ?program .
 }
-GROUP BY ?program
 ORDER BY DESC(?bureaus) DESC(?reports) ?program
 LIMIT 100"""),
     Example("各局下属单位 · Units of a bureau", """\
@@ -101,13 +108,16 @@ WHERE {
 GROUP BY ?year
 ORDER BY ?year"""),
     Example("项目新增还是延续 · Programs new or continued from the bureau's earlier reports", """\
-# "continued" when the bureau's reports named the program in an earlier year too
+# "continued" when the bureau's reports named the program in an earlier year too;
+# the bureau is named in both halves, so that each starts from its reports
 SELECT ?year ?program (IF(?first < ?year, "continued", "new") AS ?change) ?first
 WHERE {
-  ?b rdfs:label "慈溪市公安局"@zh .
-  { SELECT ?b ?p (MIN(?y) AS ?first) WHERE {
-      ?r dcterms:publisher ?b ; pk:year ?y . ?p pk:mentionedIn ?r ; a pk:Program } GROUP BY ?b ?p }
-  ?r dcterms:publisher ?b ; pk:year ?year . ?p pk:mentionedIn ?r ; rdfs:label ?program .
+  { SELECT ?p (MIN(?y) AS ?first) WHERE {
+      ?b rdfs:label "慈溪市公安局"@zh . ?e dcterms:publisher ?b ; pk:year ?y . GRAPH ?e { ?p a pk:Program } }
+    GROUP BY ?p }
+  { SELECT ?year ?p ?program WHERE {
+      ?b rdfs:label "慈溪市公安局"@zh . ?r dcterms:publisher ?b ; pk:year ?year . GRAPH ?r { ?p a pk:Program }
+      ?p rdfs:label ?program } }
 }
 ORDER BY ?year ?change ?program"""),
     Example("项目的数据跨局对比 · Figures of a program across bureaus", """\
@@ -124,11 +134,12 @@ WHERE {
 }
 ORDER BY ?indicator ?bureau ?year ?value"""),
     Example("法规按引用报告数排序 · Laws ranked by the reports that cite them", """\
-SELECT ?law (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?b) AS ?bureaus) (MIN(?year) AS ?first)
+# kept counts: the reports naming each law, their bureaus, the earliest year
+SELECT ?law ?reports ?bureaus ?first
 WHERE {
-  GRAPH ?r { ?l a pk:LegalInstrument ; rdfs:label ?law . ?r dcterms:publisher ?b ; pk:year ?year }
+  GRAPH pkr:analysis { ?l pk:reportCount ?reports ; pk:bureauCount ?bureaus ; pk:firstYear ?first }
+  ?l a pk:LegalInstrument ; rdfs:label ?law .
 }
-GROUP BY ?law
 ORDER BY DESC(?reports) DESC(?bureaus) ?law
 LIMIT 100"""),
     Example("各局各年化解矛盾纠纷 · Disputes resolved by bureau and year", """\
@@ -145,40 +156,34 @@ WHERE {
 ORDER BY ?bureau ?year ?indicator ?value"""),
     Example("与某局相似的公安局 · Bureaus most like one bureau (shared programs, Jaccard)", """\
 # the programs 慈溪市公安局's reports name and another bureau's reports name too, over those either names
+# (each bureau's number of programs is kept with the analysis: pk:programCount)
 SELECT ?other ?shared ?jaccard
 WHERE {
-  { SELECT ?b (COUNT(DISTINCT ?p) AS ?shared) WHERE {
-      { SELECT DISTINCT ?a ?p WHERE {
-          ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . GRAPH ?ra { ?p a pk:Program } } }
-      GRAPH ?rb { ?p a pk:Program } ?rb dcterms:publisher ?b . FILTER(?b != ?a)
-    } GROUP BY ?b }
-  { SELECT (COUNT(DISTINCT ?p) AS ?mine) WHERE {
-      ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . GRAPH ?ra { ?p a pk:Program } } }
-  { SELECT ?b (COUNT(DISTINCT ?p) AS ?theirs) WHERE {
-      GRAPH ?rb { ?p a pk:Program } ?rb dcterms:publisher ?b } GROUP BY ?b }
+  { SELECT ?a ?b (COUNT(DISTINCT ?p) AS ?shared) WHERE {
+      ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . GRAPH ?ra { ?p a pk:Program }
+      ?p pk:mentionedIn ?rb . ?rb dcterms:publisher ?b . FILTER(?b != ?a)
+    } GROUP BY ?a ?b }
+  GRAPH pkr:analysis { ?a pk:programCount ?mine . ?b pk:programCount ?theirs }
   ?b rdfs:label ?other .
   BIND(ROUND(1000.0 * ?shared / (?mine + ?theirs - ?shared)) / 1000 AS ?jaccard)
 }
 ORDER BY DESC(?jaccard) DESC(?shared) ?other
 LIMIT 50"""),
     Example("指标按报告局数排序 · Indicators reported by the most bureaus", """\
-# counted first, named after: only the 100 indicators kept are looked up
-# (their figures: the example "Figures of an indicator across reports")
+# kept counts (their figures: the example "Figures of an indicator across reports")
 SELECT ?indicator ?bureaus ?figures
 WHERE {
-  { SELECT ?i (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(?o) AS ?figures)
-    WHERE { GRAPH ?r { ?o pk:indicator ?i } ?r dcterms:publisher ?b }
-    GROUP BY ?i ORDER BY DESC(?bureaus) DESC(?figures) LIMIT 100 }
-  ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
+  GRAPH pkr:analysis { ?i pk:bureauCount ?bureaus ; pk:figureCount ?figures }
+  ?i a pk:Indicator ; rdfs:label ?indicator .
+  FILTER(LANG(?indicator) = "zh")
 }
-ORDER BY DESC(?bureaus) DESC(?figures) ?indicator"""),
+ORDER BY DESC(?bureaus) DESC(?figures) ?indicator
+LIMIT 100"""),
     Example("各年报告与措施数 · Reports, measures and figures per year", """\
-SELECT ?year (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?o) AS ?figures)
-WHERE {
-  GRAPH ?r { ?r a pk:Report ; pk:year ?year ; pk:hasSection/pk:hasMeasure ?m .
-             OPTIONAL { ?m pk:hasObservation ?o } }
-}
-GROUP BY ?year
+# kept per year of the reports (pkr:year/2022 …)
+SELECT ?year ?reports ?measures ?figures
+WHERE { GRAPH pkr:analysis {
+  ?y a pk:Year ; pk:year ?year ; pk:reportCount ?reports ; pk:measureCount ?measures ; pk:figureCount ?figures } }
 ORDER BY ?year"""),
     Example("自述的问题与不足 · Shortcomings a bureau reports", """\
 # the text of each, cut from the report's text (unsorted: Virtuoso 7.2 cannot sort rows that carry it)
@@ -199,15 +204,16 @@ WHERE {
 }
 GROUP BY ?year ?plan
 ORDER BY ?year ?plan"""),
-    Example("平台与使用它们的局 · Platforms and the bureaus that use them", """\
-SELECT ?platform (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?m) AS ?measures)
-       (GROUP_CONCAT(DISTINCT ?bureau; separator="; ") AS ?who)
+    Example("平台按使用单位数排序 · Platforms by the bureaus that name them", """\
+# kept counts: bureaus whose reports name the platform, measures using it (pk:usesPlatform);
+# the bureaus of one platform: its page, /id/platform/…
+SELECT ?platform ?bureaus ?measures ?first
 WHERE {
-  GRAPH ?r { ?r dcterms:publisher ?b . ?b rdfs:label ?bureau .
-             ?x a pk:Platform ; rdfs:label ?platform . OPTIONAL { ?m pk:usesPlatform ?x } }
+  GRAPH pkr:analysis { ?x pk:bureauCount ?bureaus ; pk:measureCount ?measures ; pk:firstYear ?first }
+  ?x a pk:Platform ; rdfs:label ?platform .
 }
-GROUP BY ?platform
-ORDER BY DESC(?bureaus) DESC(?measures) ?platform"""),
+ORDER BY DESC(?bureaus) DESC(?measures) ?platform
+LIMIT 100"""),
     Example("合作单位 · Who a bureau works with", """\
 SELECT ?partner (COUNT(DISTINCT ?r) AS ?reports) (SAMPLE(?s) AS ?sentence)
 WHERE {

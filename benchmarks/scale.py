@@ -8,6 +8,10 @@ times: p50 and p95 per URL, and the answers that were not 200 (the server's own 
 Run by hand:
 
     .venv/bin/python benchmarks/scale.py --reports 2000 [--workdir /tmp/policekg-scale] [--rounds 5]
+
+`--bureau NAME` asks the examples about one bureau of the store instead of the sample report's
+(the generator's bureaus are invented, so the examples as written find nothing there);
+`--examples-only` times the example queries alone (no pages, no `stats`).
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from policekg.api.sparql_examples import EXAMPLES
 from policekg.kg.rdf.iris import PKR
 
 #: Pages that name no resource, and those built from one resource of each kind the store holds.
+#: The bureau the example queries name (the sample report's), which `--bureau` replaces.
+EXAMPLES_BUREAU = "慈溪市公安局"
 FIXED_PAGES = ("/", "/reports", "/search?q=%E5%85%AC%E5%AE%89", "/compare", "/graph", "/sparql")
 _PICK = """SELECT ?report ?bureau ?program ?indicator WHERE {
   { SELECT ?report ?bureau WHERE { ?report a pk:Report ; dcterms:publisher ?bureau } LIMIT 1 }
@@ -65,12 +71,14 @@ def resource_pages(base: str) -> list[str]:
     return pages
 
 
-def serve_and_time(store: Path, rounds: int, *extra: str, env: dict[str, str] | None = None) -> list[dict]:
-    """p50/p95 per page and example query of `policekg serve` over `store` (or over the server that
-    `extra`, e.g. `--store URL`, and `env` name), with the times of the requests behind them."""
+def serve_and_time(store: Path, rounds: int, *extra: str, env: dict[str, str] | None = None,
+                   bureau: str = EXAMPLES_BUREAU, pages: bool = True) -> list[dict]:
+    """p50/p95 per page (unless not `pages`) and example query of `policekg serve` over `store` (or over
+    the server that `extra`, e.g. `--store URL`, and `env` name), with the times of the requests behind
+    them; the examples ask about `bureau`."""
     with serving(store, *extra, env=env) as server:
-        pages = [(p, {}) for p in (*FIXED_PAGES, *resource_pages(server.base))]
-        queries = [(f"/sparql {e.title.split(' · ')[-1]}", {"_path": "/sparql", "query": e.query})
+        pages = [(p, {}) for p in (*FIXED_PAGES, *resource_pages(server.base))] if pages else []
+        queries = [(f"/sparql {e.title.split(' · ')[-1]}", {"_path": "/sparql", "query": e.query.replace(EXAMPLES_BUREAU, bureau)})
                    for e in EXAMPLES]
         rows = []
         for label, params in pages + queries:
@@ -120,6 +128,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="time the pages of the store already ingested")
+    parser.add_argument("--bureau", default=EXAMPLES_BUREAU, help="the bureau the example queries ask about")
+    parser.add_argument("--examples-only", action="store_true", help="time the example queries only")
     args = parser.parse_args()
     corpus, store = args.workdir / "corpus", args.workdir / "store"
     if not args.reuse:
@@ -130,11 +140,12 @@ def main() -> None:
         row = measure(corpus, store, args.jobs)
         row["mb_per_report"] = _du_mb(store) / max(1, row["stored"])
         print(f"ingest --jobs {args.jobs}: {json.dumps(row, ensure_ascii=False)}", flush=True)
-    print(f"store on disk: {_du_mb(store):.0f} MB", flush=True)
-    print(f"stats: first {_policekg('stats', '--store', str(store)):.2f} s, "
-          f"again {_policekg('stats', '--store', str(store)):.2f} s (both with start-up)", flush=True)
-    print(stats_in_process(store), flush=True)
-    rows = serve_and_time(store, args.rounds)
+    if not args.examples_only:
+        print(f"store on disk: {_du_mb(store):.0f} MB", flush=True)
+        print(f"stats: first {_policekg('stats', '--store', str(store)):.2f} s, "
+              f"again {_policekg('stats', '--store', str(store)):.2f} s (both with start-up)", flush=True)
+        print(stats_in_process(store), flush=True)
+    rows = serve_and_time(store, args.rounds, bureau=args.bureau, pages=not args.examples_only)
     print(f"\n| page or example query | p50 s | p95 s (of {args.rounds}) | not 200 |")
     print("| --- | ---: | ---: | --- |")
     for r in rows:

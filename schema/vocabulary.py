@@ -145,6 +145,11 @@ VALUE_SETS: dict[str, tuple[Value, ...]] = {
 }
 
 
+#: Classes of what the analysis writes about the whole collection (`kg.network.tallies`), not read from a
+#: report: the years whose counts it keeps.
+ANALYSIS_CLASSES: tuple[str, ...] = ("Year",)
+
+
 def tints_css() -> str:
     """The CSS that tints badges and highlighted mentions, one rule per class and status."""
     rules = [f".{c.name} {{ --c: {c.tint}; }}" for c in ENTITY_CLASSES]

@@ -162,7 +162,10 @@ def browse_store_path(seed_extraction: Extraction, tmp_path_factory: pytest.Temp
                       extractor: Extractor) -> Path:
     """The seed plus two more real-genre reports and the hostile one, all through the extractor
     (issuer and year given, as `policekg ingest --issuer --year` would), and the seed once more as
-    its bureau's 2021 report (a bureau with two years): what the page tests browse."""
+    its bureau's 2021 report (a bureau with two years), with the analysis every ingest writes (the
+    example queries' rankings read its counts): what the page tests browse."""
+    from policekg.kg.network.analysis import refresh_analysis
+
     path = tmp_path_factory.mktemp("browse-store") / "store"
     store = GraphStore(path)
     seed = report_graph(seed_extraction)
@@ -172,6 +175,7 @@ def browse_store_path(seed_extraction: Extraction, tmp_path_factory: pytest.Temp
         ingest_file(store, extractor, DATA / f"{name}.txt", issuer=gold["issuer"], year=gold["year"])
     ingest_file(store, extractor, HOSTILE_REPORT, issuer="余姚市公安局", year=2023)
     ingest_file(store, extractor, SAMPLE_REPORT, year=2021)
+    refresh_analysis(store)
     store.close()
     gc.collect()  # GraphStore.close() leaves Oxigraph open until the Dataset's reference cycle is collected
     return path

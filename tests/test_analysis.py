@@ -187,9 +187,33 @@ def test_a_large_store_is_computed_apart_with_the_same_figures(graph_store_path:
     of its own over a read-only view. Both must give the same figures (seeded, so exactly the same)."""
     with GraphStore(copy_of(graph_store_path, tmp_path)) as store:
         reports = len(store.report_graphs())
-        here = analysis.metrics_apart(store, reports)
-        apart = analysis.metrics_apart(store, analysis.APART_FROM_REPORTS)
-    assert here and apart == here
+        here = analysis.computed_apart(store, reports)
+        apart = analysis.computed_apart(store, analysis.APART_FROM_REPORTS)
+    assert here.metrics and apart == here
+
+
+#: What the kept counts of programs and years say, and the same counted from the report graphs.
+_KEPT_PROGRAMS = """SELECT ?p ?n ?b WHERE { ?p a pk:Program .
+  GRAPH pkr:analysis { ?p pk:reportCount ?n ; pk:bureauCount ?b } }"""
+_COUNTED_PROGRAMS = """SELECT ?p (COUNT(DISTINCT ?r) AS ?n) (COUNT(DISTINCT ?pub) AS ?b)
+WHERE { GRAPH ?r { ?p a pk:Program . ?r dcterms:publisher ?pub } } GROUP BY ?p"""
+_KEPT_YEARS = "SELECT ?y ?n WHERE { GRAPH pkr:analysis { ?x a pk:Year ; pk:year ?y ; pk:reportCount ?n } }"
+_COUNTED_YEARS = "SELECT ?y (COUNT(?r) AS ?n) WHERE { GRAPH ?r { ?r a pk:Report ; pk:year ?y } } GROUP BY ?y"
+
+
+def test_the_kept_counts_follow_the_reports_once_the_analysis_is_refreshed(graph_store_path: Path):
+    """Written with the figures, stale after a write until the next refresh, then right again."""
+    store = memory_copy(graph_store_path)
+    refresh_analysis(store)
+    before = sorted(_rows(store, _KEPT_PROGRAMS))
+    assert before and before == sorted(_rows(store, _COUNTED_PROGRAMS))
+    assert sorted(_rows(store, _KEPT_YEARS)) == sorted(_rows(store, _COUNTED_YEARS))
+    store.remove_graph(store.report_graphs()[0])
+    stale = sorted(_rows(store, _KEPT_PROGRAMS))  # of the programs other reports still name
+    assert set(stale) <= set(before) and stale != sorted(_rows(store, _COUNTED_PROGRAMS))
+    assert refresh_analysis(store) is True
+    assert sorted(_rows(store, _KEPT_PROGRAMS)) == sorted(_rows(store, _COUNTED_PROGRAMS))
+    assert sorted(_rows(store, _KEPT_YEARS)) == sorted(_rows(store, _COUNTED_YEARS))
 
 
 def test_shortest_path_across_reports_says_why_each_edge_exists(store, egraph):

@@ -181,6 +181,17 @@ def test_entity_page_shows_reports_sentences_and_links(browse_server: str) -> No
     assert marked <= {s["text"] for r in data["reports"]["items"] for s in r["sentences"]}
 
 
+def test_a_program_page_shows_its_figures_and_counts_from_the_analysis_graph(browse_server: str) -> None:
+    """The analysis graph is no report and not in the default graph: the page reads it by name."""
+    program = get(browse_server, "/compare.json", params={"class": "Program"}).json()["items"][0]
+    data = get(browse_server, "/id/" + program["iri"][len(PKR):] + ".json").json()
+    analysed = {p["property"].rsplit("#", 1)[-1]: p["value"] for p in data["properties"]}
+    assert {"pagerank", "degree", "community", "reportCount", "bureauCount"} <= analysed.keys()
+    assert analysed["reportCount"] == program["reports"]
+    page = parse_html(get(browse_server, "/id/" + program["iri"][len(PKR):]).content)
+    assert "网络分析" in text_of(page) or "Network analysis" in text_of(page)
+
+
 def test_indicator_page_lists_all_its_figures(browse_server: str) -> None:
     indicator = get(browse_server, "/compare.json", params={"class": "Indicator"}).json()["items"][0]
     data = get(browse_server, "/id/" + indicator["iri"][len(PKR):] + ".json").json()

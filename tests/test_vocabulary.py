@@ -8,7 +8,14 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Namespace
 
 from policekg.schema import ONTOLOGY
-from policekg.schema.vocabulary import ENTITY_CLASSES, RELATIONS, REPORT_PARTS, STATUSES, VALUE_SETS
+from policekg.schema.vocabulary import (
+    ANALYSIS_CLASSES,
+    ENTITY_CLASSES,
+    RELATIONS,
+    REPORT_PARTS,
+    STATUSES,
+    VALUE_SETS,
+)
 
 PK = Namespace("https://w3id.org/policekg/ontology#")
 
@@ -46,7 +53,7 @@ def test_every_status_is_a_status_individual(ontology: Graph, status) -> None:
 
 def test_the_table_leaves_out_no_class_and_no_status_of_the_ontology(ontology: Graph) -> None:
     classes = {str(c)[len(PK):] for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(str(PK))}
-    listed = {c.name for c in ENTITY_CLASSES} | {p.name for p in REPORT_PARTS} | {"Status", *VALUE_SETS}
+    listed = {c.name for c in ENTITY_CLASSES} | {p.name for p in REPORT_PARTS} | {"Status", *VALUE_SETS, *ANALYSIS_CLASSES}
     assert classes == listed
     statuses = {str(s)[len(PK):] for s in ontology.subjects(RDF.type, PK.Status)}
     assert statuses == {s.name for s in STATUSES}

@@ -1,8 +1,8 @@
 """Network analysis of the entity graph: centrality, communities, paths, bureau similarity.
 
 Results are written back as triples in their own named graph (`ANALYSIS_GRAPH`: `pk:pagerank`,
-`pk:betweenness`, `pk:degree`, `pk:community`), so SPARQL can sort and filter by them. The graph
-also records what it was computed from: the store's generation, which every write of a report
+`pk:betweenness`, `pk:degree`, `pk:community`, and the counts of `tallies` that rankings read), so SPARQL
+can sort and filter by them. The graph also records what it was computed from: the store's generation, which every write of a report
 changes (a re-ingest by a better extractor changes the triples, not the text), so checking it reads
 no report; `refresh_analysis` recomputes only when it no longer matches the store.
 """
@@ -27,6 +27,7 @@ from rdflib.namespace import PROV
 
 from policekg.kg.lifeline import die_with_parent
 from policekg.kg.network import brandes
+from policekg.kg.network.tallies import Tallies, count, tally_triples
 from policekg.kg.network.views import Node, SharedView, entity_structure, shared_graph, simple_graph
 from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, PKR, segment
 from policekg.kg.rdf.store import GraphStore
@@ -65,6 +66,14 @@ class Metrics:
     betweenness: float
     pagerank: float
     community: int
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What the analysis graph holds: the figures of every node and the collection's counts."""
+
+    metrics: dict[str, Metrics]
+    tallies: Tallies
 
 
 @dataclass
@@ -186,13 +195,13 @@ def input_digest(store: GraphStore) -> tuple[str | None, list[URIRef]]:
     return store.generation, store.report_graphs()
 
 
-def results_triples(metrics: dict[str, Metrics], digest: str, reports: list[URIRef]) -> list[ox.Triple]:
-    """The analysis named graph: one set of figures per node, then what they were computed from (last:
+def results_triples(computed: Computed, digest: str, reports: list[URIRef]) -> list[ox.Triple]:
+    """The analysis named graph: one set of figures per node, the counts, then what they were computed from (last:
     a graph written in steps says it is current only once its figures are all in). Built as pyoxigraph
     terms: an rdflib Graph of a large store's figures cost more than computing them."""
     a = ox.NamedNode(str(ANALYSIS_GRAPH))
-    triples = []
-    for iri, m in metrics.items():
+    triples = tally_triples(computed.tallies)
+    for iri, m in computed.metrics.items():
         node = ox.NamedNode(iri)
         triples += [ox.Triple(node, _DEGREE, ox.Literal(str(m.degree), datatype=_XSD_INTEGER)),
                     ox.Triple(node, _BETWEENNESS, _decimal(m.betweenness)),
@@ -223,13 +232,14 @@ def _stored_digest(store: GraphStore) -> str | None:
 
 
 def _recompute(store: GraphStore, digest: str | None, reports: list[URIRef]) -> dict[str, Metrics]:
-    """Compute the figures and, when the store is writable, replace the analysis graph with them."""
-    metrics = analyse(entity_structure(store))
+    """Compute the figures and, when the store is writable, replace the analysis graph with them and the
+    counts (a reader of a store it cannot write needs the figures only)."""
     if store.read_only:
         log.warning("analysis is out of date but the store is read-only: computed, not stored")
-    else:
-        store_results(store, metrics, digest, reports)
-    return metrics
+        return analyse(entity_structure(store))
+    computed = computed_here(store)
+    store_results(store, computed, digest, reports)
+    return computed.metrics
 
 
 def refresh_analysis(store: GraphStore, *, force: bool = False) -> bool:
@@ -241,24 +251,30 @@ def refresh_analysis(store: GraphStore, *, force: bool = False) -> bool:
     digest, reports = input_digest(store)
     if (digest is not None and _stored_digest(store) == digest and not force) or store.read_only:
         return False
-    store_results(store, metrics_apart(store, len(reports)), digest, reports)
+    store_results(store, computed_apart(store, len(reports)), digest, reports)
     return True
 
 
-def metrics_apart(store: GraphStore, reports: int) -> dict[str, Metrics]:
-    """The figures of the store's entity graph of `reports` reports, computed in a process of their own
-    over a read-only view when the store is on disk and large: the graph of a whole store would add its
-    memory (about 1.4 GB at 20,000 reports) to the process holding the store, and that one is the store's
-    writer. Below `APART_FROM_REPORTS` the graph is small and starting a process would cost more than
-    computing; a store in memory or on a server is computed here too (no view another process could
-    open, or nothing held)."""
+def computed_here(store: GraphStore) -> Computed:
+    """The figures and the counts, computed in this process."""
+    return Computed(analyse(entity_structure(store)), count(store))
+
+
+def computed_apart(store: GraphStore, reports: int) -> Computed:
+    """The figures of the store's entity graph of `reports` reports and the counts, each computed in a
+    process of its own over a read-only view when the store is on disk and large, side by side: the
+    graph of a whole store would add its memory (about 1.4 GB at 20,000 reports) to the process holding
+    the store, and that one is the store's writer. Below `APART_FROM_REPORTS` the graph is small and
+    starting processes would cost more than computing; a store in memory or on a server is computed
+    here too (no view another process could open, or nothing held)."""
     if store.path is None or reports < APART_FROM_REPORTS:
-        return analyse(entity_structure(store))
+        return computed_here(store)
     if not store.read_only:
-        store.ox.flush()  # the view reads what is on disk
+        store.ox.flush()  # the views read what is on disk
     spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=spawn, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        return pool.submit(metrics_of_view, str(store.path)).result()
+    with ProcessPoolExecutor(2, mp_context=spawn, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        metrics, tallies = pool.submit(metrics_of_view, str(store.path)), pool.submit(tallies_of_view, str(store.path))
+        return Computed(metrics.result(), tallies.result())
 
 
 def is_current(store: GraphStore) -> bool:
@@ -274,12 +290,17 @@ def metrics_of_view(path: str) -> dict[str, Metrics]:
         return analyse(entity_structure(view))
 
 
-def store_results(store: GraphStore, metrics: dict[str, Metrics], digest: str | None,
-                  reports: list[URIRef]) -> None:
-    """Replace the analysis graph with `metrics`, computed from the store at generation `digest`
+def tallies_of_view(path: str) -> Tallies:
+    """The counts over a read-only view of the store at `path` (beside `metrics_of_view`)."""
+    with GraphStore(path, read_only=True) as view:
+        return count(view)
+
+
+def store_results(store: GraphStore, computed: Computed, digest: str | None, reports: list[URIRef]) -> None:
+    """Replace the analysis graph with `computed`, computed from the store at generation `digest`
     (taken before computing: a write since then leaves the results stale, as they are). The writer
     then keeps the tables the pages read (`overview.keep_overview`)."""
-    store.replace_own_graph(ANALYSIS_GRAPH, results_triples(metrics, digest or "", reports))
+    store.replace_own_graph(ANALYSIS_GRAPH, results_triples(computed, digest or "", reports))
 
 
 def current_metrics(store: GraphStore, only: Iterable[str] | None = None) -> dict[str, Metrics]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from policekg.kg.rdf.iris import PREFIXES
+from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PREFIXES
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.paging import Page, paginate
 from policekg.kg.read.reports import list_reports, naming, newest_first
@@ -100,12 +100,18 @@ def describe(store: GraphStore, iri: str, page: int = 1, size: int = SHOWN, afte
         iri=iri, label=labels[0] if labels else None, cls=main_class(types), types=types,
         aliases=sorted({r["o"] for r in mine if r["p"] == _SKOS + "altLabel"}),
         properties=[{"property": r["p"], "value": r["o"]} for r in out
-                    if r["p"] not in _OWN_SECTIONS and r["types"] is None],
+                    if r["p"] not in _OWN_SECTIONS and r["types"] is None] + _analysed(store, e),
         outgoing=_grouped([r for r in out if r["p"] not in _OWN_SECTIONS and r["types"] is not None]),
         incoming=_grouped(incoming),
         reports=reports, figures=figure_rows(store, _shown_figures(store, iri, reports)), counts=counts,
         figures_total=rows(store, _COUNT_FIGURES % {"e": e})[0]["n"],
     )
+
+
+def _analysed(store: GraphStore, e: str) -> list[dict[str, Any]]:
+    """What the analysis graph (not part of the default graph) says of the resource: its figures, counts."""
+    return [{"property": r["p"], "value": r["o"]}
+            for r in rows(store, f"SELECT ?p ?o WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{ {e} ?p ?o }} }} ORDER BY ?p")]
 
 
 def _shown_figures(store: GraphStore, iri: str, reports: Page) -> set[tuple[str, str]]:

@@ -175,7 +175,7 @@ class ProcessPool:
             raise NotShippable(str(err)) from err
         idle = self._started()
         try:
-            worker = await asyncio.wait_for(idle.get(), timeout)
+            worker = await self._take(idle, timeout)
         except asyncio.TimeoutError:
             if isinstance(job, PageJob):  # a reader sees one wait, whatever it was spent on
                 raise _over_limit(job, timeout) from None
@@ -200,6 +200,17 @@ class ProcessPool:
         else:
             idle.put_nowait(worker)
         return unpack(result)
+
+    async def _take(self, idle: asyncio.Queue[Worker], timeout: float) -> Worker:
+        """An idle worker within `timeout`, or beyond it while the pool has none alive and some starting
+        (the service has just started, or every worker was replaced): a worker's start-up, seconds of
+        imports, is not the query's time, and a short limit would refuse every query until one is up."""
+        while True:
+            try:
+                return await asyncio.wait_for(idle.get(), timeout)
+            except asyncio.TimeoutError:
+                if self.workers or not self._starting:
+                    raise
 
     def _death(self, worker: Worker) -> ApiError:
         """What to answer for a worker that died mid-job (it has been reaped by `_replace`)."""

@@ -12,11 +12,12 @@ a server that is down, rejects a write, or fails in the middle of an ingest.
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -332,6 +333,43 @@ def test_a_server_answering_errors_is_answered_502() -> None:
         assert answer.status_code == 502 and "answered 500" in answer.text
 
 
+def test_the_endpoints_guardrails_hold_on_every_backend(store, graphs) -> None:
+    """The row cap cuts a server's answer as the embedded store's, and SERVICE / LOAD are refused before
+    anything reaches the server (both servers would fetch the URL themselves)."""
+    put(store, graphs, "a", "b")
+    # (a limit far above the queries' cost: the embedded store's first query also starts its workers)
+    settings = Settings(store_path=None, row_limit=2, update_token="t", query_timeout=60)
+    with TestClient(create_app(store, settings)) as client:
+        programs = {"query": "SELECT ?p WHERE { ?p a pk:Program }", "format": "json"}
+        capped = client.get("/sparql", params=programs)
+        assert capped.status_code == 200 and capped.headers["X-Policekg-Truncated"] == "true"
+        assert len(capped.json()["results"]["bindings"]) == 2
+        fetch = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+        service = client.get("/sparql", params={"query": fetch})
+        assert service.status_code == 403 and "SERVICE" in service.text
+        load = client.post("/sparql", content="LOAD <http://127.0.0.1:9/x.ttl>", headers={
+            "Content-Type": "application/sparql-update", "Authorization": "Bearer t"})
+        assert load.status_code == 403 and "LOAD" in load.text
+    assert [str(g) for g in store.report_graphs()] == sorted([A, B])
+
+
+@pytest.mark.parametrize("stall", ["silent", "dripping"])
+def test_a_server_over_the_clients_time_limit_is_cut_off_and_answered_503(stall: str) -> None:
+    """A server that never answers, or answers a byte at a time, is given up at the client's limit: the
+    request is cancelled (the server sees its connection closed), the error names the limit, the service
+    answers 503."""
+    with _Stalling(stall) as slow, RemoteStore(Endpoints(slow.url, slow.url), query_timeout=1) as store:
+        raised = _raised_within(60, lambda: store.ox_query("SELECT * WHERE { ?s ?p ?o }"))
+        assert isinstance(raised, RemoteUnavailable), raised
+        assert str(raised) == f"the SPARQL server at {slow.url} did not answer within 1 s" + (
+            " (ReadTimeout)" if stall == "silent" else ""
+        )
+        assert slow.closed.wait(60), "the request was not cancelled"
+        with TestClient(create_app(store, Settings(store_path=None))) as client:
+            answer = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+        assert answer.status_code == 503 and "did not answer within 1 s" in answer.text
+
+
 @pytest.mark.parametrize("name", SERVERS)
 def test_cli_on_a_server(name: str, sparql_servers, tmp_path: Path) -> None:
     """ingest (analysis included), stats, query, remove: the commands a user runs, on the server."""
@@ -435,6 +473,69 @@ class _FailingAfter:
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         base = f"http://127.0.0.1:{self.http.server_address[1]}"
         self.query, self.update = f"{base}/query", f"{base}/update"
+
+    def __enter__(self) -> Self:
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+
+
+def _raised_within(seconds: float, call: Callable[[], object]) -> BaseException | None:
+    """What `call` raised (None if nothing), failing the test if it has not returned after `seconds`:
+    a hang is the bug looked for, and must not hang the suite."""
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            call()
+            outcome.append(None)
+        except BaseException as err:  # noqa: BLE001 - handed to the test
+            outcome.append(err)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert outcome, f"still waiting after {seconds:g} s"
+    return outcome[0]
+
+
+class _Stalling:
+    """A real HTTP server that takes every request and then, "silent", sends nothing, or, "dripping",
+    a 200 whose body comes a byte every tenth of a second, until the client hangs up (then `closed` is
+    set)."""
+
+    def __init__(self, stall: str) -> None:
+        self.closed = threading.Event()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if stall == "dripping":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.end_headers()
+                try:
+                    while True:
+                        if stall == "dripping":
+                            self.wfile.write(b" ")
+                            self.wfile.flush()
+                        elif select.select([self.connection], [], [], 0.1)[0] and not self.connection.recv(1):
+                            break  # readable and empty: the client closed the connection
+                        time.sleep(0.1)
+                except OSError:
+                    pass  # the client closed the connection under a write
+                outer.closed.set()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.http.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/sparql"
 
     def __enter__(self) -> Self:
         threading.Thread(target=self.http.serve_forever, daemon=True).start()

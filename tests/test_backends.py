@@ -372,7 +372,8 @@ def test_a_server_over_the_clients_time_limit_is_cut_off_and_answered_503(stall:
 
 @pytest.mark.parametrize("name", SERVERS)
 def test_cli_on_a_server(name: str, sparql_servers, tmp_path: Path) -> None:
-    """ingest (analysis included), stats, query, remove: the commands a user runs, on the server."""
+    """ingest (analysis included), stats, query, export and validate (whole graphs read through the Graph
+    Store endpoint given), remove: the commands a user runs, on the server."""
     server = sparql_servers[name]
     emptied(remote_store(server)).close()
     files = _report_files(tmp_path, "a", "b")
@@ -386,6 +387,14 @@ def test_cli_on_a_server(name: str, sparql_servers, tmp_path: Path) -> None:
         "query", "--format", "csv", "SELECT (COUNT(?p) AS ?n) WHERE { ?p a pk:Program }", env=env
     )
     assert count.stdout.split() == ["n", "4"]  # 枫桥经验 in both reports counts once
+    exported = _policekg("export", "--format", "nq", "--gsp-url", server.gsp, env=env)
+    assert exported.returncode == 0, exported.stderr
+    assert {q.graph_name.value for q in ox.parse(exported.stdout.encode(), ox.RdfFormat.N_QUADS)} >= {A, B}
+    checked = _policekg("validate", "--gsp-url", server.gsp, env=env)
+    assert "2 report graphs checked" in checked.stdout, checked.stderr
+    nowhere = server.gsp.rsplit("/", 1)[0] + "/nowhere"
+    wrong = _policekg("validate", "--graph", "宁波市公安局/2023", "--gsp-url", nowhere, env=env)
+    assert wrong.returncode == 1 and f"{nowhere} is no SPARQL endpoint (404)" in wrong.stderr
     assert _policekg("remove", "温州市公安局/2023", env=env).returncode == 0
     assert _policekg(
         "query", "--format", "csv", "SELECT ?g WHERE { GRAPH ?g { ?g a pk:Report } }", env=env

@@ -372,8 +372,8 @@ def test_a_server_over_the_clients_time_limit_is_cut_off_and_answered_503(stall:
 
 @pytest.mark.parametrize("name", SERVERS)
 def test_cli_on_a_server(name: str, sparql_servers, tmp_path: Path) -> None:
-    """ingest (analysis included), stats, query, export and validate (whole graphs read through the Graph
-    Store endpoint given), remove: the commands a user runs, on the server."""
+    """ingest (analysis included), stats, query, analyze, export and validate (whole graphs read through
+    the Graph Store endpoint given), remove: the commands a user runs, on the server."""
     server = sparql_servers[name]
     emptied(remote_store(server)).close()
     files = _report_files(tmp_path, "a", "b")
@@ -390,6 +390,8 @@ def test_cli_on_a_server(name: str, sparql_servers, tmp_path: Path) -> None:
     exported = _policekg("export", "--format", "nq", "--gsp-url", server.gsp, env=env)
     assert exported.returncode == 0, exported.stderr
     assert {q.graph_name.value for q in ox.parse(exported.stdout.encode(), ox.RdfFormat.N_QUADS)} >= {A, B}
+    central = _policekg("analyze", "centrality", "--class", "Program", "--format", "csv", env=env)
+    assert central.returncode == 0 and "枫桥经验" in central.stdout, central.stderr
     checked = _policekg("validate", "--gsp-url", server.gsp, env=env)
     assert "2 report graphs checked" in checked.stdout, checked.stderr
     nowhere = server.gsp.rsplit("/", 1)[0] + "/nowhere"

@@ -1,8 +1,8 @@
 """Benchmark: the same writes, pages and example queries on the embedded store, an Oxigraph server and Virtuoso.
 
-The seed report's graph is copied N times as N reports of N bureaus (the report IRI and everything
-under it renamed; programs, laws and platforms stay shared, so the merge is kept across reports as in
-a real corpus). Each backend, started fresh (the servers as the tests start them, `tests/backends.py`),
+The seed report's graph is copied N times as N reports (the report IRI and everything under it
+renamed; the publisher, its units, programs, laws and platforms stay shared, so the merge is kept
+across reports as in a real corpus, and one bureau has published all N: its pages read every report). Each backend, started fresh (the servers as the tests start them, `tests/backends.py`),
 takes the N reports one `replace_graph` each (reports a second); one report is replaced and one removed
 (and put back, untimed). Then a real `policekg serve --store …` over that backend is asked every page
 and example query of `scale.py` `--rounds` times: requests a second over the whole mix, p50 and p95

@@ -397,9 +397,13 @@ def test_cli_on_a_server(name: str, sparql_servers, tmp_path: Path) -> None:
     nowhere = server.gsp.rsplit("/", 1)[0] + "/nowhere"
     wrong = _policekg("validate", "--graph", "宁波市公安局/2023", "--gsp-url", nowhere, env=env)
     assert wrong.returncode == 1 and f"{nowhere} is no SPARQL endpoint (404)" in wrong.stderr
-    assert _policekg("remove", "温州市公安局/2023", env=env).returncode == 0
+    # the endpoints as options, the account alone from the environment
+    account = {k: v for k, v in env.items() if k in ("POLICEKG_STORE_USER", "POLICEKG_STORE_PASSWORD")}
+    flags = ["--store", server.query]
+    removed = _policekg("remove", "温州市公安局/2023", *flags, "--update-url", server.update, env=account)
+    assert removed.returncode == 0, removed.stderr
     assert _policekg(
-        "query", "--format", "csv", "SELECT ?g WHERE { GRAPH ?g { ?g a pk:Report } }", env=env
+        "query", "--format", "csv", "SELECT ?g WHERE { GRAPH ?g { ?g a pk:Report } }", *flags, env=account
     ).stdout.split() == ["g", A]
 
 

@@ -22,10 +22,12 @@ from policekg.api import limits, openapi, routes
 from policekg.api.errors import KG_ERRORS, ApiError, meaning
 from policekg.api.query_pool import runner_for
 from policekg.api.rendering import TEMPLATE_GLOBALS, error_response
+from policekg.api.reports_write import refresh_in_background
 from policekg.api.store_view import Snapshot
 from policekg.api.templating import STATIC_DIR, templates
 from policekg.api.writer import writer_for
 from policekg.kg.config import Settings
+from policekg.kg.rdf.remote import RemoteStore
 from policekg.kg.rdf.store import GraphStore
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,8 @@ def create_app(store: GraphStore | Path, settings: Settings | None = None) -> Fa
         app.state.query_runner = runner_for(store, settings)
         try:
             await run_in_threadpool(app.state.writer.start)  # takes the store's lock, or says who has it
+            if isinstance(store, RemoteStore):  # its kept tables live in this process: computed now
+                refresh_in_background(app.state.read, app.state.writer)
             yield
         finally:
             app.state.writer.close()

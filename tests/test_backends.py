@@ -689,6 +689,21 @@ def _when_up(url: str, proc: subprocess.Popen, log: Path) -> httpx.Response:
     raise AssertionError(f"serve did not answer: {log.read_text(errors='replace')}")
 
 
+def test_a_service_over_a_server_keeps_the_pages_tables_from_its_start(server, graphs) -> None:
+    """A server's store keeps the home page's tables in the memory of the service reading it: the service
+    computes them (and the analysis) when it starts, before anyone visits: at thousands of reports a
+    visitor would wait past the time limit, every time."""
+    from policekg.kg.read.kept import is_kept
+
+    with remote_store(server) as store:
+        put(store, graphs, "a", "b")
+        with TestClient(create_app(store, Settings(store_path=None))):
+            deadline = time.monotonic() + 120
+            while not is_kept(store, "overview", "10") and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert is_kept(store, "overview", "10"), "nothing kept two minutes after the start"
+
+
 def test_the_generation_changes_with_every_report_write_and_not_with_the_analysis(server, graphs) -> None:
     from policekg.kg.rdf.iris import ANALYSIS_GRAPH
 

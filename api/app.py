@@ -46,7 +46,8 @@ def create_app(store: GraphStore | Path, settings: Settings | None = None) -> Fa
         app.state.query_runner = runner_for(store, settings)
         try:
             await run_in_threadpool(app.state.writer.start)  # takes the store's lock, or says who has it
-            if isinstance(store, RemoteStore):  # its kept tables live in this process: computed now
+            # A server's store keeps its pages' tables in this process: computed now, if it holds reports
+            if isinstance(store, RemoteStore) and await run_in_threadpool(store.report_graphs):
                 refresh_in_background(app.state.read, app.state.writer)
             yield
         finally:

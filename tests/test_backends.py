@@ -290,6 +290,36 @@ def test_from_and_graph_in_a_comment_or_a_string_are_no_dataset(server, graphs) 
         assert rows(store, sparql) == truth(graphs, ("a", "b"), sparql) != [("0",)]
 
 
+def test_a_query_naming_its_graphs_by_iri_answers_from_those(server, graphs) -> None:
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{A}> {{ ?s ?p ?o }} GRAPH <{A}> {{ ?s a ?c }} }}"
+    reference = GraphStore()
+    put(reference, graphs, "a", "b")
+    with remote_store(server) as store:
+        put(store, graphs, "a", "b")
+        assert rows(store, count) == rows(reference, count)
+        assert not store.ox_query(f"ASK {{ GRAPH <{PKR}report/无此局/2023> {{ ?s ?p ?o }} }}")
+        assert store.ox_query(f"ASK {{ GRAPH <{B}> {{ <{B}> a pk:Report }} }}")
+
+
+@pytest.mark.parametrize("sparql", [
+    f"SELECT * WHERE {{ GRAPH <{A}> {{ ?s ?p ?o }} GRAPH <{A}> {{ ?s a ?c }} }}",
+    "SELECT * WHERE { GRAPH pkr:report\\/宁波市公安局\\/2023 { ?s ?p ?o } }",
+])
+def test_a_query_naming_each_graph_by_iri_is_sent_those_alone(sparql: str) -> None:
+    """No catalogue read (the server here is down: reading it would fail), no list of every report sent;
+    a GRAPH ?g, or a prefix the query declares itself, and the catalogue is read."""
+    down = f"http://127.0.0.1:{free_port()}/sparql"
+    with RemoteStore(Endpoints(down, down), query_timeout=5) as store:
+        expected = {"default-graph-uri": [MERGE_GRAPH], "named-graph-uri": [A]}
+        assert store._dataset(sparql, None, None) == expected
+        for other in [
+            f"SELECT * WHERE {{ GRAPH <{A}> {{ ?s ?p ?o }} GRAPH ?g {{ ?s a ?c }} }}",
+            "PREFIX pkr: <http://example.org/> SELECT * WHERE { GRAPH pkr:a { ?s ?p ?o } }",
+        ]:
+            with pytest.raises(RemoteUnavailable, match="cannot reach"):
+                store._dataset(other, None, None)
+
+
 def test_the_servers_time_limit_stops_a_query(server, graphs) -> None:
     with remote_store(server) as store:
         put(store, graphs, "a", "b")

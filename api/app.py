@@ -27,6 +27,7 @@ from policekg.api.store_view import Snapshot
 from policekg.api.templating import STATIC_DIR, templates
 from policekg.api.writer import writer_for
 from policekg.kg.config import Settings
+from policekg.kg.rdf.errors import RemoteError
 from policekg.kg.rdf.remote import RemoteStore
 from policekg.kg.rdf.store import GraphStore
 
@@ -46,9 +47,8 @@ def create_app(store: GraphStore | Path, settings: Settings | None = None) -> Fa
         app.state.query_runner = runner_for(store, settings)
         try:
             await run_in_threadpool(app.state.writer.start)  # takes the store's lock, or says who has it
-            # A server's store keeps its pages' tables in this process: computed now, if it holds reports
-            if isinstance(store, RemoteStore) and await run_in_threadpool(store.report_graphs):
-                refresh_in_background(app.state.read, app.state.writer)
+            if isinstance(store, RemoteStore):
+                await run_in_threadpool(_refresh_if_reports, app, store)
             yield
         finally:
             app.state.writer.close()
@@ -68,6 +68,16 @@ def create_app(store: GraphStore | Path, settings: Settings | None = None) -> Fa
     limits.install(app)
     openapi.install(app)
     return app
+
+
+def _refresh_if_reports(app: FastAPI, store: RemoteStore) -> None:
+    """A server's store keeps its pages' tables in this process: have them computed now, if it holds
+    reports. A server that cannot answer yet leaves them to the first visitors (the pages say why)."""
+    try:
+        if store.report_graphs():
+            refresh_in_background(app.state.read, app.state.writer)
+    except RemoteError as err:
+        log.warning("the pages' tables are left to the first visitors: %s", err)
 
 
 def _text(status: int, message: str) -> PlainTextResponse:

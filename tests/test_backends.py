@@ -400,6 +400,18 @@ def test_a_server_over_the_clients_time_limit_is_cut_off_and_answered_503(stall:
         assert answer.status_code == 503 and "did not answer within 1 s" in answer.text
 
 
+def test_an_answer_whose_headers_cannot_be_read_is_a_502_naming_it() -> None:
+    """Virtuoso echoes the dataset in its answer's headers, a header per named graph: past httpx's limit
+    the answer cannot be read, which is not a server that is down."""
+    with (
+        _Stalling("oversized") as server,
+        RemoteStore(Endpoints(server.url, server.url), query_timeout=5) as store,
+    ):
+        with pytest.raises(RemoteError, match=f"{server.url} sent an answer that cannot be read") as raised:
+            store.ox_query("SELECT * WHERE { ?s ?p ?o }")
+        assert not isinstance(raised.value, RemoteUnavailable)
+
+
 @pytest.mark.parametrize("name", SERVERS)
 def test_cli_on_a_server(name: str, sparql_servers, tmp_path: Path) -> None:
     """ingest (analysis included), stats, query, analyze, export and validate (whole graphs read through
@@ -550,7 +562,7 @@ def _raised_within(seconds: float, call: Callable[[], object]) -> BaseException 
 class _Stalling:
     """A real HTTP server that takes every request and then, "silent", sends nothing, or, "dripping",
     a 200 whose body comes a byte every tenth of a second, until the client hangs up (then `closed` is
-    set)."""
+    set); or, "oversized", a 200 with 3,000 headers, as Virtuoso's for a dataset of 3,000 graphs."""
 
     def __init__(self, stall: str) -> None:
         self.closed = threading.Event()
@@ -559,6 +571,12 @@ class _Stalling:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if stall == "oversized":
+                    self.send_response(200)
+                    for i in range(3000):
+                        self.send_header("X-SPARQL-named-graph", f"{PKR}report/{i}/2022")
+                    self.end_headers()
+                    return
                 if stall == "dripping":
                     self.send_response(200)
                     self.send_header("Content-Type", "application/sparql-results+json")

@@ -22,10 +22,13 @@ from policekg.api import limits, openapi, routes
 from policekg.api.errors import KG_ERRORS, ApiError, meaning
 from policekg.api.query_pool import runner_for
 from policekg.api.rendering import TEMPLATE_GLOBALS, error_response
+from policekg.api.reports_write import refresh_in_background
 from policekg.api.store_view import Snapshot
 from policekg.api.templating import STATIC_DIR, templates
 from policekg.api.writer import writer_for
 from policekg.kg.config import Settings
+from policekg.kg.rdf.errors import RemoteError
+from policekg.kg.rdf.remote import RemoteStore
 from policekg.kg.rdf.store import GraphStore
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,8 @@ def create_app(store: GraphStore | Path, settings: Settings | None = None) -> Fa
         app.state.query_runner = runner_for(store, settings)
         try:
             await run_in_threadpool(app.state.writer.start)  # takes the store's lock, or says who has it
+            if isinstance(store, RemoteStore):
+                await run_in_threadpool(_refresh_if_reports, app, store)
             yield
         finally:
             app.state.writer.close()
@@ -63,6 +68,16 @@ def create_app(store: GraphStore | Path, settings: Settings | None = None) -> Fa
     limits.install(app)
     openapi.install(app)
     return app
+
+
+def _refresh_if_reports(app: FastAPI, store: RemoteStore) -> None:
+    """A server's store keeps its pages' tables in this process: have them computed now, if it holds
+    reports. A server that cannot answer yet leaves them to the first visitors (the pages say why)."""
+    try:
+        if store.report_graphs():
+            refresh_in_background(app.state.read, app.state.writer)
+    except RemoteError as err:
+        log.warning("the pages' tables are left to the first visitors: %s", err)
 
 
 def _text(status: int, message: str) -> PlainTextResponse:

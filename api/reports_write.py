@@ -248,3 +248,10 @@ def _refresh(read: Reader, writer: Writer) -> None:
 
 
 _REFRESHER = _Refresher()
+
+
+def refresh_in_background(read: Reader, writer: Writer) -> None:
+    """Bring the analysis and the pages' kept tables up to date in a thread of this process: what a
+    service over a SPARQL server's store runs when it starts, since those tables live in its memory
+    (`kg.read.kept`) and, at thousands of reports, take longer than a visitor may wait."""
+    _REFRESHER.kick(read, writer)

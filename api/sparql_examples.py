@@ -2,8 +2,9 @@
 
 Data, kept apart from the page code; tests run each on a store of several bureaus and years, expect
 rows, compare them with a plain reference query, and across the embedded store, Oxigraph server and
-Virtuoso. A question about one program, indicator or bureau names it by its exact label, which lets the
-engine start from it instead of scanning every report (change the label to ask about another): national
+Virtuoso. A question about one program, indicator or bureau names it by its exact label (the laws a
+program cites, by its IRI: the engines' planners count on it there), which lets the engine start from
+it instead of scanning every report (change the label to ask about another): national
 programs and indicators, and the bureau of the sample report every new service starts with.
 
 How they read the graph, as users should: the default graph is the merge of the reports, each distinct
@@ -84,16 +85,17 @@ WHERE {
 ORDER BY ?year ?bureau ?value"""),
     Example("项目引用的法规 · Laws cited by a program", """\
 # stated legal basis (pk:basedOn, of the program or of a measure implementing it),
-# or a law named in the same sentence as the program
+# or a law named in the same sentence of a report as the program. The program is named by its IRI
+# (twice: change both), the sentences naming it taken first, then the laws' mentions in those sentences
 SELECT ?law ?how (COUNT(DISTINCT ?where) AS ?times)
 WHERE {
-  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
-  GRAPH ?r {
+  { VALUES ?p { <https://w3id.org/policekg/id/program/谁执法谁普法> }
     { ?p pk:basedOn ?l BIND("basedOn" AS ?how) BIND(?p AS ?where) }
-    UNION { ?where pk:implements ?p ; pk:basedOn ?l BIND("measure basedOn" AS ?how) }
-    UNION { ?mp pk:mentionOf ?p ; pk:sentence ?where . ?ml pk:sentence ?where ; pk:mentionOf ?l .
-            BIND("same sentence" AS ?how) }
-  }
+    UNION { ?where pk:implements ?p ; pk:basedOn ?l BIND("measure basedOn" AS ?how) } }
+  UNION {
+    { SELECT DISTINCT ?r ?where WHERE {
+        GRAPH ?r { ?mp pk:mentionOf <https://w3id.org/policekg/id/program/谁执法谁普法> ; pk:sentence ?where } } }
+    GRAPH ?r { ?ml pk:sentence ?where } ?ml pk:mentionOf ?l BIND("same sentence" AS ?how) }
   ?l a pk:LegalInstrument ; rdfs:label ?law .
 }
 GROUP BY ?law ?how

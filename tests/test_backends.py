@@ -12,11 +12,12 @@ a server that is down, rejects a write, or fails in the middle of an ingest.
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -292,6 +293,36 @@ def test_from_and_graph_in_a_comment_or_a_string_are_no_dataset(server, graphs) 
         assert rows(store, sparql) == truth(graphs, ("a", "b"), sparql) != [("0",)]
 
 
+def test_a_query_naming_its_graphs_by_iri_answers_from_those(server, graphs) -> None:
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{A}> {{ ?s ?p ?o }} GRAPH <{A}> {{ ?s a ?c }} }}"
+    reference = GraphStore()
+    put(reference, graphs, "a", "b")
+    with remote_store(server) as store:
+        put(store, graphs, "a", "b")
+        assert rows(store, count) == rows(reference, count)
+        assert not store.ox_query(f"ASK {{ GRAPH <{PKR}report/无此局/2023> {{ ?s ?p ?o }} }}")
+        assert store.ox_query(f"ASK {{ GRAPH <{B}> {{ <{B}> a pk:Report }} }}")
+
+
+@pytest.mark.parametrize("sparql", [
+    f"SELECT * WHERE {{ GRAPH <{A}> {{ ?s ?p ?o }} GRAPH <{A}> {{ ?s a ?c }} }}",
+    "SELECT * WHERE { GRAPH pkr:report\\/宁波市公安局\\/2023 { ?s ?p ?o } }",
+])
+def test_a_query_naming_each_graph_by_iri_is_sent_those_alone(sparql: str) -> None:
+    """No catalogue read (the server here is down: reading it would fail), no list of every report sent;
+    a GRAPH ?g, or a prefix the query declares itself, and the catalogue is read."""
+    down = f"http://127.0.0.1:{free_port()}/sparql"
+    with RemoteStore(Endpoints(down, down), query_timeout=5) as store:
+        expected = {"default-graph-uri": [MERGE_GRAPH], "named-graph-uri": [A]}
+        assert store._dataset(sparql, None, None) == expected
+        for other in [
+            f"SELECT * WHERE {{ GRAPH <{A}> {{ ?s ?p ?o }} GRAPH ?g {{ ?s a ?c }} }}",
+            "PREFIX pkr: <http://example.org/> SELECT * WHERE { GRAPH pkr:a { ?s ?p ?o } }",
+        ]:
+            with pytest.raises(RemoteUnavailable, match="cannot reach"):
+                store._dataset(other, None, None)
+
+
 def test_the_servers_time_limit_stops_a_query(server, graphs) -> None:
     with remote_store(server) as store:
         put(store, graphs, "a", "b")
@@ -335,9 +366,59 @@ def test_a_server_answering_errors_is_answered_502() -> None:
         assert answer.status_code == 502 and "answered 500" in answer.text
 
 
+def test_the_endpoints_guardrails_hold_on_every_backend(store, graphs) -> None:
+    """The row cap cuts a server's answer as the embedded store's, and SERVICE / LOAD are refused before
+    anything reaches the server (both servers would fetch the URL themselves)."""
+    put(store, graphs, "a", "b")
+    # (a limit far above the queries' cost: the embedded store's first query also starts its workers)
+    settings = Settings(store_path=None, row_limit=2, update_token="t", query_timeout=60)
+    with TestClient(create_app(store, settings)) as client:
+        programs = {"query": "SELECT ?p WHERE { ?p a pk:Program }", "format": "json"}
+        capped = client.get("/sparql", params=programs)
+        assert capped.status_code == 200 and capped.headers["X-Policekg-Truncated"] == "true"
+        assert len(capped.json()["results"]["bindings"]) == 2
+        fetch = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+        service = client.get("/sparql", params={"query": fetch})
+        assert service.status_code == 403 and "SERVICE" in service.text
+        load = client.post("/sparql", content="LOAD <http://127.0.0.1:9/x.ttl>", headers={
+            "Content-Type": "application/sparql-update", "Authorization": "Bearer t"})
+        assert load.status_code == 403 and "LOAD" in load.text
+    assert [str(g) for g in store.report_graphs()] == sorted([A, B])
+
+
+@pytest.mark.parametrize("stall", ["silent", "dripping"])
+def test_a_server_over_the_clients_time_limit_is_cut_off_and_answered_503(stall: str) -> None:
+    """A server that never answers, or answers a byte at a time, is given up at the client's limit: the
+    request is cancelled (the server sees its connection closed), the error names the limit, the service
+    answers 503."""
+    with _Stalling(stall) as slow, RemoteStore(Endpoints(slow.url, slow.url), query_timeout=1) as store:
+        raised = _raised_within(60, lambda: store.ox_query("SELECT * WHERE { ?s ?p ?o }"))
+        assert isinstance(raised, RemoteUnavailable), raised
+        assert str(raised) == f"the SPARQL server at {slow.url} did not answer within 1 s" + (
+            " (ReadTimeout)" if stall == "silent" else ""
+        )
+        assert slow.closed.wait(60), "the request was not cancelled"
+        with TestClient(create_app(store, Settings(store_path=None))) as client:
+            answer = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+        assert answer.status_code == 503 and "did not answer within 1 s" in answer.text
+
+
+def test_an_answer_whose_headers_cannot_be_read_is_a_502_naming_it() -> None:
+    """Virtuoso echoes the dataset in its answer's headers, a header per named graph: past httpx's limit
+    the answer cannot be read, which is not a server that is down."""
+    with (
+        _Stalling("oversized") as server,
+        RemoteStore(Endpoints(server.url, server.url), query_timeout=5) as store,
+    ):
+        with pytest.raises(RemoteError, match=f"{server.url} sent an answer that cannot be read") as raised:
+            store.ox_query("SELECT * WHERE { ?s ?p ?o }")
+        assert not isinstance(raised.value, RemoteUnavailable)
+
+
 @pytest.mark.parametrize("name", SERVERS)
 def test_cli_on_a_server(name: str, sparql_servers, tmp_path: Path) -> None:
-    """ingest (analysis included), stats, query, remove: the commands a user runs, on the server."""
+    """ingest (analysis included), stats, query, analyze, export and validate (whole graphs read through
+    the Graph Store endpoint given), remove: the commands a user runs, on the server."""
     server = sparql_servers[name]
     emptied(remote_store(server)).close()
     files = _report_files(tmp_path, "a", "b")
@@ -351,9 +432,23 @@ def test_cli_on_a_server(name: str, sparql_servers, tmp_path: Path) -> None:
         "query", "--format", "csv", "SELECT (COUNT(?p) AS ?n) WHERE { ?p a pk:Program }", env=env
     )
     assert count.stdout.split() == ["n", "4"]  # 枫桥经验 in both reports counts once
-    assert _policekg("remove", "温州市公安局/2023", env=env).returncode == 0
+    exported = _policekg("export", "--format", "nq", "--gsp-url", server.gsp, env=env)
+    assert exported.returncode == 0, exported.stderr
+    assert {q.graph_name.value for q in ox.parse(exported.stdout.encode(), ox.RdfFormat.N_QUADS)} >= {A, B}
+    central = _policekg("analyze", "centrality", "--class", "Program", "--format", "csv", env=env)
+    assert central.returncode == 0 and "枫桥经验" in central.stdout, central.stderr
+    checked = _policekg("validate", "--gsp-url", server.gsp, env=env)
+    assert "2 report graphs checked" in checked.stdout, checked.stderr
+    nowhere = server.gsp.rsplit("/", 1)[0] + "/nowhere"
+    wrong = _policekg("validate", "--graph", "宁波市公安局/2023", "--gsp-url", nowhere, env=env)
+    assert wrong.returncode == 1 and f"{nowhere} is no SPARQL endpoint (404)" in wrong.stderr
+    # the endpoints as options, the account alone from the environment
+    account = {k: v for k, v in env.items() if k in ("POLICEKG_STORE_USER", "POLICEKG_STORE_PASSWORD")}
+    flags = ["--store", server.query]
+    removed = _policekg("remove", "温州市公安局/2023", *flags, "--update-url", server.update, env=account)
+    assert removed.returncode == 0, removed.stderr
     assert _policekg(
-        "query", "--format", "csv", "SELECT ?g WHERE { GRAPH ?g { ?g a pk:Report } }", env=env
+        "query", "--format", "csv", "SELECT ?g WHERE { GRAPH ?g { ?g a pk:Report } }", *flags, env=account
     ).stdout.split() == ["g", A]
 
 
@@ -438,6 +533,75 @@ class _FailingAfter:
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         base = f"http://127.0.0.1:{self.http.server_address[1]}"
         self.query, self.update = f"{base}/query", f"{base}/update"
+
+    def __enter__(self) -> Self:
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+
+
+def _raised_within(seconds: float, call: Callable[[], object]) -> BaseException | None:
+    """What `call` raised (None if nothing), failing the test if it has not returned after `seconds`:
+    a hang is the bug looked for, and must not hang the suite."""
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            call()
+            outcome.append(None)
+        except BaseException as err:  # noqa: BLE001 - handed to the test
+            outcome.append(err)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert outcome, f"still waiting after {seconds:g} s"
+    return outcome[0]
+
+
+class _Stalling:
+    """A real HTTP server that takes every request and then, "silent", sends nothing, or, "dripping",
+    a 200 whose body comes a byte every tenth of a second, until the client hangs up (then `closed` is
+    set); or, "oversized", a 200 with 3,000 headers, as Virtuoso's for a dataset of 3,000 graphs."""
+
+    def __init__(self, stall: str) -> None:
+        self.closed = threading.Event()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if stall == "oversized":
+                    self.send_response(200)
+                    for i in range(3000):
+                        self.send_header("X-SPARQL-named-graph", f"{PKR}report/{i}/2022")
+                    self.end_headers()
+                    return
+                if stall == "dripping":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.end_headers()
+                try:
+                    while True:
+                        if stall == "dripping":
+                            self.wfile.write(b" ")
+                            self.wfile.flush()
+                        elif select.select([self.connection], [], [], 0.1)[0] and not self.connection.recv(1):
+                            break  # readable and empty: the client closed the connection
+                        time.sleep(0.1)
+                except OSError:
+                    pass  # the client closed the connection under a write
+                outer.closed.set()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.http.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/sparql"
 
     def __enter__(self) -> Self:
         threading.Thread(target=self.http.serve_forever, daemon=True).start()
@@ -574,6 +738,21 @@ def _when_up(url: str, proc: subprocess.Popen, log: Path) -> httpx.Response:
         except httpx.TransportError:
             time.sleep(0.5)
     raise AssertionError(f"serve did not answer: {log.read_text(errors='replace')}")
+
+
+def test_a_service_over_a_server_keeps_the_pages_tables_from_its_start(server, graphs) -> None:
+    """A server's store keeps the home page's tables in the memory of the service reading it: the service
+    computes them (and the analysis) when it starts, before anyone visits: at thousands of reports a
+    visitor would wait past the time limit, every time."""
+    from policekg.kg.read.kept import is_kept
+
+    with remote_store(server) as store:
+        put(store, graphs, "a", "b")
+        with TestClient(create_app(store, Settings(store_path=None))):
+            deadline = time.monotonic() + 120
+            while not is_kept(store, "overview", "10") and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert is_kept(store, "overview", "10"), "nothing kept two minutes after the start"
 
 
 def test_the_generation_changes_with_every_report_write_and_not_with_the_analysis(server, graphs) -> None:

@@ -195,13 +195,14 @@ def export(
     graph: ReportOpt = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout)")] = None,
     store: StoreOpt = None,
+    gsp_url: GspUrlOpt = None,
 ) -> None:
     """Write the whole dataset, or one report's graph, as RDF. TriG and N-Quads keep the named graphs."""
     from policekg.kg.rdf.formats import rdf_format
 
     fmt = rdf_format(format)
     iri = _report_option(graph)
-    with open_store(store, write=False) as db:
+    with open_store(store, write=False, gsp_url=gsp_url) as db:
         if iri is not None and not db.has_report(iri):
             fail(f"no report graph <{iri}> in the store")
         target = output.open("wb") if output else sys.stdout.buffer
@@ -227,6 +228,7 @@ def stats(store: StoreOpt = None) -> None:
 def validate(
     store: StoreOpt = None,
     graph: ReportOpt = None,
+    gsp_url: GspUrlOpt = None,
 ) -> None:
     """Check every report graph (or one) against the SHACL shapes; exit 1 if any violation is found.
 
@@ -234,7 +236,7 @@ def validate(
     from policekg.kg.rdf.validate import validate as run_validation
 
     iri = _report_option(graph)
-    with open_store(store, write=False) as db:
+    with open_store(store, write=False, gsp_url=gsp_url) as db:
         checked = 1 if iri is not None else len(db.report_graphs())
         with progress(checked, "validated") as advance:
             results = run_validation(db, iri, done=lambda g, n: advance(f"<{g}>", f"{n} results"))

@@ -14,11 +14,13 @@ nothing here names an engine. Three graphs of our own sit beside the report grap
   failed. So when a write that reached the server fails, the graph is taken out (and the merge pruned):
   a report is wholly in or wholly out, whatever the server;
 - `CATALOGUE_GRAPH` lists our named graphs (`<g> a sd:NamedGraph`), written in the same request. A
-  query that names graphs (`GRAPH …`) gets exactly these as its named graphs (`named-graph-uri`): the
-  protocol leaves the named graphs empty when only a default graph is given (Oxigraph) or takes every
-  graph on the server (Virtuoso), and neither is the dataset the embedded store answers over. Graphs a
-  query names by IRI (`GRAPH <g>`) join them: Virtuoso 7.2 takes `GRAPH <g>` of a graph not among the
-  named graphs for an empty pattern, which matches once (an ASK of a report that is not there is true).
+  query that names graphs by variable (`GRAPH ?g`) gets exactly these as its named graphs
+  (`named-graph-uri`): the protocol leaves the named graphs empty when only a default graph is given
+  (Oxigraph) or takes every graph on the server (Virtuoso), and neither is the dataset the embedded
+  store answers over. Graphs a query names by IRI (`GRAPH <g>`) join them: Virtuoso 7.2 takes
+  `GRAPH <g>` of a graph not among the named graphs for an empty pattern, which matches once (an ASK of
+  a report that is not there is true). A query that names every graph it reads by IRI (a report's page)
+  gets those alone: the same answer, without reading the catalogue and sending every report's IRI.
 
 A query's text is parsed here first (by Oxigraph, on an empty store), so a malformed query gets the
 same message, with its position, as on the embedded store, and the answer's kind picks what to ask for.
@@ -256,7 +258,10 @@ class RemoteStore:
             return {}
         dataset = {"default-graph-uri": list(default or [MERGE_GRAPH])}
         if named or _NAMES_GRAPHS.search(syntax):
-            dataset["named-graph-uri"] = list(named or sorted({*self.catalogue(), *_graphs_named(syntax)}))
+            by_iri, only_these = _graphs_named(syntax)
+            if not only_these:  # a GRAPH ?g: our graphs, whichever they are now
+                by_iri |= set(self.catalogue())
+            dataset["named-graph-uri"] = list(named or sorted(by_iri))
         return dataset
 
     def catalogue(self) -> list[str]:
@@ -393,13 +398,16 @@ def _syntax(sparql: str) -> str:
     return _IRI_STRING_COMMENT.sub(lambda m: m[0] if m[0].startswith("<") else " ", sparql)
 
 
-def _graphs_named(sparql: str) -> set[str]:
-    """The IRIs of the graphs a query names after GRAPH (prefixed names expanded with our prefixes)."""
-    found = set()
+def _graphs_named(sparql: str) -> tuple[set[str], bool]:
+    """The IRIs of the graphs a query names after GRAPH (prefixed names expanded with our prefixes), and
+    whether these are all the graphs it reads: every GRAPH names one (no GRAPH ?g, no prefix of its own)."""
+    found, resolved = set(), 0
     for iri, prefix, local in _GRAPH_IRI.findall(sparql):
         if iri or (prefix or "") in PREFIXES:
-            found.add(iri or PREFIXES[prefix] + local)
-    return found
+            found.add(iri or PREFIXES[prefix] + re.sub(r"\\(.)", r"\1", local))  # pkr:a\/b is pkr:a/b
+            ours = bool(iri) or not re.search(rf"\bPREFIX\s+{re.escape(prefix)}:", sparql, re.IGNORECASE)
+            resolved += ours  # a prefix the query declares itself may mean another namespace
+    return found, resolved == len(_NAMES_GRAPHS.findall(sparql))
 
 
 def _as_query_triples(quads: Iterable[ox.Quad]) -> ox.QueryTriples:

@@ -111,6 +111,10 @@ class SparqlClient:
             raise RemoteUnreachable(
                 f"cannot reach the SPARQL server at {url}: {err or type(err).__name__}; is it running?"
             ) from err
+        except httpx.RemoteProtocolError as err:  # it answered, but not in HTTP we can read
+            raise RemoteError(
+                f"the SPARQL server at {url} sent an answer that cannot be read: {err}"
+            ) from err
         except httpx.TimeoutException as err:
             raise RemoteUnavailable(
                 f"the SPARQL server at {url} did not answer within {limit:g} s ({type(err).__name__})"

@@ -17,6 +17,7 @@ import time
 from collections.abc import Generator
 from dataclasses import dataclass
 
+import httpcore
 import httpx
 
 from policekg.kg.rdf.errors import QueryError, RemoteError, RemoteUnavailable, RemoteUnreachable
@@ -27,6 +28,12 @@ _TIMEOUT_MARKERS = ("S1T00", "timed out", "timeout", "cancelled")
 CONNECT_TIMEOUT = 5.0
 #: How much of a server's error message goes into ours.
 _MESSAGE_CHARS = 300
+#: The largest head (status line and headers) of an answer we read. Virtuoso echoes every named graph
+#: of a query's dataset in a header of its answer, about 75 bytes a graph: 151 KB at 2,000 reports, past
+#: the 100 KB httpcore reads by default (httpx has no option for it, hence the class attribute).
+MAX_HEAD_BYTES = 64 * 2**20
+httpcore.HTTP11Connection.MAX_INCOMPLETE_EVENT_SIZE = MAX_HEAD_BYTES
+httpcore.AsyncHTTP11Connection.MAX_INCOMPLETE_EVENT_SIZE = MAX_HEAD_BYTES
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from policekg.kg.network.views import Node, SharedView, entity_structure, shared
 from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, PKR, segment
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.kept import keep, kept
-from policekg.kg.read.sparql import sparql_iri
+from policekg.kg.read.sparql import values
 
 log = logging.getLogger(__name__)
 
@@ -312,7 +312,7 @@ def current_metrics(store: GraphStore, only: Iterable[str] | None = None) -> dic
         return _recompute(store, digest, store.report_graphs())
     if only is not None and not (only := sorted(only)):
         return {}
-    wanted = "" if only is None else f"VALUES ?e {{ {' '.join(sparql_iri(i) for i in only)} }}"
+    wanted = values("e", only)
     return {
         row["e"].value: Metrics(int(row["d"].value), float(row["b"].value), float(row["pr"].value),
                                 int(row["c"].value))

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from sys import intern
 
@@ -33,7 +32,7 @@ from scipy import sparse
 from policekg.kg.rdf.iris import PK, local_path
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.reports import list_reports, newest_first
-from policekg.kg.read.sparql import each_graph, sparql_iri
+from policekg.kg.read.sparql import each_graph, sparql_iri, values
 from policekg.schema.vocabulary import ENTITY_CLASSES as VOCABULARY_CLASSES
 from policekg.schema.vocabulary import RELATION_NAMES
 
@@ -180,14 +179,7 @@ def short_predicate(iri: str) -> str:
 
 def _reports_filter(reports: list[str] | None) -> str:
     """`VALUES ?r {…}` restricting a query to some report graphs; QueryError for a malformed IRI."""
-    return _values("r", reports)
-
-
-def _values(var: str, iris: Iterable[str] | None) -> str:
-    """`VALUES ?var {…}` of some IRIs ("" for None or none: no restriction); QueryError for a bad IRI."""
-    if not iris:
-        return ""
-    return f"VALUES ?{var} {{ {' '.join(sparql_iri(i) for i in sorted(iris))} }}"
+    return values("r", reports)
 
 
 #: Up to this many (entity, report) pairs, a neighbourhood's queries look each pair up; above, they read
@@ -240,7 +232,7 @@ def entity_nodes(store: GraphStore, reports: list[str] | None = None,
         labels.setdefault(iri, row["label"].value)
         named_in[iri].add(report)
     aliases: dict[str, set[str]] = defaultdict(set)
-    for row in store.ox_query(_ALIASES % _values("e", only or ())):
+    for row in store.ox_query(_ALIASES % values("e", only or ())):
         aliases[row["e"].value].add(row["alt"].value)
     return {
         iri: Node(iri, _most_specific(classes[iri]), labels[iri], sorted(aliases[iri] - {labels[iri]}),
@@ -262,7 +254,7 @@ def _evidence(store: GraphStore, reports: list[str] | None,
     within = set(reports) if reports else None
     restrict = _reports_filter(reports)
     if objects is None or not reports:
-        queries = [_EVIDENCE % (restrict if objects is None else _values("o", objects))]
+        queries = [_EVIDENCE % (restrict if objects is None else values("o", objects))]
     else:  # about some entities in some reports: every statement of each report's graph (kept below)
         queries = [_EVIDENCE_IN % where for where in each_graph(reports, _EVIDENCE_BODY, "r")]
     statements = [(row["x"].value, row["p"].value, row["o"].value, row["sentence"].value, row["r"].value)
@@ -445,7 +437,7 @@ def _naming(store: GraphStore, iris: list[str], most: int | None,
     """`naming_reports` (without sentences unless asked), and how many reports name one of `iris`."""
     if not iris:
         return {}, 0
-    named = {row["r"].value for row in store.ox_query(_NAMING_REPORTS % _values("e", iris))}
+    named = {row["r"].value for row in store.ox_query(_NAMING_REPORTS % values("e", iris))}
     chosen = sorted((r for r in list_reports(store) if r["report"] in named), key=newest_first)[:most]
     said: dict[str, str] = {}
     for row in store.ox_query(_NAMING_SENTENCES % _scope("e", set(iris), {r["report"] for r in chosen})) \
@@ -600,7 +592,7 @@ def _performers(store: GraphStore, pairs: set[tuple[str, str]],
         by[row["e"].value].append(row["s"].value)
     reports = {r for _, r in measures}
     publisher = {row["r"].value: row["s"].value
-                 for row in store.ox_query(_PUBLISHED_BY % _values("r", reports))}
+                 for row in store.ox_query(_PUBLISHED_BY % values("r", reports))}
     return {m: by[m] or ([publisher[r]] if r in publisher else []) for m, r in measures}
 
 

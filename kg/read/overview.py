@@ -14,7 +14,7 @@ from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.compare import COMPARABLE, count_comparable
 from policekg.kg.read.kept import as_is, is_kept, keep, kept, kept_file
 from policekg.kg.read.reports import keep_reports, list_reports
-from policekg.kg.read.sparql import CLASS_ORDER, names, rows, sparql_iri
+from policekg.kg.read.sparql import CLASS_ORDER, names, rows, values
 from policekg.schema.vocabulary import ENTITY_CLASSES
 
 
@@ -137,7 +137,7 @@ def central(store: GraphStore, cls: str, top: int) -> list[Central]:
         raise QueryError(f"unknown class {cls!r}")
     asked = {"cls": cls, "top": top, "apart": apart(cls), "analysis": ANALYSIS_GRAPH}
     ranked = [r["iri"] for r in rows(store, _BY_PAGERANK % asked)]
-    only = f"VALUES ?iri {{ {' '.join(sparql_iri(i) for i in ranked)} }}" if len(ranked) >= top else ""
+    only = values("iri", ranked) if len(ranked) >= top else ""
     found = rows(store, _CENTRAL % {**asked, "only": only})
     known = names(store, [r["iri"] for r in found])
     return [Central(r["iri"], r["reports"], r["mentions"], r["pagerank"], known.get(r["iri"], (None, set()))[0])

@@ -8,6 +8,7 @@ be tested without HTTP. User input never reaches a query as text: names become I
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +36,13 @@ def sparql_iri(iri: str) -> str:
         return str(ox.NamedNode(iri))
     except ValueError as err:
         raise QueryError(f"not a valid IRI: {iri!r} ({err})") from err
+
+
+def values(var: str, iris: Iterable[str] | None) -> str:
+    """`VALUES ?var {…}` of some IRIs ("" for None or none: no restriction); QueryError for a bad IRI."""
+    if not iris:
+        return ""
+    return f"VALUES ?{var} {{ {' '.join(sparql_iri(i) for i in sorted(iris))} }}"
 
 
 def sparql_str(text: str) -> str:

@@ -497,7 +497,21 @@ def test_a_write_failing_on_the_server_leaves_the_report_wholly_out(server, grap
         assert len(store) == len(graphs["a"])
 
 
-class _FailingAfter:
+class _LocalServer:
+    """A real HTTP server of the test's own on 127.0.0.1 (`self.http`), serving in a thread while entered."""
+
+    http: ThreadingHTTPServer
+
+    def __enter__(self) -> Self:
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.shutdown()
+        self.http.server_close()
+
+
+class _FailingAfter(_LocalServer):
     """A real HTTP server in front of `upstream`: it passes queries and the first `updates` update
     requests on, then answers every request 500, as a server failing midway does. With `lost`, the
     next update reaches the server and only its answer is a 500 (a write done, or half done, that
@@ -543,14 +557,6 @@ class _FailingAfter:
         base = f"http://127.0.0.1:{self.http.server_address[1]}"
         self.query, self.update = f"{base}/query", f"{base}/update"
 
-    def __enter__(self) -> Self:
-        threading.Thread(target=self.http.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.http.shutdown()
-        self.http.server_close()
-
 
 def _raised_within(seconds: float, call: Callable[[], object]) -> BaseException | None:
     """What `call` raised (None if nothing), failing the test if it has not returned after `seconds`:
@@ -571,7 +577,7 @@ def _raised_within(seconds: float, call: Callable[[], object]) -> BaseException 
     return outcome[0]
 
 
-class _Stalling:
+class _Stalling(_LocalServer):
     """A real HTTP server that takes every request and then, "silent", sends nothing, or, "dripping",
     a 200 whose body comes a byte every tenth of a second, until the client hangs up (then `closed` is
     set); or, "echoing", an ASK's answer with 3,000 headers, as Virtuoso's for a dataset of 3,000 graphs;
@@ -619,14 +625,6 @@ class _Stalling:
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.http.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.http.server_address[1]}/sparql"
-
-    def __enter__(self) -> Self:
-        threading.Thread(target=self.http.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.http.shutdown()
-        self.http.server_close()
 
 
 def _report_files(folder: Path, *names: str) -> list[Path]:

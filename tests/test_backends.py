@@ -55,6 +55,8 @@ TEXTS = {
     "a": small_report("宁波市公安局", "坚持和发展新时代枫桥经验，推进一村一辅警。", "推行警调衔接机制。"),
     "b": small_report("温州市公安局", "坚持和发展新时代枫桥经验。", "推行一窗通办。"),
     "a2": small_report("宁波市公安局", "坚持和发展新时代枫桥经验。"),  # a's report again, two programs fewer
+    "fa": small_report("台州市公安局", "全年共化解矛盾纠纷120起。"),  # a figure each, of one indicator
+    "fb": small_report("丽水市公安局", "全年共化解矛盾纠纷86起。"),
 }
 A, B = f"{PKR}report/宁波市公安局/2023", f"{PKR}report/温州市公安局/2023"
 BACKENDS = ["embedded", "oxigraph", "virtuoso"]
@@ -224,6 +226,24 @@ def test_pages_read_the_same_on_every_backend(store, graphs) -> None:
             assert got.status_code == want.status_code == 200, (page, got.text[:300])
             assert got.json() == want.json(), page
         assert "枫桥经验" in ours.get("/id/program/枫桥经验").text
+
+
+def test_an_indicator_compared_across_reports_reads_the_same_on_every_backend(store, graphs) -> None:
+    put(store, graphs, "fa", "fb")
+    reference = GraphStore()
+    put(reference, graphs, "fa", "fb")
+    [indicator] = {r["i"].value for r in reference.ox_query("SELECT DISTINCT ?i WHERE { ?o pk:indicator ?i }")}
+    page = f"/compare/indicator/{indicator.rsplit('/', 1)[-1]}.json"
+    with (
+        TestClient(create_app(store, Settings(store_path=None))) as ours,
+        TestClient(create_app(reference, Settings(store_path=None))) as embedded,
+    ):
+        got, want = ours.get(page), embedded.get(page)
+    assert got.status_code == want.status_code == 200, (page, got.text[:300])
+    assert got.json() == want.json()
+    by_bureau = {row["bureau"]: [f["value"] for fs in row["values"].values() for f in fs]
+                 for row in got.json()["items"]}
+    assert by_bureau == {"台州市公安局": [120], "丽水市公安局": [86]}
 
 
 def _export(store: GraphStore | RemoteStore, fmt: str, graph: str | None = None) -> bytes:

@@ -187,20 +187,22 @@ _FIGURES_OF = "SELECT DISTINCT ?obs ?report WHERE { %s ?obs pk:inReport ?report 
 _FIGURES_IN = "SELECT DISTINCT ?obs ?report WHERE { %s }"
 _OF = "{ ?obs pk:about %(e)s } UNION { ?obs pk:indicator %(e)s } UNION { %(e)s pk:hasObservation ?obs }"
 _COUNT_FIGURES = "SELECT (COUNT(DISTINCT ?obs) AS ?n) WHERE { " + _OF + " }"
-# Read inside each figure's report graph, by (figure, report) pairs: what every figure has (`kg.rdf.triples`
-# writes it, the SHACL shapes require it) in one query; what it may have (bound, target, change, what it
-# is about, its evidence) in two more, joined here. An OPTIONAL inside `GRAPH ?report` (or a constant
-# class there) makes Oxigraph read every figure of the store before joining the pairs.
+# Read by (figure, report) pairs, each figure inside its report's graph: what every figure has
+# (`kg.rdf.triples` writes it, the SHACL shapes require it) in one query; what it may have (bound, target,
+# change, what it is about, its evidence) in two more, joined here. An OPTIONAL inside `GRAPH ?report` (or
+# a constant class there) makes Oxigraph read every figure of the store before joining the pairs. The
+# indicator's and the report's names are the same in every graph holding them, so they are read in the
+# merge: read inside `GRAPH ?report` they led Virtuoso's planner astray (benchmarks/RESULTS.md).
 _FIGURES = """
 SELECT ?obs ?indicator ?indicator_label ?value ?unit ?period ?approximate ?report
        ?title ?year ?issuer ?issuer_label WHERE {
   VALUES (?obs ?report) { %s }
   GRAPH ?report {
     ?obs pk:indicator ?indicator ; pk:value ?value ; pk:unit ?unit ; pk:period ?period ;
-         pk:approximate ?approximate ; a ?type FILTER(?type = pk:Observation)
-    ?indicator rdfs:label ?indicator_label . FILTER(LANG(?indicator_label) = "zh")
-    ?report rdfs:label ?title ; pk:year ?year ; dcterms:publisher ?issuer .
-    ?issuer rdfs:label ?issuer_label . }
+         pk:approximate ?approximate ; a ?type FILTER(?type = pk:Observation) }
+  ?indicator rdfs:label ?indicator_label . FILTER(LANG(?indicator_label) = "zh")
+  ?report rdfs:label ?title ; pk:year ?year ; dcterms:publisher ?issuer .
+  ?issuer rdfs:label ?issuer_label .
 }
 """
 #: (subject, report) pairs → their values of some properties, in the report's graph.

@@ -69,20 +69,27 @@ class Visit:
         self.page.mouse.click(box["x"] + x, box["y"] + y)
         return self.page.locator("#graph-info").inner_text()
 
+    def shown(self) -> str:
+        """The info panel's text once it is complete (what a click fetches has arrived)."""
+        self.page.locator("#graph-info[data-shown]").wait_for(state="attached")
+        return self.page.locator("#graph-info").inner_text()
+
     def click_node(self, iri: str) -> str:
-        """Click where the node is drawn; returns the info panel's text."""
-        return self.click_at("(n, id) => n.getPositions([id])[id]", iri)
+        """Click where the node is drawn; returns the info panel's text once complete."""
+        self.click_at("(n, id) => n.getPositions([id])[id]", iri)
+        return self.shown()
 
     def click_edge(self, edge_id: str) -> str:
         """Zoom in on an edge and click a point of it (on its curve) where no other edge is drawn over
         it, the middle if it is free: near a hub, edges run a pixel apart when the graph is fitted, and a
-        click there rightly selects the edge on top. Returns the info panel's text."""
-        return self.click_at("""(n, id) => { const edge = n.body.edges[id].edgeType;
+        click there rightly selects the edge on top. Returns the info panel's text once complete."""
+        self.click_at("""(n, id) => { const edge = n.body.edges[id].edgeType;
             n.moveTo({ position: edge.getPoint(0.5), scale: 4, animation: false });  // as a user zooms in
             const free = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].map(t => edge.getPoint(t))
                 .find(p => n.getEdgeAt(n.canvasToDOM(p)) === id);
             if (!free) throw new Error(`no point of edge ${id} is free of other edges`);
             return free; }""", edge_id)
+        return self.shown()
 
     def settle(self) -> None:
         """Wait until every image on the page has loaded or failed (an `onerror` payload runs then)."""

@@ -105,6 +105,8 @@ async def whole_graph(
                     "cooccurrence: named in the same measure",
     ),
     everything: bool = Query(False, alias="all", description="shared view: keep what one bureau names"),
+    listed: int = Query(LISTED, alias="limit", ge=1, le=MOST_LISTED,
+                        description="a click lists this many of a node's edges or an edge's bureaus"),
     store: GraphStore = Depends(get_store),
     settings: Settings = Depends(get_settings),
 ) -> Response:
@@ -124,7 +126,7 @@ async def whole_graph(
         "chosen_reports": set(report),
         "view": view,
     }
-    return await _respond(request, g, metrics, colour, settings, context, details=_details_url(request))
+    return await _respond(request, g, metrics, colour, settings, context, details=_details_url(request, listed))
 
 
 async def whole_graph_details(
@@ -141,23 +143,31 @@ async def whole_graph_details(
     """What a click on a node or an edge of `/graph` shows beyond the summary the page carries, as JSON."""
     if (node is None) == (edge is None):
         raise BadRequest("name exactly one node (?node=IRI) or edge (?edge=id) of the view")
-    g, *_ = await compute(request, _view, store, report, view, kind, everything)
-    lang = language(request)
+    return _json(await compute(request, _details, store, (report, view, kind, everything), node, edge,
+                               language(request), limit))
+
+
+def _details(store: GraphStore, chosen: tuple[list[str], str, list[str], bool], node: str | None,
+             edge: str | None, lang: str, limit: int) -> dict:
+    """`node_details` or `edge_details` in the view `chosen` (/graph's parameters), in a query worker:
+    only the answer crosses back to the server."""
+    g, *_ = _view(store, *chosen)
     if node is not None:
         if node not in g:
             raise NotFound(f"no node <{node}> in this view of the graph")
-        return _json(node_details(g, node, lang, limit))
+        return node_details(g, node, lang, limit)
     found = next(((s, o, data) for eid, s, o, data in drawing.edges(g) if eid == edge), None)
     if found is None:
         raise NotFound(f"no edge {edge!r} in this view of the graph")
     s, o, data = found
-    listed = await compute(request, naming_both, store, s, o, report) if "bureaus" in data else None
-    return _json(edge_details(g, edge, s, o, data, lang, limit, listed))
+    bureaus = naming_both(store, s, o, chosen[0], limit) if "bureaus" in data else None
+    return edge_details(g, edge, s, o, data, lang, limit, bureaus)
 
 
-def _details_url(request: Request) -> str:
-    """`/graph/details` with the parameters that chose what this page draws."""
+def _details_url(request: Request, limit: int) -> str:
+    """`/graph/details` with the parameters that chose what this page draws, and how many to list."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k in VIEW_PARAMS]
+    params += [("limit", str(limit))] if limit != LISTED else []
     return "/graph/details" + (f"?{urlencode(params)}" if params else "")
 
 
@@ -214,10 +224,25 @@ def _whole_graph(store: GraphStore, report: list[str], view: str, kind: list[str
     there are, how many nodes the shared view folded away and that view's own analysis (computed in a
     query worker). The reports are read from the table kept per state of the store."""
     g, folded, own = _view(store, report, view, kind, everything)
+    metrics = (own or analyse(g)) if view == "shared" else None
     every = list_reports(store)
     newest = [r["report"] for r in sorted(every, key=newest_first)[:LISTED_REPORTS]]
     reports = sorted(dict.fromkeys([*report, *newest]))
-    return g, (reports, len(every)), folded, (own or analyse(g)) if view == "shared" else None
+    return _outline(g), (reports, len(every)), folded, metrics
+
+
+#: What an edge of a view says about why it exists: a click reads it again (`/graph/details`).
+_REASONS = ("evidence", "bureaus")
+
+
+def _outline(g: nx.Graph) -> nx.Graph:
+    """The graph with its edges' evidence and bureaus emptied: all the page draws, and a tenth of what
+    crosses from the query worker to the server and on to the worker writing the page."""
+    outline = g.__class__(**g.graph)
+    outline.add_nodes_from(g.nodes(data=True))
+    edges = g.edges(keys=True, data=True) if g.is_multigraph() else g.edges(data=True)
+    outline.add_edges_from((*ends, {k: [] if k in _REASONS else v for k, v in data.items()}) for *ends, data in edges)
+    return outline
 
 
 def _view(store: GraphStore, report: list[str], view: str, kind: list[str], everything: bool,
@@ -362,14 +387,14 @@ def node_details(g: nx.MultiDiGraph, iri: str, lang: str, limit: int) -> dict:
 
 
 def edge_details(g: nx.MultiDiGraph, eid: str, s: str, o: str, data: dict, lang: str, limit: int,
-                 bureaus: list[tuple[str, str, list[str], list[str]]] | None) -> dict:
-    """An edge's predicate, ends and evidence (`limit` sentences); an edge of the shared view lists
-    `limit` of the `bureaus` naming both ends (IRI, name, its reports naming each end) instead."""
+                 bureaus: tuple[int, list[tuple[str, str, list[str], list[str]]]] | None) -> dict:
+    """An edge's predicate, ends and evidence (`limit` sentences); an edge of the shared view lists the
+    `bureaus` naming both ends instead (how many, and some: IRI, name, its reports naming each end)."""
     edge = {"edge": eid, **_edge_info(g.nodes[s]["node"], g.nodes[o]["node"], data, lang, limit)}
     if bureaus is not None:
+        edge["bureaus_total"], listed = bureaus
         edge["bureaus"] = [{"label": label, "href": page_url(b), "source": _reports(of_s), "target": _reports(of_o)}
-                           for b, label, of_s, of_o in bureaus[:limit]]
-        edge["bureaus_total"] = len(bureaus)
+                           for b, label, of_s, of_o in listed[:limit]]
     return edge
 
 

@@ -17,6 +17,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 
@@ -74,7 +75,7 @@ def detail_urls(client: httpx.Client, base: str) -> list[str]:
             degree[end] = degree.get(end, 0) + 1
     hub = max(degree, key=lambda n: (degree[n], n))
     widest = max(data["edges"], key=lambda e: (e.get("width", 1), e["id"]))
-    return [data["info"]["nodes"][hub]["details"], data["info"]["edges"][widest["id"]]["details"]]
+    return [f"{data['details']}?{urlencode({'node': hub})}", f"{data['details']}?{urlencode({'edge': widest['id']})}"]
 
 
 def main() -> None:

@@ -658,21 +658,23 @@ def shared_graph(store: GraphStore, reports: list[str] | None = None, *, everyth
     return SharedView(g, len(programs) - len(kept))
 
 
-def naming_both(store: GraphStore, a: str, b: str, reports: list[str] | None = None,
-                ) -> list[tuple[str, str, list[str], list[str]]]:
-    """Every bureau whose reports (of `reports`, else all) name both programs `a` and `b`, by name: (IRI,
-    name, its reports naming `a`, those naming `b`). The why of an edge of the shared view, whose
-    `bureaus` keeps a few; read by program, so the work grows with the reports naming them."""
+def naming_both(store: GraphStore, a: str, b: str, reports: list[str] | None = None, limit: int | None = None,
+                ) -> tuple[int, list[tuple[str, str, list[str], list[str]]]]:
+    """How many bureaus' reports (of `reports`, else all) name both programs `a` and `b`, and the first
+    `limit` of them by name: (IRI, name, its reports naming `a`, those naming `b`). The why of an edge of
+    the shared view, whose `bureaus` keeps a few; read by program, so the work grows with the reports
+    naming them."""
     within = set(reports or ())
-    issuers = {r["report"]: (r["issuer"], r["issuer_label"]) for r in list_reports(store)
-               if r["issuer"] and (not within or r["report"] in within)}
-    naming: dict[tuple[str, str], tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    listed = [r for r in list_reports(store) if r["issuer"] and (not within or r["report"] in within)]
+    issuer = {r["report"]: r["issuer"] for r in listed}
+    label = {r["issuer"]: r["issuer_label"] or r["issuer"] for r in listed}
+    naming: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})
     for row in store.ox_query(_PROGRAM_REPORTS % values("prog", [a, b])):
-        if (issuer := issuers.get(row["r"].value)) is not None:
-            naming[issuer][row["prog"].value == b].append(row["r"].value)
-    return [(bureau, label or bureau, sorted(of_a), sorted(of_b))
-            for (bureau, label), (of_a, of_b) in sorted(naming.items(), key=lambda kv: (kv[0][1] or "", kv[0][0]))
-            if of_a and of_b]
+        if (bureau := issuer.get(row["r"].value)) is not None:
+            naming[row["prog"].value == b].setdefault(bureau, []).append(row["r"].value)
+    both = sorted(naming[0].keys() & naming[1].keys(), key=lambda bureau: (label[bureau], bureau))
+    return len(both), [(bureau, label[bureau], sorted(naming[0][bureau]), sorted(naming[1][bureau]))
+                       for bureau in both[:limit]]
 
 
 def _incidence(named: set[tuple[str, str]]) -> tuple[list[str], list[str], sparse.csr_matrix]:

@@ -667,14 +667,15 @@ def naming_both(store: GraphStore, a: str, b: str, reports: list[str] | None = N
     within = set(reports or ())
     listed = [r for r in list_reports(store) if r["issuer"] and (not within or r["report"] in within)]
     issuer = {r["report"]: r["issuer"] for r in listed}
-    label = {r["issuer"]: r["issuer_label"] or r["issuer"] for r in listed}
     naming: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})
-    for row in store.ox_query(_PROGRAM_REPORTS % values("prog", [a, b])):
-        if (bureau := issuer.get(row["r"].value)) is not None:
-            naming[row["prog"].value == b].setdefault(bureau, []).append(row["r"].value)
-    both = sorted(naming[0].keys() & naming[1].keys(), key=lambda bureau: (label[bureau], bureau))
+    for program, report in store.ox_query(_PROGRAM_REPORTS % values("prog", [a, b])):
+        if (bureau := issuer.get(report.value)) is not None:
+            naming[program.value == b].setdefault(bureau, []).append(report.value)
+    both = naming[0].keys() & naming[1].keys()
+    label = {r["issuer"]: r["issuer_label"] or r["issuer"] for r in listed if r["issuer"] in both}
+    first = sorted(both, key=lambda bureau: (label[bureau], bureau))[:limit]
     return len(both), [(bureau, label[bureau], sorted(naming[0][bureau]), sorted(naming[1][bureau]))
-                       for bureau in both[:limit]]
+                       for bureau in first]
 
 
 def _incidence(named: set[tuple[str, str]]) -> tuple[list[str], list[str], sparse.csr_matrix]:

@@ -394,7 +394,7 @@ def edge_details(g: nx.MultiDiGraph, eid: str, s: str, o: str, data: dict, lang:
     if bureaus is not None:
         edge["bureaus_total"], listed = bureaus
         edge["bureaus"] = [{"label": label, "href": page_url(b), "source": _reports(of_s), "target": _reports(of_o)}
-                           for b, label, of_s, of_o in listed[:limit]]
+                           for b, label, of_s, of_o in listed]
     return edge
 
 

@@ -184,7 +184,8 @@ CATALOGUE: dict[str, str] = {
     "Bureaus naming both": "同时提及二者的单位", "No evidence sentence": "无依据句", "nothing found: {q}": "没有找到:{q}",
     "{n} found": "{n} 个匹配", "this node has no neighbourhood page": "无法展开:该节点没有邻域页",
     "fetching…": "展开中…", "{n} nodes added": "加入 {n} 个节点", "could not expand: ": "展开失败:",
-    "hidden: {name}": "已隐藏:{name}",
+    "hidden: {name}": "已隐藏:{name}", "{shown} of {total}": "共 {total} 个,列出 {shown} 个", "all {n}": "全部 {n} 个",
+    "loading…": "加载中…", "could not load the details: ": "详情无法加载:",
     # errors
     "Error {status}": "错误 {status}",
     # messages the static scripts show (JS_MESSAGES)
@@ -203,7 +204,8 @@ JS_MESSAGES = ("{n} charts", "The charts' data could not be loaded: ", "{n} prov
                "Name", "Class", "Aliases", "Reports", "Bureaus naming it", "Degree", "Betweenness", "Community",
                "Entity page", "Neighbourhood", "Relations and evidence", "Bureaus naming both", "Evidence",
                "No evidence sentence", "nothing found: {q}", "{n} found", "this node has no neighbourhood page",
-               "fetching…", "{n} nodes added", "could not expand: ", "hidden: {name}")
+               "fetching…", "{n} nodes added", "could not expand: ", "hidden: {name}", "{shown} of {total}",
+               "all {n}", "loading…", "could not load the details: ")
 
 
 def language(request: Request | None) -> str:

@@ -98,6 +98,8 @@ ROUTES: tuple[Route, ...] = (
     Route(("GET",), "/graph", viz.whole_graph, PAGE,
           "What reports share (programs linked by the bureaus naming both); the entity and "
           "co-occurrence graphs as other views, filterable by class and report"),
+    Route(("GET",), "/graph/details", viz.whole_graph_details, ("application/json",),
+          "What a click on a node or an edge of /graph shows: its edges, or its evidence and bureaus"),
     Route(("GET",), "/graph/entity/{path:path}", viz.neighbourhood, PAGE,
           "The neighbourhood of one entity (radius 1 or 2)"),
     Route(("GET",), "/graph/query", viz.query_graph, PAGE, "Any CONSTRUCT result drawn as a graph"),

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+import networkx as nx
 import pytest
 from conftest import copy_of, serving
 from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM, SCRIPT_PAYLOAD, memory_copy
@@ -69,20 +70,44 @@ class Visit:
         self.page.mouse.click(box["x"] + x, box["y"] + y)
         return self.page.locator("#graph-info").inner_text()
 
+    def shown(self, what: str) -> str:
+        """The info panel's text once it shows `what` ("node:IRI", "edge:id") complete: what a click
+        fetches has arrived."""
+        self.page.wait_for_function("(what) => document.getElementById('graph-info').dataset.shown === what", arg=what)
+        return self.page.locator("#graph-info").inner_text()
+
     def click_node(self, iri: str) -> str:
-        """Click where the node is drawn; returns the info panel's text."""
-        return self.click_at("(n, id) => n.getPositions([id])[id]", iri)
+        """Click where the node is drawn; returns the info panel's text once complete."""
+        self.click_at("(n, id) => n.getPositions([id])[id]", iri)
+        return self.shown(f"node:{iri}")
+
+    def free_point(self, edge_id: str) -> dict | None:
+        """Zoom in on an edge and find a point of it (on its curve) where no node or other edge is drawn
+        over it, the middle if it is free: near a hub, edges run a pixel apart when the graph is fitted,
+        and a click there rightly selects the edge on top. None when there is no such point."""
+        return self.page.evaluate("""(id) => { const n = policekgGraph.network, edge = n.body.edges[id].edgeType;
+            n.moveTo({ position: edge.getPoint(0.5), scale: 4, animation: false });  // as a user zooms in
+            const along = Array.from({ length: 19 }, (_, i) => (i + 1) / 20)  // the middle first
+                .sort((x, y) => Math.abs(x - 0.5) - Math.abs(y - 0.5));
+            return along.map(t => edge.getPoint(t)).find(p =>
+                n.getEdgeAt(n.canvasToDOM(p)) === id && n.getNodeAt(n.canvasToDOM(p)) === undefined) || null; }""",
+                                  edge_id)
+
+    def heaviest_clickable_edge(self, g: nx.Graph) -> tuple[str, str, str]:
+        """(source, target, drawn id) of the heaviest edge of `g` with a free point (`free_point`): in a
+        crowded view the labels of the nodes at both ends may cover an edge from end to end."""
+        ids = self.page.evaluate("Object.fromEntries(policekgGraph.edges.map(e => [[e.from, e.to].sort().join(' '), e.id]))")
+        for a, b, _ in sorted(g.edges(data="weight", default=1), key=lambda e: (-e[2], e[0], e[1])):
+            if self.free_point(ids[" ".join(sorted((a, b)))]):
+                return a, b, ids[" ".join(sorted((a, b)))]
+        raise AssertionError("no edge has a point free of nodes and other edges")
 
     def click_edge(self, edge_id: str) -> str:
-        """Zoom in on an edge and click a point of it (on its curve) where no other edge is drawn over
-        it, the middle if it is free: near a hub, edges run a pixel apart when the graph is fitted, and a
-        click there rightly selects the edge on top. Returns the info panel's text."""
-        return self.click_at("""(n, id) => { const edge = n.body.edges[id].edgeType;
-            n.moveTo({ position: edge.getPoint(0.5), scale: 4, animation: false });  // as a user zooms in
-            const free = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].map(t => edge.getPoint(t))
-                .find(p => n.getEdgeAt(n.canvasToDOM(p)) === id);
-            if (!free) throw new Error(`no point of edge ${id} is free of other edges`);
-            return free; }""", edge_id)
+        """Click a free point of the edge (`free_point`); returns the info panel's text once complete."""
+        point = self.free_point(edge_id)
+        assert point is not None, f"no point of edge {edge_id} is free of nodes and other edges"
+        self.click_at("(n, p) => p", point)
+        return self.shown(f"edge:{edge_id}")
 
     def settle(self) -> None:
         """Wait until every image on the page has loaded or failed (an `onerror` payload runs then)."""
@@ -163,13 +188,12 @@ def test_clicking_an_edge_shows_why_it_exists(browser, server, store, tmp_path):
 def test_cooccurrence_view_shows_the_measures_behind_an_edge(browser, server, store, tmp_path):
     report = str(report_iri("慈溪市公安局", 2022))
     g = cooccurrence_graph(store, [report])
-    a, b, data = max(g.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1]))
     visit = Visit(browser, server, f"/graph?view=cooccurrence&report={quote(report)}")
     assert visit.counts() == (len(g), g.number_of_edges())
-    edge = visit.page.evaluate("""([a, b]) => policekgGraph.edges.get({ filter: e =>
-        (e.from === a && e.to === b) || (e.from === b && e.to === a) })[0].id""", [a, b])
+    a, b, edge = visit.heaviest_clickable_edge(g)
+    data = g[a][b]
     text = visit.click_edge(edge)
-    assert f"×{data['weight']}" in text
+    assert f"×{data['weight']}" in text and "→" in text.splitlines()[0]  # the edge's panel, not a node's
     assert (
         all(title["sentence"] in text for title in data["evidence"])
         and len(data["evidence"]) == data["weight"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 import pytest
@@ -19,9 +19,9 @@ from graph_fixtures import IMG_PAYLOAD, INJECTION_PROGRAM
 from test_graph_pages import Visit
 
 from policekg.api.i18n import COOKIE
-from policekg.api.urls import graph_url
+from policekg.api.urls import graph_url, page_url
 from policekg.kg.network.views import cooccurrence_graph, neighbourhood_graph, shared_graph
-from policekg.kg.rdf.iris import entity_iri, report_iri
+from policekg.kg.rdf.iris import PKR, entity_iri, report_iri
 
 pytestmark = pytest.mark.browser
 FENGQIAO = str(entity_iri("Program", "枫桥经验"))
@@ -189,3 +189,94 @@ def test_a_click_beside_an_edge_selects_nothing(browser, server, store, tmp_path
     assert visit.page.evaluate("policekgGraph.network.getSelectedEdges()") == []
     assert text.startswith("点击节点或连线")
     visit.check_clean(tmp_path, "beside")
+
+
+def details(server: str, **params: str | int) -> httpx.Response:
+    return httpx.get(f"{server}/graph/details", params=params, timeout=60)
+
+
+def naming(store, a: str, b: str) -> dict[str, tuple[set[str], set[str]]]:
+    """Bureau → (its reports naming program `a`, those naming `b`), for the bureaus naming both."""
+    found: dict[str, tuple[set[str], set[str]]] = {}
+    for row in store.ox_query(f"SELECT ?p ?r ?b WHERE {{ VALUES ?p {{ <{a}> <{b}> }} "
+                              "GRAPH ?r { ?p a pk:Program . ?r a pk:Report ; dcterms:publisher ?b } }"):
+        found.setdefault(row["b"].value, (set(), set()))[row["p"].value == b].add(row["r"].value)
+    return {bureau: both for bureau, both in found.items() if all(both)}
+
+
+def test_the_overview_carries_summaries_and_a_click_fetches_edges_and_bureaus(server, store):
+    page = httpx.get(f"{server}/graph", params={"format": "json"}, timeout=60).json()
+    assert page["details"] == "/graph/details" and page["info"]["edges"] == {}
+    assert all("edges" not in n for n in page["info"]["nodes"].values())
+    view = shared_graph(store).graph
+    node = details(server, node=FENGQIAO).json()
+    assert node["edges_total"] == view.degree(FENGQIAO) == len(node["edges"]) > 1
+    assert {e["other"]["href"] for e in node["edges"]} == {page_url(n) for n in view[FENGQIAO]}
+    weights = [view[FENGQIAO][n]["weight"] for n in view[FENGQIAO]]
+    assert [int(re.search(r"\d+", e["predicate"]).group()) for e in node["edges"]] == sorted(weights, reverse=True)
+    first = details(server, node=FENGQIAO, limit=1).json()
+    assert first["edges"] == node["edges"][:1] and first["edges_total"] == node["edges_total"]
+    a, b, data = max(view.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1]))
+    drawn = next(e for e in page["edges"] if {e["from"], e["to"]} == {a, b})
+    edge = details(server, edge=drawn["id"]).json()
+    ends = (edge["source"]["href"], edge["target"]["href"])
+    assert ends == (page_url(drawn["from"]), page_url(drawn["to"]))
+    expected = naming(store, drawn["from"], drawn["to"])
+    assert edge["bureaus_total"] == data["weight"] == len(expected) == len(edge["bureaus"]) >= 2
+    assert {b["href"]: ({r["href"] for r in b["source"]}, {r["href"] for r in b["target"]}) for b in edge["bureaus"]} \
+        == {page_url(b): tuple({page_url(r) for r in reports} for reports in both) for b, both in expected.items()}
+    one = details(server, edge=drawn["id"], limit=1).json()
+    assert one["bureaus"] == edge["bureaus"][:1] and one["bureaus_total"] == edge["bureaus_total"]
+
+
+def test_details_follow_the_view_and_name_what_is_not_in_it(server, store):
+    report = str(report_iri("慈溪市公安局", 2022))
+    g = cooccurrence_graph(store, [report])
+    a, b, data = max(g.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1]))
+    page = httpx.get(f"{server}/graph", params={"format": "json", "view": "cooccurrence", "report": report},
+                     timeout=60).json()
+    assert page["details"] == "/graph/details?" + urlencode({"view": "cooccurrence", "report": report})
+    drawn = next(e for e in page["edges"] if {e["from"], e["to"]} == {a, b})
+    edge = details(server, view="cooccurrence", report=report, edge=drawn["id"]).json()
+    assert [ev["sentence"] for ev in edge["evidence"]] == [ev["sentence"] for ev in data["evidence"]]
+    assert edge["evidence_total"] == data["weight"] and "bureaus_total" in edge and not edge["bureaus"]
+    unknown = f"{PKR}program/没有这个"
+    missing = details(server, node=unknown)
+    assert missing.status_code == 404 and f"no node &lt;{unknown}&gt; in this view" in missing.text
+    assert details(server, node=unknown, format="json").json()["error"].startswith(f"no node <{unknown}>")
+    unknown_edge = details(server, edge="e0000", format="json")
+    assert unknown_edge.status_code == 404 and unknown_edge.json()["error"].startswith("no edge 'e0000'")
+    assert details(server).status_code == 400 and details(server, node=FENGQIAO, edge="e0").status_code == 400
+    assert details(server, node=FENGQIAO, view="entity", report=report, **{"class": "unit"}).status_code == 404
+    assert details(server, node=FENGQIAO, limit=0).status_code in (400, 422)
+
+
+def test_details_keep_injected_text_inert(server, store):
+    program = str(entity_iri("Program", INJECTION_PROGRAM))
+    page = httpx.get(f"{server}/graph", params={"format": "json", "all": "1"}, timeout=60).json()
+    drawn = next(e for e in page["edges"] if program in (e["from"], e["to"]))
+    other = drawn["to"] if drawn["from"] == program else drawn["from"]
+    for answer in (details(server, all=1, node=other, limit=1000), details(server, all=1, edge=drawn["id"])):
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/json")
+        assert "<img" not in answer.text and "\\u003cimg" in answer.text  # escaped, and still the same JSON
+    edge = details(server, all=1, edge=drawn["id"]).json()
+    assert INJECTION_PROGRAM in (edge["source"]["label"], edge["target"]["label"])
+
+
+def test_clicking_an_overview_edge_lists_some_bureaus_and_links_to_all(browser, server, store, tmp_path):
+    view = shared_graph(store).graph
+    visit = Visit(browser, server, "/graph?limit=1")
+    a, b, eid = visit.heaviest_clickable_edge(view)  # every edge of this view has at least two bureaus
+    data = view[a][b]
+    text = visit.click_edge(eid)
+    assert f"同时提及二者的单位 共 {data['weight']} 个,列出 1 个" in text
+    items = visit.page.locator("#graph-info ul.graph-bureaus > li")
+    assert items.count() == 1 and "/report/" in items.first.locator("a").nth(1).get_attribute("href")
+    everything = visit.page.locator("#graph-info h3 a").get_attribute("href")
+    assert everything == f"/graph/details?limit={data['weight']}&edge={eid}"
+    listed = httpx.get(server + everything, timeout=60).json()["bureaus"]
+    assert {x["href"] for x in listed} == {page_url(bureau) for bureau in naming(store, a, b)}
+    tool(visit, "fit")
+    text = visit.click_node(FENGQIAO)
+    assert f"关系与依据 共 {view.degree(FENGQIAO)} 个,列出 1 个" in text
+    visit.check_clean(tmp_path, "overview-details")

@@ -2,8 +2,9 @@
  *
  * Report text is untrusted: every name and sentence is put on screen with textContent, links only
  * ever point at our own pages (paths starting with "/"), and nothing is ever assigned to innerHTML.
- * The data arrives as JSON in <script type="application/json" id="graph-data"> (data, never run), and
- * a node's neighbourhood as the JSON twin of its neighbourhood page; there is no inline script. Its words
+ * The data arrives as JSON in <script type="application/json" id="graph-data"> (data, never run), what
+ * a click shows beyond it from /graph/details, and a node's neighbourhood as the JSON twin of its
+ * neighbourhood page; there is no inline script. Its words
  * come in the page's language from policekgText (ui_text.js).
  */
 (function () {
@@ -81,17 +82,86 @@
     return list;
   }
 
+  // What a click shows beyond a node's summary travels with the page (data.details is null) or is
+  // fetched from data.details, /graph/details with the view's parameters. Each click is numbered: the
+  // answer to an earlier one is dropped. When the panel is complete it names what it shows
+  // (data-shown="node:…" or "edge:…"), so a test or a script can wait for it.
+  let clicks = 0;
+
+  function begin() {
+    clicks += 1;
+    panel.replaceChildren();
+    delete panel.dataset.shown;
+    return clicks;
+  }
+
+  function finish(click, what) {
+    if (click === clicks) panel.dataset.shown = what;
+  }
+
+  function detailsUrl(kind, id, limit) {
+    const url = new URL(data.details, window.location.href);
+    url.searchParams.set(kind, id);
+    if (limit) url.searchParams.set("limit", String(limit));
+    return url.pathname + url.search;
+  }
+
+  function load(click, kind, id, render) {
+    if (!data.details) return;  // a page with no server carries everything it can show
+    const wait = el("p", policekgText("loading…"), "muted graph-loading");
+    panel.appendChild(wait);
+    fetch(detailsUrl(kind, id), { headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (!r.ok) throw new Error(r.status + " " + r.statusText);
+        return r.json();
+      })
+      .then(function (details) {
+        if (click !== clicks) return;
+        wait.remove();
+        render(details, function (total) { return detailsUrl(kind, id, total); });
+        finish(click, kind + ":" + id);
+      })
+      .catch(function (err) {
+        if (click !== clicks) return;
+        wait.textContent = policekgText("could not load the details: ") + err.message;
+        finish(click, kind + ":" + id);
+      });
+  }
+
+  // "N of M", and a link to all M when there is a listing of them (`all(M)` gives its URL).
+  function partOf(shown, total, all) {
+    if (!total || total <= shown) return null;
+    const note = el("span", " " + policekgText("{shown} of {total}", { shown: shown, total: total }), "muted");
+    if (all) {
+      note.appendChild(document.createTextNode(" · "));
+      note.appendChild(link({ label: policekgText("all {n}", { n: total }), href: all(total) }));
+    }
+    return note;
+  }
+
+  function heading(text, shown, total, all) {
+    const h = el("h3", text);
+    const note = partOf(shown, total, all);
+    if (note) h.appendChild(note);
+    panel.appendChild(h);
+  }
+
   function showNode(id) {
     const info = data.info.nodes[id];
     if (!info) return;
-    panel.replaceChildren();
+    const click = begin();
     panel.appendChild(el("h2", info.label));
     panel.appendChild(el("span", info.class_name, "cls " + info.cls));
     const dl = el("dl", null, "meta");
     row(dl, policekgText("Name"), info.label);
     row(dl, policekgText("Class"), info.cls);
     row(dl, policekgText("Aliases"), info.aliases.join(policekgText(", ")));
-    row(dl, policekgText("Reports"), info.reports.length ? links(info.reports) : null);
+    if (info.reports.length) {
+      const reports = links(info.reports);
+      const note = partOf(info.reports.length, info.reports_total, null);
+      if (note) reports.appendChild(note);
+      row(dl, policekgText("Reports"), reports);
+    }
     row(dl, policekgText("Bureaus naming it"), info.reach);
     if (info.metrics) {
       row(dl, policekgText("Degree"), info.metrics.degree);
@@ -108,22 +178,52 @@
       nav.appendChild(link({ label: policekgText("Neighbourhood"), href: info.graph }));
     }
     panel.appendChild(nav);
-    if (info.edges.length) panel.appendChild(el("h3", policekgText("Relations and evidence")));
-    info.edges.forEach(function (t) {
+    if (!info.edges) { load(click, "node", id, nodeEdges); return; }
+    const listed = info.edges.map(function (t) {
       const edge = data.info.edges[t.edge];
+      return Object.assign({ predicate: edge.predicate, evidence: edge.evidence,
+                             evidence_total: edge.evidence_total }, t);
+    });
+    nodeEdges({ edges: listed, edges_total: listed.length }, null);
+    finish(click, "node:" + id);
+  }
+
+  function nodeEdges(details, all) {
+    if (!details.edges.length) return;
+    heading(policekgText("Relations and evidence"), details.edges.length, details.edges_total, all);
+    details.edges.forEach(function (t) {
       const head = el("p", null, "graph-relation");
-      const arrow = t.forward ? edge.predicate + " → " : "← " + edge.predicate + " ";
+      const arrow = t.forward ? t.predicate + " → " : "← " + t.predicate + " ";
       head.appendChild(document.createTextNode(arrow));
       head.appendChild(link(t.other));
+      const note = partOf(t.evidence.length, t.evidence_total, all);
+      if (note) head.appendChild(note);
       panel.appendChild(head);
-      panel.appendChild(evidenceList(edge.evidence));
+      panel.appendChild(evidenceList(t.evidence));
     });
   }
 
   function showEdge(id) {
+    const click = begin();
     const edge = data.info.edges[id];
-    if (!edge) return;
-    panel.replaceChildren();
+    if (!edge) { load(click, "edge", id, edgeDetails); return; }
+    edgeDetails(edge, null);
+    finish(click, "edge:" + id);
+  }
+
+  // A bureau naming both ends, with its reports naming each (when the details say which).
+  function bureauItem(bureau, edge) {
+    const li = el("li");
+    li.appendChild(link(bureau));
+    [[edge.source, bureau.source], [edge.target, bureau.target]].forEach(function (end) {
+      if (!end[1]) return;
+      li.appendChild(document.createTextNode(" · " + end[0].label + ": "));
+      li.appendChild(links(end[1]));
+    });
+    return li;
+  }
+
+  function edgeDetails(edge, all) {
     const head = el("h2", null, "graph-relation");
     head.appendChild(link(edge.source));
     head.appendChild(document.createTextNode(" —" + edge.predicate + "→ "));
@@ -131,12 +231,14 @@
     panel.appendChild(head);
     const bureaus = edge.bureaus || [];
     if (bureaus.length) {
-      panel.appendChild(el("h3", policekgText("Bureaus naming both")));
-      panel.appendChild(links(bureaus));
+      heading(policekgText("Bureaus naming both"), bureaus.length, edge.bureaus_total, all);
+      const list = el("ul", null, "graph-bureaus");
+      bureaus.forEach(function (b) { list.appendChild(bureauItem(b, edge)); });
+      panel.appendChild(list);
       return;
     }
-    const heading = edge.evidence.length ? "Evidence" : "No evidence sentence";
-    panel.appendChild(el("h3", policekgText(heading)));
+    const title = edge.evidence.length ? "Evidence" : "No evidence sentence";
+    heading(policekgText(title), edge.evidence.length, edge.evidence_total, all);
     panel.appendChild(evidenceList(edge.evidence));
   }
 

@@ -125,6 +125,8 @@ _NAMING_SENTENCES = "SELECT ?r ?s WHERE { %s GRAPH ?r { ?n pk:mentionOf ?e ; pk:
 # several times faster than the join in SPARQL (benchmarks/RESULTS.md, "The /graph overview at size").
 _REPORT_PROGRAMS = "SELECT ?r ?prog WHERE { GRAPH ?r { ?prog a pk:Program } %s }"
 _PUBLISHERS = "SELECT ?r ?b WHERE { GRAPH ?r { ?r a pk:Report ; dcterms:publisher ?b } %s }"
+# The reports naming some programs, read by program.
+_PROGRAM_REPORTS = "SELECT ?prog ?r WHERE { %s GRAPH ?r { ?prog a pk:Program } }"
 
 # What a neighbourhood reads, by entity (%s: `_scope`): the triples pointing at them, and those whose
 # subject is one of them or a measure one of them performs or publishes (projected in `_project`). A
@@ -654,6 +656,26 @@ def shared_graph(store: GraphStore, reports: list[str] | None = None, *, everyth
         g.add_edge(programs[kept[i]], programs[kept[j]], weight=w,
                    bureaus=[(bureaus[b], labels[bureaus[b]]) for b in both])
     return SharedView(g, len(programs) - len(kept))
+
+
+def naming_both(store: GraphStore, a: str, b: str, reports: list[str] | None = None, limit: int | None = None,
+                ) -> tuple[int, list[tuple[str, str, list[str], list[str]]]]:
+    """How many bureaus' reports (of `reports`, else all) name both programs `a` and `b`, and the first
+    `limit` of them by name: (IRI, name, its reports naming `a`, those naming `b`). The why of an edge of
+    the shared view, whose `bureaus` keeps a few; read by program, so the work grows with the reports
+    naming them."""
+    within = set(reports or ())
+    listed = [r for r in list_reports(store) if r["issuer"] and (not within or r["report"] in within)]
+    issuer = {r["report"]: r["issuer"] for r in listed}
+    naming: tuple[dict[str, list[str]], dict[str, list[str]]] = ({}, {})
+    for program, report in store.ox_query(_PROGRAM_REPORTS % values("prog", [a, b])):
+        if (bureau := issuer.get(report.value)) is not None:
+            naming[program.value == b].setdefault(bureau, []).append(report.value)
+    both = naming[0].keys() & naming[1].keys()
+    label = {r["issuer"]: r["issuer_label"] or r["issuer"] for r in listed if r["issuer"] in both}
+    first = sorted(both, key=lambda bureau: (label[bureau], bureau))[:limit]
+    return len(both), [(bureau, label[bureau], sorted(naming[0][bureau]), sorted(naming[1][bureau]))
+                       for bureau in first]
 
 
 def _incidence(named: set[tuple[str, str]]) -> tuple[list[str], list[str], sparse.csr_matrix]:

@@ -160,6 +160,19 @@ def _cpu_ticks(pids: list[int]) -> int:
     return total
 
 
+def _running_the_query(workers: list[int], before: dict[int, int]) -> int:
+    """The worker that has taken the query: the first seen using CPU (5 ticks) since `before`, waited for
+    rather than guessed after a fixed sleep, which under load can land before the query starts."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        grown = {pid: _cpu_ticks([pid]) - before[pid] for pid in workers}
+        busy = max(grown, key=grown.__getitem__)
+        if grown[busy] >= 5:
+            return busy
+        time.sleep(0.01)
+    raise AssertionError(f"none of the workers {workers} started the query within 10 s")
+
+
 def _run_in_background(base: str) -> tuple[threading.Thread, dict]:
     outcome: dict = {}
 
@@ -200,9 +213,7 @@ def test_a_dying_worker_is_a_500_without_traceback_and_is_replaced(guarded: tupl
     workers = _workers(server_pid)
     before = {pid: _cpu_ticks([pid]) for pid in workers}
     thread, outcome = _run_in_background(base)
-    time.sleep(1.0)
-    busy = max(workers, key=lambda pid: _cpu_ticks([pid]) - before[pid])
-    os.kill(busy, signal.SIGKILL)
+    os.kill(_running_the_query(workers, before), signal.SIGKILL)
     thread.join()
     resp = outcome["resp"]
     assert resp.status_code == 500 and "worker died" in resp.text and "Traceback" not in resp.text

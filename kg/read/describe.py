@@ -187,27 +187,25 @@ _FIGURES_OF = "SELECT DISTINCT ?obs ?report WHERE { %s ?obs pk:inReport ?report 
 _FIGURES_IN = "SELECT DISTINCT ?obs ?report WHERE { %s }"
 _OF = "{ ?obs pk:about %(e)s } UNION { ?obs pk:indicator %(e)s } UNION { %(e)s pk:hasObservation ?obs }"
 _COUNT_FIGURES = "SELECT (COUNT(DISTINCT ?obs) AS ?n) WHERE { " + _OF + " }"
-# Read by (figure, report) pairs, each figure inside its report's graph: what every figure has
-# (`kg.rdf.triples` writes it, the SHACL shapes require it) in one query; what it may have (bound, target,
-# change, what it is about, its evidence) in two more, joined here. An OPTIONAL inside `GRAPH ?report` (or
-# a constant class there) makes Oxigraph read every figure of the store before joining the pairs. The
-# indicator's and the report's names are the same in every graph holding them, so they are read in the
-# merge: read inside `GRAPH ?report` they led Virtuoso's planner astray (benchmarks/RESULTS.md).
+# Read by (figure, report) pairs: what every figure has (`kg.rdf.triples` writes it, the SHACL shapes
+# require it) in one query; what it may have (bound, target, change, what it is about, its evidence) in two
+# more, joined here. All in the merge: a figure and its evidence are parts of one report, and an indicator,
+# a report or a bureau has the same name in every graph holding it (read inside `GRAPH ?report`, the pairs
+# led Virtuoso's planner astray: benchmarks/RESULTS.md). An OPTIONAL (or a constant class) here makes
+# Oxigraph read every figure of the store before joining the pairs.
 _FIGURES = """
 SELECT ?obs ?indicator ?indicator_label ?value ?unit ?period ?approximate ?report
        ?title ?year ?issuer ?issuer_label WHERE {
   VALUES (?obs ?report) { %s }
-  GRAPH ?report {
-    ?obs pk:indicator ?indicator ; pk:value ?value ; pk:unit ?unit ; pk:period ?period ;
-         pk:approximate ?approximate ; a ?type FILTER(?type = pk:Observation) }
+  ?obs pk:indicator ?indicator ; pk:value ?value ; pk:unit ?unit ; pk:period ?period ;
+       pk:approximate ?approximate ; a ?type FILTER(?type = pk:Observation)
   ?indicator rdfs:label ?indicator_label . FILTER(LANG(?indicator_label) = "zh")
   ?report rdfs:label ?title ; pk:year ?year ; dcterms:publisher ?issuer .
   ?issuer rdfs:label ?issuer_label .
 }
 """
-#: (subject, report) pairs → their values of some properties, in the report's graph.
-_PROPERTIES = """
-SELECT ?s ?report ?p ?v WHERE { VALUES (?s ?report) { %s } GRAPH ?report { ?s ?p ?v FILTER(?p IN (%s)) } }"""
+#: Subjects → their values of some properties.
+_PROPERTIES = "SELECT ?s ?p ?v WHERE { VALUES ?s { %s } ?s ?p ?v FILTER(?p IN (%s)) }"
 _PK, _RDFS_LABEL = PREFIXES["pk"], PREFIXES["rdfs"] + "label"
 #: A figure's own optional properties → the column each fills and how its value is shown; its evidence and
 #: what it is about are nodes of their own.
@@ -246,8 +244,7 @@ def figure_rows(store: GraphStore, pairs: set[tuple[str, str]]) -> list[dict[str
                         "sentence": None, "about": []}
              for r in rows(store, _FIGURES % _pair_values(pairs))}
     nodes: dict[str, list[tuple[str, str]]] = {"evidence": [], "about": []}  # (figure, node) by property
-    report_of = dict(pairs)
-    for s, _, p, v in _properties(store, pairs, [*_FIGURE_COLUMNS, _PK + "evidence", _PK + "about"]):
+    for s, p, v in _properties(store, set(found), [*_FIGURE_COLUMNS, _PK + "evidence", _PK + "about"]):
         if s not in found:
             continue
         if p in _FIGURE_COLUMNS:
@@ -255,17 +252,17 @@ def figure_rows(store: GraphStore, pairs: set[tuple[str, str]]) -> list[dict[str
             found[s][column] = shown(v)
         else:
             nodes[p[len(_PK):]].append((s, v))
-    second = {(node, report_of[obs]) for links in nodes.values() for obs, node in links}
-    said: dict[tuple[str, str], dict[str, list[str]]] = {}  # (node, report) → property → values
-    for s, report, p, v in _properties(store, second, [_PK + "text", _PK + "sentence", _RDFS_LABEL]):
-        said.setdefault((s, report), {}).setdefault(p, []).append(v)
+    second = {node for links in nodes.values() for _, node in links}
+    said: dict[str, dict[str, list[str]]] = {}  # node → property → values
+    for s, p, v in _properties(store, second, [_PK + "text", _PK + "sentence", _RDFS_LABEL]):
+        said.setdefault(s, {}).setdefault(p, []).append(v)
     for obs, ev in nodes["evidence"]:  # an evidence has a text, and may have a sentence
-        known = said.get((ev, report_of[obs]), {})
+        known = said.get(ev, {})
         text, sentence = (min(known.get(_PK + p, [""])) for p in ("text", "sentence"))
         if text and (found[obs]["evidence"] is None or text < found[obs]["evidence"]):
             found[obs]["evidence"], found[obs]["sentence"] = text, sentence or None
     for obs, about in sorted(nodes["about"]):
-        labels = set(said.get((about, report_of[obs]), {}).get(_RDFS_LABEL, [None]))
+        labels = set(said.get(about, {}).get(_RDFS_LABEL, [None]))
         for label in sorted(labels, key=lambda x: x or ""):
             found[obs]["about"].append({"iri": about, "label": label})
     return sorted(found.values(), key=lambda f: (f["indicator_label"] or "", -(f["year"] or 0),
@@ -276,14 +273,12 @@ def _pair_values(pairs: set[tuple[str, str]]) -> str:
     return " ".join(f"({sparql_iri(a)} {sparql_iri(b)})" for a, b in sorted(pairs))
 
 
-def _properties(store: GraphStore, pairs: set[tuple[str, str]],
-                properties: list[str]) -> list[tuple[str, str, str, Any]]:
-    """(subject, report, property, value) of some properties of (subject, report) pairs, read in the
-    report's graph."""
-    if not pairs:
+def _properties(store: GraphStore, subjects: set[str], properties: list[str]) -> list[tuple[str, str, Any]]:
+    """(subject, property, value) of some properties of some subjects."""
+    if not subjects:
         return []
-    query = _PROPERTIES % (_pair_values(pairs), ", ".join(sparql_iri(p) for p in properties))
-    return [(r["s"].value, r["report"].value, r["p"].value, py(r["v"])) for r in store.ox_query(query)]
+    query = _PROPERTIES % (" ".join(map(sparql_iri, sorted(subjects))), ", ".join(map(sparql_iri, properties)))
+    return [(r["s"].value, r["p"].value, py(r["v"])) for r in store.ox_query(query)]
 
 
 def group_about(found: list[dict[str, Any]]) -> list[dict[str, Any]]:

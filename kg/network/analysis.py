@@ -223,7 +223,9 @@ _XSD_DATETIME = ox.NamedNode(str(XSD.dateTime))
 
 
 def _decimal(x: float) -> ox.Literal:
-    return ox.Literal(f"{x:.8f}", datatype=_XSD_DECIMAL)
+    """Eight decimals, written as Oxigraph writes the value back (no trailing zeros: `0.25`, `0`), so an
+    unchanged figure is the same line as the stored one and `replace_own_graph` leaves it."""
+    return ox.Literal(f"{x:.8f}".rstrip("0").rstrip("."), datatype=_XSD_DECIMAL)
 
 
 def _stored_digest(store: GraphStore) -> str | None:

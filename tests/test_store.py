@@ -135,9 +135,8 @@ def test_the_analysis_graph_is_replaced_by_writing_what_changed_only(tmp_path) -
     from policekg.kg.network.analysis import _decimal
     from policekg.kg.rdf.iris import ANALYSIS_GRAPH
 
-    def figures(values: list[float]) -> list[ox.Triple]:
-        return [ox.Triple(ox.NamedNode(f"urn:e{i}"), ox.NamedNode(str(PK.pagerank)), _decimal(v))
-                for i, v in enumerate(values)]
+    def figures(values: list[float]) -> bytes:
+        return "".join(f"<urn:e{i}> <{PK.pagerank}> {_decimal(v)} .\n" for i, v in enumerate(values)).encode()
 
     db = GraphStore(tmp_path / "store")
     db.replace_own_graph(ANALYSIS_GRAPH, figures([0.5, 0.25, 0.0, 1.0, 0.125]))
@@ -147,4 +146,5 @@ def test_the_analysis_graph_is_replaced_by_writing_what_changed_only(tmp_path) -
     assert len(recording.deleted) == 1 and "<urn:e4>" in recording.deleted[0] and "<urn:e3>" not in recording.deleted[0]
     held = {(q.subject.value, q.object.value)
             for q in db.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(ANALYSIS_GRAPH)))}
-    assert held == {(t.subject.value, t.object.value) for t in figures([0.5, 0.25, 0.0, 1.0, 0.75, 0.3])}
+    assert held == {(t.subject.value, t.object.value)
+                    for t in ox.parse(figures([0.5, 0.25, 0.0, 1.0, 0.75, 0.3]), ox.RdfFormat.N_TRIPLES)}

@@ -26,8 +26,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
 from policekg.kg.rdf.iris import PK, PKR
 from policekg.kg.rdf.store import GraphStore
 
@@ -113,20 +111,18 @@ def count(store: GraphStore) -> Tallies:
     return found
 
 
-def tally_triples(tallies: Tallies) -> list[ox.Triple]:
-    """The counts as triples for the analysis graph (integers; each year node typed and dated)."""
-    triples = [ox.Triple(ox.NamedNode(s), ox.NamedNode(f"{PK}{p}"), _integer(n))
-               for s, props in tallies.counts.items() for p, n in props.items()]
+def tally_lines(tallies: Tallies) -> list[str]:
+    """The counts as N-Triples lines for the analysis graph (integers; each year node typed and dated).
+    The IRIs come from the store, valid as they are."""
+    lines = [f"<{s}> <{PK}{p}> {integer(n)} .\n" for s, props in tallies.counts.items() for p, n in props.items()]
     for year in tallies.years:
-        node = ox.NamedNode(year_iri(year))
-        triples += [ox.Triple(node, _RDF_TYPE, _YEAR), ox.Triple(node, _YEAR_OF, _integer(year))]
-    return triples
+        lines += [f"<{year_iri(year)}> <{_RDF_TYPE}> <{PK}Year> .\n", f"<{year_iri(year)}> <{PK}year> {integer(year)} .\n"]
+    return lines
 
 
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_YEAR, _YEAR_OF = ox.NamedNode(f"{PK}Year"), ox.NamedNode(f"{PK}year")
-_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
-def _integer(n: int) -> ox.Literal:
-    return ox.Literal(str(n), datatype=_XSD_INTEGER)
+def integer(n: int) -> str:
+    """An xsd:integer literal in N-Triples, as Oxigraph writes it back."""
+    return f'"{n}"^^<http://www.w3.org/2001/XMLSchema#integer>'

@@ -156,10 +156,10 @@ class GraphStore:
         self._bump(iri)
         graph = ox.NamedNode(str(iri))
         merged = any(self._ox.quads_for_pattern(graph, None, None, ox.DefaultGraph()))
-        held = self._ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines(keepends=True)
+        held = set(self._ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines(keepends=True))
         lines = _ntriples(triples).splitlines(keepends=True)
-        kept = set() if merged else set(held).intersection(lines)
-        gone = [line for line in held if line not in kept]
+        kept = set() if merged else held.intersection(lines)
+        gone = list(held - kept)
         for start in range(0, len(gone), _OWN_GRAPH_STEP):
             data = b"".join(gone[start:start + _OWN_GRAPH_STEP]).decode()
             self._ox.update(f"DELETE DATA {{ GRAPH {graph} {{ {data} }} {data if merged else ''} }}")

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from policekg.kg.rdf.iris import PK, PKR
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.sparql import iri_rows
 
 #: The classes whose entities are counted: what the reports share across bureaus.
 TALLIED_CLASSES: tuple[str, ...] = ("Program", "LegalInstrument", "Platform")
@@ -76,12 +77,11 @@ def count(store: GraphStore) -> Tallies:
     seen: dict[str, _Seen] = defaultdict(_Seen)
     programs: dict[str, set[str]] = defaultdict(set)  # bureau → programs
     program = str(PK.Program)
-    for row in store.ox_query(_NAMED):
-        e, r = row["e"].value, row["r"].value
+    for e, c, r in iri_rows(store, _NAMED):
         if r in reports:
             seen[e].reports.add(r)
             seen[e].named = True
-            if row["c"].value == program:
+            if c == program:
                 programs[reports[r][0]].add(e)
     figures_of: dict[str, int] = defaultdict(int)  # report → figures
     for row in store.ox_query(_FIGURES):

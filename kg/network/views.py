@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from sys import intern
 
 import networkx as nx
-import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 from scipy import sparse
@@ -34,7 +32,7 @@ from scipy import sparse
 from policekg.kg.rdf.iris import PK, local_path
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.reports import list_reports, newest_first
-from policekg.kg.read.sparql import each_graph, sparql_iri, values
+from policekg.kg.read.sparql import each_graph, iri_rows, sparql_iri, values
 from policekg.schema.vocabulary import ENTITY_CLASSES as VOCABULARY_CLASSES
 from policekg.schema.vocabulary import RELATION_NAMES
 
@@ -308,12 +306,12 @@ def _merged_edges(store: GraphStore, entities: set[str]) -> list[tuple[str, str,
     """The edges of every report, as `_PROJECT` makes them, from plain scans of the merge joined here. A
     measure is a report part (`…/measure/4-1`, its report's IRI before it), so its relations hang on each
     of its performers, else on its report's publisher; a relation counts when its object is an entity."""
-    publishers = dict(_iri_rows(store, _MERGED_PUBLISHERS))
+    publishers = dict(iri_rows(store, _MERGED_PUBLISHERS))
     performers: dict[str, list[str]] = defaultdict(list)
-    for measure, performer in _iri_rows(store, _MERGED_PERFORMERS):
+    for measure, performer in iri_rows(store, _MERGED_PERFORMERS):
         performers[measure].append(performer)
     performed_by, edges = str(PK.performedBy), set()
-    for x, p, o in _iri_rows(store, _MERGED_RELATIONS):
+    for x, p, o in iri_rows(store, _MERGED_RELATIONS):
         if o not in entities:
             continue
         if x in entities:
@@ -321,13 +319,6 @@ def _merged_edges(store: GraphStore, entities: set[str]) -> list[tuple[str, str,
         elif (report := x.rpartition("/measure/")[0]) in publishers and p != performed_by:
             edges.update((s, p, o) for s in performers.get(x) or (publishers[report],) if s != o)
     return sorted(edges)
-
-
-def _iri_rows(store: GraphStore, query: str) -> Iterator[list[str]]:
-    """The rows of a SELECT answering IRIs only, read from Oxigraph's own TSV (no Python object per term),
-    every IRI one string however many rows name it."""
-    lines = store.ox_query(query).serialize(format=ox.QueryResultsFormat.TSV).decode().splitlines()
-    return ([intern(term[1:-1]) for term in line.split("\t")] for line in lines[1:])
 
 
 def _entity_iris(store: GraphStore, reports: list[str] | None) -> list[str]:

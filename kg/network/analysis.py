@@ -14,10 +14,11 @@ import logging
 import multiprocessing
 import os
 import random
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
 import igraph as ig
 import networkx as nx
@@ -271,10 +272,25 @@ def computed_apart(store: GraphStore, reports: int) -> Computed:
         return computed_here(store)
     if not store.read_only:
         store.ox.flush()  # the views read what is on disk
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(2, mp_context=spawn, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        metrics, tallies = pool.submit(metrics_of_view, str(store.path)), pool.submit(tallies_of_view, str(store.path))
-        return Computed(metrics.result(), tallies.result())
+    found = _each_apart({"metrics": metrics_of_view, "tallies": tallies_of_view}, str(store.path))
+    return Computed(found["metrics"], found["tallies"])
+
+
+def _each_apart(calls: dict[str, Callable[[str], Any]], path: str) -> dict[str, Any]:
+    """Every call of `calls` on `path` in a process of its own, side by side; each process ends as soon as
+    its call returns, so the memory of the part done first is free while the other goes on."""
+    spawn, found = multiprocessing.get_context("spawn"), {}
+    pools = {name: ProcessPoolExecutor(1, mp_context=spawn, initializer=die_with_parent, initargs=(os.getpid(),))
+             for name in calls}
+    try:
+        running = {pools[name].submit(call, path): name for name, call in calls.items()}
+        for done in as_completed(running):
+            found[running[done]] = done.result()
+            pools[running[done]].shutdown()
+    finally:
+        for pool in pools.values():
+            pool.shutdown(cancel_futures=True)
+    return found
 
 
 def is_current(store: GraphStore) -> bool:

@@ -143,7 +143,8 @@ def test_the_analysis_graph_is_replaced_by_writing_what_changed_only(tmp_path) -
     db._ox = recording = _Recording(db._ox)
     db.replace_own_graph(ANALYSIS_GRAPH, figures([0.5, 0.25, 0.0, 1.0, 0.75, 0.3]))
     assert [line.split()[0] for line in recording.loaded] == ["<urn:e4>", "<urn:e5>"]
-    assert len(recording.deleted) == 1 and "<urn:e4>" in recording.deleted[0] and "<urn:e3>" not in recording.deleted[0]
+    assert len(recording.deleted) == 1
+    assert "<urn:e4>" in recording.deleted[0] and "<urn:e3>" not in recording.deleted[0]
     held = {(q.subject.value, q.object.value)
             for q in db.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(ANALYSIS_GRAPH)))}
     assert held == {(t.subject.value, t.object.value)

@@ -203,12 +203,15 @@ def results_triples(computed: Computed, digest: str, reports: list[URIRef]) -> b
     terms, and rdflib's before them, of a large store's figures cost more than computing them."""
     lines = tally_lines(computed.tallies)
     for iri, m in computed.metrics.items():
-        lines += [f"<{iri}> {_DEGREE} {integer(m.degree)} .\n", f"<{iri}> {_BETWEENNESS} {_decimal(m.betweenness)} .\n",
-                  f"<{iri}> {_PAGERANK} {_decimal(m.pagerank)} .\n", f"<{iri}> {_COMMUNITY} {integer(m.community)} .\n"]
+        lines += [f"<{iri}> {_DEGREE} {integer(m.degree)} .\n",
+                  f"<{iri}> {_BETWEENNESS} {_decimal(m.betweenness)} .\n",
+                  f"<{iri}> {_PAGERANK} {_decimal(m.pagerank)} .\n",
+                  f"<{iri}> {_COMMUNITY} {integer(m.community)} .\n"]
     a = ox.NamedNode(str(ANALYSIS_GRAPH))
     stamp = datetime.now(timezone.utc).isoformat()
     closing = [ox.Triple(a, _DERIVED, ox.NamedNode(str(r))) for r in reports]
-    closing += [ox.Triple(a, _RDF_TYPE, _PROV_ENTITY), ox.Triple(a, _GENERATED, ox.Literal(stamp, datatype=_XSD_DATETIME)),
+    closing += [ox.Triple(a, _RDF_TYPE, _PROV_ENTITY),
+                ox.Triple(a, _GENERATED, ox.Literal(stamp, datatype=_XSD_DATETIME)),
                 ox.Triple(a, _INPUT_DIGEST, ox.Literal(digest))]
     return "".join(lines).encode() + ox.serialize(closing, format=ox.RdfFormat.N_TRIPLES)
 
@@ -216,7 +219,8 @@ def results_triples(computed: Computed, digest: str, reports: list[URIRef]) -> b
 _RDF_TYPE, _PROV_ENTITY = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Entity))
 _INPUT_DIGEST, _GENERATED = ox.NamedNode(str(PK.inputDigest)), ox.NamedNode(str(PROV.generatedAtTime))
 _DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
-_DEGREE, _BETWEENNESS, _PAGERANK, _COMMUNITY = (f"<{PK[name]}>" for name in ("degree", "betweenness", "pagerank", "community"))
+_DEGREE, _BETWEENNESS, _PAGERANK, _COMMUNITY = (
+    f"<{PK[name]}>" for name in ("degree", "betweenness", "pagerank", "community"))
 _XSD_DATETIME = ox.NamedNode(str(XSD.dateTime))
 
 
@@ -280,8 +284,8 @@ def _each_apart(calls: dict[str, Callable[[str], Any]], path: str) -> dict[str, 
     """Every call of `calls` on `path` in a process of its own, side by side; each process ends as soon as
     its call returns, so the memory of the part done first is free while the other goes on."""
     spawn, found = multiprocessing.get_context("spawn"), {}
-    pools = {name: ProcessPoolExecutor(1, mp_context=spawn, initializer=die_with_parent, initargs=(os.getpid(),))
-             for name in calls}
+    pools = {name: ProcessPoolExecutor(1, mp_context=spawn, initializer=die_with_parent,
+                                       initargs=(os.getpid(),)) for name in calls}
     try:
         running = {pools[name].submit(call, path): name for name, call in calls.items()}
         for done in as_completed(running):

@@ -114,9 +114,11 @@ def count(store: GraphStore) -> Tallies:
 def tally_lines(tallies: Tallies) -> list[str]:
     """The counts as N-Triples lines for the analysis graph (integers; each year node typed and dated).
     The IRIs come from the store, valid as they are."""
-    lines = [f"<{s}> <{PK}{p}> {integer(n)} .\n" for s, props in tallies.counts.items() for p, n in props.items()]
+    lines = [f"<{s}> <{PK}{p}> {integer(n)} .\n"
+             for s, props in tallies.counts.items() for p, n in props.items()]
     for year in tallies.years:
-        lines += [f"<{year_iri(year)}> <{_RDF_TYPE}> <{PK}Year> .\n", f"<{year_iri(year)}> <{PK}year> {integer(year)} .\n"]
+        node = f"<{year_iri(year)}>"
+        lines += [f"{node} <{_RDF_TYPE}> <{PK}Year> .\n", f"{node} <{PK}year> {integer(year)} .\n"]
     return lines
 
 

@@ -166,7 +166,8 @@ class GraphStore:
             self._ox.flush()  # RocksDB's memory tables otherwise grow by every step (2 GB at 20,000 reports)
         added = [line for line in lines if line not in kept]
         for start in range(0, len(added), _OWN_GRAPH_STEP):
-            self._ox.load(b"".join(added[start:start + _OWN_GRAPH_STEP]), ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            self._ox.load(b"".join(added[start:start + _OWN_GRAPH_STEP]), ox.RdfFormat.N_TRIPLES,
+                          to_graph=graph)
             self._ox.flush()
         log.info("replaced %s: %d triples kept, %d deleted, %d added", iri, len(kept), len(gone), len(added))
 

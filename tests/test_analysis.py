@@ -57,6 +57,15 @@ def test_entity_graph_has_an_edge_for_every_relation_between_entities(store, egr
         assert egraph.has_edge(s, o, key=p), (s, p, o)
 
 
+def test_the_whole_store_s_edges_read_from_the_merge_are_those_read_report_by_report(store):
+    """All reports' edges come from scans of the merge joined in Python; naming every report reads them
+    graph by graph in SPARQL (`_PROJECT`): the same edges."""
+    from policekg.kg.network.views import _edges
+
+    merged = _edges(store, None)
+    assert len(merged) > 10 and merged == _edges(store, [str(r) for r in store.report_graphs()])
+
+
 def test_measure_relations_hang_on_the_publisher_when_no_performer_is_named(store, egraph):
     projected = _rows(store, """SELECT DISTINCT ?pub ?p ?o WHERE { GRAPH ?r {
         ?st a rdf:Statement ; rdf:subject ?m ; rdf:predicate ?p ; rdf:object ?o .

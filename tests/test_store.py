@@ -109,3 +109,43 @@ def test_two_writes_at_once_each_change_the_generation(tmp_path, monkeypatch: py
     assert tokens[0] is not None and db.generation not in (None, tokens[0])
     assert sorted(p.name for p in (tmp_path / "store").glob("policekg.generation*")) == ["policekg.generation"]
     db.close()
+
+
+class _Recording:
+    """The pyoxigraph store, noting the triples each load writes and each update deletes."""
+
+    def __init__(self, real) -> None:
+        self.real, self.loaded, self.deleted = real, [], []
+
+    def __getattr__(self, name: str):
+        return getattr(self.real, name)
+
+    def load(self, data: bytes, *args, **kwargs) -> None:
+        self.loaded += data.decode().splitlines()
+        self.real.load(data, *args, **kwargs)
+
+    def update(self, sparql: str) -> None:
+        self.deleted.append(sparql)
+        self.real.update(sparql)
+
+
+def test_the_analysis_graph_is_replaced_by_writing_what_changed_only(tmp_path) -> None:
+    import pyoxigraph as ox
+
+    from policekg.kg.network.analysis import _decimal
+    from policekg.kg.rdf.iris import ANALYSIS_GRAPH
+
+    def figures(values: list[float]) -> bytes:
+        return "".join(f"<urn:e{i}> <{PK.pagerank}> {_decimal(v)} .\n" for i, v in enumerate(values)).encode()
+
+    db = GraphStore(tmp_path / "store")
+    db.replace_own_graph(ANALYSIS_GRAPH, figures([0.5, 0.25, 0.0, 1.0, 0.125]))
+    db._ox = recording = _Recording(db._ox)
+    db.replace_own_graph(ANALYSIS_GRAPH, figures([0.5, 0.25, 0.0, 1.0, 0.75, 0.3]))
+    assert [line.split()[0] for line in recording.loaded] == ["<urn:e4>", "<urn:e5>"]
+    assert len(recording.deleted) == 1
+    assert "<urn:e4>" in recording.deleted[0] and "<urn:e3>" not in recording.deleted[0]
+    held = {(q.subject.value, q.object.value)
+            for q in db.ox.quads_for_pattern(None, None, None, ox.NamedNode(str(ANALYSIS_GRAPH)))}
+    assert held == {(t.subject.value, t.object.value)
+                    for t in ox.parse(figures([0.5, 0.25, 0.0, 1.0, 0.75, 0.3]), ox.RdfFormat.N_TRIPLES)}

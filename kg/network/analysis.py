@@ -14,10 +14,11 @@ import logging
 import multiprocessing
 import os
 import random
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
 import igraph as ig
 import networkx as nx
@@ -27,7 +28,7 @@ from rdflib.namespace import PROV
 
 from policekg.kg.lifeline import die_with_parent
 from policekg.kg.network import brandes
-from policekg.kg.network.tallies import Tallies, count, tally_triples
+from policekg.kg.network.tallies import Tallies, count, integer, tally_lines
 from policekg.kg.network.views import Node, SharedView, entity_structure, shared_graph, simple_graph
 from policekg.kg.rdf.iris import ANALYSIS_GRAPH, PK, PKR, segment
 from policekg.kg.rdf.store import GraphStore
@@ -195,35 +196,39 @@ def input_digest(store: GraphStore) -> tuple[str | None, list[URIRef]]:
     return store.generation, store.report_graphs()
 
 
-def results_triples(computed: Computed, digest: str, reports: list[URIRef]) -> list[ox.Triple]:
-    """The analysis named graph: one set of figures per node, the counts, then what they were computed from (last:
-    a graph written in steps says it is current only once its figures are all in). Built as pyoxigraph
-    terms: an rdflib Graph of a large store's figures cost more than computing them."""
-    a = ox.NamedNode(str(ANALYSIS_GRAPH))
-    triples = tally_triples(computed.tallies)
+def results_triples(computed: Computed, digest: str, reports: list[URIRef]) -> bytes:
+    """The analysis named graph as N-Triples: one set of figures per node, the counts, then what they were
+    computed from (last: a graph written in steps says it is current only once its figures are all in).
+    The figures are written as lines here (their IRIs come from the store, valid as they are): pyoxigraph
+    terms, and rdflib's before them, of a large store's figures cost more than computing them."""
+    lines = tally_lines(computed.tallies)
     for iri, m in computed.metrics.items():
-        node = ox.NamedNode(iri)
-        triples += [ox.Triple(node, _DEGREE, ox.Literal(str(m.degree), datatype=_XSD_INTEGER)),
-                    ox.Triple(node, _BETWEENNESS, _decimal(m.betweenness)),
-                    ox.Triple(node, _PAGERANK, _decimal(m.pagerank)),
-                    ox.Triple(node, _COMMUNITY, ox.Literal(str(m.community), datatype=_XSD_INTEGER))]
+        lines += [f"<{iri}> {_DEGREE} {integer(m.degree)} .\n",
+                  f"<{iri}> {_BETWEENNESS} {_decimal(m.betweenness)} .\n",
+                  f"<{iri}> {_PAGERANK} {_decimal(m.pagerank)} .\n",
+                  f"<{iri}> {_COMMUNITY} {integer(m.community)} .\n"]
+    a = ox.NamedNode(str(ANALYSIS_GRAPH))
     stamp = datetime.now(timezone.utc).isoformat()
-    triples += [ox.Triple(a, _DERIVED, ox.NamedNode(str(r))) for r in reports]
-    return triples + [ox.Triple(a, _RDF_TYPE, _PROV_ENTITY), ox.Triple(a, _GENERATED, ox.Literal(stamp, datatype=_XSD_DATETIME)),
-                      ox.Triple(a, _INPUT_DIGEST, ox.Literal(digest))]
+    closing = [ox.Triple(a, _DERIVED, ox.NamedNode(str(r))) for r in reports]
+    closing += [ox.Triple(a, _RDF_TYPE, _PROV_ENTITY),
+                ox.Triple(a, _GENERATED, ox.Literal(stamp, datatype=_XSD_DATETIME)),
+                ox.Triple(a, _INPUT_DIGEST, ox.Literal(digest))]
+    return "".join(lines).encode() + ox.serialize(closing, format=ox.RdfFormat.N_TRIPLES)
 
 
 _RDF_TYPE, _PROV_ENTITY = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Entity))
 _INPUT_DIGEST, _GENERATED = ox.NamedNode(str(PK.inputDigest)), ox.NamedNode(str(PROV.generatedAtTime))
 _DERIVED = ox.NamedNode(str(PROV.wasDerivedFrom))
-_DEGREE, _BETWEENNESS = ox.NamedNode(str(PK.degree)), ox.NamedNode(str(PK.betweenness))
-_PAGERANK, _COMMUNITY = ox.NamedNode(str(PK.pagerank)), ox.NamedNode(str(PK.community))
-_XSD_INTEGER, _XSD_DECIMAL = ox.NamedNode(str(XSD.integer)), ox.NamedNode(str(XSD.decimal))
+_DEGREE, _BETWEENNESS, _PAGERANK, _COMMUNITY = (
+    f"<{PK[name]}>" for name in ("degree", "betweenness", "pagerank", "community"))
 _XSD_DATETIME = ox.NamedNode(str(XSD.dateTime))
 
 
-def _decimal(x: float) -> ox.Literal:
-    return ox.Literal(f"{x:.8f}", datatype=_XSD_DECIMAL)
+def _decimal(x: float) -> str:
+    """An xsd:decimal of eight decimals in N-Triples, written as Oxigraph writes the value back (no
+    trailing zeros: `0.25`, `0`), so an unchanged figure is the same line as the stored one and
+    `replace_own_graph` leaves it."""
+    return f'"{f"{x:.8f}".rstrip("0").rstrip(".")}"^^<{XSD.decimal}>'
 
 
 def _stored_digest(store: GraphStore) -> str | None:
@@ -271,10 +276,25 @@ def computed_apart(store: GraphStore, reports: int) -> Computed:
         return computed_here(store)
     if not store.read_only:
         store.ox.flush()  # the views read what is on disk
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(2, mp_context=spawn, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        metrics, tallies = pool.submit(metrics_of_view, str(store.path)), pool.submit(tallies_of_view, str(store.path))
-        return Computed(metrics.result(), tallies.result())
+    found = _each_apart({"metrics": metrics_of_view, "tallies": tallies_of_view}, str(store.path))
+    return Computed(found["metrics"], found["tallies"])
+
+
+def _each_apart(calls: dict[str, Callable[[str], Any]], path: str) -> dict[str, Any]:
+    """Every call of `calls` on `path` in a process of its own, side by side; each process ends as soon as
+    its call returns, so the memory of the part done first is free while the other goes on."""
+    spawn, found = multiprocessing.get_context("spawn"), {}
+    pools = {name: ProcessPoolExecutor(1, mp_context=spawn, initializer=die_with_parent,
+                                       initargs=(os.getpid(),)) for name in calls}
+    try:
+        running = {pools[name].submit(call, path): name for name, call in calls.items()}
+        for done in as_completed(running):
+            found[running[done]] = done.result()
+            pools[running[done]].shutdown()
+    finally:
+        for pool in pools.values():
+            pool.shutdown(cancel_futures=True)
+    return found
 
 
 def is_current(store: GraphStore) -> bool:

@@ -26,10 +26,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
 from policekg.kg.rdf.iris import PK, PKR
 from policekg.kg.rdf.store import GraphStore
+from policekg.kg.read.sparql import iri_rows
 
 #: The classes whose entities are counted: what the reports share across bureaus.
 TALLIED_CLASSES: tuple[str, ...] = ("Program", "LegalInstrument", "Platform")
@@ -78,12 +77,11 @@ def count(store: GraphStore) -> Tallies:
     seen: dict[str, _Seen] = defaultdict(_Seen)
     programs: dict[str, set[str]] = defaultdict(set)  # bureau → programs
     program = str(PK.Program)
-    for row in store.ox_query(_NAMED):
-        e, r = row["e"].value, row["r"].value
+    for e, c, r in iri_rows(store, _NAMED):
         if r in reports:
             seen[e].reports.add(r)
             seen[e].named = True
-            if row["c"].value == program:
+            if c == program:
                 programs[reports[r][0]].add(e)
     figures_of: dict[str, int] = defaultdict(int)  # report → figures
     for row in store.ox_query(_FIGURES):
@@ -113,20 +111,20 @@ def count(store: GraphStore) -> Tallies:
     return found
 
 
-def tally_triples(tallies: Tallies) -> list[ox.Triple]:
-    """The counts as triples for the analysis graph (integers; each year node typed and dated)."""
-    triples = [ox.Triple(ox.NamedNode(s), ox.NamedNode(f"{PK}{p}"), _integer(n))
-               for s, props in tallies.counts.items() for p, n in props.items()]
+def tally_lines(tallies: Tallies) -> list[str]:
+    """The counts as N-Triples lines for the analysis graph (integers; each year node typed and dated).
+    The IRIs come from the store, valid as they are."""
+    lines = [f"<{s}> <{PK}{p}> {integer(n)} .\n"
+             for s, props in tallies.counts.items() for p, n in props.items()]
     for year in tallies.years:
-        node = ox.NamedNode(year_iri(year))
-        triples += [ox.Triple(node, _RDF_TYPE, _YEAR), ox.Triple(node, _YEAR_OF, _integer(year))]
-    return triples
+        node = f"<{year_iri(year)}>"
+        lines += [f"{node} <{_RDF_TYPE}> <{PK}Year> .\n", f"{node} <{PK}year> {integer(year)} .\n"]
+    return lines
 
 
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_YEAR, _YEAR_OF = ox.NamedNode(f"{PK}Year"), ox.NamedNode(f"{PK}year")
-_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
-def _integer(n: int) -> ox.Literal:
-    return ox.Literal(str(n), datatype=_XSD_INTEGER)
+def integer(n: int) -> str:
+    """An xsd:integer literal in N-Triples, as Oxigraph writes it back."""
+    return f'"{n}"^^<http://www.w3.org/2001/XMLSchema#integer>'

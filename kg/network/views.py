@@ -32,7 +32,7 @@ from scipy import sparse
 from policekg.kg.rdf.iris import PK, local_path
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.reports import list_reports, newest_first
-from policekg.kg.read.sparql import each_graph, sparql_iri, values
+from policekg.kg.read.sparql import each_graph, iri_rows, sparql_iri, values
 from policekg.schema.vocabulary import ENTITY_CLASSES as VOCABULARY_CLASSES
 from policekg.schema.vocabulary import RELATION_NAMES
 
@@ -66,7 +66,11 @@ _PROJECT = f"""
 # some reports, read in each report's graph by name (`each_graph`; `?r` in `_PROJECT` is then the report
 # that graph's publisher statement is about): a `VALUES ?r` lets Oxigraph read every graph first.
 _EDGES_BODY = f"?x ?p ?o . VALUES ?p {{ {_RELATION_VALUES} }} {_PROJECT}"
-_ENTITY_EDGES = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?r { " + _EDGES_BODY + " } }"
+# The whole store's, in plain scans of the merge (each statement once, however many reports state it)
+# joined in Python (`_merged_edges`): the join above over every report graph costs twice as much.
+_MERGED_RELATIONS = f"SELECT ?x ?p ?o WHERE {{ ?x ?p ?o VALUES ?p {{ {_RELATION_VALUES} }} }}"
+_MERGED_PERFORMERS = "SELECT ?m ?s WHERE { ?m pk:performedBy ?s }"
+_MERGED_PUBLISHERS = "SELECT ?r ?b WHERE { ?r a pk:Report ; dcterms:publisher ?b }"
 _EDGES_IN = "SELECT DISTINCT ?s ?p ?o WHERE { %s }"
 
 # %s: the reports (`VALUES ?r`) or the objects (`VALUES ?o`) the statements are read for. Only
@@ -288,13 +292,41 @@ def _to_multidigraph(graph: Graph) -> nx.MultiDiGraph:
     )
 
 
-def _edges(store: GraphStore, reports: list[str] | None) -> list[tuple[str, str, str]]:
+def _edges(store: GraphStore, reports: list[str] | None,
+           entities: set[str] | None = None) -> list[tuple[str, str, str]]:
     """The entity graph's (subject, predicate, object) edges, measures projected (`_PROJECT`), sorted:
-    the same graph every run, whatever order the store answers in."""
-    queries = [_EDGES_IN % where for where in each_graph(reports, _EDGES_BODY, "graph")] if reports else \
-        [_ENTITY_EDGES]
+    the same graph every run, whatever order the store answers in. Of the whole store, from the merge
+    (`_merged_edges`; `entities`: its entity IRIs, when the caller has them)."""
+    if not reports:
+        return _merged_edges(store, set(_entity_iris(store, None)) if entities is None else entities)
+    queries = [_EDGES_IN % where for where in each_graph(reports, _EDGES_BODY, "graph")]
     return sorted({(intern(s.value), intern(p.value), intern(o.value))  # one string an IRI, however many rows
                    for query in queries for s, p, o in store.ox_query(query)})
+
+
+def _merged_edges(store: GraphStore, entities: set[str]) -> list[tuple[str, str, str]]:
+    """The edges of every report, as `_PROJECT` makes them, from plain scans of the merge joined here. A
+    measure is a report part (`…/measure/4-1`, its report's IRI before it), so its relations hang on each
+    of its performers, else on its report's publisher; a relation counts when its object is an entity."""
+    publishers = dict(iri_rows(store, _MERGED_PUBLISHERS))
+    performers: dict[str, list[str]] = defaultdict(list)
+    for measure, performer in iri_rows(store, _MERGED_PERFORMERS):
+        performers[measure].append(performer)
+    performed_by, edges = str(PK.performedBy), set()
+    for x, p, o in iri_rows(store, _MERGED_RELATIONS):
+        if o not in entities:
+            continue
+        if x in entities:
+            edges.add((x, p, o))
+        elif (report := x.rpartition("/measure/")[0]) in publishers and p != performed_by:
+            edges.update((s, p, o) for s in performers.get(x) or (publishers[report],) if s != o)
+    return sorted(edges)
+
+
+def _entity_iris(store: GraphStore, reports: list[str] | None) -> list[str]:
+    """The entities the (given) reports name, sorted."""
+    return sorted(intern(row["e"].value) for row in store.ox_query(
+        _ENTITY_IRIS % (_CLASS_VALUES, _reports_filter(reports))))
 
 
 def entity_structure(store: GraphStore, reports: list[str] | None = None) -> nx.DiGraph:
@@ -303,9 +335,9 @@ def entity_structure(store: GraphStore, reports: list[str] | None = None) -> nx.
     cost several times as much to read) and no edge per relation (a multigraph of the whole store took
     most of the analysis's memory)."""
     g = nx.DiGraph()
-    g.add_nodes_from(sorted(intern(row["e"].value) for row in store.ox_query(
-        _ENTITY_IRIS % (_CLASS_VALUES, _reports_filter(reports)))))
-    for s, _, o in _edges(store, reports):
+    entities = _entity_iris(store, reports)
+    g.add_nodes_from(entities)
+    for s, _, o in _edges(store, reports, set(entities)):
         if g.has_edge(s, o):
             g[s][o]["weight"] += 1
         else:

@@ -8,8 +8,10 @@ be tested without HTTP. User input never reaches a query as text: names become I
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from sys import intern
 from typing import Any
 
 import pyoxigraph as ox
@@ -138,3 +140,14 @@ def exists(store: GraphStore, iri: str) -> bool:
     e = sparql_iri(iri)
     return bool(store.ox_query(f"ASK {{ {{ {e} ?p ?o }} UNION {{ ?s ?p {e} }} }}"))
 
+
+def iri_rows(store: GraphStore, query: str) -> Iterator[list[str]]:
+    """The rows of a SELECT answering IRIs only, for a scan of many: Oxigraph writes its own TSV (no
+    Python object per term) to a file read back a line at a time (the answer of a scan held whole took
+    more memory than the rows kept), every IRI one string however many rows name it."""
+    with tempfile.TemporaryFile() as answer:
+        store.ox_query(query).serialize(answer, format=ox.QueryResultsFormat.TSV)
+        answer.seek(0)
+        answer.readline()  # the variables
+        for line in answer:
+            yield [intern(term[1:-1]) for term in line.decode().rstrip("\n").split("\t")]

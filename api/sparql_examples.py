@@ -2,21 +2,24 @@
 
 Data, kept apart from the page code; tests run each on a store of several bureaus and years, expect
 rows, compare them with a plain reference query, and across the embedded store, Oxigraph server and
-Virtuoso. A question about one program, indicator or bureau names it by its exact label (the laws a
-program cites, by its IRI: the engines' planners count on it there), which lets the engine start from
-it instead of scanning every report (change the label to ask about another): national
-programs and indicators, and the bureau of the sample report every new service starts with.
+Virtuoso. A question about one program, indicator or bureau names it by its exact label, given first
+(in VALUES, with the year where there is one), which lets the engine start from it instead of scanning
+every report (change the label to ask about another): national programs and indicators, and the bureau
+of the sample report every new service starts with; the resolved disputes start from their canonical
+indicator's IRI.
 
 How they read the graph, as users should: the default graph is the merge of the reports, each distinct
 triple once, so facts about a report (its year, its publisher) and questions about the whole collection
 read it directly; what one report says (its mentions, figures) matches inside `GRAPH ?r { }`, which
 keeps each report apart. They are plain SPARQL 1.1 written the way every engine plans well: a figure's
 unit and evidence are read as plain patterns (the shapes require them) rather than OPTIONAL, a flag is
-compared in a FILTER, lists that grow with the collection ask about one bureau or are ranked and cut.
+compared in a FILTER, lists that grow with the collection ask about one bureau or one year (2024:
+change it), and a list cut to its first rows takes them before reading their names.
 
 Rankings over the whole collection read the counts the analysis keeps in its graph for each state of the
 store (`kg.network.tallies`: reports, bureaus, measures, figures per program, law, platform, indicator
-and year), so their cost is the length of the list, not the number of reports. That graph is not a report
+and year, and the first 100 places of each ranking, `pk:bureauRank`), so their cost is the length of the
+list, not the number of reports or of things ranked. That graph is not a report
 and not part of the default graph: they ask it by name, `GRAPH pkr:analysis { }`. Those counts are as
 current as the analysis: after a write they describe the reports before it until the analysis is
 refreshed (at the end of `ingest` and `remove`, in the background after a write to the service).
@@ -163,19 +166,20 @@ ORDER BY ?rank ?law
 LIMIT 100"""),
     Example("一年内化解矛盾纠纷最多的局 · Disputes resolved in one year (the 100 largest figures)", """\
 # the canonical indicator and its narrower ones (through 警调衔接 …), results only (no targets, no
-# changes), in one year's reports (change it); the 100 largest values first, then names and evidence
+# changes), in one year's reports (change it); the 100 largest values first, then their bounds, units,
+# names and evidence
 SELECT DISTINCT ?bureau ?indicator ?bound ?value ?unit ?sentence
 WHERE {
-  { SELECT ?r ?o ?i ?bound ?value ?unit WHERE {
+  { SELECT ?r ?o ?i ?value WHERE {
       VALUES ?disputes { <https://w3id.org/policekg/id/indicator/disputes_resolved> }
       ?i skos:broader* ?disputes .
       { SELECT ?r WHERE { ?r pk:year 2024 } }
-      GRAPH ?r { ?o pk:indicator ?i ; pk:value ?value ; pk:bound ?bound ; pk:target ?target FILTER(?target = false) }
+      GRAPH ?r { ?o pk:indicator ?i ; pk:target ?target ; pk:value ?value }
+      FILTER(?target = false)
       FILTER NOT EXISTS { ?o pk:changeDirection ?change }
-      ?o pk:unit ?unit .
     } ORDER BY DESC(?value) LIMIT 100 }
+  ?o pk:bound ?bound ; pk:unit ?unit ; pk:evidence/pk:sentence ?sentence .
   ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
-  ?o pk:evidence/pk:sentence ?sentence .
   ?r dcterms:publisher/rdfs:label ?bureau .
 }
 ORDER BY DESC(?value) ?bureau ?indicator"""),
@@ -276,15 +280,17 @@ GROUP BY ?unit
 ORDER BY DESC(?measures) ?unit
 LIMIT 100"""),
     Example("项目出现在哪些句子 · The sentences that name a program, in one year's reports (100)", """\
-# one year's reports (change it or the program), the first 100 by bureau
+# one year's reports (change it or the program), the first 100 by report (its IRI holds its bureau's
+# name), then the bureaus' names
 SELECT DISTINCT ?bureau ?sentence
 WHERE {
-  VALUES ?program { "谁执法谁普法"@zh }
-  ?p rdfs:label ?program ; a pk:Program .
-  { SELECT ?r WHERE { ?r pk:year 2024 } }
-  GRAPH ?r { ?mention pk:mentionOf ?p ; pk:sentence ?sentence }
+  { SELECT DISTINCT ?r ?sentence WHERE {
+      VALUES ?program { "谁执法谁普法"@zh }
+      ?p rdfs:label ?program ; a pk:Program .
+      { SELECT ?r WHERE { ?r pk:year 2024 } }
+      GRAPH ?r { ?mention pk:mentionOf ?p ; pk:sentence ?sentence }
+    } ORDER BY ?r ?sentence LIMIT 100 }
   ?r dcterms:publisher/rdfs:label ?bureau .
 }
-ORDER BY ?bureau ?sentence
-LIMIT 100"""),
+ORDER BY ?bureau ?sentence"""),
 )

@@ -95,13 +95,13 @@ WHERE {
   ?r dcterms:publisher/rdfs:label ?bureau .
 }
 ORDER BY DESC(?value) ?bureau ?unit"""),
-    Example("项目引用的法规 · Laws cited by a program in one year's reports", """\
+    Example("一个局报告中项目引用的法规 · Laws cited with a program in a bureau's reports", """\
 # stated legal basis (pk:basedOn, of the program or of a measure implementing it),
-# or a law named in the same sentence of a report as the program; one year (change it or the program)
+# or a law named in the same sentence of a report as the program (change the bureau or the program)
 SELECT ?law ?how (COUNT(DISTINCT ?where) AS ?times)
 WHERE {
-  VALUES (?year ?program) { (2024 "谁执法谁普法"@zh) }
-  ?r pk:year ?year .
+  VALUES (?bureau ?program) { ("慈溪市公安局"@zh "谁执法谁普法"@zh) }
+  ?b rdfs:label ?bureau . ?r dcterms:publisher ?b .
   ?p rdfs:label ?program ; a pk:Program .
   GRAPH ?r {
     { ?p pk:basedOn ?l BIND("basedOn" AS ?how) BIND(?p AS ?where) }
@@ -135,24 +135,24 @@ WHERE {
       ?p rdfs:label ?program } }
 }
 ORDER BY ?year ?change ?program"""),
-    Example("项目的数据跨局对比 · A program's figures in one year, by indicator", """\
-# figures of a measure that implements the program, or figures about the program itself, in one
-# year's reports (change it or the program): per indicator and unit, the reports giving one and the
-# range of their values; the 100 indicators most reports give, then their names
-SELECT ?indicator ?unit ?reports ?least ?most
+    Example("项目的数据跨局对比 · A program's figures of one indicator across bureaus in one year (the 100 largest)", """\
+# figures of a measure that implements the program, or figures about the program itself, of one
+# indicator in one year's reports (change any of the three); the 100 largest, then their bureaus' names
+SELECT DISTINCT ?bureau ?value ?unit
 WHERE {
-  { SELECT ?i ?unit (COUNT(DISTINCT ?r) AS ?reports) (MIN(?value) AS ?least) (MAX(?value) AS ?most) WHERE {
-      VALUES (?year ?program) { (2024 "谁执法谁普法"@zh) }
+  { SELECT DISTINCT ?r ?value ?unit WHERE {
+      VALUES (?year ?program ?name) { (2024 "谁执法谁普法"@zh "发放宣传资料"@zh) }
       ?r pk:year ?year .
+      ?i rdfs:label ?name ; a pk:Indicator .
       ?p rdfs:label ?program ; a pk:Program .
       GRAPH ?r {
-        { ?m pk:implements ?p ; pk:hasObservation ?o } UNION { ?o pk:about ?p }
         ?o pk:indicator ?i ; pk:value ?value ; pk:unit ?unit .
+        { ?m pk:implements ?p ; pk:hasObservation ?o } UNION { ?o pk:about ?p }
       }
-    } GROUP BY ?i ?unit ORDER BY DESC(?reports) LIMIT 100 }
-  ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
+    } ORDER BY DESC(?value) LIMIT 100 }
+  ?r dcterms:publisher/rdfs:label ?bureau .
 }
-ORDER BY DESC(?reports) ?indicator ?unit"""),
+ORDER BY DESC(?value) ?bureau ?unit"""),
     Example("法规按引用单位数排序 · Laws ranked by the bureaus that cite them (the first 100)", """\
 # the ranking the analysis keeps (pk:bureauRank: by bureaus, then reports; its first 100 places), the
 # counts, the earliest year; the class is asked in a FILTER, so that the 100 ranked are read
@@ -264,33 +264,27 @@ WHERE {
 }
 GROUP BY ?partner
 ORDER BY DESC(?reports) ?partner"""),
-    Example("项目由哪些单位实施 · Which units carry out a program, in one year's reports", """\
+    Example("一个局实施项目的单位 · Which of a bureau's units carry out a program", """\
 # a unit performs a measure implementing the program (pk:performedBy), or implements it itself (the
-# path's zero step); units grouped by name, in one year's reports (change it or the program)
-SELECT ?unit (SUM(IF(?x = ?u, 0, 1)) AS ?measures) (COUNT(DISTINCT ?b) AS ?bureaus)
+# path's zero step), in the bureau's reports (change the bureau or the program)
+SELECT ?unit (SUM(IF(?x = ?u, 0, 1)) AS ?measures) (COUNT(DISTINCT ?r) AS ?reports)
 WHERE {
-  VALUES ?program { "枫桥式公安派出所"@zh }
+  VALUES (?bureau ?program) { ("慈溪市公安局"@zh "一窗通办"@zh) }
+  ?b rdfs:label ?bureau . ?r dcterms:publisher ?b .
   ?p rdfs:label ?program ; a pk:Program .
-  { SELECT ?r WHERE { ?r pk:year 2024 } }
   GRAPH ?r { ?x pk:implements ?p ; pk:performedBy? ?u . ?u a pk:PoliceUnit }
-  ?r dcterms:publisher ?b .
   ?u rdfs:label ?unit .
 }
 GROUP BY ?unit
-ORDER BY DESC(?measures) ?unit
-LIMIT 100"""),
-    Example("项目出现在哪些句子 · The sentences that name a program, in one year's reports (100)", """\
-# one year's reports (change it or the program), the first 100 by report (its IRI holds its bureau's
-# name), then the bureaus' names
-SELECT DISTINCT ?bureau ?sentence
+ORDER BY DESC(?measures) ?unit"""),
+    Example("一个局报告中提及项目的句子 · The sentences of a bureau's reports that name a program", """\
+# year by year (change the bureau or the program)
+SELECT DISTINCT ?year ?sentence
 WHERE {
-  { SELECT DISTINCT ?r ?sentence WHERE {
-      VALUES ?program { "谁执法谁普法"@zh }
-      ?p rdfs:label ?program ; a pk:Program .
-      { SELECT ?r WHERE { ?r pk:year 2024 } }
-      GRAPH ?r { ?mention pk:mentionOf ?p ; pk:sentence ?sentence }
-    } ORDER BY ?r ?sentence LIMIT 100 }
-  ?r dcterms:publisher/rdfs:label ?bureau .
+  VALUES (?bureau ?program) { ("慈溪市公安局"@zh "谁执法谁普法"@zh) }
+  ?b rdfs:label ?bureau . ?r dcterms:publisher ?b ; pk:year ?year .
+  ?p rdfs:label ?program ; a pk:Program .
+  GRAPH ?r { ?mention pk:mentionOf ?p ; pk:sentence ?sentence }
 }
-ORDER BY ?bureau ?sentence"""),
+ORDER BY ?year ?sentence"""),
 )

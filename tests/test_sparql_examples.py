@@ -49,10 +49,10 @@ SELECT DISTINCT ?bureau ?value ?unit
 WHERE { GRAPH ?r { ?r pk:year 2024 ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
                    ?o pk:indicator ?i ; pk:value ?value . ?i rdfs:label "行政诉讼案件"@zh .
                    OPTIONAL { ?o pk:unit ?unit } } }""",
-    "Laws cited by a program in one year's reports": """
+    "Laws cited with a program in a bureau's reports": """
 SELECT ?law ?how (COUNT(DISTINCT ?where) AS ?times)
 WHERE { GRAPH ?r {
-  ?r pk:year 2024 .
+  ?r dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
   { ?p pk:basedOn ?l BIND("basedOn" AS ?how) BIND(?p AS ?where) }
   UNION { ?where pk:implements ?p ; pk:basedOn ?l BIND("measure basedOn" AS ?how) }
   UNION { ?ml pk:mentionOf ?l ; pk:sentence ?where . ?mp pk:sentence ?where ; pk:mentionOf ?p .
@@ -72,15 +72,14 @@ WHERE {
   OPTIONAL { GRAPH ?e { ?e pk:year ?before ; dcterms:publisher ?b . ?p a pk:Program } FILTER(?before < ?year) }
 }
 GROUP BY ?year ?program""",
-    "A program's figures in one year, by indicator": """
-SELECT ?indicator ?unit (COUNT(DISTINCT ?r) AS ?reports) (MIN(?value) AS ?least) (MAX(?value) AS ?most)
+    "A program's figures of one indicator across bureaus in one year (the 100 largest)": """
+SELECT DISTINCT ?bureau ?value ?unit
 WHERE { GRAPH ?r {
-  ?r pk:year 2024 .
+  ?r pk:year 2024 ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
   { ?m pk:implements ?p ; pk:hasObservation ?o } UNION { ?o pk:about ?p }
   ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
-  ?o pk:indicator ?i ; pk:value ?value . ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
-  OPTIONAL { ?o pk:unit ?unit } } }
-GROUP BY ?i ?indicator ?unit""",
+  ?o pk:indicator ?i ; pk:value ?value . ?i rdfs:label "发放宣传资料"@zh
+  OPTIONAL { ?o pk:unit ?unit } } }""",
     "Disputes resolved in one year (the 100 largest figures)": """
 SELECT DISTINCT ?bureau ?indicator ?bound ?value ?unit ?sentence
 WHERE { GRAPH ?r {
@@ -107,16 +106,16 @@ WHERE {
     "Indicators reported by the most bureaus (the first 100)": ranked(
         "?rank ?name ?bureaus ?reports ?figures", "?o pk:indicator ?e", "(COUNT(DISTINCT ?o) AS ?figures)",
         'FILTER(LANG(?name) = "zh")'),
-    "Which units carry out a program, in one year's reports": """
-SELECT ?unit (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?b) AS ?bureaus)
+    "Which of a bureau's units carry out a program": """
+SELECT ?unit (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?r) AS ?reports)
 WHERE { GRAPH ?r {
-  ?r pk:year 2024 ; dcterms:publisher ?b .
+  ?r dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
   { ?m pk:implements ?p ; pk:performedBy ?u } UNION { ?u a pk:PoliceUnit ; pk:implements ?p }
-  ?p a pk:Program ; rdfs:label "枫桥式公安派出所"@zh . ?u rdfs:label ?unit } }
+  ?p a pk:Program ; rdfs:label "一窗通办"@zh . ?u rdfs:label ?unit } }
 GROUP BY ?unit""",
-    "The sentences that name a program, in one year's reports (100)": """
-SELECT DISTINCT ?bureau ?sentence
-WHERE { GRAPH ?r { ?r pk:year 2024 ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
+    "The sentences of a bureau's reports that name a program": """
+SELECT DISTINCT ?year ?sentence
+WHERE { GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
                    ?mention pk:mentionOf ?p ; pk:sentence ?sentence .
                    ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh } }""",
     "A bureau's reports: measures by status": """

@@ -82,16 +82,18 @@ WHERE {
 }
 ORDER BY ?unit"""),
     Example("一年的指标数值跨局对比 · An indicator's figures across bureaus in one year (the 100 largest)", """\
-# one year and one indicator, by its name (change either); every figure has one unit (the shapes
-# require it); the 100 largest values are taken first, then their bureaus' names
+# one indicator, by its name, and one year's reports (change either); every figure has one unit (the
+# shapes require it); the 100 largest values are taken first, then their units and bureaus' names
 SELECT DISTINCT ?bureau ?value ?unit
 WHERE {
-  { SELECT DISTINCT ?r ?value ?unit WHERE {
-      VALUES (?year ?name) { (2024 "行政诉讼案件"@zh) }
-      ?r pk:year ?year .
+  { SELECT ?r ?o ?value WHERE {
+      VALUES ?name { "行政诉讼案件"@zh }
       ?i rdfs:label ?name ; a pk:Indicator .
-      GRAPH ?r { ?o pk:indicator ?i ; pk:value ?value ; pk:unit ?unit }
+      GRAPH ?r { ?o pk:indicator ?i }
+      { SELECT ?r WHERE { ?r pk:year 2024 } }
+      GRAPH ?r { ?o pk:value ?value }
     } ORDER BY DESC(?value) LIMIT 100 }
+  ?o pk:unit ?unit .
   ?r dcterms:publisher/rdfs:label ?bureau .
 }
 ORDER BY DESC(?value) ?bureau ?unit"""),

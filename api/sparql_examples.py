@@ -137,7 +137,8 @@ WHERE {
       ?p rdfs:label ?program } }
 }
 ORDER BY ?year ?change ?program"""),
-    Example("项目的数据跨局对比 · A program's figures of one indicator across bureaus in one year (the 100 largest)", """\
+    Example("项目的数据跨局对比 · "
+            "A program's figures of one indicator across bureaus in one year (the 100 largest)", """\
 # figures of a measure that implements the program, or figures about the program itself, of one
 # indicator in one year's reports (change any of the three); the 100 largest, then their bureaus' names
 SELECT DISTINCT ?bureau ?value ?unit
@@ -160,7 +161,8 @@ ORDER BY DESC(?value) ?bureau ?unit"""),
 # counts, the earliest year; the class is asked in a FILTER, so that the 100 ranked are read
 SELECT ?rank ?law ?bureaus ?reports ?first
 WHERE {
-  GRAPH pkr:analysis { ?l pk:bureauRank ?rank ; pk:bureauCount ?bureaus ; pk:reportCount ?reports ; pk:firstYear ?first }
+  GRAPH pkr:analysis { ?l pk:bureauRank ?rank ; pk:bureauCount ?bureaus ; pk:reportCount ?reports ;
+                       pk:firstYear ?first }
   FILTER EXISTS { ?l a pk:LegalInstrument }
   ?l rdfs:label ?law .
 }
@@ -210,7 +212,8 @@ ORDER BY DESC(?jaccard) DESC(?shared) ?other"""),
 # counts (their figures: the example "An indicator's figures across bureaus in one year")
 SELECT ?rank ?indicator ?bureaus ?reports ?figures
 WHERE {
-  GRAPH pkr:analysis { ?i pk:bureauRank ?rank ; pk:bureauCount ?bureaus ; pk:reportCount ?reports ; pk:figureCount ?figures }
+  GRAPH pkr:analysis { ?i pk:bureauRank ?rank ; pk:bureauCount ?bureaus ; pk:reportCount ?reports ;
+                       pk:figureCount ?figures }
   FILTER EXISTS { ?i a pk:Indicator }
   ?i rdfs:label ?indicator .
   FILTER(LANG(?indicator) = "zh")

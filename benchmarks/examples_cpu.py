@@ -47,8 +47,8 @@ def main() -> None:
             continue
         runs = [timed(store, example.query.replace(EXAMPLES_BUREAU, args.bureau)) for _ in range(args.rounds)]
         cpu, wall = p50_p95([r[0] for r in runs]), p50_p95([r[1] for r in runs])
-        print(f"| {example.title.split(' · ')[-1]} | {cpu[0]:.2f} / {cpu[1]:.2f} | {wall[0]:.2f} / {wall[1]:.2f} "
-              f"| {runs[-1][2]:,} |", flush=True)
+        print(f"| {example.title.split(' · ')[-1]} | {cpu[0]:.2f} / {cpu[1]:.2f} "
+              f"| {wall[0]:.2f} / {wall[1]:.2f} | {runs[-1][2]:,} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -226,10 +226,12 @@ def test_the_kept_ranking_is_the_place_by_bureaus_then_reports_cut_after_its_len
     """A place is one more than the entities of the class counted ahead (more bureaus, or as many and
     more reports), so ties share it; places beyond `RANKED` are not kept."""
     monkeypatch.setattr(tallies, "RANKED", 3)
-    counted = {e: (int(b), int(n)) for e, n, b in _rows(memory_copy(graph_store_path), _COUNTED_OF_CLASS.format(kind))}
+    plain = _rows(memory_copy(graph_store_path), _COUNTED_OF_CLASS.format(kind))
+    counted = {e: (int(b), int(n)) for e, n, b in plain}
     places = {e: 1 + sum(other > mine for other in counted.values()) for e, mine in counted.items()}
     kept = tallies.count(memory_copy(graph_store_path)).counts
-    assert {e: kept[e].get("bureauRank") for e in counted} == {e: p if p <= 3 else None for e, p in places.items()}
+    expected = {e: p if p <= 3 else None for e, p in places.items()}
+    assert {e: kept[e].get("bureauRank") for e in counted} == expected
     assert max(places.values()) > 3, "the store's classes are too short to show the cut"
 
 

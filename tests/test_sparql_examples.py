@@ -152,7 +152,8 @@ WHERE { GRAPH ?r { ?r a pk:Report ; pk:year ?year .
                    OPTIONAL { { ?m a pk:Measure } UNION { ?o a pk:Observation } } } }
 GROUP BY ?year""",
     "Platforms by the bureaus that name them (the first 100)": ranked(
-        "?rank ?name ?bureaus ?reports ?measures ?first", "?e a pk:Platform OPTIONAL { ?m pk:usesPlatform ?e }",
+        "?rank ?name ?bureaus ?reports ?measures ?first",
+        "?e a pk:Platform OPTIONAL { ?m pk:usesPlatform ?e }",
         "(COUNT(DISTINCT ?m) AS ?measures) (MIN(?year) AS ?first)"),
     "Who a bureau works with": """
 SELECT ?partner (COUNT(DISTINCT ?r) AS ?reports)

@@ -60,7 +60,7 @@ ORDER BY ?report ?status"""),
     Example("项目按涉及单位数排序 · Programs by number of bureaus (the first 100)", """\
 # the ranking the analysis keeps (pk:bureauRank: by bureaus, then reports; its first 100 places) and its
 # counts; the class is asked in a FILTER, so that the 100 ranked are read, not every program
-SELECT ?rank ?program ?bureaus ?reports
+SELECT ?program ?bureaus ?reports
 WHERE {
   GRAPH pkr:analysis { ?p pk:bureauRank ?rank ; pk:bureauCount ?bureaus ; pk:reportCount ?reports }
   FILTER EXISTS { ?p a pk:Program }
@@ -159,7 +159,7 @@ ORDER BY DESC(?value) ?bureau ?unit"""),
     Example("法规按引用单位数排序 · Laws ranked by the bureaus that cite them (the first 100)", """\
 # the ranking the analysis keeps (pk:bureauRank: by bureaus, then reports; its first 100 places), the
 # counts, the earliest year; the class is asked in a FILTER, so that the 100 ranked are read
-SELECT ?rank ?law ?bureaus ?reports ?first
+SELECT ?law ?bureaus ?reports ?first
 WHERE {
   GRAPH pkr:analysis { ?l pk:bureauRank ?rank ; pk:bureauCount ?bureaus ; pk:reportCount ?reports ;
                        pk:firstYear ?first }
@@ -210,7 +210,7 @@ ORDER BY DESC(?jaccard) DESC(?shared) ?other"""),
     Example("指标按报告局数排序 · Indicators reported by the most bureaus (the first 100)", """\
 # the ranking the analysis keeps (pk:bureauRank: by bureaus, then reports; its first 100 places) and the
 # counts (their figures: the example "An indicator's figures across bureaus in one year")
-SELECT ?rank ?indicator ?bureaus ?reports ?figures
+SELECT ?indicator ?bureaus ?reports ?figures
 WHERE {
   GRAPH pkr:analysis { ?i pk:bureauRank ?rank ; pk:bureauCount ?bureaus ; pk:reportCount ?reports ;
                        pk:figureCount ?figures }
@@ -248,7 +248,7 @@ ORDER BY ?year ?plan"""),
     Example("平台按使用单位数排序 · Platforms by the bureaus that name them (the first 100)", """\
 # the ranking the analysis keeps (pk:bureauRank: by bureaus, then reports; its first 100 places) and the
 # counts: reports, measures using the platform (pk:usesPlatform); the bureaus of one platform: its page
-SELECT ?rank ?platform ?bureaus ?reports ?measures ?first
+SELECT ?platform ?bureaus ?reports ?measures ?first
 WHERE {
   GRAPH pkr:analysis { ?x pk:bureauRank ?rank ; pk:bureauCount ?bureaus ; pk:reportCount ?reports ;
                        pk:measureCount ?measures ; pk:firstYear ?first }
@@ -270,14 +270,14 @@ WHERE {
 GROUP BY ?partner
 ORDER BY DESC(?reports) ?partner"""),
     Example("一个局实施项目的单位 · Which of a bureau's units carry out a program", """\
-# a unit performs a measure implementing the program (pk:performedBy), or implements it itself (the
-# path's zero step), in the bureau's reports (change the bureau or the program)
-SELECT ?unit (SUM(IF(?x = ?u, 0, 1)) AS ?measures) (COUNT(DISTINCT ?r) AS ?reports)
+# a unit performs a measure implementing the program (pk:performedBy), or implements it itself,
+# in the bureau's reports (change the bureau or the program)
+SELECT ?unit (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?r) AS ?reports)
 WHERE {
   VALUES (?bureau ?program) { ("慈溪市公安局"@zh "一窗通办"@zh) }
   ?b rdfs:label ?bureau . ?r dcterms:publisher ?b .
   ?p rdfs:label ?program ; a pk:Program .
-  GRAPH ?r { ?x pk:implements ?p ; pk:performedBy? ?u . ?u a pk:PoliceUnit }
+  GRAPH ?r { { ?m pk:implements ?p ; pk:performedBy ?u } UNION { ?u a pk:PoliceUnit ; pk:implements ?p } }
   ?u rdfs:label ?unit .
 }
 GROUP BY ?unit

@@ -43,7 +43,7 @@ def ranked(columns: str, match: str, more: str = "", name_filter: str = "") -> s
 #: Per example (its English title): the plain query asking the same question.
 REFERENCES = {
     "Programs by number of bureaus (the first 100)": ranked(
-        "?rank ?name ?bureaus ?reports", "?e a pk:Program"),
+        "?name ?bureaus ?reports", "?e a pk:Program"),
     "An indicator's figures across bureaus in one year (the 100 largest)": """
 SELECT DISTINCT ?bureau ?value ?unit
 WHERE { GRAPH ?r { ?r pk:year 2024 ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
@@ -104,7 +104,7 @@ WHERE {
   BIND(ROUND(1000 * ?shared / (?na + ?nb - ?shared)) / 1000 AS ?jaccard)
 }""",
     "Indicators reported by the most bureaus (the first 100)": ranked(
-        "?rank ?name ?bureaus ?reports ?figures", "?o pk:indicator ?e", "(COUNT(DISTINCT ?o) AS ?figures)",
+        "?name ?bureaus ?reports ?figures", "?o pk:indicator ?e", "(COUNT(DISTINCT ?o) AS ?figures)",
         'FILTER(LANG(?name) = "zh")'),
     "Which of a bureau's units carry out a program": """
 SELECT ?unit (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?r) AS ?reports)
@@ -145,14 +145,14 @@ WHERE { GRAPH ?r {
   OPTIONAL { ?m pk:implements/rdfs:label ?program } } }
 GROUP BY ?year ?plan""",
     "Laws ranked by the bureaus that cite them (the first 100)": ranked(
-        "?rank ?name ?bureaus ?reports ?first", "?e a pk:LegalInstrument", "(MIN(?year) AS ?first)"),
+        "?name ?bureaus ?reports ?first", "?e a pk:LegalInstrument", "(MIN(?year) AS ?first)"),
     "Reports, measures and figures per year": """
 SELECT ?year (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?o) AS ?figures)
 WHERE { GRAPH ?r { ?r a pk:Report ; pk:year ?year .
                    OPTIONAL { { ?m a pk:Measure } UNION { ?o a pk:Observation } } } }
 GROUP BY ?year""",
     "Platforms by the bureaus that name them (the first 100)": ranked(
-        "?rank ?name ?bureaus ?reports ?measures ?first",
+        "?name ?bureaus ?reports ?measures ?first",
         "?e a pk:Platform OPTIONAL { ?m pk:usesPlatform ?e }",
         "(COUNT(DISTINCT ?m) AS ?measures) (MIN(?year) AS ?first)"),
     "Who a bureau works with": """

@@ -362,7 +362,7 @@ _CURIE_NAMESPACES = sorted(((p, ns) for p, ns in PREFIXES.items() if p != "pkr")
 #: reports say.
 ANALYSIS_PROPERTIES: tuple[str, ...] = tuple(PREFIXES["pk"] + p for p in (
     "pagerank", "betweenness", "degree", "community", "reportCount", "bureauCount", "firstYear", "measureCount",
-    "figureCount", "programCount"))
+    "figureCount", "programCount", "bureauRank"))
 
 #: What every template may use, set on the template environment by `create_app`; the words of the
 #: pages are set by `templating` (`i18n`).

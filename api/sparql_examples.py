@@ -2,21 +2,24 @@
 
 Data, kept apart from the page code; tests run each on a store of several bureaus and years, expect
 rows, compare them with a plain reference query, and across the embedded store, Oxigraph server and
-Virtuoso. A question about one program, indicator or bureau names it by its exact label (the laws a
-program cites, by its IRI: the engines' planners count on it there), which lets the engine start from
-it instead of scanning every report (change the label to ask about another): national
-programs and indicators, and the bureau of the sample report every new service starts with.
+Virtuoso. A question about one program, indicator or bureau names it by its exact label, given first
+(in VALUES, with the year where there is one), which lets the engine start from it instead of scanning
+every report (change the label to ask about another): national programs and indicators, and the bureau
+of the sample report every new service starts with; the resolved disputes start from their canonical
+indicator's IRI.
 
 How they read the graph, as users should: the default graph is the merge of the reports, each distinct
 triple once, so facts about a report (its year, its publisher) and questions about the whole collection
 read it directly; what one report says (its mentions, figures) matches inside `GRAPH ?r { }`, which
 keeps each report apart. They are plain SPARQL 1.1 written the way every engine plans well: a figure's
 unit and evidence are read as plain patterns (the shapes require them) rather than OPTIONAL, a flag is
-compared in a FILTER, lists that grow with the collection ask about one bureau or are ranked and cut.
+compared in a FILTER, lists that grow with the collection ask about one bureau or one year (2024:
+change it), and a list cut to its first rows takes them before reading their names.
 
 Rankings over the whole collection read the counts the analysis keeps in its graph for each state of the
 store (`kg.network.tallies`: reports, bureaus, measures, figures per program, law, platform, indicator
-and year), so their cost is the length of the list, not the number of reports. That graph is not a report
+and year, and the first 100 places of each ranking, `pk:bureauRank`), so their cost is the length of the
+list, not the number of reports or of things ranked. That graph is not a report
 and not part of the default graph: they ask it by name, `GRAPH pkr:analysis { }`. Those counts are as
 current as the analysis: after a write they describe the reports before it until the analysis is
 refreshed (at the end of `ingest` and `remove`, in the background after a write to the service).
@@ -54,48 +57,60 @@ WHERE {
 }
 GROUP BY ?report ?status
 ORDER BY ?report ?status"""),
-    Example("项目按涉及单位数排序 · Programs by number of bureaus", """\
-# the counts the analysis keeps per state of the store (pk:bureauCount, pk:reportCount)
+    Example("项目按涉及单位数排序 · Programs by number of bureaus (the first 100)", """\
+# the ranking the analysis keeps (pk:bureauRank: by bureaus, then reports; its first 100 places) and its
+# counts; the class is asked in a FILTER, so that the 100 ranked are read, not every program
 SELECT ?program ?bureaus ?reports
 WHERE {
-  GRAPH pkr:analysis { ?p pk:bureauCount ?bureaus ; pk:reportCount ?reports }
-  ?p a pk:Program ; rdfs:label ?program .
+  GRAPH pkr:analysis { ?p pk:bureauRank ?rank ; pk:bureauCount ?bureaus ; pk:reportCount ?reports }
+  FILTER EXISTS { ?p a pk:Program }
+  ?p rdfs:label ?program .
 }
-ORDER BY DESC(?bureaus) DESC(?reports) ?program
+ORDER BY ?rank ?program
 LIMIT 100"""),
     Example("各局下属单位 · Units of a bureau", """\
 # a unit belongs to a bureau when a report says so (pk:partOf, transitively)
-# or when its IRI hangs under the bureau's (pkr:unit/{bureau}/{unit}, the identity rule)
+# or when its IRI hangs under the bureau's (pkr:unit/{bureau}/{unit}, the identity rule); the type is
+# compared in the FILTER, so that the bureau's reports are read first
 SELECT DISTINCT ?unit
 WHERE {
   ?b rdfs:label "慈溪市公安局"@zh .
   { ?u pk:partOf+ ?b }
-  UNION { ?r dcterms:publisher ?b . GRAPH ?r { ?u a pk:PoliceUnit } FILTER(STRSTARTS(STR(?u), CONCAT(STR(?b), "/"))) }
+  UNION { ?r dcterms:publisher ?b . GRAPH ?r { ?u a ?type }
+          FILTER(?type = pk:PoliceUnit && STRSTARTS(STR(?u), CONCAT(STR(?b), "/"))) }
   ?u rdfs:label ?unit .
 }
 ORDER BY ?unit"""),
-    Example("指标数值跨报告对比 · Figures of an indicator across reports", """\
-# one indicator, by its name; every figure has one unit (the shapes require it)
-SELECT DISTINCT ?bureau ?year ?value ?unit
+    Example("一年的指标数值跨局对比 · An indicator's figures across bureaus in one year (the 100 largest)", """\
+# one indicator, by its name, and one year's reports (change either); every figure has one unit (the
+# shapes require it); the 100 largest values are taken first, then their units and bureaus' names
+SELECT DISTINCT ?bureau ?value ?unit
 WHERE {
-  ?i a pk:Indicator ; rdfs:label "行政诉讼案件"@zh .
-  GRAPH ?r { ?o pk:indicator ?i ; pk:value ?value ; pk:unit ?unit }
-  ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
+  { SELECT ?r ?o ?value WHERE {
+      VALUES ?name { "行政诉讼案件"@zh }
+      ?i rdfs:label ?name ; a pk:Indicator .
+      GRAPH ?r { ?o pk:indicator ?i }
+      { SELECT ?r WHERE { ?r pk:year 2024 } }
+      GRAPH ?r { ?o pk:value ?value }
+    } ORDER BY DESC(?value) LIMIT 100 }
+  ?o pk:unit ?unit .
+  ?r dcterms:publisher/rdfs:label ?bureau .
 }
-ORDER BY ?year ?bureau ?value"""),
-    Example("项目引用的法规 · Laws cited by a program", """\
+ORDER BY DESC(?value) ?bureau ?unit"""),
+    Example("一个局报告中项目引用的法规 · Laws cited with a program in a bureau's reports", """\
 # stated legal basis (pk:basedOn, of the program or of a measure implementing it),
-# or a law named in the same sentence of a report as the program. The program is named by its IRI
-# (twice: change both), the sentences naming it taken first, then the laws' mentions in those sentences
+# or a law named in the same sentence of a report as the program (change the bureau or the program)
 SELECT ?law ?how (COUNT(DISTINCT ?where) AS ?times)
 WHERE {
-  { VALUES ?p { <https://w3id.org/policekg/id/program/谁执法谁普法> }
+  VALUES (?bureau ?program) { ("慈溪市公安局"@zh "谁执法谁普法"@zh) }
+  ?b rdfs:label ?bureau . ?r dcterms:publisher ?b .
+  ?p rdfs:label ?program ; a pk:Program .
+  GRAPH ?r {
     { ?p pk:basedOn ?l BIND("basedOn" AS ?how) BIND(?p AS ?where) }
-    UNION { ?where pk:implements ?p ; pk:basedOn ?l BIND("measure basedOn" AS ?how) } }
-  UNION {
-    { SELECT DISTINCT ?r ?where WHERE {
-        GRAPH ?r { ?mp pk:mentionOf <https://w3id.org/policekg/id/program/谁执法谁普法> ; pk:sentence ?where } } }
-    GRAPH ?r { ?ml pk:sentence ?where } ?ml pk:mentionOf ?l BIND("same sentence" AS ?how) }
+    UNION { ?where pk:implements ?p ; pk:basedOn ?l BIND("measure basedOn" AS ?how) }
+    UNION { ?mp pk:mentionOf ?p ; pk:sentence ?where . ?ml pk:sentence ?where ; pk:mentionOf ?l
+            BIND("same sentence" AS ?how) }
+  }
   ?l a pk:LegalInstrument ; rdfs:label ?law .
 }
 GROUP BY ?law ?how
@@ -122,64 +137,88 @@ WHERE {
       ?p rdfs:label ?program } }
 }
 ORDER BY ?year ?change ?program"""),
-    Example("项目的数据跨局对比 · Figures of a program across bureaus", """\
-# figures of a measure that implements the program, or figures about the program itself
-SELECT DISTINCT ?indicator ?bureau ?year ?value ?unit
+    Example("项目的数据跨局对比 · "
+            "A program's figures of one indicator across bureaus in one year (the 100 largest)", """\
+# figures of a measure that implements the program, or figures about the program itself, of one
+# indicator in one year's reports (change any of the three); the 100 largest, then their bureaus' names
+SELECT DISTINCT ?bureau ?value ?unit
 WHERE {
-  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
-  GRAPH ?r {
-    { ?m pk:implements ?p ; pk:hasObservation ?o } UNION { ?o pk:about ?p }
-    ?o pk:indicator ?i ; pk:value ?value ; pk:unit ?unit .
-  }
-  ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
-  ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
+  { SELECT DISTINCT ?r ?value ?unit WHERE {
+      VALUES (?year ?program ?name) { (2024 "谁执法谁普法"@zh "发放宣传资料"@zh) }
+      ?r pk:year ?year .
+      ?i rdfs:label ?name ; a pk:Indicator .
+      ?p rdfs:label ?program ; a pk:Program .
+      GRAPH ?r {
+        ?o pk:indicator ?i ; pk:value ?value ; pk:unit ?unit .
+        { ?m pk:implements ?p ; pk:hasObservation ?o } UNION { ?o pk:about ?p }
+      }
+    } ORDER BY DESC(?value) LIMIT 100 }
+  ?r dcterms:publisher/rdfs:label ?bureau .
 }
-ORDER BY ?indicator ?bureau ?year ?value"""),
-    Example("法规按引用报告数排序 · Laws ranked by the reports that cite them", """\
-# kept counts: the reports naming each law, their bureaus, the earliest year
-SELECT ?law ?reports ?bureaus ?first
+ORDER BY DESC(?value) ?bureau ?unit"""),
+    Example("法规按引用单位数排序 · Laws ranked by the bureaus that cite them (the first 100)", """\
+# the ranking the analysis keeps (pk:bureauRank: by bureaus, then reports; its first 100 places), the
+# counts, the earliest year; the class is asked in a FILTER, so that the 100 ranked are read
+SELECT ?law ?bureaus ?reports ?first
 WHERE {
-  GRAPH pkr:analysis { ?l pk:reportCount ?reports ; pk:bureauCount ?bureaus ; pk:firstYear ?first }
-  ?l a pk:LegalInstrument ; rdfs:label ?law .
+  GRAPH pkr:analysis { ?l pk:bureauRank ?rank ; pk:bureauCount ?bureaus ; pk:reportCount ?reports ;
+                       pk:firstYear ?first }
+  FILTER EXISTS { ?l a pk:LegalInstrument }
+  ?l rdfs:label ?law .
 }
-ORDER BY DESC(?reports) DESC(?bureaus) ?law
+ORDER BY ?rank ?law
 LIMIT 100"""),
-    Example("各局各年化解矛盾纠纷 · Disputes resolved by bureau and year", """\
-# the canonical indicator and its narrower ones (through 警调衔接 …), results only (no targets, no changes)
-SELECT DISTINCT ?bureau ?year ?indicator ?bound ?value ?unit ?sentence
+    Example("一年内化解矛盾纠纷最多的局 · Disputes resolved in one year (the 100 largest figures)", """\
+# the canonical indicator and its narrower ones (through 警调衔接 …), results only (no targets, no
+# changes), in one year's reports (change it); the 100 largest values first, then their bounds, units,
+# names and evidence
+SELECT DISTINCT ?bureau ?indicator ?bound ?value ?unit ?sentence
 WHERE {
-  ?i skos:broader* <https://w3id.org/policekg/id/indicator/disputes_resolved> ; rdfs:label ?indicator .
-  FILTER(LANG(?indicator) = "zh")
-  GRAPH ?r { ?o pk:indicator ?i ; pk:value ?value ; pk:bound ?bound ; pk:target ?target FILTER(?target = false) }
-  FILTER NOT EXISTS { ?o pk:changeDirection ?change }
-  ?o pk:unit ?unit ; pk:evidence/pk:sentence ?sentence .
-  ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
+  { SELECT ?r ?o ?i ?value WHERE {
+      VALUES ?disputes { <https://w3id.org/policekg/id/indicator/disputes_resolved> }
+      ?i skos:broader* ?disputes .
+      { SELECT ?r WHERE { ?r pk:year 2024 } }
+      GRAPH ?r { ?o pk:indicator ?i ; pk:target ?target ; pk:value ?value }
+      FILTER(?target = false)
+      FILTER NOT EXISTS { ?o pk:changeDirection ?change }
+    } ORDER BY DESC(?value) LIMIT 100 }
+  ?o pk:bound ?bound ; pk:unit ?unit ; pk:evidence/pk:sentence ?sentence .
+  ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
+  ?r dcterms:publisher/rdfs:label ?bureau .
 }
-ORDER BY ?bureau ?year ?indicator ?value"""),
+ORDER BY DESC(?value) ?bureau ?indicator"""),
     Example("与某局相似的公安局 · Bureaus most like one bureau (shared programs, Jaccard)", """\
 # the programs 慈溪市公安局's reports name and another bureau's reports name too, over those either names
-# (each bureau's number of programs is kept with the analysis: pk:programCount)
+# (each bureau's number of programs is kept with the analysis: pk:programCount); the reports' publishers
+# and the other bureaus' counts are read whole and matched, then the names of the 50 first
 SELECT ?other ?shared ?jaccard
 WHERE {
-  { SELECT ?a ?b (COUNT(DISTINCT ?p) AS ?shared) WHERE {
-      ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . GRAPH ?ra { ?p a pk:Program }
-      ?p pk:mentionedIn ?rb . ?rb dcterms:publisher ?b . FILTER(?b != ?a)
-    } GROUP BY ?a ?b }
-  GRAPH pkr:analysis { ?a pk:programCount ?mine . ?b pk:programCount ?theirs }
+  { SELECT ?b ?shared ?jaccard WHERE {
+      { SELECT ?a ?b (COUNT(DISTINCT ?p) AS ?shared) WHERE {
+          ?a rdfs:label "慈溪市公安局"@zh . ?ra dcterms:publisher ?a . GRAPH ?ra { ?p a pk:Program }
+          ?p pk:mentionedIn ?rb .
+          { SELECT ?rb ?b WHERE { ?rb dcterms:publisher ?b } }
+        } GROUP BY ?a ?b }
+      FILTER(?b != ?a)
+      GRAPH pkr:analysis { ?a pk:programCount ?mine }
+      { SELECT ?b ?theirs WHERE { GRAPH pkr:analysis { ?b pk:programCount ?theirs } } }
+      BIND(ROUND(1000.0 * ?shared / (?mine + ?theirs - ?shared)) / 1000 AS ?jaccard)
+    } ORDER BY DESC(?jaccard) DESC(?shared) LIMIT 50 }
   ?b rdfs:label ?other .
-  BIND(ROUND(1000.0 * ?shared / (?mine + ?theirs - ?shared)) / 1000 AS ?jaccard)
 }
-ORDER BY DESC(?jaccard) DESC(?shared) ?other
-LIMIT 50"""),
-    Example("指标按报告局数排序 · Indicators reported by the most bureaus", """\
-# kept counts (their figures: the example "Figures of an indicator across reports")
-SELECT ?indicator ?bureaus ?figures
+ORDER BY DESC(?jaccard) DESC(?shared) ?other"""),
+    Example("指标按报告局数排序 · Indicators reported by the most bureaus (the first 100)", """\
+# the ranking the analysis keeps (pk:bureauRank: by bureaus, then reports; its first 100 places) and the
+# counts (their figures: the example "An indicator's figures across bureaus in one year")
+SELECT ?indicator ?bureaus ?reports ?figures
 WHERE {
-  GRAPH pkr:analysis { ?i pk:bureauCount ?bureaus ; pk:figureCount ?figures }
-  ?i a pk:Indicator ; rdfs:label ?indicator .
+  GRAPH pkr:analysis { ?i pk:bureauRank ?rank ; pk:bureauCount ?bureaus ; pk:reportCount ?reports ;
+                       pk:figureCount ?figures }
+  FILTER EXISTS { ?i a pk:Indicator }
+  ?i rdfs:label ?indicator .
   FILTER(LANG(?indicator) = "zh")
 }
-ORDER BY DESC(?bureaus) DESC(?figures) ?indicator
+ORDER BY ?rank ?indicator
 LIMIT 100"""),
     Example("各年报告与措施数 · Reports, measures and figures per year", """\
 # kept per year of the reports (pkr:year/2022 …)
@@ -206,15 +245,17 @@ WHERE {
 }
 GROUP BY ?year ?plan
 ORDER BY ?year ?plan"""),
-    Example("平台按使用单位数排序 · Platforms by the bureaus that name them", """\
-# kept counts: bureaus whose reports name the platform, measures using it (pk:usesPlatform);
-# the bureaus of one platform: its page, /id/platform/…
-SELECT ?platform ?bureaus ?measures ?first
+    Example("平台按使用单位数排序 · Platforms by the bureaus that name them (the first 100)", """\
+# the ranking the analysis keeps (pk:bureauRank: by bureaus, then reports; its first 100 places) and the
+# counts: reports, measures using the platform (pk:usesPlatform); the bureaus of one platform: its page
+SELECT ?platform ?bureaus ?reports ?measures ?first
 WHERE {
-  GRAPH pkr:analysis { ?x pk:bureauCount ?bureaus ; pk:measureCount ?measures ; pk:firstYear ?first }
-  ?x a pk:Platform ; rdfs:label ?platform .
+  GRAPH pkr:analysis { ?x pk:bureauRank ?rank ; pk:bureauCount ?bureaus ; pk:reportCount ?reports ;
+                       pk:measureCount ?measures ; pk:firstYear ?first }
+  FILTER EXISTS { ?x a pk:Platform }
+  ?x rdfs:label ?platform .
 }
-ORDER BY DESC(?bureaus) DESC(?measures) ?platform
+ORDER BY ?rank ?platform
 LIMIT 100"""),
     Example("合作单位 · Who a bureau works with", """\
 SELECT ?partner (COUNT(DISTINCT ?r) AS ?reports) (SAMPLE(?s) AS ?sentence)
@@ -228,24 +269,27 @@ WHERE {
 }
 GROUP BY ?partner
 ORDER BY DESC(?reports) ?partner"""),
-    Example("项目由哪些单位实施 · Which units carry out a program", """\
-SELECT ?unit (COUNT(DISTINCT ?m) AS ?measures) (GROUP_CONCAT(DISTINCT ?bureau; separator="; ") AS ?reports_of)
+    Example("一个局实施项目的单位 · Which of a bureau's units carry out a program", """\
+# a unit performs a measure implementing the program (pk:performedBy), or implements it itself,
+# in the bureau's reports (change the bureau or the program)
+SELECT ?unit (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?r) AS ?reports)
 WHERE {
-  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
+  VALUES (?bureau ?program) { ("慈溪市公安局"@zh "一窗通办"@zh) }
+  ?b rdfs:label ?bureau . ?r dcterms:publisher ?b .
+  ?p rdfs:label ?program ; a pk:Program .
   GRAPH ?r { { ?m pk:implements ?p ; pk:performedBy ?u } UNION { ?u a pk:PoliceUnit ; pk:implements ?p } }
   ?u rdfs:label ?unit .
-  ?r dcterms:publisher/rdfs:label ?bureau .
 }
 GROUP BY ?unit
-ORDER BY DESC(?measures) ?unit
-LIMIT 100"""),
-    Example("项目出现在哪些句子 · The sentences that name a program", """\
-SELECT DISTINCT ?bureau ?year ?sentence
+ORDER BY DESC(?measures) ?unit"""),
+    Example("一个局报告中提及项目的句子 · The sentences of a bureau's reports that name a program", """\
+# year by year (change the bureau or the program)
+SELECT DISTINCT ?year ?sentence
 WHERE {
-  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
+  VALUES (?bureau ?program) { ("慈溪市公安局"@zh "谁执法谁普法"@zh) }
+  ?b rdfs:label ?bureau . ?r dcterms:publisher ?b ; pk:year ?year .
+  ?p rdfs:label ?program ; a pk:Program .
   GRAPH ?r { ?mention pk:mentionOf ?p ; pk:sentence ?sentence }
-  ?r pk:year ?year ; dcterms:publisher/rdfs:label ?bureau .
 }
-ORDER BY ?bureau ?year ?sentence
-LIMIT 500"""),
+ORDER BY ?year ?sentence"""),
 )

@@ -15,7 +15,7 @@ from rdflib import URIRef
 from typer.testing import CliRunner
 
 from policekg.api.cli import app
-from policekg.kg.network import analysis
+from policekg.kg.network import analysis, tallies
 from policekg.kg.network.analysis import (
     AnalysisError,
     refresh_analysis,
@@ -223,6 +223,25 @@ def test_the_kept_counts_follow_the_reports_once_the_analysis_is_refreshed(graph
     assert refresh_analysis(store) is True
     assert sorted(_rows(store, _KEPT_PROGRAMS)) == sorted(_rows(store, _COUNTED_PROGRAMS))
     assert sorted(_rows(store, _KEPT_YEARS)) == sorted(_rows(store, _COUNTED_YEARS))
+
+
+_COUNTED_OF_CLASS = """SELECT ?e (COUNT(DISTINCT ?r) AS ?n) (COUNT(DISTINCT ?pub) AS ?b)
+WHERE {{ GRAPH ?r {{ ?e a pk:{} . ?r dcterms:publisher ?pub }} }} GROUP BY ?e"""
+
+
+@pytest.mark.parametrize("kind", ["Program", "LegalInstrument"])
+def test_the_kept_ranking_is_the_place_by_bureaus_then_reports_cut_after_its_length(
+        graph_store_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str):
+    """A place is one more than the entities of the class counted ahead (more bureaus, or as many and
+    more reports), so ties share it; places beyond `RANKED` are not kept."""
+    monkeypatch.setattr(tallies, "RANKED", 3)
+    plain = _rows(memory_copy(graph_store_path), _COUNTED_OF_CLASS.format(kind))
+    counted = {e: (int(b), int(n)) for e, n, b in plain}
+    places = {e: 1 + sum(other > mine for other in counted.values()) for e, mine in counted.items()}
+    kept = tallies.count(memory_copy(graph_store_path)).counts
+    expected = {e: p if p <= 3 else None for e, p in places.items()}
+    assert {e: kept[e].get("bureauRank") for e in counted} == expected
+    assert max(places.values()) > 3, "the store's classes are too short to show the cut"
 
 
 def test_shortest_path_across_reports_says_why_each_edge_exists(store, egraph):

@@ -18,20 +18,41 @@ from example_answers import answer_rows
 from policekg.api.sparql_examples import EXAMPLES
 from policekg.kg.rdf.store import GraphStore
 
+#: The places of the rankings the analysis keeps (`tallies.RANKED`).
+RANKED = 100
+
+
+def ranked(columns: str, match: str, more: str = "", name_filter: str = "") -> str:
+    """The plain query of a kept ranking: what `match` finds in a report (?e), counted over the reports
+    (?bureaus, ?reports, and the aggregates `more`), placed one after those counted ahead of it (more
+    bureaus, or as many and more reports), its first places, named ?name."""
+    counts = (f"SELECT ?e (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?r) AS ?reports) {more} "
+              f"WHERE {{ GRAPH ?r {{ {match} . ?r dcterms:publisher ?b ; pk:year ?year }} }} GROUP BY ?e")
+    return f"""SELECT {columns} WHERE {{
+  {{ {counts} }}
+  {{ SELECT ?e (COUNT(?ahead) + 1 AS ?rank) WHERE {{
+      {{ {counts} }}
+      OPTIONAL {{ {{ SELECT (?e AS ?ahead) (?bureaus AS ?b2) (?reports AS ?r2) WHERE {{ {{ {counts} }} }} }}
+                 FILTER(?b2 > ?bureaus || (?b2 = ?bureaus && ?r2 > ?reports)) }}
+    }} GROUP BY ?e }}
+  FILTER(?rank <= {RANKED})
+  ?e rdfs:label ?name {name_filter}
+}}"""
+
+
 #: Per example (its English title): the plain query asking the same question.
 REFERENCES = {
-    "Programs by number of bureaus": """
-SELECT ?program (COUNT(DISTINCT ?bureau) AS ?bureaus) (COUNT(DISTINCT ?report) AS ?reports)
-WHERE { GRAPH ?report { ?p a pk:Program ; rdfs:label ?program . ?report dcterms:publisher ?bureau } }
-GROUP BY ?program""",
-    "Figures of an indicator across reports": """
-SELECT DISTINCT ?bureau ?year ?value ?unit
-WHERE { GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
+    "Programs by number of bureaus (the first 100)": ranked(
+        "?name ?bureaus ?reports", "?e a pk:Program"),
+    "An indicator's figures across bureaus in one year (the 100 largest)": """
+SELECT DISTINCT ?bureau ?value ?unit
+WHERE { GRAPH ?r { ?r pk:year 2024 ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
                    ?o pk:indicator ?i ; pk:value ?value . ?i rdfs:label "行政诉讼案件"@zh .
                    OPTIONAL { ?o pk:unit ?unit } } }""",
-    "Laws cited by a program": """
+    "Laws cited with a program in a bureau's reports": """
 SELECT ?law ?how (COUNT(DISTINCT ?where) AS ?times)
 WHERE { GRAPH ?r {
+  ?r dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
   { ?p pk:basedOn ?l BIND("basedOn" AS ?how) BIND(?p AS ?where) }
   UNION { ?where pk:implements ?p ; pk:basedOn ?l BIND("measure basedOn" AS ?how) }
   UNION { ?ml pk:mentionOf ?l ; pk:sentence ?where . ?mp pk:sentence ?where ; pk:mentionOf ?p .
@@ -51,18 +72,18 @@ WHERE {
   OPTIONAL { GRAPH ?e { ?e pk:year ?before ; dcterms:publisher ?b . ?p a pk:Program } FILTER(?before < ?year) }
 }
 GROUP BY ?year ?program""",
-    "Figures of a program across bureaus": """
-SELECT DISTINCT ?indicator ?bureau ?year ?value ?unit
+    "A program's figures of one indicator across bureaus in one year (the 100 largest)": """
+SELECT DISTINCT ?bureau ?value ?unit
 WHERE { GRAPH ?r {
-  ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
+  ?r pk:year 2024 ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
   { ?m pk:implements ?p ; pk:hasObservation ?o } UNION { ?o pk:about ?p }
   ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh .
-  ?o pk:indicator ?i ; pk:value ?value . ?i rdfs:label ?indicator FILTER(LANG(?indicator) = "zh")
+  ?o pk:indicator ?i ; pk:value ?value . ?i rdfs:label "发放宣传资料"@zh
   OPTIONAL { ?o pk:unit ?unit } } }""",
-    "Disputes resolved by bureau and year": """
-SELECT DISTINCT ?bureau ?year ?indicator ?bound ?value ?unit ?sentence
+    "Disputes resolved in one year (the 100 largest figures)": """
+SELECT DISTINCT ?bureau ?indicator ?bound ?value ?unit ?sentence
 WHERE { GRAPH ?r {
-  ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
+  ?r pk:year 2024 ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
   ?o pk:indicator ?i ; pk:value ?value ; pk:target false ; pk:bound ?bound .
   ?i skos:broader* <https://w3id.org/policekg/id/indicator/disputes_resolved> ; rdfs:label ?indicator .
   FILTER(LANG(?indicator) = "zh")
@@ -82,20 +103,19 @@ WHERE {
   ?a rdfs:label "慈溪市公安局"@zh . ?b rdfs:label ?other .
   BIND(ROUND(1000 * ?shared / (?na + ?nb - ?shared)) / 1000 AS ?jaccard)
 }""",
-    "Indicators reported by the most bureaus": """
-SELECT ?indicator (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?o) AS ?figures)
-WHERE { GRAPH ?r { ?r dcterms:publisher ?b . ?o pk:indicator/rdfs:label ?indicator . FILTER(LANG(?indicator) = "zh") } }
-GROUP BY ?indicator""",
-    "Which units carry out a program": """
-SELECT ?unit (COUNT(DISTINCT ?m) AS ?measures) (GROUP_CONCAT(DISTINCT ?bureau; separator="; ") AS ?reports_of)
+    "Indicators reported by the most bureaus (the first 100)": ranked(
+        "?name ?bureaus ?reports ?figures", "?o pk:indicator ?e", "(COUNT(DISTINCT ?o) AS ?figures)",
+        'FILTER(LANG(?name) = "zh")'),
+    "Which of a bureau's units carry out a program": """
+SELECT ?unit (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?r) AS ?reports)
 WHERE { GRAPH ?r {
-  ?r dcterms:publisher ?b . ?b rdfs:label ?bureau .
+  ?r dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
   { ?m pk:implements ?p ; pk:performedBy ?u } UNION { ?u a pk:PoliceUnit ; pk:implements ?p }
-  ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh . ?u rdfs:label ?unit } }
+  ?p a pk:Program ; rdfs:label "一窗通办"@zh . ?u rdfs:label ?unit } }
 GROUP BY ?unit""",
-    "The sentences that name a program": """
-SELECT DISTINCT ?bureau ?year ?sentence
-WHERE { GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label ?bureau .
+    "The sentences of a bureau's reports that name a program": """
+SELECT DISTINCT ?year ?sentence
+WHERE { GRAPH ?r { ?r pk:year ?year ; dcterms:publisher ?b . ?b rdfs:label "慈溪市公安局"@zh .
                    ?mention pk:mentionOf ?p ; pk:sentence ?sentence .
                    ?p a pk:Program ; rdfs:label "谁执法谁普法"@zh } }""",
     "A bureau's reports: measures by status": """
@@ -124,20 +144,17 @@ WHERE { GRAPH ?r {
   ?m pk:status pk:Planned ; rdfs:label ?plan .
   OPTIONAL { ?m pk:implements/rdfs:label ?program } } }
 GROUP BY ?year ?plan""",
-    "Laws ranked by the reports that cite them": """
-SELECT ?law (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?b) AS ?bureaus) (MIN(?year) AS ?first)
-WHERE { GRAPH ?r { ?l a pk:LegalInstrument ; rdfs:label ?law . ?r dcterms:publisher ?b ; pk:year ?year } }
-GROUP BY ?law""",
+    "Laws ranked by the bureaus that cite them (the first 100)": ranked(
+        "?name ?bureaus ?reports ?first", "?e a pk:LegalInstrument", "(MIN(?year) AS ?first)"),
     "Reports, measures and figures per year": """
 SELECT ?year (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?o) AS ?figures)
 WHERE { GRAPH ?r { ?r a pk:Report ; pk:year ?year .
                    OPTIONAL { { ?m a pk:Measure } UNION { ?o a pk:Observation } } } }
 GROUP BY ?year""",
-    "Platforms by the bureaus that name them": """
-SELECT ?platform (COUNT(DISTINCT ?b) AS ?bureaus) (COUNT(DISTINCT ?m) AS ?measures) (MIN(?year) AS ?first)
-WHERE { GRAPH ?r { ?r dcterms:publisher ?b ; pk:year ?year . ?x a pk:Platform ; rdfs:label ?platform .
-                   OPTIONAL { ?m pk:usesPlatform ?x } } }
-GROUP BY ?platform""",
+    "Platforms by the bureaus that name them (the first 100)": ranked(
+        "?name ?bureaus ?reports ?measures ?first",
+        "?e a pk:Platform OPTIONAL { ?m pk:usesPlatform ?e }",
+        "(COUNT(DISTINCT ?m) AS ?measures) (MIN(?year) AS ?first)"),
     "Who a bureau works with": """
 SELECT ?partner (COUNT(DISTINCT ?r) AS ?reports)
 WHERE { GRAPH ?r {

@@ -10,6 +10,10 @@ stored in the analysis graph, so a query reads one row per entity it ranks:
   publishers), `pk:firstYear` (the earliest `pk:year` among them) and `pk:measureCount` (the measures
   that implement, cite or use it: `pk:implements`, `pk:basedOn`, `pk:usesPlatform`; not on indicators);
 - on every indicator, `pk:figureCount` (the figures measuring it);
+- on the first `RANKED` programs, legal instruments, platforms and indicators of each class,
+  `pk:bureauRank`: their place by `pk:bureauCount`, then `pk:reportCount` (1 = named by the most
+  bureaus; equal counts share a place, the next place skips as many), which a ranking reads instead of
+  every entity's counts;
 - on every bureau that publishes a report, `pk:programCount` (the distinct programs its reports name);
 - one `pk:Year` node per year the reports cover (`pkr:year/2022`, with its `pk:year`): its reports,
   measures and figures (`pk:reportCount`, `pk:measureCount`, `pk:figureCount`).
@@ -34,6 +38,8 @@ from policekg.kg.read.sparql import iri_rows
 TALLIED_CLASSES: tuple[str, ...] = ("Program", "LegalInstrument", "Platform")
 #: The relations by which a measure reaches a tallied entity (`pk:measureCount`).
 MEASURE_RELATIONS: tuple[str, ...] = ("implements", "basedOn", "usesPlatform")
+#: How many places of each class's ranking are kept (`pk:bureauRank`): what the example rankings list.
+RANKED = 100
 
 # Plain scans, counted in Python: joining them in SPARQL (a GROUP BY over every report) costs several
 # times as much, which is what the rankings cost before they read the counts.
@@ -64,6 +70,7 @@ class _Seen:
     reports: set[str] = field(default_factory=set)
     figures: int = 0
     named: bool = False  # named in a report (not only measured by its figures)
+    ranked_as: str = "Indicator"  # the class it is ranked among: as named, else an indicator
 
 
 def year_iri(year: int) -> str:
@@ -81,6 +88,7 @@ def count(store: GraphStore) -> Tallies:
         if r in reports:
             seen[e].reports.add(r)
             seen[e].named = True
+            seen[e].ranked_as = c
             if c == program:
                 programs[reports[r][0]].add(e)
     figures_of: dict[str, int] = defaultdict(int)  # report → figures
@@ -100,6 +108,7 @@ def count(store: GraphStore) -> Tallies:
             found.counts[e]["measureCount"] = linked.get(e, 0)
         if s.figures:
             found.counts[e]["figureCount"] = s.figures
+    _rank(found.counts, seen)
     for bureau, named in programs.items():
         found.counts.setdefault(bureau, {})["programCount"] = len(named)
     found.years = sorted({year for _, year in reports.values()})
@@ -109,6 +118,22 @@ def count(store: GraphStore) -> Tallies:
                                         "measureCount": sum(measures_of.get(r, 0) for r in of_year),
                                         "figureCount": sum(figures_of.get(r, 0) for r in of_year)}
     return found
+
+
+def _rank(counts: dict[str, dict[str, int]], seen: dict[str, _Seen]) -> None:
+    """Give the first `RANKED` places of each class its `bureauRank` (ties share a place)."""
+    classes: dict[str, list[str]] = defaultdict(list)
+    for e, s in seen.items():
+        classes[s.ranked_as].append(e)
+    for members in classes.values():
+        members.sort(key=lambda e: (-counts[e]["bureauCount"], -counts[e]["reportCount"]))
+        place, before = 0, None
+        for position, e in enumerate(members, 1):
+            key = (counts[e]["bureauCount"], counts[e]["reportCount"])
+            place = place if key == before else position
+            if place > RANKED:
+                break
+            counts[e]["bureauRank"], before = place, key
 
 
 def tally_lines(tallies: Tallies) -> list[str]:

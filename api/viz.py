@@ -300,11 +300,11 @@ async def _construct(request: Request, query: str, settings: Settings) -> Graph:
 async def _respond(request: Request, g: nx.MultiDiGraph, metrics: dict[str, Metrics], colour: str,
                    settings: Settings, context: dict[str, Any], template: str = "graph.html",
                    details: str | None = None) -> Response:
-    if len(g) > settings.graph_max_nodes:
-        raise TooLarge(
-            f"this graph has {len(g)} nodes, more than the {settings.graph_max_nodes} a page "
-            "draws: filter it by class or report",
-        )
+    for size, most, what in ((len(g), settings.graph_max_nodes, "nodes"),
+                             (g.number_of_edges(), settings.graph_max_edges, "edges")):
+        if size > most:
+            raise TooLarge(f"this graph has {size} {what}, more than the {most} a page draws: "
+                           "filter it by class or report")
     fmt = wanted(request, None, PAGE_TYPES)
     lang = language(request)
     data = await compute(request, payload, g, metrics, colour == "community", settings.graph_layout_threshold,

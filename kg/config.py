@@ -64,6 +64,8 @@ class Settings:
         default_factory=lambda: int(_env("GRAPH_LAYOUT_THRESHOLD", "300") or 300))
     #: Most nodes a graph page draws; a larger graph is refused with a message to filter it.
     graph_max_nodes: int = field(default_factory=lambda: int(_env("GRAPH_MAX_NODES", "6000") or 6000))
+    #: Most edges a graph page draws (laying out tens of thousands takes longer than the time limit).
+    graph_max_edges: int = field(default_factory=lambda: int(_env("GRAPH_MAX_EDGES", "20000") or 20000))
     #: Largest request body the service reads, in bytes; a larger one is answered 413 before it is read.
     max_body_bytes: int = field(default_factory=lambda: int(_env("MAX_BODY_BYTES", "") or 16 * 2**20))
     #: Deepest nesting of brackets a query, an update or an RDF body may have (their parsers recurse).

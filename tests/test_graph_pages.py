@@ -247,6 +247,17 @@ def test_at_size_positions_come_from_the_server_and_physics_is_off(
         visit.check_clean(tmp_path, "at-size")
 
 
+def test_a_graph_over_the_edges_a_page_draws_is_refused_before_it_is_laid_out(graph_store_path, store, tmp_path):
+    edges = entity_graph(store).number_of_edges()
+    env = {"POLICEKG_GRAPH_MAX_EDGES": str(edges - 1)}
+    with serving(copy_of(graph_store_path, tmp_path), env=env) as running:
+        refused = httpx.get(f"{running.base}/graph", params={"view": "entity"}, timeout=60)
+        assert refused.status_code == 413
+        assert f"this graph has {edges} edges, more than the {edges - 1} a page draws" in refused.text
+        assert httpx.get(f"{running.base}/graph", params={"view": "entity", "class": "program"},
+                         timeout=60).status_code == 200
+
+
 def test_query_page_offers_an_example_that_draws(server):
     from policekg.api.viz import EXAMPLE_QUERY
 

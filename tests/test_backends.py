@@ -423,6 +423,16 @@ def test_a_server_over_the_clients_time_limit_is_cut_off_and_answered_503(stall:
         assert answer.status_code == 503 and "did not answer within 1 s" in answer.text
 
 
+def test_the_analysis_reads_a_server_without_the_pages_time_limit() -> None:
+    """The analysis scans every report: on a server its queries get the write's limit (`unhurried`),
+    while the pages' queries meanwhile keep theirs."""
+    with (_Stalling("late") as slow,
+          RemoteStore(Endpoints(slow.url, slow.url), query_timeout=0.5, write_timeout=30) as store):
+        with store.unhurried() as unhurried:
+            assert unhurried.ox_query("ASK { ?s ?p ?o }")
+            assert isinstance(_raised_within(60, lambda: store.ox_query("ASK { ?s ?p ?o }")), RemoteUnavailable)
+
+
 def test_an_answer_with_a_header_per_named_graph_is_read() -> None:
     """Virtuoso echoes the dataset in its answer's headers, a header per named graph: 3,000 of them
     (225 KB, past httpcore's default 100 KB) are read like any answer."""
@@ -601,7 +611,7 @@ class _Stalling(_LocalServer):
     """A real HTTP server that takes every request and then, "silent", sends nothing, or, "dripping",
     a 200 whose body comes a byte every tenth of a second, until the client hangs up (then `closed` is
     set); or, "echoing", an ASK's answer with 3,000 headers, as Virtuoso's for a dataset of 3,000 graphs;
-    or, "garbled", a line that is not HTTP."""
+    or, "garbled", a line that is not HTTP; or, "late", an ASK's answer after 1.5 s."""
 
     def __init__(self, stall: str) -> None:
         self.closed = threading.Event()
@@ -610,10 +620,11 @@ class _Stalling(_LocalServer):
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if stall == "echoing":
+                if stall in ("echoing", "late"):
+                    time.sleep(1.5 if stall == "late" else 0)
                     body = b'{"head": {}, "boolean": true}'
                     self.send_response(200)
-                    for i in range(3000):
+                    for i in range(3000 if stall == "echoing" else 0):
                         self.send_header("X-SPARQL-named-graph", f"{PKR}report/{i}/2022")
                     self.send_header("Content-Type", "application/sparql-results+json")
                     self.send_header("Content-Length", str(len(body)))

@@ -271,9 +271,11 @@ def computed_apart(store: GraphStore, reports: int) -> Computed:
     graph of a whole store would add its memory (about 1.4 GB at 20,000 reports) to the process holding
     the store, and that one is the store's writer. Below `APART_FROM_REPORTS` the graph is small and
     starting processes would cost more than computing; a store in memory or on a server is computed
-    here too (no view another process could open, or nothing held)."""
+    here too (no view another process could open, or nothing held), a server's without the pages' time
+    limit (`unhurried`)."""
     if store.path is None or reports < APART_FROM_REPORTS:
-        return computed_here(store)
+        with store.unhurried() as unhurried:
+            return computed_here(unhurried)
     if not store.read_only:
         store.ox.flush()  # the views read what is on disk
     found = _each_apart({"metrics": metrics_of_view, "tallies": tallies_of_view}, str(store.path))

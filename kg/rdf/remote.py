@@ -33,6 +33,7 @@ import logging
 import re
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import IO
 
 import pyoxigraph as ox
@@ -130,9 +131,19 @@ class RemoteStore:
 
     def __init__(self, endpoints: Endpoints, *, query_timeout: float, write_timeout: float = 300.0) -> None:
         self.endpoints = endpoints
+        self.write_timeout = write_timeout
         self._client = SparqlClient(endpoints, query_timeout=query_timeout, write_timeout=write_timeout)
         self._ox = _OxFacade(self)
         self._stats: tuple[str, dict[str, object]] | None = None  # (state, counts): see `stats`
+
+    @contextmanager
+    def unhurried(self) -> Iterator[RemoteStore]:
+        """The same store for work no reader waits for (the analysis's scans of every report), its queries
+        given as long as a write: a page's time limit stops them once the store holds thousands of reports.
+        A client of its own, so the pages' queries meanwhile keep their limit."""
+        with RemoteStore(self.endpoints, query_timeout=self.write_timeout,
+                         write_timeout=self.write_timeout) as store:
+            yield store
 
     @property
     def ox(self) -> _OxFacade:

@@ -25,7 +25,8 @@ import json
 import logging
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -102,6 +103,12 @@ class GraphStore:
     def ox(self) -> ox.Store:
         """The underlying pyoxigraph store (for the hot paths; see the module docstring)."""
         return self._ox
+
+    @contextmanager
+    def unhurried(self) -> Iterator[GraphStore]:
+        """The store for work no reader waits for (the analysis): itself, as no time limit applies to
+        queries in this process (a store on a server gives a client with a longer one)."""
+        yield self
 
     def __enter__(self) -> Self:
         return self

@@ -427,10 +427,10 @@ def test_the_analysis_reads_a_server_without_the_pages_time_limit() -> None:
     """The analysis scans every report: on a server its queries get the write's limit (`unhurried`),
     while the pages' queries meanwhile keep theirs."""
     with (_Stalling("late") as slow,
-          RemoteStore(Endpoints(slow.url, slow.url), query_timeout=0.5, write_timeout=30) as store):
-        with store.unhurried() as unhurried:
-            assert unhurried.ox_query("ASK { ?s ?p ?o }")
-            assert isinstance(_raised_within(60, lambda: store.ox_query("ASK { ?s ?p ?o }")), RemoteUnavailable)
+          RemoteStore(Endpoints(slow.url, slow.url), query_timeout=0.5, write_timeout=30) as store,
+          store.unhurried() as unhurried):
+        assert unhurried.ox_query("ASK { ?s ?p ?o }")
+        assert isinstance(_raised_within(60, lambda: store.ox_query("ASK { ?s ?p ?o }")), RemoteUnavailable)
 
 
 def test_an_answer_with_a_header_per_named_graph_is_read() -> None:

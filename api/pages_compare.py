@@ -19,14 +19,15 @@ from policekg.api.rendering import LIST_TYPES, Listing, Paging, compute, paging,
 from policekg.api.urls import iri_for, raw_local_path, split_suffix
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.compare import (
+    IndicatorAcross,
     ProgramAcross,
-    by_bureau_name,
     comparable_page,
     indicator_across,
+    indicator_page,
     program_label,
     program_page,
 )
-from policekg.kg.read.paging import Page, paginate
+from policekg.kg.read.paging import Page
 
 
 async def compare_index(request: Request, suffix: str | None = None,
@@ -50,9 +51,9 @@ async def compare_one(request: Request, path: str, paged: Paging = Depends(pagin
         iri = iri_for(local)
         data = ProgramAcross(iri, await compute(request, program_label, store, iri), [])
         fetch, rows = partial(program_page, store, iri), _program_rows
-    else:  # a bureau per row; the table has one line per figure
+    else:  # a bureau per row, its figures read for the page shown; the table has one line per figure
         data = await compute(request, indicator_across, store, iri_for(local))
-        fetch, rows = partial(paginate, data.table, key=by_bureau_name), lambda page: data.figures
+        fetch, rows = partial(indicator_page, store, data), partial(_indicator_rows, data)
 
     def context(page: Page) -> dict[str, Any]:
         shown = [f for row in page.items for figs in row.get("values", {}).values() for f in figs]
@@ -62,6 +63,11 @@ async def compare_one(request: Request, path: str, paged: Paging = Depends(pagin
     listing = Listing(fetch, paged, f"compare_{kind}.html", f"compare-{kind}", context=context, head=head,
                       rows=rows)
     return await respond(request, fmt, listing)
+
+
+def _indicator_rows(data: IndicatorAcross, page: Page) -> list[dict[str, Any]]:
+    """The table of an indicator: its results (of the bureaus of `page`), then its changes and targets."""
+    return [f for row in page.items for figs in row["values"].values() for f in figs] + data.changes + data.targets
 
 
 def _program_rows(page: Page) -> list[dict[str, Any]]:

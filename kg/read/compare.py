@@ -13,10 +13,10 @@ from typing import Any
 from policekg.kg.rdf.errors import QueryError
 from policekg.kg.rdf.iris import PK
 from policekg.kg.rdf.store import GraphStore
-from policekg.kg.read.describe import figures
+from policekg.kg.read.describe import figure_rows, figures
 from policekg.kg.read.kept import as_is, kept
 from policekg.kg.read.paging import Key, Page, paginate
-from policekg.kg.read.reports import naming
+from policekg.kg.read.reports import list_reports, naming
 from policekg.kg.read.sparql import NotFound, each_graph, names, rows, sparql_iri, status_name
 
 # Counted inside each report graph (where every triple is once), then named: see `browse.names`.
@@ -159,17 +159,19 @@ def program_details(store: GraphStore, iri: str, reports: list[dict[str, Any]]) 
 
 @dataclass
 class IndicatorAcross:
-    """One indicator: every figure, and its results as a bureau × year table.
+    """One indicator: its results as a bureau × year table, and its targets and changes.
 
     Figures of its narrower indicators (disputes resolved through 警调衔接) are folded in and listed in
     `narrower`; `table` holds results only: targets (`targets`) and changes (`changes`: 同比下降12% is
-    not a level) are kept apart, so no cell mixes a plan or a change with what was done.
+    not a level) are kept apart, so no cell mixes a plan or a change with what was done. A cell holds
+    (figure, report) pairs until its page is read (`indicator_page`): an indicator most reports measure
+    has tens of thousands of figures, and a page shows fifty bureaus.
     """
 
     iri: str
     label: str | None
     unit: str | None
-    figures: list[dict[str, Any]]
+    results: int
     years: list[int]
     table: list[dict[str, Any]]
     broader: dict[str, Any] | None = None
@@ -189,6 +191,10 @@ _NARROWER = """
 SELECT DISTINCT ?iri ?label WHERE { ?iri skos:broader %(i)s
   OPTIONAL { ?iri rdfs:label ?label FILTER(LANG(?label) = "zh") } } ORDER BY ?label
 """
+#: An indicator's figures (each a part of one report: read in the merge), and which are targets or changes.
+_MEASURED = """
+SELECT ?obs ?report ?target ?change WHERE { ?obs pk:indicator %s ; pk:inReport ?report .
+  OPTIONAL { ?obs pk:target ?target } OPTIONAL { ?obs pk:changeDirection ?change } }"""
 
 
 def _kind(figure: dict[str, Any]) -> str:
@@ -197,25 +203,48 @@ def _kind(figure: dict[str, Any]) -> str:
 
 
 def indicator_across(store: GraphStore, iri: str) -> IndicatorAcross:
-    """The indicator's figures in every report (its narrower indicators' too), and a pivot of the results:
-    one row per bureau, one column per year."""
+    """The indicator's figures in every report (its narrower indicators' too), the results pivoted: one
+    row per bureau, one column per year, each cell the (figure, report) pairs `indicator_page` reads."""
     i = sparql_iri(iri)
     head = rows(store, _INDICATOR % {"i": i})
     if not head:
         raise NotFound(f"no indicator <{iri}> in the store")
     narrower = rows(store, _NARROWER % {"i": i})
-    found = []
+    kinds: dict[str, list[tuple[str, str]]] = {"result": [], "target": [], "change": []}
+    counted = {}
     for ind in [iri, *(n["iri"] for n in narrower)]:
-        found += [{**f, "kind": _kind(f)} for f in figures(store, ind) if f["indicator"] == ind]
+        measured = rows(store, _MEASURED % sparql_iri(ind))
+        counted[ind] = len(measured)
+        for f in measured:
+            kinds[_kind(f)].append((f["obs"], f["report"]))
     for n in narrower:
-        n["figures"] = sum(f["indicator"] == n["iri"] for f in found)
-    results = [f for f in found if f["kind"] == "result"]
-    years = sorted({f["year"] for f in results if f["year"] is not None})
+        n["figures"] = counted[n["iri"]]
+    report = {r["report"]: r for r in list_reports(store)}
     table: dict[str, dict[str, Any]] = {}
-    for f in results:
-        row = table.setdefault(f["issuer_label"] or "", {"bureau": f["issuer_label"], "values": {}})
-        row["values"].setdefault(f["year"], []).append(f)
+    for obs, r in kinds["result"]:
+        bureau, year = report.get(r, {}).get("issuer_label"), report.get(r, {}).get("year")
+        row = table.setdefault(bureau or "", {"bureau": bureau, "values": {}})
+        row["values"].setdefault(year, []).append((obs, r))
+    years = sorted({y for row in table.values() for y in row["values"] if y is not None})
     broader = {"iri": head[0]["broader"], "label": head[0]["broader_label"]} if head[0]["broader"] else None
-    apart = {kind: [f for f in found if f["kind"] == kind] for kind in ("target", "change")}
-    return IndicatorAcross(iri, head[0]["label"], head[0]["unit"], found, years,
+    apart = {kind: _figures_of(store, set(kinds[kind])) for kind in ("target", "change")}
+    return IndicatorAcross(iri, head[0]["label"], head[0]["unit"], len(kinds["result"]), years,
                            [table[k] for k in sorted(table)], broader, narrower, apart["target"], apart["change"])
+
+
+def indicator_page(store: GraphStore, across: IndicatorAcross, page: int, size: int,
+                   after: str | None = None) -> Page:
+    """One page of the indicator's table (by number, or after a cursor), its cells' figures read for the
+    page's bureaus only."""
+    shown = paginate(across.table, page, size, after, key=by_bureau_name)
+    read = {f["obs"]: f for f in _figures_of(store, {pair for row in shown.items
+                                                       for pairs in row["values"].values() for pair in pairs})}
+    shown.items = [{"bureau": row["bureau"],
+                    "values": {year: [read[obs] for obs, _ in pairs if obs in read]
+                               for year, pairs in row["values"].items()}} for row in shown.items]
+    return shown
+
+
+def _figures_of(store: GraphStore, pairs: set[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The figures of (figure, report) pairs, as `describe.figures` gives them, each with its `kind`."""
+    return [{**f, "kind": _kind(f)} for f in figure_rows(store, pairs)]

@@ -102,7 +102,9 @@ def province_map(store: GraphStore, kind: str, iri: str) -> ProvinceMap:
     elif kind == "indicator":
         across = indicator_across(store, iri)
         label = across.label
-        pairs = {(f["issuer_label"], f["report"]) for f in across.figures if f["issuer_label"]}
+        pairs = {(row["bureau"], report) for row in across.table if row["bureau"]
+                 for cell in row["values"].values() for _, report in cell}
+        pairs |= {(f["issuer_label"], f["report"]) for f in across.targets + across.changes if f["issuer_label"]}
     else:
         raise ValueError(f"a map is drawn for a program or an indicator, not {kind!r}")
     reports: dict[str, set[str]] = defaultdict(set)

@@ -116,6 +116,17 @@ def test_the_indicator_page_is_a_bureau_by_year_table_of_results(server: str) ->
         ("result", "1200"), ("result", "2100"), ("result", "3000"), ("result", "640"), ("target", "5000")]
 
 
+def test_the_indicator_table_pages_by_bureau_and_reads_the_page_shown(server: str) -> None:
+    first = get(server, "/compare/indicator/disputes_resolved.json", size=1).json()
+    assert first["results"] == 4 and first["total"] == 2 and first["years"] == [2022, 2023]
+    second = get(server, "/compare/indicator/disputes_resolved.json", size=1, page=2).json()
+    shown = {row["bureau"]: sorted(f["value"] for figs in row["values"].values() for f in figs)
+             for page in (first, second) for row in page["items"]}
+    assert shown == {"甲县公安局": [1200, 3000], "乙市公安局": [640, 2100]}
+    assert all(f["evidence"] and f["report"] for page in (first, second) for row in page["items"]
+               for figs in row["values"].values() for f in figs)
+
+
 def test_the_narrower_page_names_its_broader_one(server: str) -> None:
     data = get(server, "/compare/indicator/disputes_resolved/警调衔接.json").json()
     assert data["broader"] == {"iri": DISPUTES, "label": "化解矛盾纠纷"}

@@ -20,7 +20,8 @@ from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 from fastapi import Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
+from jinja2.utils import htmlsafe_json_dumps
 from starlette.requests import Request
 
 from policekg.api.accuracy import ACCURACY
@@ -260,8 +261,11 @@ def render_html(request: Request, template: str, context: dict[str, Any], status
                                       headers=HTML_VARY)
 
 
-def render_json(data: Any, status: int = 200) -> Response:
-    return JSONResponse(jsonable(data), status_code=status, headers=VARY)
+def render_json(data: Any, status: int = 200, headers: dict[str, str] = VARY) -> Response:
+    """`data` as JSON, `<`, `>`, `&` and `'` written as escapes: report text in it stays inert wherever it
+    is read as HTML (`headers`: `HTML_VARY` when its words follow the language cookie)."""
+    body = htmlsafe_json_dumps(jsonable(data), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
 def page_data(request: Request, page: Page) -> dict[str, Any]:

@@ -24,7 +24,6 @@ from urllib.parse import urlencode
 import networkx as nx
 from fastapi import Depends, Query
 from fastapi.responses import FileResponse, Response
-from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from rdflib import Graph
 from starlette.requests import Request
@@ -36,7 +35,16 @@ from policekg.api.guardrails import check_remote
 from policekg.api.i18n import DEFAULT_LANGUAGE, language, quoted, translate, vocabulary_name
 from policekg.api.parse_guard import check_sparql
 from policekg.api.query_exec import Job
-from policekg.api.rendering import HTML_VARY, PAGE_TYPES, Document, compute, curie, jsonable, respond, wanted
+from policekg.api.rendering import (
+    HTML_VARY,
+    PAGE_TYPES,
+    Document,
+    compute,
+    curie,
+    render_json,
+    respond,
+    wanted,
+)
 from policekg.api.templating import STATIC_DIR, templates
 from policekg.api.urls import graph_url, iri_for, page_url, raw_local_path, report_name
 from policekg.kg.config import Settings
@@ -143,8 +151,9 @@ async def whole_graph_details(
     """What a click on a node or an edge of `/graph` shows beyond the summary the page carries, as JSON."""
     if (node is None) == (edge is None):
         raise BadRequest("name exactly one node (?node=IRI) or edge (?edge=id) of the view")
-    return _json(await compute(request, _details, store, (report, view, kind, everything), node, edge,
-                               language(request), limit))
+    found = await compute(request, _details, store, (report, view, kind, everything), node, edge,
+                          language(request), limit)
+    return render_json(found, headers=HTML_VARY)  # the relations' words follow the language cookie
 
 
 def _details(store: GraphStore, chosen: tuple[list[str], str, list[str], bool], node: str | None,
@@ -169,13 +178,6 @@ def _details_url(request: Request, limit: int) -> str:
     params = [(k, v) for k, v in request.query_params.multi_items() if k in VIEW_PARAMS]
     params += [("limit", str(limit))] if limit != LISTED else []
     return "/graph/details" + (f"?{urlencode(params)}" if params else "")
-
-
-def _json(data: dict) -> Response:
-    """JSON with `<`, `>`, `&` and `'` escaped (report text stays inert even read as HTML), in the language
-    of the cookie (the relations' words)."""
-    return Response(htmlsafe_json_dumps(jsonable(data), ensure_ascii=False), media_type="application/json",
-                    headers=HTML_VARY)
 
 
 async def neighbourhood(

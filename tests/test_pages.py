@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import xml.etree.ElementTree as ET
 from urllib.parse import quote
 
@@ -261,6 +262,9 @@ def test_report_text_with_markup_is_shown_as_text(browse_server: str) -> None:
     assert not [el for el in page.iter() if el.tag in ("img", "svg", "textarea", "b")]
     shown = text_of(page.find(".//div[@class='fulltext']"))
     assert '<script>alert("xss")</script>' in shown and '<img src=x onerror="alert(1)">' in shown
+    twin = get(browse_server, HOSTILE, headers={"Accept": "application/json"})
+    assert "<script" not in twin.text and "\\u003cscript" in twin.text  # escaped, and still the same JSON
+    assert "</textarea><svg onload=alert(3)>" in json.dumps(twin.json(), ensure_ascii=False)
 
 
 def test_every_link_of_the_hostile_report_leads_to_a_page(browse_server: str) -> None:

@@ -245,8 +245,6 @@ def figure_rows(store: GraphStore, pairs: set[tuple[str, str]]) -> list[dict[str
              for r in rows(store, _FIGURES % _pair_values(pairs))}
     nodes: dict[str, list[tuple[str, str]]] = {"evidence": [], "about": []}  # (figure, node) by property
     for s, p, v in _properties(store, set(found), [*_FIGURE_COLUMNS, _PK + "evidence", _PK + "about"]):
-        if s not in found:
-            continue
         if p in _FIGURE_COLUMNS:
             column, shown = _FIGURE_COLUMNS[p]
             found[s][column] = shown(v)

@@ -20,9 +20,9 @@ from policekg.api.urls import iri_for, raw_local_path, split_suffix
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.compare import (
     IndicatorAcross,
+    IndicatorPage,
     ProgramAcross,
     comparable_page,
-    indicator_across,
     indicator_page,
     program_label,
     program_page,
@@ -35,7 +35,7 @@ async def compare_index(request: Request, suffix: str | None = None,
                         paged: Paging = Depends(paging), store: GraphStore = Depends(get_store)) -> Response:
     fmt = wanted(request, suffix)
     listing = Listing(partial(comparable_page, store, cls), paged, "compare.html", f"compare-{cls.lower()}",
-                      context=lambda page: {"cls": cls}, head={"class": cls})
+                      context=lambda page: {"cls": cls}, head=lambda page: {"class": cls})
     return await respond(request, fmt, listing)
 
 
@@ -49,24 +49,32 @@ async def compare_one(request: Request, path: str, paged: Paging = Depends(pagin
     fmt = wanted(request, suffix)
     if kind == "program":  # a report per row, its details read for the page shown; a table line per report
         iri = iri_for(local)
-        data = ProgramAcross(iri, await compute(request, program_label, store, iri), [])
-        fetch, rows = partial(program_page, store, iri), _program_rows
+        program = ProgramAcross(iri, await compute(request, program_label, store, iri), [])
+        fetch, about, rows = partial(program_page, store, iri), lambda page: program, _program_rows
     else:  # a bureau per row, its figures read for the page shown; the table has one line per figure
-        data = await compute(request, indicator_across, store, iri_for(local))
-        fetch, rows = partial(indicator_page, store, data), partial(_indicator_rows, data)
+        fetch, about, rows = partial(indicator_page, store, iri_for(local)), _indicator_of, _indicator_rows
 
     def context(page: Page) -> dict[str, Any]:
         shown = [f for row in page.items for figs in row.get("values", {}).values() for f in figs]
-        return {"c": data, "figures": shown, "url": f"/compare/{local}"}
+        return {"c": about(page), "figures": shown, "url": f"/compare/{local}"}
 
-    head = {k: v for k, v in vars(data).items() if k not in ("reports", "figures", "table")}
+    def head(page: Page) -> dict[str, Any]:
+        return {k: v for k, v in vars(about(page)).items() if k not in ("reports", "figures", "table")}
+
     listing = Listing(fetch, paged, f"compare_{kind}.html", f"compare-{kind}", context=context, head=head,
                       rows=rows)
     return await respond(request, fmt, listing)
 
 
-def _indicator_rows(data: IndicatorAcross, page: Page) -> list[dict[str, Any]]:
+def _indicator_of(page: IndicatorPage) -> IndicatorAcross:
+    """The indicator a page of its table is of (read with the page, in one job)."""
+    assert page.across is not None, "an indicator's page comes with its indicator"
+    return page.across
+
+
+def _indicator_rows(page: IndicatorPage) -> list[dict[str, Any]]:
     """The table of an indicator: its results (of the bureaus of `page`), then its changes and targets."""
+    data = _indicator_of(page)
     return [f for row in page.items for figs in row["values"].values() for f in figs] + data.changes + data.targets
 
 

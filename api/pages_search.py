@@ -35,6 +35,6 @@ async def search_page(request: Request, suffix: str | None = None,
         return search(store, q, cls=cls, page=n, size=size, after=after)
 
     hits = Listing(fetch, paged, "search.html", "search",
-                   context=grouped, head={"q": q, "class": cls}, item=hit_row,
+                   context=grouped, head=lambda page: {"q": q, "class": cls}, item=hit_row,
                    rows=lambda page: [hit_row(h) for h in page.items])
     return await respond(request, fmt, hits)

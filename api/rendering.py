@@ -128,7 +128,7 @@ class Listing:
     template: str
     filename: str
     context: Callable[[Page], dict[str, Any]] = _none  # more for the HTML page, from the page shown
-    head: dict[str, Any] = field(default_factory=dict)  # more for the JSON twin, before the page's keys
+    head: Callable[[Page], dict[str, Any]] = _none  # more for the JSON twin, before the page's keys
     item: Callable[[Any], Any] = _same  # a row as the JSON twin shows it
     rows: Callable[[Page], list[dict[str, Any]]] = lambda page: page.items  # a page as table rows
 
@@ -138,7 +138,7 @@ class Listing:
 
     async def data(self, request: Request) -> Any:
         page = await compute(request, self.fetch, self.paged.page, self.paged.size, self.paged.after)
-        return {**self.head, **page_data(request, page), "items": [self.item(i) for i in page.items]}
+        return {**self.head(page), **page_data(request, page), "items": [self.item(i) for i in page.items]}
 
     async def table(self, request: Request) -> tuple[list[dict[str, Any]], str]:
         page = await compute(request, self.fetch, 1, get_settings(request).row_limit, None)

@@ -15,7 +15,7 @@ from conftest import DATA, run_policekg
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from policekg.kg.rdf.iris import PK, entity_iri, report_iri, report_part_iri
+from policekg.kg.rdf.iris import PK, entity_iri, report_iri, report_of_part, report_part_iri
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.rdf.triples import report_graph
 from policekg.kg.rdf.validate import Violation, ontology_graph, shapes_graph, validate, validate_graph
@@ -370,3 +370,13 @@ def test_every_term_the_data_uses_is_defined_in_the_ontology(tmp_path: Path, ont
             "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } FILTER(STRSTARTS(STR(?t), STR(pk:))) }")}
     defined = set(ontology.subjects())
     assert used and used - defined == set()
+
+
+def test_a_report_part_names_its_report() -> None:
+    """A figure's report is read off its IRI (the pages of an indicator that most reports measure do
+    so for tens of thousands of figures): it must survive an issuer with a slash or a kind's name in it."""
+    tricky = report_iri("observation/甲/乙市公安局", 2023)
+    assert report_of_part(str(report_part_iri(tricky, "observation", "7")), "observation") == str(tricky)
+    assert report_of_part(str(OBS), "observation") == str(R)
+    assert report_of_part(str(MEASURE), "observation") is None
+    assert report_of_part(str(PROGRAM) + "/observation/1", "observation") is None

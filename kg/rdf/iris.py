@@ -83,6 +83,13 @@ def report_part_iri(report: URIRef, kind: str, local: str) -> URIRef:
     return URIRef(f"{report}/{kind}/{segment(local)}")
 
 
+def report_of_part(iri: str, kind: str) -> str | None:
+    """The report a `report_part_iri` of `kind` hangs under (None for an IRI not made that way): a
+    figure's report without a lookup per figure."""
+    report, found, _ = iri.rpartition(f"/{kind}/")
+    return report if found and report.startswith(f"{PKR}report/") else None
+
+
 def local_path(iri: str) -> str | None:
     """The part of an instance IRI after `pkr:` (`program/枫桥经验`), or None for other IRIs."""
     return iri[len(PKR):] if iri.startswith(str(PKR)) else None

@@ -6,18 +6,28 @@ below come from different named graphs joined on that node.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
 from policekg.kg.rdf.errors import QueryError
-from policekg.kg.rdf.iris import PK
+from policekg.kg.rdf.iris import PK, report_of_part
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.describe import figure_rows, figures
 from policekg.kg.read.kept import as_is, kept
 from policekg.kg.read.paging import Key, Page, paginate
 from policekg.kg.read.reports import list_reports, naming
-from policekg.kg.read.sparql import NotFound, each_graph, names, rows, sparql_iri, status_name
+from policekg.kg.read.sparql import (
+    NotFound,
+    each_graph,
+    iri_rows,
+    names,
+    rows,
+    sparql_iri,
+    status_name,
+    values,
+)
 
 # Counted inside each report graph (where every triple is once), then named: see `browse.names`.
 _INDEX = """
@@ -191,10 +201,29 @@ _NARROWER = """
 SELECT DISTINCT ?iri ?label WHERE { ?iri skos:broader %(i)s
   OPTIONAL { ?iri rdfs:label ?label FILTER(LANG(?label) = "zh") } } ORDER BY ?label
 """
-#: An indicator's figures (each a part of one report: read in the merge), and which are targets or changes.
-_MEASURED = """
-SELECT ?obs ?report ?target ?change WHERE { ?obs pk:indicator %s ; pk:inReport ?report .
-  OPTIONAL { ?obs pk:target ?target } OPTIONAL { ?obs pk:changeDirection ?change } }"""
+#: Some indicators' figures. Each is a part of one report, the one its IRI hangs under.
+_MEASURED = "SELECT ?obs ?i WHERE { %s ?obs pk:indicator ?i }"
+#: The figures that are not results, a few in a hundred of all: a change, or a target (which wins when a
+#: figure is both). Each kind is read from the smaller side: a lookup for each of the indicators'
+#: figures, or all such figures of the store (counted first, an index range).
+_APART = {"change": "?obs pk:changeDirection ?change", "target": "?obs pk:target true"}
+
+
+def _measured(store: GraphStore, indicators: list[str]) -> tuple[dict[str, list[tuple[str, str]]], Counter]:
+    """The (figure, report) pairs of some indicators by kind (result, target or change), and how many
+    figures each indicator has."""
+    these = values("i", indicators)
+    found = [(obs, ind, report) for obs, ind in iri_rows(store, _MEASURED % these)
+             if (report := report_of_part(obs, "observation"))]
+    kind: dict[str, str] = {}
+    for name, pattern in _APART.items():
+        in_store = rows(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")[0]["n"]
+        narrowed = "" if in_store < len(found) else f"{these} ?obs pk:indicator ?i ."
+        kind.update((obs, name) for obs, *_ in iri_rows(store, f"SELECT ?obs WHERE {{ {narrowed} {pattern} }}"))
+    kinds: dict[str, list[tuple[str, str]]] = {"result": [], "target": [], "change": []}
+    for obs, _, report in found:
+        kinds[kind.get(obs, "result")].append((obs, report))
+    return kinds, Counter(ind for _, ind, _ in found)
 
 
 def _kind(figure: dict[str, Any]) -> str:
@@ -210,13 +239,7 @@ def indicator_across(store: GraphStore, iri: str) -> IndicatorAcross:
     if not head:
         raise NotFound(f"no indicator <{iri}> in the store")
     narrower = rows(store, _NARROWER % {"i": i})
-    kinds: dict[str, list[tuple[str, str]]] = {"result": [], "target": [], "change": []}
-    counted = {}
-    for ind in [iri, *(n["iri"] for n in narrower)]:
-        measured = rows(store, _MEASURED % sparql_iri(ind))
-        counted[ind] = len(measured)
-        for f in measured:
-            kinds[_kind(f)].append((f["obs"], f["report"]))
+    kinds, counted = _measured(store, [iri, *(n["iri"] for n in narrower)])
     for n in narrower:
         n["figures"] = counted[n["iri"]]
     report = {r["report"]: r for r in list_reports(store)}
@@ -232,17 +255,26 @@ def indicator_across(store: GraphStore, iri: str) -> IndicatorAcross:
                            [table[k] for k in sorted(table)], broader, narrower, apart["target"], apart["change"])
 
 
-def indicator_page(store: GraphStore, across: IndicatorAcross, page: int, size: int,
-                   after: str | None = None) -> Page:
+@dataclass
+class IndicatorPage(Page):
+    """A page of an indicator's table, with the indicator it is a page of (`across`, its table left
+    out): both are read in one job, and the table's pairs (tens of thousands for an indicator most
+    reports measure) stay where they were read instead of travelling between processes."""
+
+    across: IndicatorAcross | None = None
+
+
+def indicator_page(store: GraphStore, iri: str, page: int, size: int, after: str | None = None) -> IndicatorPage:
     """One page of the indicator's table (by number, or after a cursor), its cells' figures read for the
     page's bureaus only."""
+    across = indicator_across(store, iri)
     shown = paginate(across.table, page, size, after, key=by_bureau_name)
     read = {f["obs"]: f for f in _figures_of(store, {pair for row in shown.items
                                                        for pairs in row["values"].values() for pair in pairs})}
     shown.items = [{"bureau": row["bureau"],
                     "values": {year: [read[obs] for obs, _ in pairs if obs in read]
                                for year, pairs in row["values"].items()}} for row in shown.items]
-    return shown
+    return IndicatorPage(**vars(shown), across=replace(across, table=[]))
 
 
 def _figures_of(store: GraphStore, pairs: set[tuple[str, str]]) -> list[dict[str, Any]]:

@@ -123,6 +123,11 @@ def test_the_indicator_table_pages_by_bureau_and_reads_the_page_shown(server: st
     shown = {row["bureau"]: sorted(f["value"] for figs in row["values"].values() for f in figs)
              for page in (first, second) for row in page["items"]}
     assert shown == {"甲县公安局": [1200, 3000], "乙市公安局": [640, 2100]}
+    # the target is listed on its bureau's page only, and counted on every page
+    targets = {row["bureau"]: [f["value"] for f in page["targets"]] for page in (first, second)
+               for row in page["items"]}
+    assert sorted(targets.values()) == [[], [5000]]
+    assert first["kinds"] == second["kinds"] == {"result": 4, "target": 1, "change": 0}
     assert all(f["evidence"] and f["report"] for page in (first, second) for row in page["items"]
                for figs in row["values"].values() for f in figs)
 

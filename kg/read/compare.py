@@ -172,10 +172,12 @@ class IndicatorAcross:
     """One indicator: its results as a bureau × year table, and its targets and changes.
 
     Figures of its narrower indicators (disputes resolved through 警调衔接) are folded in and listed in
-    `narrower`; `table` holds results only: targets (`targets`) and changes (`changes`: 同比下降12% is
-    not a level) are kept apart, so no cell mixes a plan or a change with what was done. A cell holds
-    (figure, report) pairs until its page is read (`indicator_page`): an indicator most reports measure
-    has tens of thousands of figures, and a page shows fifty bureaus.
+    `narrower`. A row of `table` is a bureau with any figure; its year cells hold results only, and its
+    targets and changes (同比下降12% is not a level) are kept apart in the row, so no cell mixes a plan
+    or a change with what was done. A row holds (figure, report) pairs until its page is read
+    (`indicator_page`, which lists the page's targets and changes in `targets` and `changes`): an
+    indicator most reports measure has tens of thousands of figures, and a page shows fifty bureaus.
+    `kinds` says how many figures of each kind there are in all.
     """
 
     iri: str
@@ -188,6 +190,7 @@ class IndicatorAcross:
     narrower: list[dict[str, Any]] = field(default_factory=list)
     targets: list[dict[str, Any]] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
+    kinds: dict[str, int] = field(default_factory=dict)
 
 
 _INDICATOR = """
@@ -244,15 +247,21 @@ def indicator_across(store: GraphStore, iri: str) -> IndicatorAcross:
         n["figures"] = counted[n["iri"]]
     report = {r["report"]: r for r in list_reports(store)}
     table: dict[str, dict[str, Any]] = {}
-    for obs, r in kinds["result"]:
-        bureau, year = report.get(r, {}).get("issuer_label"), report.get(r, {}).get("year")
-        row = table.setdefault(bureau or "", {"bureau": bureau, "values": {}})
-        row["values"].setdefault(year, []).append((obs, r))
+    for kind, pairs in kinds.items():
+        for obs, r in pairs:
+            bureau, year = report.get(r, {}).get("issuer_label"), report.get(r, {}).get("year")
+            row = table.setdefault(bureau or "", {"bureau": bureau, "values": {}, "target": [], "change": []})
+            (row["values"].setdefault(year, []) if kind == "result" else row[kind]).append((obs, r))
     years = sorted({y for row in table.values() for y in row["values"] if y is not None})
     broader = {"iri": head[0]["broader"], "label": head[0]["broader_label"]} if head[0]["broader"] else None
-    apart = {kind: _figures_of(store, set(kinds[kind])) for kind in ("target", "change")}
     return IndicatorAcross(iri, head[0]["label"], head[0]["unit"], len(kinds["result"]), years,
-                           [table[k] for k in sorted(table)], broader, narrower, apart["target"], apart["change"])
+                           [table[k] for k in sorted(table)], broader, narrower,
+                           kinds={kind: len(pairs) for kind, pairs in kinds.items()})
+
+
+def row_pairs(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every (figure, report) pair of a row of an indicator's table: its results, targets and changes."""
+    return [pair for cell in row["values"].values() for pair in cell] + row["target"] + row["change"]
 
 
 @dataclass
@@ -265,16 +274,18 @@ class IndicatorPage(Page):
 
 
 def indicator_page(store: GraphStore, iri: str, page: int, size: int, after: str | None = None) -> IndicatorPage:
-    """One page of the indicator's table (by number, or after a cursor), its cells' figures read for the
-    page's bureaus only."""
+    """One page of the indicator's table (by number, or after a cursor), its figures read for the page's
+    bureaus only: their results in the rows, their targets and changes in the indicator's lists."""
     across = indicator_across(store, iri)
     shown = paginate(across.table, page, size, after, key=by_bureau_name)
-    read = {f["obs"]: f for f in _figures_of(store, {pair for row in shown.items
-                                                       for pairs in row["values"].values() for pair in pairs})}
+    figures = _figures_of(store, {pair for row in shown.items for pair in row_pairs(row)})
+    read = {f["obs"]: f for f in figures}
     shown.items = [{"bureau": row["bureau"],
                     "values": {year: [read[obs] for obs, _ in pairs if obs in read]
                                for year, pairs in row["values"].items()}} for row in shown.items]
-    return IndicatorPage(**vars(shown), across=replace(across, table=[]))
+    apart = {kind: [f for f in figures if f["kind"] == kind] for kind in ("target", "change")}
+    return IndicatorPage(**vars(shown), across=replace(across, table=[], targets=apart["target"],
+                                                        changes=apart["change"]))
 
 
 def _figures_of(store: GraphStore, pairs: set[tuple[str, str]]) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from policekg.extract.names.lexicon import Place, gazetteer
 from policekg.kg.rdf.store import GraphStore
-from policekg.kg.read.compare import indicator_across, program_label, program_reports
+from policekg.kg.read.compare import indicator_across, program_label, program_reports, row_pairs
 
 #: Longest place name looked for at the start of a bureau's name (新疆维吾尔自治区 has 8 characters).
 _LONGEST_PLACE = 10
@@ -102,9 +102,7 @@ def province_map(store: GraphStore, kind: str, iri: str) -> ProvinceMap:
     elif kind == "indicator":
         across = indicator_across(store, iri)
         label = across.label
-        pairs = {(row["bureau"], report) for row in across.table if row["bureau"]
-                 for cell in row["values"].values() for _, report in cell}
-        pairs |= {(f["issuer_label"], f["report"]) for f in across.targets + across.changes if f["issuer_label"]}
+        pairs = {(row["bureau"], report) for row in across.table if row["bureau"] for _, report in row_pairs(row)}
     else:
         raise ValueError(f"a map is drawn for a program or an indicator, not {kind!r}")
     reports: dict[str, set[str]] = defaultdict(set)

@@ -1,7 +1,8 @@
 """Compare across reports: a program across bureaus and years, an indicator across reports.
 
 `/compare` lists what can be compared (programs and indicators, most widely reported first);
-`/compare/program/{name}` and `/compare/indicator/{name}` show one across every report that names it.
+`/compare/program/{name}` and `/compare/indicator/{name}` show one across every report that names it;
+`/chart/indicator/{name}` is what the chart beside an indicator's table draws (JSON).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from starlette.requests import Request
 
 from policekg.api.deps import get_store
 from policekg.api.errors import NotFound
-from policekg.api.rendering import LIST_TYPES, Listing, Paging, compute, paging, respond, wanted
+from policekg.api.rendering import LIST_TYPES, Listing, Paging, compute, paging, render_json, respond, wanted
 from policekg.api.urls import iri_for, raw_local_path, split_suffix
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.compare import (
@@ -24,6 +25,7 @@ from policekg.kg.read.compare import (
     ProgramAcross,
     comparable_page,
     indicator_page,
+    indicator_series,
     program_label,
     program_page,
 )
@@ -64,6 +66,14 @@ async def compare_one(request: Request, path: str, paged: Paging = Depends(pagin
     listing = Listing(fetch, paged, f"compare_{kind}.html", f"compare-{kind}", context=context, head=head,
                       rows=rows)
     return await respond(request, fmt, listing)
+
+
+async def indicator_chart(request: Request, path: str, store: GraphStore = Depends(get_store)) -> Response:
+    """Each bureau's result a year, for the chart: one request, where the table's pages are many."""
+    local = raw_local_path(request, "/chart/")
+    if not local.startswith("indicator/"):
+        raise NotFound("a chart is drawn for an indicator (/chart/indicator/…)")
+    return render_json(await compute(request, indicator_series, store, iri_for(local)))
 
 
 def _indicator_of(page: IndicatorPage) -> IndicatorAcross:

@@ -88,6 +88,8 @@ ROUTES: tuple[Route, ...] = (
           "Programs and indicators named in several reports", suffixed=True),
     Route(("GET",), "/compare/{path:path}", pages_compare.compare_one, LIST,
           "One program or indicator across reports"),
+    Route(("GET",), "/chart/{path:path}", pages_compare.indicator_chart, ("application/json",),
+          "What the chart beside an indicator's table draws: each bureau's result a year"),
     Route(("GET",), "/bureau/{path:path}", pages_bureau.bureau, LIST,
           "A bureau over the years: reports, programs, figures, sub-units, peers in its province"),
     Route(("GET",), "/map/{path:path}", pages_map.province_map_page, LIST,

@@ -159,3 +159,15 @@ def test_the_entity_and_report_pages_show_canonical_indicators(server: str) -> N
     assert "化解矛盾纠纷" in report and "/indicator/下降" not in report
     assert "≥1200" in report and "↓12" in report  # 1200余起; 同比下降12%
     assert "≥5000<span lang=\"zh\">起</span> <span class=\"muted\">目标</span>" in report  # 力争…5000起以上
+
+
+def test_the_chart_draws_the_first_value_of_each_cell_in_one_request(server: str) -> None:
+    table = get(server, "/compare/indicator/disputes_resolved.json", size=500).json()
+    chart = get(server, "/chart/indicator/disputes_resolved").json()
+    assert chart["years"] == table["years"] and chart["unit"] == table["unit"]
+    first = {row["bureau"]: [row["values"].get(str(y), [{}])[0].get("value") for y in table["years"]]
+             for row in table["items"]}
+    assert {b["bureau"]: b["values"] for b in chart["bureaus"]} == first
+    assert first == {"甲县公安局": [3000, None], "乙市公安局": [None, 2100]}
+    refused = httpx.get(server + "/chart/program/警调衔接", headers={"Accept": "application/json"}, timeout=30)
+    assert refused.status_code == 404 and "/chart/indicator/" in refused.text

@@ -131,12 +131,12 @@ def test_sparql_results_link_our_iris_here_and_show_markup_as_text(watched: Watc
     assert page.locator("img").count() == 0
 
 
-def test_indicator_comparison_draws_its_chart_from_the_json_twin(watched: Watched) -> None:
+def test_indicator_comparison_draws_its_chart_from_one_request(watched: Watched) -> None:
     page = watched.page
     page.goto("/compare?class=Indicator")
-    with page.expect_response(lambda r: "/compare/indicator/" in r.url and ".json" in r.url) as twin:
+    with page.expect_response(lambda r: "/chart/indicator/" in r.url) as series:
         page.locator("main table a[href^='/compare/indicator/']").first.click()
-    assert twin.value.ok and twin.value.headers["content-type"].startswith("application/json")
+    assert series.value.ok and series.value.headers["content-type"].startswith("application/json")
     bureaus = page.locator("table.pivot tbody th[scope=row]").all_inner_texts()
     years = page.locator("table.pivot thead th").all_inner_texts()[1:]
     chart = page.locator("#indicator-chart")

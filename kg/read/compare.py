@@ -288,6 +288,43 @@ def indicator_page(store: GraphStore, iri: str, page: int, size: int, after: str
                                                         changes=apart["change"]))
 
 
+#: The values of some indicators' figures: all a chart needs of them.
+_VALUES = "SELECT ?obs ?i ?value WHERE { %s ?obs pk:indicator ?i ; pk:value ?value }"
+
+
+@dataclass
+class IndicatorSeries:
+    """What the chart beside an indicator's table draws: each bureau's result a year, the one its cell
+    shows first (`values` follows `years`; None where the bureau has none that year). Values only: the
+    table's pages carry the figures' details, and a chart of every bureau would otherwise read them all."""
+
+    iri: str
+    label: str | None
+    unit: str | None
+    years: list[int]
+    bureaus: list[dict[str, Any]]
+
+
+def indicator_series(store: GraphStore, iri: str) -> IndicatorSeries:
+    """The results of `indicator_across`, one value per bureau and year."""
+    across = indicator_across(store, iri)
+    label = {iri: across.label, **{n["iri"]: n["label"] for n in across.narrower}}
+    these = values("i", label)
+    # a cell's figures are shown by their indicator's label, then their IRI: its first value is the least
+    first = {s["obs"].value: (label[s["i"].value] or "", s["obs"].value, float(s["value"].value))
+             for s in store.ox_query(_VALUES % these)}
+    column = {year: n for n, year in enumerate(across.years)}
+    bureaus = []
+    for row in across.table:
+        cells: list[float | None] = [None] * len(column)
+        for year, pairs in row["values"].items():
+            shown = [first[obs] for obs, _ in pairs if obs in first]
+            if year in column and shown:
+                cells[column[year]] = min(shown)[2]
+        bureaus.append({"bureau": row["bureau"], "values": cells})
+    return IndicatorSeries(iri, across.label, across.unit, across.years, bureaus)
+
+
 def _figures_of(store: GraphStore, pairs: set[tuple[str, str]]) -> list[dict[str, Any]]:
     """The figures of (figure, report) pairs, as `describe.figures` gives them, each with its `kind`."""
     return [{**f, "kind": _kind(f)} for f in figure_rows(store, pairs)]

@@ -239,8 +239,8 @@ def wanted(request: Request, suffix: str | None, offered: dict[str, str] = LIST_
 
 def jsonable(value: Any) -> Any:
     """Plain JSON values: exact decimals as numbers, sets as sorted lists, dataclasses as dicts."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return jsonable(dataclasses.asdict(value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # not asdict: it copies deep first
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

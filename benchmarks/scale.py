@@ -45,7 +45,8 @@ _PICK = """SELECT ?report ?bureau ?program ?indicator WHERE {
   { SELECT ?report ?bureau WHERE { ?report a pk:Report ; dcterms:publisher ?bureau } LIMIT 1 }
   { SELECT ?program (COUNT(?r) AS ?n) WHERE { ?program a pk:Program ; pk:mentionedIn ?r }
     GROUP BY ?program ORDER BY DESC(?n) LIMIT 1 }
-  OPTIONAL { SELECT ?indicator WHERE { ?indicator a pk:Indicator } LIMIT 1 } }"""
+  OPTIONAL { SELECT ?indicator (COUNT(?figure) AS ?m) WHERE { ?figure pk:indicator ?indicator }
+    GROUP BY ?indicator ORDER BY DESC(?m) LIMIT 1 } }"""
 
 
 def _du_mb(path: Path) -> float:
@@ -59,7 +60,8 @@ def _policekg(*args: str) -> float:
 
 
 def resource_pages(base: str) -> list[str]:
-    """A page of each kind for the most named program, a report, its bureau and an indicator."""
+    """A page of each kind for the most named program, a report, its bureau and the most measured
+    indicator (its comparison, its chart's data and its map)."""
     answer = httpx.get(f"{base}/sparql", params={"query": _PICK},
                        headers={"Accept": "application/sparql-results+json"}, timeout=120).json()
     row = {k: v["value"][len(PKR):] for k, v in answer["results"]["bindings"][0].items()}
@@ -67,7 +69,7 @@ def resource_pages(base: str) -> list[str]:
              f"/map/{quote(row['program'])}", f"/graph/entity/{quote(row['program'])}",
              f"/bureau/{quote(row['bureau'].split('/', 1)[1])}", f"/id/{quote(row['bureau'])}"]
     if "indicator" in row:
-        pages.append(f"/compare/{quote(row['indicator'])}")
+        pages += [f"/{kind}/{quote(row['indicator'])}" for kind in ("compare", "chart", "map")]
     return pages
 
 

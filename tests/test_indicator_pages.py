@@ -24,6 +24,7 @@ from policekg.kg.rdf.iris import PK, PKR
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.rdf.triples import report_graph
 from policekg.kg.rdf.validate import validate
+from policekg.kg.read.compare import indicator_series
 
 REPORTS = {
     ("甲县公安局", 2022): "甲县公安局2022年法治政府建设工作情况\n一、工作情况\n(一)化解纠纷。全县累计通过警调衔接"
@@ -169,5 +170,16 @@ def test_the_chart_draws_the_first_value_of_each_cell_in_one_request(server: str
              for row in table["items"]}
     assert {b["bureau"]: b["values"] for b in chart["bureaus"]} == first
     assert first == {"甲县公安局": [3000, None], "乙市公安局": [None, 2100]}
+    assert chart["total"] == 2
     refused = httpx.get(server + "/chart/program/警调衔接", headers={"Accept": "application/json"}, timeout=30)
     assert refused.status_code == 404 and "/chart/indicator/" in refused.text
+
+
+def test_the_chart_draws_so_many_bureaus_and_says_of_how_many(store_path: Path) -> None:
+    store = GraphStore(store_path, read_only=True)
+    try:
+        full, one = indicator_series(store, DISPUTES), indicator_series(store, DISPUTES, most=1)
+    finally:
+        store.close()
+    assert one.total == full.total == 2 and len(full.bureaus) == 2
+    assert one.bureaus == full.bureaus[:1]  # a tie on years reported keeps the table's order

@@ -26,9 +26,9 @@
     var rows = data.items.slice().sort(function (a, b) { return yearsReported(b) - yearsReported(a); });
     rows = rows.slice(0, MAX_LINES);
     return {
-      note: rows.length < data.items.length ?
+      note: rows.length < data.total ?
         window.policekgText("{shown} / {all} bureaus (the most years reported)",
-          { shown: rows.length, all: data.items.length }) : "",
+          { shown: rows.length, all: data.total }) : "",
       xAxis: { type: "category", data: data.years.map(String), name: window.policekgText("year") },
       series: rows.map(function (row) {
         return { name: row.bureau, type: "line", connectNulls: true, symbolSize: 8,
@@ -39,7 +39,9 @@
 
   function acrossBureaus(data) {
     return {
-      note: "",
+      note: data.items.length < data.total ?
+        window.policekgText("{shown} / {all} bureaus (the most years reported)",
+          { shown: data.items.length, all: data.total }) : "",
       dataZoom: data.items.length > 30 ? [{ type: "slider", end: Math.round(3000 / data.items.length) }] : [],
       xAxis: { type: "category", data: data.items.map(function (row) { return row.bureau; }),
                axisLabel: { rotate: data.items.length > 6 ? 35 : 0 } },
@@ -68,7 +70,7 @@
   }
 
   fetchSeries(new URL(box.dataset.source, window.location.href).href).then(function (got) {
-    var data = { years: got.years, unit: got.unit, items: got.bureaus };
+    var data = { years: got.years, unit: got.unit, total: got.total, items: got.bureaus };
     var chart = window.echarts.init(box, null, { renderer: "svg" });
     draw(chart, data, data.years.length > 1 ? "years" : "bureaus");
     document.querySelectorAll("[data-chart-view]").forEach(function (button) {

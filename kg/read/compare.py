@@ -288,41 +288,50 @@ def indicator_page(store: GraphStore, iri: str, page: int, size: int, after: str
                                                         changes=apart["change"]))
 
 
-#: The values of some indicators' figures: all a chart needs of them.
-_VALUES = "SELECT ?obs ?i ?value WHERE { %s ?obs pk:indicator ?i ; pk:value ?value }"
+#: The values of some figures: all a chart needs of them.
+_VALUES = "SELECT ?obs ?i ?value WHERE { VALUES ?obs { %s } ?obs pk:indicator ?i ; pk:value ?value }"
+#: Bureaus a chart draws at most, those reporting in the most years: bars past a thousand are not read
+#: (the table and its exports have every bureau), and reading every figure's value of an indicator most
+#: reports measure would take longer than a page may.
+CHART_BUREAUS = 1000
 
 
 @dataclass
 class IndicatorSeries:
-    """What the chart beside an indicator's table draws: each bureau's result a year, the one its cell
-    shows first (`values` follows `years`; None where the bureau has none that year). Values only: the
-    table's pages carry the figures' details, and a chart of every bureau would otherwise read them all."""
+    """What the chart beside an indicator's table draws: a bureau's result a year, the one its cell shows
+    first (`values` follows `years`; None where the bureau has none that year), for the `CHART_BUREAUS`
+    bureaus with results in the most years, in the table's order, of `total` with any result."""
 
     iri: str
     label: str | None
     unit: str | None
     years: list[int]
+    total: int
     bureaus: list[dict[str, Any]]
 
 
-def indicator_series(store: GraphStore, iri: str) -> IndicatorSeries:
-    """The results of `indicator_across`, one value per bureau and year."""
+def indicator_series(store: GraphStore, iri: str, most: int = CHART_BUREAUS) -> IndicatorSeries:
+    """The results of `indicator_across` of the `most` bureaus reporting them in the most years, one value
+    per bureau and year."""
     across = indicator_across(store, iri)
+    reporting = [row for row in across.table if row["values"]]
+    drawn = {id(row) for row in sorted(reporting, key=lambda row: -len(row["values"]))[:most]}
+    rows = [row for row in reporting if id(row) in drawn]
     label = {iri: across.label, **{n["iri"]: n["label"] for n in across.narrower}}
-    these = values("i", label)
+    shown = " ".join(sparql_iri(obs) for row in rows for cell in row["values"].values() for obs, _ in cell)
     # a cell's figures are shown by their indicator's label, then their IRI: its first value is the least
-    first = {s["obs"].value: (label[s["i"].value] or "", s["obs"].value, float(s["value"].value))
-             for s in store.ox_query(_VALUES % these)}
+    first = {s["obs"].value: (label.get(s["i"].value) or "", s["obs"].value, float(s["value"].value))
+             for s in store.ox_query(_VALUES % shown)} if shown else {}
     column = {year: n for n, year in enumerate(across.years)}
     bureaus = []
-    for row in across.table:
+    for row in rows:
         cells: list[float | None] = [None] * len(column)
         for year, pairs in row["values"].items():
-            shown = [first[obs] for obs, _ in pairs if obs in first]
-            if year in column and shown:
-                cells[column[year]] = min(shown)[2]
+            found = [first[obs] for obs, _ in pairs if obs in first]
+            if year in column and found:
+                cells[column[year]] = min(found)[2]
         bureaus.append({"bureau": row["bureau"], "values": cells})
-    return IndicatorSeries(iri, across.label, across.unit, across.years, bureaus)
+    return IndicatorSeries(iri, across.label, across.unit, across.years, len(reporting), bureaus)
 
 
 def _figures_of(store: GraphStore, pairs: set[tuple[str, str]]) -> list[dict[str, Any]]:

@@ -233,17 +233,20 @@ def test_an_indicator_compared_across_reports_reads_the_same_on_every_backend(st
     reference = GraphStore()
     put(reference, graphs, "fa", "fb")
     [indicator] = {r["i"].value for r in reference.ox_query("SELECT DISTINCT ?i WHERE { ?o pk:indicator ?i }")}
-    page = f"/compare/indicator/{indicator.rsplit('/', 1)[-1]}.json"
+    local = indicator.rsplit('/', 1)[-1]
+    pages = (f"/compare/indicator/{local}.json", f"/chart/indicator/{local}")  # the table, the chart's data
     with (
         TestClient(create_app(store, Settings(store_path=None))) as ours,
         TestClient(create_app(reference, Settings(store_path=None))) as embedded,
     ):
-        got, want = ours.get(page), embedded.get(page)
-    assert got.status_code == want.status_code == 200, (page, got.text[:300])
-    assert got.json() == want.json()
-    by_bureau = {row["bureau"]: [f["value"] for fs in row["values"].values() for f in fs]
-                 for row in got.json()["items"]}
+        answers = {page: (ours.get(page), embedded.get(page)) for page in pages}
+    for page, (got, want) in answers.items():
+        assert got.status_code == want.status_code == 200, (page, got.text[:300])
+        assert got.json() == want.json(), page
+    table, chart = (answers[page][0].json() for page in pages)
+    by_bureau = {row["bureau"]: [f["value"] for fs in row["values"].values() for f in fs] for row in table["items"]}
     assert by_bureau == {"台州市公安局": [120], "丽水市公安局": [86]}
+    assert {b["bureau"]: b["values"] for b in chart["bureaus"]} == {"台州市公安局": [120], "丽水市公安局": [86]}
 
 
 def _export(store: GraphStore | RemoteStore, fmt: str, graph: str | None = None) -> bytes:

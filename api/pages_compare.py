@@ -19,16 +19,8 @@ from policekg.api.errors import NotFound
 from policekg.api.rendering import LIST_TYPES, Listing, Paging, compute, paging, render_json, respond, wanted
 from policekg.api.urls import iri_for, raw_local_path, split_suffix
 from policekg.kg.rdf.store import GraphStore
-from policekg.kg.read.compare import (
-    IndicatorAcross,
-    IndicatorPage,
-    ProgramAcross,
-    comparable_page,
-    indicator_page,
-    indicator_series,
-    program_label,
-    program_page,
-)
+from policekg.kg.read.compare import ProgramAcross, comparable_page, program_label, program_page
+from policekg.kg.read.indicator import IndicatorAcross, IndicatorPage, indicator_page, indicator_series
 from policekg.kg.read.paging import Page
 
 

@@ -24,7 +24,7 @@ from policekg.kg.rdf.iris import PK, PKR
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.rdf.triples import report_graph
 from policekg.kg.rdf.validate import validate
-from policekg.kg.read.compare import indicator_series
+from policekg.kg.read.indicator import indicator_series
 
 REPORTS = {
     ("甲县公安局", 2022): "甲县公安局2022年法治政府建设工作情况\n一、工作情况\n(一)化解纠纷。全县累计通过警调衔接"

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from policekg.extract.names.lexicon import Place, gazetteer
 from policekg.kg.rdf.store import GraphStore
-from policekg.kg.read.compare import indicator_across, program_label, program_reports, row_pairs
+from policekg.kg.read.compare import program_label, program_reports
+from policekg.kg.read.indicator import indicator_across, row_pairs
 
 #: Longest place name looked for at the start of a bureau's name (新疆维吾尔自治区 has 8 characters).
 _LONGEST_PLACE = 10

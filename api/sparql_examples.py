@@ -169,14 +169,15 @@ WHERE {
 ORDER BY ?rank ?law
 LIMIT 100"""),
     Example("一年内化解矛盾纠纷最多的局 · Disputes resolved in one year (the 100 largest figures)", """\
-# the canonical indicator and its narrower ones (through 警调衔接 …), results only (no targets, no
-# changes), in one year's reports (change it); the 100 largest values first, then their bounds, units,
-# names and evidence
+# the canonical indicator's figures and its narrower ones' (through 警调衔接 …: one level down), results
+# only (no targets, no changes), in one year's reports (change it); the 100 largest values first, then
+# their bounds, units, names and evidence (the indicators are picked without skos:broader* or VALUES in a
+# UNION: Virtuoso 7.2 drops rows of either, depending on its plan)
 SELECT DISTINCT ?bureau ?indicator ?bound ?value ?unit ?sentence
 WHERE {
   { SELECT ?r ?o ?i ?value WHERE {
-      VALUES ?disputes { <https://w3id.org/policekg/id/indicator/disputes_resolved> }
-      ?i skos:broader* ?disputes .
+      { SELECT ?i WHERE { { ?i skos:broader <https://w3id.org/policekg/id/indicator/disputes_resolved> }
+          UNION { ?i a pk:CanonicalIndicator FILTER(?i = <https://w3id.org/policekg/id/indicator/disputes_resolved>) } } }
       { SELECT ?r WHERE { ?r pk:year 2024 } }
       GRAPH ?r { ?o pk:indicator ?i ; pk:target ?target ; pk:value ?value }
       FILTER(?target = false)

@@ -29,7 +29,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 from scipy import sparse
 
-from policekg.kg.rdf.iris import PK, local_path
+from policekg.kg.rdf.iris import PK, local_path, report_of_part
 from policekg.kg.rdf.store import GraphStore
 from policekg.kg.read.reports import list_reports, newest_first
 from policekg.kg.read.sparql import each_graph, iri_rows, sparql_iri, values
@@ -306,7 +306,7 @@ def _edges(store: GraphStore, reports: list[str] | None,
 
 def _merged_edges(store: GraphStore, entities: set[str]) -> list[tuple[str, str, str]]:
     """The edges of every report, as `_PROJECT` makes them, from plain scans of the merge joined here. A
-    measure is a report part (`…/measure/4-1`, its report's IRI before it), so its relations hang on each
+    measure is a report part (`…/measure/4-1`: `report_of_part`), so its relations hang on each
     of its performers, else on its report's publisher; a relation counts when its object is an entity."""
     publishers = dict(iri_rows(store, _MERGED_PUBLISHERS))
     performers: dict[str, list[str]] = defaultdict(list)
@@ -318,7 +318,7 @@ def _merged_edges(store: GraphStore, entities: set[str]) -> list[tuple[str, str,
             continue
         if x in entities:
             edges.add((x, p, o))
-        elif (report := x.rpartition("/measure/")[0]) in publishers and p != performed_by:
+        elif (report := report_of_part(x, "measure")) in publishers and p != performed_by:
             edges.update((s, p, o) for s in performers.get(x) or (publishers[report],) if s != o)
     return sorted(edges)
 

@@ -49,11 +49,10 @@ async def compare_one(request: Request, path: str, paged: Paging = Depends(pagin
         fetch, about, rows = partial(indicator_page, store, iri_for(local)), _indicator_of, _indicator_rows
 
     def context(page: Page) -> dict[str, Any]:
-        shown = [f for row in page.items for figs in row.get("values", {}).values() for f in figs]
-        return {"c": about(page), "figures": shown, "url": f"/compare/{local}"}
+        return {"c": about(page), "figures": _results(page), "url": f"/compare/{local}"}
 
     def head(page: Page) -> dict[str, Any]:
-        return {k: v for k, v in vars(about(page)).items() if k not in ("reports", "figures", "table")}
+        return {k: v for k, v in vars(about(page)).items() if k not in ("reports", "table")}
 
     listing = Listing(fetch, paged, f"compare_{kind}.html", f"compare-{kind}", context=context, head=head,
                       rows=rows)
@@ -74,10 +73,15 @@ def _indicator_of(page: IndicatorPage) -> IndicatorAcross:
     return page.across
 
 
+def _results(page: Page) -> list[dict[str, Any]]:
+    """The results in the year cells of a page of an indicator's table (none for a program's rows)."""
+    return [f for row in page.items for figs in row.get("values", {}).values() for f in figs]
+
+
 def _indicator_rows(page: IndicatorPage) -> list[dict[str, Any]]:
     """The table of an indicator: its results (of the bureaus of `page`), then its changes and targets."""
     data = _indicator_of(page)
-    return [f for row in page.items for figs in row["values"].values() for f in figs] + data.changes + data.targets
+    return _results(page) + data.changes + data.targets
 
 
 def _program_rows(page: Page) -> list[dict[str, Any]]:

@@ -18,14 +18,7 @@ from policekg.kg.read.describe import figures
 from policekg.kg.read.kept import as_is, kept
 from policekg.kg.read.paging import Key, Page, paginate
 from policekg.kg.read.reports import naming
-from policekg.kg.read.sparql import (
-    NotFound,
-    each_graph,
-    names,
-    rows,
-    sparql_iri,
-    status_name,
-)
+from policekg.kg.read.sparql import NotFound, each_graph, names, rows, sparql_iri, status_name
 
 # Counted inside each report graph (where every triple is once), then named: see `browse.names`.
 _INDEX = """

@@ -168,8 +168,8 @@ def indicator_series(store: GraphStore, iri: str, most: int = CHART_BUREAUS) -> 
     per bureau and year."""
     across = indicator_across(store, iri)
     reporting = [row for row in across.table if row["values"]]
-    drawn = {id(row) for row in sorted(reporting, key=lambda row: -len(row["values"]))[:most]}
-    rows = [row for row in reporting if id(row) in drawn]
+    drawn = sorted(range(len(reporting)), key=lambda n: -len(reporting[n]["values"]))[:most]
+    rows = [reporting[n] for n in sorted(drawn)]  # in the table's order
     label = {iri: across.label, **{n["iri"]: n["label"] for n in across.narrower}}
     shown = " ".join(sparql_iri(obs) for row in rows for cell in row["values"].values() for obs, _ in cell)
     # a cell's figures are shown by their indicator's label, then their IRI: its first value is the least
